@@ -1,0 +1,180 @@
+//! Who may change what. The same table is checked by the device before it commits a change
+//! and by the server on every push, by comparing the document before and after the change.
+
+use std::collections::BTreeMap;
+
+use automerge::AutoCommit;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, Result};
+use crate::model::customer::Customer;
+use crate::model::order::{EventKind, OrderDoc};
+use crate::model::{Actor, DocType};
+
+/// A document read into its domain shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedDoc {
+    Order(OrderDoc),
+    Customer(Customer),
+}
+
+impl TypedDoc {
+    pub fn parse(doc_type: DocType, doc: &AutoCommit) -> Result<TypedDoc> {
+        Ok(match doc_type {
+            DocType::Order => TypedDoc::Order(OrderDoc::from_doc(doc)?),
+            DocType::Customer => TypedDoc::Customer(Customer::from_doc(doc)?),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            TypedDoc::Order(o) => &o.id,
+            TypedDoc::Customer(c) => &c.id,
+        }
+    }
+}
+
+/// A refused change: where in the document, and which rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    pub path: String,
+    pub rule: String,
+}
+
+impl Violation {
+    fn new(path: impl Into<String>, rule: impl Into<String>) -> Self {
+        Violation {
+            path: path.into(),
+            rule: rule.into(),
+        }
+    }
+
+    pub fn into_error(self) -> CoreError {
+        CoreError::Forbidden(format!("{}: {}", self.path, self.rule))
+    }
+}
+
+/// Check that `actor` may turn `old` (None for a new document) into `new`.
+pub fn check(
+    actor: &Actor,
+    old: Option<&TypedDoc>,
+    new: &TypedDoc,
+) -> std::result::Result<(), Violation> {
+    if let Some(old) = old {
+        if old == new {
+            return Ok(());
+        }
+        if old.id() != new.id() {
+            return Err(Violation::new("id", "a document's id never changes"));
+        }
+    }
+    match (old, new) {
+        (None, TypedDoc::Customer(_)) | (Some(TypedDoc::Customer(_)), TypedDoc::Customer(_)) => {
+            if actor.role.manages() {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    "customer",
+                    "only supervisors and admins edit customers",
+                ))
+            }
+        }
+        (None, TypedDoc::Order(new)) => check_new_order(actor, new),
+        (Some(TypedDoc::Order(old)), TypedDoc::Order(new)) => check_order_change(actor, old, new),
+        _ => Err(Violation::new(
+            "doc_type",
+            "a document's type never changes",
+        )),
+    }
+}
+
+fn check_new_order(actor: &Actor, new: &OrderDoc) -> std::result::Result<(), Violation> {
+    if !actor.role.manages() {
+        return Err(Violation::new(
+            "order",
+            "only supervisors and admins create orders",
+        ));
+    }
+    match new.events.as_slice() {
+        [e] if e.kind == EventKind::Created && e.by == actor.user_id => Ok(()),
+        _ => Err(Violation::new(
+            "events",
+            "a new order starts with exactly one 'created' event by its author",
+        )),
+    }
+}
+
+fn check_order_change(
+    actor: &Actor,
+    old: &OrderDoc,
+    new: &OrderDoc,
+) -> std::result::Result<(), Violation> {
+    if old.header != new.header && !actor.role.manages() {
+        let field = header_diff(old, new);
+        return Err(Violation::new(
+            format!("header.{field}"),
+            "technicians may not edit the order header",
+        ));
+    }
+    let new_by_id: BTreeMap<&str, _> = new.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    for e in &old.events {
+        match new_by_id.get(e.id.as_str()) {
+            Some(n) if *n == e => {}
+            _ => {
+                return Err(Violation::new(
+                    format!("events[{}]", e.id),
+                    "events are append-only",
+                ));
+            }
+        }
+    }
+    let old_ids: std::collections::BTreeSet<&str> =
+        old.events.iter().map(|e| e.id.as_str()).collect();
+    let old_state = old.state();
+    for e in new
+        .events
+        .iter()
+        .filter(|e| !old_ids.contains(e.id.as_str()))
+    {
+        let path = format!("events[{}]", e.id);
+        if e.by != actor.user_id {
+            return Err(Violation::new(
+                format!("{path}.by"),
+                "an event is recorded by the user who sends it",
+            ));
+        }
+        if e.kind == EventKind::Created {
+            return Err(Violation::new(path, "an order is created only once"));
+        }
+        if !actor.role.manages() {
+            match e.kind {
+                EventKind::Accepted | EventKind::Rejected => {}
+                _ => return Err(Violation::new(path, "only supervisors and admins dispatch")),
+            }
+            if !old_state.ever_assigned.contains(&actor.user_id) {
+                return Err(Violation::new(
+                    path,
+                    "technicians report only on orders dispatched to them",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
+    let (a, b) = (&old.header, &new.header);
+    if a.order_type != b.order_type {
+        "order_type"
+    } else if a.priority != b.priority {
+        "priority"
+    } else if a.customer_id != b.customer_id {
+        "customer_id"
+    } else if a.site_id != b.site_id {
+        "site_id"
+    } else if a.description != b.description {
+        "description"
+    } else {
+        "schedule"
+    }
+}

@@ -1,0 +1,142 @@
+//! Small helpers over automerge: reading a whole document as JSON (so the domain model can
+//! be deserialised strictly with serde) and writing plain values.
+
+use automerge::hydrate;
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
+use serde_json::{Map, Value};
+
+use crate::error::{CoreError, Result};
+
+/// The whole document as JSON. Text objects become strings, counters numbers.
+pub fn to_json(doc: &AutoCommit) -> Result<Value> {
+    let hydrated = doc.hydrate(ROOT, None)?;
+    Ok(hydrated_to_json(&hydrated))
+}
+
+fn hydrated_to_json(v: &hydrate::Value) -> Value {
+    match v {
+        hydrate::Value::Scalar(s) => scalar_to_json(s),
+        hydrate::Value::Text(t) => Value::String(t.to_string()),
+        hydrate::Value::List(l) => {
+            Value::Array(l.iter().map(|i| hydrated_to_json(&i.value)).collect())
+        }
+        hydrate::Value::Map(m) => {
+            let mut out = Map::new();
+            for (k, mv) in m.iter() {
+                out.insert(k.clone(), hydrated_to_json(&mv.value));
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+fn scalar_to_json(s: &ScalarValue) -> Value {
+    match s {
+        ScalarValue::Str(s) => Value::String(s.to_string()),
+        ScalarValue::Int(i) => Value::from(*i),
+        ScalarValue::Uint(u) => Value::from(*u),
+        ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        ScalarValue::Counter(c) => Value::from(i64::from(c)),
+        ScalarValue::Timestamp(t) => Value::from(*t),
+        ScalarValue::Boolean(b) => Value::Bool(*b),
+        ScalarValue::Null => Value::Null,
+        // Bytes and values from future automerge versions have no place in our schema; the
+        // strict deserialisation that follows rejects them.
+        ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Value::String("\u{0}binary".into()),
+    }
+}
+
+/// Write a JSON value under `obj[key]`: objects become maps, arrays lists, strings scalars.
+pub fn put_json(doc: &mut AutoCommit, obj: &ObjId, key: &str, value: &Value) -> Result<()> {
+    match value {
+        Value::Object(m) => {
+            let child = doc.put_object(obj, key, ObjType::Map)?;
+            for (k, v) in m {
+                put_json(doc, &child, k, v)?;
+            }
+        }
+        Value::Array(items) => {
+            let child = doc.put_object(obj, key, ObjType::List)?;
+            for (i, v) in items.iter().enumerate() {
+                insert_json(doc, &child, i, v)?;
+            }
+        }
+        other => doc.put(obj, key, json_scalar(other))?,
+    }
+    Ok(())
+}
+
+/// Insert a JSON value at `index` of a list.
+pub fn insert_json(doc: &mut AutoCommit, list: &ObjId, index: usize, value: &Value) -> Result<()> {
+    match value {
+        Value::Object(m) => {
+            let child = doc.insert_object(list, index, ObjType::Map)?;
+            for (k, v) in m {
+                put_json(doc, &child, k, v)?;
+            }
+        }
+        Value::Array(items) => {
+            let child = doc.insert_object(list, index, ObjType::List)?;
+            for (i, v) in items.iter().enumerate() {
+                insert_json(doc, &child, i, v)?;
+            }
+        }
+        other => doc.insert(list, index, json_scalar(other))?,
+    }
+    Ok(())
+}
+
+fn json_scalar(v: &Value) -> ScalarValue {
+    match v {
+        Value::Null => ScalarValue::Null,
+        Value::Bool(b) => ScalarValue::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => ScalarValue::Int(i),
+            None => ScalarValue::F64(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => ScalarValue::Str(s.as_str().into()),
+        Value::Array(_) | Value::Object(_) => ScalarValue::Null,
+    }
+}
+
+/// The id of a map or list stored under `key` of `parent`.
+pub fn child_obj(doc: &AutoCommit, parent: &ObjId, key: &str) -> Result<ObjId> {
+    match doc.get(parent, key)? {
+        Some((automerge::Value::Object(_), id)) => Ok(id),
+        _ => Err(CoreError::CorruptDocument(format!(
+            "missing object '{key}'"
+        ))),
+    }
+}
+
+/// Replace a text object's content with the smallest edit, so concurrent edits of different
+/// parts of the same text both survive a merge.
+pub fn update_text(doc: &mut AutoCommit, parent: &ObjId, key: &str, new_text: &str) -> Result<()> {
+    let text = match doc.get(parent, key)? {
+        Some((automerge::Value::Object(ObjType::Text), id)) => id,
+        _ => doc.put_object(parent, key, ObjType::Text)?,
+    };
+    doc.update_text(&text, new_text)?;
+    Ok(())
+}
+
+pub fn heads_to_hex(heads: &[ChangeHash]) -> Vec<String> {
+    heads.iter().map(|h| h.to_string()).collect()
+}
+
+pub fn heads_from_hex(hex: &[String]) -> Result<Vec<ChangeHash>> {
+    hex.iter()
+        .map(|h| {
+            h.parse::<ChangeHash>()
+                .map_err(|_| CoreError::invalid(format!("'{h}' is not a change hash")))
+        })
+        .collect()
+}
+
+/// Load automerge bytes, turning any failure into a clear `corrupt_document` error.
+pub fn load(bytes: &[u8]) -> Result<AutoCommit> {
+    AutoCommit::load(bytes).map_err(|e| CoreError::CorruptDocument(e.to_string()))
+}

@@ -1,0 +1,18 @@
+//! FieldOps core: the domain, its CRDT documents, the device's local store and the sync
+//! client. No UI or Tauri dependency: the app, the server and the tests all link this crate.
+
+pub mod authority;
+pub mod crdt;
+pub mod error;
+pub mod model;
+pub mod protocol;
+pub mod store;
+pub mod sync;
+pub mod workspace;
+
+pub use error::{CoreError, ErrorBody, Result};
+
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+//! The domain: document types, roles, and the shape of each document.
+
+pub mod customer;
+pub mod order;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    Order,
+    Customer,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 2] = [DocType::Order, DocType::Customer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Order => "order",
+            DocType::Customer => "customer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<DocType> {
+        match s {
+            "order" => Ok(DocType::Order),
+            "customer" => Ok(DocType::Customer),
+            other => Err(CoreError::invalid(format!(
+                "unknown document type '{other}'"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Supervisor,
+    Technician,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Technician => "technician",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "supervisor" => Ok(Role::Supervisor),
+            "technician" => Ok(Role::Technician),
+            other => Err(CoreError::invalid(format!(
+                "unknown role '{other}' (expected admin, supervisor or technician)"
+            ))),
+        }
+    }
+
+    /// Supervisors and admins see and manage the whole tenant.
+    pub fn manages(self) -> bool {
+        matches!(self, Role::Admin | Role::Supervisor)
+    }
+}
+
+/// Who is acting: the signed-in user as the server knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: String,
+    pub role: Role,
+}
+
+/// A new document or event id: UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Ids arrive from the UI and from sync messages; accept only the canonical UUID text.
+pub fn check_id(what: &str, id: &str) -> Result<()> {
+    match uuid::Uuid::parse_str(id) {
+        Ok(u) if u.hyphenated().to_string() == id => Ok(()),
+        _ => Err(CoreError::invalid(format!(
+            "{what} '{id}' is not a valid id"
+        ))),
+    }
+}
+
+pub(crate) fn check_text(what: &str, value: &str, required: bool, max_chars: usize) -> Result<()> {
+    if required && value.trim().is_empty() {
+        return Err(CoreError::invalid(format!("{what} is required")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(CoreError::invalid(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(CoreError::invalid(format!(
+            "{what} contains control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// A unit enum's stored name ("repair", "urgent"), as written into documents and projections.
+pub fn enum_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,126 @@
+//! The sync protocol's messages, shared by the device's sync client and the server.
+//! docs/PROTOCOL.md describes them for other implementers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Role;
+
+pub const API_PREFIX: &str = "/v1";
+/// The largest request body the server reads.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The most documents one push may carry; a client sends the rest in the next round.
+pub const MAX_PUSH_DOCS: usize = 200;
+/// A client stops adding documents to a push once it carries this many change bytes.
+pub const PUSH_BUDGET_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub tenant: String,
+    pub login: String,
+    pub password: String,
+    /// The device's automerge actor id, hex. Every change the device pushes must carry it.
+    pub device_actor: String,
+    #[serde(default)]
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub tenant: String,
+    pub user: UserInfo,
+    pub device_id: String,
+    /// Milliseconds since the Unix epoch.
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// The feed position the device has fully applied; 0 on a fresh device.
+    pub cursor: u64,
+    #[serde(default)]
+    pub push: Vec<PushDoc>,
+    /// The version of the user directory the device holds; 0 for none.
+    #[serde(default)]
+    pub directory_version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushDoc {
+    pub doc: String,
+    pub doc_type: String,
+    /// Base64 of automerge change bytes (the output of `save_after` the heads the server has).
+    pub changes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub accepted: Vec<Accepted>,
+    pub rejected: Vec<Rejected>,
+    pub pull: Vec<PullDoc>,
+    pub cursor: u64,
+    pub more: bool,
+    #[serde(default)]
+    pub directory: Option<Directory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accepted {
+    pub doc: String,
+    /// The server's heads for the document after the push.
+    pub heads: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub doc: String,
+    pub code: String,
+    /// Where in the document the refused change was, when known.
+    #[serde(default)]
+    pub path: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PullKind {
+    /// Changes to merge into a document the device has.
+    Changes,
+    /// The whole document, new to the device.
+    Snapshot,
+    /// The document left the device's scope: delete it.
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullDoc {
+    pub doc: String,
+    pub doc_type: String,
+    pub kind: PullKind,
+    /// Base64 automerge bytes; absent for `revoked`.
+    #[serde(default)]
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub version: u64,
+    pub users: Vec<UserInfo>,
+}
+
+/// The body of every `GET /v1/events` message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedAdvanced {
+    pub seq: u64,
+}

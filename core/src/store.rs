@@ -1,0 +1,396 @@
+//! The device's local store: automerge bytes per document are the truth; the projection
+//! tables answer queries and are rewritten in the same transaction as every change or merge,
+//! so they can always be rebuilt from the documents.
+
+use std::path::Path;
+
+use automerge::{ActorId, AutoCommit};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use crate::authority::TypedDoc;
+use crate::crdt;
+use crate::error::{CoreError, Result};
+use crate::model::customer::Customer;
+use crate::model::order::OrderDoc;
+use crate::model::{DocType, enum_name};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    id TEXT PRIMARY KEY,
+    doc_type TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    heads TEXT NOT NULL,
+    synced_heads TEXT NOT NULL DEFAULT '[]',
+    dirty INTEGER NOT NULL DEFAULT 0,
+    rejected TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    sites TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders(
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    order_type TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    scheduled_start INTEGER,
+    scheduled_end INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    assignees TEXT NOT NULL,
+    conflicts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_assignees(
+    order_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY(order_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(user_id);
+CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
+"#;
+
+/// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
+pub const PROJECTION_TABLES: [&str; 3] = ["customers", "orders", "order_assignees"];
+
+pub struct Store {
+    conn: Connection,
+    actor: ActorId,
+}
+
+/// One document row as sync needs it.
+pub struct StoredDoc {
+    pub id: String,
+    pub doc_type: DocType,
+    pub doc: AutoCommit,
+    pub synced_heads: Vec<automerge::ChangeHash>,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::init(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        // WAL for concurrent readers; FULL so that a commit the UI was told about survives power loss.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        let actor = match get_meta(&conn, "actor")? {
+            Some(hex) => ActorId::from(
+                hex::decode(&hex)
+                    .map_err(|_| CoreError::CorruptDocument("stored actor id".into()))?,
+            ),
+            None => {
+                let actor = random_actor();
+                set_meta(&conn, "actor", &actor.to_hex_string())?;
+                actor
+            }
+        };
+        Ok(Store { conn, actor })
+    }
+
+    /// This device's automerge actor id; the server binds it to the signed-in user.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        get_meta(&self.conn, key)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        set_meta(&self.conn, key, value)
+    }
+
+    pub fn delete_meta(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    /// Load a document, ready for local edits by this device's actor.
+    pub fn load(&self, id: &str) -> Result<Option<(DocType, AutoCommit)>> {
+        let row: Option<(String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT doc_type, bytes FROM documents WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((t, bytes)) => {
+                let mut doc = crdt::load(&bytes)?;
+                doc.set_actor(self.actor.clone());
+                Ok(Some((DocType::parse(&t)?, doc)))
+            }
+        }
+    }
+
+    pub fn new_doc(&self) -> AutoCommit {
+        AutoCommit::new().with_actor(self.actor.clone())
+    }
+
+    /// Persist a local change: document bytes, dirty flag and projection in one transaction.
+    pub fn commit_local(
+        &mut self,
+        doc_type: DocType,
+        id: &str,
+        doc: &mut AutoCommit,
+    ) -> Result<()> {
+        let typed = TypedDoc::parse(doc_type, doc)?;
+        let tx = self.conn.transaction()?;
+        write_document(&tx, doc_type, id, doc, true)?;
+        project(&tx, &typed)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Documents with changes the server has not acknowledged.
+    pub fn dirty_docs(&self, limit: usize) -> Result<Vec<StoredDoc>> {
+        // A refused document is not sent again until it is edited (which clears `rejected`).
+        let mut stmt = self.conn.prepare(
+            "SELECT id, doc_type, bytes, synced_heads FROM documents
+             WHERE dirty = 1 AND rejected IS NULL ORDER BY updated_at LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, t, bytes, synced) = row?;
+            let synced: Vec<String> = serde_json::from_str(&synced).unwrap_or_default();
+            out.push(StoredDoc {
+                id,
+                doc_type: DocType::parse(&t)?,
+                doc: crdt::load(&bytes)?,
+                synced_heads: crdt::heads_from_hex(&synced)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Number of documents with changes not yet acknowledged by the server.
+    pub fn pending_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM documents WHERE dirty = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
+    pub fn is_pending(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT dirty FROM documents WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            == Some(1))
+    }
+
+    /// Clear projections and write them again from the document bytes.
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for t in PROJECTION_TABLES {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+        let docs: Vec<(String, Vec<u8>)> = {
+            let mut stmt = tx.prepare("SELECT doc_type, bytes FROM documents")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (t, bytes) in docs {
+            let doc = crdt::load(&bytes)?;
+            project(&tx, &TypedDoc::parse(DocType::parse(&t)?, &doc)?)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every projection row as text, sorted: two stores with equal dumps answer queries alike.
+    pub fn projection_dump(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for t in PROJECTION_TABLES {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {t}"))?;
+            let cols = stmt.column_count();
+            let rows = stmt.query_map([], |r| {
+                let mut line = format!("{t}:");
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("{v:?}|"));
+                }
+                Ok(line)
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    pub fn transaction(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction()?)
+    }
+
+    /// Wipe all documents and projections (sign-out of a user). The device keeps its actor id
+    /// only if `keep_actor`; a new user on this device gets a fresh one.
+    pub fn wipe(&mut self, keep_actor: bool) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM documents", [])?;
+        for t in PROJECTION_TABLES {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+        tx.execute("DELETE FROM meta WHERE key <> 'actor'", [])?;
+        if !keep_actor {
+            let actor = random_actor();
+            set_meta(&tx, "actor", &actor.to_hex_string())?;
+            self.actor = actor;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn random_actor() -> ActorId {
+    ActorId::from(uuid::Uuid::new_v4().as_bytes().as_slice())
+}
+
+fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    set_meta(tx, key, value)
+}
+
+/// Upsert a document's bytes. `local` marks it dirty (a change to send); a merge of remote
+/// changes leaves the dirty flag as it was.
+pub(crate) fn write_document(
+    tx: &Transaction<'_>,
+    doc_type: DocType,
+    id: &str,
+    doc: &mut AutoCommit,
+    local: bool,
+) -> Result<()> {
+    let heads = serde_json::to_string(&crdt::heads_to_hex(&doc.get_heads())).unwrap_or_default();
+    let bytes = doc.save();
+    tx.execute(
+        "INSERT INTO documents(id, doc_type, bytes, heads, dirty, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+           dirty = MAX(documents.dirty, excluded.dirty),
+           rejected = CASE WHEN excluded.dirty = 1 THEN NULL ELSE documents.rejected END,
+           updated_at = excluded.updated_at",
+        params![id, doc_type.as_str(), bytes, heads, local as i64, crate::model::now_ms()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
+    Ok(())
+}
+
+/// Write the query rows of one document.
+pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
+    match doc {
+        TypedDoc::Customer(c) => project_customer(tx, c),
+        TypedDoc::Order(o) => project_order(tx, o),
+    }
+}
+
+fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
+    let sites = serde_json::to_string(&c.sites).map_err(|e| CoreError::invalid(e.to_string()))?;
+    tx.execute(
+        "INSERT OR REPLACE INTO customers(id, name, phone, sites) VALUES (?1, ?2, ?3, ?4)",
+        params![c.id, c.name, c.phone, sites],
+    )?;
+    Ok(())
+}
+
+fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
+    let st = o.state();
+    let created_at = o.events.iter().map(|e| e.at).min().unwrap_or(0);
+    let updated_at = o.events.iter().map(|e| e.at).max().unwrap_or(0);
+    tx.execute(
+        "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
+            scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            o.id,
+            st.status.as_str(),
+            enum_name(&o.header.order_type),
+            enum_name(&o.header.priority),
+            o.header.customer_id,
+            o.header.site_id,
+            o.header.description,
+            o.header.scheduled_start,
+            o.header.scheduled_end,
+            created_at,
+            updated_at,
+            json_text(&st.assignees),
+            json_text(&st.conflicts),
+        ],
+    )?;
+    tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;
+    for u in &st.assignees {
+        tx.execute(
+            "INSERT OR IGNORE INTO order_assignees(order_id, user_id) VALUES (?1, ?2)",
+            params![o.id, u],
+        )?;
+    }
+    Ok(())
+}
+
+fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Query side: filters the order list accepts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+}

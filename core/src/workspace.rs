@@ -1,0 +1,538 @@
+//! The typed API the app calls: every mutation loads the document, applies the domain
+//! change, checks the role's allow-list (the same check the server runs) and commits the
+//! document and its projection in one transaction. Nothing is saved when a check fails.
+
+use std::path::Path;
+
+use automerge::AutoCommit;
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::authority::{self, TypedDoc};
+use crate::error::{CoreError, Result};
+use crate::model::customer::{self, CustomerInput, Site};
+use crate::model::order::{self, EventKind, OrderDoc, OrderEvent, OrderInput, Status};
+use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
+use crate::protocol::UserInfo;
+use crate::store::{OrderFilter, Store};
+
+/// Who is signed in on this device, as the server told us at login. The token is not here:
+/// it lives in the OS keyring (or in memory), never in the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub server_url: String,
+    pub tenant: String,
+    pub user: UserInfo,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub sites: Vec<SiteView>,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub status: String,
+    pub order_type: String,
+    pub priority: String,
+    pub customer_id: String,
+    pub customer_name: Option<String>,
+    pub site_id: String,
+    pub description: String,
+    pub scheduled_start: Option<i64>,
+    pub scheduled_end: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub assignees: Vec<String>,
+    pub conflicts: Vec<String>,
+    pub pending: bool,
+}
+
+/// The next steps the signed-in user may take on an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Edit,
+    Dispatch,
+    Accept,
+    Reject,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub summary: OrderSummary,
+    pub site: Option<SiteView>,
+    pub events: Vec<OrderEvent>,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub signed_in: bool,
+    pub pending: u64,
+    /// Milliseconds since the Unix epoch of the last sync that completed.
+    pub last_sync_at: Option<i64>,
+    /// The last attempt's error in plain words; None once a sync succeeds.
+    pub last_error: Option<String>,
+    pub online: bool,
+    /// Documents the server refused, with its reason.
+    pub rejected: Vec<RejectedDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RejectedDoc {
+    pub doc: String,
+    pub reason: String,
+}
+
+pub struct Workspace {
+    pub store: Store,
+    session: Option<Session>,
+}
+
+impl Workspace {
+    pub fn open(path: &Path) -> Result<Workspace> {
+        Self::with_store(Store::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Workspace> {
+        Self::with_store(Store::open_in_memory()?)
+    }
+
+    fn with_store(store: Store) -> Result<Workspace> {
+        let session = match store.meta("session")? {
+            Some(s) => serde_json::from_str(&s).ok(),
+            None => None,
+        };
+        Ok(Workspace { store, session })
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// Prepare a sign-in and return the actor id to bind. A different account on this device
+    /// starts from an empty store with a fresh actor id, so nobody pushes changes in another
+    /// person's name; unsent changes of the previous account are never discarded silently.
+    pub fn begin_login(&mut self, tenant: &str, login: &str) -> Result<String> {
+        check_text("company", tenant, true, 100)?;
+        check_text("login", login, true, 100)?;
+        let account = format!("{tenant}/{login}");
+        if let Some(previous) = self.store.meta("last_account")?
+            && previous != account
+        {
+            let pending = self.store.pending_count()?;
+            if pending > 0 {
+                return Err(CoreError::Forbidden(format!(
+                    "{pending} unsent change(s) of {previous} are on this device; sign in as {previous} to send them first"
+                )));
+            }
+            self.store.wipe(false)?;
+        }
+        Ok(self.store.actor().to_hex_string())
+    }
+
+    /// Record a successful login (after `begin_login`).
+    pub fn set_session(&mut self, session: Session, login: &str) -> Result<()> {
+        let json =
+            serde_json::to_string(&session).map_err(|e| CoreError::invalid(e.to_string()))?;
+        self.store.set_meta("session", &json)?;
+        self.store
+            .set_meta("last_account", &format!("{}/{login}", session.tenant))?;
+        self.session = Some(session);
+        Ok(())
+    }
+
+    /// Sign out. Unsent changes stay on the device for the same user's next sign-in unless
+    /// `discard` is set, in which case the store is wiped.
+    pub fn sign_out(&mut self, discard: bool) -> Result<()> {
+        if discard {
+            self.store.wipe(false)?;
+        } else {
+            self.store.delete_meta("session")?;
+        }
+        self.session = None;
+        Ok(())
+    }
+
+    pub fn actor(&self) -> Result<Actor> {
+        let s = self.session.as_ref().ok_or(CoreError::NotSignedIn)?;
+        Ok(Actor {
+            user_id: s.user.id.clone(),
+            role: s.user.role,
+        })
+    }
+
+    pub fn directory(&self) -> Result<Vec<UserInfo>> {
+        Ok(match self.store.meta("directory")? {
+            Some(s) => serde_json::from_str(&s).unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+
+    /// Apply `edit` to a document (a new one when `id` is None), check the allow-list, commit.
+    fn change<F>(&mut self, doc_type: DocType, id: Option<&str>, edit: F) -> Result<String>
+    where
+        F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
+    {
+        let actor = self.actor()?;
+        let (mut doc, old) = match id {
+            Some(id) => {
+                check_id("document", id)?;
+                let (t, doc) = self
+                    .store
+                    .load(id)?
+                    .ok_or_else(|| CoreError::NotFound(id.to_string()))?;
+                if t != doc_type {
+                    return Err(CoreError::NotFound(format!("{} {id}", doc_type.as_str())));
+                }
+                let old = TypedDoc::parse(t, &doc)?;
+                (doc, Some(old))
+            }
+            None => (self.store.new_doc(), None),
+        };
+        let new_id = edit(&mut doc, &actor)?;
+        let new = TypedDoc::parse(doc_type, &doc)?;
+        authority::check(&actor, old.as_ref(), &new).map_err(|v| v.into_error())?;
+        if old.as_ref() == Some(&new) {
+            return Ok(new_id);
+        }
+        self.store.commit_local(doc_type, &new_id, &mut doc)?;
+        Ok(new_id)
+    }
+
+    pub fn create_customer(&mut self, input: &CustomerInput) -> Result<CustomerView> {
+        let id = self.change(DocType::Customer, None, |doc, actor| {
+            customer::new_customer_doc(doc, &actor.user_id, input)
+        })?;
+        self.get_customer(&id)
+    }
+
+    pub fn update_customer(&mut self, id: &str, input: &CustomerInput) -> Result<CustomerView> {
+        self.change(DocType::Customer, Some(id), |doc, _| {
+            customer::apply_customer_edit(doc, input)?;
+            Ok(id.to_string())
+        })?;
+        self.get_customer(id)
+    }
+
+    pub fn get_customer(&self, id: &str) -> Result<CustomerView> {
+        self.list_customers_where(Some(id))?
+            .pop()
+            .ok_or_else(|| CoreError::NotFound(format!("customer {id}")))
+    }
+
+    pub fn list_customers(&self) -> Result<Vec<CustomerView>> {
+        self.list_customers_where(None)
+    }
+
+    fn list_customers_where(&self, id: Option<&str>) -> Result<Vec<CustomerView>> {
+        let mut stmt = self.store.conn().prepare(
+            "SELECT c.id, c.name, c.phone, c.sites, COALESCE(d.dirty, 0) FROM customers c
+             LEFT JOIN documents d ON d.id = c.id WHERE ?1 IS NULL OR c.id = ?1 ORDER BY c.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, phone, sites, dirty) = row?;
+            let sites: std::collections::BTreeMap<String, Site> =
+                serde_json::from_str(&sites).unwrap_or_default();
+            out.push(CustomerView {
+                id,
+                name,
+                phone,
+                sites: sites.into_iter().map(|(id, s)| site_view(id, s)).collect(),
+                pending: dirty == 1,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn create_order(&mut self, input: &OrderInput) -> Result<OrderDetail> {
+        self.check_site(&input.customer_id, &input.site_id)?;
+        let tz = local_offset_min();
+        let id = self.change(DocType::Order, None, |doc, actor| {
+            order::new_order_doc(doc, &actor.user_id, tz, input)
+        })?;
+        self.get_order(&id)
+    }
+
+    pub fn update_order(&mut self, id: &str, input: &OrderInput) -> Result<OrderDetail> {
+        self.check_site(&input.customer_id, &input.site_id)?;
+        self.change(DocType::Order, Some(id), |doc, _| {
+            let current = OrderDoc::from_doc(doc)?;
+            order::apply_header_edit(doc, input, Some(&current.header))?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    fn check_site(&self, customer_id: &str, site_id: &str) -> Result<()> {
+        let c = self
+            .get_customer(customer_id)
+            .map_err(|_| CoreError::invalid("choose a known customer"))?;
+        if !c.sites.iter().any(|s| s.id == site_id) {
+            return Err(CoreError::invalid("choose one of the customer's sites"));
+        }
+        Ok(())
+    }
+
+    /// Dispatch (or reassign) an order to technicians; the first one leads.
+    pub fn dispatch_order(&mut self, id: &str, to: &[String]) -> Result<OrderDetail> {
+        if to.is_empty() {
+            return Err(CoreError::invalid("choose at least one technician"));
+        }
+        let directory = self.directory()?;
+        for u in to {
+            match directory.iter().find(|d| &d.id == u) {
+                Some(d) if d.role == Role::Technician => {}
+                Some(d) => {
+                    return Err(CoreError::invalid(format!(
+                        "{} is not a technician",
+                        d.name
+                    )));
+                }
+                None => {
+                    return Err(CoreError::invalid(format!(
+                        "unknown technician '{u}'; sync to refresh the directory"
+                    )));
+                }
+            }
+        }
+        let mut unique = Vec::new();
+        for u in to {
+            if !unique.contains(u) {
+                unique.push(u.clone());
+            }
+        }
+        self.order_event(id, EventKind::Dispatched, unique, None)
+    }
+
+    pub fn accept_order(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, EventKind::Accepted, vec![], None)
+    }
+
+    pub fn reject_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(
+            id,
+            EventKind::Rejected,
+            vec![],
+            Some(reason.trim().to_string()),
+        )
+    }
+
+    fn order_event(
+        &mut self,
+        id: &str,
+        kind: EventKind,
+        to: Vec<String>,
+        reason: Option<String>,
+    ) -> Result<OrderDetail> {
+        let detail = self.get_order(id)?;
+        let wanted = match kind {
+            EventKind::Dispatched => Action::Dispatch,
+            EventKind::Accepted => Action::Accept,
+            EventKind::Rejected => Action::Reject,
+            EventKind::Created => return Err(CoreError::invalid("an order is created only once")),
+        };
+        if !detail.actions.contains(&wanted) {
+            return Err(CoreError::invalid(format!(
+                "cannot {} this order while it is {}",
+                crate::model::enum_name(&wanted),
+                detail.summary.status
+            )));
+        }
+        let tz = local_offset_min();
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            order::append_event(
+                doc,
+                &OrderEvent {
+                    id: new_id(),
+                    kind,
+                    at: now_ms(),
+                    tz_offset_min: tz,
+                    by: actor.user_id.clone(),
+                    to,
+                    reason,
+                },
+            )?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    pub fn list_orders(&self, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                format!(
+                    "%{}%",
+                    t.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            });
+        let mut stmt = self.store.conn().prepare(
+            "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
+                    o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
+                    COALESCE(d.dirty, 0)
+             FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id
+             WHERE (?1 IS NULL OR o.status = ?1)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2))
+               AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\' OR o.id LIKE ?3 ESCAPE '\\')
+             ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id",
+        )?;
+        let rows = stmt.query_map(
+            params![filter.status, filter.assignee, text],
+            summary_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn get_order(&self, id: &str) -> Result<OrderDetail> {
+        check_id("order", id)?;
+        let summary = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
+                        o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
+                        COALESCE(d.dirty, 0)
+                 FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id
+                 WHERE o.id = ?1",
+                [id],
+                summary_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
+        let (_, doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
+        let order = OrderDoc::from_doc(&doc)?;
+        let site = self
+            .get_customer(&summary.customer_id)
+            .ok()
+            .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
+        let actions = self.actions_for(&order);
+        let events = order.sorted_events().into_iter().cloned().collect();
+        Ok(OrderDetail {
+            summary,
+            site,
+            events,
+            actions,
+        })
+    }
+
+    fn actions_for(&self, order: &OrderDoc) -> Vec<Action> {
+        let Ok(actor) = self.actor() else {
+            return vec![];
+        };
+        let st = order.state();
+        let mut out = Vec::new();
+        if actor.role.manages() {
+            out.push(Action::Edit);
+            out.push(Action::Dispatch);
+        }
+        if st.assignees.contains(&actor.user_id) {
+            if st.status == Status::Dispatched
+                || (st.status == Status::Accepted && !st.accepted_by.contains(&actor.user_id))
+            {
+                out.push(Action::Accept);
+            }
+            if matches!(st.status, Status::Dispatched | Status::Accepted) {
+                out.push(Action::Reject);
+            }
+        }
+        out
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let rejected = {
+            let mut stmt = self
+                .store
+                .conn()
+                .prepare("SELECT id, rejected FROM documents WHERE rejected IS NOT NULL")?;
+            stmt.query_map([], |r| {
+                Ok(RejectedDoc {
+                    doc: r.get(0)?,
+                    reason: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        Ok(SyncStatus {
+            signed_in: self.session.is_some(),
+            pending: self.store.pending_count()?,
+            last_sync_at: self
+                .store
+                .meta("last_sync_at")?
+                .and_then(|s| s.parse().ok()),
+            last_error: self.store.meta("last_sync_error")?,
+            online: self.store.meta("online")?.as_deref() == Some("1"),
+            rejected,
+        })
+    }
+}
+
+fn site_view(id: String, s: Site) -> SiteView {
+    SiteView {
+        id,
+        name: s.name,
+        address: s.address,
+        lat: s.lat,
+        lon: s.lon,
+    }
+}
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderSummary> {
+    Ok(OrderSummary {
+        id: r.get(0)?,
+        status: r.get(1)?,
+        order_type: r.get(2)?,
+        priority: r.get(3)?,
+        customer_id: r.get(4)?,
+        customer_name: r.get(5)?,
+        site_id: r.get(6)?,
+        description: r.get(7)?,
+        scheduled_start: r.get(8)?,
+        scheduled_end: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        assignees: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+        conflicts: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
+        pending: r.get::<_, i64>(14)? == 1,
+    })
+}
+
+fn local_offset_min() -> i32 {
+    chrono::Local::now().offset().local_minus_utc() / 60
+}
