@@ -1,1 +1,40 @@
+//! FieldOps sync server: authentication, scope, authority, storage and the live feed.
 
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod storage;
+pub mod sync;
+
+use std::net::SocketAddr;
+
+pub use error::{Result, ServerError};
+
+/// Serve until the process is stopped.
+pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
+    let storage = storage::open(database).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| ServerError::BadRequest(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    // Scripts and tests wait for this line to know the port.
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, database = %redact(database), "sync server started");
+    axum::serve(listener, http::router(http::AppState::new(storage)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| ServerError::Storage(e.to_string()))
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}

@@ -1,1 +1,159 @@
-fn main() {}
+//! `fieldops-sync-server`: serve, manage users, load demo data.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+use fieldops_core::model::Role;
+use fieldops_core::protocol::UserInfo;
+use fieldops_sync_server::storage::{self, UserRecord};
+use fieldops_sync_server::{Result, ServerError, auth, demo};
+
+#[derive(Parser)]
+#[command(name = "fieldops-sync-server", version, about = "FieldOps sync server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Db {
+    /// sqlite://PATH (embedded, the default) or postgres://USER@HOST:PORT/DB
+    #[arg(
+        long,
+        env = "FIELDOPS_DATABASE",
+        default_value = "sqlite://fieldops.sqlite"
+    )]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP sync server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill an empty tenant with a demo company: users, customers, orders in several states.
+    DemoData {
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input (or prompted for on a terminal).
+    Add {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        login: String,
+        /// admin, supervisor or technician
+        #[arg(long)]
+        role: String,
+        /// Display name; defaults to the login.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password: ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| ServerError::BadRequest(format!("cannot read the password: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { listen, db } => fieldops_sync_server::serve(listen, &db.database).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    tenant,
+                    login,
+                    role,
+                    name,
+                    db,
+                },
+        } => {
+            let role = Role::parse(&role)?;
+            if login.trim().is_empty() || login.len() > 100 {
+                return Err(ServerError::BadRequest(
+                    "the login must have 1 to 100 characters".into(),
+                ));
+            }
+            let password = read_password()?;
+            let password_hash = auth::hash_password(&password)?;
+            let storage = storage::open(&db.database).await?;
+            storage.ensure_tenant(&tenant).await?;
+            let info = UserInfo {
+                id: uuid::Uuid::now_v7().to_string(),
+                login: login.clone(),
+                name: name.unwrap_or(login),
+                role,
+            };
+            storage
+                .add_user(
+                    &tenant,
+                    &UserRecord {
+                        info: info.clone(),
+                        password_hash,
+                    },
+                )
+                .await?;
+            println!(
+                "added {} ({}) to tenant '{tenant}' with id {}",
+                info.login,
+                role.as_str(),
+                info.id
+            );
+            Ok(())
+        }
+        Command::DemoData { tenant, db } => {
+            let storage = storage::open(&db.database).await?;
+            println!("{}", demo::create(&storage, &tenant).await?);
+            Ok(())
+        }
+    }
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FIELDOPS_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
+        eprintln!("error [{}]: {e}", e.code());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,126 @@
+//! Passwords (argon2id) and opaque bearer tokens (random, stored only as SHA-256 hashes).
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use fieldops_core::protocol::{LoginRequest, LoginResponse};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, ServerError};
+use crate::storage::{AuthContext, DynStorage};
+
+pub const TOKEN_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
+
+pub fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < 8 {
+        return Err(ServerError::BadRequest(
+            "a password needs at least 8 characters".into(),
+        ));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::Storage(format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A hash to verify against when the login does not exist, so that a wrong login and a
+/// wrong password take the same time.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy-password-never-used").unwrap_or_default())
+}
+
+pub async fn login(storage: &DynStorage, req: &LoginRequest) -> Result<LoginResponse> {
+    let actor = req.device_actor.trim().to_ascii_lowercase();
+    if actor.len() < 2 || actor.len() > 64 || hex::decode(&actor).is_err() {
+        return Err(ServerError::BadRequest(
+            "device_actor must be the device's automerge actor id in hex".into(),
+        ));
+    }
+    if req.tenant.is_empty()
+        || req.login.is_empty()
+        || req.tenant.len() > 100
+        || req.login.len() > 100
+        || req.password.len() > 1000
+    {
+        return Err(ServerError::BadCredentials);
+    }
+    let user = storage.find_user(&req.tenant, &req.login).await?;
+    let password = req.password.clone();
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| decoy_hash().to_string());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => return Err(ServerError::BadCredentials),
+    };
+    let name = if req.device_name.trim().is_empty() {
+        "device"
+    } else {
+        req.device_name.trim()
+    };
+    let device_id = storage
+        .bind_device(
+            &req.tenant,
+            &user.info.id,
+            &actor,
+            &name.chars().take(100).collect::<String>(),
+        )
+        .await?;
+    let token = new_token();
+    let expires_at = crate::storage::now_ms() + TOKEN_LIFETIME_MS;
+    storage
+        .create_token(&token_hash(&token), &device_id, expires_at)
+        .await?;
+    Ok(LoginResponse {
+        token,
+        tenant: req.tenant.clone(),
+        user: user.info,
+        device_id,
+        expires_at,
+    })
+}
+
+/// Resolve an `Authorization: Bearer …` header value to the caller.
+pub async fn authenticate(storage: &DynStorage, header: Option<&str>) -> Result<AuthContext> {
+    let token = header
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ServerError::MissingToken)?;
+    if token.len() > 200 {
+        return Err(ServerError::InvalidToken);
+    }
+    let ctx = storage
+        .authenticate(&token_hash(token))
+        .await?
+        .ok_or(ServerError::InvalidToken)?;
+    if ctx.expires_at <= crate::storage::now_ms() {
+        return Err(ServerError::TokenExpired);
+    }
+    Ok(ctx)
+}

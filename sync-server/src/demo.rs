@@ -1,0 +1,313 @@
+//! `demo-data`: a realistic small service company, written through core's typed API (so it
+//! obeys the same rules as real edits) and stored as server-made documents.
+
+use fieldops_core::model::Role;
+use fieldops_core::model::customer::{CustomerInput, SiteInput};
+use fieldops_core::model::order::{OrderInput, OrderType, Priority};
+use fieldops_core::protocol::UserInfo;
+use fieldops_core::workspace::{Session, Workspace};
+
+use crate::auth::hash_password;
+use crate::error::{Result, ServerError};
+use crate::storage::{DynStorage, UserRecord};
+
+pub const DEMO_PASSWORD: &str = "fieldops-demo";
+
+struct DemoUser {
+    login: &'static str,
+    name: &'static str,
+    role: Role,
+}
+
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        login: "admin",
+        name: "管理员 Admin",
+        role: Role::Admin,
+    },
+    DemoUser {
+        login: "chen.jing",
+        name: "陈静 Chen Jing",
+        role: Role::Supervisor,
+    },
+    DemoUser {
+        login: "zhang.wei",
+        name: "张伟 Zhang Wei",
+        role: Role::Technician,
+    },
+    DemoUser {
+        login: "li.na",
+        name: "李娜 Li Na",
+        role: Role::Technician,
+    },
+    DemoUser {
+        login: "wang.fang",
+        name: "王芳 Wang Fang",
+        role: Role::Technician,
+    },
+];
+
+/// (customer, phone, site, address, lat, lon)
+const CUSTOMERS: &[(&str, &str, &str, &str, f64, f64)] = &[
+    (
+        "上海华东医疗设备有限公司",
+        "+86 21 5080 1234",
+        "张江工厂",
+        "上海市浦东新区张江高科技园区蔡伦路 88 号",
+        31.2036,
+        121.5906,
+    ),
+    (
+        "北京精工仪器厂",
+        "+86 10 6788 2200",
+        "亦庄生产基地",
+        "北京市大兴区亦庄经济技术开发区科创十三街 6 号",
+        39.7953,
+        116.5060,
+    ),
+    (
+        "深圳创新暖通工程",
+        "+86 755 2655 9000",
+        "南山总部机房",
+        "深圳市南山区科技园南区深南大道 9966 号",
+        22.5333,
+        113.9304,
+    ),
+    (
+        "杭州西湖数据中心",
+        "+86 571 8702 3300",
+        "西湖 A 栋",
+        "杭州市西湖区文三路 478 号",
+        30.2741,
+        120.1551,
+    ),
+    (
+        "广州白云制冷设备",
+        "+86 20 8666 7788",
+        "白云仓库",
+        "广州市白云区机场路 1960 号",
+        23.1291,
+        113.2644,
+    ),
+    (
+        "Nordic Lab Instruments AB",
+        "+46 8 555 010 00",
+        "Kista lab",
+        "Isafjordsgatan 22, 164 40 Kista, Stockholm",
+        59.4032,
+        17.9442,
+    ),
+];
+
+/// (customer index, type, priority, description, dispatch to (technician index), accepted)
+const ORDERS: &[(usize, OrderType, Priority, &str, Option<usize>, bool)] = &[
+    (
+        0,
+        OrderType::Repair,
+        Priority::Urgent,
+        "CT 扫描仪冷却泵报警 E-214，设备停机。Cooling pump alarm, scanner down.",
+        Some(0),
+        true,
+    ),
+    (
+        0,
+        OrderType::Maintenance,
+        Priority::Normal,
+        "季度保养：更换过滤器，校准探头。Quarterly maintenance.",
+        Some(1),
+        false,
+    ),
+    (
+        1,
+        OrderType::Installation,
+        Priority::High,
+        "新三坐标测量机安装调试。Install and commission new CMM.",
+        Some(2),
+        true,
+    ),
+    (
+        1,
+        OrderType::Inspection,
+        Priority::Normal,
+        "年度安全巡检。Annual safety inspection.",
+        None,
+        false,
+    ),
+    (
+        2,
+        OrderType::Repair,
+        Priority::High,
+        "冷水机组压缩机异响。Chiller compressor noise.",
+        Some(0),
+        false,
+    ),
+    (
+        3,
+        OrderType::Upgrade,
+        Priority::Normal,
+        "UPS 固件升级至 v5.2。UPS firmware upgrade.",
+        Some(1),
+        true,
+    ),
+    (
+        3,
+        OrderType::Testing,
+        Priority::Low,
+        "备用发电机负载测试。Generator load test.",
+        None,
+        false,
+    ),
+    (
+        4,
+        OrderType::Training,
+        Priority::Low,
+        "新员工设备操作培训。Operator training for new staff.",
+        Some(2),
+        false,
+    ),
+    (
+        5,
+        OrderType::Complaint,
+        Priority::High,
+        "Customer reports repeated calibration drift after last visit.",
+        Some(1),
+        false,
+    ),
+    (
+        5,
+        OrderType::Maintenance,
+        Priority::Normal,
+        "Semi-annual preventive maintenance of spectrometers.",
+        None,
+        false,
+    ),
+];
+
+pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
+    if storage.tenant_exists(tenant).await? && !storage.directory(tenant).await?.1.is_empty() {
+        return Err(ServerError::Conflict(format!(
+            "tenant '{tenant}' already has users; demo data is only for an empty tenant"
+        )));
+    }
+    storage.ensure_tenant(tenant).await?;
+    let mut users = Vec::new();
+    for u in USERS {
+        let info = UserInfo {
+            id: uuid::Uuid::now_v7().to_string(),
+            login: u.login.into(),
+            name: u.name.into(),
+            role: u.role,
+        };
+        let password_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+            .await
+            .map_err(|e| ServerError::Storage(e.to_string()))??;
+        storage
+            .add_user(
+                tenant,
+                &UserRecord {
+                    info: info.clone(),
+                    password_hash,
+                },
+            )
+            .await?;
+        users.push(info);
+    }
+    let docs = build_documents(tenant, &users)?;
+    let mut count = 0;
+    for (doc_type, mut doc) in docs {
+        crate::sync::store_server_doc(storage, tenant, doc_type, &mut doc).await?;
+        count += 1;
+    }
+    Ok(format!(
+        "tenant '{tenant}': {} users (password '{DEMO_PASSWORD}'): {}; {count} documents",
+        users.len(),
+        users
+            .iter()
+            .map(|u| format!("{} ({})", u.login, u.role.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+fn build_documents(
+    tenant: &str,
+    users: &[UserInfo],
+) -> Result<Vec<(fieldops_core::model::DocType, automerge::AutoCommit)>> {
+    let supervisor = users
+        .iter()
+        .find(|u| u.role == Role::Supervisor)
+        .cloned()
+        .ok_or_else(|| ServerError::Storage("no supervisor".into()))?;
+    let techs: Vec<&UserInfo> = users
+        .iter()
+        .filter(|u| u.role == Role::Technician)
+        .collect();
+    let mut ws = Workspace::open_in_memory()?;
+    let session = |user: &UserInfo| Session {
+        server_url: "http://server".into(),
+        tenant: tenant.into(),
+        user: user.clone(),
+        device_id: "server".into(),
+    };
+    ws.set_session(session(&supervisor), &supervisor.login)?;
+    ws.store.set_meta(
+        "directory",
+        &serde_json::to_string(users).unwrap_or_default(),
+    )?;
+    let mut customers = Vec::new();
+    for (name, phone, site, address, lat, lon) in CUSTOMERS {
+        customers.push(ws.create_customer(&CustomerInput {
+            name: (*name).into(),
+            phone: (*phone).into(),
+            sites: vec![SiteInput {
+                id: None,
+                name: (*site).into(),
+                address: (*address).into(),
+                lat: *lat,
+                lon: *lon,
+            }],
+        })?);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut accepts = Vec::new();
+    for (i, (c, order_type, priority, description, to, accepted)) in ORDERS.iter().enumerate() {
+        let customer = &customers[*c];
+        let start = today
+            .and_hms_opt(1 + (i as u32 % 8), 0, 0)
+            .map(|t| t.and_utc().timestamp_millis());
+        let order = ws.create_order(&OrderInput {
+            order_type: *order_type,
+            priority: *priority,
+            customer_id: customer.id.clone(),
+            site_id: customer.sites[0].id.clone(),
+            description: (*description).into(),
+            scheduled_start: start,
+            scheduled_end: start.map(|s| s + 2 * 3600 * 1000),
+        })?;
+        if let Some(t) = to {
+            ws.dispatch_order(&order.summary.id, &[techs[*t].id.clone()])?;
+            if *accepted {
+                accepts.push((order.summary.id.clone(), techs[*t].clone()));
+            }
+        }
+    }
+    for (order_id, tech) in accepts {
+        ws.set_session(session(&tech), &tech.login)?;
+        ws.accept_order(&order_id)?;
+    }
+    let mut out = Vec::new();
+    let ids: Vec<String> = {
+        let mut stmt = ws
+            .store
+            .conn()
+            .prepare("SELECT id FROM documents ORDER BY doc_type DESC, id")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for id in ids {
+        if let Some((t, doc)) = ws.store.load(&id)? {
+            out.push((t, doc));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,133 @@
+//! The HTTP surface: routes, body parsing with JSON errors, and the live event stream.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use fieldops_core::protocol::{
+    FeedAdvanced, LoginRequest, LoginResponse, MAX_BODY_BYTES, SyncRequest, SyncResponse,
+};
+use futures_util::Stream;
+use serde::de::DeserializeOwned;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::auth;
+use crate::error::{Result, ServerError};
+use crate::storage::DynStorage;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: DynStorage,
+    /// (tenant, seq) each time a tenant's feed advances.
+    pub feed: broadcast::Sender<(String, u64)>,
+}
+
+impl AppState {
+    pub fn new(storage: DynStorage) -> Arc<AppState> {
+        let (feed, _) = broadcast::channel(1024);
+        Arc::new(AppState { storage, feed })
+    }
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route("/v1/login", post(login))
+        .route("/v1/logout", post(logout))
+        .route("/v1/sync", post(sync))
+        .route("/v1/events", get(events))
+        .fallback(|| async { ServerError::NotFound("no such endpoint".into()) })
+        // Bodies are read by our own parser below so that an oversized body gets a JSON error.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+fn parse_body<T: DeserializeOwned>(body: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+    let bytes = body.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) => ServerError::TooLarge(MAX_BODY_BYTES),
+        other => ServerError::BadRequest(other.body_text()),
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ServerError::BadRequest(format!("malformed request body: {e}")))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
+
+async fn login(
+    State(st): State<Arc<AppState>>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<LoginResponse>> {
+    let req: LoginRequest = parse_body(body)?;
+    Ok(Json(auth::login(&st.storage, &req).await?))
+}
+
+async fn logout(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>> {
+    auth::authenticate(&st.storage, bearer(&headers)).await?;
+    if let Some(token) = bearer(&headers).and_then(|h| h.strip_prefix("Bearer ")) {
+        st.storage
+            .revoke_token(&auth::token_hash(token.trim()))
+            .await?;
+    }
+    Ok(Json(serde_json::json!({"status": "signed_out"})))
+}
+
+async fn sync(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<SyncResponse>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let req: SyncRequest = parse_body(body)?;
+    let (resp, advanced) = crate::sync::handle(&st.storage, &ctx, req).await?;
+    if advanced {
+        let seq = st.storage.last_seq(&ctx.tenant).await?;
+        // Nobody listening is fine.
+        let _ = st.feed.send((ctx.tenant.clone(), seq));
+    }
+    Ok(Json(resp))
+}
+
+async fn events(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let current = st.storage.last_seq(&ctx.tenant).await?;
+    let tenant = ctx.tenant.clone();
+    let first = tokio_stream::once(Ok(feed_event(current)));
+    let updates = BroadcastStream::new(st.feed.subscribe()).filter_map(move |msg| match msg {
+        Ok((t, seq)) if t == tenant => Some(Ok(feed_event(seq))),
+        // A lagging listener only needs to know that the feed moved.
+        Err(tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(_)) => {
+            Some(Ok(feed_event(0)))
+        }
+        _ => None,
+    });
+    Ok(Sse::new(first.chain(updates))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn feed_event(seq: u64) -> Event {
+    Event::default()
+        .event("feed")
+        .data(serde_json::to_string(&FeedAdvanced { seq }).unwrap_or_default())
+}

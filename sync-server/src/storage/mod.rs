@@ -1,0 +1,148 @@
+//! Where the server keeps tenants, users, devices, tokens, documents and the feed. Two
+//! implementations behind one trait: SQLite (embedded default) and PostgreSQL (scale-out).
+//! Both use plain SQL only, so PostgreSQL-compatible distributed databases work too.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use fieldops_core::model::Role;
+use fieldops_core::protocol::UserInfo;
+
+use crate::error::{Result, ServerError};
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub info: UserInfo,
+    pub password_hash: String,
+}
+
+/// Who a valid token belongs to.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    pub tenant: String,
+    pub user_id: String,
+    pub role: Role,
+    pub device_id: String,
+    /// The automerge actor id (hex) bound to the device at login.
+    pub actor: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredDoc {
+    pub doc_type: String,
+    pub bytes: Vec<u8>,
+    /// JSON array of hex change hashes, as stored; used for optimistic concurrency.
+    pub heads: String,
+}
+
+/// One accepted push, written in one transaction with its feed entry.
+#[derive(Debug, Clone)]
+pub struct DocCommit {
+    pub tenant: String,
+    pub doc_id: String,
+    pub doc_type: String,
+    pub bytes: Vec<u8>,
+    pub heads: String,
+    /// The heads the new state was computed from; the write fails with `Concurrent` if the
+    /// stored document moved on in the meantime.
+    pub base_heads: Option<String>,
+    /// The automerge bytes of the changes this commit adds (what devices pull).
+    pub changes: Vec<u8>,
+    pub origin_device: Option<String>,
+    /// Orders: the current assignees and customer (the scope projection).
+    pub assignees: Vec<String>,
+    pub customer_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub seq: u64,
+    pub doc_id: String,
+    pub doc_type: String,
+    pub changes: Vec<u8>,
+    pub origin_device: Option<String>,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync {
+    async fn ensure_tenant(&self, tenant: &str) -> Result<()>;
+    async fn tenant_exists(&self, tenant: &str) -> Result<bool>;
+    /// Adds a user and bumps the tenant's directory version.
+    async fn add_user(&self, tenant: &str, user: &UserRecord) -> Result<()>;
+    async fn find_user(&self, tenant: &str, login: &str) -> Result<Option<UserRecord>>;
+    async fn directory(&self, tenant: &str) -> Result<(u64, Vec<UserInfo>)>;
+    async fn directory_version(&self, tenant: &str) -> Result<u64>;
+    /// The device for (user, actor); an actor bound to another user is refused.
+    async fn bind_device(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        actor: &str,
+        name: &str,
+    ) -> Result<String>;
+    async fn create_token(&self, token_hash: &str, device_id: &str, expires_at: i64) -> Result<()>;
+    async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>>;
+    async fn revoke_token(&self, token_hash: &str) -> Result<()>;
+    async fn load_doc(&self, tenant: &str, doc_id: &str) -> Result<Option<StoredDoc>>;
+    /// Store the document and append a feed entry, atomically; returns the entry's sequence.
+    async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
+    /// Feed entries after `cursor`, oldest first, at most `limit`; and whether more follow.
+    async fn feed_after(
+        &self,
+        tenant: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<FeedEntry>, bool)>;
+    async fn last_seq(&self, tenant: &str) -> Result<u64>;
+    /// May `user_id` (a technician) read the document? Managers read everything.
+    async fn technician_sees(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        doc_id: &str,
+        doc_type: &str,
+    ) -> Result<bool>;
+    async fn order_customer(&self, tenant: &str, order_id: &str) -> Result<Option<String>>;
+    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool>;
+    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()>;
+    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()>;
+    async fn device_reset(&self, device_id: &str) -> Result<()>;
+}
+
+pub type DynStorage = Arc<dyn Storage>;
+
+/// Open the storage a `--database` URL names.
+pub async fn open(url: &str) -> Result<DynStorage> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        Ok(Arc::new(sqlite::SqliteStorage::open(path)?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStorage::connect(url).await?))
+    } else {
+        Err(ServerError::BadRequest(format!(
+            "unsupported database URL '{url}': use sqlite://PATH or postgres://..."
+        )))
+    }
+}
+
+/// The schema, in SQL both databases accept. BLOB/BYTEA and the integer type differ, so each
+/// backend substitutes its own names for `{blob}` and `{int}`.
+pub(crate) const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS tenants(id TEXT PRIMARY KEY, feed_seq {int} NOT NULL DEFAULT 0, directory_version {int} NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, tenant TEXT NOT NULL REFERENCES tenants(id), login TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL, UNIQUE(tenant, login))",
+    "CREATE TABLE IF NOT EXISTS devices(id TEXT PRIMARY KEY, tenant TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id), actor TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_at {int} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id), expires_at {int} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs(tenant TEXT NOT NULL, id TEXT NOT NULL, doc_type TEXT NOT NULL, bytes {blob} NOT NULL, heads TEXT NOT NULL, customer_id TEXT, updated_at {int} NOT NULL, PRIMARY KEY(tenant, id))",
+    "CREATE INDEX IF NOT EXISTS docs_customer ON docs(tenant, customer_id)",
+    "CREATE TABLE IF NOT EXISTS order_assignees(tenant TEXT NOT NULL, order_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(tenant, order_id, user_id))",
+    "CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(tenant, user_id)",
+    "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
+    "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
+];
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,408 @@
+//! PostgreSQL storage for tenants that outgrow one machine. Every commit first takes the
+//! tenant's row lock (the feed counter), so feed entries become visible in sequence order
+//! and a reader never skips an entry that commits late. Plain SQL, no extensions.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, Pool};
+use fieldops_core::model::Role;
+use fieldops_core::protocol::UserInfo;
+use tokio_postgres::NoTls;
+
+use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
+use crate::error::{Result, ServerError};
+
+pub struct PgStorage {
+    pool: Pool,
+}
+
+impl PgStorage {
+    pub async fn connect(url: &str) -> Result<PgStorage> {
+        let cfg: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| ServerError::BadRequest(format!("bad PostgreSQL URL: {e}")))?;
+        let pool = Pool::builder(Manager::new(cfg, NoTls))
+            .max_size(16)
+            .build()
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        let client = pool.get().await?;
+        for stmt in SCHEMA {
+            client
+                .batch_execute(&stmt.replace("{blob}", "BYTEA").replace("{int}", "BIGINT"))
+                .await?;
+        }
+        Ok(PgStorage { pool })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+fn user_from_row(r: &tokio_postgres::Row) -> (UserInfo, String) {
+    let role: String = r.get(3);
+    (
+        UserInfo {
+            id: r.get(0),
+            login: r.get(1),
+            name: r.get(2),
+            role: Role::parse(&role).unwrap_or(Role::Technician),
+        },
+        r.get(4),
+    )
+}
+
+#[async_trait]
+impl Storage for PgStorage {
+    async fn ensure_tenant(&self, tenant: &str) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO tenants(id) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&tenant],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn tenant_exists(&self, tenant: &str) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .query_opt("SELECT 1 FROM tenants WHERE id = $1", &[&tenant])
+            .await?
+            .is_some())
+    }
+
+    async fn add_user(&self, tenant: &str, user: &UserRecord) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let n = tx
+            .execute(
+                "INSERT INTO users(id, tenant, login, name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[&user.info.id, &tenant, &user.info.login, &user.info.name, &user.info.role.as_str(), &user.password_hash],
+            )
+            .await?;
+        if n == 0 {
+            return Err(ServerError::Conflict(format!(
+                "login '{}' already exists in '{tenant}'",
+                user.info.login
+            )));
+        }
+        tx.execute(
+            "UPDATE tenants SET directory_version = directory_version + 1 WHERE id = $1",
+            &[&tenant],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_user(&self, tenant: &str, login: &str) -> Result<Option<UserRecord>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT id, login, name, role, password_hash FROM users WHERE tenant = $1 AND login = $2", &[&tenant, &login])
+            .await?;
+        Ok(row.map(|r| {
+            let (info, password_hash) = user_from_row(&r);
+            UserRecord {
+                info,
+                password_hash,
+            }
+        }))
+    }
+
+    async fn directory(&self, tenant: &str) -> Result<(u64, Vec<UserInfo>)> {
+        let client = self.client().await?;
+        let version: i64 = client
+            .query_one(
+                "SELECT directory_version FROM tenants WHERE id = $1",
+                &[&tenant],
+            )
+            .await?
+            .get(0);
+        let rows = client
+            .query("SELECT id, login, name, role, password_hash FROM users WHERE tenant = $1 ORDER BY name", &[&tenant])
+            .await?;
+        Ok((
+            version as u64,
+            rows.iter().map(|r| user_from_row(r).0).collect(),
+        ))
+    }
+
+    async fn directory_version(&self, tenant: &str) -> Result<u64> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT directory_version FROM tenants WHERE id = $1",
+                &[&tenant],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, i64>(0)).unwrap_or(0) as u64)
+    }
+
+    async fn bind_device(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        actor: &str,
+        name: &str,
+    ) -> Result<String> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let id = uuid::Uuid::now_v7().to_string();
+        tx.execute(
+            "INSERT INTO devices(id, tenant, user_id, actor, name, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor) DO NOTHING",
+            &[&id, &tenant, &user_id, &actor, &name, &now_ms()],
+        )
+        .await?;
+        let row = tx
+            .query_one(
+                "SELECT id, user_id FROM devices WHERE actor = $1",
+                &[&actor],
+            )
+            .await?;
+        let (id, owner): (String, String) = (row.get(0), row.get(1));
+        if owner != user_id {
+            return Err(ServerError::Conflict(
+                "this device's actor id belongs to another user".into(),
+            ));
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn create_token(&self, token_hash: &str, device_id: &str, expires_at: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO tokens(hash, device_id, expires_at) VALUES ($1, $2, $3)",
+                &[&token_hash, &device_id, &expires_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at FROM tokens t
+                 JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id WHERE t.hash = $1",
+                &[&token_hash],
+            )
+            .await?;
+        Ok(row.map(|r| {
+            let role: String = r.get(2);
+            AuthContext {
+                tenant: r.get(0),
+                user_id: r.get(1),
+                role: Role::parse(&role).unwrap_or(Role::Technician),
+                device_id: r.get(3),
+                actor: r.get(4),
+                expires_at: r.get(5),
+            }
+        }))
+    }
+
+    async fn revoke_token(&self, token_hash: &str) -> Result<()> {
+        self.client()
+            .await?
+            .execute("DELETE FROM tokens WHERE hash = $1", &[&token_hash])
+            .await?;
+        Ok(())
+    }
+
+    async fn load_doc(&self, tenant: &str, doc_id: &str) -> Result<Option<StoredDoc>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT doc_type, bytes, heads FROM docs WHERE tenant = $1 AND id = $2",
+                &[&tenant, &doc_id],
+            )
+            .await?;
+        Ok(row.map(|r| StoredDoc {
+            doc_type: r.get(0),
+            bytes: r.get(1),
+            heads: r.get(2),
+        }))
+    }
+
+    async fn commit_doc(&self, m: &DocCommit) -> Result<u64> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The tenant row lock first: it orders every commit of the tenant.
+        let seq: i64 = tx
+            .query_one(
+                "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = $1 RETURNING feed_seq",
+                &[&m.tenant],
+            )
+            .await?
+            .get(0);
+        let current: Option<String> = tx
+            .query_opt(
+                "SELECT heads FROM docs WHERE tenant = $1 AND id = $2",
+                &[&m.tenant, &m.doc_id],
+            )
+            .await?
+            .map(|r| r.get(0));
+        if current != m.base_heads {
+            tx.rollback().await?;
+            return Err(ServerError::Concurrent);
+        }
+        tx.execute(
+            "INSERT INTO docs(tenant, id, doc_type, bytes, heads, customer_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+               customer_id = excluded.customer_id, updated_at = excluded.updated_at",
+            &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &m.customer_id, &now_ms()],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM order_assignees WHERE tenant = $1 AND order_id = $2",
+            &[&m.tenant, &m.doc_id],
+        )
+        .await?;
+        for u in &m.assignees {
+            tx.execute(
+                "INSERT INTO order_assignees(tenant, order_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&m.tenant, &m.doc_id, u],
+            )
+            .await?;
+        }
+        tx.execute(
+            "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&m.tenant, &seq, &m.doc_id, &m.doc_type, &m.changes, &m.origin_device, &now_ms()],
+        )
+        .await?;
+        if let Some(dev) = &m.origin_device {
+            tx.execute(
+                "INSERT INTO device_docs(device_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[dev, &m.doc_id],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(seq as u64)
+    }
+
+    async fn feed_after(
+        &self,
+        tenant: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<FeedEntry>, bool)> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT seq, doc_id, doc_type, changes, origin_device FROM feed WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                &[&tenant, &(cursor as i64), &(limit as i64 + 1)],
+            )
+            .await?;
+        let mut entries: Vec<FeedEntry> = rows
+            .iter()
+            .map(|r| FeedEntry {
+                seq: r.get::<_, i64>(0) as u64,
+                doc_id: r.get(1),
+                doc_type: r.get(2),
+                changes: r.get(3),
+                origin_device: r.get(4),
+            })
+            .collect();
+        let more = entries.len() > limit as usize;
+        entries.truncate(limit as usize);
+        Ok((entries, more))
+    }
+
+    async fn last_seq(&self, tenant: &str) -> Result<u64> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT feed_seq FROM tenants WHERE id = $1", &[&tenant])
+            .await?;
+        Ok(row.map(|r| r.get::<_, i64>(0)).unwrap_or(0) as u64)
+    }
+
+    async fn technician_sees(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        doc_id: &str,
+        doc_type: &str,
+    ) -> Result<bool> {
+        let sql = match doc_type {
+            "order" => "SELECT 1 FROM order_assignees WHERE tenant = $1 AND user_id = $2 AND order_id = $3",
+            "customer" => {
+                "SELECT 1 FROM docs o JOIN order_assignees a ON a.tenant = o.tenant AND a.order_id = o.id
+                 WHERE o.tenant = $1 AND a.user_id = $2 AND o.customer_id = $3 LIMIT 1"
+            }
+            _ => return Ok(false),
+        };
+        Ok(self
+            .client()
+            .await?
+            .query_opt(sql, &[&tenant, &user_id, &doc_id])
+            .await?
+            .is_some())
+    }
+
+    async fn order_customer(&self, tenant: &str, order_id: &str) -> Result<Option<String>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT customer_id FROM docs WHERE tenant = $1 AND id = $2",
+                &[&tenant, &order_id],
+            )
+            .await?;
+        Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+
+    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT 1 FROM device_docs WHERE device_id = $1 AND doc_id = $2",
+                &[&device_id, &doc_id],
+            )
+            .await?
+            .is_some())
+    }
+
+    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO device_docs(device_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&device_id, &doc_id],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "DELETE FROM device_docs WHERE device_id = $1 AND doc_id = $2",
+                &[&device_id, &doc_id],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn device_reset(&self, device_id: &str) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "DELETE FROM device_docs WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,411 @@
+//! The embedded default: one SQLite file (WAL, synchronous=FULL), one connection behind a
+//! mutex. Writes are serialised by the mutex, so feed sequence numbers commit in order.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use fieldops_core::model::Role;
+use fieldops_core::protocol::UserInfo;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
+use crate::error::{Result, ServerError};
+
+pub struct SqliteStorage {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStorage {
+    pub fn open(path: &str) -> Result<SqliteStorage> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        for stmt in SCHEMA {
+            conn.execute(
+                &stmt.replace("{blob}", "BLOB").replace("{int}", "INTEGER"),
+                [],
+            )?;
+        }
+        Ok(SqliteStorage {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| ServerError::Storage("database lock poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| ServerError::Storage(e.to_string()))?
+    }
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(UserInfo, String)> {
+    let role: String = r.get(3)?;
+    Ok((
+        UserInfo {
+            id: r.get(0)?,
+            login: r.get(1)?,
+            name: r.get(2)?,
+            role: Role::parse(&role).unwrap_or(Role::Technician),
+        },
+        r.get(4)?,
+    ))
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    async fn ensure_tenant(&self, tenant: &str) -> Result<()> {
+        let tenant = tenant.to_string();
+        self.run(move |c| {
+            c.execute("INSERT OR IGNORE INTO tenants(id) VALUES (?1)", [tenant])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn tenant_exists(&self, tenant: &str) -> Result<bool> {
+        let tenant = tenant.to_string();
+        self.run(move |c| {
+            Ok(
+                c.query_row("SELECT 1 FROM tenants WHERE id = ?1", [tenant], |_| Ok(()))
+                    .optional()?
+                    .is_some(),
+            )
+        })
+        .await
+    }
+
+    async fn add_user(&self, tenant: &str, user: &UserRecord) -> Result<()> {
+        let (tenant, user) = (tenant.to_string(), user.clone());
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let n = tx.execute(
+                "INSERT OR IGNORE INTO users(id, tenant, login, name, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![user.info.id, tenant, user.info.login, user.info.name, user.info.role.as_str(), user.password_hash],
+            )?;
+            if n == 0 {
+                return Err(ServerError::Conflict(format!("login '{}' already exists in '{tenant}'", user.info.login)));
+            }
+            tx.execute("UPDATE tenants SET directory_version = directory_version + 1 WHERE id = ?1", [&tenant])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn find_user(&self, tenant: &str, login: &str) -> Result<Option<UserRecord>> {
+        let (tenant, login) = (tenant.to_string(), login.to_string());
+        self.run(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT id, login, name, role, password_hash FROM users WHERE tenant = ?1 AND login = ?2",
+                    params![tenant, login],
+                    user_from_row,
+                )
+                .optional()?;
+            Ok(row.map(|(info, password_hash)| UserRecord { info, password_hash }))
+        })
+        .await
+    }
+
+    async fn directory(&self, tenant: &str) -> Result<(u64, Vec<UserInfo>)> {
+        let tenant = tenant.to_string();
+        self.run(move |c| {
+            let version: i64 = c.query_row("SELECT directory_version FROM tenants WHERE id = ?1", [&tenant], |r| r.get(0))?;
+            let mut stmt = c.prepare("SELECT id, login, name, role, password_hash FROM users WHERE tenant = ?1 ORDER BY name")?;
+            let users = stmt.query_map([&tenant], user_from_row)?.map(|r| r.map(|(u, _)| u)).collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((version as u64, users))
+        })
+        .await
+    }
+
+    async fn directory_version(&self, tenant: &str) -> Result<u64> {
+        let tenant = tenant.to_string();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT directory_version FROM tenants WHERE id = ?1",
+                [tenant],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .unwrap_or(0) as u64)
+        })
+        .await
+    }
+
+    async fn bind_device(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        actor: &str,
+        name: &str,
+    ) -> Result<String> {
+        let (tenant, user_id, actor, name) = (
+            tenant.to_string(),
+            user_id.to_string(),
+            actor.to_string(),
+            name.to_string(),
+        );
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let existing: Option<(String, String)> = tx
+                .query_row("SELECT id, user_id FROM devices WHERE actor = ?1", [&actor], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let id = match existing {
+                Some((id, owner)) if owner == user_id => id,
+                Some(_) => return Err(ServerError::Conflict("this device's actor id belongs to another user".into())),
+                None => {
+                    let id = uuid::Uuid::now_v7().to_string();
+                    tx.execute(
+                        "INSERT INTO devices(id, tenant, user_id, actor, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![id, tenant, user_id, actor, name, now_ms()],
+                    )?;
+                    id
+                }
+            };
+            tx.commit()?;
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn create_token(&self, token_hash: &str, device_id: &str, expires_at: i64) -> Result<()> {
+        let (h, d) = (token_hash.to_string(), device_id.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO tokens(hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![h, d, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>> {
+        let h = token_hash.to_string();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at FROM tokens t
+                 JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id WHERE t.hash = ?1",
+                [h],
+                |r| {
+                    let role: String = r.get(2)?;
+                    Ok(AuthContext {
+                        tenant: r.get(0)?,
+                        user_id: r.get(1)?,
+                        role: Role::parse(&role).unwrap_or(Role::Technician),
+                        device_id: r.get(3)?,
+                        actor: r.get(4)?,
+                        expires_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, token_hash: &str) -> Result<()> {
+        let h = token_hash.to_string();
+        self.run(move |c| {
+            c.execute("DELETE FROM tokens WHERE hash = ?1", [h])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn load_doc(&self, tenant: &str, doc_id: &str) -> Result<Option<StoredDoc>> {
+        let (t, d) = (tenant.to_string(), doc_id.to_string());
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT doc_type, bytes, heads FROM docs WHERE tenant = ?1 AND id = ?2",
+                params![t, d],
+                |r| {
+                    Ok(StoredDoc {
+                        doc_type: r.get(0)?,
+                        bytes: r.get(1)?,
+                        heads: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn commit_doc(&self, commit: &DocCommit) -> Result<u64> {
+        let m = commit.clone();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let current: Option<String> = tx
+                .query_row("SELECT heads FROM docs WHERE tenant = ?1 AND id = ?2", params![m.tenant, m.doc_id], |r| r.get(0))
+                .optional()?;
+            if current != m.base_heads {
+                return Err(ServerError::Concurrent);
+            }
+            tx.execute(
+                "INSERT INTO docs(tenant, id, doc_type, bytes, heads, customer_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+                   customer_id = excluded.customer_id, updated_at = excluded.updated_at",
+                params![m.tenant, m.doc_id, m.doc_type, m.bytes, m.heads, m.customer_id, now_ms()],
+            )?;
+            tx.execute("DELETE FROM order_assignees WHERE tenant = ?1 AND order_id = ?2", params![m.tenant, m.doc_id])?;
+            for u in &m.assignees {
+                tx.execute("INSERT OR IGNORE INTO order_assignees(tenant, order_id, user_id) VALUES (?1, ?2, ?3)", params![m.tenant, m.doc_id, u])?;
+            }
+            let seq: i64 = tx.query_row("UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq", [&m.tenant], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![m.tenant, seq, m.doc_id, m.doc_type, m.changes, m.origin_device, now_ms()],
+            )?;
+            if let Some(dev) = &m.origin_device {
+                tx.execute("INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)", params![dev, m.doc_id])?;
+            }
+            tx.commit()?;
+            Ok(seq as u64)
+        })
+        .await
+    }
+
+    async fn feed_after(
+        &self,
+        tenant: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<FeedEntry>, bool)> {
+        let t = tenant.to_string();
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT seq, doc_id, doc_type, changes, origin_device FROM feed WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let mut entries = stmt
+                .query_map(params![t, cursor as i64, limit as i64 + 1], |r| {
+                    Ok(FeedEntry {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        doc_id: r.get(1)?,
+                        doc_type: r.get(2)?,
+                        changes: r.get(3)?,
+                        origin_device: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let more = entries.len() > limit as usize;
+            entries.truncate(limit as usize);
+            Ok((entries, more))
+        })
+        .await
+    }
+
+    async fn last_seq(&self, tenant: &str) -> Result<u64> {
+        let t = tenant.to_string();
+        self.run(move |c| {
+            Ok(
+                c.query_row("SELECT feed_seq FROM tenants WHERE id = ?1", [t], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .optional()?
+                .unwrap_or(0) as u64,
+            )
+        })
+        .await
+    }
+
+    async fn technician_sees(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        doc_id: &str,
+        doc_type: &str,
+    ) -> Result<bool> {
+        let (t, u, d, ty) = (
+            tenant.to_string(),
+            user_id.to_string(),
+            doc_id.to_string(),
+            doc_type.to_string(),
+        );
+        self.run(move |c| {
+            let sql = match ty.as_str() {
+                "order" => "SELECT 1 FROM order_assignees WHERE tenant = ?1 AND user_id = ?2 AND order_id = ?3",
+                "customer" => {
+                    "SELECT 1 FROM docs o JOIN order_assignees a ON a.tenant = o.tenant AND a.order_id = o.id
+                     WHERE o.tenant = ?1 AND a.user_id = ?2 AND o.customer_id = ?3 LIMIT 1"
+                }
+                _ => return Ok(false),
+            };
+            Ok(c.query_row(sql, params![t, u, d], |_| Ok(())).optional()?.is_some())
+        })
+        .await
+    }
+
+    async fn order_customer(&self, tenant: &str, order_id: &str) -> Result<Option<String>> {
+        let (t, o) = (tenant.to_string(), order_id.to_string());
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT customer_id FROM docs WHERE tenant = ?1 AND id = ?2",
+                params![t, o],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+        })
+        .await
+    }
+
+    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool> {
+        let (d, doc) = (device_id.to_string(), doc_id.to_string());
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
+                params![d, doc],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+        })
+        .await
+    }
+
+    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()> {
+        let (d, doc) = (device_id.to_string(), doc_id.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)",
+                params![d, doc],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()> {
+        let (d, doc) = (device_id.to_string(), doc_id.to_string());
+        self.run(move |c| {
+            c.execute(
+                "DELETE FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
+                params![d, doc],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn device_reset(&self, device_id: &str) -> Result<()> {
+        let d = device_id.to_string();
+        self.run(move |c| {
+            c.execute("DELETE FROM device_docs WHERE device_id = ?1", [d])?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,372 @@
+//! The server side of `POST /v1/sync`: validate and store pushed changes, then page through
+//! the tenant's feed and return what entered, changed in, or left the caller's scope.
+
+use automerge::{AutoCommit, ChangeHash};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use fieldops_core::authority::{self, TypedDoc};
+use fieldops_core::crdt;
+use fieldops_core::model::order::OrderDoc;
+use fieldops_core::model::{Actor, DocType, check_id};
+use fieldops_core::protocol::*;
+
+use crate::error::{Result, ServerError};
+use crate::storage::{AuthContext, DocCommit, DynStorage};
+
+/// Feed entries examined per response; the client repeats while `more`.
+const PAGE_ENTRIES: u32 = 500;
+/// Stop adding pulled documents to one response past this many bytes.
+const PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+pub async fn handle(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    req: SyncRequest,
+) -> Result<(SyncResponse, bool)> {
+    if req.push.len() > MAX_PUSH_DOCS {
+        return Err(ServerError::BadRequest(format!(
+            "at most {MAX_PUSH_DOCS} documents per push"
+        )));
+    }
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    let mut advanced = false;
+    for p in &req.push {
+        match push_one(storage, auth, p).await {
+            Ok((heads, stored)) => {
+                advanced |= stored;
+                accepted.push(Accepted {
+                    doc: p.doc.clone(),
+                    heads,
+                });
+            }
+            Err(r) => rejected.push(r),
+        }
+    }
+    if req.cursor == 0 {
+        // A fresh (or wiped) device holds nothing: send it everything in scope again.
+        storage.device_reset(&auth.device_id).await?;
+        for a in &accepted {
+            storage.device_add(&auth.device_id, &a.doc).await?;
+        }
+    }
+    let (pull, cursor, more) = pull_page(storage, auth, req.cursor).await?;
+    let version = storage.directory_version(&auth.tenant).await?;
+    let directory = if version != req.directory_version {
+        let (version, users) = storage.directory(&auth.tenant).await?;
+        Some(Directory { version, users })
+    } else {
+        None
+    };
+    Ok((
+        SyncResponse {
+            accepted,
+            rejected,
+            pull,
+            cursor,
+            more,
+            directory,
+        },
+        advanced,
+    ))
+}
+
+fn reject(doc: &str, code: &str, path: Option<String>, message: impl Into<String>) -> Rejected {
+    Rejected {
+        doc: doc.to_string(),
+        code: code.to_string(),
+        path,
+        message: message.into(),
+    }
+}
+
+/// Validate and store one pushed document. Ok carries the new heads and whether anything
+/// new was stored.
+async fn push_one(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    p: &PushDoc,
+) -> std::result::Result<(Vec<String>, bool), Rejected> {
+    let doc_id = p.doc.as_str();
+    check_id("document", doc_id)
+        .map_err(|e| reject(doc_id, "invalid_document", None, e.to_string()))?;
+    let doc_type = DocType::parse(&p.doc_type)
+        .map_err(|e| reject(doc_id, "unknown_doc_type", None, e.to_string()))?;
+    let changes = B64
+        .decode(&p.changes)
+        .map_err(|_| reject(doc_id, "invalid_changes", None, "changes are not base64"))?;
+    let actor = Actor {
+        user_id: auth.user_id.clone(),
+        role: auth.role,
+    };
+    // Optimistic concurrency: recompute from the stored state if another push won the race.
+    for _ in 0..8 {
+        let stored = storage
+            .load_doc(&auth.tenant, doc_id)
+            .await
+            .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+        if let Some(s) = &stored
+            && s.doc_type != doc_type.as_str()
+        {
+            return Err(reject(
+                doc_id,
+                "wrong_doc_type",
+                None,
+                format!("{doc_id} is a {}", s.doc_type),
+            ));
+        }
+        let (mut doc, old) = match &stored {
+            Some(s) => {
+                let doc = crdt::load(&s.bytes)
+                    .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+                let old = TypedDoc::parse(doc_type, &doc)
+                    .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+                (doc, Some(old))
+            }
+            None => (AutoCommit::new(), None),
+        };
+        let old_heads = doc.get_heads();
+        if let Some(old) = &old
+            && !auth.role.manages()
+            && !technician_may_write(storage, auth, doc_type, doc_id, old).await?
+        {
+            return Err(reject(
+                doc_id,
+                "out_of_scope",
+                None,
+                "this document is not in your scope",
+            ));
+        }
+        doc.load_incremental(&changes)
+            .map_err(|e| reject(doc_id, "corrupt_changes", None, e.to_string()))?;
+        if !doc.get_missing_deps(&[]).is_empty() {
+            return Err(reject(
+                doc_id,
+                "missing_dependencies",
+                None,
+                "the changes depend on changes the server does not have; push from an earlier point",
+            ));
+        }
+        let new_changes = doc.get_changes(&old_heads);
+        if new_changes.is_empty() {
+            return Ok((crdt::heads_to_hex(&old_heads), false));
+        }
+        if let Some(c) = new_changes
+            .iter()
+            .find(|c| c.actor_id().to_hex_string() != auth.actor)
+        {
+            return Err(reject(
+                doc_id,
+                "foreign_actor",
+                None,
+                format!(
+                    "change {} was made by actor {}, not by this device",
+                    c.hash(),
+                    c.actor_id().to_hex_string()
+                ),
+            ));
+        }
+        let new = TypedDoc::parse(doc_type, &doc)
+            .map_err(|e| reject(doc_id, "invalid_document", None, e.to_string()))?;
+        if new.id() != doc_id {
+            return Err(reject(
+                doc_id,
+                "invalid_document",
+                Some("id".into()),
+                "the document names another id",
+            ));
+        }
+        authority::check(&actor, old.as_ref(), &new)
+            .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))?;
+        let heads = doc.get_heads();
+        let (assignees, customer_id) = match &new {
+            TypedDoc::Order(o) => (o.state().assignees, Some(o.header.customer_id.clone())),
+            TypedDoc::Customer(_) => (Vec::new(), None),
+        };
+        let commit = DocCommit {
+            tenant: auth.tenant.clone(),
+            doc_id: doc_id.to_string(),
+            doc_type: doc_type.as_str().to_string(),
+            bytes: doc.save(),
+            heads: heads_json(&heads),
+            base_heads: stored.as_ref().map(|s| s.heads.clone()),
+            changes: doc.save_after(&old_heads),
+            origin_device: Some(auth.device_id.clone()),
+            assignees,
+            customer_id,
+        };
+        match storage.commit_doc(&commit).await {
+            Ok(_) => return Ok((crdt::heads_to_hex(&heads), true)),
+            Err(ServerError::Concurrent) => continue,
+            Err(e) => return Err(reject(doc_id, "storage", None, e.to_string())),
+        }
+    }
+    Err(reject(
+        doc_id,
+        "busy",
+        None,
+        "the document is being changed by others; try again",
+    ))
+}
+
+pub fn heads_json(heads: &[ChangeHash]) -> String {
+    serde_json::to_string(&crdt::heads_to_hex(heads)).unwrap_or_default()
+}
+
+/// A technician may write to orders in scope, and to orders once dispatched to them (work
+/// done offline after a reassignment must still arrive, and becomes a visible conflict).
+async fn technician_may_write(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    doc_type: DocType,
+    doc_id: &str,
+    old: &TypedDoc,
+) -> std::result::Result<bool, Rejected> {
+    let sees = storage
+        .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type.as_str())
+        .await
+        .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+    Ok(sees || matches!(old, TypedDoc::Order(o) if o.state().ever_assigned.contains(&auth.user_id)))
+}
+
+async fn sees(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    doc_id: &str,
+    doc_type: &str,
+) -> Result<bool> {
+    if auth.role.manages() {
+        return Ok(true);
+    }
+    storage
+        .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
+        .await
+}
+
+async fn snapshot(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    doc_id: &str,
+) -> Result<Option<PullDoc>> {
+    Ok(storage
+        .load_doc(&auth.tenant, doc_id)
+        .await?
+        .map(|s| PullDoc {
+            doc: doc_id.to_string(),
+            doc_type: s.doc_type,
+            kind: PullKind::Snapshot,
+            data: Some(B64.encode(&s.bytes)),
+        }))
+}
+
+async fn pull_page(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    cursor: u64,
+) -> Result<(Vec<PullDoc>, u64, bool)> {
+    let (entries, mut more) = storage
+        .feed_after(&auth.tenant, cursor, PAGE_ENTRIES)
+        .await?;
+    let mut pull: Vec<PullDoc> = Vec::new();
+    let mut new_cursor = cursor;
+    let mut bytes = 0usize;
+    for (i, e) in entries.iter().enumerate() {
+        if bytes > PAGE_BYTES {
+            more = more || i < entries.len();
+            break;
+        }
+        new_cursor = e.seq;
+        if e.origin_device.as_deref() == Some(auth.device_id.as_str()) {
+            continue;
+        }
+        let visible = sees(storage, auth, &e.doc_id, &e.doc_type).await?;
+        let has = storage.device_has(&auth.device_id, &e.doc_id).await?;
+        let already_in_page = pull
+            .iter()
+            .any(|p| p.doc == e.doc_id && p.kind == PullKind::Snapshot);
+        match (visible, has) {
+            (true, true) if !already_in_page => {
+                bytes += e.changes.len();
+                pull.push(PullDoc {
+                    doc: e.doc_id.clone(),
+                    doc_type: e.doc_type.clone(),
+                    kind: PullKind::Changes,
+                    data: Some(B64.encode(&e.changes)),
+                });
+            }
+            (true, false) => {
+                if let Some(s) = snapshot(storage, auth, &e.doc_id).await? {
+                    bytes += s.data.as_ref().map_or(0, String::len);
+                    pull.push(s);
+                    storage.device_add(&auth.device_id, &e.doc_id).await?;
+                }
+            }
+            (false, true) => {
+                pull.push(PullDoc {
+                    doc: e.doc_id.clone(),
+                    doc_type: e.doc_type.clone(),
+                    kind: PullKind::Revoked,
+                    data: None,
+                });
+                storage.device_remove(&auth.device_id, &e.doc_id).await?;
+            }
+            _ => {}
+        }
+        // An order brings its customer along, and takes it away when the last order goes.
+        if e.doc_type == DocType::Order.as_str()
+            && !auth.role.manages()
+            && let Some(customer) = storage.order_customer(&auth.tenant, &e.doc_id).await?
+        {
+            let c_visible = sees(storage, auth, &customer, DocType::Customer.as_str()).await?;
+            let c_has = storage.device_has(&auth.device_id, &customer).await?;
+            if c_visible && !c_has {
+                if let Some(s) = snapshot(storage, auth, &customer).await? {
+                    bytes += s.data.as_ref().map_or(0, String::len);
+                    pull.push(s);
+                    storage.device_add(&auth.device_id, &customer).await?;
+                }
+            } else if !c_visible && c_has {
+                pull.push(PullDoc {
+                    doc: customer.clone(),
+                    doc_type: DocType::Customer.as_str().into(),
+                    kind: PullKind::Revoked,
+                    data: None,
+                });
+                storage.device_remove(&auth.device_id, &customer).await?;
+            }
+        }
+    }
+    Ok((pull, new_cursor, more))
+}
+
+/// Store a document written by the server itself (demo data, imports), through the same
+/// validation as a push, without an origin device.
+pub async fn store_server_doc(
+    storage: &DynStorage,
+    tenant: &str,
+    doc_type: DocType,
+    doc: &mut AutoCommit,
+) -> Result<u64> {
+    let typed = TypedDoc::parse(doc_type, doc)?;
+    let (assignees, customer_id) = match &typed {
+        TypedDoc::Order(o) => (
+            OrderDoc::state(o).assignees,
+            Some(o.header.customer_id.clone()),
+        ),
+        TypedDoc::Customer(_) => (Vec::new(), None),
+    };
+    let heads = doc.get_heads();
+    let commit = DocCommit {
+        tenant: tenant.to_string(),
+        doc_id: typed.id().to_string(),
+        doc_type: doc_type.as_str().to_string(),
+        bytes: doc.save(),
+        heads: heads_json(&heads),
+        base_heads: None,
+        changes: doc.save(),
+        origin_device: None,
+        assignees,
+        customer_id,
+    };
+    storage.commit_doc(&commit).await
+}
