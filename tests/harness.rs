@@ -1,1 +1,218 @@
+//! Test harness for scenarios across processes: the real `fieldops-sync-server` binary on
+//! 127.0.0.1 with a temporary database, and client devices driven through core.
 
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+
+use fieldops_core::sync::{self, SyncHttp, SyncReport};
+use fieldops_core::workspace::Workspace;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The server binary next to this test executable (target/debug/fieldops-sync-server).
+pub fn server_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .expect("target directory");
+    let bin = dir.join("fieldops-sync-server");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p fieldops-sync-server` first (make test does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Which database a scenario runs against.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database for one test: a temporary SQLite file, or a fresh PostgreSQL database.
+pub struct TestDb {
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("server.sqlite").display()),
+            Backend::Postgres => {
+                let admin = std::env::var("FIELDOPS_PG_ADMIN_URL")
+                    .unwrap_or_else(|_| PG_ADMIN_URL.to_string());
+                let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for these tests and is not reachable: {e}"));
+                tokio::spawn(conn);
+                let name = format!("fieldops_t_{}", uuid::Uuid::new_v4().simple());
+                client
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin.clone());
+                format!("{base}/{name}")
+            }
+        };
+        TestDb { url, _dir: dir }
+    }
+
+    /// Add a user through the real CLI; returns nothing, the login is the handle.
+    pub fn add_user(&self, tenant: &str, login: &str, role: &str) {
+        let mut child = Command::new(server_bin())
+            .args([
+                "user",
+                "add",
+                "--tenant",
+                tenant,
+                "--login",
+                login,
+                "--role",
+                role,
+                "--database",
+                &self.url,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "user add failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A running server process.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    db_url: String,
+}
+
+impl Server {
+    pub fn start(db: &TestDb) -> Server {
+        Self::start_on(&db.url, "127.0.0.1:0")
+    }
+
+    fn start_on(db_url: &str, listen: &str) -> Server {
+        let mut child = Command::new(server_bin())
+            .args(["serve", "--listen", listen, "--database", db_url])
+            .env("FIELDOPS_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected server output: {line:?}"))
+            .to_string();
+        Server {
+            child,
+            url,
+            db_url: db_url.to_string(),
+        }
+    }
+
+    /// SIGKILL: no shutdown hooks, no flushing.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Start again on the same address and database.
+    pub fn restart(&mut self) {
+        let listen = self.url.trim_start_matches("http://").to_string();
+        *self = Self::start_on(&self.db_url, &listen);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client device: its own store on disk, signed in to one server.
+pub struct Device {
+    pub ws: Mutex<Workspace>,
+    pub http: Option<SyncHttp>,
+    pub path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    pub fn new() -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.sqlite");
+        Device {
+            ws: Mutex::new(Workspace::open(&path).unwrap()),
+            http: None,
+            path,
+            _dir: dir,
+        }
+    }
+
+    pub async fn signed_in(server: &Server, tenant: &str, login: &str) -> Device {
+        let mut d = Device::new();
+        d.login(&server.url, tenant, login).await;
+        d
+    }
+
+    pub async fn login(&mut self, url: &str, tenant: &str, login: &str) {
+        let (_, token) = sync::login(&self.ws, url, tenant, login, PASSWORD, "test device")
+            .await
+            .unwrap();
+        self.http = Some(SyncHttp::new(url, &token).unwrap());
+    }
+
+    pub fn ws(&self) -> MutexGuard<'_, Workspace> {
+        self.ws.lock().unwrap()
+    }
+
+    pub async fn sync(&self) -> SyncReport {
+        sync::sync_now(&self.ws, self.http.as_ref().expect("signed in"))
+            .await
+            .unwrap()
+    }
+
+    pub async fn try_sync(&self) -> fieldops_core::Result<SyncReport> {
+        sync::sync_now(&self.ws, self.http.as_ref().expect("signed in")).await
+    }
+
+    pub fn user_id(&self) -> String {
+        self.ws().session().unwrap().user.id.clone()
+    }
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Self::new()
+    }
+}

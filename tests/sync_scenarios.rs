@@ -1,1 +1,431 @@
+//! Scenarios with the real server process and several client stores, on SQLite and on
+//! PostgreSQL. Every scenario runs on both backends.
 
+use base64::Engine;
+use fieldops_core::model::customer::{CustomerInput, SiteInput};
+use fieldops_core::model::order::{OrderInput, OrderType, Priority};
+use fieldops_core::protocol::{PushDoc, SyncRequest};
+use fieldops_core::store::OrderFilter;
+use fieldops_scenarios::*;
+
+const T: &str = "acme";
+
+fn customer(name: &str) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        phone: "+86 10 1234 5678".into(),
+        sites: vec![SiteInput {
+            id: None,
+            name: "HQ".into(),
+            address: "北京市朝阳区".into(),
+            lat: 39.9042,
+            lon: 116.4074,
+        }],
+    }
+}
+
+fn order(c: &fieldops_core::workspace::CustomerView, text: &str) -> OrderInput {
+    OrderInput {
+        order_type: OrderType::Repair,
+        priority: Priority::Normal,
+        customer_id: c.id.clone(),
+        site_id: c.sites[0].id.clone(),
+        description: text.into(),
+        scheduled_start: None,
+        scheduled_end: None,
+    }
+}
+
+/// A server with a supervisor and two technicians, all signed in and synced once.
+struct World {
+    _db: TestDb,
+    server: Server,
+    sup: Device,
+    tech_a: Device,
+    tech_b: Device,
+}
+
+async fn world(backend: Backend) -> World {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "sup", "supervisor");
+    db.add_user(T, "tech.a", "technician");
+    db.add_user(T, "tech.b", "technician");
+    let server = Server::start(&db);
+    let sup = Device::signed_in(&server, T, "sup").await;
+    let tech_a = Device::signed_in(&server, T, "tech.a").await;
+    let tech_b = Device::signed_in(&server, T, "tech.b").await;
+    for d in [&sup, &tech_a, &tech_b] {
+        d.sync().await;
+    }
+    World {
+        _db: db,
+        server,
+        sup,
+        tech_a,
+        tech_b,
+    }
+}
+
+/// Supervisor creates a customer and an order and dispatches it to tech A; returns the order id.
+async fn dispatched_order(w: &World, text: &str) -> String {
+    let id = {
+        let mut ws = w.sup.ws();
+        let c = ws.create_customer(&customer("华北电力设备公司")).unwrap();
+        let o = ws.create_order(&order(&c, text)).unwrap();
+        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
+            .unwrap();
+        o.summary.id
+    };
+    let r = w.sup.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(r.accepted, 2, "{r:?}");
+    id
+}
+
+async fn dispatch_then_accept(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "变压器温度过高 transformer overheating").await;
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.pulled, 2, "the order and its customer");
+    {
+        let ws = w.tech_a.ws();
+        let o = ws.get_order(&id).unwrap();
+        assert_eq!(o.summary.status, "dispatched");
+        assert_eq!(o.summary.customer_name.as_deref(), Some("华北电力设备公司"));
+        assert_eq!(o.site.as_ref().unwrap().name, "HQ");
+    }
+    w.tech_a.ws().accept_order(&id).unwrap();
+    assert_eq!(w.tech_a.ws().sync_status().unwrap().pending, 1);
+    let r = w.tech_a.sync().await;
+    assert_eq!((r.accepted, r.rejected.len()), (1, 0));
+    assert_eq!(w.tech_a.ws().sync_status().unwrap().pending, 0);
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().get_order(&id).unwrap().summary.status,
+        "accepted"
+    );
+    // Tech B saw nothing of it.
+    w.tech_b.sync().await;
+    assert!(
+        w.tech_b
+            .ws()
+            .list_orders(&OrderFilter::default())
+            .unwrap()
+            .is_empty()
+    );
+    assert!(w.tech_b.ws().list_customers().unwrap().is_empty());
+}
+
+async fn offline_edits_of_different_fields_merge(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Pump leaks").await;
+    w.tech_a.sync().await;
+    let sup2 = Device::signed_in(&w.server, T, "sup").await;
+    sup2.sync().await;
+    // All three offline: supervisor changes priority, second supervisor device the text, tech accepts.
+    {
+        let mut ws = w.sup.ws();
+        let c = ws.list_customers().unwrap().remove(0);
+        let mut input = order(&c, "Pump leaks");
+        input.priority = Priority::Urgent;
+        ws.update_order(&id, &input).unwrap();
+    }
+    {
+        let mut ws = sup2.ws();
+        let c = ws.list_customers().unwrap().remove(0);
+        ws.update_order(
+            &id,
+            &order(&c, "Pump leaks at the flange; bring gasket kit"),
+        )
+        .unwrap();
+    }
+    w.tech_a.ws().accept_order(&id).unwrap();
+    for d in [&w.sup, &sup2, &w.tech_a, &w.sup, &sup2, &w.tech_a] {
+        let r = d.sync().await;
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    }
+    let views: Vec<_> = [&w.sup, &sup2, &w.tech_a]
+        .iter()
+        .map(|d| d.ws().get_order(&id).unwrap())
+        .collect();
+    for v in &views {
+        assert_eq!(v.summary.priority, "urgent");
+        assert_eq!(
+            v.summary.description,
+            "Pump leaks at the flange; bring gasket kit"
+        );
+        assert_eq!(v.summary.status, "accepted");
+        assert_eq!(v.events, views[0].events);
+    }
+}
+
+async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Boiler inspection").await;
+    w.tech_a.sync().await;
+    w.tech_b.sync().await;
+    assert!(
+        w.tech_b.ws().get_order(&id).is_err(),
+        "tech B cannot pull it"
+    );
+
+    // Tech B forges a push to tech A's order, bypassing the client-side check.
+    let (doc_bytes, changes) = {
+        let ws = w.tech_a.ws();
+        let (_, mut doc) = ws.store.load(&id).unwrap().unwrap();
+        let before = doc.get_heads();
+        let mut forged = doc
+            .fork()
+            .with_actor(automerge::ActorId::from(hex_actor(&w.tech_b)));
+        fieldops_core::model::order::append_event(
+            &mut forged,
+            &fieldops_core::model::order::OrderEvent {
+                id: fieldops_core::model::new_id(),
+                kind: fieldops_core::model::order::EventKind::Accepted,
+                at: 1,
+                tz_offset_min: 0,
+                by: w.tech_b.user_id(),
+                to: vec![],
+                reason: None,
+            },
+        )
+        .unwrap();
+        (doc.save(), forged.save_after(&before))
+    };
+    let _ = doc_bytes;
+    let resp = raw_push(&w.tech_b, &id, "order", &changes).await;
+    assert_eq!(resp.rejected.len(), 1);
+    assert_eq!(resp.rejected[0].code, "out_of_scope");
+
+    // Tech A may not change the header: refused with path and rule, nothing stored.
+    let header_change = {
+        let ws = w.tech_a.ws();
+        let (_, mut doc) = ws.store.load(&id).unwrap().unwrap();
+        let before = doc.get_heads();
+        use automerge::transaction::Transactable;
+        let header = fieldops_core::crdt::child_obj(&doc, &automerge::ROOT, "header").unwrap();
+        doc.put(&header, "priority", "urgent").unwrap();
+        doc.save_after(&before)
+    };
+    let resp = raw_push(&w.tech_a, &id, "order", &header_change).await;
+    assert_eq!(resp.rejected[0].code, "forbidden");
+    assert_eq!(resp.rejected[0].path.as_deref(), Some("header.priority"));
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().get_order(&id).unwrap().summary.priority,
+        "normal",
+        "nothing of the refused push was stored"
+    );
+
+    // Reassign to tech B: the order (and its customer) leave A's device and reach B's.
+    w.sup
+        .ws()
+        .dispatch_order(&id, &[w.tech_b.user_id()])
+        .unwrap();
+    w.sup.sync().await;
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.revoked, 2, "order and customer revoked");
+    assert!(w.tech_a.ws().get_order(&id).is_err());
+    assert!(w.tech_a.ws().list_customers().unwrap().is_empty());
+    w.tech_b.sync().await;
+    let tech_b = w.tech_b.user_id();
+    assert_eq!(
+        w.tech_b.ws().get_order(&id).unwrap().summary.assignees,
+        vec![tech_b]
+    );
+}
+
+fn hex_actor(d: &Device) -> Vec<u8> {
+    d.ws().store.actor().to_bytes().to_vec()
+}
+
+async fn raw_push(
+    d: &Device,
+    doc: &str,
+    doc_type: &str,
+    changes: &[u8],
+) -> fieldops_core::protocol::SyncResponse {
+    let req = SyncRequest {
+        cursor: d
+            .ws()
+            .store
+            .meta("cursor")
+            .unwrap()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        push: vec![PushDoc {
+            doc: doc.into(),
+            doc_type: doc_type.into(),
+            changes: base64::engine::general_purpose::STANDARD.encode(changes),
+        }],
+        directory_version: 0,
+    };
+    d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
+}
+
+async fn foreign_actor_is_rejected(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Calibrate sensors").await;
+    w.tech_a.sync().await;
+    // Tech A's device pushes a valid accept, but made under another actor id.
+    let tech_a = w.tech_a.user_id();
+    let changes = {
+        let ws = w.tech_a.ws();
+        let (_, doc) = ws.store.load(&id).unwrap().unwrap();
+        let mut doc = doc.with_actor(automerge::ActorId::random());
+        let before = doc.get_heads();
+        fieldops_core::model::order::append_event(
+            &mut doc,
+            &fieldops_core::model::order::OrderEvent {
+                id: fieldops_core::model::new_id(),
+                kind: fieldops_core::model::order::EventKind::Accepted,
+                at: fieldops_core::model::now_ms(),
+                tz_offset_min: 0,
+                by: tech_a,
+                to: vec![],
+                reason: None,
+            },
+        )
+        .unwrap();
+        doc.save_after(&before)
+    };
+    let resp = raw_push(&w.tech_a, &id, "order", &changes).await;
+    assert_eq!(resp.rejected.len(), 1);
+    assert_eq!(resp.rejected[0].code, "foreign_actor");
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().get_order(&id).unwrap().summary.status,
+        "dispatched"
+    );
+}
+
+async fn sigkill_loses_nothing_acknowledged(backend: Backend) {
+    let mut w = world(backend).await;
+    let id = dispatched_order(&w, "Replace fan").await;
+    w.tech_a.sync().await;
+    w.tech_a.ws().accept_order(&id).unwrap();
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.accepted, 1);
+    w.server.kill();
+    // Offline: the device keeps working and reports the failure in plain words.
+    {
+        let mut ws = w.sup.ws();
+        let c = ws.list_customers().unwrap().remove(0);
+        ws.create_order(&order(&c, "written while the server was down"))
+            .unwrap();
+    }
+    assert_eq!(w.sup.try_sync().await.unwrap_err().code(), "network");
+    let status = w.sup.ws().sync_status().unwrap();
+    assert!(!status.online && status.last_error.is_some() && status.pending == 1);
+    w.server.restart();
+    w.sup.sync().await;
+    let fresh = Device::signed_in(&w.server, T, "sup").await;
+    fresh.sync().await;
+    let ws = fresh.ws();
+    assert_eq!(ws.get_order(&id).unwrap().summary.status, "accepted");
+    assert_eq!(ws.list_orders(&OrderFilter::default()).unwrap().len(), 2);
+}
+
+async fn idle_reconnect_is_one_small_request(backend: Backend) {
+    let w = world(backend).await;
+    {
+        let mut ws = w.sup.ws();
+        let c = ws.create_customer(&customer("Many orders Ltd")).unwrap();
+        for i in 0..60 {
+            ws.create_order(&order(&c, &format!("order {i}"))).unwrap();
+        }
+    }
+    w.sup.sync().await;
+    let other = Device::signed_in(&w.server, T, "sup").await;
+    let first = other.sync().await;
+    assert_eq!(first.pulled, 61);
+    let idle = other.sync().await;
+    assert_eq!(idle.round_trips, 1);
+    assert_eq!(idle.pulled, 0);
+    assert!(
+        idle.bytes_sent + idle.bytes_received < 300,
+        "idle sync moved {} bytes",
+        idle.bytes_sent + idle.bytes_received
+    );
+}
+
+async fn bad_requests_get_clear_errors(backend: Backend) {
+    let w = world(backend).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/sync", w.server.url);
+    let token = w.sup.http.as_ref().unwrap().token().to_string();
+    let check = |resp: reqwest::Response, status: u16, code: &'static str| async move {
+        assert_eq!(resp.status().as_u16(), status);
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], code, "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    };
+    check(
+        http.post(&url).body("{}").send().await.unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
+    check(
+        http.post(&url)
+            .bearer_auth("nope")
+            .body("{}")
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "invalid_token",
+    )
+    .await;
+    check(
+        http.post(&url)
+            .bearer_auth(&token)
+            .body("{not json")
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "bad_request",
+    )
+    .await;
+    check(
+        http.post(&url)
+            .bearer_auth(&token)
+            .body(vec![b' '; 17 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap(),
+        413,
+        "too_large",
+    )
+    .await;
+    let doc = fieldops_core::model::new_id();
+    let resp = raw_push(&w.sup, &doc, "spaceship", b"x").await;
+    assert_eq!(resp.rejected[0].code, "unknown_doc_type");
+    let resp = raw_push(&w.sup, &doc, "order", b"definitely not automerge").await;
+    assert_eq!(resp.rejected[0].code, "corrupt_changes");
+    let resp = raw_push(&w.sup, "../etc/passwd", "order", b"x").await;
+    assert_eq!(resp.rejected[0].code, "invalid_document");
+    check(http.post(format!("{}/v1/login", w.server.url)).body(r#"{"tenant":"acme","login":"sup","password":"wrong password","device_actor":"ab"}"#).send().await.unwrap(), 401, "bad_credentials").await;
+    // Nothing of the above reached the feed.
+    let fresh = Device::signed_in(&w.server, T, "sup").await;
+    assert_eq!(fresh.sync().await.pulled, 0);
+}
+
+/// Runs a scenario on both backends.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
+        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
+    };
+}
+
+on_both!(
+    dispatch_then_accept,
+    offline_edits_of_different_fields_merge,
+    scope_is_enforced_and_reassignment_revokes,
+    foreign_actor_is_rejected,
+    sigkill_loses_nothing_acknowledged,
+    idle_reconnect_is_one_small_request,
+    bad_requests_get_clear_errors,
+);

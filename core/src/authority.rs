@@ -95,11 +95,19 @@ fn check_new_order(actor: &Actor, new: &OrderDoc) -> std::result::Result<(), Vio
             "only supervisors and admins create orders",
         ));
     }
-    match new.events.as_slice() {
-        [e] if e.kind == EventKind::Created && e.by == actor.user_id => Ok(()),
+    match new.events.first() {
+        Some(created) if created.kind == EventKind::Created && created.by == actor.user_id => {
+            // Whatever else was done offline before the first sync (a dispatch, say) is checked
+            // as if appended to the freshly created order.
+            let base = OrderDoc {
+                events: vec![created.clone()],
+                ..new.clone()
+            };
+            check_order_change(actor, &base, new)
+        }
         _ => Err(Violation::new(
             "events",
-            "a new order starts with exactly one 'created' event by its author",
+            "a new order starts with a 'created' event by its author",
         )),
     }
 }
