@@ -1,1 +1,399 @@
+//! The FieldOps app shell: Tauri commands are thin adapters over fieldops-core; a
+//! background task keeps the device in sync (on start, after local changes, on the
+//! server's live "feed advanced" events, and every minute as a fallback).
 
+mod tokens;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fieldops_core::model::customer::CustomerInput;
+use fieldops_core::model::order::OrderInput;
+use fieldops_core::protocol::UserInfo;
+use fieldops_core::store::OrderFilter;
+use fieldops_core::sync::{self, SyncHttp, SyncReport};
+use fieldops_core::workspace::{
+    CustomerView, OrderDetail, OrderSummary, Session, SyncStatus, Workspace,
+};
+use fieldops_core::{CoreError, ErrorBody};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+use tokens::{TokenHome, Tokens};
+use tokio::sync::Notify;
+
+type CmdResult<T> = Result<T, ErrorBody>;
+
+pub struct AppState {
+    ws: Arc<Mutex<Workspace>>,
+    http: Mutex<Option<SyncHttp>>,
+    tokens: Tokens,
+    /// Wakes the sync task: a local change, a live event, or "sync now".
+    wake: Arc<Notify>,
+    /// Wakes the live-event listener when the session changes.
+    session_changed: Arc<Notify>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SessionInfo {
+    session: Session,
+    token_home: TokenHome,
+}
+
+#[derive(Serialize)]
+pub struct Defaults {
+    server_url: String,
+    tenant: String,
+}
+
+fn err(e: CoreError) -> ErrorBody {
+    e.body()
+}
+
+impl AppState {
+    fn ws(&self) -> CmdResult<std::sync::MutexGuard<'_, Workspace>> {
+        self.ws.lock().map_err(|_| ErrorBody {
+            code: "storage".into(),
+            message: "the local store is unavailable".into(),
+        })
+    }
+
+    fn http(&self) -> Option<SyncHttp> {
+        self.http.lock().ok().and_then(|h| h.clone())
+    }
+
+    fn set_http(&self, http: Option<SyncHttp>) {
+        if let Ok(mut h) = self.http.lock() {
+            *h = http;
+        }
+        self.session_changed.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    /// Run a mutation and schedule a sync.
+    fn mutate<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> fieldops_core::Result<T>,
+    ) -> CmdResult<T> {
+        let out = f(&mut *self.ws()?).map_err(err)?;
+        self.wake.notify_one();
+        Ok(out)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Workspace) -> fieldops_core::Result<T>) -> CmdResult<T> {
+        f(&*self.ws()?).map_err(err)
+    }
+}
+
+fn account_key(s: &Session) -> String {
+    format!("{}|{}|{}", s.server_url, s.tenant, s.user.id)
+}
+
+#[tauri::command]
+fn defaults() -> Defaults {
+    Defaults {
+        server_url: std::env::var("FIELDOPS_SERVER_URL")
+            .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
+        tenant: std::env::var("FIELDOPS_TENANT").unwrap_or_default(),
+    }
+}
+
+#[tauri::command]
+fn session(state: State<'_, AppState>) -> CmdResult<Option<SessionInfo>> {
+    let session = state.ws()?.session().cloned();
+    Ok(session
+        .filter(|_| state.http().is_some())
+        .map(|session| SessionInfo {
+            session,
+            token_home: state.tokens.home(),
+        }))
+}
+
+#[tauri::command]
+async fn login(
+    state: State<'_, AppState>,
+    server_url: String,
+    tenant: String,
+    login: String,
+    password: String,
+) -> CmdResult<SessionInfo> {
+    do_login(&state, &server_url, &tenant, &login, &password).await
+}
+
+async fn do_login(
+    state: &AppState,
+    server_url: &str,
+    tenant: &str,
+    login: &str,
+    password: &str,
+) -> CmdResult<SessionInfo> {
+    let device = hostname();
+    let (session, token) = sync::login(&state.ws, server_url, tenant, login, password, &device)
+        .await
+        .map_err(err)?;
+    let token_home = state.tokens.save(&account_key(&session), &token);
+    state.set_http(Some(
+        SyncHttp::new(&session.server_url, &token).map_err(err)?,
+    ));
+    Ok(SessionInfo {
+        session,
+        token_home,
+    })
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "desktop".into())
+}
+
+#[tauri::command]
+async fn logout(state: State<'_, AppState>, discard: bool) -> CmdResult<()> {
+    let session = state.ws()?.session().cloned();
+    if let Some(http) = state.http() {
+        // Best effort: the token is wiped locally whether or not the server is reachable.
+        let _ = reqwest_logout(&http).await;
+    }
+    if let Some(s) = session {
+        state.tokens.delete(&account_key(&s));
+    }
+    state.ws()?.sign_out(discard).map_err(err)?;
+    state.set_http(None);
+    Ok(())
+}
+
+async fn reqwest_logout(http: &SyncHttp) -> fieldops_core::Result<()> {
+    sync::logout(http).await
+}
+
+#[tauri::command]
+fn list_orders(state: State<'_, AppState>, filter: OrderFilter) -> CmdResult<Vec<OrderSummary>> {
+    state.read(|ws| ws.list_orders(&filter))
+}
+
+#[tauri::command]
+fn get_order(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail> {
+    state.read(|ws| ws.get_order(&id))
+}
+
+#[tauri::command]
+fn create_order(state: State<'_, AppState>, input: OrderInput) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.create_order(&input))
+}
+
+#[tauri::command]
+fn update_order(
+    state: State<'_, AppState>,
+    id: String,
+    input: OrderInput,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.update_order(&id, &input))
+}
+
+#[tauri::command]
+fn dispatch_order(
+    state: State<'_, AppState>,
+    id: String,
+    to: Vec<String>,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.dispatch_order(&id, &to))
+}
+
+#[tauri::command]
+fn accept_order(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.accept_order(&id))
+}
+
+#[tauri::command]
+fn reject_order(state: State<'_, AppState>, id: String, reason: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.reject_order(&id, &reason))
+}
+
+#[tauri::command]
+fn list_customers(state: State<'_, AppState>) -> CmdResult<Vec<CustomerView>> {
+    state.read(|ws| ws.list_customers())
+}
+
+#[tauri::command]
+fn create_customer(state: State<'_, AppState>, input: CustomerInput) -> CmdResult<CustomerView> {
+    state.mutate(|ws| ws.create_customer(&input))
+}
+
+#[tauri::command]
+fn update_customer(
+    state: State<'_, AppState>,
+    id: String,
+    input: CustomerInput,
+) -> CmdResult<CustomerView> {
+    state.mutate(|ws| ws.update_customer(&id, &input))
+}
+
+#[tauri::command]
+fn directory(state: State<'_, AppState>) -> CmdResult<Vec<UserInfo>> {
+    state.read(|ws| ws.directory())
+}
+
+#[tauri::command]
+fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+    state.read(|ws| ws.sync_status())
+}
+
+#[tauri::command]
+async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> CmdResult<SyncReport> {
+    let http = state.http().ok_or_else(|| CoreError::NotSignedIn.body())?;
+    let result = sync::sync_now(&state.ws, &http).await;
+    announce(&app, &state, result.as_ref().ok());
+    result.map_err(err)
+}
+
+/// Tell the UI the sync state changed (and whether data arrived).
+fn announce(app: &AppHandle, state: &AppState, report: Option<&SyncReport>) {
+    if let Ok(status) = state.read(|ws| ws.sync_status()) {
+        let _ = app.emit("fieldops://sync-status", status);
+    }
+    if report
+        .is_some_and(|r| r.pulled > 0 || r.revoked > 0 || r.accepted > 0 || !r.rejected.is_empty())
+    {
+        let _ = app.emit("fieldops://data-changed", ());
+    }
+}
+
+/// Keeps the device in sync without ever blocking the UI.
+async fn sync_task(app: AppHandle) {
+    let state = app.state::<AppState>();
+    loop {
+        if let Some(http) = state.http() {
+            let result = sync::sync_now(&state.ws, &http).await;
+            if let Err(CoreError::Server { code, .. }) = &result
+                && (code == "invalid_token" || code == "token_expired")
+            {
+                // The server no longer accepts this device's token: ask the person to sign in.
+                state.set_http(None);
+                let _ = app.emit("fieldops://signed-out", code.clone());
+            }
+            announce(&app, &state, result.as_ref().ok());
+        }
+        tokio::select! {
+            _ = state.wake.notified() => {
+                // Debounce: gather a burst of edits into one sync.
+                tokio::time::sleep(Duration::from_millis(700)).await;
+            }
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+        }
+    }
+}
+
+/// Listens to the server's live feed and wakes the sync task when it advances.
+async fn live_events_task(app: AppHandle) {
+    let state = app.state::<AppState>();
+    loop {
+        let Some(http) = state.http() else {
+            state.session_changed.notified().await;
+            continue;
+        };
+        match http.events().await {
+            Ok(mut stream) => loop {
+                tokio::select! {
+                    next = stream.next() => match next {
+                        Ok(_) => state.wake.notify_one(),
+                        Err(_) => break,
+                    },
+                    _ = state.session_changed.notified() => break,
+                }
+            },
+            Err(_) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = state.session_changed.notified() => {}
+                }
+            }
+        }
+    }
+}
+
+fn data_dir(app: &AppHandle) -> PathBuf {
+    match std::env::var_os("FIELDOPS_DATA_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => app
+            .path()
+            .app_data_dir()
+            .unwrap_or_else(|_| PathBuf::from(".")),
+    }
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let dir = data_dir(app.handle());
+            std::fs::create_dir_all(&dir)?;
+            let ws = Workspace::open(&dir.join("fieldops.sqlite"))?;
+            let tokens = Tokens::new();
+            let http = ws.session().and_then(|s| {
+                tokens
+                    .load(&account_key(s))
+                    .and_then(|t| SyncHttp::new(&s.server_url, &t).ok())
+            });
+            app.manage(AppState {
+                ws: Arc::new(Mutex::new(ws)),
+                http: Mutex::new(http),
+                tokens,
+                wake: Arc::new(Notify::new()),
+                session_changed: Arc::new(Notify::new()),
+            });
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                auto_login(&handle).await;
+                tauri::async_runtime::spawn(live_events_task(handle.clone()));
+                sync_task(handle).await;
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            defaults,
+            session,
+            login,
+            logout,
+            list_orders,
+            get_order,
+            create_order,
+            update_order,
+            dispatch_order,
+            accept_order,
+            reject_order,
+            list_customers,
+            create_customer,
+            update_customer,
+            directory,
+            sync_status,
+            sync_now,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("FieldOps could not start: {e}");
+            std::process::exit(1);
+        });
+}
+
+/// `make run` signs the demo user in: FIELDOPS_SERVER_URL, FIELDOPS_TENANT, FIELDOPS_LOGIN and
+/// FIELDOPS_PASSWORD, used only when nobody is signed in yet.
+async fn auto_login(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if state.http().is_some() {
+        return;
+    }
+    let vars = [
+        "FIELDOPS_SERVER_URL",
+        "FIELDOPS_TENANT",
+        "FIELDOPS_LOGIN",
+        "FIELDOPS_PASSWORD",
+    ]
+    .map(|k| std::env::var(k).ok());
+    if let [Some(url), Some(tenant), Some(login), Some(password)] = vars {
+        match do_login(&state, &url, &tenant, &login, &password).await {
+            Ok(info) => {
+                let _ = app.emit("fieldops://signed-in", info);
+            }
+            Err(e) => eprintln!("automatic sign-in failed: {}", e.message),
+        }
+    }
+}

@@ -349,6 +349,20 @@ pub fn apply_response(
     Ok(())
 }
 
+/// Revoke this device's token on the server.
+pub async fn logout(http: &SyncHttp) -> Result<()> {
+    let resp = http
+        .client
+        .post(format!("{}{API_PREFIX}/logout", http.base))
+        .bearer_auth(&http.token)
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(error_from_response(resp).await);
+    }
+    Ok(())
+}
+
 /// Sync until the server has everything the device has and the device everything in its scope.
 pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncReport> {
     let result = sync_rounds(ws, http).await;

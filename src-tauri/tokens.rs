@@ -1,0 +1,78 @@
+//! Where the bearer token lives: the OS keyring when there is one; otherwise (headless
+//! Linux without a Secret Service, for instance) only in memory for this session, and the
+//! UI says so.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+const SERVICE: &str = "com.fieldops.app";
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenHome {
+    Keyring,
+    /// Kept for this session only; `reason` says why the keyring could not be used.
+    Memory {
+        reason: String,
+    },
+}
+
+pub struct Tokens {
+    memory: Mutex<Option<(String, String)>>,
+    home: Mutex<TokenHome>,
+}
+
+impl Tokens {
+    pub fn new() -> Tokens {
+        Tokens {
+            memory: Mutex::new(None),
+            home: Mutex::new(TokenHome::Keyring),
+        }
+    }
+
+    pub fn home(&self) -> TokenHome {
+        self.home
+            .lock()
+            .map(|h| h.clone())
+            .unwrap_or(TokenHome::Keyring)
+    }
+
+    pub fn save(&self, account: &str, token: &str) -> TokenHome {
+        let home = match keyring::Entry::new(SERVICE, account).and_then(|e| e.set_password(token)) {
+            Ok(()) => TokenHome::Keyring,
+            Err(e) => TokenHome::Memory {
+                reason: e.to_string(),
+            },
+        };
+        if let Ok(mut m) = self.memory.lock() {
+            *m = Some((account.to_string(), token.to_string()));
+        }
+        if let Ok(mut h) = self.home.lock() {
+            *h = home.clone();
+        }
+        home
+    }
+
+    pub fn load(&self, account: &str) -> Option<String> {
+        if let Ok(m) = self.memory.lock()
+            && let Some((a, t)) = m.as_ref()
+            && a == account
+        {
+            return Some(t.clone());
+        }
+        keyring::Entry::new(SERVICE, account)
+            .and_then(|e| e.get_password())
+            .ok()
+    }
+
+    pub fn delete(&self, account: &str) {
+        if let Ok(mut m) = self.memory.lock() {
+            *m = None;
+        }
+        if let Ok(e) = keyring::Entry::new(SERVICE, account) {
+            // No entry (or no keyring) means there is nothing left to wipe.
+            let _ = e.delete_credential();
+        }
+    }
+}

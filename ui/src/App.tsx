@@ -1,0 +1,67 @@
+import { useEffect, useState } from "react";
+import type { Backend, SessionInfo } from "./backend";
+import { BackendContext, useBackend, useDirectory, useSyncStatus } from "./context";
+import { I18nProvider, useI18n, type Lang } from "./i18n";
+import { LanguageSwitch } from "./components/LanguageSwitch";
+import { LoginScreen } from "./components/LoginScreen";
+import { SupervisorView } from "./components/SupervisorView";
+import { OfflineBanner, SyncBar } from "./components/SyncBar";
+import { TechnicianView } from "./components/TechnicianView";
+
+export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
+  return (
+    <BackendContext.Provider value={backend}>
+      <I18nProvider lang={lang}>
+        <Root />
+      </I18nProvider>
+    </BackendContext.Provider>
+  );
+}
+
+function Root() {
+  const backend = useBackend();
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  useEffect(() => {
+    backend.session().then(setSession, () => setSession(null));
+    const offIn = backend.on("signed-in", (s) => setSession(s as SessionInfo));
+    const offOut = backend.on("signed-out", () => setSession(null));
+    return () => {
+      offIn();
+      offOut();
+    };
+  }, [backend]);
+  if (session === undefined) return null;
+  if (session === null) return <LoginScreen onSignedIn={setSession} />;
+  return <Shell info={session} onSignedOut={() => setSession(null)} />;
+}
+
+function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const status = useSyncStatus();
+  const directory = useDirectory();
+  const me = info.session.user;
+  const signOut = async () => {
+    const pending = status?.pending ?? 0;
+    if (pending > 0 && !window.confirm(t("signOutPending", { n: pending }))) return;
+    await backend.logout(false);
+    onSignedOut();
+  };
+  return (
+    <div className={me.role === "technician" ? "app tablet-app" : "app"}>
+      <header className="topbar">
+        <strong className="brand">{t("appName")}</strong>
+        <SyncBar />
+        <span className="spacer" />
+        <LanguageSwitch />
+        <span className="user" data-testid="user">
+          {me.name} · {t(`role.${me.role}`)}
+        </span>
+        <button onClick={signOut}>{t("signOut")}</button>
+      </header>
+      <OfflineBanner />
+      {info.token_home.kind === "memory" && <div className="notice">{t("tokenMemory", { reason: info.token_home.reason })}</div>}
+      {me.role === "technician" ? <TechnicianView me={me} directory={directory} /> : <SupervisorView directory={directory} />}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useState, type FormEvent } from "react";
+import type { BackendError, OrderDetail, OrderType, Priority } from "../backend";
+import { ORDER_TYPES, PRIORITIES, toError } from "../backend";
+import { useBackend, useLoad } from "../context";
+import { useI18n } from "../i18n";
+import { ErrorNote } from "./ErrorNote";
+
+function toMs(local: string): number | null {
+  if (!local) return null;
+  const ms = new Date(local).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => void; onCancel: () => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const customers = useLoad((b) => b.listCustomers(), []).data ?? [];
+  const [customerId, setCustomerId] = useState("");
+  const [siteId, setSiteId] = useState("");
+  const [orderType, setOrderType] = useState<OrderType>("repair");
+  const [priority, setPriority] = useState<Priority>("normal");
+  const [description, setDescription] = useState("");
+  const [start, setStart] = useState("");
+  const [end, setEnd] = useState("");
+  const [error, setError] = useState<BackendError | null>(null);
+  const customer = customers.find((c) => c.id === customerId);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      onDone(
+        await backend.createOrder({
+          order_type: orderType,
+          priority,
+          customer_id: customerId,
+          site_id: siteId || customer?.sites[0]?.id || "",
+          description,
+          scheduled_start: toMs(start),
+          scheduled_end: toMs(end),
+        }),
+      );
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} aria-label={t("newOrder")}>
+      <h2>{t("newOrder")}</h2>
+      <label>
+        {t("customer")}
+        <select
+          value={customerId}
+          onChange={(e) => {
+            setCustomerId(e.target.value);
+            setSiteId("");
+          }}
+          required
+        >
+          <option value="">{t("chooseCustomer")}</option>
+          {customers.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {customer && customer.sites.length > 1 && (
+        <label>
+          {t("site")}
+          <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+            {customer.sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div className="row">
+        <label>
+          {t("type")}
+          <select value={orderType} onChange={(e) => setOrderType(e.target.value as OrderType)}>
+            {ORDER_TYPES.map((ty) => (
+              <option key={ty} value={ty}>
+                {t(`type.${ty}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("priority")}
+          <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {t(`priority.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label>
+        {t("description")}
+        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={4} required />
+      </label>
+      <div className="row">
+        <label>
+          {t("start")}
+          <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />
+        </label>
+        <label>
+          {t("end")}
+          <input type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} />
+        </label>
+      </div>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button className="primary" type="submit">
+          {t("create")}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t("cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}

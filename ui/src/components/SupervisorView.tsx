@@ -1,0 +1,113 @@
+import { useState } from "react";
+import type { Status, UserInfo } from "../backend";
+import { STATUSES } from "../backend";
+import { useLoad, userName } from "../context";
+import { useI18n } from "../i18n";
+import { CustomerForm } from "./CustomerForm";
+import { ErrorNote } from "./ErrorNote";
+import { OrderDetailView } from "./OrderDetailView";
+import { OrderForm } from "./OrderForm";
+import { StatusBadge } from "./StatusBadge";
+
+type Panel = { kind: "order"; id: string } | { kind: "new-order" } | { kind: "new-customer" } | null;
+
+/** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
+export function SupervisorView({ directory }: { directory: UserInfo[] }) {
+  const { t, formatShort } = useI18n();
+  const [status, setStatus] = useState<Status | "">("");
+  const [assignee, setAssignee] = useState("");
+  const [text, setText] = useState("");
+  const [panel, setPanel] = useState<Panel>(null);
+  const orders = useLoad((b) => b.listOrders({ status: status || null, assignee: assignee || null, text: text || null }), [status, assignee, text]);
+  const selectedId = panel?.kind === "order" ? panel.id : null;
+  const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
+  const technicians = directory.filter((u) => u.role === "technician");
+
+  return (
+    <div className="desktop">
+      <section className="list-pane">
+        <div className="toolbar">
+          <button className="primary" onClick={() => setPanel({ kind: "new-order" })}>
+            + {t("newOrder")}
+          </button>
+          <button onClick={() => setPanel({ kind: "new-customer" })}>+ {t("newCustomer")}</button>
+        </div>
+        <div className="filters">
+          <input type="search" placeholder={t("search")} value={text} onChange={(e) => setText(e.target.value)} aria-label={t("search")} />
+          <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")} aria-label={t("status")}>
+            <option value="">{t("allStatuses")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label={t("assignees")}>
+            <option value="">{t("allTechnicians")}</option>
+            {technicians.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ErrorNote error={orders.error} />
+        <table className="orders">
+          <thead>
+            <tr>
+              <th>{t("customer")}</th>
+              <th>{t("type")}</th>
+              <th>{t("priority")}</th>
+              <th>{t("status")}</th>
+              <th>{t("assignees")}</th>
+              <th>{t("scheduled")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.data?.map((o) => (
+              <tr key={o.id} className={o.id === selectedId ? "selected" : ""} onClick={() => setPanel({ kind: "order", id: o.id })} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && setPanel({ kind: "order", id: o.id })}>
+                <td>
+                  {o.customer_name ?? "—"}
+                  {o.pending && <span className="dot-pending" title={t("notSynced")} />}
+                  <div className="muted clamp">{o.description}</div>
+                </td>
+                <td>{t(`type.${o.order_type}`)}</td>
+                <td className={`prio-${o.priority}`}>{t(`priority.${o.priority}`)}</td>
+                <td>
+                  <StatusBadge status={o.status} />
+                </td>
+                <td>{o.assignees.map((a) => userName(directory, a)).join(", ") || "—"}</td>
+                <td><span className="nowrap">{o.scheduled_start ? formatShort(o.scheduled_start) : "—"}</span></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {orders.data?.length === 0 && <p className="muted">{t("noOrders")}</p>}
+      </section>
+      <section className="side-pane">
+        {panel === null && <p className="muted">{t("selectOrder")}</p>}
+        {panel?.kind === "new-customer" && <CustomerForm onDone={() => setPanel({ kind: "new-order" })} onCancel={() => setPanel(null)} />}
+        {panel?.kind === "new-order" && (
+          <OrderForm
+            onDone={(o) => {
+              orders.reload();
+              setPanel({ kind: "order", id: o.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "order" && detail.data && (
+          <OrderDetailView
+            order={detail.data}
+            directory={directory}
+            onChanged={() => {
+              detail.reload();
+              orders.reload();
+            }}
+          />
+        )}
+        {panel?.kind === "order" && <ErrorNote error={detail.error} />}
+      </section>
+    </div>
+  );
+}
