@@ -1,10 +1,11 @@
 //! `fieldops-sync-server`: serve, manage users, load demo data.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 use fieldops_core::model::Role;
+use fieldops_core::model::order::OrderDoc;
 use fieldops_core::protocol::UserInfo;
 use fieldops_sync_server::storage::{self, UserRecord};
 use fieldops_sync_server::{Result, ServerError, auth, demo};
@@ -40,6 +41,13 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Print every order of a tenant as one JSON line each (id, status, assignees, events).
+    Orders {
+        #[arg(long)]
+        tenant: String,
+        #[command(flatten)]
+        db: Db,
     },
     /// Fill an empty tenant with a demo company: users, customers, orders in several states.
     DemoData {
@@ -126,6 +134,29 @@ async fn run(cli: Cli) -> Result<()> {
                 role.as_str(),
                 info.id
             );
+            Ok(())
+        }
+        Command::Orders { tenant, db } => {
+            let storage = storage::open(&db.database).await?;
+            let mut out = std::io::stdout().lock();
+            for id in storage.doc_ids(&tenant, "order").await? {
+                if let Some(stored) = storage.load_doc(&tenant, &id).await? {
+                    let order = OrderDoc::from_doc(&fieldops_core::crdt::load(&stored.bytes)?)?;
+                    let state = order.state();
+                    let line = serde_json::json!({
+                        "id": order.id,
+                        "status": state.status,
+                        "assignees": state.assignees,
+                        "conflicts": state.conflicts,
+                        "description": order.header.description,
+                        "events": order.sorted_events(),
+                    });
+                    // A closed pipe (`| head`) just ends the listing.
+                    if writeln!(out, "{line}").is_err() {
+                        return Ok(());
+                    }
+                }
+            }
             Ok(())
         }
         Command::DemoData { tenant, db } => {

@@ -88,6 +88,8 @@ pub trait Storage: Send + Sync {
     async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>>;
     async fn revoke_token(&self, token_hash: &str) -> Result<()>;
     async fn load_doc(&self, tenant: &str, doc_id: &str) -> Result<Option<StoredDoc>>;
+    /// Ids of every document of one type in a tenant (for operators' tools, not for sync).
+    async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>>;
     /// Store the document and append a feed entry, atomically; returns the entry's sequence.
     async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
     /// Feed entries after `cursor`, oldest first, at most `limit`; and whether more follow.

@@ -231,6 +231,18 @@ impl Storage for PgStorage {
         }))
     }
 
+    async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id FROM docs WHERE tenant = $1 AND doc_type = $2 ORDER BY id",
+                &[&tenant, &doc_type],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     async fn commit_doc(&self, m: &DocCommit) -> Result<u64> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;

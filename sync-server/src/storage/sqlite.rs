@@ -244,6 +244,18 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>> {
+        let (t, ty) = (tenant.to_string(), doc_type.to_string());
+        self.run(move |c| {
+            let mut stmt =
+                c.prepare("SELECT id FROM docs WHERE tenant = ?1 AND doc_type = ?2 ORDER BY id")?;
+            Ok(stmt
+                .query_map(params![t, ty], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?)
+        })
+        .await
+    }
+
     async fn commit_doc(&self, commit: &DocCommit) -> Result<u64> {
         let m = commit.clone();
         self.run(move |c| {

@@ -45,19 +45,19 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (s: SessionInfo) => vo
         </div>
         <label>
           {t("serverUrl")}
-          <input value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
+          <input name="server" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />
         </label>
         <label>
           {t("tenant")}
-          <input value={tenant} onChange={(e) => setTenant(e.target.value)} required />
+          <input name="tenant" value={tenant} onChange={(e) => setTenant(e.target.value)} required />
         </label>
         <label>
           {t("login")}
-          <input value={login} onChange={(e) => setLogin(e.target.value)} autoComplete="username" required />
+          <input name="login" value={login} onChange={(e) => setLogin(e.target.value)} autoComplete="username" required />
         </label>
         <label>
           {t("password")}
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
         </label>
         <ErrorNote error={error} />
         <button className="primary big" type="submit" disabled={busy}>

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what FieldOps needs on a Debian/Ubuntu machine, skipping what is already there.
+# Used by `make run` and `make test`; safe to run again.
+set -euo pipefail
+
+need_apt=()
+pkgs=(pkg-config build-essential libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+      librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk nodejs npm
+      postgresql-client)
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+# nodejs/npm may come from elsewhere (nvm, NodeSource): a working `npm` is enough.
+if command -v npm >/dev/null 2>&1; then
+  need_apt=("${need_apt[@]/nodejs}"); need_apt=("${need_apt[@]/npm}")
+fi
+read -r -a need_apt <<< "${need_apt[*]}"
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "Rust (cargo) is required: install it with rustup" >&2; exit 1; }
+
+# UI packages: reinstall when the lock file changed since the last install.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi
+
+# The desktop end-to-end test drives the real app through tauri-driver + WebKitWebDriver.
+command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ] || cargo install tauri-driver --locked

@@ -1,0 +1,75 @@
+# FieldOps: `make run` starts the sync server with demo data and opens the desktop app;
+# `make test` runs every test tier. Both install what is missing first.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
+BIN := $(TARGET_DIR)/debug
+RUN_DIR := .run
+PORT ?= 8787
+SERVER_URL := http://127.0.0.1:$(PORT)
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test deps ui build-server build-app lint test-rust test-ui test-e2e-browser test-e2e-desktop postgres bench clean
+
+deps:
+	@.ci/deps.sh
+
+ui: deps
+	cd ui && npm run build
+
+build-server:
+	$(CARGO) build -p fieldops-sync-server
+
+# The desktop app with the UI embedded (what `cargo tauri build --debug --no-bundle` builds).
+build-app: ui
+	$(CARGO) build -p fieldops --features custom-protocol
+
+run: deps build-server build-app
+	@mkdir -p $(RUN_DIR)
+	@if [ ! -f $(RUN_DIR)/server.sqlite ]; then \
+	  $(BIN)/fieldops-sync-server demo-data --tenant demo --database sqlite://$(RUN_DIR)/server.sqlite; fi
+	@$(BIN)/fieldops-sync-server serve --listen 127.0.0.1:$(PORT) --database sqlite://$(RUN_DIR)/server.sqlite & \
+	  server=$$!; trap "kill $$server 2>/dev/null" EXIT; \
+	  for i in $$(seq 50); do curl -fs $(SERVER_URL)/healthz >/dev/null && break; sleep 0.2; done; \
+	  echo "sync server on $(SERVER_URL); opening the app signed in as chen.jing (supervisor)"; \
+	  FIELDOPS_DATA_DIR=$(RUN_DIR)/app FIELDOPS_SERVER_URL=$(SERVER_URL) FIELDOPS_TENANT=demo \
+	  FIELDOPS_LOGIN=$${FIELDOPS_LOGIN:-chen.jing} FIELDOPS_PASSWORD=fieldops-demo $(BIN)/fieldops
+
+# PostgreSQL must be up for the server tests; they fail (never skip) when it is not.
+postgres:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  if ls /etc/postgresql >/dev/null 2>&1; then \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  else \
+	    echo "PostgreSQL is not installed: apt-get install postgresql, or set PG_ADMIN_URL" >&2; exit 1; \
+	  fi; \
+	fi
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
+
+lint: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
+
+test-rust: build-server postgres
+	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops
+
+test-ui: deps
+	cd ui && npx vitest run
+
+test-e2e-browser: ui
+	cd ui && npx playwright test
+
+test-e2e-desktop: build-server build-app
+	tests/e2e/desktop.sh
+
+test: deps lint test-rust test-ui test-e2e-browser test-e2e-desktop
+	@echo "all test tiers passed"
+
+bench: 
+	$(CARGO) build --release -p fieldops-sync-server
+	$(TARGET_DIR)/release/fieldops-sync-server bench
+
+clean:
+	rm -rf $(RUN_DIR) ui/dist

@@ -1,0 +1,100 @@
+// A minimal W3C WebDriver client (Node's fetch), enough to drive the FieldOps desktop app
+// through tauri-driver. Exits non-zero with a reason when any step fails.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    driver: { type: "string" },
+    app: { type: "string" },
+    "server-bin": { type: "string" },
+    database: { type: "string" },
+    screenshot: { type: "string" },
+  },
+});
+
+const ORDER_TEXT = "冷水机组压缩机异响"; // demo order dispatched to zhang.wei, not yet accepted
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function wd(method, path, body) {
+  const res = await fetch(`${args.driver}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+async function until(what, fn, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(300);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+const session = await wd("POST", "/session", {
+  capabilities: { alwaysMatch: { "tauri:options": { application: args.app } } },
+});
+const sid = session.sessionId;
+const s = (p) => `/session/${sid}${p}`;
+const find = (xpath) => wd("POST", s("/element"), { using: "xpath", value: xpath }).then((e) => Object.values(e)[0]);
+const click = async (xpath) => wd("POST", s(`/element/${await until(xpath, () => find(xpath))}/click`), {});
+const type = async (xpath, text) => {
+  const el = await until(xpath, () => find(xpath));
+  await wd("POST", s(`/element/${el}/clear`), {});
+  await wd("POST", s(`/element/${el}/value`), { text });
+};
+const text = async (xpath) => wd("GET", s(`/element/${await find(xpath)}/text`));
+
+let failed = null;
+try {
+  await type("//input[@name='tenant']", "demo");
+  await type("//input[@name='login']", "zhang.wei");
+  await type("//input[@name='password']", "fieldops-demo");
+  await click("//button[@type='submit']");
+  console.log("signed in through the login screen");
+
+  const card = `//button[contains(., '${ORDER_TEXT}')]`;
+  await until("the dispatched demo order on the technician's list", () => find(card), 30000);
+  await click(card);
+  await click("//button[normalize-space(.)='Accept' or normalize-space(.)='签收']");
+  await until("the order to show as accepted", async () => /Accepted|已签收/.test(await text("//header[contains(@class,'detail-head')]")));
+  console.log("accepted the order in the UI");
+
+  // The app syncs on its own after a local change; the server must end up with the accept.
+  const serverStatus = () => {
+    const out = execFileSync(args["server-bin"], ["orders", "--tenant", "demo", "--database", args.database], { encoding: "utf8" });
+    const line = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.description.includes(ORDER_TEXT));
+    return line?.status;
+  };
+  await until("the server to record the accept", () => serverStatus() === "accepted", 30000);
+  console.log("the server has the accepted order");
+  await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
+  if (args.screenshot) {
+    writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));
+  }
+} catch (e) {
+  failed = e;
+  if (args.screenshot) {
+    const shot = await wd("GET", s("/screenshot")).catch(() => null);
+    if (shot) writeFileSync(args.screenshot.replace(/\.png$/, "-failure.png"), Buffer.from(shot, "base64"));
+  }
+} finally {
+  await wd("DELETE", s("")).catch(() => undefined);
+}
+if (failed) {
+  console.error(`desktop e2e failed: ${failed.message}`);
+  process.exit(1);
+}
+console.log("1 passed, 0 failed");

@@ -1,0 +1,90 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// The mock backend lives in the page: sign in without reloading so its data survives.
+async function signIn(page: Page, login: string) {
+  await expect(page.getByLabel("Company")).toHaveValue("demo");
+  await page.getByLabel("Login").fill(login);
+  await page.getByLabel("Password").fill("fieldops-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("user")).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => {
+    if (!localStorage.getItem("fieldops.lang")) localStorage.setItem("fieldops.lang", "en");
+  });
+  await page.goto("/");
+});
+
+test("login refuses a wrong password with the server's words", async ({ page }) => {
+  await page.getByLabel("Login").fill("chen.jing");
+  await page.getByLabel("Password").fill("nope");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("wrong company, login or password");
+});
+
+test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const cform = page.getByRole("form", { name: "New customer" });
+  await cform.getByLabel("Customer").fill("深圳创新暖通工程");
+  await cform.getByLabel("Site name").fill("南山机房");
+  await cform.getByLabel("Address").fill("深圳市南山区深南大道 9966 号");
+  await cform.getByLabel("Latitude").fill("22.5333");
+  await cform.getByLabel("Longitude").fill("113.9304");
+  await cform.getByRole("button", { name: "Create" }).click();
+
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await oform.getByLabel("Type").selectOption("maintenance");
+  await oform.getByLabel("Priority").selectOption("urgent");
+  await oform.getByLabel("Description").fill("冷水机组压缩机异响 chiller noise");
+  await oform.getByRole("button", { name: "Create" }).click();
+
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+  await expect(page.getByRole("row").nth(1)).toContainText("Dispatched");
+  await page.screenshot({ path: "test-results/supervisor.png", fullPage: true });
+
+  // Filters: status and free text.
+  await page.getByLabel("Status").selectOption("new");
+  await expect(page.getByText("No orders match.")).toBeVisible();
+  await page.getByLabel("Status").selectOption("");
+  await page.getByLabel("Search orders, customers…").fill("chiller");
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+  await signOut(page);
+
+  // The technician, offline: accepting still works and waits to be sent.
+  await signIn(page, "zhang.wei");
+  await page.evaluate(() => window.__fieldopsMock?.setOffline(true));
+  await expect(page.getByTestId("offline-banner")).toBeVisible();
+  await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Accepted");
+  await expect(page.getByTestId("pending")).toHaveText("1 waiting to send");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("sync-error")).toContainText("connection refused");
+  await page.screenshot({ path: "test-results/technician-offline.png", fullPage: true });
+  await page.evaluate(() => window.__fieldopsMock?.setOffline(false));
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("offline-banner")).toBeHidden();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+});
+
+test("language switches at runtime and is remembered", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByTestId("language").click();
+  await expect(page.getByRole("button", { name: "+ 新建工单" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
+});
