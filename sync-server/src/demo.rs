@@ -99,89 +99,17 @@ const CUSTOMERS: &[(&str, &str, &str, &str, f64, f64)] = &[
     ),
 ];
 
-/// (customer index, type, priority, description, dispatch to (technician index), accepted)
-const ORDERS: &[(usize, OrderType, Priority, &str, Option<usize>, bool)] = &[
-    (
-        0,
-        OrderType::Repair,
-        Priority::Urgent,
-        "CT 扫描仪冷却泵报警 E-214，设备停机。Cooling pump alarm, scanner down.",
-        Some(0),
-        true,
-    ),
-    (
-        0,
-        OrderType::Maintenance,
-        Priority::Normal,
-        "季度保养：更换过滤器，校准探头。Quarterly maintenance.",
-        Some(1),
-        false,
-    ),
-    (
-        1,
-        OrderType::Installation,
-        Priority::High,
-        "新三坐标测量机安装调试。Install and commission new CMM.",
-        Some(2),
-        true,
-    ),
-    (
-        1,
-        OrderType::Inspection,
-        Priority::Normal,
-        "年度安全巡检。Annual safety inspection.",
-        None,
-        false,
-    ),
-    (
-        2,
-        OrderType::Repair,
-        Priority::High,
-        "冷水机组压缩机异响。Chiller compressor noise.",
-        Some(0),
-        false,
-    ),
-    (
-        3,
-        OrderType::Upgrade,
-        Priority::Normal,
-        "UPS 固件升级至 v5.2。UPS firmware upgrade.",
-        Some(1),
-        true,
-    ),
-    (
-        3,
-        OrderType::Testing,
-        Priority::Low,
-        "备用发电机负载测试。Generator load test.",
-        None,
-        false,
-    ),
-    (
-        4,
-        OrderType::Training,
-        Priority::Low,
-        "新员工设备操作培训。Operator training for new staff.",
-        Some(2),
-        false,
-    ),
-    (
-        5,
-        OrderType::Complaint,
-        Priority::High,
-        "Customer reports repeated calibration drift after last visit.",
-        Some(1),
-        false,
-    ),
-    (
-        5,
-        OrderType::Maintenance,
-        Priority::Normal,
-        "Semi-annual preventive maintenance of spectrometers.",
-        None,
-        false,
-    ),
-];
+struct DemoOrder {
+    customer: usize,
+    order_type: OrderType,
+    priority: Priority,
+    description: &'static str,
+    /// Index into the demo technicians.
+    technician: Option<usize>,
+    accepted: bool,
+}
+
+const ORDERS: &[DemoOrder] = &[];
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     if storage.tenant_exists(tenant).await? && !storage.directory(tenant).await?.1.is_empty() {
@@ -270,24 +198,24 @@ fn build_documents(
     }
     let today = chrono::Utc::now().date_naive();
     let mut accepts = Vec::new();
-    for (i, (c, order_type, priority, description, to, accepted)) in ORDERS.iter().enumerate() {
-        let customer = &customers[*c];
+    for (i, o) in ORDERS.iter().enumerate() {
+        let customer = &customers[o.customer];
         let start = today
             .and_hms_opt(1 + (i as u32 % 8), 0, 0)
             .map(|t| t.and_utc().timestamp_millis());
         let order = ws.create_order(&OrderInput {
-            order_type: *order_type,
-            priority: *priority,
+            order_type: o.order_type,
+            priority: o.priority,
             customer_id: customer.id.clone(),
             site_id: customer.sites[0].id.clone(),
-            description: (*description).into(),
+            description: o.description.into(),
             scheduled_start: start,
             scheduled_end: start.map(|s| s + 2 * 3600 * 1000),
         })?;
-        if let Some(t) = to {
-            ws.dispatch_order(&order.summary.id, &[techs[*t].id.clone()])?;
-            if *accepted {
-                accepts.push((order.summary.id.clone(), techs[*t].clone()));
+        if let Some(t) = o.technician {
+            ws.dispatch_order(&order.summary.id, &[techs[t].id.clone()])?;
+            if o.accepted {
+                accepts.push((order.summary.id.clone(), techs[t].clone()));
             }
         }
     }

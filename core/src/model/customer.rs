@@ -145,10 +145,7 @@ pub fn new_customer_doc(
 pub fn apply_customer_edit(doc: &mut AutoCommit, input: &CustomerInput) -> Result<()> {
     input.validate()?;
     crdt::update_text(doc, &ROOT, "name", input.name.trim())?;
-    let current = match Customer::from_doc(doc) {
-        Ok(c) => Some(c),
-        Err(_) => None,
-    };
+    let current = Customer::from_doc(doc).ok();
     if current.as_ref().map(|c| c.phone.as_str()) != Some(input.phone.trim()) {
         doc.put(ROOT, "phone", input.phone.trim())?;
     }
