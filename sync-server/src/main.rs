@@ -49,6 +49,18 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Measure sync: a server process on loopback and simulated devices; JSON lines out.
+    Bench {
+        /// Numbers of orders (N), comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000")]
+        sizes: Vec<usize>,
+        /// Orders changed per scenario (K).
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Runs per size; the median is printed.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Fill an empty tenant with a demo company: users, customers, orders in several states.
     DemoData {
         #[arg(long, default_value = "demo")]
@@ -158,6 +170,9 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Bench { sizes, k, runs } => {
+            fieldops_sync_server::bench::run(&sizes, k, runs.max(1)).await
         }
         Command::DemoData { tenant, db } => {
             let storage = storage::open(&db.database).await?;
