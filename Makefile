@@ -22,6 +22,7 @@ build-server:
 	$(CARGO) build -p fieldops-sync-server
 
 # The desktop app with the UI embedded (what `cargo tauri build --debug --no-bundle` builds).
+# Clippy and the app build need ui/dist: Tauri embeds it at compile time.
 build-app: ui
 	$(CARGO) build -p fieldops --features custom-protocol
 
@@ -47,7 +48,7 @@ postgres:
 	fi
 	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start" >&2; exit 1
 
-lint: deps
+lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0

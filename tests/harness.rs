@@ -69,6 +69,23 @@ impl TestDb {
         TestDb { url, _dir: dir }
     }
 
+    /// Run one SQL statement directly against the server's database (to simulate time
+    /// passing, for instance).
+    pub async fn execute(&self, sql: &str) {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            rusqlite::Connection::open(path)
+                .unwrap()
+                .execute(sql, [])
+                .unwrap();
+        } else {
+            let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(sql).await.unwrap();
+        }
+    }
+
     /// Add a user through the real CLI; returns nothing, the login is the handle.
     pub fn add_user(&self, tenant: &str, login: &str, role: &str) {
         let mut child = Command::new(server_bin())

@@ -38,7 +38,7 @@ fn order(c: &fieldops_core::workspace::CustomerView, text: &str) -> OrderInput {
 
 /// A server with a supervisor and two technicians, all signed in and synced once.
 struct World {
-    _db: TestDb,
+    db: TestDb,
     server: Server,
     sup: Device,
     tech_a: Device,
@@ -412,6 +412,36 @@ async fn bad_requests_get_clear_errors(backend: Backend) {
     assert_eq!(fresh.sync().await.pulled, 0);
 }
 
+async fn expired_token_is_refused(backend: Backend) {
+    let w = world(backend).await;
+    w.db.execute("UPDATE tokens SET expires_at = 1").await;
+    let err = w.tech_a.try_sync().await.unwrap_err();
+    assert_eq!(err.code(), "token_expired");
+    assert!(
+        w.tech_a
+            .ws()
+            .sync_status()
+            .unwrap()
+            .last_error
+            .unwrap()
+            .contains("expired")
+    );
+}
+
+async fn live_events_announce_feed_advances(backend: Backend) {
+    let w = world(backend).await;
+    let mut stream = w.tech_a.http.as_ref().unwrap().events().await.unwrap();
+    let first = stream.next().await.unwrap();
+    dispatched_order(&w, "Live event check").await;
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .expect("an event within 10 s")
+        .unwrap();
+    assert!(next > first, "feed advanced from {first} to {next}");
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.pulled, 2);
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -428,4 +458,6 @@ on_both!(
     sigkill_loses_nothing_acknowledged,
     idle_reconnect_is_one_small_request,
     bad_requests_get_clear_errors,
+    expired_token_is_refused,
+    live_events_announce_feed_advances,
 );
