@@ -109,7 +109,88 @@ struct DemoOrder {
     accepted: bool,
 }
 
-const ORDERS: &[DemoOrder] = &[];
+const ORDERS: &[DemoOrder] = &[
+    DemoOrder {
+        customer: 0,
+        order_type: OrderType::Repair,
+        priority: Priority::Urgent,
+        description: "CT 扫描仪冷却泵报警 E-214，设备停机。Cooling pump alarm, scanner down.",
+        technician: Some(0),
+        accepted: true,
+    },
+    DemoOrder {
+        customer: 0,
+        order_type: OrderType::Maintenance,
+        priority: Priority::Normal,
+        description: "季度保养：更换过滤器，校准探头。Quarterly maintenance.",
+        technician: Some(1),
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 1,
+        order_type: OrderType::Installation,
+        priority: Priority::High,
+        description: "新三坐标测量机安装调试。Install and commission new CMM.",
+        technician: Some(2),
+        accepted: true,
+    },
+    DemoOrder {
+        customer: 1,
+        order_type: OrderType::Inspection,
+        priority: Priority::Normal,
+        description: "年度安全巡检。Annual safety inspection.",
+        technician: None,
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 2,
+        order_type: OrderType::Repair,
+        priority: Priority::High,
+        description: "冷水机组压缩机异响。Chiller compressor noise.",
+        technician: Some(0),
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 3,
+        order_type: OrderType::Upgrade,
+        priority: Priority::Normal,
+        description: "UPS 固件升级至 v5.2。UPS firmware upgrade.",
+        technician: Some(1),
+        accepted: true,
+    },
+    DemoOrder {
+        customer: 3,
+        order_type: OrderType::Testing,
+        priority: Priority::Low,
+        description: "备用发电机负载测试。Generator load test.",
+        technician: None,
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 4,
+        order_type: OrderType::Training,
+        priority: Priority::Low,
+        description: "新员工设备操作培训。Operator training for new staff.",
+        technician: Some(2),
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 5,
+        order_type: OrderType::Complaint,
+        priority: Priority::High,
+        description: "Customer reports repeated calibration drift after last visit.",
+        technician: Some(1),
+        accepted: false,
+    },
+    DemoOrder {
+        customer: 5,
+        order_type: OrderType::Maintenance,
+        priority: Priority::Normal,
+        description: "Semi-annual preventive maintenance of spectrometers.",
+        technician: None,
+        accepted: false,
+    },
+];
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     if storage.tenant_exists(tenant).await? && !storage.directory(tenant).await?.1.is_empty() {
@@ -238,4 +319,47 @@ fn build_documents(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldops_core::authority::TypedDoc;
+    use fieldops_core::model::DocType;
+
+    #[tokio::test]
+    async fn demo_company_has_customers_and_orders_in_several_states() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = crate::storage::open(&format!(
+            "sqlite://{}",
+            dir.path().join("d.sqlite").display()
+        ))
+        .await
+        .unwrap();
+        create(&storage, "demo").await.unwrap();
+        assert_eq!(
+            storage.doc_ids("demo", "customer").await.unwrap().len(),
+            CUSTOMERS.len()
+        );
+        let orders = storage.doc_ids("demo", "order").await.unwrap();
+        assert_eq!(orders.len(), ORDERS.len());
+        let mut statuses = std::collections::BTreeSet::new();
+        for id in orders {
+            let doc = fieldops_core::crdt::load(
+                &storage.load_doc("demo", &id).await.unwrap().unwrap().bytes,
+            )
+            .unwrap();
+            if let TypedDoc::Order(o) = TypedDoc::parse(DocType::Order, &doc).unwrap() {
+                statuses.insert(o.state().status.as_str());
+            }
+        }
+        assert_eq!(
+            statuses.into_iter().collect::<Vec<_>>(),
+            vec!["accepted", "dispatched", "new"]
+        );
+        assert!(
+            create(&storage, "demo").await.is_err(),
+            "demo data only goes into an empty tenant"
+        );
+    }
 }
