@@ -58,7 +58,7 @@ async fn world(backend: Backend) -> World {
         d.sync().await;
     }
     World {
-        _db: db,
+        db,
         server,
         sup,
         tech_a,
