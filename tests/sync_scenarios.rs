@@ -30,6 +30,8 @@ fn order(c: &fieldops_core::workspace::CustomerView, text: &str) -> OrderInput {
         priority: Priority::Normal,
         customer_id: c.id.clone(),
         site_id: c.sites[0].id.clone(),
+        equipment_ids: vec![],
+        project_id: None,
         description: text.into(),
         scheduled_start: None,
         scheduled_end: None,
@@ -180,13 +182,11 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
         fieldops_core::model::order::append_event(
             &mut forged,
             &fieldops_core::model::order::OrderEvent {
-                id: fieldops_core::model::new_id(),
-                kind: fieldops_core::model::order::EventKind::Accepted,
                 at: 1,
-                tz_offset_min: 0,
-                by: w.tech_b.user_id(),
-                to: vec![],
-                reason: None,
+                ..fieldops_core::model::order::OrderEvent::new(
+                    fieldops_core::model::order::EventKind::Accepted,
+                    &w.tech_b.user_id(),
+                )
             },
         )
         .unwrap();
@@ -277,13 +277,11 @@ async fn foreign_actor_is_rejected(backend: Backend) {
         fieldops_core::model::order::append_event(
             &mut doc,
             &fieldops_core::model::order::OrderEvent {
-                id: fieldops_core::model::new_id(),
-                kind: fieldops_core::model::order::EventKind::Accepted,
                 at: fieldops_core::model::now_ms(),
-                tz_offset_min: 0,
-                by: tech_a,
-                to: vec![],
-                reason: None,
+                ..fieldops_core::model::order::OrderEvent::new(
+                    fieldops_core::model::order::EventKind::Accepted,
+                    &tech_a,
+                )
             },
         )
         .unwrap();
@@ -442,6 +440,175 @@ async fn live_events_announce_feed_advances(backend: Backend) {
     assert_eq!(r.pulled, 2);
 }
 
+async fn order_numbers_are_gapless_under_concurrent_first_syncs(backend: Backend) {
+    let w = world(backend).await;
+    let c = w
+        .sup
+        .ws()
+        .create_customer(&customer("Numbering Co"))
+        .unwrap();
+    w.sup.sync().await;
+    let devices = [
+        Device::signed_in(&w.server, T, "sup").await,
+        Device::signed_in(&w.server, T, "sup").await,
+        Device::signed_in(&w.server, T, "sup").await,
+    ];
+    for d in &devices {
+        d.sync().await;
+        let mut ws = d.ws();
+        for i in 0..5 {
+            let o = ws
+                .create_order(&order(&c, &format!("numbered {i}")))
+                .unwrap();
+            assert!(o.summary.number.is_none());
+            assert!(
+                o.summary.display_number.starts_with("WO-DRAFT-"),
+                "provisional: {}",
+                o.summary.display_number
+            );
+        }
+    }
+    let (a, b, cc) = tokio::join!(devices[0].sync(), devices[1].sync(), devices[2].sync());
+    for r in [a, b, cc] {
+        assert_eq!(r.accepted, 5);
+    }
+    // A retry of an already accepted push changes nothing and takes no new number.
+    let first = devices[0]
+        .ws()
+        .list_orders(&OrderFilter::default())
+        .unwrap()[0]
+        .id
+        .clone();
+    let changes = {
+        let ws = devices[0].ws();
+        let (_, mut doc) = ws.store.load(&first).unwrap().unwrap();
+        doc.save()
+    };
+    raw_push(&devices[0], &first, "order", &changes).await;
+    w.sup.sync().await;
+    let month = chrono_month();
+    let mut numbers: Vec<String> = w
+        .sup
+        .ws()
+        .list_orders(&OrderFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|o| o.number.expect("numbered after sync"))
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=15).map(|i| format!("WO-{month}-{i:04}")).collect();
+    assert_eq!(numbers, expected);
+    // The devices that created them see the real numbers, and numbers are searchable.
+    devices[1].sync().await;
+    let mine = devices[1]
+        .ws()
+        .list_orders(&OrderFilter {
+            text: Some(format!("WO-{month}-00")),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(mine.len(), 15);
+    assert!(
+        mine.iter()
+            .all(|o| o.display_number == *o.number.as_ref().unwrap())
+    );
+}
+
+fn chrono_month() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Civil date from days since the epoch (Howard Hinnant's algorithm), to avoid a chrono dependency here.
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}{m:02}")
+}
+
+async fn full_workflow_across_devices(backend: Backend) {
+    use fieldops_core::model::order::ChargeKind;
+    use fieldops_core::workspace::ChargeInput;
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Full workflow").await;
+    w.tech_a.sync().await;
+    {
+        let mut ws = w.tech_a.ws();
+        ws.accept_order(&id).unwrap();
+        ws.start_travel(&id).unwrap();
+        ws.check_in(&id, None).unwrap();
+        for item in ws
+            .get_order(&id)
+            .unwrap()
+            .checklist
+            .into_iter()
+            .filter(|c| c.required)
+        {
+            ws.set_checklist_item(&id, &item.id, true).unwrap();
+        }
+        ws.put_charge(
+            &id,
+            None,
+            &ChargeInput {
+                kind: ChargeKind::ServiceFee,
+                description: "visit".into(),
+                quantity_milli: 1000,
+                unit_price_minor: 50_000,
+                discount_bp: 0,
+                tax_rate_bp: 600,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        ws.complete_order(&id, "replaced the relay").unwrap();
+        ws.rate_order(&id, 4, "fast").unwrap();
+    }
+    let r = w.tech_a.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    w.sup.sync().await;
+    let o = w.sup.ws().get_order(&id).unwrap();
+    assert_eq!(o.summary.status, "completed");
+    assert_eq!(o.totals.charges_total, 53_000);
+    assert_eq!(o.summary.rating, Some(4));
+    w.sup.ws().settle_order(&id).unwrap();
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    assert_eq!(
+        w.tech_a.ws().get_order(&id).unwrap().summary.status,
+        "settled"
+    );
+}
+
+async fn reassignment_while_the_first_technician_works_offline(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Reassigned while offline").await;
+    w.tech_a.sync().await;
+    // The supervisor gives the order to B; tech A, offline and unaware, then starts work.
+    let tech_b = w.tech_b.user_id();
+    w.sup.ws().dispatch_order(&id, &[tech_b]).unwrap();
+    w.sup.sync().await;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    w.tech_a.ws().accept_order(&id).unwrap();
+    w.tech_a.ws().check_in(&id, None).unwrap();
+    // A reconnects: the work is accepted by the server (A was dispatched to this order) and
+    // the order leaves A's device; the supervisor sees a conflict with both stories.
+    let r = w.tech_a.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert!(w.tech_a.ws().get_order(&id).is_err(), "revoked from A");
+    w.sup.sync().await;
+    let o = w.sup.ws().get_order(&id).unwrap();
+    assert_eq!(o.summary.status, "conflict", "{:?}", o.summary.conflicts);
+    assert!(
+        o.events.iter().any(|e| e.by == w.tech_a.user_id()),
+        "A's work is kept"
+    );
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -460,4 +627,7 @@ on_both!(
     bad_requests_get_clear_errors,
     expired_token_is_refused,
     live_events_announce_feed_advances,
+    order_numbers_are_gapless_under_concurrent_first_syncs,
+    full_workflow_across_devices,
+    reassignment_while_the_first_technician_works_offline,
 );

@@ -1,7 +1,7 @@
 //! Who may change what. The same table is checked by the device before it commits a change
 //! and by the server on every push, by comparing the document before and after the change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
@@ -117,13 +117,58 @@ fn check_order_change(
     old: &OrderDoc,
     new: &OrderDoc,
 ) -> std::result::Result<(), Violation> {
-    if old.header != new.header && !actor.role.manages() {
+    let manages = actor.role.manages();
+    let old_state = old.state();
+    let assigned_ever = old_state.ever_assigned.contains(&actor.user_id);
+    if old.header != new.header && !manages {
         let field = header_diff(old, new);
         return Err(Violation::new(
             format!("header.{field}"),
             "technicians may not edit the order header",
         ));
     }
+    if old.number != new.number {
+        return Err(Violation::new(
+            "number",
+            "the order number is assigned by the server",
+        ));
+    }
+    check_events(actor, old, new, assigned_ever)?;
+    check_checklist(actor, old, new, assigned_ever)?;
+    let settled = old_state.underlying == crate::model::order::Status::Settled;
+    check_lines(
+        actor,
+        "charges",
+        &old.charges,
+        &new.charges,
+        |l| &l.by,
+        settled,
+        manages || assigned_ever,
+    )?;
+    if old.costs != new.costs && !manages {
+        return Err(Violation::new(
+            "costs",
+            "only supervisors and admins enter costs",
+        ));
+    }
+    check_lines(
+        actor,
+        "costs",
+        &old.costs,
+        &new.costs,
+        |l| &l.by,
+        settled,
+        manages,
+    )?;
+    Ok(())
+}
+
+fn check_events(
+    actor: &Actor,
+    old: &OrderDoc,
+    new: &OrderDoc,
+    assigned_ever: bool,
+) -> std::result::Result<(), Violation> {
     let new_by_id: BTreeMap<&str, _> = new.events.iter().map(|e| (e.id.as_str(), e)).collect();
     for e in &old.events {
         match new_by_id.get(e.id.as_str()) {
@@ -136,9 +181,7 @@ fn check_order_change(
             }
         }
     }
-    let old_ids: std::collections::BTreeSet<&str> =
-        old.events.iter().map(|e| e.id.as_str()).collect();
-    let old_state = old.state();
+    let old_ids: BTreeSet<&str> = old.events.iter().map(|e| e.id.as_str()).collect();
     for e in new
         .events
         .iter()
@@ -151,20 +194,136 @@ fn check_order_change(
                 "an event is recorded by the user who sends it",
             ));
         }
-        if e.kind == EventKind::Created {
-            return Err(Violation::new(path, "an order is created only once"));
-        }
-        if !actor.role.manages() {
-            match e.kind {
-                EventKind::Accepted | EventKind::Rejected => {}
-                _ => return Err(Violation::new(path, "only supervisors and admins dispatch")),
+        match e.kind {
+            EventKind::Created => {
+                return Err(Violation::new(path, "an order is created only once"));
             }
-            if !old_state.ever_assigned.contains(&actor.user_id) {
+            k if k.is_field_work() && !assigned_ever => {
                 return Err(Violation::new(
                     path,
-                    "technicians report only on orders dispatched to them",
+                    "field work is recorded only by technicians the order was dispatched to",
                 ));
             }
+            k if k.is_field_work() => {}
+            EventKind::Progress => {}
+            _ if !actor.role.manages() => {
+                return Err(Violation::new(
+                    path,
+                    "only supervisors and admins dispatch, cancel, reopen, settle and resolve",
+                ));
+            }
+            _ => {}
+        }
+        if e.kind == EventKind::Completed {
+            let missing = new.missing_required();
+            if let Some(first) = missing.first() {
+                return Err(Violation::new(
+                    format!("{path}.checklist"),
+                    format!(
+                        "required checklist items must be ticked before completion (missing: {first})"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_checklist(
+    actor: &Actor,
+    old: &OrderDoc,
+    new: &OrderDoc,
+    assigned_ever: bool,
+) -> std::result::Result<(), Violation> {
+    if old.checklist == new.checklist {
+        return Ok(());
+    }
+    let manages = actor.role.manages();
+    let ids: BTreeSet<&String> = old.checklist.keys().chain(new.checklist.keys()).collect();
+    for id in ids {
+        let path = format!("checklist[{id}]");
+        match (old.checklist.get(id), new.checklist.get(id)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(a), Some(b))
+                if a.label == b.label && a.required == b.required && a.position == b.position =>
+            {
+                if !(manages || assigned_ever) {
+                    return Err(Violation::new(
+                        path,
+                        "only the assigned technicians tick checklist items",
+                    ));
+                }
+                if b.done
+                    && b.done_by.as_deref() != Some(actor.user_id.as_str())
+                    && a.done_by != b.done_by
+                {
+                    return Err(Violation::new(
+                        format!("{path}.done_by"),
+                        "a tick is recorded in the name of the user who sends it",
+                    ));
+                }
+            }
+            _ if !manages => {
+                return Err(Violation::new(
+                    path,
+                    "only supervisors and admins change the checklist itself",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Lines are added, changed and removed only by their author (supervisors may change any),
+/// and never after settlement.
+fn check_lines<L: PartialEq>(
+    actor: &Actor,
+    what: &str,
+    old: &BTreeMap<String, L>,
+    new: &BTreeMap<String, L>,
+    by: impl Fn(&L) -> &String,
+    settled: bool,
+    may_write: bool,
+) -> std::result::Result<(), Violation> {
+    if old == new {
+        return Ok(());
+    }
+    if settled {
+        return Err(Violation::new(
+            what,
+            "a settled order's money lines are final; reopen it first",
+        ));
+    }
+    if !may_write {
+        return Err(Violation::new(
+            what,
+            "only the assigned technicians and supervisors enter charges",
+        ));
+    }
+    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for id in ids {
+        let (a, b) = (old.get(id), new.get(id));
+        if a == b {
+            continue;
+        }
+        let path = format!("{what}[{id}]");
+        if let Some(b) = b
+            && by(b) != &actor.user_id
+        {
+            return Err(Violation::new(
+                format!("{path}.by"),
+                "a line is written in the name of the user who sends it",
+            ));
+        }
+        if let Some(a) = a
+            && by(a) != &actor.user_id
+            && !actor.role.manages()
+        {
+            return Err(Violation::new(
+                path,
+                "technicians change only their own lines",
+            ));
         }
     }
     Ok(())
@@ -182,6 +341,10 @@ fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
         "site_id"
     } else if a.description != b.description {
         "description"
+    } else if a.equipment_ids != b.equipment_ids {
+        "equipment_ids"
+    } else if a.project_id != b.project_id {
+        "project_id"
     } else {
         "schedule"
     }

@@ -46,7 +46,15 @@ CREATE TABLE IF NOT EXISTS orders(
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     assignees TEXT NOT NULL,
-    conflicts TEXT NOT NULL
+    conflicts TEXT NOT NULL,
+    number TEXT,
+    currency TEXT,
+    charges_net INTEGER NOT NULL,
+    charges_total INTEGER NOT NULL,
+    costs_total INTEGER NOT NULL,
+    gross_profit INTEGER NOT NULL,
+    completed_at INTEGER,
+    rating INTEGER
 );
 CREATE TABLE IF NOT EXISTS order_assignees(
     order_id TEXT NOT NULL,
@@ -56,6 +64,10 @@ CREATE TABLE IF NOT EXISTS order_assignees(
 CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(user_id);
 CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
 "#;
+
+/// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
+/// the documents on open (the documents are the truth; projections are only a cache).
+const PROJECTION_VERSION: &str = "2";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 3] = ["customers", "orders", "order_assignees"];
@@ -89,6 +101,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        if get_meta(&conn, "projection_version")?.is_some_and(|v| v != PROJECTION_VERSION) {
+            for t in PROJECTION_TABLES {
+                conn.execute(&format!("DROP TABLE IF EXISTS {t}"), [])?;
+            }
+            conn.execute_batch(SCHEMA)?;
+        }
         let actor = match get_meta(&conn, "actor")? {
             Some(hex) => ActorId::from(
                 hex::decode(&hex)
@@ -100,7 +118,13 @@ impl Store {
                 actor
             }
         };
-        Ok(Store { conn, actor })
+        let rebuild = get_meta(&conn, "projection_version")?.as_deref() != Some(PROJECTION_VERSION);
+        let mut store = Store { conn, actor };
+        if rebuild {
+            store.rebuild_projections()?;
+            store.set_meta("projection_version", PROJECTION_VERSION)?;
+        }
+        Ok(store)
     }
 
     /// This device's automerge actor id; the server binds it to the signed-in user.
@@ -266,7 +290,10 @@ impl Store {
         for t in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
-        tx.execute("DELETE FROM meta WHERE key <> 'actor'", [])?;
+        tx.execute(
+            "DELETE FROM meta WHERE key NOT IN ('actor', 'projection_version')",
+            [],
+        )?;
         if !keep_actor {
             let actor = random_actor();
             set_meta(&tx, "actor", &actor.to_hex_string())?;
@@ -350,10 +377,12 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
     let st = o.state();
     let created_at = o.events.iter().map(|e| e.at).min().unwrap_or(0);
     let updated_at = o.events.iter().map(|e| e.at).max().unwrap_or(0);
+    let totals = o.totals();
     tx.execute(
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
-            scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
+            charges_net, charges_total, costs_total, gross_profit, completed_at, rating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         params![
             o.id,
             st.status.as_str(),
@@ -368,6 +397,14 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             updated_at,
             json_text(&st.assignees),
             json_text(&st.conflicts),
+            o.number,
+            totals.currency,
+            totals.charges_net,
+            totals.charges_total,
+            totals.costs_total,
+            totals.gross_profit,
+            st.completed_at,
+            st.rating.as_ref().map(|r| r.0),
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;

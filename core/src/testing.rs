@@ -83,6 +83,8 @@ pub fn order_input(customer_id: &str, site_id: &str, description: &str) -> Order
         priority: Priority::Normal,
         customer_id: customer_id.into(),
         site_id: site_id.into(),
+        equipment_ids: vec![],
+        project_id: None,
         description: description.into(),
         scheduled_start: None,
         scheduled_end: None,

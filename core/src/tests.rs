@@ -183,13 +183,8 @@ fn allow_list_refuses_tampered_documents() {
     crate::model::order::append_event(
         &mut forged,
         &crate::model::order::OrderEvent {
-            id: crate::model::new_id(),
-            kind: crate::model::order::EventKind::Accepted,
             at: 1,
-            tz_offset_min: 0,
-            by: TECH_B.into(),
-            to: vec![],
-            reason: None,
+            ..crate::model::order::OrderEvent::new(crate::model::order::EventKind::Accepted, TECH_B)
         },
     )
     .unwrap();
@@ -355,6 +350,8 @@ enum Op {
     Dispatch(u8, bool),
     Accept,
     Reject,
+    FieldStep(u8),
+    SupervisorStep(u8, u8),
     Merge(u8, u8),
 }
 
@@ -365,6 +362,8 @@ fn op() -> impl Strategy<Value = Op> {
         (0u8..3, any::<bool>()).prop_map(|(r, b)| Op::Dispatch(r, b)),
         Just(Op::Accept),
         Just(Op::Reject),
+        (0u8..5).prop_map(Op::FieldStep),
+        (0u8..3, 0u8..3).prop_map(|(r, k)| Op::SupervisorStep(r, k)),
         (0u8..3, 0u8..3).prop_map(|(a, b)| Op::Merge(a, b)),
     ]
 }
@@ -412,6 +411,30 @@ proptest! {
                 }
                 Op::Accept => { let _ = reps[2].accept_order(&id); }
                 Op::Reject => { let _ = reps[2].reject_order(&id, "too far"); }
+                Op::FieldStep(k) => {
+                    let t = &mut reps[2];
+                    let _ = match k {
+                        0 => t.start_travel(&id),
+                        1 => t.check_in(&id, None),
+                        2 => t.check_out(&id, None),
+                        3 => {
+                            let items = t.get_order(&id).map(|o| o.checklist).unwrap_or_default();
+                            for i in items.into_iter().filter(|c| c.required) {
+                                let _ = t.set_checklist_item(&id, &i.id, true);
+                            }
+                            t.complete_order(&id, "done")
+                        }
+                        _ => t.add_progress(&id, "note"),
+                    };
+                }
+                Op::SupervisorStep(r, k) => {
+                    let ws = &mut reps[r as usize % 2];
+                    let _ = match k {
+                        0 => ws.cancel_order(&id, "no longer needed"),
+                        1 => ws.reopen_order(&id, "customer called again"),
+                        _ => ws.settle_order(&id),
+                    };
+                }
                 Op::Merge(a, b) if a != b => {
                     let (a, b) = (a as usize, b as usize);
                     let (src, dst) = if a < b {
@@ -426,6 +449,10 @@ proptest! {
                 Op::Merge(..) => {}
             }
         }
+        let events_before: std::collections::BTreeSet<String> = reps
+            .iter()
+            .flat_map(|w| w.get_order(&id).map(|o| o.events.into_iter().map(|e| e.id).collect::<Vec<_>>()).unwrap_or_default())
+            .collect();
         // Everyone sends to everyone, in a random order, twice round.
         for _ in 0..2 {
             for &i in &final_order {
@@ -444,8 +471,335 @@ proptest! {
         }).collect();
         prop_assert_eq!(&docs[0], &docs[1]);
         prop_assert_eq!(&docs[0], &docs[2]);
+        let events_after: std::collections::BTreeSet<String> = reps[0].get_order(&id).unwrap().events.into_iter().map(|e| e.id).collect();
+        prop_assert_eq!(events_before, events_after, "every event survives the merge");
+        let statuses: Vec<String> = reps.iter().map(|w| w.get_order(&id).unwrap().summary.status).collect();
+        prop_assert!(statuses.iter().all(|s| s == &statuses[0]));
         let dumps: Vec<_> = reps.iter().map(|w| w.store.projection_dump().unwrap()).collect();
         prop_assert_eq!(&dumps[0], &dumps[1]);
         prop_assert_eq!(&dumps[0], &dumps[2]);
+    }
+}
+
+mod workflow {
+    use super::*;
+    use crate::model::order::{ChargeKind, CostKind, EventKind, OrderEvent, Position};
+    use crate::workspace::{ChargeInput, CostInput};
+
+    fn manual(lat: f64, lon: f64) -> Option<Position> {
+        Some(Position {
+            lat,
+            lon,
+            accuracy_m: None,
+            source: "manual".into(),
+        })
+    }
+
+    /// Supervisor and technician replicas of one dispatched order.
+    fn dispatched() -> (Workspace, Workspace, String) {
+        let (mut sup, id) = supervisor_with_order();
+        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        (sup, tech, id)
+    }
+
+    fn tick_required(tech: &mut Workspace, id: &str) {
+        for item in tech
+            .get_order(id)
+            .unwrap()
+            .checklist
+            .into_iter()
+            .filter(|c| c.required)
+        {
+            tech.set_checklist_item(id, &item.id, true).unwrap();
+        }
+    }
+
+    #[test]
+    fn happy_path_with_money_and_settlement() {
+        let (mut sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        tech.start_travel(&id).unwrap();
+        let o = tech.check_in(&id, manual(31.2304, 121.4737)).unwrap();
+        assert_eq!(o.summary.status, "on_site");
+        assert!(o.actions.contains(&Action::Complete));
+        tech.add_progress(&id, "Bearing replaced / 更换轴承")
+            .unwrap();
+        let err = tech.complete_order(&id, "Replaced bearing").unwrap_err();
+        assert!(err.to_string().contains("Fault confirmed"), "{err}");
+        tick_required(&mut tech, &id);
+        tech.put_charge(
+            &id,
+            None,
+            &ChargeInput {
+                kind: ChargeKind::ServiceFee,
+                description: "2 h labour".into(),
+                quantity_milli: 2000,
+                unit_price_minor: 30_000,
+                discount_bp: 1000,
+                tax_rate_bp: 600,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        tech.put_charge(
+            &id,
+            None,
+            &ChargeInput {
+                kind: ChargeKind::PartsFee,
+                description: "Bearing 6204".into(),
+                quantity_milli: 1000,
+                unit_price_minor: 12_345,
+                discount_bp: 0,
+                tax_rate_bp: 1300,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let done = tech
+            .complete_order(&id, "Replaced bearing, vibration 1.2 mm/s")
+            .unwrap();
+        assert_eq!(done.summary.status, "completed");
+        assert!(done.on_site_ms > 0);
+        let rated = tech.rate_order(&id, 5, "很好 great").unwrap();
+        assert_eq!(rated.summary.rating, Some(5));
+        assert!(!rated.actions.contains(&Action::Rate));
+
+        exchange(&tech, &mut sup);
+        sup.put_cost(
+            &id,
+            None,
+            &CostInput {
+                kind: CostKind::PartsCost,
+                description: "Bearing".into(),
+                quantity_milli: 1000,
+                unit_cost_minor: 6_000,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        sup.add_labour_cost(&id, 8_000, "CNY").unwrap();
+        let o = sup.get_order(&id).unwrap();
+        // Service: 2 × 300.00 = 600.00, −10 % = 540.00, +6 % = 32.40. Parts: 123.45 + 13 % = 16.05 (16.0485).
+        assert_eq!(o.totals.charges_net, 54_000 + 12_345);
+        assert_eq!(o.totals.charges_tax, 3_240 + 1_605);
+        let labour = o
+            .costs
+            .iter()
+            .find(|c| c.line.kind == CostKind::Labour)
+            .unwrap();
+        assert_eq!(o.totals.costs_total, 6_000 + labour.amount);
+        assert_eq!(
+            o.totals.gross_profit,
+            o.totals.charges_net - o.totals.costs_total
+        );
+        let settled = sup.settle_order(&id).unwrap();
+        assert_eq!(settled.summary.status, "settled");
+        let err = sup
+            .put_cost(
+                &id,
+                None,
+                &CostInput {
+                    kind: CostKind::Other,
+                    description: String::new(),
+                    quantity_milli: 1000,
+                    unit_cost_minor: 1,
+                    currency: "CNY".into(),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(settled.events.len(), 9, "every step is in the timeline");
+        let listed = sup
+            .list_orders(&OrderFilter {
+                status: Some("settled".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(listed[0].gross_profit, o.totals.gross_profit);
+    }
+
+    #[test]
+    fn a_tampered_completion_without_the_checklist_is_refused() {
+        let (_, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        tech.check_in(&id, None).unwrap();
+        let (_, doc) = tech.store.load(&id).unwrap().unwrap();
+        let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
+        let mut forged = doc.clone();
+        crate::model::order::append_event(
+            &mut forged,
+            &OrderEvent {
+                resolution: Some("done".into()),
+                ..OrderEvent::new(EventKind::Completed, TECH_A)
+            },
+        )
+        .unwrap();
+        let v = authority::check(
+            &Actor {
+                user_id: TECH_A.into(),
+                role: Role::Technician,
+            },
+            Some(&old),
+            &TypedDoc::parse(DocType::Order, &forged).unwrap(),
+        )
+        .unwrap_err();
+        assert!(v.path.ends_with(".checklist"), "{v:?}");
+    }
+
+    #[test]
+    fn technicians_cannot_enter_costs_or_touch_others_lines_or_the_number() {
+        let (mut sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        assert_eq!(
+            tech.put_cost(
+                &id,
+                None,
+                &CostInput {
+                    kind: CostKind::Travel,
+                    description: String::new(),
+                    quantity_milli: 1000,
+                    unit_cost_minor: 100,
+                    currency: "CNY".into()
+                }
+            )
+            .unwrap_err()
+            .code(),
+            "invalid_input"
+        );
+        let (_, doc) = tech.store.load(&id).unwrap().unwrap();
+        let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
+        let actor = Actor {
+            user_id: TECH_A.into(),
+            role: Role::Technician,
+        };
+        let mut forged = doc.clone();
+        crate::model::order::set_number(&mut forged, "WO-209901-0001").unwrap();
+        assert_eq!(
+            authority::check(
+                &actor,
+                Some(&old),
+                &TypedDoc::parse(DocType::Order, &forged).unwrap()
+            )
+            .unwrap_err()
+            .path,
+            "number"
+        );
+        let mut forged = doc.clone();
+        crate::model::order::put_line(
+            &mut forged,
+            "costs",
+            &crate::model::new_id(),
+            &crate::model::order::CostLine {
+                kind: CostKind::Travel,
+                description: String::new(),
+                quantity_milli: 1000,
+                unit_cost_minor: 1,
+                currency: "CNY".into(),
+                by: TECH_A.into(),
+                at: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            authority::check(
+                &actor,
+                Some(&old),
+                &TypedDoc::parse(DocType::Order, &forged).unwrap()
+            )
+            .unwrap_err()
+            .path,
+            "costs"
+        );
+        // A supervisor's charge line is not the technician's to change.
+        exchange(&tech, &mut sup);
+        let o = sup
+            .put_charge(
+                &id,
+                None,
+                &ChargeInput {
+                    kind: ChargeKind::Other,
+                    description: "call-out".into(),
+                    quantity_milli: 1000,
+                    unit_price_minor: 5_000,
+                    discount_bp: 0,
+                    tax_rate_bp: 0,
+                    currency: "CNY".into(),
+                },
+            )
+            .unwrap();
+        exchange(&sup, &mut tech);
+        let line = o.charges[0].id.clone();
+        assert_eq!(
+            tech.delete_charge(&id, &line).unwrap_err().code(),
+            "forbidden"
+        );
+    }
+
+    #[test]
+    fn complete_after_cancel_is_a_conflict_until_resolved() {
+        let (mut sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        tech.check_in(&id, None).unwrap();
+        exchange(&tech, &mut sup);
+        tick_required(&mut tech, &id);
+        // Offline on both sides: the supervisor cancels, the technician completes later.
+        sup.cancel_order(&id, "customer withdrew").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        tech.complete_order(&id, "fixed anyway").unwrap();
+        exchange(&tech, &mut sup);
+        exchange(&sup, &mut tech);
+        let o = sup.get_order(&id).unwrap();
+        assert_eq!(o.summary.status, "conflict");
+        assert_eq!(o.underlying_status, "cancelled");
+        assert!(
+            o.summary.conflicts[0].contains("completed"),
+            "{:?}",
+            o.summary.conflicts
+        );
+        assert_eq!(
+            tech.get_order(&id).unwrap().summary.status,
+            "conflict",
+            "both replicas agree"
+        );
+        let resolved = sup
+            .resolve_conflicts(&id, "Keep cancelled; no charge")
+            .unwrap();
+        assert_eq!(resolved.summary.status, "cancelled");
+        assert!(
+            resolved
+                .events
+                .iter()
+                .any(|e| e.kind == EventKind::Completed),
+            "the completion stays in the log"
+        );
+    }
+
+    #[test]
+    fn two_completions_with_different_resolutions_conflict() {
+        let (mut sup, mut tech, id) = dispatched();
+        sup.dispatch_order(&id, &[TECH_A.to_string(), TECH_B.to_string()])
+            .unwrap();
+        exchange(&sup, &mut tech);
+        let mut tech_b = workspace(TECH_B, Role::Technician);
+        exchange(&sup, &mut tech_b);
+        for t in [&mut tech, &mut tech_b] {
+            t.accept_order(&id).unwrap();
+        }
+        exchange(&tech_b, &mut tech);
+        exchange(&tech, &mut tech_b);
+        tech.check_in(&id, None).unwrap();
+        exchange(&tech, &mut tech_b);
+        tick_required(&mut tech, &id);
+        exchange(&tech, &mut tech_b);
+        tech.complete_order(&id, "replaced pump").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        tech_b.complete_order(&id, "cleaned filter").unwrap();
+        exchange(&tech_b, &mut tech);
+        let o = tech.get_order(&id).unwrap();
+        assert_eq!(o.summary.status, "conflict");
+        assert_eq!(o.resolution.as_deref(), Some("replaced pump"));
     }
 }

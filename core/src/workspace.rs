@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::authority::{self, TypedDoc};
 use crate::error::{CoreError, Result};
 use crate::model::customer::{self, CustomerInput, Site};
-use crate::model::order::{self, EventKind, OrderDoc, OrderEvent, OrderInput, Status};
+use crate::model::money::{self, LineAmounts};
+use crate::model::order::{
+    self, ChargeKind, ChargeLine, CostKind, CostLine, EventKind, OrderDoc, OrderEvent, OrderInput,
+    Position, Status, Totals,
+};
 use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, Store};
@@ -61,6 +65,69 @@ pub struct OrderSummary {
     pub assignees: Vec<String>,
     pub conflicts: Vec<String>,
     pub pending: bool,
+    /// The server's number, once assigned.
+    pub number: Option<String>,
+    /// What to show: the server's number, or a provisional one until the first sync.
+    pub display_number: String,
+    pub currency: Option<String>,
+    pub charges_net: i64,
+    pub charges_total: i64,
+    pub costs_total: i64,
+    pub gross_profit: i64,
+    pub completed_at: Option<i64>,
+    pub rating: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistView {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub done: bool,
+    pub done_by: Option<String>,
+    pub done_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeView {
+    pub id: String,
+    #[serde(flatten)]
+    pub line: ChargeLine,
+    pub amounts: LineAmounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostView {
+    pub id: String,
+    #[serde(flatten)]
+    pub line: CostLine,
+    pub amount: i64,
+}
+
+/// What a technician types for a charge line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargeInput {
+    pub kind: ChargeKind,
+    #[serde(default)]
+    pub description: String,
+    pub quantity_milli: i64,
+    pub unit_price_minor: i64,
+    #[serde(default)]
+    pub discount_bp: i64,
+    #[serde(default)]
+    pub tax_rate_bp: i64,
+    pub currency: String,
+}
+
+/// What a supervisor types for a cost line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostInput {
+    pub kind: CostKind,
+    #[serde(default)]
+    pub description: String,
+    pub quantity_milli: i64,
+    pub unit_cost_minor: i64,
+    pub currency: String,
 }
 
 /// The next steps the signed-in user may take on an order.
@@ -71,6 +138,20 @@ pub enum Action {
     Dispatch,
     Accept,
     Reject,
+    Travel,
+    CheckIn,
+    Progress,
+    CheckOut,
+    Complete,
+    Rate,
+    Settle,
+    Reopen,
+    Cancel,
+    Resolve,
+    /// Tick checklist items and enter charge lines.
+    FieldEntry,
+    /// Enter cost lines.
+    Costs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +161,17 @@ pub struct OrderDetail {
     pub site: Option<SiteView>,
     pub events: Vec<OrderEvent>,
     pub actions: Vec<Action>,
+    /// The status the events give when conflicts are set aside.
+    pub underlying_status: String,
+    pub conflict_events: Vec<String>,
+    pub checklist: Vec<ChecklistView>,
+    pub missing_required: Vec<String>,
+    pub charges: Vec<ChargeView>,
+    pub costs: Vec<CostView>,
+    pub totals: Totals,
+    pub resolution: Option<String>,
+    pub rating_comment: Option<String>,
+    pub on_site_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -329,61 +421,279 @@ impl Workspace {
                 unique.push(u.clone());
             }
         }
-        self.order_event(id, EventKind::Dispatched, unique, None)
+        self.order_event(id, Action::Dispatch, EventKind::Dispatched, |e| {
+            e.to = unique
+        })
     }
 
     pub fn accept_order(&mut self, id: &str) -> Result<OrderDetail> {
-        self.order_event(id, EventKind::Accepted, vec![], None)
+        self.order_event(id, Action::Accept, EventKind::Accepted, |_| {})
     }
 
     pub fn reject_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
         check_text("reason", reason, true, 2_000)?;
-        self.order_event(
-            id,
-            EventKind::Rejected,
-            vec![],
-            Some(reason.trim().to_string()),
-        )
+        self.order_event(id, Action::Reject, EventKind::Rejected, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    pub fn start_travel(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, Action::Travel, EventKind::Travelling, |_| {})
+    }
+
+    /// Check in on site with the position the device gives (or a manual one).
+    pub fn check_in(&mut self, id: &str, position: Option<Position>) -> Result<OrderDetail> {
+        if let Some(p) = &position {
+            order::check_position(p)?;
+        }
+        self.order_event(id, Action::CheckIn, EventKind::CheckedIn, |e| {
+            e.position = position
+        })
+    }
+
+    pub fn check_out(&mut self, id: &str, position: Option<Position>) -> Result<OrderDetail> {
+        if let Some(p) = &position {
+            order::check_position(p)?;
+        }
+        self.order_event(id, Action::CheckOut, EventKind::CheckedOut, |e| {
+            e.position = position
+        })
+    }
+
+    pub fn add_progress(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
+        check_text("note", note, true, 5_000)?;
+        self.order_event(id, Action::Progress, EventKind::Progress, |e| {
+            e.note = Some(note.trim().to_string())
+        })
+    }
+
+    /// Complete the order; refused while required checklist items are open.
+    pub fn complete_order(&mut self, id: &str, resolution: &str) -> Result<OrderDetail> {
+        check_text("resolution", resolution, true, 5_000)?;
+        let detail = self.get_order(id)?;
+        if !detail.missing_required.is_empty() {
+            return Err(CoreError::invalid(format!(
+                "tick the required checklist items first: {}",
+                detail.missing_required.join(", ")
+            )));
+        }
+        self.order_event(id, Action::Complete, EventKind::Completed, |e| {
+            e.resolution = Some(resolution.trim().to_string())
+        })
+    }
+
+    /// The customer's rating, captured on the technician's device.
+    pub fn rate_order(&mut self, id: &str, stars: i64, comment: &str) -> Result<OrderDetail> {
+        if !(1..=5).contains(&stars) {
+            return Err(CoreError::invalid("a rating is 1 to 5 stars"));
+        }
+        check_text("comment", comment, false, 2_000)?;
+        self.order_event(id, Action::Rate, EventKind::Rated, |e| {
+            e.stars = Some(stars);
+            e.comment = Some(comment.trim().to_string());
+        })
+    }
+
+    pub fn settle_order(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, Action::Settle, EventKind::Settled, |_| {})
+    }
+
+    pub fn reopen_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(id, Action::Reopen, EventKind::Reopened, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    pub fn cancel_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(id, Action::Cancel, EventKind::Cancelled, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    /// Settle conflicting events with an explicit decision (the events stay in the log).
+    pub fn resolve_conflicts(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
+        check_text("note", note, true, 2_000)?;
+        let events = self.get_order(id)?.conflict_events;
+        self.order_event(id, Action::Resolve, EventKind::Resolved, |e| {
+            e.resolves = events;
+            e.note = Some(note.trim().to_string());
+        })
     }
 
     fn order_event(
         &mut self,
         id: &str,
+        wanted: Action,
         kind: EventKind,
-        to: Vec<String>,
-        reason: Option<String>,
+        fill: impl FnOnce(&mut OrderEvent),
     ) -> Result<OrderDetail> {
         let detail = self.get_order(id)?;
-        let wanted = match kind {
-            EventKind::Dispatched => Action::Dispatch,
-            EventKind::Accepted => Action::Accept,
-            EventKind::Rejected => Action::Reject,
-            EventKind::Created => return Err(CoreError::invalid("an order is created only once")),
-        };
         if !detail.actions.contains(&wanted) {
             return Err(CoreError::invalid(format!(
                 "cannot {} this order while it is {}",
-                crate::model::enum_name(&wanted),
-                detail.summary.status
+                crate::model::enum_name(&wanted).replace('_', " "),
+                detail.summary.status.replace('_', " ")
             )));
         }
         let tz = local_offset_min();
+        let last_at = detail.events.iter().map(|e| e.at).max().unwrap_or(0);
         self.change(DocType::Order, Some(id), |doc, actor| {
-            order::append_event(
-                doc,
-                &OrderEvent {
-                    id: new_id(),
-                    kind,
-                    at: now_ms(),
-                    tz_offset_min: tz,
-                    by: actor.user_id.clone(),
-                    to,
-                    reason,
-                },
-            )?;
+            let mut event = OrderEvent {
+                tz_offset_min: tz,
+                ..OrderEvent::new(kind, &actor.user_id)
+            };
+            // A device clock behind the last event would sort the new event before it.
+            event.at = event.at.max(last_at + 1);
+            fill(&mut event);
+            order::append_event(doc, &event)?;
             Ok(id.to_string())
         })?;
         self.get_order(id)
+    }
+
+    pub fn set_checklist_item(
+        &mut self,
+        id: &str,
+        item_id: &str,
+        done: bool,
+    ) -> Result<OrderDetail> {
+        check_id("checklist item", item_id)?;
+        self.require_action(id, Action::FieldEntry)?;
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            order::set_checklist_done(doc, item_id, done, &actor.user_id)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    /// Add (line_id None) or replace one of my charge lines.
+    pub fn put_charge(
+        &mut self,
+        id: &str,
+        line_id: Option<&str>,
+        input: &ChargeInput,
+    ) -> Result<OrderDetail> {
+        money::check_line(
+            input.quantity_milli,
+            input.unit_price_minor,
+            input.discount_bp,
+            input.tax_rate_bp,
+            &input.currency,
+        )?;
+        check_text("description", &input.description, false, 500)?;
+        self.require_action(id, Action::FieldEntry)?;
+        let line_id = line_id.map(str::to_string).unwrap_or_else(new_id);
+        check_id("charge line", &line_id)?;
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            let line = ChargeLine {
+                kind: input.kind,
+                description: input.description.trim().to_string(),
+                quantity_milli: input.quantity_milli,
+                unit_price_minor: input.unit_price_minor,
+                discount_bp: input.discount_bp,
+                tax_rate_bp: input.tax_rate_bp,
+                currency: input.currency.clone(),
+                by: actor.user_id.clone(),
+                at: now_ms(),
+            };
+            order::put_line(doc, "charges", &line_id, &line)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    pub fn delete_charge(&mut self, id: &str, line_id: &str) -> Result<OrderDetail> {
+        check_id("charge line", line_id)?;
+        self.require_action(id, Action::FieldEntry)?;
+        self.change(DocType::Order, Some(id), |doc, _| {
+            order::delete_line(doc, "charges", line_id)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    pub fn put_cost(
+        &mut self,
+        id: &str,
+        line_id: Option<&str>,
+        input: &CostInput,
+    ) -> Result<OrderDetail> {
+        money::check_line(
+            input.quantity_milli,
+            input.unit_cost_minor,
+            0,
+            0,
+            &input.currency,
+        )?;
+        check_text("description", &input.description, false, 500)?;
+        self.require_action(id, Action::Costs)?;
+        let line_id = line_id.map(str::to_string).unwrap_or_else(new_id);
+        check_id("cost line", &line_id)?;
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            let line = CostLine {
+                kind: input.kind,
+                description: input.description.trim().to_string(),
+                quantity_milli: input.quantity_milli,
+                unit_cost_minor: input.unit_cost_minor,
+                currency: input.currency.clone(),
+                by: actor.user_id.clone(),
+                at: now_ms(),
+            };
+            order::put_line(doc, "costs", &line_id, &line)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    pub fn delete_cost(&mut self, id: &str, line_id: &str) -> Result<OrderDetail> {
+        check_id("cost line", line_id)?;
+        self.require_action(id, Action::Costs)?;
+        self.change(DocType::Order, Some(id), |doc, _| {
+            order::delete_line(doc, "costs", line_id)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    /// A labour cost line from the time on site (check-in to check-out) at an hourly rate.
+    pub fn add_labour_cost(
+        &mut self,
+        id: &str,
+        rate_minor_per_hour: i64,
+        currency: &str,
+    ) -> Result<OrderDetail> {
+        let detail = self.get_order(id)?;
+        if detail.on_site_ms <= 0 {
+            return Err(CoreError::invalid(
+                "no time on site is recorded yet (check-in and check-out)",
+            ));
+        }
+        let hours_milli = money::mul_div_round(detail.on_site_ms, 1000, 3_600_000).max(1);
+        self.put_cost(
+            id,
+            None,
+            &CostInput {
+                kind: CostKind::Labour,
+                description: format!("{:.2} h on site", hours_milli as f64 / 1000.0),
+                quantity_milli: hours_milli,
+                unit_cost_minor: rate_minor_per_hour,
+                currency: currency.to_string(),
+            },
+        )
+    }
+
+    fn require_action(&self, id: &str, wanted: Action) -> Result<()> {
+        let detail = self.get_order(id)?;
+        if detail.actions.contains(&wanted) {
+            Ok(())
+        } else {
+            Err(CoreError::invalid(format!(
+                "cannot change this order while it is {}",
+                detail.summary.status.replace('_', " ")
+            )))
+        }
     }
 
     pub fn list_orders(&self, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
@@ -401,14 +711,14 @@ impl Workspace {
                 )
             });
         let mut stmt = self.store.conn().prepare(
-            "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
-                    o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
-                    COALESCE(d.dirty, 0)
-             FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id
+            &format!(
+                "{SUMMARY_SELECT}
              WHERE (?1 IS NULL OR o.status = ?1)
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2))
-               AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\' OR o.id LIKE ?3 ESCAPE '\\')
-             ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id",
+               AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
+                    OR o.id LIKE ?3 ESCAPE '\\' OR o.number LIKE ?3 ESCAPE '\\')
+             ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id"
+            ),
         )?;
         let rows = stmt.query_map(
             params![filter.status, filter.assignee, text],
@@ -423,11 +733,7 @@ impl Workspace {
             .store
             .conn()
             .query_row(
-                "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
-                        o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
-                        COALESCE(d.dirty, 0)
-                 FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id
-                 WHERE o.id = ?1",
+                &format!("{SUMMARY_SELECT} WHERE o.id = ?1"),
                 [id],
                 summary_from_row,
             )
@@ -444,11 +750,64 @@ impl Workspace {
             .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
         let events = order.sorted_events().into_iter().cloned().collect();
+        let state = order.state();
+        let mut checklist: Vec<(i64, ChecklistView)> = order
+            .checklist
+            .iter()
+            .map(|(id, c)| {
+                (
+                    c.position,
+                    ChecklistView {
+                        id: id.clone(),
+                        label: c.label.clone(),
+                        required: c.required,
+                        done: c.done,
+                        done_by: c.done_by.clone(),
+                        done_at: c.done_at,
+                    },
+                )
+            })
+            .collect();
+        checklist.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+        let mut charges: Vec<ChargeView> = order
+            .charges
+            .iter()
+            .map(|(id, l)| ChargeView {
+                id: id.clone(),
+                amounts: l.amounts(),
+                line: l.clone(),
+            })
+            .collect();
+        charges.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
+        let mut costs: Vec<CostView> = order
+            .costs
+            .iter()
+            .map(|(id, l)| CostView {
+                id: id.clone(),
+                amount: l.amount(),
+                line: l.clone(),
+            })
+            .collect();
+        costs.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
         Ok(OrderDetail {
             summary,
             site,
             events,
             actions,
+            underlying_status: state.underlying.as_str().to_string(),
+            conflict_events: state.conflict_events.clone(),
+            checklist: checklist.into_iter().map(|(_, c)| c).collect(),
+            missing_required: order
+                .missing_required()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            charges,
+            costs,
+            totals: order.totals(),
+            resolution: state.resolution.clone(),
+            rating_comment: state.rating.as_ref().map(|r| r.1.clone()),
+            on_site_ms: state.on_site_ms,
         })
     }
 
@@ -457,20 +816,60 @@ impl Workspace {
             return vec![];
         };
         let st = order.state();
+        let s = st.underlying;
         let mut out = Vec::new();
         if actor.role.manages() {
-            out.push(Action::Edit);
-            out.push(Action::Dispatch);
+            if s.is_open() {
+                out.extend([Action::Edit, Action::Dispatch, Action::Cancel]);
+            } else {
+                out.push(Action::Reopen);
+            }
+            if s == Status::Completed {
+                out.push(Action::Settle);
+            }
+            if !st.conflicts.is_empty() {
+                out.push(Action::Resolve);
+            }
+            if s != Status::Settled {
+                out.push(Action::Costs);
+            }
         }
         if st.assignees.contains(&actor.user_id) {
-            if st.status == Status::Dispatched
-                || (st.status == Status::Accepted && !st.accepted_by.contains(&actor.user_id))
-            {
-                out.push(Action::Accept);
+            let mine = |a: &[Action]| a.to_vec();
+            out.extend(match s {
+                Status::Dispatched => mine(&[Action::Accept, Action::Reject]),
+                Status::Accepted if !st.accepted_by.contains(&actor.user_id) => {
+                    mine(&[Action::Accept, Action::Reject])
+                }
+                Status::Accepted => mine(&[
+                    Action::Travel,
+                    Action::CheckIn,
+                    Action::Progress,
+                    Action::Reject,
+                ]),
+                Status::Travelling => mine(&[Action::CheckIn, Action::Progress]),
+                Status::OnSite => mine(&[Action::Progress, Action::CheckOut, Action::Complete]),
+                Status::CheckedOut => mine(&[
+                    Action::Travel,
+                    Action::CheckIn,
+                    Action::Progress,
+                    Action::Complete,
+                ]),
+                Status::Completed if st.rating.is_none() => mine(&[Action::Rate]),
+                _ => vec![],
+            });
+            if matches!(
+                s,
+                Status::Accepted
+                    | Status::Travelling
+                    | Status::OnSite
+                    | Status::CheckedOut
+                    | Status::Completed
+            ) {
+                out.push(Action::FieldEntry);
             }
-            if matches!(st.status, Status::Dispatched | Status::Accepted) {
-                out.push(Action::Reject);
-            }
+        } else if actor.role.manages() && s != Status::Settled && s != Status::Cancelled {
+            out.push(Action::FieldEntry);
         }
         out
     }
@@ -513,9 +912,19 @@ fn site_view(id: String, s: Site) -> SiteView {
     }
 }
 
+/// The order list's columns; `summary_from_row` reads them in this order.
+const SUMMARY_SELECT: &str = "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
+        o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
+        COALESCE(d.dirty, 0), o.number, o.currency, o.charges_net, o.charges_total, o.costs_total, o.gross_profit,
+        o.completed_at, o.rating
+     FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id";
+
 fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderSummary> {
+    let id: String = r.get(0)?;
+    let number: Option<String> = r.get(15)?;
+    let display_number = number.clone().unwrap_or_else(|| provisional_number(&id));
     Ok(OrderSummary {
-        id: r.get(0)?,
+        id,
         status: r.get(1)?,
         order_type: r.get(2)?,
         priority: r.get(3)?,
@@ -530,7 +939,25 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderSummary> {
         assignees: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
         conflicts: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
         pending: r.get::<_, i64>(14)? == 1,
+        number,
+        display_number,
+        currency: r.get(16)?,
+        charges_net: r.get(17)?,
+        charges_total: r.get(18)?,
+        costs_total: r.get(19)?,
+        gross_profit: r.get(20)?,
+        completed_at: r.get(21)?,
+        rating: r.get(22)?,
     })
+}
+
+/// Shown until the server assigns the real number: recognisably not final, still unique.
+pub fn provisional_number(id: &str) -> String {
+    let tail: String = id.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    format!(
+        "WO-DRAFT-{}",
+        &tail[tail.len().saturating_sub(6)..].to_uppercase()
+    )
 }
 
 fn local_offset_min() -> i32 {

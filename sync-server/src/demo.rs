@@ -289,6 +289,8 @@ fn build_documents(
             priority: o.priority,
             customer_id: customer.id.clone(),
             site_id: customer.sites[0].id.clone(),
+            equipment_ids: vec![],
+            project_id: None,
             description: o.description.into(),
             scheduled_start: start,
             scheduled_end: start.map(|s| s + 2 * 3600 * 1000),

@@ -178,6 +178,9 @@ async fn push_one(
         }
         authority::check(&actor, old.as_ref(), &new)
             .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))?;
+        let numbered = assign_number(storage, &auth.tenant, &mut doc, &new)
+            .await
+            .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
         let heads = doc.get_heads();
         let (assignees, customer_id) = match &new {
             TypedDoc::Order(o) => (o.state().assignees, Some(o.header.customer_id.clone())),
@@ -191,7 +194,12 @@ async fn push_one(
             heads: heads_json(&heads),
             base_heads: stored.as_ref().map(|s| s.heads.clone()),
             changes: doc.save_after(&old_heads),
-            origin_device: Some(auth.device_id.clone()),
+            // A server-written number must reach the pushing device too.
+            origin_device: if numbered {
+                None
+            } else {
+                Some(auth.device_id.clone())
+            },
             assignees,
             customer_id,
         };
@@ -207,6 +215,37 @@ async fn push_one(
         None,
         "the document is being changed by others; try again",
     ))
+}
+
+/// The actor the server writes its own changes with (order numbers), one per tenant.
+pub fn server_actor(tenant: &str) -> automerge::ActorId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("fieldops-server:{tenant}").as_bytes());
+    automerge::ActorId::from(&digest[..16])
+}
+
+/// Give an order without a number its human number, as a change by the server's actor.
+/// Returns whether the document changed.
+async fn assign_number(
+    storage: &DynStorage,
+    tenant: &str,
+    doc: &mut AutoCommit,
+    typed: &TypedDoc,
+) -> Result<bool> {
+    let TypedDoc::Order(o) = typed else {
+        return Ok(false);
+    };
+    if o.number.is_some() {
+        return Ok(false);
+    }
+    let month = chrono::Utc::now().format("%Y%m").to_string();
+    let number = storage.order_number(tenant, &o.id, &month).await?;
+    let device_actor = doc.get_actor().clone();
+    doc.set_actor(server_actor(tenant));
+    fieldops_core::model::order::set_number(doc, &number)?;
+    doc.commit();
+    doc.set_actor(device_actor);
+    Ok(true)
 }
 
 pub fn heads_json(heads: &[ChangeHash]) -> String {
@@ -348,6 +387,7 @@ pub async fn store_server_doc(
     doc: &mut AutoCommit,
 ) -> Result<u64> {
     let typed = TypedDoc::parse(doc_type, doc)?;
+    assign_number(storage, tenant, doc, &typed).await?;
     let (assignees, customer_id) = match &typed {
         TypedDoc::Order(o) => (
             OrderDoc::state(o).assignees,

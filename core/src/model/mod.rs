@@ -1,6 +1,7 @@
 //! The domain: document types, roles, and the shape of each document.
 
 pub mod customer;
+pub mod money;
 pub mod order;
 
 use serde::{Deserialize, Serialize};

@@ -92,6 +92,9 @@ pub trait Storage: Send + Sync {
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>>;
     /// Store the document and append a feed entry, atomically; returns the entry's sequence.
     async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
+    /// The human number of an order (WO-YYYYMM-NNNN): allocated once per order and returned
+    /// again on every later call, so retries never leave gaps.
+    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String>;
     /// Feed entries after `cursor`, oldest first, at most `limit`; and whether more follow.
     async fn feed_after(
         &self,
@@ -142,9 +145,15 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS order_assignees(tenant TEXT NOT NULL, order_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(tenant, order_id, user_id))",
     "CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(tenant, user_id)",
     "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
+    "CREATE TABLE IF NOT EXISTS order_numbers(tenant TEXT NOT NULL, order_id TEXT NOT NULL, number TEXT NOT NULL UNIQUE, PRIMARY KEY(tenant, order_id))",
+    "CREATE TABLE IF NOT EXISTS number_counters(tenant TEXT NOT NULL, month TEXT NOT NULL, last {int} NOT NULL, PRIMARY KEY(tenant, month))",
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
 ];
 
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn format_number(month: &str, seq: i64) -> String {
+    format!("WO-{month}-{seq:04}")
 }

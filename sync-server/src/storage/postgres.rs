@@ -300,6 +300,40 @@ impl Storage for PgStorage {
         Ok(seq as u64)
     }
 
+    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The tenant row lock serialises allocations, so two first syncs of one order never
+        // both take a number.
+        tx.execute("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", &[&tenant])
+            .await?;
+        if let Some(row) = tx
+            .query_opt(
+                "SELECT number FROM order_numbers WHERE tenant = $1 AND order_id = $2",
+                &[&tenant, &order_id],
+            )
+            .await?
+        {
+            return Ok(row.get(0));
+        }
+        let seq: i64 = tx
+            .query_one(
+                "INSERT INTO number_counters(tenant, month, last) VALUES ($1, $2, 1)
+                 ON CONFLICT (tenant, month) DO UPDATE SET last = number_counters.last + 1 RETURNING last",
+                &[&tenant, &month],
+            )
+            .await?
+            .get(0);
+        let number = super::format_number(month, seq);
+        tx.execute(
+            "INSERT INTO order_numbers(tenant, order_id, number) VALUES ($1, $2, $3)",
+            &[&tenant, &order_id, &number],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
     async fn feed_after(
         &self,
         tenant: &str,

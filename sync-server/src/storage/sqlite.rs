@@ -290,6 +290,37 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
+        let (t, o, m) = (tenant.to_string(), order_id.to_string(), month.to_string());
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            if let Some(n) = tx
+                .query_row(
+                    "SELECT number FROM order_numbers WHERE tenant = ?1 AND order_id = ?2",
+                    params![t, o],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+            {
+                return Ok(n);
+            }
+            let seq: i64 = tx.query_row(
+                "INSERT INTO number_counters(tenant, month, last) VALUES (?1, ?2, 1)
+                 ON CONFLICT(tenant, month) DO UPDATE SET last = last + 1 RETURNING last",
+                params![t, m],
+                |r| r.get(0),
+            )?;
+            let number = super::format_number(&m, seq);
+            tx.execute(
+                "INSERT INTO order_numbers(tenant, order_id, number) VALUES (?1, ?2, ?3)",
+                params![t, o, number],
+            )?;
+            tx.commit()?;
+            Ok(number)
+        })
+        .await
+    }
+
     async fn feed_after(
         &self,
         tenant: &str,
