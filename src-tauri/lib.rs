@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fieldops_core::model::customer::CustomerInput;
-use fieldops_core::model::order::OrderInput;
+use fieldops_core::model::order::{OrderInput, Position};
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::OrderFilter;
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    CustomerView, OrderDetail, OrderSummary, Session, SyncStatus, Workspace,
+    ChargeInput, CostInput, CustomerView, OrderDetail, OrderSummary, Session, SyncStatus, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -210,6 +210,131 @@ fn reject_order(state: State<'_, AppState>, id: String, reason: String) -> CmdRe
 }
 
 #[tauri::command]
+fn start_travel(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.start_travel(&id))
+}
+
+#[tauri::command]
+fn check_in(
+    state: State<'_, AppState>,
+    id: String,
+    position: Option<Position>,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.check_in(&id, position))
+}
+
+#[tauri::command]
+fn check_out(
+    state: State<'_, AppState>,
+    id: String,
+    position: Option<Position>,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.check_out(&id, position))
+}
+
+#[tauri::command]
+fn add_progress(state: State<'_, AppState>, id: String, note: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.add_progress(&id, &note))
+}
+
+#[tauri::command]
+fn complete_order(
+    state: State<'_, AppState>,
+    id: String,
+    resolution: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.complete_order(&id, &resolution))
+}
+
+#[tauri::command]
+fn rate_order(
+    state: State<'_, AppState>,
+    id: String,
+    stars: i64,
+    comment: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.rate_order(&id, stars, &comment))
+}
+
+#[tauri::command]
+fn settle_order(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.settle_order(&id))
+}
+
+#[tauri::command]
+fn reopen_order(state: State<'_, AppState>, id: String, reason: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.reopen_order(&id, &reason))
+}
+
+#[tauri::command]
+fn cancel_order(state: State<'_, AppState>, id: String, reason: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.cancel_order(&id, &reason))
+}
+
+#[tauri::command]
+fn resolve_conflicts(
+    state: State<'_, AppState>,
+    id: String,
+    note: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.resolve_conflicts(&id, &note))
+}
+
+#[tauri::command]
+fn set_checklist_item(
+    state: State<'_, AppState>,
+    id: String,
+    item_id: String,
+    done: bool,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.set_checklist_item(&id, &item_id, done))
+}
+
+#[tauri::command]
+fn put_charge(
+    state: State<'_, AppState>,
+    id: String,
+    line_id: Option<String>,
+    input: ChargeInput,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.put_charge(&id, line_id.as_deref(), &input))
+}
+
+#[tauri::command]
+fn delete_charge(
+    state: State<'_, AppState>,
+    id: String,
+    line_id: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.delete_charge(&id, &line_id))
+}
+
+#[tauri::command]
+fn put_cost(
+    state: State<'_, AppState>,
+    id: String,
+    line_id: Option<String>,
+    input: CostInput,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.put_cost(&id, line_id.as_deref(), &input))
+}
+
+#[tauri::command]
+fn delete_cost(state: State<'_, AppState>, id: String, line_id: String) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.delete_cost(&id, &line_id))
+}
+
+#[tauri::command]
+fn add_labour_cost(
+    state: State<'_, AppState>,
+    id: String,
+    rate_minor_per_hour: i64,
+    currency: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.add_labour_cost(&id, rate_minor_per_hour, &currency))
+}
+
+#[tauri::command]
 fn list_customers(state: State<'_, AppState>) -> CmdResult<Vec<CustomerView>> {
     state.read(|ws| ws.list_customers())
 }
@@ -360,6 +485,22 @@ pub fn run() {
             dispatch_order,
             accept_order,
             reject_order,
+            start_travel,
+            check_in,
+            check_out,
+            add_progress,
+            complete_order,
+            rate_order,
+            settle_order,
+            reopen_order,
+            cancel_order,
+            resolve_conflicts,
+            set_checklist_item,
+            put_charge,
+            delete_charge,
+            put_cost,
+            delete_cost,
+            add_labour_cost,
             list_customers,
             create_customer,
             update_customer,

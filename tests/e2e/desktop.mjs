@@ -72,14 +72,28 @@ try {
   await until("the order to show as accepted", async () => /Accepted|已签收/.test(await text("//header[contains(@class,'detail-head')]")));
   console.log("accepted the order in the UI");
 
-  // The app syncs on its own after a local change; the server must end up with the accept.
-  const serverStatus = () => {
+  await click("//button[normalize-space(.)='Check in' or normalize-space(.)='签到']");
+  await until("the order to show on site", async () => /On site|在现场/.test(await text("//header[contains(@class,'detail-head')]")));
+  for (const item of ["Fault confirmed", "Root cause found", "Repair verified"]) {
+    const box = `//label[contains(., '${item}')]/input`;
+    await click(box);
+    await until(`'${item}' ticked`, async () => wd("GET", s(`/element/${await find(box)}/selected`)));
+  }
+  await click("//div[@data-testid='actions']/button[normalize-space(.)='Complete' or normalize-space(.)='完工']");
+  await type("//div[contains(@class,'inline-form')]//textarea", "Replaced compressor valve; noise gone");
+  await click("//div[contains(@class,'inline-form')]//button[normalize-space(.)='Complete' or normalize-space(.)='完工']");
+  await until("the order to show as completed", async () => /Completed|已完工/.test(await text("//header[contains(@class,'detail-head')]")));
+  console.log("completed the order in the UI after ticking the required checklist");
+
+  // The app syncs on its own after a local change; the server must end up with the completion.
+  const serverOrder = () => {
     const out = execFileSync(args["server-bin"], ["orders", "--tenant", "demo", "--database", args.database], { encoding: "utf8" });
-    const line = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.description.includes(ORDER_TEXT));
-    return line?.status;
+    return out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.description.includes(ORDER_TEXT));
   };
-  await until("the server to record the accept", () => serverStatus() === "accepted", 30000);
-  console.log("the server has the accepted order");
+  await until("the server to record the completion", () => serverOrder()?.status === "completed", 30000);
+  const kinds = serverOrder().events.map((e) => e.kind).join(",");
+  if (kinds !== "created,dispatched,accepted,checked_in,completed") throw new Error(`server events: ${kinds}`);
+  console.log("the server has the completed order with every event");
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
   if (args.screenshot) {
     writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));

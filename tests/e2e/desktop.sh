@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real desktop app, end to end: a real sync server with demo data, the built app under
 # Xvfb driven by tauri-driver + WebKitWebDriver. Signs in as a technician, accepts a
-# dispatched order in the UI, and checks that the server has the change.
+# dispatched order, checks in, ticks the required checklist and completes it in the UI, and
+# checks that the server has every event.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')

@@ -88,3 +88,64 @@ test("language switches at runtime and is remembered", async ({ page }) => {
   await page.reload();
   await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
 });
+
+test("technician works an order to completion; supervisor costs and settles it", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const cform = page.getByRole("form", { name: "New customer" });
+  await cform.getByLabel("Customer").fill("杭州西湖数据中心");
+  await cform.getByLabel("Site name").fill("A 栋");
+  await cform.getByLabel("Latitude").fill("30.2741");
+  await cform.getByLabel("Longitude").fill("120.1551");
+  await cform.getByRole("button", { name: "Create" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "杭州西湖数据中心" });
+  await oform.getByLabel("Description").fill("UPS alarm 电池告警");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("order-number")).toContainText("WO-DRAFT-");
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("order-number")).toHaveText("WO-202611-0001");
+  await signOut(page);
+
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /杭州西湖数据中心/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("button", { name: "Start travel" }).click();
+  await page.getByRole("button", { name: "Check in" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("On site");
+  // Completing with open required items is refused with the list of what is missing.
+  await page.getByRole("button", { name: "Complete" }).click();
+  await expect(page.getByText(/Still required: Fault confirmed/)).toBeVisible();
+  await page.getByLabel("What was done").fill("Replaced battery string 2");
+  await page.getByRole("button", { name: "Complete" }).last().click();
+  await expect(page.getByRole("alert")).toContainText("tick the required checklist items first");
+  for (const label of ["Fault confirmed / 故障确认", "Root cause found / 找到原因", "Repair verified / 维修验证"]) {
+    await page.getByLabel(label).check();
+  }
+  await page.getByLabel("Unit price").fill("500");
+  await page.getByLabel("Tax %").fill("6");
+  await page.getByRole("button", { name: "Add charge" }).click();
+  await expect(page.getByTestId("charges-total")).toContainText("530.00");
+  await page.getByRole("button", { name: "Complete" }).first().click();
+  await page.getByLabel("What was done").fill("Replaced battery string 2");
+  await page.getByRole("button", { name: "Complete" }).last().click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Completed");
+  await page.getByRole("radio", { name: "4 stars" }).click();
+  await page.getByLabel("Customer's comment").fill("快 fast");
+  await page.getByRole("button", { name: "Save rating" }).click();
+  await expect(page.getByText("★★★★ 快 fast")).toBeVisible();
+  await page.screenshot({ path: "test-results/technician-completed.png", fullPage: true });
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  await signIn(page, "chen.jing");
+  await page.getByRole("row", { name: /杭州西湖数据中心/ }).click();
+  await page.getByLabel("Unit cost").fill("120");
+  await page.getByRole("button", { name: "Add cost" }).click();
+  await expect(page.getByTestId("gross-profit")).toContainText("380.00");
+  await page.getByRole("button", { name: "Settle" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Settled");
+  await page.screenshot({ path: "test-results/supervisor-settled.png", fullPage: true });
+});

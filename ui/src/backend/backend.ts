@@ -1,4 +1,6 @@
 import type {
+  ChargeInput,
+  CostInput,
   CustomerInput,
   CustomerView,
   Defaults,
@@ -7,6 +9,7 @@ import type {
   OrderFilter,
   OrderInput,
   OrderSummary,
+  Position,
   SessionInfo,
   SyncReport,
   SyncStatus,
@@ -28,6 +31,22 @@ export interface Backend {
   dispatchOrder(id: string, to: string[]): Promise<OrderDetail>;
   acceptOrder(id: string): Promise<OrderDetail>;
   rejectOrder(id: string, reason: string): Promise<OrderDetail>;
+  startTravel(id: string): Promise<OrderDetail>;
+  checkIn(id: string, position: Position | null): Promise<OrderDetail>;
+  checkOut(id: string, position: Position | null): Promise<OrderDetail>;
+  addProgress(id: string, note: string): Promise<OrderDetail>;
+  completeOrder(id: string, resolution: string): Promise<OrderDetail>;
+  rateOrder(id: string, stars: number, comment: string): Promise<OrderDetail>;
+  settleOrder(id: string): Promise<OrderDetail>;
+  reopenOrder(id: string, reason: string): Promise<OrderDetail>;
+  cancelOrder(id: string, reason: string): Promise<OrderDetail>;
+  resolveConflicts(id: string, note: string): Promise<OrderDetail>;
+  setChecklistItem(id: string, itemId: string, done: boolean): Promise<OrderDetail>;
+  putCharge(id: string, lineId: string | null, input: ChargeInput): Promise<OrderDetail>;
+  deleteCharge(id: string, lineId: string): Promise<OrderDetail>;
+  putCost(id: string, lineId: string | null, input: CostInput): Promise<OrderDetail>;
+  deleteCost(id: string, lineId: string): Promise<OrderDetail>;
+  addLabourCost(id: string, rateMinorPerHour: number, currency: string): Promise<OrderDetail>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;
   directory(): Promise<UserInfo[]>;

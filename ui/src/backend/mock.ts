@@ -2,8 +2,14 @@
 // app, with the order workflow's rules, and switches to simulate being offline.
 import type { Backend, BackendEvent } from "./backend";
 import { BackendError } from "./backend";
+import { lineAmounts, mulDivRound } from "./money";
 import type {
   Action,
+  ChargeInput,
+  ChargeView,
+  ChecklistItem,
+  CostInput,
+  CostView,
   CustomerInput,
   CustomerView,
   OrderDetail,
@@ -13,6 +19,7 @@ import type {
   SessionInfo,
   Status,
   SyncStatus,
+  Totals,
   UserInfo,
 } from "./types";
 
@@ -27,8 +34,30 @@ const USERS: UserInfo[] = [
 interface MockOrder {
   input: OrderInput;
   id: string;
+  number: string | null;
   events: OrderEvent[];
+  checklist: ChecklistItem[];
+  charges: ChargeView[];
+  costs: CostView[];
 }
+
+const DEFAULT_CHECKLIST: Record<string, [string, boolean][]> = {
+  repair: [
+    ["Fault confirmed / 故障确认", true],
+    ["Root cause found / 找到原因", true],
+    ["Repair verified / 维修验证", true],
+    ["Area cleaned / 现场清理", false],
+  ],
+  maintenance: [
+    ["Filters replaced / 更换滤网", true],
+    ["Lubrication / 润滑", true],
+    ["Calibration / 校准", false],
+    ["Safety check / 安全检查", true],
+  ],
+};
+
+const FIELD_WORK = new Set(["accepted", "rejected", "travelling", "checked_in", "progress", "checked_out", "completed", "rated"]);
+const isOpen = (s: Status) => s !== "completed" && s !== "settled" && s !== "cancelled";
 
 let counter = 0;
 const newId = () => `00000000-0000-7000-8000-${String(++counter).padStart(12, "0")}`;
@@ -37,26 +66,144 @@ function fail(code: string, message: string): never {
   throw new BackendError({ code, message });
 }
 
+export interface Folded {
+  status: Status;
+  underlying: Status;
+  assignees: string[];
+  conflicts: string[];
+  conflictEvents: string[];
+  acceptedBy: string[];
+  resolution: string | null;
+  rating: [number, string] | null;
+  onSiteMs: number;
+  completedAt: number | null;
+}
+
 /** The same fold as core's `model::order::fold`. */
-export function foldStatus(events: OrderEvent[]): { status: Status; assignees: string[]; conflicts: string[] } {
-  let status: Status = "new";
+export function foldStatus(events: OrderEvent[]): Folded {
+  let s: Status = "new";
   let assignees: string[] = [];
+  let acceptedBy: string[] = [];
   const conflicts: string[] = [];
+  const conflictEvents: string[] = [];
+  let resolution: string | null = null;
+  let rating: [number, string] | null = null;
+  let onSiteMs = 0;
+  let checkedInAt: number | null = null;
+  let completedAt: number | null = null;
   const sorted = [...events].sort((a, b) => a.at - b.at || a.by.localeCompare(b.by) || a.id.localeCompare(b.id));
   for (const e of sorted) {
-    if (e.kind === "dispatched") {
-      assignees = e.to ?? [];
-      conflicts.length = 0;
-      status = "dispatched";
-    } else if (e.kind === "accepted") {
-      if (assignees.includes(e.by) && (status === "dispatched" || status === "accepted")) status = "accepted";
-      else conflicts.push(`${e.by} accepted, but the order is dispatched to ${assignees.join(", ") || "nobody"}`);
-    } else if (e.kind === "rejected") {
-      if (assignees.includes(e.by) && (status === "dispatched" || status === "accepted")) status = "rejected";
-      else conflicts.push(`${e.by} declined while the order was ${status}`);
+    const assigned = assignees.includes(e.by);
+    let clash: string | null = null;
+    const k = e.kind;
+    if (k === "created") {
+      // nothing
+    } else if (k === "dispatched") {
+      if (isOpen(s)) {
+        assignees = e.to ?? [];
+        acceptedBy = [];
+        s = "dispatched";
+      } else clash = `${e.by} dispatched the order after it was ${s}`;
+    } else if (k === "reopened" && !isOpen(s)) {
+      s = assignees.length ? "dispatched" : "new";
+      acceptedBy = [];
+      resolution = null;
+      completedAt = null;
+    } else if (k === "cancelled" && isOpen(s)) {
+      s = "cancelled";
+    } else if (k === "settled" && s === "completed") {
+      s = "settled";
+    } else if (k === "resolved") {
+      for (let i = conflictEvents.length - 1; i >= 0; i--) {
+        if (e.resolves?.includes(conflictEvents[i])) {
+          conflictEvents.splice(i, 1);
+          conflicts.splice(i, 1);
+        }
+      }
+    } else if (FIELD_WORK.has(k) && !assigned) {
+      clash = `${e.by} recorded '${k}', but the order is dispatched to ${assignees.join(", ") || "nobody"}`;
+    } else if (k === "accepted" && (s === "dispatched" || s === "accepted")) {
+      if (!acceptedBy.includes(e.by)) acceptedBy.push(e.by);
+      s = "accepted";
+    } else if (k === "rejected" && (s === "dispatched" || s === "accepted")) {
+      acceptedBy = acceptedBy.filter((u) => u !== e.by);
+      s = "rejected";
+    } else if (k === "travelling" && (s === "accepted" || s === "checked_out")) {
+      s = "travelling";
+    } else if (k === "checked_in" && (s === "accepted" || s === "travelling" || s === "checked_out")) {
+      checkedInAt = e.at;
+      s = "on_site";
+    } else if (k === "progress" && ["accepted", "travelling", "on_site", "checked_out"].includes(s)) {
+      // a note
+    } else if (k === "checked_out" && s === "on_site") {
+      if (checkedInAt !== null) onSiteMs += Math.max(0, e.at - checkedInAt);
+      checkedInAt = null;
+      s = "checked_out";
+    } else if (k === "completed" && (s === "on_site" || s === "checked_out")) {
+      if (checkedInAt !== null) onSiteMs += Math.max(0, e.at - checkedInAt);
+      checkedInAt = null;
+      resolution = e.resolution ?? null;
+      completedAt = e.at;
+      s = "completed";
+    } else if (k === "completed" && s === "completed" && resolution === (e.resolution ?? null)) {
+      // the same completion twice
+    } else if (k === "completed" && s === "completed") {
+      clash = `${e.by} completed the order again with another resolution`;
+    } else if (k === "rated" && (s === "completed" || s === "settled")) {
+      rating = e.stars ? [e.stars, e.comment ?? ""] : null;
+    } else {
+      clash = `${e.by} recorded '${k}' while the order was ${s}`;
+    }
+    if (clash) {
+      conflicts.push(clash);
+      conflictEvents.push(e.id);
     }
   }
-  return { status: conflicts.length ? "conflict" : status, assignees, conflicts };
+  return { status: conflicts.length ? "conflict" : s, underlying: s, assignees, conflicts, conflictEvents, acceptedBy, resolution, rating, onSiteMs, completedAt };
+}
+
+function totalsOf(o: MockOrder): Totals {
+  const currency = o.charges[0]?.currency ?? o.costs[0]?.currency ?? null;
+  let net = 0;
+  let tax = 0;
+  let total = 0;
+  let costs = 0;
+  const other: string[] = [];
+  for (const c of o.charges) {
+    if (c.currency !== currency) {
+      other.push(c.id);
+      continue;
+    }
+    net += c.amounts.net;
+    tax += c.amounts.tax;
+    total += c.amounts.total;
+  }
+  for (const c of o.costs) {
+    if (c.currency !== currency) {
+      other.push(c.id);
+      continue;
+    }
+    costs += c.amount;
+  }
+  const profit = net - costs;
+  return {
+    currency,
+    charges_net: net,
+    charges_tax: tax,
+    charges_total: total,
+    costs_total: costs,
+    gross_profit: profit,
+    margin_bp: net ? mulDivRound(profit, 10_000, net) : null,
+    other_currency_lines: other,
+  };
+}
+
+function checkLine(quantityMilli: number, unitMinor: number, discountBp: number, taxBp: number, currency: string) {
+  if (!Number.isInteger(quantityMilli) || quantityMilli < 1 || quantityMilli > 1_000_000_000) fail("invalid_input", "the quantity must be above 0 and at most 1,000,000");
+  if (!Number.isInteger(unitMinor) || unitMinor < 0 || unitMinor > 1_000_000_000_000) fail("invalid_input", "the unit price must be between 0 and 10,000,000,000");
+  if (!Number.isInteger(discountBp) || discountBp < 0 || discountBp > 10_000) fail("invalid_input", "the discount must be between 0 % and 100 %");
+  if (!Number.isInteger(taxBp) || taxBp < 0 || taxBp > 10_000) fail("invalid_input", "the tax rate must be between 0 % and 100 %");
+  if (!/^[A-Z]{3}$/.test(currency)) fail("invalid_input", `'${currency}' is not an ISO 4217 currency code`);
 }
 
 export interface MockControls {
@@ -75,6 +222,7 @@ export function mockBackend(): Backend & MockControls {
   let offline = false;
   let lastSyncAt: number | null = null;
   let lastError: string | null = null;
+  let numbered = 0;
 
   const emit = (event: BackendEvent, payload?: unknown) => listeners.get(event)?.forEach((h) => h(payload));
   const me = () => session?.session.user ?? fail("not_signed_in", "not signed in");
@@ -90,7 +238,17 @@ export function mockBackend(): Backend & MockControls {
   const summary = (o: MockOrder): OrderSummary => {
     const st = foldStatus(o.events);
     const c = customers.get(o.input.customer_id);
+    const totals = totalsOf(o);
     return {
+      number: o.number,
+      display_number: o.number ?? `WO-DRAFT-${o.id.slice(-6).toUpperCase()}`,
+      currency: totals.currency,
+      charges_net: totals.charges_net,
+      charges_total: totals.charges_total,
+      costs_total: totals.costs_total,
+      gross_profit: totals.gross_profit,
+      completed_at: st.completedAt,
+      rating: st.rating?.[0] ?? null,
       id: o.id,
       status: st.status,
       order_type: o.input.order_type,
@@ -111,15 +269,48 @@ export function mockBackend(): Backend & MockControls {
 
   const detail = (o: MockOrder): OrderDetail => {
     const s = summary(o);
+    const st = foldStatus(o.events);
     const user = me();
     const actions: Action[] = [];
-    if (user.role !== "technician") actions.push("edit", "dispatch");
-    if (s.assignees.includes(user.id)) {
-      if (s.status === "dispatched") actions.push("accept");
-      if (s.status === "dispatched" || s.status === "accepted") actions.push("reject");
+    const u = st.underlying;
+    if (user.role !== "technician") {
+      if (isOpen(u)) actions.push("edit", "dispatch", "cancel");
+      else actions.push("reopen");
+      if (u === "completed") actions.push("settle");
+      if (st.conflicts.length) actions.push("resolve");
+      if (u !== "settled") actions.push("costs");
+    }
+    if (st.assignees.includes(user.id)) {
+      const mine: Partial<Record<Status, Action[]>> = {
+        dispatched: ["accept", "reject"],
+        accepted: st.acceptedBy.includes(user.id) ? ["travel", "check_in", "progress", "reject"] : ["accept", "reject"],
+        travelling: ["check_in", "progress"],
+        on_site: ["progress", "check_out", "complete"],
+        checked_out: ["travel", "check_in", "progress", "complete"],
+        completed: st.rating ? [] : ["rate"],
+      };
+      actions.push(...(mine[u] ?? []));
+      if (["accepted", "travelling", "on_site", "checked_out", "completed"].includes(u)) actions.push("field_entry");
+    } else if (user.role !== "technician" && u !== "settled" && u !== "cancelled") {
+      actions.push("field_entry");
     }
     const site = customers.get(o.input.customer_id)?.sites.find((x) => x.id === o.input.site_id) ?? null;
-    return { ...s, site, events: [...o.events].sort((a, b) => a.at - b.at), actions };
+    return {
+      ...s,
+      site,
+      events: [...o.events].sort((a, b) => a.at - b.at),
+      actions,
+      underlying_status: u,
+      conflict_events: st.conflictEvents,
+      checklist: o.checklist,
+      missing_required: o.checklist.filter((c) => c.required && !c.done).map((c) => c.label),
+      charges: o.charges,
+      costs: o.costs,
+      totals: totalsOf(o),
+      resolution: st.resolution,
+      rating_comment: st.rating?.[1] ?? null,
+      on_site_ms: st.onSiteMs,
+    };
   };
 
   const visible = (o: MockOrder) => me().role !== "technician" || foldStatus(o.events).assignees.includes(me().id);
@@ -179,7 +370,22 @@ export function mockBackend(): Backend & MockControls {
     async createOrder(input) {
       if (me().role === "technician") fail("forbidden", "order: only supervisors and admins create orders");
       validateOrder(input);
-      const o: MockOrder = { id: newId(), input: { ...input, description: input.description.trim() }, events: [] };
+      const o: MockOrder = {
+        id: newId(),
+        number: null,
+        input: { ...input, description: input.description.trim() },
+        events: [],
+        checklist: (DEFAULT_CHECKLIST[input.order_type] ?? DEFAULT_CHECKLIST.repair).map(([label, required]) => ({
+          id: newId(),
+          label,
+          required,
+          done: false,
+          done_by: null,
+          done_at: null,
+        })),
+        charges: [],
+        costs: [],
+      };
       orders.set(o.id, o);
       event(o, "created");
       return detail(o);
@@ -211,6 +417,131 @@ export function mockBackend(): Backend & MockControls {
       if (!reason.trim()) fail("invalid_input", "reason is required");
       event(o, "rejected", { reason });
       return detail(o);
+    },
+    async startTravel(id) {
+      const o = getOrder(id);
+      requireAction(o, "travel");
+      event(o, "travelling");
+      return detail(o);
+    },
+    async checkIn(id, position) {
+      const o = getOrder(id);
+      requireAction(o, "check_in");
+      event(o, "checked_in", { position });
+      return detail(o);
+    },
+    async checkOut(id, position) {
+      const o = getOrder(id);
+      requireAction(o, "check_out");
+      event(o, "checked_out", { position });
+      return detail(o);
+    },
+    async addProgress(id, note) {
+      const o = getOrder(id);
+      requireAction(o, "progress");
+      if (!note.trim()) fail("invalid_input", "note is required");
+      event(o, "progress", { note });
+      return detail(o);
+    },
+    async completeOrder(id, resolution) {
+      const o = getOrder(id);
+      requireAction(o, "complete");
+      if (!resolution.trim()) fail("invalid_input", "resolution is required");
+      const missing = detail(o).missing_required;
+      if (missing.length) fail("invalid_input", `tick the required checklist items first: ${missing.join(", ")}`);
+      event(o, "completed", { resolution });
+      return detail(o);
+    },
+    async rateOrder(id, stars, comment) {
+      const o = getOrder(id);
+      requireAction(o, "rate");
+      if (!(stars >= 1 && stars <= 5)) fail("invalid_input", "a rating is 1 to 5 stars");
+      event(o, "rated", { stars, comment });
+      return detail(o);
+    },
+    async settleOrder(id) {
+      const o = getOrder(id);
+      requireAction(o, "settle");
+      event(o, "settled");
+      return detail(o);
+    },
+    async reopenOrder(id, reason) {
+      const o = getOrder(id);
+      requireAction(o, "reopen");
+      if (!reason.trim()) fail("invalid_input", "reason is required");
+      event(o, "reopened", { reason });
+      return detail(o);
+    },
+    async cancelOrder(id, reason) {
+      const o = getOrder(id);
+      requireAction(o, "cancel");
+      if (!reason.trim()) fail("invalid_input", "reason is required");
+      event(o, "cancelled", { reason });
+      return detail(o);
+    },
+    async resolveConflicts(id, note) {
+      const o = getOrder(id);
+      requireAction(o, "resolve");
+      if (!note.trim()) fail("invalid_input", "note is required");
+      event(o, "resolved", { note, resolves: foldStatus(o.events).conflictEvents });
+      return detail(o);
+    },
+    async setChecklistItem(id, itemId, done) {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      const item = o.checklist.find((c) => c.id === itemId) ?? fail("not_found", `checklist item ${itemId}`);
+      item.done = done;
+      item.done_by = done ? me().id : null;
+      item.done_at = done ? Date.now() : null;
+      changed(id);
+      return detail(o);
+    },
+    async putCharge(id, lineId, input: ChargeInput) {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      checkLine(input.quantity_milli, input.unit_price_minor, input.discount_bp, input.tax_rate_bp, input.currency);
+      const line: ChargeView = {
+        ...input,
+        id: lineId ?? newId(),
+        by: me().id,
+        at: Date.now(),
+        amounts: lineAmounts(input.quantity_milli, input.unit_price_minor, input.discount_bp, input.tax_rate_bp),
+      };
+      o.charges = [...o.charges.filter((c) => c.id !== line.id), line];
+      changed(id);
+      return detail(o);
+    },
+    async deleteCharge(id, lineId) {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      const line = o.charges.find((c) => c.id === lineId) ?? fail("not_found", `line ${lineId}`);
+      if (line.by !== me().id && me().role === "technician") fail("forbidden", `charges[${lineId}]: technicians change only their own lines`);
+      o.charges = o.charges.filter((c) => c.id !== lineId);
+      changed(id);
+      return detail(o);
+    },
+    async putCost(id, lineId, input: CostInput) {
+      const o = getOrder(id);
+      requireAction(o, "costs");
+      checkLine(input.quantity_milli, input.unit_cost_minor, 0, 0, input.currency);
+      const line: CostView = { ...input, id: lineId ?? newId(), by: me().id, at: Date.now(), amount: lineAmounts(input.quantity_milli, input.unit_cost_minor, 0, 0).total };
+      o.costs = [...o.costs.filter((c) => c.id !== line.id), line];
+      changed(id);
+      return detail(o);
+    },
+    async deleteCost(id, lineId) {
+      const o = getOrder(id);
+      requireAction(o, "costs");
+      o.costs = o.costs.filter((c) => c.id !== lineId);
+      changed(id);
+      return detail(o);
+    },
+    async addLabourCost(id, rate, currency) {
+      const o = getOrder(id);
+      const ms = foldStatus(o.events).onSiteMs;
+      if (ms <= 0) fail("invalid_input", "no time on site is recorded yet (check-in and check-out)");
+      const hoursMilli = Math.max(1, mulDivRound(ms, 1000, 3_600_000));
+      return backend.putCost(id, null, { kind: "labour", description: `${(hoursMilli / 1000).toFixed(2)} h on site`, quantity_milli: hoursMilli, unit_cost_minor: rate, currency });
     },
     listCustomers: async () => [...customers.values()].filter((c) => me().role !== "technician" || [...orders.values()].some((o) => visible(o) && o.input.customer_id === c.id)),
     async createCustomer(input: CustomerInput) {
@@ -244,7 +575,10 @@ export function mockBackend(): Backend & MockControls {
       const pushed = pending.size;
       for (const id of pending) {
         const o = orders.get(id);
-        if (o) serverEvents.set(id, [...o.events]);
+        if (o) {
+          serverEvents.set(id, [...o.events]);
+          if (!o.number) o.number = `WO-202611-${String(++numbered).padStart(4, "0")}`;
+        }
         const c = customers.get(id);
         if (c) c.pending = false;
       }

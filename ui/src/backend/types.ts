@@ -12,9 +12,54 @@ export type OrderType =
   | "training"
   | "complaint";
 export type Priority = "low" | "normal" | "high" | "urgent";
-export type Status = "new" | "dispatched" | "accepted" | "rejected" | "conflict";
-export type Action = "edit" | "dispatch" | "accept" | "reject";
-export type EventKind = "created" | "dispatched" | "accepted" | "rejected";
+export type Status =
+  | "new"
+  | "dispatched"
+  | "accepted"
+  | "rejected"
+  | "travelling"
+  | "on_site"
+  | "checked_out"
+  | "completed"
+  | "settled"
+  | "cancelled"
+  | "conflict";
+export type Action =
+  | "edit"
+  | "dispatch"
+  | "accept"
+  | "reject"
+  | "travel"
+  | "check_in"
+  | "progress"
+  | "check_out"
+  | "complete"
+  | "rate"
+  | "settle"
+  | "reopen"
+  | "cancel"
+  | "resolve"
+  | "field_entry"
+  | "costs";
+export type EventKind =
+  | "created"
+  | "dispatched"
+  | "accepted"
+  | "rejected"
+  | "travelling"
+  | "checked_in"
+  | "progress"
+  | "checked_out"
+  | "completed"
+  | "rated"
+  | "settled"
+  | "reopened"
+  | "cancelled"
+  | "resolved";
+export type ChargeKind = "parts_fee" | "service_fee" | "travel_fee" | "other";
+export type CostKind = "parts_cost" | "labour" | "travel" | "other";
+export const CHARGE_KINDS: ChargeKind[] = ["parts_fee", "service_fee", "travel_fee", "other"];
+export const COST_KINDS: CostKind[] = ["parts_cost", "labour", "travel", "other"];
 
 export const ORDER_TYPES: OrderType[] = [
   "installation",
@@ -27,7 +72,19 @@ export const ORDER_TYPES: OrderType[] = [
   "complaint",
 ];
 export const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
-export const STATUSES: Status[] = ["new", "dispatched", "accepted", "rejected", "conflict"];
+export const STATUSES: Status[] = [
+  "new",
+  "dispatched",
+  "accepted",
+  "rejected",
+  "travelling",
+  "on_site",
+  "checked_out",
+  "completed",
+  "settled",
+  "cancelled",
+  "conflict",
+];
 
 export interface UserInfo {
   id: string;
@@ -93,6 +150,8 @@ export interface OrderInput {
   description: string;
   scheduled_start: number | null;
   scheduled_end: number | null;
+  equipment_ids?: string[];
+  project_id?: string | null;
 }
 
 export interface OrderSummary {
@@ -111,6 +170,22 @@ export interface OrderSummary {
   assignees: string[];
   conflicts: string[];
   pending: boolean;
+  number: string | null;
+  display_number: string;
+  currency: string | null;
+  charges_net: number;
+  charges_total: number;
+  costs_total: number;
+  gross_profit: number;
+  completed_at: number | null;
+  rating: number | null;
+}
+
+export interface Position {
+  lat: number;
+  lon: number;
+  accuracy_m?: number | null;
+  source: "gps" | "network" | "manual" | "simulated";
 }
 
 export interface OrderEvent {
@@ -121,12 +196,88 @@ export interface OrderEvent {
   by: string;
   to?: string[];
   reason?: string | null;
+  note?: string | null;
+  resolution?: string | null;
+  position?: Position | null;
+  stars?: number | null;
+  comment?: string | null;
+  resolves?: string[];
+}
+
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  required: boolean;
+  done: boolean;
+  done_by: string | null;
+  done_at: number | null;
+}
+
+export interface LineAmounts {
+  gross: number;
+  discount: number;
+  net: number;
+  tax: number;
+  total: number;
+}
+
+export interface ChargeInput {
+  kind: ChargeKind;
+  description: string;
+  quantity_milli: number;
+  unit_price_minor: number;
+  discount_bp: number;
+  tax_rate_bp: number;
+  currency: string;
+}
+
+export interface CostInput {
+  kind: CostKind;
+  description: string;
+  quantity_milli: number;
+  unit_cost_minor: number;
+  currency: string;
+}
+
+export interface ChargeView extends ChargeInput {
+  id: string;
+  by: string;
+  at: number;
+  amounts: LineAmounts;
+}
+
+export interface CostView extends CostInput {
+  id: string;
+  by: string;
+  at: number;
+  amount: number;
+}
+
+export interface Totals {
+  currency: string | null;
+  charges_net: number;
+  charges_tax: number;
+  charges_total: number;
+  costs_total: number;
+  gross_profit: number;
+  margin_bp: number | null;
+  other_currency_lines: string[];
 }
 
 export interface OrderDetail extends OrderSummary {
   site: SiteView | null;
   events: OrderEvent[];
   actions: Action[];
+  underlying_status: Status;
+  conflict_events: string[];
+  checklist: ChecklistItem[];
+  missing_required: string[];
+  charges: ChargeView[];
+  costs: CostView[];
+  totals: Totals;
+  resolution: string | null;
+  rating_comment: string | null;
+  on_site_ms: number;
 }
 
 export interface OrderFilter {

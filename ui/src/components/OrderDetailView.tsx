@@ -3,33 +3,73 @@ import type { BackendError, OrderDetail, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { useBackend, userName } from "../context";
 import { useI18n } from "../i18n";
+import { ChecklistPanel } from "./ChecklistPanel";
 import { ErrorNote } from "./ErrorNote";
+import { MoneyPanel } from "./MoneyPanel";
 import { StatusBadge } from "./StatusBadge";
+import { Timeline } from "./Timeline";
 
-/** One order: its facts, its timeline, and the next steps this user may take. */
+type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note"; text: string } | null;
+
+/** One order: its facts, the next steps this user may take, checklist, money and timeline. */
 export function OrderDetailView({ order, directory, onChanged, large }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean }) {
   const backend = useBackend();
   const { t, formatTime } = useI18n();
   const [error, setError] = useState<BackendError | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
-  const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState("");
+  const [prompt, setPrompt] = useState<Prompt>(null);
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState("");
   const technicians = directory.filter((u) => u.role === "technician");
+  const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
 
   const run = async (action: () => Promise<OrderDetail>) => {
     setError(null);
     try {
       onChanged(await action());
       setPicked([]);
-      setRejecting(false);
-      setReason("");
+      setPrompt(null);
+      return true;
     } catch (e) {
       setError(toError(e));
+      return false;
     }
   };
 
   const names = (ids: string[]) => ids.map((id) => userName(directory, id)).join(", ");
   const btn = large ? "big" : "";
+  const promptAction = (p: NonNullable<Prompt>) => {
+    switch (p.kind) {
+      case "reject":
+        return () => backend.rejectOrder(order.id, p.text);
+      case "cancel":
+        return () => backend.cancelOrder(order.id, p.text);
+      case "reopen":
+        return () => backend.reopenOrder(order.id, p.text);
+      case "resolve":
+        return () => backend.resolveConflicts(order.id, p.text);
+      case "complete":
+        return () => backend.completeOrder(order.id, p.text);
+      case "note":
+        return () => backend.addProgress(order.id, p.text);
+    }
+  };
+  const promptLabel: Record<NonNullable<Prompt>["kind"], string> = {
+    reject: t("rejectReason"),
+    cancel: t("reasonPrompt"),
+    reopen: t("reasonPrompt"),
+    resolve: t("decision"),
+    complete: t("resolution"),
+    note: t("note"),
+  };
+  const promptButton: Record<NonNullable<Prompt>["kind"], string> = {
+    reject: t("reject"),
+    cancel: t("cancelOrder"),
+    reopen: t("reopen"),
+    resolve: t("resolve"),
+    complete: t("complete"),
+    note: t("addNote"),
+  };
 
   return (
     <section className="detail" aria-label={order.description}>
@@ -38,7 +78,12 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
           {order.customer_name ?? "—"} <StatusBadge status={order.status} />
           {order.pending && <span className="badge warn">{t("notSynced")}</span>}
         </h2>
-        <div className="muted mono">#{order.id.slice(-8)}</div>
+        <div className="muted">
+          <span className="mono" data-testid="order-number">
+            {order.display_number}
+          </span>
+          {!order.number && <span> · {t("provisional")}</span>}
+        </div>
       </header>
       <dl className="facts">
         <dt>{t("type")}</dt>
@@ -46,13 +91,27 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
         <dt>{t("priority")}</dt>
         <dd className={`prio-${order.priority}`}>{t(`priority.${order.priority}`)}</dd>
         <dt>{t("site")}</dt>
-        <dd>{order.site ? `${order.site.name} · ${order.site.address}` : "—"}</dd>
+        <dd>{order.site ? [order.site.name, order.site.address].filter(Boolean).join(" · ") : "—"}</dd>
         <dt>{t("scheduled")}</dt>
         <dd>{order.scheduled_start ? formatTime(order.scheduled_start) : "—"}</dd>
         <dt>{t("assignees")}</dt>
         <dd data-testid="assignees">{order.assignees.length ? names(order.assignees) : t("unassigned")}</dd>
         <dt>{t("description")}</dt>
         <dd className="description">{order.description}</dd>
+        {order.resolution && (
+          <>
+            <dt>{t("resolution")}</dt>
+            <dd>{order.resolution}</dd>
+          </>
+        )}
+        {order.rating && (
+          <>
+            <dt>{t("rating")}</dt>
+            <dd>
+              {"★".repeat(order.rating)} {order.rating_comment}
+            </dd>
+          </>
+        )}
       </dl>
 
       {order.conflicts.length > 0 && (
@@ -66,33 +125,98 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
         </div>
       )}
 
-      <div className="actions">
-        {order.actions.includes("accept") && (
+      <div className="actions" data-testid="actions">
+        {can("accept") && (
           <button className={`primary ${btn}`} onClick={() => run(() => backend.acceptOrder(order.id))}>
             {t("accept")}
           </button>
         )}
-        {order.actions.includes("reject") && !rejecting && (
-          <button className={`danger ${btn}`} onClick={() => setRejecting(true)}>
+        {can("travel") && (
+          <button className={btn} onClick={() => run(() => backend.startTravel(order.id))}>
+            {t("travel")}
+          </button>
+        )}
+        {can("check_in") && (
+          <button className={`primary ${btn}`} onClick={() => run(() => backend.checkIn(order.id, null))}>
+            {t("checkIn")}
+          </button>
+        )}
+        {can("check_out") && (
+          <button className={btn} onClick={() => run(() => backend.checkOut(order.id, null))}>
+            {t("checkOut")}
+          </button>
+        )}
+        {can("complete") && (
+          <button className={`primary ${btn}`} onClick={() => setPrompt({ kind: "complete", text: "" })}>
+            {t("complete")}
+          </button>
+        )}
+        {can("progress") && (
+          <button className={btn} onClick={() => setPrompt({ kind: "note", text: "" })}>
+            {t("addNote")}
+          </button>
+        )}
+        {can("reject") && (
+          <button className={`danger ${btn}`} onClick={() => setPrompt({ kind: "reject", text: "" })}>
             {t("reject")}
           </button>
         )}
+        {can("settle") && (
+          <button className="primary" onClick={() => run(() => backend.settleOrder(order.id))}>
+            {t("settle")}
+          </button>
+        )}
+        {can("resolve") && (
+          <button className="primary" onClick={() => setPrompt({ kind: "resolve", text: "" })}>
+            {t("resolve")}
+          </button>
+        )}
+        {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
+        {can("cancel") && (
+          <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
+            {t("cancelOrder")}
+          </button>
+        )}
       </div>
-      {rejecting && (
+      {prompt && (
         <div className="inline-form">
+          {prompt.kind === "complete" && order.missing_required.length > 0 && (
+            <div className="muted">{t("missingRequired", { items: order.missing_required.join(", ") })}</div>
+          )}
           <label>
-            {t("rejectReason")}
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+            {promptLabel[prompt.kind]}
+            <textarea value={prompt.text} onChange={(e) => setPrompt({ ...prompt, text: e.target.value })} />
           </label>
-          <button className={`danger ${btn}`} onClick={() => run(() => backend.rejectOrder(order.id, reason))}>
-            {t("reject")}
-          </button>
-          <button className={btn} onClick={() => setRejecting(false)}>
-            {t("cancel")}
-          </button>
+          <div className="actions">
+            <button className={`primary ${btn}`} onClick={() => run(promptAction(prompt))}>
+              {promptButton[prompt.kind]}
+            </button>
+            <button className={btn} onClick={() => setPrompt(null)}>
+              {t("cancel")}
+            </button>
+          </div>
         </div>
       )}
-      {order.actions.includes("dispatch") && (
+      {can("rate") && (
+        <fieldset className="rating">
+          <legend>{t("rating")}</legend>
+          <div className="stars" role="radiogroup" aria-label={t("rating")}>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <button key={n} type="button" role="radio" aria-checked={stars === n} aria-label={t("stars", { n })} className={n <= stars ? "star on" : "star"} onClick={() => setStars(n)}>
+                ★
+              </button>
+            ))}
+          </div>
+          <label>
+            {t("ratingComment")}
+            <input value={comment} onChange={(e) => setComment(e.target.value)} />
+          </label>
+          <button className={`primary ${btn}`} onClick={() => run(() => backend.rateOrder(order.id, stars, comment))}>
+            {t("saveRating")}
+          </button>
+        </fieldset>
+      )}
+      {can("dispatch") && (
         <fieldset className="dispatch">
           <legend>{order.assignees.length ? t("reassign") : t("dispatchTo")}</legend>
           {technicians.map((u) => (
@@ -115,15 +239,9 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       )}
       <ErrorNote error={error} />
 
-      <h3>{t("timeline")}</h3>
-      <ol className="timeline">
-        {order.events.map((e) => (
-          <li key={e.id}>
-            <time>{formatTime(e.at)}</time>{" "}
-            {t(`event.${e.kind}`, { who: userName(directory, e.by), to: names(e.to ?? []), reason: e.reason ?? "" })}
-          </li>
-        ))}
-      </ol>
+      {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("field_entry")} run={run} large={large} />}
+      <MoneyPanel order={order} run={run} />
+      <Timeline order={order} directory={directory} />
     </section>
   );
 }

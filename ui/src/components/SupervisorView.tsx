@@ -55,6 +55,7 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
         <table className="orders">
           <thead>
             <tr>
+              <th>{t("orderNumber")}</th>
               <th>{t("customer")}</th>
               <th>{t("type")}</th>
               <th>{t("priority")}</th>
@@ -66,6 +67,7 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
           <tbody>
             {orders.data?.map((o) => (
               <tr key={o.id} className={o.id === selectedId ? "selected" : ""} onClick={() => setPanel({ kind: "order", id: o.id })} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && setPanel({ kind: "order", id: o.id })}>
+                <td className="mono nowrap">{o.display_number}</td>
                 <td>
                   {o.customer_name ?? "—"}
                   {o.pending && <span className="dot-pending" title={t("notSynced")} />}

@@ -45,6 +45,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
                 {o.scheduled_start ? ` · ${formatTime(o.scheduled_start)}` : ""}
               </div>
               <div className="muted clamp">{o.description}</div>
+              <div className="muted mono">{o.display_number}</div>
               {o.pending && <span className="badge warn">{t("notSynced")}</span>}
             </button>
           </li>
