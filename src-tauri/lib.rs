@@ -11,10 +11,11 @@ use std::time::Duration;
 use fieldops_core::model::customer::CustomerInput;
 use fieldops_core::model::order::{OrderInput, Position};
 use fieldops_core::protocol::UserInfo;
-use fieldops_core::store::OrderFilter;
+use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    ChargeInput, CostInput, CustomerView, OrderDetail, OrderSummary, Session, SyncStatus, Workspace,
+    ChargeInput, CostInput, CustomerView, OrderDetail, OrderSummary, RecordView, Session,
+    SyncStatus, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -335,6 +336,11 @@ fn add_labour_cost(
 }
 
 #[tauri::command]
+fn list_records(state: State<'_, AppState>, filter: RecordFilter) -> CmdResult<Vec<RecordView>> {
+    state.read(|ws| ws.list_records(&filter))
+}
+
+#[tauri::command]
 fn list_customers(state: State<'_, AppState>) -> CmdResult<Vec<CustomerView>> {
     state.read(|ws| ws.list_customers())
 }
@@ -501,6 +507,7 @@ pub fn run() {
             put_cost,
             delete_cost,
             add_labour_cost,
+            list_records,
             list_customers,
             create_customer,
             update_customer,

@@ -63,14 +63,34 @@ CREATE TABLE IF NOT EXISTS order_assignees(
 );
 CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(user_id);
 CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
+CREATE TABLE IF NOT EXISTS records(
+    order_id TEXT PRIMARY KEY,
+    order_type TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    technicians TEXT NOT NULL,
+    equipment_ids TEXT NOT NULL,
+    completed_at INTEGER NOT NULL,
+    resolution TEXT
+);
+CREATE INDEX IF NOT EXISTS records_customer ON records(customer_id, completed_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+    order_id UNINDEXED, customer_id UNINDEXED, number, customer_name, description, resolution, notes,
+    tokenize = 'trigram'
+);
 "#;
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "2";
+const PROJECTION_VERSION: &str = "3";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 3] = ["customers", "orders", "order_assignees"];
+pub const PROJECTION_TABLES: [&str; 5] = [
+    "customers",
+    "orders",
+    "order_assignees",
+    "records",
+    "records_fts",
+];
 
 pub struct Store {
     conn: Connection,
@@ -353,6 +373,8 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
+    tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
+    tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
     Ok(())
 }
 
@@ -369,6 +391,11 @@ fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO customers(id, name, phone, sites) VALUES (?1, ?2, ?3, ?4)",
         params![c.id, c.name, c.phone, sites],
+    )?;
+    // Business records search by customer name too, whichever document arrived first.
+    tx.execute(
+        "UPDATE records_fts SET customer_name = ?2 WHERE customer_id = ?1",
+        params![c.id, c.name],
     )?;
     Ok(())
 }
@@ -414,6 +441,71 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             params![o.id, u],
         )?;
     }
+    project_record(tx, o, &st)?;
+    Ok(())
+}
+
+/// Completed (and settled) orders are archived as business records of their type; a reopened
+/// order leaves the archive until it is completed again.
+fn project_record(
+    tx: &Transaction<'_>,
+    o: &OrderDoc,
+    st: &crate::model::order::OrderState,
+) -> Result<()> {
+    tx.execute("DELETE FROM records WHERE order_id = ?1", [&o.id])?;
+    tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [&o.id])?;
+    let Some(completed_at) = st.completed_at else {
+        return Ok(());
+    };
+    if !matches!(
+        st.underlying,
+        crate::model::order::Status::Completed | crate::model::order::Status::Settled
+    ) {
+        return Ok(());
+    }
+    let technicians: Vec<&String> = {
+        let mut t: Vec<&String> = o
+            .events
+            .iter()
+            .filter(|e| {
+                e.kind == crate::model::order::EventKind::Completed
+                    || e.kind == crate::model::order::EventKind::CheckedIn
+            })
+            .map(|e| &e.by)
+            .collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    tx.execute(
+        "INSERT INTO records(order_id, order_type, customer_id, technicians, equipment_ids, completed_at, resolution)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            o.id,
+            enum_name(&o.header.order_type),
+            o.header.customer_id,
+            json_text(&technicians),
+            json_text(&o.header.equipment_ids),
+            completed_at,
+            st.resolution
+        ],
+    )?;
+    let customer_name: Option<String> = tx
+        .query_row(
+            "SELECT name FROM customers WHERE id = ?1",
+            [&o.header.customer_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let notes: Vec<&str> = o
+        .events
+        .iter()
+        .filter_map(|e| e.note.as_deref().or(e.reason.as_deref()))
+        .collect();
+    tx.execute(
+        "INSERT INTO records_fts(order_id, customer_id, number, customer_name, description, resolution, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![o.id, o.header.customer_id, o.number, customer_name.unwrap_or_default(), o.header.description, st.resolution, notes.join("\n")],
+    )?;
     Ok(())
 }
 
@@ -426,8 +518,33 @@ fn json_text<T: Serialize>(value: &T) -> String {
 pub struct OrderFilter {
     #[serde(default)]
     pub status: Option<String>,
+    /// Any of these statuses (the settlement list asks for completed and settled).
+    #[serde(default)]
+    pub statuses: Option<Vec<String>>,
     #[serde(default)]
     pub assignee: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// Filters of the business-record archive.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordFilter {
+    #[serde(default)]
+    pub order_type: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub equipment_id: Option<String>,
+    #[serde(default)]
+    pub technician: Option<String>,
+    /// Completed at or after (ms since the epoch).
+    #[serde(default)]
+    pub from: Option<i64>,
+    /// Completed before (ms since the epoch).
+    #[serde(default)]
+    pub to: Option<i64>,
+    /// Full text over number, customer, description, resolution and notes.
     #[serde(default)]
     pub text: Option<String>,
 }

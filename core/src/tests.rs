@@ -803,3 +803,142 @@ mod workflow {
         assert_eq!(o.resolution.as_deref(), Some("replaced pump"));
     }
 }
+
+mod records {
+    use super::*;
+    use crate::store::RecordFilter;
+
+    /// A completed order with the given description and resolution, as seen by the supervisor.
+    fn completed(
+        sup: &mut Workspace,
+        customer: &str,
+        description: &str,
+        resolution: &str,
+    ) -> String {
+        let c = sup.create_customer(&customer_input(customer)).unwrap();
+        let mut input = order_input(&c.id, &c.sites[0].id, description);
+        input.order_type = crate::model::order::OrderType::Maintenance;
+        let id = sup.create_order(&input).unwrap().summary.id;
+        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(sup, &mut tech);
+        tech.accept_order(&id).unwrap();
+        tech.check_in(&id, None).unwrap();
+        for item in tech
+            .get_order(&id)
+            .unwrap()
+            .checklist
+            .into_iter()
+            .filter(|c| c.required)
+        {
+            tech.set_checklist_item(&id, &item.id, true).unwrap();
+        }
+        tech.complete_order(&id, resolution).unwrap();
+        exchange(&tech, sup);
+        id
+    }
+
+    #[test]
+    fn completed_orders_are_archived_and_searchable_in_chinese() {
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let a = completed(
+            &mut sup,
+            "上海华东医疗设备有限公司",
+            "年度保养：更换过滤器",
+            "更换了压缩机阀门",
+        );
+        let b = completed(
+            &mut sup,
+            "Nordic Lab Instruments AB",
+            "Semi-annual maintenance",
+            "Calibrated spectrometer",
+        );
+        let find = |sup: &Workspace, text: &str| {
+            sup.list_records(&RecordFilter {
+                text: Some(text.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.order_id)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            find(&sup, "压缩机"),
+            vec![a.clone()],
+            "trigram match inside Chinese text"
+        );
+        assert_eq!(
+            find(&sup, "保养"),
+            vec![a.clone()],
+            "two-character words fall back to LIKE"
+        );
+        assert_eq!(
+            find(&sup, "华东医疗"),
+            vec![a.clone()],
+            "customer names are searched"
+        );
+        assert_eq!(find(&sup, "spectrometer"), vec![b.clone()]);
+        assert!(find(&sup, "no such thing").is_empty());
+        let all = sup.list_records(&RecordFilter::default()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].technicians, vec![TECH_A.to_string()]);
+        let by_tech = sup
+            .list_records(&RecordFilter {
+                technician: Some(TECH_B.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(by_tech.is_empty());
+        let customer = sup.get_order(&a).unwrap().summary.customer_id;
+        let history = sup
+            .list_records(&RecordFilter {
+                customer_id: Some(customer),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|r| r.order_id.clone())
+                .collect::<Vec<_>>(),
+            vec![a.clone()]
+        );
+        let future = sup
+            .list_records(&RecordFilter {
+                from: Some(crate::model::now_ms() + 60_000),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(future.is_empty());
+        // A reopened order leaves the archive; projections still rebuild to the same rows.
+        sup.reopen_order(&a, "customer reports the noise is back")
+            .unwrap();
+        assert_eq!(find(&sup, "压缩机"), Vec::<String>::new());
+        let before = sup.store.projection_dump().unwrap();
+        sup.store.rebuild_projections().unwrap();
+        assert_eq!(sup.store.projection_dump().unwrap(), before);
+    }
+
+    #[test]
+    fn the_settlement_list_asks_for_several_statuses() {
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let a = completed(&mut sup, "Settled Co", "one", "done");
+        completed(&mut sup, "Completed Co", "two", "done");
+        sup.settle_order(&a).unwrap();
+        let list = sup
+            .list_orders(&OrderFilter {
+                statuses: Some(vec!["completed".into(), "settled".into()]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(list.len(), 2);
+        let open = sup
+            .list_orders(&OrderFilter {
+                statuses: Some(vec!["new".into()]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(open.is_empty());
+    }
+}

@@ -148,4 +148,18 @@ test("technician works an order to completion; supervisor costs and settles it",
   await page.getByRole("button", { name: "Settle" }).click();
   await expect(page.locator(".detail-head .status")).toHaveText("Settled");
   await page.screenshot({ path: "test-results/supervisor-settled.png", fullPage: true });
+
+  await page.getByRole("tab", { name: "Settlement" }).click();
+  await expect(page.getByTestId("settlement-profit")).toContainText("380.00");
+  await page.getByRole("tab", { name: "Business records" }).click();
+  const records = page.getByRole("table", { name: "Business records" });
+  await expect(records.getByRole("row")).toHaveCount(2);
+  await page.getByLabel(/Search records/).fill("电池");
+  await expect(records.getByRole("row").nth(1)).toContainText("WO-202611-0001");
+  await page.getByLabel(/Search records/).fill("no such words");
+  await expect(page.getByText("No business records match.")).toBeVisible();
+  await page.getByLabel(/Search records/).fill("battery");
+  await page.getByLabel("Type").selectOption("repair");
+  await expect(records.getByRole("row").nth(1)).toContainText("Repair record");
+  await page.screenshot({ path: "test-results/records.png", fullPage: true });
 });

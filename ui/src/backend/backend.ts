@@ -10,6 +10,8 @@ import type {
   OrderInput,
   OrderSummary,
   Position,
+  RecordFilter,
+  RecordView,
   SessionInfo,
   SyncReport,
   SyncStatus,
@@ -47,6 +49,7 @@ export interface Backend {
   putCost(id: string, lineId: string | null, input: CostInput): Promise<OrderDetail>;
   deleteCost(id: string, lineId: string): Promise<OrderDetail>;
   addLabourCost(id: string, rateMinorPerHour: number, currency: string): Promise<OrderDetail>;
+  listRecords(filter: RecordFilter): Promise<RecordView[]>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;
   directory(): Promise<UserInfo[]>;

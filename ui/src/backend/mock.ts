@@ -362,6 +362,7 @@ export function mockBackend(): Backend & MockControls {
         .filter(visible)
         .map(summary)
         .filter((o) => !filter.status || o.status === filter.status)
+        .filter((o) => !filter.statuses || filter.statuses.includes(o.status))
         .filter((o) => !filter.assignee || o.assignees.includes(filter.assignee))
         .filter((o) => !text || o.description.toLowerCase().includes(text) || (o.customer_name ?? "").toLowerCase().includes(text))
         .sort((a, b) => (a.scheduled_start ?? a.created_at) - (b.scheduled_start ?? b.created_at));
@@ -542,6 +543,35 @@ export function mockBackend(): Backend & MockControls {
       if (ms <= 0) fail("invalid_input", "no time on site is recorded yet (check-in and check-out)");
       const hoursMilli = Math.max(1, mulDivRound(ms, 1000, 3_600_000));
       return backend.putCost(id, null, { kind: "labour", description: `${(hoursMilli / 1000).toFixed(2)} h on site`, quantity_milli: hoursMilli, unit_cost_minor: rate, currency });
+    },
+    async listRecords(filter) {
+      const text = filter.text?.trim().toLowerCase();
+      return [...orders.values()]
+        .filter(visible)
+        .map((o) => ({ o, st: foldStatus(o.events), s: summary(o) }))
+        .filter(({ st }) => (st.underlying === "completed" || st.underlying === "settled") && st.completedAt !== null)
+        .filter(({ o }) => !filter.order_type || o.input.order_type === filter.order_type)
+        .filter(({ o }) => !filter.customer_id || o.input.customer_id === filter.customer_id)
+        .filter(({ o }) => !filter.technician || o.events.some((e) => (e.kind === "completed" || e.kind === "checked_in") && e.by === filter.technician))
+        .filter(({ st }) => (filter.from == null || st.completedAt! >= filter.from) && (filter.to == null || st.completedAt! < filter.to))
+        .filter(({ o, s, st }) => !text || [s.display_number, s.customer_name ?? "", o.input.description, st.resolution ?? ""].some((x) => x.toLowerCase().includes(text)))
+        .sort((a, b) => b.st.completedAt! - a.st.completedAt!)
+        .map(({ o, s, st }) => ({
+          order_id: o.id,
+          number: o.number,
+          display_number: s.display_number,
+          order_type: o.input.order_type,
+          customer_id: o.input.customer_id,
+          customer_name: s.customer_name,
+          technicians: [...new Set(o.events.filter((e) => e.kind === "completed" || e.kind === "checked_in").map((e) => e.by))],
+          completed_at: st.completedAt!,
+          description: o.input.description,
+          resolution: st.resolution,
+          charges_total: s.charges_total,
+          currency: s.currency,
+          rating: s.rating,
+          status: s.status,
+        }));
     },
     listCustomers: async () => [...customers.values()].filter((c) => me().role !== "technician" || [...orders.values()].some((o) => visible(o) && o.input.customer_id === c.id)),
     async createCustomer(input: CustomerInput) {

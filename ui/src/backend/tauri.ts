@@ -40,6 +40,7 @@ export function tauriBackend(): Backend {
     putCost: (id, lineId, input) => call("put_cost", { id, lineId, input }),
     deleteCost: (id, lineId) => call("delete_cost", { id, lineId }),
     addLabourCost: (id, rateMinorPerHour, currency) => call("add_labour_cost", { id, rateMinorPerHour, currency }),
+    listRecords: (filter) => call("list_records", { filter }),
     listCustomers: () => call("list_customers"),
     createCustomer: (input) => call("create_customer", { input }),
     directory: () => call("directory"),

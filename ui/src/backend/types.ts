@@ -282,6 +282,7 @@ export interface OrderDetail extends OrderSummary {
 
 export interface OrderFilter {
   status?: Status | null;
+  statuses?: Status[] | null;
   assignee?: string | null;
   text?: string | null;
 }
@@ -313,4 +314,31 @@ export interface SyncReport {
 export interface ErrorBody {
   code: string;
   message: string;
+}
+
+export interface RecordFilter {
+  order_type?: OrderType | null;
+  customer_id?: string | null;
+  equipment_id?: string | null;
+  technician?: string | null;
+  from?: number | null;
+  to?: number | null;
+  text?: string | null;
+}
+
+export interface RecordView {
+  order_id: string;
+  number: string | null;
+  display_number: string;
+  order_type: OrderType;
+  customer_id: string;
+  customer_name: string | null;
+  technicians: string[];
+  completed_at: number;
+  description: string;
+  resolution: string | null;
+  charges_total: number;
+  currency: string | null;
+  rating: number | null;
+  status: Status;
 }

@@ -7,9 +7,13 @@ import { CustomerForm } from "./CustomerForm";
 import { ErrorNote } from "./ErrorNote";
 import { OrderDetailView } from "./OrderDetailView";
 import { OrderForm } from "./OrderForm";
+import { RecordsView } from "./RecordsView";
+import { SettlementView } from "./SettlementView";
 import { StatusBadge } from "./StatusBadge";
 
 type Panel = { kind: "order"; id: string } | { kind: "new-order" } | { kind: "new-customer" } | null;
+type Tab = "orders" | "conflicts" | "settlement" | "records";
+const TABS: Tab[] = ["orders", "conflicts", "settlement", "records"];
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory }: { directory: UserInfo[] }) {
@@ -18,7 +22,12 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
   const [assignee, setAssignee] = useState("");
   const [text, setText] = useState("");
   const [panel, setPanel] = useState<Panel>(null);
-  const orders = useLoad((b) => b.listOrders({ status: status || null, assignee: assignee || null, text: text || null }), [status, assignee, text]);
+  const [tab, setTab] = useState<Tab>("orders");
+  const orders = useLoad(
+    (b) => b.listOrders({ status: status || null, statuses: tab === "conflicts" ? ["conflict"] : null, assignee: assignee || null, text: text || null }),
+    [status, assignee, text, tab],
+  );
+  const open = (id: string) => setPanel({ kind: "order", id });
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
   const technicians = directory.filter((u) => u.role === "technician");
@@ -26,6 +35,17 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
   return (
     <div className="desktop">
       <section className="list-pane">
+        <nav className="tabs" role="tablist">
+          {TABS.map((k) => (
+            <button key={k} role="tab" aria-selected={tab === k} className={tab === k ? "tab on" : "tab"} onClick={() => setTab(k)}>
+              {t(`tab.${k}`)}
+            </button>
+          ))}
+        </nav>
+        {tab === "settlement" && <SettlementView onOpen={open} />}
+        {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
+        {(tab === "orders" || tab === "conflicts") && (
+          <>
         <div className="toolbar">
           <button className="primary" onClick={() => setPanel({ kind: "new-order" })}>
             + {t("newOrder")}
@@ -84,7 +104,9 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
             ))}
           </tbody>
         </table>
-        {orders.data?.length === 0 && <p className="muted">{t("noOrders")}</p>}
+        {orders.data?.length === 0 && <p className="muted">{tab === "conflicts" ? t("noConflicts") : t("noOrders")}</p>}
+          </>
+        )}
       </section>
       <section className="side-pane">
         {panel === null && <p className="muted">{t("selectOrder")}</p>}
