@@ -191,6 +191,8 @@ pub struct OrderDetail {
     pub resolution: Option<String>,
     pub rating_comment: Option<String>,
     pub on_site_ms: i64,
+    /// When the server received each event (by event id); absent until synced.
+    pub received: std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -832,6 +834,7 @@ impl Workspace {
             resolution: state.resolution.clone(),
             rating_comment: state.rating.as_ref().map(|r| r.1.clone()),
             on_site_ms: state.on_site_ms,
+            received: order.received.clone(),
         })
     }
 

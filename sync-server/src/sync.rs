@@ -178,7 +178,9 @@ async fn push_one(
         }
         authority::check(&actor, old.as_ref(), &new)
             .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))?;
-        let numbered = assign_number(storage, &auth.tenant, &mut doc, &new)
+        let device_heads = doc.get_heads();
+        let device_changes = doc.save_after(&old_heads);
+        let stamped = server_stamps(storage, &auth.tenant, &mut doc, old.as_ref(), &new)
             .await
             .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
         let heads = doc.get_heads();
@@ -193,13 +195,9 @@ async fn push_one(
             bytes: doc.save(),
             heads: heads_json(&heads),
             base_heads: stored.as_ref().map(|s| s.heads.clone()),
-            changes: doc.save_after(&old_heads),
-            // A server-written number must reach the pushing device too.
-            origin_device: if numbered {
-                None
-            } else {
-                Some(auth.device_id.clone())
-            },
+            changes: device_changes,
+            origin_device: Some(auth.device_id.clone()),
+            server_changes: stamped.then(|| doc.save_after(&device_heads)),
             assignees,
             customer_id,
         };
@@ -224,25 +222,47 @@ pub fn server_actor(tenant: &str) -> automerge::ActorId {
     automerge::ActorId::from(&digest[..16])
 }
 
-/// Give an order without a number its human number, as a change by the server's actor.
-/// Returns whether the document changed.
-async fn assign_number(
+/// What the server itself writes into an accepted order, as changes by its own actor: the
+/// human number on first sight, and the time it received each new event. Returns whether the
+/// document changed (the pushing device must then pull it too).
+async fn server_stamps(
     storage: &DynStorage,
     tenant: &str,
     doc: &mut AutoCommit,
+    old: Option<&TypedDoc>,
     typed: &TypedDoc,
 ) -> Result<bool> {
     let TypedDoc::Order(o) = typed else {
         return Ok(false);
     };
-    if o.number.is_some() {
+    let known: std::collections::BTreeSet<&str> = match old {
+        Some(TypedDoc::Order(old)) => old.events.iter().map(|e| e.id.as_str()).collect(),
+        _ => Default::default(),
+    };
+    let now = chrono::Utc::now();
+    let stamps: Vec<(String, i64)> = o
+        .events
+        .iter()
+        .filter(|e| !known.contains(e.id.as_str()) && !o.received.contains_key(&e.id))
+        .map(|e| (e.id.clone(), now.timestamp_millis()))
+        .collect();
+    let number = match &o.number {
+        Some(_) => None,
+        None => Some(
+            storage
+                .order_number(tenant, &o.id, &now.format("%Y%m").to_string())
+                .await?,
+        ),
+    };
+    if stamps.is_empty() && number.is_none() {
         return Ok(false);
     }
-    let month = chrono::Utc::now().format("%Y%m").to_string();
-    let number = storage.order_number(tenant, &o.id, &month).await?;
     let device_actor = doc.get_actor().clone();
     doc.set_actor(server_actor(tenant));
-    fieldops_core::model::order::set_number(doc, &number)?;
+    if let Some(n) = &number {
+        fieldops_core::model::order::set_number(doc, n)?;
+    }
+    fieldops_core::model::order::set_received(doc, &stamps)?;
     doc.commit();
     doc.set_actor(device_actor);
     Ok(true)
@@ -387,7 +407,7 @@ pub async fn store_server_doc(
     doc: &mut AutoCommit,
 ) -> Result<u64> {
     let typed = TypedDoc::parse(doc_type, doc)?;
-    assign_number(storage, tenant, doc, &typed).await?;
+    server_stamps(storage, tenant, doc, None, &typed).await?;
     let (assignees, customer_id) = match &typed {
         TypedDoc::Order(o) => (
             OrderDoc::state(o).assignees,
@@ -405,6 +425,7 @@ pub async fn store_server_doc(
         base_heads: None,
         changes: doc.save(),
         origin_device: None,
+        server_changes: None,
         assignees,
         customer_id,
     };

@@ -147,6 +147,9 @@ pub struct OrderDoc {
     pub charges: BTreeMap<String, ChargeLine>,
     #[serde(default)]
     pub costs: BTreeMap<String, CostLine>,
+    /// Server-received time (ms) per event id, written by the server when the event arrives.
+    #[serde(default)]
+    pub received: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -894,6 +897,15 @@ pub fn delete_line(doc: &mut AutoCommit, map: &str, line_id: &str) -> Result<()>
         return Err(CoreError::NotFound(format!("line {line_id}")));
     }
     doc.delete(&obj, line_id)?;
+    Ok(())
+}
+
+/// The server stamps when it received events (by id).
+pub fn set_received(doc: &mut AutoCommit, stamps: &[(String, i64)]) -> Result<()> {
+    let map = root_map(doc, "received")?;
+    for (id, at) in stamps {
+        doc.put(&map, id.as_str(), *at)?;
+    }
     Ok(())
 }
 

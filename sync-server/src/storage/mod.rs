@@ -53,6 +53,9 @@ pub struct DocCommit {
     /// The automerge bytes of the changes this commit adds (what devices pull).
     pub changes: Vec<u8>,
     pub origin_device: Option<String>,
+    /// Changes the server itself added (number, received times): a second feed entry with no
+    /// origin device, so the pushing device pulls just these.
+    pub server_changes: Option<Vec<u8>>,
     /// Orders: the current assignees and customer (the scope projection).
     pub assignees: Vec<String>,
     pub customer_id: Option<String>,

@@ -296,8 +296,23 @@ impl Storage for PgStorage {
             )
             .await?;
         }
+        let mut last = seq;
+        if let Some(server_changes) = &m.server_changes {
+            last = tx
+                .query_one(
+                    "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = $1 RETURNING feed_seq",
+                    &[&m.tenant],
+                )
+                .await?
+                .get(0);
+            tx.execute(
+                "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+                &[&m.tenant, &last, &m.doc_id, &m.doc_type, server_changes, &now_ms()],
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(seq as u64)
+        Ok(last as u64)
     }
 
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {

@@ -284,8 +284,16 @@ impl Storage for SqliteStorage {
             if let Some(dev) = &m.origin_device {
                 tx.execute("INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)", params![dev, m.doc_id])?;
             }
+            let mut last = seq;
+            if let Some(server_changes) = &m.server_changes {
+                last = tx.query_row("UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq", [&m.tenant], |r| r.get(0))?;
+                tx.execute(
+                    "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+                    params![m.tenant, last, m.doc_id, m.doc_type, server_changes, now_ms()],
+                )?;
+            }
             tx.commit()?;
-            Ok(seq as u64)
+            Ok(last as u64)
         })
         .await
     }

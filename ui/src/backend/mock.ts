@@ -39,6 +39,7 @@ interface MockOrder {
   checklist: ChecklistItem[];
   charges: ChargeView[];
   costs: CostView[];
+  received: Record<string, number>;
 }
 
 const DEFAULT_CHECKLIST: Record<string, [string, boolean][]> = {
@@ -310,6 +311,7 @@ export function mockBackend(): Backend & MockControls {
       resolution: st.resolution,
       rating_comment: st.rating?.[1] ?? null,
       on_site_ms: st.onSiteMs,
+      received: Object.fromEntries(o.events.filter((e) => o.received[e.id]).map((e) => [e.id, o.received[e.id]])),
     };
   };
 
@@ -386,6 +388,7 @@ export function mockBackend(): Backend & MockControls {
         })),
         charges: [],
         costs: [],
+        received: {},
       };
       orders.set(o.id, o);
       event(o, "created");
@@ -608,6 +611,7 @@ export function mockBackend(): Backend & MockControls {
         if (o) {
           serverEvents.set(id, [...o.events]);
           if (!o.number) o.number = `WO-202611-${String(++numbered).padStart(4, "0")}`;
+          for (const e of o.events) o.received[e.id] ??= Date.now();
         }
         const c = customers.get(id);
         if (c) c.pending = false;

@@ -278,6 +278,8 @@ export interface OrderDetail extends OrderSummary {
   resolution: string | null;
   rating_comment: string | null;
   on_site_ms: number;
+  /** Server-received time per event id; missing until the event reached the server. */
+  received: Record<string, number>;
 }
 
 export interface OrderFilter {

@@ -11,7 +11,7 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
       <ol className="timeline">
         {order.events.map((e) => (
           <li key={e.id} className={order.conflict_events.includes(e.id) ? "conflicting" : ""}>
-            <time>{formatTime(e.at)}</time>{" "}
+            <time title={t("deviceTime")}>{formatTime(e.at)}</time>{" "}
             {t(`event.${e.kind}`, {
               who: userName(directory, e.by),
               to: names(e.to ?? []),
@@ -22,6 +22,7 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
               comment: e.comment ?? "",
               where: e.position ? ` (${e.position.lat.toFixed(5)}, ${e.position.lon.toFixed(5)}, ${e.position.source})` : "",
             })}
+            <span className="muted received"> · {order.received[e.id] ? t("receivedAt", { time: formatTime(order.received[e.id]) }) : t("notReceived")}</span>
           </li>
         ))}
       </ol>
