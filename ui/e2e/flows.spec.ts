@@ -163,3 +163,32 @@ test("technician works an order to completion; supervisor costs and settles it",
   await expect(records.getByRole("row").nth(1)).toContainText("Repair record");
   await page.screenshot({ path: "test-results/records.png", fullPage: true });
 });
+
+test("dispatch board: drag an order onto a technician, reassign from the keyboard", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const cform = page.getByRole("form", { name: "New customer" });
+  await cform.getByLabel("Customer").fill("广州白云制冷设备");
+  await cform.getByLabel("Site name").fill("白云仓库");
+  await cform.getByLabel("Latitude").fill("23.1291");
+  await cform.getByLabel("Longitude").fill("113.2644");
+  await cform.getByRole("button", { name: "Create" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "广州白云制冷设备" });
+  await oform.getByLabel("Description").fill("冷库温度偏高");
+  await oform.getByRole("button", { name: "Create" }).click();
+
+  await page.getByRole("tab", { name: "Dispatch board" }).click();
+  const unassigned = page.getByRole("region", { name: "Unassigned" });
+  const zhang = page.getByRole("region", { name: "张伟 Zhang Wei" });
+  const li = page.getByRole("region", { name: "李娜 Li Na" });
+  await expect(unassigned.getByText("广州白云制冷设备")).toBeVisible();
+  await unassigned.locator(".board-card").first().dragTo(zhang);
+  await expect(zhang.getByText("广州白云制冷设备")).toBeVisible();
+  await expect(unassigned.locator(".board-card")).toHaveCount(0);
+  // Keyboard path: the card's list reassigns it.
+  await zhang.getByLabel(/Dispatch to/).selectOption({ label: "李娜 Li Na" });
+  await expect(li.getByText("广州白云制冷设备")).toBeVisible();
+  await expect(zhang.locator(".board-card")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/board.png", fullPage: true });
+});

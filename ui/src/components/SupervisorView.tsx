@@ -3,6 +3,7 @@ import type { Status, UserInfo } from "../backend";
 import { STATUSES } from "../backend";
 import { useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
+import { BoardView } from "./BoardView";
 import { CustomerForm } from "./CustomerForm";
 import { ErrorNote } from "./ErrorNote";
 import { OrderDetailView } from "./OrderDetailView";
@@ -12,8 +13,8 @@ import { SettlementView } from "./SettlementView";
 import { StatusBadge } from "./StatusBadge";
 
 type Panel = { kind: "order"; id: string } | { kind: "new-order" } | { kind: "new-customer" } | null;
-type Tab = "orders" | "conflicts" | "settlement" | "records";
-const TABS: Tab[] = ["orders", "conflicts", "settlement", "records"];
+type Tab = "orders" | "board" | "conflicts" | "settlement" | "records";
+const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records"];
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory }: { directory: UserInfo[] }) {
@@ -42,6 +43,7 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
             </button>
           ))}
         </nav>
+        {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {(tab === "orders" || tab === "conflicts") && (
