@@ -576,7 +576,9 @@ async fn full_workflow_across_devices(backend: Backend) {
     assert_eq!(o.totals.charges_total, 53_000);
     assert_eq!(o.summary.rating, Some(4));
     assert!(
-        o.events.iter().all(|e| o.received.get(&e.id).is_some_and(|r| *r >= e.at - 60_000)),
+        o.events
+            .iter()
+            .all(|e| o.received.get(&e.id).is_some_and(|r| *r >= e.at - 60_000)),
         "every event carries the time the server received it"
     );
     w.sup.ws().settle_order(&id).unwrap();

@@ -3,9 +3,9 @@
 
 use fieldops_core::model::Role;
 use fieldops_core::model::customer::{CustomerInput, SiteInput};
-use fieldops_core::model::order::{OrderInput, OrderType, Priority};
+use fieldops_core::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
 use fieldops_core::protocol::UserInfo;
-use fieldops_core::workspace::{Session, Workspace};
+use fieldops_core::workspace::{ChargeInput, CostInput, Session, Workspace};
 
 use crate::auth::hash_password;
 use crate::error::{Result, ServerError};
@@ -106,7 +106,16 @@ struct DemoOrder {
     description: &'static str,
     /// Index into the demo technicians.
     technician: Option<usize>,
-    accepted: bool,
+    stage: Stage,
+}
+
+/// How far the demo takes an order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Open,
+    Accepted,
+    Completed,
+    Settled,
 }
 
 const ORDERS: &[DemoOrder] = &[
@@ -116,7 +125,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Urgent,
         description: "CT 扫描仪冷却泵报警 E-214，设备停机。Cooling pump alarm, scanner down.",
         technician: Some(0),
-        accepted: true,
+        stage: Stage::Accepted,
     },
     DemoOrder {
         customer: 0,
@@ -124,7 +133,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Normal,
         description: "季度保养：更换过滤器，校准探头。Quarterly maintenance.",
         technician: Some(1),
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 1,
@@ -132,7 +141,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::High,
         description: "新三坐标测量机安装调试。Install and commission new CMM.",
         technician: Some(2),
-        accepted: true,
+        stage: Stage::Completed,
     },
     DemoOrder {
         customer: 1,
@@ -140,7 +149,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Normal,
         description: "年度安全巡检。Annual safety inspection.",
         technician: None,
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 2,
@@ -148,7 +157,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::High,
         description: "冷水机组压缩机异响。Chiller compressor noise.",
         technician: Some(0),
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 3,
@@ -156,7 +165,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Normal,
         description: "UPS 固件升级至 v5.2。UPS firmware upgrade.",
         technician: Some(1),
-        accepted: true,
+        stage: Stage::Settled,
     },
     DemoOrder {
         customer: 3,
@@ -164,7 +173,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Low,
         description: "备用发电机负载测试。Generator load test.",
         technician: None,
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 4,
@@ -172,7 +181,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Low,
         description: "新员工设备操作培训。Operator training for new staff.",
         technician: Some(2),
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 5,
@@ -180,7 +189,7 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::High,
         description: "Customer reports repeated calibration drift after last visit.",
         technician: Some(1),
-        accepted: false,
+        stage: Stage::Open,
     },
     DemoOrder {
         customer: 5,
@@ -188,9 +197,37 @@ const ORDERS: &[DemoOrder] = &[
         priority: Priority::Normal,
         description: "Semi-annual preventive maintenance of spectrometers.",
         technician: None,
-        accepted: false,
+        stage: Stage::Open,
     },
 ];
+
+/// The technician's side of a finished visit: check in, tick the checklist, charge, complete,
+/// and the customer's rating.
+fn work_to_completion(ws: &mut Workspace, order_id: &str) -> Result<()> {
+    ws.check_in(order_id, None)?;
+    for item in ws.get_order(order_id)?.checklist {
+        ws.set_checklist_item(order_id, &item.id, true)?;
+    }
+    ws.put_charge(
+        order_id,
+        None,
+        &ChargeInput {
+            kind: ChargeKind::ServiceFee,
+            description: "现场服务 on-site service".into(),
+            quantity_milli: 3000,
+            unit_price_minor: 30_000,
+            discount_bp: 0,
+            tax_rate_bp: 600,
+            currency: "CNY".into(),
+        },
+    )?;
+    ws.complete_order(
+        order_id,
+        "调试完成，客户验收 / commissioned and accepted by the customer",
+    )?;
+    ws.rate_order(order_id, 5, "工程师很专业 very professional")?;
+    Ok(())
+}
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     if storage.tenant_exists(tenant).await? && !storage.directory(tenant).await?.1.is_empty() {
@@ -297,14 +334,32 @@ fn build_documents(
         })?;
         if let Some(t) = o.technician {
             ws.dispatch_order(&order.summary.id, &[techs[t].id.clone()])?;
-            if o.accepted {
-                accepts.push((order.summary.id.clone(), techs[t].clone()));
+            if o.stage >= Stage::Accepted {
+                accepts.push((order.summary.id.clone(), techs[t].clone(), o.stage));
             }
         }
     }
-    for (order_id, tech) in accepts {
+    for (order_id, tech, stage) in accepts {
         ws.set_session(session(&tech), &tech.login)?;
         ws.accept_order(&order_id)?;
+        if stage >= Stage::Completed {
+            work_to_completion(&mut ws, &order_id)?;
+        }
+        if stage == Stage::Settled {
+            ws.set_session(session(&supervisor), &supervisor.login)?;
+            ws.put_cost(
+                &order_id,
+                None,
+                &CostInput {
+                    kind: CostKind::Labour,
+                    description: "3 h × ¥150".into(),
+                    quantity_milli: 3000,
+                    unit_cost_minor: 15_000,
+                    currency: "CNY".into(),
+                },
+            )?;
+            ws.settle_order(&order_id)?;
+        }
     }
     let mut out = Vec::new();
     let ids: Vec<String> = {
@@ -357,7 +412,7 @@ mod tests {
         }
         assert_eq!(
             statuses.into_iter().collect::<Vec<_>>(),
-            vec!["accepted", "dispatched", "new"]
+            vec!["accepted", "completed", "dispatched", "new", "settled"]
         );
         assert!(
             create(&storage, "demo").await.is_err(),
