@@ -336,6 +336,40 @@ fn add_labour_cost(
 }
 
 #[tauri::command]
+fn capture_signature(
+    state: State<'_, AppState>,
+    id: String,
+    png_base64: String,
+    signer: String,
+) -> CmdResult<OrderDetail> {
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(png_base64.trim())
+        .map_err(|_| CoreError::invalid("the signature image is not valid base64").body())?;
+    state.mutate(|ws| ws.capture_signature(&id, &png, &signer))
+}
+
+#[derive(Serialize)]
+pub struct BlobData {
+    content_type: String,
+    data_base64: String,
+}
+
+/// A blob for display: from the device, or fetched (and verified) from the server.
+#[tauri::command]
+async fn get_blob(state: State<'_, AppState>, hash: String) -> CmdResult<BlobData> {
+    use base64::Engine;
+    let http = state.http();
+    let (content_type, bytes) = sync::fetch_blob(&state.ws, http.as_ref(), &hash)
+        .await
+        .map_err(err)?;
+    Ok(BlobData {
+        content_type,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+#[tauri::command]
 fn list_records(state: State<'_, AppState>, filter: RecordFilter) -> CmdResult<Vec<RecordView>> {
     state.read(|ws| ws.list_records(&filter))
 }
@@ -508,6 +542,8 @@ pub fn run() {
             delete_cost,
             add_labour_cost,
             list_records,
+            capture_signature,
+            get_blob,
             list_customers,
             create_customer,
             update_customer,

@@ -235,6 +235,13 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
     );
 }
 
+fn hex_decode(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 fn hex_actor(d: &Device) -> Vec<u8> {
     d.ws().store.actor().to_bytes().to_vec()
 }
@@ -615,6 +622,113 @@ async fn reassignment_while_the_first_technician_works_offline(backend: Backend)
     );
 }
 
+const TINY_PNG_HEX: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005000201a3e3a0e50000000049454e44ae426082";
+
+async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backend) {
+    let w = world(backend).await;
+    let (id, c) = {
+        let mut ws = w.sup.ws();
+        let c = ws
+            .create_customer(&customer("安装客户 Install Co"))
+            .unwrap();
+        let mut input = order(&c, "Install a chiller");
+        input.order_type = OrderType::Installation;
+        let o = ws.create_order(&input).unwrap();
+        (o.summary.id, c)
+    };
+    let _ = c;
+    let tech_a = w.tech_a.user_id();
+    w.sup.ws().dispatch_order(&id, &[tech_a]).unwrap();
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    let png = hex_decode(TINY_PNG_HEX);
+    {
+        let mut ws = w.tech_a.ws();
+        ws.accept_order(&id).unwrap();
+        ws.check_in(&id, None).unwrap();
+        for item in ws
+            .get_order(&id)
+            .unwrap()
+            .checklist
+            .into_iter()
+            .filter(|c| c.required)
+        {
+            ws.set_checklist_item(&id, &item.id, true).unwrap();
+        }
+        let err = ws.complete_order(&id, "installed").unwrap_err();
+        assert!(err.to_string().contains("signature"), "{err}");
+        assert_eq!(
+            ws.capture_signature(&id, b"not a png", "王先生")
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+        ws.capture_signature(&id, &png, "王先生").unwrap();
+        ws.complete_order(&id, "installed and commissioned")
+            .unwrap();
+    }
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.blobs_uploaded, 1);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    w.sup.sync().await;
+    let hash = w.sup.ws().get_order(&id).unwrap().signature.unwrap().hash;
+    // A fresh supervisor device fetches the image from the server, verified by its hash.
+    let other = Device::signed_in(&w.server, T, "sup").await;
+    other.sync().await;
+    let (ct, bytes) = fieldops_core::sync::fetch_blob(&other.ws, other.http.as_ref(), &hash)
+        .await
+        .unwrap();
+    assert_eq!(
+        (ct.as_str(), bytes.as_slice()),
+        ("image/png", png.as_slice())
+    );
+    // Tech B's scope has no document referencing it: 404, as if it did not exist.
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/blobs/{hash}", w.server.url);
+    let token_b = w.tech_b.http.as_ref().unwrap().token().to_string();
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&token_b)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    // Uploads are verified and idempotent.
+    let token_a = w.tech_a.http.as_ref().unwrap().token().to_string();
+    let put = |body: Vec<u8>, name: String, ct: &'static str| {
+        let http = http.clone();
+        let url = format!("{}/v1/blobs/{name}", w.server.url);
+        let token = token_a.clone();
+        async move {
+            http.put(url)
+                .bearer_auth(token)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let again = put(png.clone(), hash.clone(), "image/png").await;
+    assert_eq!(again.status().as_u16(), 200);
+    let wrong = put(png.clone(), "0".repeat(64), "image/png").await;
+    assert_eq!(wrong.status().as_u16(), 400);
+    assert_eq!(
+        wrong.json::<serde_json::Value>().await.unwrap()["code"],
+        "hash_mismatch"
+    );
+    let text = b"plain text".to_vec();
+    let name = fieldops_core::blob::sha256_hex(&text);
+    let not_image = put(text, name, "image/png").await;
+    assert_eq!(
+        not_image.json::<serde_json::Value>().await.unwrap()["code"],
+        "invalid_blob"
+    );
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -636,4 +750,5 @@ on_both!(
     order_numbers_are_gapless_under_concurrent_first_syncs,
     full_workflow_across_devices,
     reassignment_while_the_first_technician_works_offline,
+    signature_is_required_uploaded_and_served_only_in_scope,
 );

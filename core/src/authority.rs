@@ -14,14 +14,14 @@ use crate::model::{Actor, DocType};
 /// A document read into its domain shape.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypedDoc {
-    Order(OrderDoc),
+    Order(Box<OrderDoc>),
     Customer(Customer),
 }
 
 impl TypedDoc {
     pub fn parse(doc_type: DocType, doc: &AutoCommit) -> Result<TypedDoc> {
         Ok(match doc_type {
-            DocType::Order => TypedDoc::Order(OrderDoc::from_doc(doc)?),
+            DocType::Order => TypedDoc::Order(Box::new(OrderDoc::from_doc(doc)?)),
             DocType::Customer => TypedDoc::Customer(Customer::from_doc(doc)?),
         })
     }
@@ -133,6 +133,36 @@ fn check_order_change(
             "the order number is assigned by the server",
         ));
     }
+    if old.received != new.received {
+        return Err(Violation::new(
+            "received",
+            "server-received times are written by the server",
+        ));
+    }
+    if old.signature != new.signature {
+        if !(manages || assigned_ever) {
+            return Err(Violation::new(
+                "signature",
+                "only the assigned technicians capture the customer's signature",
+            ));
+        }
+        if new
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.by != actor.user_id)
+        {
+            return Err(Violation::new(
+                "signature.by",
+                "a signature is recorded in the name of the user who sends it",
+            ));
+        }
+        if !old_state.underlying.is_open() {
+            return Err(Violation::new(
+                "signature",
+                "the signature cannot change after completion",
+            ));
+        }
+    }
     check_events(actor, old, new, assigned_ever)?;
     check_checklist(actor, old, new, assigned_ever)?;
     let settled = old_state.underlying == crate::model::order::Status::Settled;
@@ -220,7 +250,7 @@ fn check_events(
                 return Err(Violation::new(
                     format!("{path}.checklist"),
                     format!(
-                        "required checklist items must be ticked before completion (missing: {first})"
+                        "required checklist items and signature must be done before completion (missing: {first})"
                     ),
                 ));
             }

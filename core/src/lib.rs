@@ -2,6 +2,7 @@
 //! client. No UI or Tauri dependency: the app, the server and the tests all link this crate.
 
 pub mod authority;
+pub mod blob;
 pub mod crdt;
 pub mod error;
 pub mod model;

@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS documents(
     rejected TEXT,
     updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS blobs(
+    hash TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    uploaded INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS customers(
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -209,6 +215,62 @@ impl Store {
         Ok(())
     }
 
+    /// Persist a local change together with a new blob it references, in one transaction:
+    /// a signature and the order that points at it are saved or lost together.
+    pub fn commit_local_with_blob(
+        &mut self,
+        doc_type: DocType,
+        id: &str,
+        doc: &mut AutoCommit,
+        blob: (&str, &str, &[u8]),
+    ) -> Result<()> {
+        let typed = TypedDoc::parse(doc_type, doc)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 0)",
+            params![blob.0, blob.1, blob.2],
+        )?;
+        write_document(&tx, doc_type, id, doc, true)?;
+        project(&tx, &typed)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Blobs waiting for upload (the queue survives restarts: it is this table).
+    pub fn pending_blobs(&self) -> Result<Vec<(String, String, Vec<u8>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT hash, content_type, bytes FROM blobs WHERE uploaded = 0 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn mark_blob_uploaded(&self, hash: &str) -> Result<()> {
+        self.conn
+            .execute("UPDATE blobs SET uploaded = 1 WHERE hash = ?1", [hash])?;
+        Ok(())
+    }
+
+    pub fn blob(&self, hash: &str) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT content_type, bytes FROM blobs WHERE hash = ?1",
+                [hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Keep a blob fetched from the server (already uploaded by definition).
+    pub fn cache_blob(&self, hash: &str, content_type: &str, bytes: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 1)",
+            params![hash, content_type, bytes],
+        )?;
+        Ok(())
+    }
+
     /// Documents with changes the server has not acknowledged.
     pub fn dirty_docs(&self, limit: usize) -> Result<Vec<StoredDoc>> {
         // A refused document is not sent again until it is edited (which clears `rejected`).
@@ -307,6 +369,7 @@ impl Store {
     pub fn wipe(&mut self, keep_actor: bool) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM documents", [])?;
+        tx.execute("DELETE FROM blobs", [])?;
         for t in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }

@@ -38,6 +38,7 @@ pub struct SyncReport {
     pub cursor: u64,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    pub blobs_uploaded: u32,
 }
 
 fn http_client(timeout: Duration) -> Result<reqwest::Client> {
@@ -349,6 +350,65 @@ pub fn apply_response(
     Ok(())
 }
 
+/// Upload blobs the server does not have yet (the queue is the store's `blobs` table, so it
+/// survives restarts; an upload is idempotent on the server, so a retry after a lost
+/// response is harmless).
+pub async fn upload_blobs(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<u32> {
+    let pending = lock(ws)?.store.pending_blobs()?;
+    let mut uploaded = 0;
+    for (hash, content_type, bytes) in pending {
+        let resp = http
+            .client
+            .put(format!("{}{API_PREFIX}/blobs/{hash}", http.base))
+            .bearer_auth(&http.token)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            return Err(error_from_response(resp).await);
+        }
+        lock(ws)?.store.mark_blob_uploaded(&hash)?;
+        uploaded += 1;
+    }
+    Ok(uploaded)
+}
+
+/// A blob by hash: from the device if it has it, else from the server (verified, then kept).
+pub async fn fetch_blob(
+    ws: &Mutex<Workspace>,
+    http: Option<&SyncHttp>,
+    hash: &str,
+) -> Result<(String, Vec<u8>)> {
+    crate::blob::check_hash(hash)?;
+    if let Some(found) = lock(ws)?.store.blob(hash)? {
+        return Ok(found);
+    }
+    let http = http.ok_or(CoreError::NotSignedIn)?;
+    let resp = http
+        .client
+        .get(format!("{}{API_PREFIX}/blobs/{hash}", http.base))
+        .bearer_auth(&http.token)
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(error_from_response(resp).await);
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = resp.bytes().await?.to_vec();
+    if crate::blob::sha256_hex(&bytes) != hash {
+        return Err(CoreError::Network(format!("blob {hash} arrived damaged")));
+    }
+    crate::blob::check_blob(&bytes, &content_type)?;
+    lock(ws)?.store.cache_blob(hash, &content_type, &bytes)?;
+    Ok((content_type, bytes))
+}
+
 /// Revoke this device's token on the server.
 pub async fn logout(http: &SyncHttp) -> Result<()> {
     let resp = http
@@ -388,6 +448,11 @@ pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepo
 
 async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncReport> {
     let mut report = SyncReport::default();
+    if lock(ws)?.session().is_none() {
+        return Err(CoreError::NotSignedIn);
+    }
+    // Blobs first, so documents never reference something the server cannot serve.
+    report.blobs_uploaded = upload_blobs(ws, http).await?;
     // A bound on rounds keeps a misbehaving server from looping us forever.
     for _ in 0..10_000 {
         let (req, pushed) = {

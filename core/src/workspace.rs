@@ -12,6 +12,7 @@ use crate::authority::{self, TypedDoc};
 use crate::error::{CoreError, Result};
 use crate::model::customer::{self, CustomerInput, Site};
 use crate::model::money::{self, LineAmounts};
+use crate::model::order::SignatureRef;
 use crate::model::order::{
     self, ChargeKind, ChargeLine, CostKind, CostLine, EventKind, OrderDoc, OrderEvent, OrderInput,
     Position, Status, Totals,
@@ -193,6 +194,9 @@ pub struct OrderDetail {
     pub on_site_ms: i64,
     /// When the server received each event (by event id); absent until synced.
     pub received: std::collections::BTreeMap<String, i64>,
+    pub signature: Option<SignatureRef>,
+    /// Whether this order type needs the customer's signature before completion.
+    pub signature_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -705,6 +709,52 @@ impl Workspace {
         )
     }
 
+    /// Capture the customer's signature (a PNG drawn on the device). The image is kept as a
+    /// blob, uploaded by sync, and the order references it by hash.
+    pub fn capture_signature(&mut self, id: &str, png: &[u8], signer: &str) -> Result<OrderDetail> {
+        crate::blob::check_blob(png, "image/png")?;
+        check_text("signer", signer, false, 200)?;
+        self.require_action(id, Action::FieldEntry)?;
+        if !Status::is_open(self.order_state(id)?.underlying) {
+            return Err(CoreError::invalid(
+                "the signature cannot change after completion",
+            ));
+        }
+        let hash = crate::blob::sha256_hex(png);
+        let actor = self.actor()?;
+        let (t, mut doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
+        let old = TypedDoc::parse(t, &doc)?;
+        order::set_signature(
+            &mut doc,
+            &SignatureRef {
+                hash: hash.clone(),
+                signer: signer.trim().to_string(),
+                by: actor.user_id.clone(),
+                at: now_ms(),
+            },
+        )?;
+        let new = TypedDoc::parse(t, &doc)?;
+        authority::check(&actor, Some(&old), &new).map_err(|v| v.into_error())?;
+        self.store.commit_local_with_blob(
+            DocType::Order,
+            id,
+            &mut doc,
+            (&hash, "image/png", png),
+        )?;
+        self.get_order(id)
+    }
+
+    fn order_state(&self, id: &str) -> Result<order::OrderState> {
+        let (_, doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
+        Ok(OrderDoc::from_doc(&doc)?.state())
+    }
+
     fn require_action(&self, id: &str, wanted: Action) -> Result<()> {
         let detail = self.get_order(id)?;
         if detail.actions.contains(&wanted) {
@@ -835,6 +885,8 @@ impl Workspace {
             rating_comment: state.rating.as_ref().map(|r| r.1.clone()),
             on_site_ms: state.on_site_ms,
             received: order.received.clone(),
+            signature: order.signature.clone(),
+            signature_required: order::signature_required(order.header.order_type),
         })
     }
 

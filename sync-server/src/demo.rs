@@ -201,12 +201,16 @@ const ORDERS: &[DemoOrder] = &[
     },
 ];
 
-/// The technician's side of a finished visit: check in, tick the checklist, charge, complete,
-/// and the customer's rating.
+/// The technician's side of a finished visit: check in, tick the checklist, the customer's
+/// signature where the type needs one, charge, complete, and the customer's rating.
 fn work_to_completion(ws: &mut Workspace, order_id: &str) -> Result<()> {
     ws.check_in(order_id, None)?;
-    for item in ws.get_order(order_id)?.checklist {
+    let order = ws.get_order(order_id)?;
+    for item in order.checklist {
         ws.set_checklist_item(order_id, &item.id, true)?;
+    }
+    if order.signature_required {
+        ws.capture_signature(order_id, &demo_signature_png(), "刘工 Liu")?;
     }
     ws.put_charge(
         order_id,
@@ -227,6 +231,66 @@ fn work_to_completion(ws: &mut Workspace, order_id: &str) -> Result<()> {
     )?;
     ws.rate_order(order_id, 5, "工程师很专业 very professional")?;
     Ok(())
+}
+
+/// A 240×80 grayscale PNG of a pen stroke, so demo signatures look like signatures. Written
+/// with stored (uncompressed) deflate blocks: no compression library needed for 19 kB.
+fn demo_signature_png() -> Vec<u8> {
+    let (w, h) = (240u32, 80u32);
+    let mut raw = Vec::with_capacity(((w + 1) * h) as usize);
+    for y in 0..h {
+        raw.push(0); // PNG filter type: none
+        for x in 0..w {
+            let fx = f64::from(x) / f64::from(w);
+            let curve =
+                40.0 + 22.0 * (fx * 11.0).sin() * (1.0 - fx * 0.6) + 6.0 * (fx * 31.0).cos();
+            let ink = (f64::from(y) - curve).abs() < 1.6 && x > 10 && x < w - 10;
+            raw.push(if ink { 20 } else { 255 });
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend(len.to_le_bytes());
+        zlib.extend((!len).to_le_bytes());
+        zlib.extend(*block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend(((b << 16) | a).to_be_bytes());
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", ihdr), (b"IDAT", zlib), (b"IEND", Vec::new())] {
+        png.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(&data);
+        png.extend(&body);
+        png.extend(crc32(&body).to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
@@ -258,7 +322,12 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
             .await?;
         users.push(info);
     }
-    let docs = build_documents(tenant, &users)?;
+    let (docs, blobs) = build_documents(tenant, &users)?;
+    for (hash, content_type, bytes) in blobs {
+        storage
+            .put_blob(tenant, &hash, &content_type, &bytes)
+            .await?;
+    }
     let mut count = 0;
     for (doc_type, mut doc) in docs {
         crate::sync::store_server_doc(storage, tenant, doc_type, &mut doc).await?;
@@ -275,10 +344,15 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     ))
 }
 
+type DemoBlobs = Vec<(String, String, Vec<u8>)>;
+
 fn build_documents(
     tenant: &str,
     users: &[UserInfo],
-) -> Result<Vec<(fieldops_core::model::DocType, automerge::AutoCommit)>> {
+) -> Result<(
+    Vec<(fieldops_core::model::DocType, automerge::AutoCommit)>,
+    DemoBlobs,
+)> {
     let supervisor = users
         .iter()
         .find(|u| u.role == Role::Supervisor)
@@ -375,7 +449,7 @@ fn build_documents(
             out.push((t, doc));
         }
     }
-    Ok(out)
+    Ok((out, ws.store.pending_blobs()?))
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ use fieldops_core::ErrorBody;
 pub enum ServerError {
     #[error("{0}")]
     BadRequest(String),
+    /// A request refused for a specific reason the client can act on.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("missing bearer token")]
@@ -36,6 +39,7 @@ impl ServerError {
     pub fn code(&self) -> &str {
         match self {
             ServerError::BadRequest(_) => "bad_request",
+            ServerError::Refused { code, .. } => code,
             ServerError::TooLarge(_) => "too_large",
             ServerError::MissingToken => "unauthorized",
             ServerError::InvalidToken => "invalid_token",
@@ -51,7 +55,7 @@ impl ServerError {
 
     fn status(&self) -> StatusCode {
         match self {
-            ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ServerError::BadRequest(_) | ServerError::Refused { .. } => StatusCode::BAD_REQUEST,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::MissingToken
             | ServerError::InvalidToken

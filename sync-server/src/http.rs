@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -48,6 +49,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/logout", post(logout))
         .route("/v1/sync", post(sync))
         .route("/v1/events", get(events))
+        .route(
+            "/v1/blobs/{hash}",
+            axum::routing::put(put_blob).get(get_blob),
+        )
         .fallback(|| async { ServerError::NotFound("no such endpoint".into()) })
         // Bodies are read by our own parser below so that an oversized body gets a JSON error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -130,4 +135,84 @@ fn feed_event(seq: u64) -> Event {
     Event::default()
         .event("feed")
         .data(serde_json::to_string(&FeedAdvanced { seq }).unwrap_or_default())
+}
+
+/// `PUT /v1/blobs/{sha256}`: idempotent; the body must hash to the name and be the image type
+/// it claims to be.
+async fn put_blob(
+    State(st): State<Arc<AppState>>,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    fieldops_core::blob::check_hash(&hash).map_err(|e| ServerError::Refused {
+        code: "invalid_hash",
+        message: e.to_string(),
+    })?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = body.map_err(|_| ServerError::TooLarge(MAX_BODY_BYTES))?;
+    fieldops_core::blob::check_blob(&bytes, &content_type).map_err(|e| ServerError::Refused {
+        code: "invalid_blob",
+        message: e.to_string(),
+    })?;
+    if fieldops_core::blob::sha256_hex(&bytes) != hash {
+        return Err(ServerError::Refused {
+            code: "hash_mismatch",
+            message: "the body does not hash to the name it was sent under".into(),
+        });
+    }
+    let created = st
+        .storage
+        .put_blob(&ctx.tenant, &hash, &content_type, &bytes)
+        .await?;
+    let status = if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(serde_json::json!({"hash": hash, "created": created})),
+    ))
+}
+
+/// `GET /v1/blobs/{sha256}`: only to callers whose scope includes a document that references
+/// the blob; anyone else gets the same 404 as for a blob that does not exist.
+async fn get_blob(
+    State(st): State<Arc<AppState>>,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    fieldops_core::blob::check_hash(&hash).map_err(|e| ServerError::Refused {
+        code: "invalid_hash",
+        message: e.to_string(),
+    })?;
+    let not_found = || ServerError::NotFound(format!("blob {hash}"));
+    let mut allowed = false;
+    for (doc, doc_type) in st.storage.blob_referrers(&ctx.tenant, &hash).await? {
+        if ctx.role.manages()
+            || st
+                .storage
+                .technician_sees(&ctx.tenant, &ctx.user_id, &doc, &doc_type)
+                .await?
+        {
+            allowed = true;
+            break;
+        }
+    }
+    if !allowed {
+        return Err(not_found());
+    }
+    let (content_type, bytes) = st
+        .storage
+        .get_blob(&ctx.tenant, &hash)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())
 }

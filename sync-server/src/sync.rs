@@ -188,6 +188,7 @@ async fn push_one(
             TypedDoc::Order(o) => (o.state().assignees, Some(o.header.customer_id.clone())),
             TypedDoc::Customer(_) => (Vec::new(), None),
         };
+        let blob_refs = blob_refs_of(&new);
         let commit = DocCommit {
             tenant: auth.tenant.clone(),
             doc_id: doc_id.to_string(),
@@ -198,6 +199,7 @@ async fn push_one(
             changes: device_changes,
             origin_device: Some(auth.device_id.clone()),
             server_changes: stamped.then(|| doc.save_after(&device_heads)),
+            blob_refs,
             assignees,
             customer_id,
         };
@@ -266,6 +268,14 @@ async fn server_stamps(
     doc.commit();
     doc.set_actor(device_actor);
     Ok(true)
+}
+
+/// Blobs a document points at (the signature, later photos).
+fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
+    match doc {
+        TypedDoc::Order(o) => o.signature.iter().map(|s| s.hash.clone()).collect(),
+        TypedDoc::Customer(_) => Vec::new(),
+    }
 }
 
 pub fn heads_json(heads: &[ChangeHash]) -> String {
@@ -426,6 +436,7 @@ pub async fn store_server_doc(
         changes: doc.save(),
         origin_device: None,
         server_changes: None,
+        blob_refs: blob_refs_of(&typed),
         assignees,
         customer_id,
     };

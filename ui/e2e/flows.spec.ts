@@ -192,3 +192,50 @@ test("dispatch board: drag an order onto a technician, reassign from the keyboar
   await expect(zhang.locator(".board-card")).toHaveCount(0);
   await page.screenshot({ path: "test-results/board.png", fullPage: true });
 });
+
+test("an installation needs the customer's signature, drawn on the pad", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const cform = page.getByRole("form", { name: "New customer" });
+  await cform.getByLabel("Customer").fill("北京精工仪器厂");
+  await cform.getByLabel("Site name").fill("亦庄");
+  await cform.getByLabel("Latitude").fill("39.7953");
+  await cform.getByLabel("Longitude").fill("116.506");
+  await cform.getByRole("button", { name: "Create" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "北京精工仪器厂" });
+  await oform.getByLabel("Type").selectOption("installation");
+  await oform.getByLabel("Description").fill("三坐标测量机安装");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /北京精工仪器厂/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("button", { name: "Check in" }).click();
+  for (const box of await page.locator(".checklist input[type=checkbox]").all()) {
+    await box.check();
+  }
+  await page.getByRole("button", { name: "Complete" }).first().click();
+  await expect(page.getByText(/Still required: Customer signature/)).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  const pad = page.getByTestId("signature-pad");
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 8 });
+  await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20, { steps: 8 });
+  await page.mouse.up();
+  await page.getByLabel("Signed by").fill("王先生");
+  await page.getByRole("button", { name: "Save signature" }).click();
+  await expect(page.getByTestId("signature-image")).toBeVisible();
+  await page.getByRole("button", { name: "Complete" }).first().click();
+  await page.getByLabel("What was done").fill("Installed and calibrated");
+  await page.getByRole("button", { name: "Complete" }).last().click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Completed");
+  await page.screenshot({ path: "test-results/signature.png", fullPage: true });
+});

@@ -150,6 +150,24 @@ pub struct OrderDoc {
     /// Server-received time (ms) per event id, written by the server when the event arrives.
     #[serde(default)]
     pub received: BTreeMap<String, i64>,
+    /// The customer's signature, captured on the technician's device (a blob reference).
+    #[serde(default)]
+    pub signature: Option<SignatureRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureRef {
+    /// SHA-256 of the PNG, lowercase hex.
+    pub hash: String,
+    pub signer: String,
+    pub by: String,
+    pub at: i64,
+}
+
+/// Whether an order type needs the customer's signature before it may be completed.
+pub fn signature_required(order_type: OrderType) -> bool {
+    matches!(order_type, OrderType::Installation)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -474,6 +492,11 @@ impl OrderDoc {
                 check_position(p)?;
             }
         }
+        if let Some(sig) = &self.signature {
+            crate::blob::check_hash(&sig.hash)
+                .map_err(|e| CoreError::CorruptDocument(e.to_string()))?;
+            check_text("signer", &sig.signer, false, 200)?;
+        }
         for (id, c) in &self.checklist {
             check_id("checklist item", id)?;
             check_text("checklist item", &c.label, true, 500)?;
@@ -510,7 +533,8 @@ impl OrderDoc {
         fold(&self.sorted_events())
     }
 
-    /// Required checklist items not yet ticked.
+    /// What completion still needs: required checklist items not yet ticked, and the
+    /// customer's signature where the order type requires one.
     pub fn missing_required(&self) -> Vec<&str> {
         let mut items: Vec<&ChecklistItem> = self
             .checklist
@@ -518,7 +542,11 @@ impl OrderDoc {
             .filter(|c| c.required && !c.done)
             .collect();
         items.sort_by_key(|c| c.position);
-        items.into_iter().map(|c| c.label.as_str()).collect()
+        let mut out: Vec<&str> = items.into_iter().map(|c| c.label.as_str()).collect();
+        if signature_required(self.header.order_type) && self.signature.is_none() {
+            out.push("Customer signature / 客户签名");
+        }
+        out
     }
 
     pub fn totals(&self) -> Totals {
@@ -907,6 +935,10 @@ pub fn set_received(doc: &mut AutoCommit, stamps: &[(String, i64)]) -> Result<()
         doc.put(&map, id.as_str(), *at)?;
     }
     Ok(())
+}
+
+pub fn set_signature(doc: &mut AutoCommit, signature: &SignatureRef) -> Result<()> {
+    crdt::put_json(doc, &ROOT, "signature", &to_value(signature)?)
 }
 
 /// The server writes the human number once.

@@ -59,6 +59,8 @@ pub struct DocCommit {
     /// Orders: the current assignees and customer (the scope projection).
     pub assignees: Vec<String>,
     pub customer_id: Option<String>,
+    /// Blob hashes the document references (signatures, photos), for blob access checks.
+    pub blob_refs: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +97,17 @@ pub trait Storage: Send + Sync {
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>>;
     /// Store the document and append a feed entry, atomically; returns the entry's sequence.
     async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
+    /// Store a blob; false when it was already there (uploads are idempotent).
+    async fn put_blob(
+        &self,
+        tenant: &str,
+        hash: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool>;
+    async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// Documents that reference a blob.
+    async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>>;
     /// The human number of an order (WO-YYYYMM-NNNN): allocated once per order and returned
     /// again on every later call, so retries never leave gaps.
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String>;
@@ -150,6 +163,8 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
     "CREATE TABLE IF NOT EXISTS order_numbers(tenant TEXT NOT NULL, order_id TEXT NOT NULL, number TEXT NOT NULL UNIQUE, PRIMARY KEY(tenant, order_id))",
     "CREATE TABLE IF NOT EXISTS number_counters(tenant TEXT NOT NULL, month TEXT NOT NULL, last {int} NOT NULL, PRIMARY KEY(tenant, month))",
+    "CREATE TABLE IF NOT EXISTS blobs(tenant TEXT NOT NULL, hash TEXT NOT NULL, content_type TEXT NOT NULL, size {int} NOT NULL, bytes {blob} NOT NULL, created_at {int} NOT NULL, PRIMARY KEY(tenant, hash))",
+    "CREATE TABLE IF NOT EXISTS blob_refs(tenant TEXT NOT NULL, hash TEXT NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, PRIMARY KEY(tenant, hash, doc_id))",
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
 ];
 

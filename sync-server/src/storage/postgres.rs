@@ -296,6 +296,18 @@ impl Storage for PgStorage {
             )
             .await?;
         }
+        tx.execute(
+            "DELETE FROM blob_refs WHERE tenant = $1 AND doc_id = $2",
+            &[&m.tenant, &m.doc_id],
+        )
+        .await?;
+        for h in &m.blob_refs {
+            tx.execute(
+                "INSERT INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&m.tenant, h, &m.doc_id, &m.doc_type],
+            )
+            .await?;
+        }
         let mut last = seq;
         if let Some(server_changes) = &m.server_changes {
             last = tx
@@ -313,6 +325,48 @@ impl Storage for PgStorage {
         }
         tx.commit().await?;
         Ok(last as u64)
+    }
+
+    async fn put_blob(
+        &self,
+        tenant: &str,
+        hash: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool> {
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "INSERT INTO blobs(tenant, hash, content_type, size, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[&tenant, &hash, &content_type, &(bytes.len() as i64), &bytes, &now_ms()],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT content_type, bytes FROM blobs WHERE tenant = $1 AND hash = $2",
+                &[&tenant, &hash],
+            )
+            .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT doc_id, doc_type FROM blob_refs WHERE tenant = $1 AND hash = $2",
+                &[&tenant, &hash],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {

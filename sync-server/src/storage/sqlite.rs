@@ -284,6 +284,13 @@ impl Storage for SqliteStorage {
             if let Some(dev) = &m.origin_device {
                 tx.execute("INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)", params![dev, m.doc_id])?;
             }
+            tx.execute("DELETE FROM blob_refs WHERE tenant = ?1 AND doc_id = ?2", params![m.tenant, m.doc_id])?;
+            for h in &m.blob_refs {
+                tx.execute(
+                    "INSERT OR IGNORE INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES (?1, ?2, ?3, ?4)",
+                    params![m.tenant, h, m.doc_id, m.doc_type],
+                )?;
+            }
             let mut last = seq;
             if let Some(server_changes) = &m.server_changes {
                 last = tx.query_row("UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq", [&m.tenant], |r| r.get(0))?;
@@ -294,6 +301,55 @@ impl Storage for SqliteStorage {
             }
             tx.commit()?;
             Ok(last as u64)
+        })
+        .await
+    }
+
+    async fn put_blob(
+        &self,
+        tenant: &str,
+        hash: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<bool> {
+        let (t, h, ct, b) = (
+            tenant.to_string(),
+            hash.to_string(),
+            content_type.to_string(),
+            bytes.to_vec(),
+        );
+        self.run(move |c| {
+            let n = c.execute(
+                "INSERT OR IGNORE INTO blobs(tenant, hash, content_type, size, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![t, h, ct, b.len() as i64, b, now_ms()],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let (t, h) = (tenant.to_string(), hash.to_string());
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT content_type, bytes FROM blobs WHERE tenant = ?1 AND hash = ?2",
+                params![t, h],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>> {
+        let (t, h) = (tenant.to_string(), hash.to_string());
+        self.run(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT doc_id, doc_type FROM blob_refs WHERE tenant = ?1 AND hash = ?2",
+            )?;
+            Ok(stmt
+                .query_map(params![t, h], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }

@@ -1,4 +1,5 @@
 import type {
+  BlobData,
   ChargeInput,
   CostInput,
   CustomerInput,
@@ -50,6 +51,9 @@ export interface Backend {
   deleteCost(id: string, lineId: string): Promise<OrderDetail>;
   addLabourCost(id: string, rateMinorPerHour: number, currency: string): Promise<OrderDetail>;
   listRecords(filter: RecordFilter): Promise<RecordView[]>;
+  /** The customer's signature as a PNG (base64, no data: prefix). */
+  captureSignature(id: string, pngBase64: string, signer: string): Promise<OrderDetail>;
+  getBlob(hash: string): Promise<BlobData>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;
   directory(): Promise<UserInfo[]>;

@@ -40,6 +40,7 @@ interface MockOrder {
   charges: ChargeView[];
   costs: CostView[];
   received: Record<string, number>;
+  signature: { hash: string; signer: string; by: string; at: number } | null;
 }
 
 const DEFAULT_CHECKLIST: Record<string, [string, boolean][]> = {
@@ -216,6 +217,8 @@ export function mockBackend(): Backend & MockControls {
   const customers = new Map<string, CustomerView>();
   const orders = new Map<string, MockOrder>();
   const pending = new Set<string>();
+  /** Mock blob store: a stand-in hash (the mock has no SHA-256) → base64 PNG. */
+  const blobs = new Map<string, string>();
   const listeners = new Map<BackendEvent, Set<(p: unknown) => void>>();
   /** What "the server" has: order id -> event ids acknowledged. */
   const serverEvents = new Map<string, OrderEvent[]>();
@@ -304,13 +307,18 @@ export function mockBackend(): Backend & MockControls {
       underlying_status: u,
       conflict_events: st.conflictEvents,
       checklist: o.checklist,
-      missing_required: o.checklist.filter((c) => c.required && !c.done).map((c) => c.label),
+      missing_required: [
+        ...o.checklist.filter((c) => c.required && !c.done).map((c) => c.label),
+        ...(o.input.order_type === "installation" && !o.signature ? ["Customer signature / 客户签名"] : []),
+      ],
       charges: o.charges,
       costs: o.costs,
       totals: totalsOf(o),
       resolution: st.resolution,
       rating_comment: st.rating?.[1] ?? null,
       on_site_ms: st.onSiteMs,
+      signature: o.signature,
+      signature_required: o.input.order_type === "installation",
       received: Object.fromEntries(o.events.filter((e) => o.received[e.id]).map((e) => [e.id, o.received[e.id]])),
     };
   };
@@ -389,6 +397,7 @@ export function mockBackend(): Backend & MockControls {
         charges: [],
         costs: [],
         received: {},
+        signature: null,
       };
       orders.set(o.id, o);
       event(o, "created");
@@ -546,6 +555,20 @@ export function mockBackend(): Backend & MockControls {
       if (ms <= 0) fail("invalid_input", "no time on site is recorded yet (check-in and check-out)");
       const hoursMilli = Math.max(1, mulDivRound(ms, 1000, 3_600_000));
       return backend.putCost(id, null, { kind: "labour", description: `${(hoursMilli / 1000).toFixed(2)} h on site`, quantity_milli: hoursMilli, unit_cost_minor: rate, currency });
+    },
+    async captureSignature(id, pngBase64, signer) {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      if (!pngBase64.startsWith("iVBORw0KGgo")) fail("invalid_input", "the file is not a PNG, JPEG or WebP image");
+      const hash = Array.from(pngBase64.slice(0, 64).padEnd(64, "0"), (ch) => (ch.charCodeAt(0) % 16).toString(16)).join("");
+      blobs.set(hash, pngBase64);
+      o.signature = { hash, signer, by: me().id, at: Date.now() };
+      changed(id);
+      return detail(o);
+    },
+    async getBlob(hash) {
+      const data = blobs.get(hash) ?? fail("not_found", `blob ${hash}`);
+      return { content_type: "image/png", data_base64: data };
     },
     async listRecords(filter) {
       const text = filter.text?.trim().toLowerCase();

@@ -41,6 +41,8 @@ export function tauriBackend(): Backend {
     deleteCost: (id, lineId) => call("delete_cost", { id, lineId }),
     addLabourCost: (id, rateMinorPerHour, currency) => call("add_labour_cost", { id, rateMinorPerHour, currency }),
     listRecords: (filter) => call("list_records", { filter }),
+    captureSignature: (id, pngBase64, signer) => call("capture_signature", { id, pngBase64, signer }),
+    getBlob: (hash) => call("get_blob", { hash }),
     listCustomers: () => call("list_customers"),
     createCustomer: (input) => call("create_customer", { input }),
     directory: () => call("directory"),

@@ -280,6 +280,20 @@ export interface OrderDetail extends OrderSummary {
   on_site_ms: number;
   /** Server-received time per event id; missing until the event reached the server. */
   received: Record<string, number>;
+  signature: SignatureRef | null;
+  signature_required: boolean;
+}
+
+export interface SignatureRef {
+  hash: string;
+  signer: string;
+  by: string;
+  at: number;
+}
+
+export interface BlobData {
+  content_type: string;
+  data_base64: string;
 }
 
 export interface OrderFilter {

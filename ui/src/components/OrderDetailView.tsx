@@ -6,8 +6,11 @@ import { useI18n } from "../i18n";
 import { ChecklistPanel } from "./ChecklistPanel";
 import { ErrorNote } from "./ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
+import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
 import { Timeline } from "./Timeline";
+
+const OPEN_FOR_SIGNATURE = ["accepted", "travelling", "on_site", "checked_out"];
 
 type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note"; text: string } | null;
 
@@ -240,6 +243,9 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       <ErrorNote error={error} />
 
       {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("field_entry")} run={run} large={large} />}
+      {(order.signature || (can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status))) && (
+        <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
+      )}
       <MoneyPanel order={order} run={run} />
       <Timeline order={order} directory={directory} />
     </section>
