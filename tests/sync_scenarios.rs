@@ -235,6 +235,19 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
     );
 }
 
+/// Tick every required checklist item of an order, as the technician on site would.
+fn tick_required(ws: &mut fieldops_core::workspace::Workspace, id: &str) {
+    for item in ws
+        .get_order(id)
+        .unwrap()
+        .checklist
+        .into_iter()
+        .filter(|c| c.required)
+    {
+        ws.set_checklist_item(id, &item.id, true).unwrap();
+    }
+}
+
 fn hex_decode(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
@@ -549,15 +562,7 @@ async fn full_workflow_across_devices(backend: Backend) {
         ws.accept_order(&id).unwrap();
         ws.start_travel(&id).unwrap();
         ws.check_in(&id, None).unwrap();
-        for item in ws
-            .get_order(&id)
-            .unwrap()
-            .checklist
-            .into_iter()
-            .filter(|c| c.required)
-        {
-            ws.set_checklist_item(&id, &item.id, true).unwrap();
-        }
+        tick_required(&mut ws, &id);
         ws.put_charge(
             &id,
             None,
@@ -646,15 +651,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
         let mut ws = w.tech_a.ws();
         ws.accept_order(&id).unwrap();
         ws.check_in(&id, None).unwrap();
-        for item in ws
-            .get_order(&id)
-            .unwrap()
-            .checklist
-            .into_iter()
-            .filter(|c| c.required)
-        {
-            ws.set_checklist_item(&id, &item.id, true).unwrap();
-        }
+        tick_required(&mut ws, &id);
         let err = ws.complete_order(&id, "installed").unwrap_err();
         assert!(err.to_string().contains("signature"), "{err}");
         assert_eq!(

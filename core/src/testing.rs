@@ -134,3 +134,16 @@ pub fn exchange(from: &Workspace, to: &mut Workspace) {
     )
     .unwrap();
 }
+
+/// Tick every required checklist item of an order, as the technician on site would.
+pub fn tick_required(tech: &mut Workspace, id: &str) {
+    for item in tech
+        .get_order(id)
+        .unwrap()
+        .checklist
+        .into_iter()
+        .filter(|c| c.required)
+    {
+        tech.set_checklist_item(id, &item.id, true).unwrap();
+    }
+}

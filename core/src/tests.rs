@@ -504,18 +504,6 @@ mod workflow {
         (sup, tech, id)
     }
 
-    fn tick_required(tech: &mut Workspace, id: &str) {
-        for item in tech
-            .get_order(id)
-            .unwrap()
-            .checklist
-            .into_iter()
-            .filter(|c| c.required)
-        {
-            tech.set_checklist_item(id, &item.id, true).unwrap();
-        }
-    }
-
     #[test]
     fn happy_path_with_money_and_settlement() {
         let (mut sup, mut tech, id) = dispatched();
@@ -824,15 +812,7 @@ mod records {
         exchange(sup, &mut tech);
         tech.accept_order(&id).unwrap();
         tech.check_in(&id, None).unwrap();
-        for item in tech
-            .get_order(&id)
-            .unwrap()
-            .checklist
-            .into_iter()
-            .filter(|c| c.required)
-        {
-            tech.set_checklist_item(&id, &item.id, true).unwrap();
-        }
+        tick_required(&mut tech, &id);
         tech.complete_order(&id, resolution).unwrap();
         exchange(&tech, sup);
         id
@@ -956,18 +936,56 @@ mod server_written_fields {
         tech.accept_order(&id).unwrap();
         let (_, doc) = tech.store.load(&id).unwrap().unwrap();
         let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
-        let actor = Actor { user_id: TECH_A.into(), role: Role::Technician };
+        let actor = Actor {
+            user_id: TECH_A.into(),
+            role: Role::Technician,
+        };
         let event = old_event_id(&old);
         let mut forged = doc.clone();
         crate::model::order::set_received(&mut forged, &[(event, 1)]).unwrap();
-        assert_eq!(authority::check(&actor, Some(&old), &TypedDoc::parse(DocType::Order, &forged).unwrap()).unwrap_err().path, "received");
+        assert_eq!(
+            authority::check(
+                &actor,
+                Some(&old),
+                &TypedDoc::parse(DocType::Order, &forged).unwrap()
+            )
+            .unwrap_err()
+            .path,
+            "received"
+        );
         let mut forged = doc.clone();
-        let sig = SignatureRef { hash: crate::blob::sha256_hex(b"x"), signer: "someone".into(), by: TECH_B.into(), at: 1 };
+        let sig = SignatureRef {
+            hash: crate::blob::sha256_hex(b"x"),
+            signer: "someone".into(),
+            by: TECH_B.into(),
+            at: 1,
+        };
         crate::model::order::set_signature(&mut forged, &sig).unwrap();
-        assert_eq!(authority::check(&actor, Some(&old), &TypedDoc::parse(DocType::Order, &forged).unwrap()).unwrap_err().path, "signature.by");
+        assert_eq!(
+            authority::check(
+                &actor,
+                Some(&old),
+                &TypedDoc::parse(DocType::Order, &forged).unwrap()
+            )
+            .unwrap_err()
+            .path,
+            "signature.by"
+        );
         // Tech B, never dispatched to this order, may not sign it at all.
-        let b = Actor { user_id: TECH_B.into(), role: Role::Technician };
-        assert_eq!(authority::check(&b, Some(&old), &TypedDoc::parse(DocType::Order, &forged).unwrap()).unwrap_err().path, "signature");
+        let b = Actor {
+            user_id: TECH_B.into(),
+            role: Role::Technician,
+        };
+        assert_eq!(
+            authority::check(
+                &b,
+                Some(&old),
+                &TypedDoc::parse(DocType::Order, &forged).unwrap()
+            )
+            .unwrap_err()
+            .path,
+            "signature"
+        );
         // The real capture path stores the blob and the reference together.
         let png = crate::blob::tiny_png();
         let o = tech.capture_signature(&id, &png, "王先生").unwrap();
