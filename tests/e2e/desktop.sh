@@ -26,11 +26,12 @@ pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
 if [ -z "${DISPLAY:-}" ]; then
-  display=":$((90 + RANDOM % 100))"
-  Xvfb "$display" -screen 0 1280x900x24 >/dev/null 2>&1 &
+  # Let Xvfb pick a free display number and tell us which (no clash with stale lock files).
+  Xvfb -displayfd 3 -screen 0 1280x900x24 3>"$work/display" >/dev/null 2>&1 &
   pids+=($!)
-  export DISPLAY="$display"
-  sleep 1
+  for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+  [ -s "$work/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+  export DISPLAY=":$(cat "$work/display")"
 fi
 
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
