@@ -89,10 +89,12 @@ enum UserCommand {
     },
 }
 
+/// The password: prompted for without echo on a terminal, else one line of standard input.
 fn read_password() -> Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("password: ");
+        return rpassword::prompt_password("password: ")
+            .map_err(|e| ServerError::BadRequest(format!("cannot read the password: {e}")));
     }
     let mut line = String::new();
     stdin
