@@ -23,8 +23,8 @@ build-server:
 
 # The desktop app with the UI embedded (what `cargo tauri build --debug --no-bundle` builds).
 # Clippy and the app build need ui/dist: Tauri embeds it at compile time.
-build-app: ui
-	$(CARGO) build -p fieldops --features custom-protocol
+build-app: deps
+	npx --prefix ui tauri build --debug --no-bundle
 
 run: deps build-server build-app
 	@mkdir -p $(RUN_DIR)
