@@ -726,6 +726,37 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
     );
 }
 
+/// Scale-out: two server instances on one PostgreSQL database. A device connected to the
+/// second hears about a push taken by the first (LISTEN/NOTIFY) and syncs it from there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_instances_share_live_events() {
+    let w = world(Backend::Postgres).await;
+    let second = Server::start(&w.db);
+    let tech_on_second = Device::signed_in(&second, T, "tech.a").await;
+    tech_on_second.sync().await;
+    let mut stream = tech_on_second
+        .http
+        .as_ref()
+        .unwrap()
+        .events()
+        .await
+        .unwrap();
+    let first = stream.next().await.unwrap();
+    // The listener subscribes at start-up; give it a moment on a loaded machine.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let id = dispatched_order(&w, "Pushed to instance one").await;
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .expect("an event from the other instance within 10 s")
+        .unwrap();
+    assert!(next > first);
+    tech_on_second.sync().await;
+    assert_eq!(
+        tech_on_second.ws().get_order(&id).unwrap().summary.status,
+        "dispatched"
+    );
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {

@@ -103,7 +103,7 @@ async fn sync(
     let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
     let req: SyncRequest = parse_body(body)?;
     let (resp, advanced) = crate::sync::handle(&st.storage, &ctx, req).await?;
-    if advanced {
+    if advanced && !st.storage.announces_feed() {
         let seq = st.storage.last_seq(&ctx.tenant).await?;
         // Nobody listening is fine.
         let _ = st.feed.send((ctx.tenant.clone(), seq));

@@ -24,7 +24,14 @@ pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
     // Scripts and tests wait for this line to know the port.
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %redact(database), "sync server started");
-    axum::serve(listener, http::router(http::AppState::new(storage)))
+    let state = http::AppState::new(storage);
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        tokio::spawn(storage::postgres::listen_feed(
+            database.to_string(),
+            state.feed.clone(),
+        ));
+    }
+    axum::serve(listener, http::router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

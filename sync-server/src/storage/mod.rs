@@ -132,6 +132,11 @@ pub trait Storage: Send + Sync {
     async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()>;
     async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()>;
     async fn device_reset(&self, device_id: &str) -> Result<()>;
+    /// Whether the database itself announces feed advances to every server instance
+    /// (PostgreSQL NOTIFY); otherwise the instance that took the push announces it.
+    fn announces_feed(&self) -> bool {
+        false
+    }
 }
 
 pub type DynStorage = Arc<dyn Storage>;

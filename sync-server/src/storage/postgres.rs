@@ -13,6 +13,52 @@ use crate::error::{Result, ServerError};
 
 pub struct PgStorage {
     pool: Pool,
+    /// Whether the database has LISTEN/NOTIFY (CockroachDB, for one, has not).
+    notify: bool,
+}
+
+/// The NOTIFY channel on which commits announce `tenant<TAB>seq`.
+pub const FEED_CHANNEL: &str = "fieldops_feed";
+
+/// Forward the database's feed announcements to this instance's live-event listeners, so
+/// devices connected to any instance hear about pushes taken by any other. Reconnects after
+/// errors; runs until the process ends.
+pub async fn listen_feed(url: String, feed: tokio::sync::broadcast::Sender<(String, u64)>) {
+    loop {
+        match tokio_postgres::connect(&url, NoTls).await {
+            Ok((client, mut connection)) => {
+                let forward = feed.clone();
+                let pump = tokio::spawn(async move {
+                    loop {
+                        match futures_util::future::poll_fn(|cx| connection.poll_message(cx)).await
+                        {
+                            Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                                if let Some((tenant, seq)) = n.payload().split_once('\t') {
+                                    let _ = forward
+                                        .send((tenant.to_string(), seq.parse().unwrap_or(0)));
+                                }
+                            }
+                            Some(Ok(_)) => {}
+                            Some(Err(e)) => {
+                                tracing::warn!(error = %e, "feed listener connection failed");
+                                break;
+                            }
+                            None => break,
+                        }
+                    }
+                });
+                if let Err(e) = client
+                    .batch_execute(&format!("LISTEN {FEED_CHANNEL}"))
+                    .await
+                {
+                    tracing::warn!(error = %e, "LISTEN failed");
+                }
+                let _ = pump.await;
+            }
+            Err(e) => tracing::warn!(error = %e, "feed listener cannot connect"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
 }
 
 impl PgStorage {
@@ -30,7 +76,15 @@ impl PgStorage {
                 .batch_execute(&stmt.replace("{blob}", "BYTEA").replace("{int}", "BIGINT"))
                 .await?;
         }
-        Ok(PgStorage { pool })
+        // Probe for NOTIFY once: where it is missing, commits must not call it.
+        let notify = client
+            .batch_execute("SELECT pg_notify('fieldops_probe', '')")
+            .await
+            .is_ok();
+        if !notify {
+            tracing::warn!("the database has no LISTEN/NOTIFY: live events stay per instance");
+        }
+        Ok(PgStorage { pool, notify })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
@@ -323,6 +377,14 @@ impl Storage for PgStorage {
             )
             .await?;
         }
+        // Delivered on commit to every instance listening (see `listen_feed`).
+        if self.notify {
+            tx.execute(
+                "SELECT pg_notify($1, $2)",
+                &[&FEED_CHANNEL, &format!("{}\t{last}", m.tenant)],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(last as u64)
     }
@@ -508,6 +570,10 @@ impl Storage for PgStorage {
             )
             .await?;
         Ok(())
+    }
+
+    fn announces_feed(&self) -> bool {
+        self.notify
     }
 
     async fn device_reset(&self, device_id: &str) -> Result<()> {
