@@ -9,13 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fieldops_core::model::customer::CustomerInput;
-use fieldops_core::model::order::{OrderInput, Position};
+use fieldops_core::model::order::{OrderInput, OrderType, Position};
+use fieldops_core::model::settings::Template;
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
     ChargeInput, CostInput, CustomerView, OrderDetail, OrderSummary, RecordView, Session,
-    SyncStatus, Workspace,
+    SyncStatus, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -370,6 +371,20 @@ async fn get_blob(state: State<'_, AppState>, hash: String) -> CmdResult<BlobDat
 }
 
 #[tauri::command]
+fn templates(state: State<'_, AppState>) -> CmdResult<Vec<TemplateView>> {
+    state.read(|ws| ws.templates())
+}
+
+#[tauri::command]
+fn save_template(
+    state: State<'_, AppState>,
+    order_type: OrderType,
+    template: Template,
+) -> CmdResult<Vec<TemplateView>> {
+    state.mutate(|ws| ws.save_template(order_type, &template))
+}
+
+#[tauri::command]
 fn list_records(state: State<'_, AppState>, filter: RecordFilter) -> CmdResult<Vec<RecordView>> {
     state.read(|ws| ws.list_records(&filter))
 }
@@ -542,6 +557,8 @@ pub fn run() {
             delete_cost,
             add_labour_cost,
             list_records,
+            templates,
+            save_template,
             capture_signature,
             get_blob,
             list_customers,

@@ -356,7 +356,10 @@ async fn idle_reconnect_is_one_small_request(backend: Backend) {
     w.sup.sync().await;
     let other = Device::signed_in(&w.server, T, "sup").await;
     let first = other.sync().await;
-    assert_eq!(first.pulled, 61);
+    assert_eq!(
+        first.pulled, 62,
+        "60 orders, their customer and the tenant's settings"
+    );
     let idle = other.sync().await;
     assert_eq!(idle.round_trips, 1);
     assert_eq!(idle.pulled, 0);
@@ -425,9 +428,17 @@ async fn bad_requests_get_clear_errors(backend: Backend) {
     let resp = raw_push(&w.sup, "../etc/passwd", "order", b"x").await;
     assert_eq!(resp.rejected[0].code, "invalid_document");
     check(http.post(format!("{}/v1/login", w.server.url)).body(r#"{"tenant":"acme","login":"sup","password":"wrong password","device_actor":"ab"}"#).send().await.unwrap(), 401, "bad_credentials").await;
-    // Nothing of the above reached the feed.
+    // Nothing of the above reached the feed: a fresh device gets only the tenant's settings.
     let fresh = Device::signed_in(&w.server, T, "sup").await;
-    assert_eq!(fresh.sync().await.pulled, 0);
+    assert_eq!(fresh.sync().await.pulled, 1);
+    assert!(
+        fresh
+            .ws()
+            .list_orders(&OrderFilter::default())
+            .unwrap()
+            .is_empty()
+    );
+    assert!(fresh.ws().list_customers().unwrap().is_empty());
 }
 
 async fn expired_token_is_refused(backend: Backend) {
@@ -757,6 +768,57 @@ async fn postgres_instances_share_live_events() {
     );
 }
 
+async fn administrators_templates_reach_every_device(backend: Backend) {
+    use fieldops_core::model::settings::{Template, TemplateItem};
+    let w = world(backend).await;
+    w.db.add_user(T, "admin", "admin");
+    let admin = Device::signed_in(&w.server, T, "admin").await;
+    admin.sync().await;
+    let template = Template {
+        checklist: vec![TemplateItem {
+            label: "Leak test / 检漏".into(),
+            required: true,
+        }],
+        signature_required: false,
+        rating_asked: true,
+        default_duration_min: 60,
+    };
+    admin
+        .ws()
+        .save_template(OrderType::Repair, &template)
+        .unwrap();
+    let r = admin.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    // A technician may read the templates but not change them; the server refuses a forced push.
+    w.tech_a.sync().await;
+    let forced = w.tech_a.ws().save_template(
+        OrderType::Repair,
+        &Template {
+            rating_asked: false,
+            ..template.clone()
+        },
+    );
+    assert_eq!(forced.unwrap_err().code(), "forbidden");
+    w.sup.sync().await;
+    let c = w
+        .sup
+        .ws()
+        .create_customer(&customer("Template user"))
+        .unwrap();
+    let o = w
+        .sup
+        .ws()
+        .create_order(&order(&c, "leaking valve"))
+        .unwrap();
+    assert_eq!(
+        o.checklist
+            .iter()
+            .map(|i| i.label.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Leak test / 检漏"]
+    );
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -779,4 +841,5 @@ on_both!(
     full_workflow_across_devices,
     reassignment_while_the_first_technician_works_offline,
     signature_is_required_uploaded_and_served_only_in_scope,
+    administrators_templates_reach_every_device,
 );

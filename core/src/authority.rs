@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CoreError, Result};
 use crate::model::customer::Customer;
 use crate::model::order::{EventKind, OrderDoc};
+use crate::model::settings::SettingsDoc;
 use crate::model::{Actor, DocType};
 
 /// A document read into its domain shape.
@@ -16,6 +17,7 @@ use crate::model::{Actor, DocType};
 pub enum TypedDoc {
     Order(Box<OrderDoc>),
     Customer(Customer),
+    Settings(SettingsDoc),
 }
 
 impl TypedDoc {
@@ -23,6 +25,7 @@ impl TypedDoc {
         Ok(match doc_type {
             DocType::Order => TypedDoc::Order(Box::new(OrderDoc::from_doc(doc)?)),
             DocType::Customer => TypedDoc::Customer(Customer::from_doc(doc)?),
+            DocType::Settings => TypedDoc::Settings(SettingsDoc::from_doc(doc)?),
         })
     }
 
@@ -30,6 +33,7 @@ impl TypedDoc {
         match self {
             TypedDoc::Order(o) => &o.id,
             TypedDoc::Customer(c) => &c.id,
+            TypedDoc::Settings(s) => &s.id,
         }
     }
 }
@@ -76,6 +80,16 @@ pub fn check(
                 Err(Violation::new(
                     "customer",
                     "only supervisors and admins edit customers",
+                ))
+            }
+        }
+        (None, TypedDoc::Settings(_)) | (Some(TypedDoc::Settings(_)), TypedDoc::Settings(_)) => {
+            if actor.role == crate::model::Role::Admin {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    "settings",
+                    "only administrators change settings and templates",
                 ))
             }
         }

@@ -446,6 +446,8 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
     match doc {
         TypedDoc::Customer(c) => project_customer(tx, c),
         TypedDoc::Order(o) => project_order(tx, o),
+        // Settings are read from the document itself; they need no query rows.
+        TypedDoc::Settings(_) => Ok(()),
     }
 }
 

@@ -12,11 +12,12 @@ use crate::authority::{self, TypedDoc};
 use crate::error::{CoreError, Result};
 use crate::model::customer::{self, CustomerInput, Site};
 use crate::model::money::{self, LineAmounts};
-use crate::model::order::SignatureRef;
 use crate::model::order::{
     self, ChargeKind, ChargeLine, CostKind, CostLine, EventKind, OrderDoc, OrderEvent, OrderInput,
     Position, Status, Totals,
 };
+use crate::model::order::{OrderType, SignatureRef};
+use crate::model::settings::{self, SettingsDoc, Template};
 use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
@@ -77,6 +78,14 @@ pub struct OrderSummary {
     pub gross_profit: i64,
     pub completed_at: Option<i64>,
     pub rating: Option<i64>,
+}
+
+/// An order type and its template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub order_type: OrderType,
+    #[serde(flatten)]
+    pub template: Template,
 }
 
 /// One business record: a completed order as archived.
@@ -389,13 +398,79 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Create an order from the order type's template (checklist, signature, rating, and the
+    /// default duration when only a start is given).
     pub fn create_order(&mut self, input: &OrderInput) -> Result<OrderDetail> {
         self.check_site(&input.customer_id, &input.site_id)?;
         let tz = local_offset_min();
+        let template = self.template(input.order_type)?;
+        let mut input = input.clone();
+        if let (Some(start), None) = (input.scheduled_start, input.scheduled_end)
+            && template.default_duration_min > 0
+        {
+            input.scheduled_end = Some(start + template.default_duration_min * 60_000);
+        }
         let id = self.change(DocType::Order, None, |doc, actor| {
-            order::new_order_doc(doc, &actor.user_id, tz, input)
+            order::new_order_doc(doc, &actor.user_id, tz, &input, &template)
         })?;
         self.get_order(&id)
+    }
+
+    fn settings(&self) -> Result<Option<SettingsDoc>> {
+        let Some(session) = self.session.as_ref() else {
+            return Ok(None);
+        };
+        match self.store.load(&settings::settings_id(&session.tenant))? {
+            Some((DocType::Settings, doc)) => Ok(Some(SettingsDoc::from_doc(&doc)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The template in force for an order type: the tenant's, or the built-in default before
+    /// the settings have been synced.
+    pub fn template(&self, order_type: OrderType) -> Result<Template> {
+        Ok(match self.settings()? {
+            Some(s) => s.template(order_type),
+            None => settings::default_template(order_type),
+        })
+    }
+
+    pub fn templates(&self) -> Result<Vec<TemplateView>> {
+        settings::ORDER_TYPES
+            .iter()
+            .map(|t| {
+                Ok(TemplateView {
+                    order_type: *t,
+                    template: self.template(*t)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Administrators change an order type's template; orders created afterwards use it.
+    pub fn save_template(
+        &mut self,
+        order_type: OrderType,
+        template: &Template,
+    ) -> Result<Vec<TemplateView>> {
+        template.validate()?;
+        let tenant = self
+            .session
+            .as_ref()
+            .ok_or(CoreError::NotSignedIn)?
+            .tenant
+            .clone();
+        let id = settings::settings_id(&tenant);
+        if self.store.load(&id)?.is_none() {
+            return Err(CoreError::invalid(
+                "the company settings have not arrived yet; sync first",
+            ));
+        }
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::put_template(doc, order_type, template)?;
+            Ok(id.clone())
+        })?;
+        self.templates()
     }
 
     pub fn update_order(&mut self, id: &str, input: &OrderInput) -> Result<OrderDetail> {
@@ -886,7 +961,7 @@ impl Workspace {
             on_site_ms: state.on_site_ms,
             received: order.received.clone(),
             signature: order.signature.clone(),
-            signature_required: order::signature_required(order.header.order_type),
+            signature_required: order.needs_signature(),
         })
     }
 
@@ -934,7 +1009,9 @@ impl Workspace {
                     Action::Progress,
                     Action::Complete,
                 ]),
-                Status::Completed if st.rating.is_none() => mine(&[Action::Rate]),
+                Status::Completed if st.rating.is_none() && order.asks_rating() => {
+                    mine(&[Action::Rate])
+                }
                 _ => vec![],
             });
             if matches!(

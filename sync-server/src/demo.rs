@@ -300,6 +300,7 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
         )));
     }
     storage.ensure_tenant(tenant).await?;
+    crate::sync::ensure_settings(storage, tenant).await?;
     let mut users = Vec::new();
     for u in USERS {
         let info = UserInfo {

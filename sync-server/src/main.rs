@@ -127,6 +127,7 @@ async fn run(cli: Cli) -> Result<()> {
             let password_hash = auth::hash_password(&password)?;
             let storage = storage::open(&db.database).await?;
             storage.ensure_tenant(&tenant).await?;
+            fieldops_sync_server::sync::ensure_settings(&storage, &tenant).await?;
             let info = UserInfo {
                 id: uuid::Uuid::now_v7().to_string(),
                 login: login.clone(),

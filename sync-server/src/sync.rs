@@ -186,7 +186,7 @@ async fn push_one(
         let heads = doc.get_heads();
         let (assignees, customer_id) = match &new {
             TypedDoc::Order(o) => (o.state().assignees, Some(o.header.customer_id.clone())),
-            TypedDoc::Customer(_) => (Vec::new(), None),
+            TypedDoc::Customer(_) | TypedDoc::Settings(_) => (Vec::new(), None),
         };
         let blob_refs = blob_refs_of(&new);
         let commit = DocCommit {
@@ -274,7 +274,23 @@ async fn server_stamps(
 fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
     match doc {
         TypedDoc::Order(o) => o.signature.iter().map(|s| s.hash.clone()).collect(),
-        TypedDoc::Customer(_) => Vec::new(),
+        TypedDoc::Customer(_) | TypedDoc::Settings(_) => Vec::new(),
+    }
+}
+
+/// Make sure a tenant has its settings document (created by the server, so that every
+/// device edits the same one).
+pub async fn ensure_settings(storage: &DynStorage, tenant: &str) -> Result<()> {
+    let id = fieldops_core::model::settings::settings_id(tenant);
+    if storage.load_doc(tenant, &id).await?.is_some() {
+        return Ok(());
+    }
+    let mut doc = AutoCommit::new().with_actor(server_actor(tenant));
+    fieldops_core::model::settings::new_settings_doc(&mut doc, tenant)?;
+    match store_server_doc(storage, tenant, DocType::Settings, &mut doc).await {
+        // Another process created it meanwhile: theirs stands.
+        Ok(_) | Err(ServerError::Concurrent) => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -423,7 +439,7 @@ pub async fn store_server_doc(
             OrderDoc::state(o).assignees,
             Some(o.header.customer_id.clone()),
         ),
-        TypedDoc::Customer(_) => (Vec::new(), None),
+        TypedDoc::Customer(_) | TypedDoc::Settings(_) => (Vec::new(), None),
     };
     let heads = doc.get_heads();
     let commit = DocCommit {

@@ -239,3 +239,31 @@ test("an installation needs the customer's signature, drawn on the pad", async (
   await expect(page.locator(".detail-head .status")).toHaveText("Completed");
   await page.screenshot({ path: "test-results/signature.png", fullPage: true });
 });
+
+test("an administrator's template shapes the next order's checklist", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("tab", { name: "Order templates" }).click();
+  const templates = page.getByRole("region", { name: "Order templates" });
+  await templates.getByLabel("Type").selectOption("repair");
+  await templates.getByRole("button", { name: "+ Add item" }).click();
+  await templates.getByLabel("Checklist 5").fill("Leak test / 检漏");
+  await templates.locator(".line-form").nth(4).getByLabel("required").check();
+  await templates.getByRole("button", { name: "Save" }).click();
+  await expect(templates.getByText("Saved")).toBeVisible();
+  await signOut(page);
+
+  await signIn(page, "chen.jing");
+  await expect(page.getByRole("tab", { name: "Order templates" })).toHaveCount(0);
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const cform = page.getByRole("form", { name: "New customer" });
+  await cform.getByLabel("Customer").fill("Template Co");
+  await cform.getByLabel("Site name").fill("HQ");
+  await cform.getByLabel("Latitude").fill("31");
+  await cform.getByLabel("Longitude").fill("121");
+  await cform.getByRole("button", { name: "Create" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "Template Co" });
+  await oform.getByLabel("Description").fill("valve leaks");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("region", { name: "Checklist" }).getByText("Leak test / 检漏")).toBeVisible();
+});

@@ -3,6 +3,7 @@
 pub mod customer;
 pub mod money;
 pub mod order;
+pub mod settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,15 +14,17 @@ use crate::error::{CoreError, Result};
 pub enum DocType {
     Order,
     Customer,
+    Settings,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 2] = [DocType::Order, DocType::Customer];
+    pub const ALL: [DocType; 3] = [DocType::Order, DocType::Customer, DocType::Settings];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DocType::Order => "order",
             DocType::Customer => "customer",
+            DocType::Settings => "settings",
         }
     }
 
@@ -29,6 +32,7 @@ impl DocType {
         match s {
             "order" => Ok(DocType::Order),
             "customer" => Ok(DocType::Customer),
+            "settings" => Ok(DocType::Settings),
             other => Err(CoreError::invalid(format!(
                 "unknown document type '{other}'"
             ))),

@@ -184,6 +184,11 @@ pub struct OrderHeader {
     pub description: String,
     pub scheduled_start: Option<i64>,
     pub scheduled_end: Option<i64>,
+    /// From the order type's template when the order was created (absent: the type's default).
+    #[serde(default)]
+    pub signature_required: Option<bool>,
+    #[serde(default)]
+    pub rating_asked: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -543,10 +548,20 @@ impl OrderDoc {
             .collect();
         items.sort_by_key(|c| c.position);
         let mut out: Vec<&str> = items.into_iter().map(|c| c.label.as_str()).collect();
-        if signature_required(self.header.order_type) && self.signature.is_none() {
+        if self.needs_signature() && self.signature.is_none() {
             out.push("Customer signature / 客户签名");
         }
         out
+    }
+
+    pub fn needs_signature(&self) -> bool {
+        self.header
+            .signature_required
+            .unwrap_or_else(|| signature_required(self.header.order_type))
+    }
+
+    pub fn asks_rating(&self) -> bool {
+        self.header.rating_asked.unwrap_or(true)
     }
 
     pub fn totals(&self) -> Totals {
@@ -761,12 +776,13 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
     st
 }
 
-/// Write a new order document with its `created` event and the type's default checklist.
+/// Write a new order document with its `created` event and its type's template.
 pub fn new_order_doc(
     doc: &mut AutoCommit,
     user_id: &str,
     tz_offset_min: i32,
     input: &OrderInput,
+    template: &super::settings::Template,
 ) -> Result<String> {
     input.validate()?;
     let id = new_id();
@@ -777,10 +793,10 @@ pub fn new_order_doc(
     doc.put(&header, "scheduled_end", automerge::ScalarValue::Null)?;
     doc.put_object(ROOT, "events", ObjType::List)?;
     let checklist = doc.put_object(ROOT, "checklist", ObjType::Map)?;
-    for (i, (label, required)) in default_checklist(input.order_type).iter().enumerate() {
+    for (i, item) in template.checklist.iter().enumerate() {
         let item = ChecklistItem {
-            label: (*label).into(),
-            required: *required,
+            label: item.label.clone(),
+            required: item.required,
             position: i as i64,
             done: false,
             done_by: None,
@@ -788,6 +804,8 @@ pub fn new_order_doc(
         };
         crdt::put_json(doc, &checklist, &new_id(), &to_value(&item)?)?;
     }
+    doc.put(&header, "signature_required", template.signature_required)?;
+    doc.put(&header, "rating_asked", template.rating_asked)?;
     doc.put_object(ROOT, "charges", ObjType::Map)?;
     doc.put_object(ROOT, "costs", ObjType::Map)?;
     apply_header_edit(doc, input, None)?;

@@ -10,12 +10,15 @@ import type {
   OrderFilter,
   OrderInput,
   OrderSummary,
+  OrderType,
   Position,
   RecordFilter,
   RecordView,
   SessionInfo,
   SyncReport,
   SyncStatus,
+  Template,
+  TemplateView,
   UserInfo,
 } from "./types";
 
@@ -54,6 +57,8 @@ export interface Backend {
   /** The customer's signature as a PNG (base64, no data: prefix). */
   captureSignature(id: string, pngBase64: string, signer: string): Promise<OrderDetail>;
   getBlob(hash: string): Promise<BlobData>;
+  templates(): Promise<TemplateView[]>;
+  saveTemplate(orderType: OrderType, template: Template): Promise<TemplateView[]>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;
   directory(): Promise<UserInfo[]>;

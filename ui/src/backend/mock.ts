@@ -19,6 +19,7 @@ import type {
   SessionInfo,
   Status,
   SyncStatus,
+  TemplateView,
   Totals,
   UserInfo,
 } from "./types";
@@ -26,6 +27,7 @@ import type {
 export const MOCK_PASSWORD = "fieldops-demo";
 
 const USERS: UserInfo[] = [
+  { id: "u-admin", login: "admin", name: "管理员 Admin", role: "admin" },
   { id: "u-sup", login: "chen.jing", name: "陈静 Chen Jing", role: "supervisor" },
   { id: "u-zhang", login: "zhang.wei", name: "张伟 Zhang Wei", role: "technician" },
   { id: "u-li", login: "li.na", name: "李娜 Li Na", role: "technician" },
@@ -57,6 +59,14 @@ const DEFAULT_CHECKLIST: Record<string, [string, boolean][]> = {
     ["Safety check / 安全检查", true],
   ],
 };
+
+const DEFAULT_TEMPLATES: TemplateView[] = (["installation", "repair", "upgrade", "maintenance", "inspection", "testing", "training", "complaint"] as const).map((t) => ({
+  order_type: t,
+  checklist: (DEFAULT_CHECKLIST[t] ?? DEFAULT_CHECKLIST.repair).map(([label, required]) => ({ label, required })),
+  signature_required: t === "installation",
+  rating_asked: true,
+  default_duration_min: t === "installation" ? 240 : 120,
+}));
 
 const FIELD_WORK = new Set(["accepted", "rejected", "travelling", "checked_in", "progress", "checked_out", "completed", "rated"]);
 const isOpen = (s: Status) => s !== "completed" && s !== "settled" && s !== "cancelled";
@@ -219,6 +229,7 @@ export function mockBackend(): Backend & MockControls {
   const pending = new Set<string>();
   /** Mock blob store: a stand-in hash (the mock has no SHA-256) → base64 PNG. */
   const blobs = new Map<string, string>();
+  let templates: TemplateView[] = DEFAULT_TEMPLATES.map((t) => ({ ...t, checklist: [...t.checklist] }));
   const listeners = new Map<BackendEvent, Set<(p: unknown) => void>>();
   /** What "the server" has: order id -> event ids acknowledged. */
   const serverEvents = new Map<string, OrderEvent[]>();
@@ -386,7 +397,7 @@ export function mockBackend(): Backend & MockControls {
         number: null,
         input: { ...input, description: input.description.trim() },
         events: [],
-        checklist: (DEFAULT_CHECKLIST[input.order_type] ?? DEFAULT_CHECKLIST.repair).map(([label, required]) => ({
+        checklist: (templates.find((t) => t.order_type === input.order_type)?.checklist ?? []).map(({ label, required }) => ({
           id: newId(),
           label,
           required,
@@ -565,6 +576,14 @@ export function mockBackend(): Backend & MockControls {
       o.signature = { hash, signer, by: me().id, at: Date.now() };
       changed(id);
       return detail(o);
+    },
+    templates: async () => templates,
+    async saveTemplate(orderType, template) {
+      if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
+      if (template.checklist.some((i) => !i.label.trim())) fail("invalid_input", "checklist item is required");
+      if (!(template.default_duration_min >= 0 && template.default_duration_min <= 7 * 24 * 60)) fail("invalid_input", "the default duration is between 0 and 7 days");
+      templates = templates.map((t) => (t.order_type === orderType ? { ...template, order_type: orderType } : t));
+      return templates;
     },
     async getBlob(hash) {
       const data = blobs.get(hash) ?? fail("not_found", `blob ${hash}`);

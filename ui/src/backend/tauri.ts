@@ -43,6 +43,8 @@ export function tauriBackend(): Backend {
     listRecords: (filter) => call("list_records", { filter }),
     captureSignature: (id, pngBase64, signer) => call("capture_signature", { id, pngBase64, signer }),
     getBlob: (hash) => call("get_blob", { hash }),
+    templates: () => call("templates"),
+    saveTemplate: (orderType, template) => call("save_template", { orderType, template }),
     listCustomers: () => call("list_customers"),
     createCustomer: (input) => call("create_customer", { input }),
     directory: () => call("directory"),

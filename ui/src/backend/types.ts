@@ -358,3 +358,19 @@ export interface RecordView {
   rating: number | null;
   status: Status;
 }
+
+export interface TemplateItem {
+  label: string;
+  required: boolean;
+}
+
+export interface Template {
+  checklist: TemplateItem[];
+  signature_required: boolean;
+  rating_asked: boolean;
+  default_duration_min: number;
+}
+
+export interface TemplateView extends Template {
+  order_type: OrderType;
+}

@@ -10,14 +10,15 @@ import { OrderDetailView } from "./OrderDetailView";
 import { OrderForm } from "./OrderForm";
 import { RecordsView } from "./RecordsView";
 import { SettlementView } from "./SettlementView";
+import { TemplatesView } from "./TemplatesView";
 import { StatusBadge } from "./StatusBadge";
 
 type Panel = { kind: "order"; id: string } | { kind: "new-order" } | { kind: "new-customer" } | null;
-type Tab = "orders" | "board" | "conflicts" | "settlement" | "records";
-const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records"];
+type Tab = "orders" | "board" | "conflicts" | "settlement" | "records" | "templates";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
-export function SupervisorView({ directory }: { directory: UserInfo[] }) {
+export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; isAdmin?: boolean }) {
+  const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records", ...(isAdmin ? (["templates"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -46,6 +47,7 @@ export function SupervisorView({ directory }: { directory: UserInfo[] }) {
         {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
+        {tab === "templates" && <TemplatesView />}
         {(tab === "orders" || tab === "conflicts") && (
           <>
         <div className="toolbar">
