@@ -54,7 +54,7 @@ lint: ui
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
 
 test-rust: build-server postgres
-	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops
+	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops --features fieldops-core/report
 
 test-ui: deps
 	cd ui && npx vitest run

@@ -370,6 +370,43 @@ async fn get_blob(state: State<'_, AppState>, hash: String) -> CmdResult<BlobDat
     })
 }
 
+#[derive(Serialize)]
+pub struct SavedReport {
+    path: String,
+    bytes: usize,
+}
+
+/// Make the service report PDF of a completed order and save it under the app's data folder.
+#[tauri::command]
+fn service_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<SavedReport> {
+    let (font, index) = fieldops_core::report::find_cjk_font().map_err(err)?;
+    let (pdf, name) = {
+        let ws = state.ws()?;
+        let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+        let number = ws.get_order(&id).map_err(err)?.summary.display_number;
+        (
+            fieldops_core::report::service_report(&ws, &id, &company, &font, index).map_err(err)?,
+            number,
+        )
+    };
+    let dir = data_dir(&app).join("reports");
+    let io = |e: std::io::Error| ErrorBody {
+        code: "storage".into(),
+        message: format!("cannot save the report: {e}"),
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, &pdf).map_err(io)?;
+    Ok(SavedReport {
+        path: path.display().to_string(),
+        bytes: pdf.len(),
+    })
+}
+
 #[tauri::command]
 fn templates(state: State<'_, AppState>) -> CmdResult<Vec<TemplateView>> {
     state.read(|ws| ws.templates())
@@ -559,6 +596,7 @@ pub fn run() {
             list_records,
             templates,
             save_template,
+            service_report,
             capture_signature,
             get_blob,
             list_customers,

@@ -638,7 +638,7 @@ async fn reassignment_while_the_first_technician_works_offline(backend: Backend)
     );
 }
 
-const TINY_PNG_HEX: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005000201a3e3a0e50000000049454e44ae426082";
+const TINY_PNG_HEX: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63606060f80f00010401005fe5c34b0000000049454e44ae426082";
 
 async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backend) {
     let w = world(backend).await;

@@ -7,6 +7,8 @@ pub mod crdt;
 pub mod error;
 pub mod model;
 pub mod protocol;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod workspace;

@@ -94,6 +94,14 @@ try {
   const kinds = serverOrder().events.map((e) => e.kind).join(",");
   if (kinds !== "created,dispatched,accepted,checked_in,completed") throw new Error(`server events: ${kinds}`);
   console.log("the server has the completed order with every event");
+
+  // The service report, made on the device: a PDF whose Chinese text extracts.
+  await click("//button[normalize-space(.)='Service report (PDF)' or normalize-space(.)='服务报告（PDF）']");
+  const saved = await until("the report to be saved", async () => text("//*[@data-testid='report-saved']"));
+  const path = saved.replace(/^[^:：]*[:：]\s*/, "").trim();
+  const pdfText = execFileSync("pdftotext", [path, "-"], { encoding: "utf8" });
+  if (!pdfText.includes(ORDER_TEXT) || !pdfText.includes("服务报告")) throw new Error(`report text: ${pdfText.slice(0, 300)}`);
+  console.log(`the service report PDF (${path}) contains the order's Chinese text`);
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
   if (args.screenshot) {
     writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));

@@ -136,6 +136,8 @@ test("technician works an order to completion; supervisor costs and settles it",
   await page.getByLabel("Customer's comment").fill("快 fast");
   await page.getByRole("button", { name: "Save rating" }).click();
   await expect(page.getByText("★★★★ 快 fast")).toBeVisible();
+  await page.getByRole("button", { name: "Service report (PDF)" }).click();
+  await expect(page.getByTestId("report-saved")).toContainText("WO-202611-0001.pdf");
   await page.screenshot({ path: "test-results/technician-completed.png", fullPage: true });
   await page.getByRole("button", { name: "Sync now" }).click();
   await signOut(page);

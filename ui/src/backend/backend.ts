@@ -14,6 +14,7 @@ import type {
   Position,
   RecordFilter,
   RecordView,
+  SavedReport,
   SessionInfo,
   SyncReport,
   SyncStatus,
@@ -58,6 +59,8 @@ export interface Backend {
   captureSignature(id: string, pngBase64: string, signer: string): Promise<OrderDetail>;
   getBlob(hash: string): Promise<BlobData>;
   templates(): Promise<TemplateView[]>;
+  /** Make the service report PDF of a completed order and save it on the device. */
+  serviceReport(id: string): Promise<SavedReport>;
   saveTemplate(orderType: OrderType, template: Template): Promise<TemplateView[]>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;

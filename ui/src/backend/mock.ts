@@ -578,6 +578,12 @@ export function mockBackend(): Backend & MockControls {
       return detail(o);
     },
     templates: async () => templates,
+    async serviceReport(id) {
+      const o = getOrder(id);
+      const u = foldStatus(o.events).underlying;
+      if (u !== "completed" && u !== "settled") fail("invalid_input", "a service report is made for completed orders");
+      return { path: `/mock/reports/${summary(o).display_number}.pdf`, bytes: 12_345 };
+    },
     async saveTemplate(orderType, template) {
       if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
       if (template.checklist.some((i) => !i.label.trim())) fail("invalid_input", "checklist item is required");

@@ -44,6 +44,7 @@ export function tauriBackend(): Backend {
     captureSignature: (id, pngBase64, signer) => call("capture_signature", { id, pngBase64, signer }),
     getBlob: (hash) => call("get_blob", { hash }),
     templates: () => call("templates"),
+    serviceReport: (id) => call("service_report", { id }),
     saveTemplate: (orderType, template) => call("save_template", { orderType, template }),
     listCustomers: () => call("list_customers"),
     createCustomer: (input) => call("create_customer", { input }),

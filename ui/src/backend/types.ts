@@ -374,3 +374,8 @@ export interface Template {
 export interface TemplateView extends Template {
   order_type: OrderType;
 }
+
+export interface SavedReport {
+  path: string;
+  bytes: number;
+}

@@ -23,6 +23,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
   const [prompt, setPrompt] = useState<Prompt>(null);
   const [stars, setStars] = useState(0);
   const [comment, setComment] = useState("");
+  const [report, setReport] = useState<string | null>(null);
   const technicians = directory.filter((u) => u.role === "technician");
   const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
 
@@ -174,6 +175,20 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
             {t("resolve")}
           </button>
         )}
+        {(order.underlying_status === "completed" || order.underlying_status === "settled") && (
+          <button
+            onClick={async () => {
+              setError(null);
+              try {
+                setReport((await backend.serviceReport(order.id)).path);
+              } catch (e) {
+                setError(toError(e));
+              }
+            }}
+          >
+            {t("serviceReport")}
+          </button>
+        )}
         {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
         {can("cancel") && (
           <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
@@ -239,6 +254,11 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
             {order.assignees.length ? t("reassign") : t("dispatch")}
           </button>
         </fieldset>
+      )}
+      {report && (
+        <div className="notice" role="status" data-testid="report-saved">
+          {t("reportSaved", { path: report })}
+        </div>
       )}
       <ErrorNote error={error} />
 
