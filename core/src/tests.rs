@@ -9,6 +9,17 @@ use crate::store::OrderFilter;
 use crate::testing::*;
 use crate::workspace::{Action, Workspace};
 
+/// The path of the rule a forged order document breaks for `actor`.
+fn refused_path(actor: &Actor, old: &TypedDoc, forged: &automerge::AutoCommit) -> String {
+    authority::check(
+        actor,
+        Some(old),
+        &TypedDoc::parse(DocType::Order, forged).unwrap(),
+    )
+    .unwrap_err()
+    .path
+}
+
 fn supervisor_with_order() -> (Workspace, String) {
     let mut sup = workspace(SUPERVISOR, Role::Supervisor);
     let c = sup
@@ -665,16 +676,7 @@ mod workflow {
         };
         let mut forged = doc.clone();
         crate::model::order::set_number(&mut forged, "WO-209901-0001").unwrap();
-        assert_eq!(
-            authority::check(
-                &actor,
-                Some(&old),
-                &TypedDoc::parse(DocType::Order, &forged).unwrap()
-            )
-            .unwrap_err()
-            .path,
-            "number"
-        );
+        assert_eq!(refused_path(&actor, &old, &forged), "number");
         let mut forged = doc.clone();
         crate::model::order::put_line(
             &mut forged,
@@ -691,16 +693,7 @@ mod workflow {
             },
         )
         .unwrap();
-        assert_eq!(
-            authority::check(
-                &actor,
-                Some(&old),
-                &TypedDoc::parse(DocType::Order, &forged).unwrap()
-            )
-            .unwrap_err()
-            .path,
-            "costs"
-        );
+        assert_eq!(refused_path(&actor, &old, &forged), "costs");
         // A supervisor's charge line is not the technician's to change.
         exchange(&tech, &mut sup);
         let o = sup
@@ -943,16 +936,7 @@ mod server_written_fields {
         let event = old_event_id(&old);
         let mut forged = doc.clone();
         crate::model::order::set_received(&mut forged, &[(event, 1)]).unwrap();
-        assert_eq!(
-            authority::check(
-                &actor,
-                Some(&old),
-                &TypedDoc::parse(DocType::Order, &forged).unwrap()
-            )
-            .unwrap_err()
-            .path,
-            "received"
-        );
+        assert_eq!(refused_path(&actor, &old, &forged), "received");
         let mut forged = doc.clone();
         let sig = SignatureRef {
             hash: crate::blob::sha256_hex(b"x"),
@@ -961,31 +945,13 @@ mod server_written_fields {
             at: 1,
         };
         crate::model::order::set_signature(&mut forged, &sig).unwrap();
-        assert_eq!(
-            authority::check(
-                &actor,
-                Some(&old),
-                &TypedDoc::parse(DocType::Order, &forged).unwrap()
-            )
-            .unwrap_err()
-            .path,
-            "signature.by"
-        );
+        assert_eq!(refused_path(&actor, &old, &forged), "signature.by");
         // Tech B, never dispatched to this order, may not sign it at all.
         let b = Actor {
             user_id: TECH_B.into(),
             role: Role::Technician,
         };
-        assert_eq!(
-            authority::check(
-                &b,
-                Some(&old),
-                &TypedDoc::parse(DocType::Order, &forged).unwrap()
-            )
-            .unwrap_err()
-            .path,
-            "signature"
-        );
+        assert_eq!(refused_path(&b, &old, &forged), "signature");
         // The real capture path stores the blob and the reference together.
         let png = crate::blob::tiny_png();
         let o = tech.capture_signature(&id, &png, "王先生").unwrap();

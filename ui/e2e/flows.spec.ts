@@ -9,6 +9,17 @@ async function signIn(page: Page, login: string) {
   await expect(page.getByTestId("user")).toBeVisible();
 }
 
+/// "+ New customer" with one site; the app then opens the new-order form.
+async function createCustomer(page: Page, name: string, site: string, lat: string, lon: string) {
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const form = page.getByRole("form", { name: "New customer" });
+  await form.getByLabel("Customer").fill(name);
+  await form.getByLabel("Site name").fill(site);
+  await form.getByLabel("Latitude").fill(lat);
+  await form.getByLabel("Longitude").fill(lon);
+  await form.getByRole("button", { name: "Create" }).click();
+}
+
 async function signOut(page: Page) {
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -31,14 +42,7 @@ test("login refuses a wrong password with the server's words", async ({ page }) 
 
 test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page }) => {
   await signIn(page, "chen.jing");
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const cform = page.getByRole("form", { name: "New customer" });
-  await cform.getByLabel("Customer").fill("深圳创新暖通工程");
-  await cform.getByLabel("Site name").fill("南山机房");
-  await cform.getByLabel("Address").fill("深圳市南山区深南大道 9966 号");
-  await cform.getByLabel("Latitude").fill("22.5333");
-  await cform.getByLabel("Longitude").fill("113.9304");
-  await cform.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
 
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
@@ -91,13 +95,7 @@ test("language switches at runtime and is remembered", async ({ page }) => {
 
 test("technician works an order to completion; supervisor costs and settles it", async ({ page }) => {
   await signIn(page, "chen.jing");
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const cform = page.getByRole("form", { name: "New customer" });
-  await cform.getByLabel("Customer").fill("杭州西湖数据中心");
-  await cform.getByLabel("Site name").fill("A 栋");
-  await cform.getByLabel("Latitude").fill("30.2741");
-  await cform.getByLabel("Longitude").fill("120.1551");
-  await cform.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "杭州西湖数据中心", "A 栋", "30.2741", "120.1551");
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "杭州西湖数据中心" });
   await oform.getByLabel("Description").fill("UPS alarm 电池告警");
@@ -168,13 +166,7 @@ test("technician works an order to completion; supervisor costs and settles it",
 
 test("dispatch board: drag an order onto a technician, reassign from the keyboard", async ({ page }) => {
   await signIn(page, "chen.jing");
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const cform = page.getByRole("form", { name: "New customer" });
-  await cform.getByLabel("Customer").fill("广州白云制冷设备");
-  await cform.getByLabel("Site name").fill("白云仓库");
-  await cform.getByLabel("Latitude").fill("23.1291");
-  await cform.getByLabel("Longitude").fill("113.2644");
-  await cform.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "广州白云制冷设备", "白云仓库", "23.1291", "113.2644");
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "广州白云制冷设备" });
   await oform.getByLabel("Description").fill("冷库温度偏高");
@@ -197,13 +189,7 @@ test("dispatch board: drag an order onto a technician, reassign from the keyboar
 
 test("an installation needs the customer's signature, drawn on the pad", async ({ page }) => {
   await signIn(page, "chen.jing");
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const cform = page.getByRole("form", { name: "New customer" });
-  await cform.getByLabel("Customer").fill("北京精工仪器厂");
-  await cform.getByLabel("Site name").fill("亦庄");
-  await cform.getByLabel("Latitude").fill("39.7953");
-  await cform.getByLabel("Longitude").fill("116.506");
-  await cform.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "北京精工仪器厂", "亦庄", "39.7953", "116.506");
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "北京精工仪器厂" });
   await oform.getByLabel("Type").selectOption("installation");
@@ -256,13 +242,7 @@ test("an administrator's template shapes the next order's checklist", async ({ p
 
   await signIn(page, "chen.jing");
   await expect(page.getByRole("tab", { name: "Order templates" })).toHaveCount(0);
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const cform = page.getByRole("form", { name: "New customer" });
-  await cform.getByLabel("Customer").fill("Template Co");
-  await cform.getByLabel("Site name").fill("HQ");
-  await cform.getByLabel("Latitude").fill("31");
-  await cform.getByLabel("Longitude").fill("121");
-  await cform.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "Template Co", "HQ", "31", "121");
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "Template Co" });
   await oform.getByLabel("Description").fill("valve leaks");
