@@ -4,6 +4,7 @@ import { toError } from "../backend";
 import { useBackend } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { CreateCancel } from "./FormParts";
 
 export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) => void; onCancel: () => void }) {
   const backend = useBackend();
@@ -61,14 +62,7 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
         </label>
       </div>
       <ErrorNote error={error} />
-      <div className="actions">
-        <button className="primary" type="submit">
-          {t("create")}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t("cancel")}
-        </button>
-      </div>
+      <CreateCancel onCancel={onCancel} />
     </form>
   );
 }

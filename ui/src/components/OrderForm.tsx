@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
 import type { BackendError, OrderDetail, OrderType, Priority } from "../backend";
-import { ORDER_TYPES, PRIORITIES, toError } from "../backend";
+import { PRIORITIES, toError } from "../backend";
 import { useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { CreateCancel, OrderTypeSelect } from "./FormParts";
 
 function toMs(local: string): number | null {
   if (!local) return null;
@@ -78,16 +79,7 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
         </label>
       )}
       <div className="row">
-        <label>
-          {t("type")}
-          <select value={orderType} onChange={(e) => setOrderType(e.target.value as OrderType)}>
-            {ORDER_TYPES.map((ty) => (
-              <option key={ty} value={ty}>
-                {t(`type.${ty}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OrderTypeSelect value={orderType} onChange={setOrderType} />
         <label>
           {t("priority")}
           <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
@@ -114,14 +106,7 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
         </label>
       </div>
       <ErrorNote error={error} />
-      <div className="actions">
-        <button className="primary" type="submit">
-          {t("create")}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t("cancel")}
-        </button>
-      </div>
+      <CreateCancel onCancel={onCancel} />
     </form>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from "react";
 import type { BackendError, OrderType, Template, TemplateView } from "../backend";
-import { ORDER_TYPES, toError } from "../backend";
+import { toError } from "../backend";
 import { useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { OrderTypeSelect } from "./FormParts";
 
 /** Administrators edit each order type's template: checklist, signature, rating, duration. */
 export function TemplatesView() {
@@ -39,16 +40,7 @@ export function TemplatesView() {
   };
   return (
     <section className="templates" aria-label={t("templates")}>
-      <label>
-        {t("type")}
-        <select value={orderType} onChange={(e) => setOrderType(e.target.value as OrderType)}>
-          {ORDER_TYPES.map((ty) => (
-            <option key={ty} value={ty}>
-              {t(`type.${ty}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrderTypeSelect value={orderType} onChange={setOrderType} />
       <h3>{t("checklist")}</h3>
       {items.map((item, i) => (
         <div className="line-form" key={i}>
