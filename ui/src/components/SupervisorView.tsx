@@ -126,6 +126,7 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
         )}
         {panel?.kind === "order" && detail.data && (
           <OrderDetailView
+            key={detail.data.id}
             order={detail.data}
             directory={directory}
             onChanged={() => {

@@ -19,7 +19,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
         <button className="big back" onClick={() => setOpenId(null)}>
           ← {t("back")}
         </button>
-        <OrderDetailView order={detail.data} directory={directory} onChanged={() => {
+        <OrderDetailView key={detail.data.id} order={detail.data} directory={directory} onChanged={() => {
             detail.reload();
             orders.reload();
           }} large />
