@@ -317,6 +317,21 @@ impl Workspace {
     where
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
+        self.change_with_blob(doc_type, id, None, edit)
+    }
+
+    /// `change`, plus a blob (hash, content type, bytes) the new state references, saved in
+    /// the same transaction so the two are kept or lost together.
+    fn change_with_blob<F>(
+        &mut self,
+        doc_type: DocType,
+        id: Option<&str>,
+        blob: Option<(&str, &str, &[u8])>,
+        edit: F,
+    ) -> Result<String>
+    where
+        F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
+    {
         let actor = self.actor()?;
         let (mut doc, old) = match id {
             Some(id) => {
@@ -339,7 +354,12 @@ impl Workspace {
         if old.as_ref() == Some(&new) {
             return Ok(new_id);
         }
-        self.store.commit_local(doc_type, &new_id, &mut doc)?;
+        match blob {
+            Some(blob) => self
+                .store
+                .commit_local_with_blob(doc_type, &new_id, &mut doc, blob)?,
+            None => self.store.commit_local(doc_type, &new_id, &mut doc)?,
+        }
         Ok(new_id)
     }
 
@@ -567,16 +587,9 @@ impl Workspace {
         })
     }
 
-    /// Complete the order; refused while required checklist items are open.
+    /// Complete the order; refused while required checklist items (or the signature) are open.
     pub fn complete_order(&mut self, id: &str, resolution: &str) -> Result<OrderDetail> {
         check_text("resolution", resolution, true, 5_000)?;
-        let detail = self.get_order(id)?;
-        if !detail.missing_required.is_empty() {
-            return Err(CoreError::invalid(format!(
-                "tick the required checklist items first: {}",
-                detail.missing_required.join(", ")
-            )));
-        }
         self.order_event(id, Action::Complete, EventKind::Completed, |e| {
             e.resolution = Some(resolution.trim().to_string())
         })
@@ -635,6 +648,13 @@ impl Workspace {
                 "cannot {} this order while it is {}",
                 crate::model::enum_name(&wanted).replace('_', " "),
                 detail.summary.status.replace('_', " ")
+            )));
+        }
+        // The same rule the allow-list applies to a `completed` event, said in plain words.
+        if kind == EventKind::Completed && !detail.missing_required.is_empty() {
+            return Err(CoreError::invalid(format!(
+                "tick the required checklist items first: {}",
+                detail.missing_required.join(", ")
             )));
         }
         let tz = local_offset_min();
@@ -705,10 +725,22 @@ impl Workspace {
     }
 
     pub fn delete_charge(&mut self, id: &str, line_id: &str) -> Result<OrderDetail> {
-        check_id("charge line", line_id)?;
-        self.require_action(id, Action::FieldEntry)?;
+        self.delete_money_line(id, "charges", line_id, Action::FieldEntry)
+    }
+
+    /// Remove a charge or cost line (`map` is "charges" or "costs"); the allow-list decides
+    /// whose lines the user may remove.
+    fn delete_money_line(
+        &mut self,
+        id: &str,
+        map: &str,
+        line_id: &str,
+        wanted: Action,
+    ) -> Result<OrderDetail> {
+        check_id("line", line_id)?;
+        self.require_action(id, wanted)?;
         self.change(DocType::Order, Some(id), |doc, _| {
-            order::delete_line(doc, "charges", line_id)?;
+            order::delete_line(doc, map, line_id)?;
             Ok(id.to_string())
         })?;
         self.get_order(id)
@@ -748,13 +780,7 @@ impl Workspace {
     }
 
     pub fn delete_cost(&mut self, id: &str, line_id: &str) -> Result<OrderDetail> {
-        check_id("cost line", line_id)?;
-        self.require_action(id, Action::Costs)?;
-        self.change(DocType::Order, Some(id), |doc, _| {
-            order::delete_line(doc, "costs", line_id)?;
-            Ok(id.to_string())
-        })?;
-        self.get_order(id)
+        self.delete_money_line(id, "costs", line_id, Action::Costs)
     }
 
     /// A labour cost line from the time on site (check-in to check-out) at an hourly rate.
@@ -789,51 +815,40 @@ impl Workspace {
     pub fn capture_signature(&mut self, id: &str, png: &[u8], signer: &str) -> Result<OrderDetail> {
         crate::blob::check_blob(png, "image/png")?;
         check_text("signer", signer, false, 200)?;
-        self.require_action(id, Action::FieldEntry)?;
-        if !Status::is_open(self.order_state(id)?.underlying) {
+        let detail = self.require_action(id, Action::FieldEntry)?;
+        // The allow-list's rule: no signature change once the order is completed or closed.
+        if matches!(
+            detail.underlying_status.as_str(),
+            "completed" | "settled" | "cancelled"
+        ) {
             return Err(CoreError::invalid(
                 "the signature cannot change after completion",
             ));
         }
         let hash = crate::blob::sha256_hex(png);
-        let actor = self.actor()?;
-        let (t, mut doc) = self
-            .store
-            .load(id)?
-            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
-        let old = TypedDoc::parse(t, &doc)?;
-        order::set_signature(
-            &mut doc,
-            &SignatureRef {
-                hash: hash.clone(),
-                signer: signer.trim().to_string(),
-                by: actor.user_id.clone(),
-                at: now_ms(),
-            },
-        )?;
-        let new = TypedDoc::parse(t, &doc)?;
-        authority::check(&actor, Some(&old), &new).map_err(|v| v.into_error())?;
-        self.store.commit_local_with_blob(
+        self.change_with_blob(
             DocType::Order,
-            id,
-            &mut doc,
-            (&hash, "image/png", png),
+            Some(id),
+            Some((&hash, "image/png", png)),
+            |doc, actor| {
+                let signature = SignatureRef {
+                    hash: hash.clone(),
+                    signer: signer.trim().to_string(),
+                    by: actor.user_id.clone(),
+                    at: now_ms(),
+                };
+                order::set_signature(doc, &signature)?;
+                Ok(id.to_string())
+            },
         )?;
         self.get_order(id)
     }
 
-    fn order_state(&self, id: &str) -> Result<order::OrderState> {
-        let (_, doc) = self
-            .store
-            .load(id)?
-            .ok_or_else(|| CoreError::NotFound(format!("order {id}")))?;
-        Ok(OrderDoc::from_doc(&doc)?.state())
-    }
-
-    fn require_action(&self, id: &str, wanted: Action) -> Result<()> {
+    /// The order, if the signed-in user may take `wanted` on it now.
+    fn require_action(&self, id: &str, wanted: Action) -> Result<OrderDetail> {
         let detail = self.get_order(id)?;
         if detail.actions.contains(&wanted) {
-            Ok(())
+            Ok(detail)
         } else {
             Err(CoreError::invalid(format!(
                 "cannot change this order while it is {}",
