@@ -9,14 +9,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fieldops_core::model::customer::CustomerInput;
+use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Position};
+use fieldops_core::model::project::ProjectInfo;
 use fieldops_core::model::settings::Template;
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    ChargeInput, CostInput, CustomerView, OrderDetail, OrderSummary, RecordView, Session,
-    SyncStatus, TemplateView, Workspace,
+    ChargeInput, CostInput, CustomerView, EquipmentFilter, EquipmentView, OrderDetail,
+    OrderSummary, ProjectView, RecordView, Session, SyncStatus, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -374,6 +376,8 @@ async fn get_blob(state: State<'_, AppState>, hash: String) -> CmdResult<BlobDat
 pub struct SavedReport {
     path: String,
     bytes: usize,
+    /// The PDF itself, so the UI can show it before it is shared.
+    data_base64: String,
 }
 
 /// Make the service report PDF of a completed order and save it under the app's data folder.
@@ -404,6 +408,10 @@ fn service_report(
     Ok(SavedReport {
         path: path.display().to_string(),
         bytes: pdf.len(),
+        data_base64: {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(&pdf)
+        },
     })
 }
 
@@ -424,6 +432,50 @@ fn save_template(
 #[tauri::command]
 fn list_records(state: State<'_, AppState>, filter: RecordFilter) -> CmdResult<Vec<RecordView>> {
     state.read(|ws| ws.list_records(&filter))
+}
+
+#[tauri::command]
+fn list_equipment(
+    state: State<'_, AppState>,
+    filter: EquipmentFilter,
+) -> CmdResult<Vec<EquipmentView>> {
+    state.read(|ws| ws.list_equipment(&filter))
+}
+
+#[tauri::command]
+fn create_equipment(state: State<'_, AppState>, info: EquipmentInfo) -> CmdResult<EquipmentView> {
+    state.mutate(|ws| ws.create_equipment(&info))
+}
+
+#[tauri::command]
+fn update_equipment(
+    state: State<'_, AppState>,
+    id: String,
+    info: EquipmentInfo,
+) -> CmdResult<EquipmentView> {
+    state.mutate(|ws| ws.update_equipment(&id, &info))
+}
+
+#[tauri::command]
+fn list_projects(
+    state: State<'_, AppState>,
+    customer_id: Option<String>,
+) -> CmdResult<Vec<ProjectView>> {
+    state.read(|ws| ws.list_projects(customer_id.as_deref()))
+}
+
+#[tauri::command]
+fn create_project(state: State<'_, AppState>, info: ProjectInfo) -> CmdResult<ProjectView> {
+    state.mutate(|ws| ws.create_project(&info))
+}
+
+#[tauri::command]
+fn update_project(
+    state: State<'_, AppState>,
+    id: String,
+    info: ProjectInfo,
+) -> CmdResult<ProjectView> {
+    state.mutate(|ws| ws.update_project(&id, &info))
 }
 
 #[tauri::command]
@@ -599,6 +651,12 @@ pub fn run() {
             service_report,
             capture_signature,
             get_blob,
+            list_equipment,
+            create_equipment,
+            update_equipment,
+            list_projects,
+            create_project,
+            update_project,
             list_customers,
             create_customer,
             update_customer,

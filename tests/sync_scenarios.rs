@@ -3,7 +3,9 @@
 
 use base64::Engine;
 use fieldops_core::model::customer::{CustomerInput, SiteInput};
+use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Priority};
+use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_core::protocol::{PushDoc, SyncRequest};
 use fieldops_core::store::OrderFilter;
 use fieldops_scenarios::*;
@@ -233,6 +235,131 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
         w.tech_b.ws().get_order(&id).unwrap().summary.assignees,
         vec![tech_b]
     );
+}
+
+fn machine(c: &fieldops_core::workspace::CustomerView, name: &str) -> EquipmentInfo {
+    EquipmentInfo {
+        name: name.into(),
+        model: "Siemens 3AH5".into(),
+        serial: format!("SN-{name}"),
+        customer_id: c.id.clone(),
+        site_id: c.sites[0].id.clone(),
+        project_id: None,
+        installed_on: Some("2025-05-20".into()),
+        warranty_until: None,
+        maintenance_interval_days: Some(180),
+        notes: String::new(),
+    }
+}
+
+async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backend) {
+    let w = world(backend).await;
+    let (id, x, y, p, c) = {
+        let mut ws = w.sup.ws();
+        let c = ws.create_customer(&customer("国网变电站")).unwrap();
+        let p = ws
+            .create_project(&ProjectInfo {
+                name: "变电站改造".into(),
+                code: "P-1".into(),
+                customer_id: c.id.clone(),
+                status: ProjectStatus::Active,
+                start_on: None,
+                end_on: None,
+                budget_minor: Some(1_000_000),
+                currency: "CNY".into(),
+                description: String::new(),
+            })
+            .unwrap();
+        let x = ws.create_equipment(&machine(&c, "breaker-1")).unwrap();
+        let y = ws.create_equipment(&machine(&c, "breaker-2")).unwrap();
+        let mut input = order(&c, "断路器跳闸 breaker trips");
+        input.equipment_ids = vec![x.id.clone()];
+        input.project_id = Some(p.id.clone());
+        let o = ws.create_order(&input).unwrap();
+        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
+            .unwrap();
+        (o.summary.id, x.id, y.id, p.id, c)
+    };
+    let r = w.sup.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let r = w.tech_a.sync().await;
+    assert_eq!(
+        r.pulled, 4,
+        "order, customer, the named machine and the project"
+    );
+    {
+        let ws = w.tech_a.ws();
+        let o = ws.get_order(&id).unwrap();
+        assert_eq!(o.equipment.len(), 1);
+        assert_eq!(o.equipment[0].info.serial, "SN-breaker-1");
+        assert_eq!(o.project.as_ref().unwrap().info.name, "变电站改造");
+        assert!(
+            ws.get_equipment(&y).is_err(),
+            "a machine no order names stays away"
+        );
+    }
+    w.tech_b.sync().await;
+    assert!(w.tech_b.ws().get_equipment(&x).is_err());
+    assert!(w.tech_b.ws().get_project(&p).is_err());
+
+    // The supervisor's later edit of the machine reaches the technician.
+    {
+        let mut ws = w.sup.ws();
+        let mut info = ws.get_equipment(&x).unwrap().info;
+        info.serial = "SN-REPLACED".into();
+        ws.update_equipment(&x, &info).unwrap();
+    }
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    assert_eq!(
+        w.tech_a.ws().get_equipment(&x).unwrap().info.serial,
+        "SN-REPLACED"
+    );
+
+    // A technician's forged edit of the machine is refused with path and rule.
+    let forged = {
+        let ws = w.tech_a.ws();
+        let (_, mut doc) = ws.store.load(&x).unwrap().unwrap();
+        let before = doc.get_heads();
+        use automerge::transaction::Transactable;
+        let info = fieldops_core::crdt::child_obj(&doc, &automerge::ROOT, "info").unwrap();
+        doc.put(&info, "serial", "SN-FAKE").unwrap();
+        doc.save_after(&before)
+    };
+    let resp = raw_push(&w.tech_a, &x, "equipment", &forged).await;
+    assert_eq!(resp.rejected[0].code, "forbidden", "{:?}", resp.rejected);
+    assert_eq!(resp.rejected[0].path.as_deref(), Some("equipment"));
+
+    // The order now names the other machine: it arrives, the first one leaves.
+    {
+        let mut ws = w.sup.ws();
+        let mut input = order(&c, "断路器跳闸 breaker trips");
+        input.equipment_ids = vec![y.clone()];
+        input.project_id = Some(p.clone());
+        ws.update_order(&id, &input).unwrap();
+    }
+    w.sup.sync().await;
+    let r = w.tech_a.sync().await;
+    assert_eq!((r.revoked, r.rejected.len()), (1, 0), "{r:?}");
+    assert!(w.tech_a.ws().get_equipment(&x).is_err());
+    assert_eq!(
+        w.tech_a.ws().get_equipment(&y).unwrap().info.serial,
+        "SN-breaker-2"
+    );
+
+    // Reassigned: everything the order brought leaves tech A's device and reaches tech B's.
+    w.sup
+        .ws()
+        .dispatch_order(&id, &[w.tech_b.user_id()])
+        .unwrap();
+    w.sup.sync().await;
+    let r = w.tech_a.sync().await;
+    assert_eq!(r.revoked, 4, "order, customer, machine, project: {r:?}");
+    assert!(w.tech_a.ws().get_project(&p).is_err());
+    w.tech_b.sync().await;
+    let ws = w.tech_b.ws();
+    assert!(ws.get_equipment(&y).is_ok() && ws.get_project(&p).is_ok());
+    assert_eq!(ws.get_order(&id).unwrap().equipment.len(), 1);
 }
 
 /// Tick every required checklist item of an order, as the technician on site would.
@@ -842,4 +969,5 @@ on_both!(
     reassignment_while_the_first_technician_works_offline,
     signature_is_required_uploaded_and_served_only_in_scope,
     administrators_templates_reach_every_device,
+    equipment_and_projects_follow_the_orders_that_name_them,
 );

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
 use crate::model::customer::Customer;
+use crate::model::equipment::Equipment;
 use crate::model::order::{EventKind, OrderDoc};
+use crate::model::project::Project;
 use crate::model::settings::SettingsDoc;
 use crate::model::{Actor, DocType};
 
@@ -18,6 +20,8 @@ pub enum TypedDoc {
     Order(Box<OrderDoc>),
     Customer(Customer),
     Settings(SettingsDoc),
+    Equipment(Equipment),
+    Project(Project),
 }
 
 impl TypedDoc {
@@ -26,6 +30,8 @@ impl TypedDoc {
             DocType::Order => TypedDoc::Order(Box::new(OrderDoc::from_doc(doc)?)),
             DocType::Customer => TypedDoc::Customer(Customer::from_doc(doc)?),
             DocType::Settings => TypedDoc::Settings(SettingsDoc::from_doc(doc)?),
+            DocType::Equipment => TypedDoc::Equipment(Equipment::from_doc(doc)?),
+            DocType::Project => TypedDoc::Project(Project::from_doc(doc)?),
         })
     }
 
@@ -34,6 +40,42 @@ impl TypedDoc {
             TypedDoc::Order(o) => &o.id,
             TypedDoc::Customer(c) => &c.id,
             TypedDoc::Settings(s) => &s.id,
+            TypedDoc::Equipment(e) => &e.id,
+            TypedDoc::Project(p) => &p.id,
+        }
+    }
+
+    pub fn doc_type(&self) -> DocType {
+        match self {
+            TypedDoc::Order(_) => DocType::Order,
+            TypedDoc::Customer(_) => DocType::Customer,
+            TypedDoc::Settings(_) => DocType::Settings,
+            TypedDoc::Equipment(_) => DocType::Equipment,
+            TypedDoc::Project(_) => DocType::Project,
+        }
+    }
+
+    /// The documents an order points at (customer, equipment, project): a technician who
+    /// sees the order sees these too.
+    pub fn links(&self) -> Vec<(String, DocType)> {
+        match self {
+            TypedDoc::Order(o) => {
+                let mut out = vec![(o.header.customer_id.clone(), DocType::Customer)];
+                out.extend(
+                    o.header
+                        .equipment_ids
+                        .iter()
+                        .map(|e| (e.clone(), DocType::Equipment)),
+                );
+                out.extend(
+                    o.header
+                        .project_id
+                        .iter()
+                        .map(|p| (p.clone(), DocType::Project)),
+                );
+                out
+            }
+            _ => Vec::new(),
         }
     }
 }
@@ -80,6 +122,19 @@ pub fn check(
                 Err(Violation::new(
                     "customer",
                     "only supervisors and admins edit customers",
+                ))
+            }
+        }
+        (None, TypedDoc::Equipment(_))
+        | (Some(TypedDoc::Equipment(_)), TypedDoc::Equipment(_))
+        | (None, TypedDoc::Project(_))
+        | (Some(TypedDoc::Project(_)), TypedDoc::Project(_)) => {
+            if actor.role.manages() {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    new.doc_type().as_str(),
+                    "only supervisors and admins edit equipment and projects",
                 ))
             }
         }

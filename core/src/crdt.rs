@@ -140,3 +140,22 @@ pub fn heads_from_hex(hex: &[String]) -> Result<Vec<ChangeHash>> {
 pub fn load(bytes: &[u8]) -> Result<AutoCommit> {
     AutoCommit::load(bytes).map_err(|e| CoreError::CorruptDocument(e.to_string()))
 }
+
+/// Write the fields of `new` (a JSON object) under `obj` whose values differ from `old`, so
+/// that concurrent edits of other fields of the same object survive a merge.
+pub fn put_changed_fields(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    new: &Value,
+    old: Option<&Value>,
+) -> Result<()> {
+    let Value::Object(fields) = new else {
+        return Err(CoreError::invalid("expected an object of fields"));
+    };
+    for (key, value) in fields {
+        if old.and_then(|o| o.get(key)) != Some(value) {
+            put_json(doc, obj, key, value)?;
+        }
+    }
+    Ok(())
+}

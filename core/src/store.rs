@@ -12,7 +12,9 @@ use crate::authority::TypedDoc;
 use crate::crdt;
 use crate::error::{CoreError, Result};
 use crate::model::customer::Customer;
+use crate::model::equipment::Equipment;
 use crate::model::order::OrderDoc;
+use crate::model::project::Project;
 use crate::model::{DocType, enum_name};
 
 const SCHEMA: &str = r#"
@@ -60,7 +62,36 @@ CREATE TABLE IF NOT EXISTS orders(
     costs_total INTEGER NOT NULL,
     gross_profit INTEGER NOT NULL,
     completed_at INTEGER,
-    rating INTEGER
+    rating INTEGER,
+    project_id TEXT,
+    equipment_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
+CREATE TABLE IF NOT EXISTS equipment(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    model TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    project_id TEXT,
+    installed_on TEXT,
+    warranty_until TEXT,
+    maintenance_interval_days INTEGER,
+    notes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS equipment_customer ON equipment(customer_id);
+CREATE TABLE IF NOT EXISTS projects(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_on TEXT,
+    end_on TEXT,
+    budget_minor INTEGER,
+    currency TEXT NOT NULL,
+    description TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS order_assignees(
     order_id TEXT NOT NULL,
@@ -87,11 +118,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "3";
+const PROJECTION_VERSION: &str = "4";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 5] = [
+pub const PROJECTION_TABLES: [&str; 7] = [
     "customers",
+    "equipment",
+    "projects",
     "orders",
     "order_assignees",
     "records",
@@ -434,6 +467,8 @@ pub(crate) fn write_document(
 pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM equipment WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
@@ -448,7 +483,54 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
         TypedDoc::Order(o) => project_order(tx, o),
         // Settings are read from the document itself; they need no query rows.
         TypedDoc::Settings(_) => Ok(()),
+        TypedDoc::Equipment(e) => project_equipment(tx, e),
+        TypedDoc::Project(p) => project_project(tx, p),
     }
+}
+
+fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {
+    let i = &e.info;
+    tx.execute(
+        "INSERT OR REPLACE INTO equipment(id, name, model, serial, customer_id, site_id, project_id,
+            installed_on, warranty_until, maintenance_interval_days, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            e.id,
+            i.name,
+            i.model,
+            i.serial,
+            i.customer_id,
+            i.site_id,
+            i.project_id,
+            i.installed_on,
+            i.warranty_until,
+            i.maintenance_interval_days,
+            i.notes
+        ],
+    )?;
+    Ok(())
+}
+
+fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
+    let i = &p.info;
+    tx.execute(
+        "INSERT OR REPLACE INTO projects(id, name, code, customer_id, status, start_on, end_on,
+            budget_minor, currency, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            p.id,
+            i.name,
+            i.code,
+            i.customer_id,
+            enum_name(&i.status),
+            i.start_on,
+            i.end_on,
+            i.budget_minor,
+            i.currency,
+            i.description
+        ],
+    )?;
+    Ok(())
 }
 
 fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
@@ -473,8 +555,8 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
-            charges_net, charges_total, costs_total, gross_profit, completed_at, rating)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         params![
             o.id,
             st.status.as_str(),
@@ -497,6 +579,8 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             totals.gross_profit,
             st.completed_at,
             st.rating.as_ref().map(|r| r.0),
+            o.header.project_id,
+            json_text(&o.header.equipment_ids),
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;
@@ -590,6 +674,10 @@ pub struct OrderFilter {
     pub assignee: Option<String>,
     #[serde(default)]
     pub text: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<String>,
+    #[serde(default)]
+    pub equipment_id: Option<String>,
 }
 
 /// Filters of the business-record archive.

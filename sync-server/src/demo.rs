@@ -3,7 +3,9 @@
 
 use fieldops_core::model::Role;
 use fieldops_core::model::customer::{CustomerInput, SiteInput};
+use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
+use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::workspace::{ChargeInput, CostInput, Session, Workspace};
 
@@ -96,6 +98,73 @@ const CUSTOMERS: &[(&str, &str, &str, &str, f64, f64)] = &[
         "Isafjordsgatan 22, 164 40 Kista, Stockholm",
         59.4032,
         17.9442,
+    ),
+];
+
+/// (customer, name, model, serial, installed on, warranty until, maintenance every n days)
+const EQUIPMENT: &[(usize, &str, &str, &str, &str, &str, i64)] = &[
+    (
+        0,
+        "CT 扫描仪 1 号",
+        "Siemens SOMATOM go.Up",
+        "SMT-88412",
+        "2023-04-12",
+        "2026-04-11",
+        90,
+    ),
+    (
+        1,
+        "三坐标测量机 CMM",
+        "Hexagon GLOBAL S 9.12.8",
+        "HX-2026-0311",
+        "2026-11-20",
+        "2028-11-19",
+        180,
+    ),
+    (
+        1,
+        "激光干涉仪",
+        "Renishaw XL-80",
+        "RN-XL80-7730",
+        "2022-08-01",
+        "2025-07-31",
+        365,
+    ),
+    (
+        2,
+        "2 号冷水机组",
+        "Carrier 30XA-252",
+        "CR-30XA-5521",
+        "2021-06-15",
+        "2024-06-14",
+        90,
+    ),
+    (
+        3,
+        "UPS 主机",
+        "APC Symmetra PX 250",
+        "APC-PX-11907",
+        "2024-01-08",
+        "2027-01-07",
+        180,
+    ),
+    (
+        4,
+        "冷库压缩机",
+        "Bitzer 4NES-20",
+        "BZ-4NES-0923",
+        "2020-10-30",
+        "2023-10-29",
+        120,
+    ),
+    (
+        5,
+        "FT-IR spectrometer",
+        "Bruker INVENIO-S",
+        "BRK-INV-4410",
+        "2025-02-03",
+        "2027-02-02",
+        180,
     ),
 ];
 
@@ -375,7 +444,7 @@ fn build_documents(
         "directory",
         &serde_json::to_string(users).unwrap_or_default(),
     )?;
-    let mut customers = Vec::new();
+    let mut customers: Vec<fieldops_core::workspace::CustomerView> = Vec::new();
     for (name, phone, site, address, lat, lon) in CUSTOMERS {
         customers.push(ws.create_customer(&CustomerInput {
             name: (*name).into(),
@@ -389,6 +458,36 @@ fn build_documents(
             }],
         })?);
     }
+    // The new CMM's installation at customer 1 is a project; its orders belong to it.
+    let project = ws.create_project(&ProjectInfo {
+        name: "亦庄新厂设备安装 Yizhuang plant fit-out".into(),
+        code: "PRJ-2026-011".into(),
+        customer_id: customers[1].id.clone(),
+        status: ProjectStatus::Active,
+        start_on: Some("2026-11-01".into()),
+        end_on: Some("2027-03-31".into()),
+        budget_minor: Some(28_000_000),
+        currency: "CNY".into(),
+        description: "Installation, commissioning and acceptance testing of the new metrology lab."
+            .into(),
+    })?;
+    let mut machines: Vec<(usize, String)> = Vec::new();
+    for (c, name, model, serial, installed, warranty, every) in EQUIPMENT {
+        let customer = &customers[*c];
+        let m = ws.create_equipment(&EquipmentInfo {
+            name: (*name).into(),
+            model: (*model).into(),
+            serial: (*serial).into(),
+            customer_id: customer.id.clone(),
+            site_id: customer.sites[0].id.clone(),
+            project_id: (*c == 1).then(|| project.id.clone()),
+            installed_on: Some((*installed).into()),
+            warranty_until: Some((*warranty).into()),
+            maintenance_interval_days: Some(*every),
+            notes: String::new(),
+        })?;
+        machines.push((*c, m.id));
+    }
     let today = chrono::Utc::now().date_naive();
     let mut accepts = Vec::new();
     for (i, o) in ORDERS.iter().enumerate() {
@@ -401,8 +500,14 @@ fn build_documents(
             priority: o.priority,
             customer_id: customer.id.clone(),
             site_id: customer.sites[0].id.clone(),
-            equipment_ids: vec![],
-            project_id: None,
+            // Each order names its customer's first machine.
+            equipment_ids: machines
+                .iter()
+                .find(|(c, _)| *c == o.customer)
+                .map(|(_, id)| id.clone())
+                .into_iter()
+                .collect(),
+            project_id: (o.customer == 1).then(|| project.id.clone()),
             description: o.description.into(),
             scheduled_start: start,
             scheduled_end: start.map(|s| s + 2 * 3600 * 1000),
@@ -475,6 +580,11 @@ mod tests {
         );
         let orders = storage.doc_ids("demo", "order").await.unwrap();
         assert_eq!(orders.len(), ORDERS.len());
+        assert_eq!(
+            storage.doc_ids("demo", "equipment").await.unwrap().len(),
+            EQUIPMENT.len()
+        );
+        assert_eq!(storage.doc_ids("demo", "project").await.unwrap().len(), 1);
         let mut statuses = std::collections::BTreeSet::new();
         for id in orders {
             let doc = fieldops_core::crdt::load(

@@ -6,7 +6,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use fieldops_core::authority::{self, TypedDoc};
 use fieldops_core::crdt;
-use fieldops_core::model::order::OrderDoc;
 use fieldops_core::model::{Actor, DocType, check_id};
 use fieldops_core::protocol::*;
 
@@ -184,10 +183,7 @@ async fn push_one(
             .await
             .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
         let heads = doc.get_heads();
-        let (assignees, customer_id) = match &new {
-            TypedDoc::Order(o) => (o.state().assignees, Some(o.header.customer_id.clone())),
-            TypedDoc::Customer(_) | TypedDoc::Settings(_) => (Vec::new(), None),
-        };
+        let (assignees, links) = scope_projection(&new);
         let blob_refs = blob_refs_of(&new);
         let commit = DocCommit {
             tenant: auth.tenant.clone(),
@@ -201,7 +197,7 @@ async fn push_one(
             server_changes: stamped.then(|| doc.save_after(&device_heads)),
             blob_refs,
             assignees,
-            customer_id,
+            links,
         };
         match storage.commit_doc(&commit).await {
             Ok(_) => return Ok((crdt::heads_to_hex(&heads), true)),
@@ -274,8 +270,22 @@ async fn server_stamps(
 fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
     match doc {
         TypedDoc::Order(o) => o.signature.iter().map(|s| s.hash.clone()).collect(),
-        TypedDoc::Customer(_) | TypedDoc::Settings(_) => Vec::new(),
+        _ => Vec::new(),
     }
+}
+
+/// What scope needs to know of a document: an order's assignees, and what it points at.
+fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
+    let assignees = match doc {
+        TypedDoc::Order(o) => o.state().assignees,
+        _ => Vec::new(),
+    };
+    let links = doc
+        .links()
+        .into_iter()
+        .map(|(id, t)| (id, t.as_str().to_string()))
+        .collect();
+    (assignees, links)
 }
 
 /// Make sure a tenant has its settings document (created by the server, so that every
@@ -397,27 +407,27 @@ async fn pull_page(
             }
             _ => {}
         }
-        // An order brings its customer along, and takes it away when the last order goes.
-        if e.doc_type == DocType::Order.as_str()
-            && !auth.role.manages()
-            && let Some(customer) = storage.order_customer(&auth.tenant, &e.doc_id).await?
-        {
-            let c_visible = sees(storage, auth, &customer, DocType::Customer.as_str()).await?;
-            let c_has = storage.device_has(&auth.device_id, &customer).await?;
-            if c_visible && !c_has {
-                if let Some(s) = snapshot(storage, auth, &customer).await? {
-                    bytes += s.data.as_ref().map_or(0, String::len);
-                    pull.push(s);
-                    storage.device_add(&auth.device_id, &customer).await?;
+        // An order brings what it points at (customer, equipment, project) along, and takes
+        // each away when the technician's last order pointing at it goes.
+        if e.doc_type == DocType::Order.as_str() && !auth.role.manages() {
+            for (linked, linked_type) in storage.order_links(&auth.tenant, &e.doc_id).await? {
+                let l_visible = sees(storage, auth, &linked, &linked_type).await?;
+                let l_has = storage.device_has(&auth.device_id, &linked).await?;
+                if l_visible && !l_has {
+                    if let Some(s) = snapshot(storage, auth, &linked).await? {
+                        bytes += s.data.as_ref().map_or(0, String::len);
+                        pull.push(s);
+                        storage.device_add(&auth.device_id, &linked).await?;
+                    }
+                } else if !l_visible && l_has {
+                    pull.push(PullDoc {
+                        doc: linked.clone(),
+                        doc_type: linked_type,
+                        kind: PullKind::Revoked,
+                        data: None,
+                    });
+                    storage.device_remove(&auth.device_id, &linked).await?;
                 }
-            } else if !c_visible && c_has {
-                pull.push(PullDoc {
-                    doc: customer.clone(),
-                    doc_type: DocType::Customer.as_str().into(),
-                    kind: PullKind::Revoked,
-                    data: None,
-                });
-                storage.device_remove(&auth.device_id, &customer).await?;
             }
         }
     }
@@ -434,13 +444,7 @@ pub async fn store_server_doc(
 ) -> Result<u64> {
     let typed = TypedDoc::parse(doc_type, doc)?;
     server_stamps(storage, tenant, doc, None, &typed).await?;
-    let (assignees, customer_id) = match &typed {
-        TypedDoc::Order(o) => (
-            OrderDoc::state(o).assignees,
-            Some(o.header.customer_id.clone()),
-        ),
-        TypedDoc::Customer(_) | TypedDoc::Settings(_) => (Vec::new(), None),
-    };
+    let (assignees, links) = scope_projection(&typed);
     let heads = doc.get_heads();
     let commit = DocCommit {
         tenant: tenant.to_string(),
@@ -454,7 +458,7 @@ pub async fn store_server_doc(
         server_changes: None,
         blob_refs: blob_refs_of(&typed),
         assignees,
-        customer_id,
+        links,
     };
     storage.commit_doc(&commit).await
 }

@@ -68,6 +68,9 @@ try {
   const card = `//button[contains(., '${ORDER_TEXT}')]`;
   await until("the dispatched demo order on the technician's list", () => find(card), 30000);
   await click(card);
+  // The demo order names the customer's chiller: it came along with the order.
+  await until("the order's machine", async () => (await text("//*[@data-testid='order-machines']")).includes("2 号冷水机组"));
+  console.log("the order shows the machine it names (synced with it)");
   await click("//button[normalize-space(.)='Accept' or normalize-space(.)='签收']");
   await until("the order to show as accepted", async () => /Accepted|已签收/.test(await text("//header[contains(@class,'detail-head')]")));
   console.log("accepted the order in the UI");
@@ -102,6 +105,9 @@ try {
   const pdfText = execFileSync("pdftotext", [path, "-"], { encoding: "utf8" });
   if (!pdfText.includes(ORDER_TEXT) || !pdfText.includes("服务报告")) throw new Error(`report text: ${pdfText.slice(0, 300)}`);
   console.log(`the service report PDF (${path}) contains the order's Chinese text`);
+  // The preview renders that PDF in the app's own webview (pdf.js worker under the app's CSP).
+  await until("the report preview to render a page", () => find("//*[@data-testid='report-pages' and @data-pages='1']/canvas"), 30000);
+  console.log("the report preview rendered the PDF's page in the webview");
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
   if (args.screenshot) {
     writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));

@@ -136,6 +136,9 @@ test("technician works an order to completion; supervisor costs and settles it",
   await expect(page.getByText("★★★★ 快 fast")).toBeVisible();
   await page.getByRole("button", { name: "Service report (PDF)" }).click();
   await expect(page.getByTestId("report-saved")).toContainText("WO-202611-0001.pdf");
+  // The preview renders the PDF itself (pdf.js onto a canvas), not a look-alike.
+  await expect(page.getByTestId("report-pages")).toHaveAttribute("data-pages", "1");
+  await expect(page.getByTestId("report-pages").locator("canvas")).toHaveCount(1);
   await page.screenshot({ path: "test-results/technician-completed.png", fullPage: true });
   await page.getByRole("button", { name: "Sync now" }).click();
   await signOut(page);
@@ -248,4 +251,82 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await oform.getByLabel("Description").fill("valve leaks");
   await oform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("region", { name: "Checklist" }).getByText("Leak test / 检漏")).toBeVisible();
+});
+
+test("equipment and projects: create, name them on an order, service history per machine", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
+  await page.getByRole("form", { name: "New order" }).getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("tab", { name: "Projects" }).click();
+  await page.getByRole("button", { name: "+ New project" }).click();
+  const pform = page.getByRole("form", { name: "New project" });
+  await pform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await pform.getByLabel("Project name").fill("冷站改造 chiller retrofit");
+  await pform.getByLabel("Budget").fill("100000");
+  await pform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("article", { name: "冷站改造 chiller retrofit" })).toBeVisible();
+
+  await page.getByRole("tab", { name: "Equipment" }).click();
+  await page.getByRole("button", { name: "+ New equipment" }).click();
+  const eform = page.getByRole("form", { name: "New equipment" });
+  await eform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await eform.getByLabel("Name on site").fill("2号冷水机组");
+  await eform.getByLabel("Model").fill("Carrier 30XA-252");
+  await eform.getByLabel("Serial number").fill("CR-30XA-5521");
+  await eform.getByLabel("Installed on").fill("2024-06-15");
+  await eform.getByLabel("Warranty until").fill("2021-06-14");
+  await eform.getByLabel("Project").selectOption({ label: "冷站改造 chiller retrofit" });
+  await eform.getByRole("button", { name: "Create" }).click();
+  await expect(eform.getByRole("alert")).toContainText("the warranty ends before the installation date");
+  await eform.getByLabel("Warranty until").fill("2027-06-14");
+  await eform.getByRole("button", { name: "Create" }).click();
+  const machine = page.getByRole("article", { name: "2号冷水机组" });
+  await expect(machine).toContainText("in warranty");
+  await expect(machine.getByTestId("service-history")).toContainText("No completed service yet.");
+  await expect(page.getByRole("table", { name: "Equipment" }).getByRole("row")).toHaveCount(2);
+
+  await page.getByRole("tab", { name: "Orders" }).click();
+  await page.getByRole("button", { name: "+ New order" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await oform.getByLabel(/2号冷水机组/).check();
+  await oform.getByLabel("Project").selectOption({ label: "冷站改造 chiller retrofit" });
+  await oform.getByLabel("Description").fill("压缩机异响 compressor noise");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId("order-machines")).toContainText("CR-30XA-5521");
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // The technician sees the machine on the order and finishes the job.
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
+  await expect(page.getByTestId("order-machines")).toContainText("2号冷水机组");
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("button", { name: "Check in" }).click();
+  for (const label of ["Fault confirmed / 故障确认", "Root cause found / 找到原因", "Repair verified / 维修验证"]) {
+    await page.getByLabel(label).check();
+  }
+  await page.getByRole("button", { name: "Complete" }).first().click();
+  await page.getByLabel("What was done").fill("更换压缩机轴承");
+  await page.getByRole("button", { name: "Complete" }).last().click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Completed");
+  await page.getByRole("button", { name: /Service history \(1\)/ }).click();
+  await expect(page.getByTestId("service-history")).toContainText("更换压缩机轴承");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // Back at the desk: the machine's history and the project's orders show the visit.
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Equipment" }).click();
+  await expect(page.getByRole("table", { name: "Equipment" })).toContainText("1 service(s)");
+  await page.getByRole("row", { name: /2号冷水机组/ }).click();
+  await expect(page.getByRole("article", { name: "2号冷水机组" }).getByTestId("service-history")).toContainText("更换压缩机轴承");
+  await page.getByRole("tab", { name: "Projects" }).click();
+  await expect(page.getByRole("table", { name: "Projects" })).toContainText("1 orders, 0 open");
+  await page.getByRole("row", { name: /冷站改造/ }).click();
+  await expect(page.getByRole("article", { name: "冷站改造 chiller retrofit" })).toContainText("2号冷水机组");
+  await page.screenshot({ path: "test-results/project.png", fullPage: true });
 });

@@ -1,8 +1,10 @@
 //! The domain: document types, roles, and the shape of each document.
 
 pub mod customer;
+pub mod equipment;
 pub mod money;
 pub mod order;
+pub mod project;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};
@@ -15,16 +17,26 @@ pub enum DocType {
     Order,
     Customer,
     Settings,
+    Equipment,
+    Project,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 3] = [DocType::Order, DocType::Customer, DocType::Settings];
+    pub const ALL: [DocType; 5] = [
+        DocType::Order,
+        DocType::Customer,
+        DocType::Settings,
+        DocType::Equipment,
+        DocType::Project,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DocType::Order => "order",
             DocType::Customer => "customer",
             DocType::Settings => "settings",
+            DocType::Equipment => "equipment",
+            DocType::Project => "project",
         }
     }
 
@@ -33,6 +45,8 @@ impl DocType {
             "order" => Ok(DocType::Order),
             "customer" => Ok(DocType::Customer),
             "settings" => Ok(DocType::Settings),
+            "equipment" => Ok(DocType::Equipment),
+            "project" => Ok(DocType::Project),
             other => Err(CoreError::invalid(format!(
                 "unknown document type '{other}'"
             ))),
@@ -98,6 +112,14 @@ pub fn check_id(what: &str, id: &str) -> Result<()> {
             "{what} '{id}' is not a valid id"
         ))),
     }
+}
+
+/// A calendar date as typed and stored: YYYY-MM-DD.
+pub(crate) fn check_date(what: &str, value: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == value)
+        .ok_or_else(|| CoreError::invalid(format!("{what} '{value}' is not a date (YYYY-MM-DD)")))
 }
 
 pub(crate) fn check_text(what: &str, value: &str, required: bool, max_chars: usize) -> Result<()> {

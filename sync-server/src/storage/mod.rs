@@ -56,9 +56,10 @@ pub struct DocCommit {
     /// Changes the server itself added (number, received times): a second feed entry with no
     /// origin device, so the pushing device pulls just these.
     pub server_changes: Option<Vec<u8>>,
-    /// Orders: the current assignees and customer (the scope projection).
+    /// Orders: the current assignees and the documents the order points at (customer,
+    /// equipment, project) as (id, type): the scope projection.
     pub assignees: Vec<String>,
-    pub customer_id: Option<String>,
+    pub links: Vec<(String, String)>,
     /// Blob hashes the document references (signatures, photos), for blob access checks.
     pub blob_refs: Vec<String>,
 }
@@ -127,7 +128,9 @@ pub trait Storage: Send + Sync {
         doc_id: &str,
         doc_type: &str,
     ) -> Result<bool>;
-    async fn order_customer(&self, tenant: &str, order_id: &str) -> Result<Option<String>>;
+    /// Every document an order points at or once pointed at, as (id, type): whether a
+    /// technician still sees each must be decided again whenever the order changes.
+    async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>>;
     async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool>;
     async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()>;
     async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()>;
@@ -163,6 +166,13 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id), expires_at {int} NOT NULL)",
     "CREATE TABLE IF NOT EXISTS docs(tenant TEXT NOT NULL, id TEXT NOT NULL, doc_type TEXT NOT NULL, bytes {blob} NOT NULL, heads TEXT NOT NULL, customer_id TEXT, updated_at {int} NOT NULL, PRIMARY KEY(tenant, id))",
     "CREATE INDEX IF NOT EXISTS docs_customer ON docs(tenant, customer_id)",
+    // What orders point at; `active = 0` keeps links an order dropped, so the documents can be
+    // taken away from technicians who no longer need them.
+    "CREATE TABLE IF NOT EXISTS doc_links(tenant TEXT NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL, to_type TEXT NOT NULL, active {int} NOT NULL, PRIMARY KEY(tenant, from_id, to_id))",
+    "CREATE INDEX IF NOT EXISTS doc_links_to ON doc_links(tenant, to_id)",
+    // Databases from before doc_links kept an order's customer in docs.customer_id.
+    "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) SELECT tenant, id, customer_id, 'customer', 1 FROM docs WHERE doc_type = 'order' AND customer_id IS NOT NULL ON CONFLICT DO NOTHING",
+    "UPDATE docs SET customer_id = NULL WHERE customer_id IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS order_assignees(tenant TEXT NOT NULL, order_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(tenant, order_id, user_id))",
     "CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(tenant, user_id)",
     "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
@@ -172,6 +182,10 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS blob_refs(tenant TEXT NOT NULL, hash TEXT NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, PRIMARY KEY(tenant, hash, doc_id))",
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
 ];
+
+/// Who sees a document an order points at: a technician assigned to an order that points at it.
+pub(crate) const LINKED_SCOPE_SQL: &str = "SELECT 1 FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
+     WHERE l.tenant = {1} AND a.user_id = {2} AND l.to_id = {3} AND l.active = 1 LIMIT 1";
 
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -8,7 +8,10 @@ use fieldops_core::model::Role;
 use fieldops_core::protocol::UserInfo;
 use tokio_postgres::NoTls;
 
-use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
+use super::{
+    AuthContext, DocCommit, FeedEntry, LINKED_SCOPE_SQL, SCHEMA, Storage, StoredDoc, UserRecord,
+    now_ms,
+};
 use crate::error::{Result, ServerError};
 
 pub struct PgStorage {
@@ -320,12 +323,25 @@ impl Storage for PgStorage {
             return Err(ServerError::Concurrent);
         }
         tx.execute(
-            "INSERT INTO docs(tenant, id, doc_type, bytes, heads, customer_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            "INSERT INTO docs(tenant, id, doc_type, bytes, heads, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
-               customer_id = excluded.customer_id, updated_at = excluded.updated_at",
-            &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &m.customer_id, &now_ms()],
+               updated_at = excluded.updated_at",
+            &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &now_ms()],
         )
         .await?;
+        tx.execute(
+            "UPDATE doc_links SET active = 0 WHERE tenant = $1 AND from_id = $2",
+            &[&m.tenant, &m.doc_id],
+        )
+        .await?;
+        for (to, to_type) in &m.links {
+            tx.execute(
+                "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) VALUES ($1, $2, $3, $4, 1)
+                 ON CONFLICT (tenant, from_id, to_id) DO UPDATE SET active = 1",
+                &[&m.tenant, &m.doc_id, to, to_type],
+            )
+            .await?;
+        }
         tx.execute(
             "DELETE FROM order_assignees WHERE tenant = $1 AND order_id = $2",
             &[&m.tenant, &m.doc_id],
@@ -511,11 +527,13 @@ impl Storage for PgStorage {
         doc_type: &str,
     ) -> Result<bool> {
         let sql = match doc_type {
-            "order" => "SELECT 1 FROM order_assignees WHERE tenant = $1 AND user_id = $2 AND order_id = $3",
-            "customer" => {
-                "SELECT 1 FROM docs o JOIN order_assignees a ON a.tenant = o.tenant AND a.order_id = o.id
-                 WHERE o.tenant = $1 AND a.user_id = $2 AND o.customer_id = $3 LIMIT 1"
+            "order" => {
+                "SELECT 1 FROM order_assignees WHERE tenant = $1 AND user_id = $2 AND order_id = $3"
             }
+            "customer" | "equipment" | "project" => &LINKED_SCOPE_SQL
+                .replace("{1}", "$1")
+                .replace("{2}", "$2")
+                .replace("{3}", "$3"),
             // Everyone in the tenant reads its settings (order-type templates).
             "settings" => return Ok(true),
             _ => return Ok(false),
@@ -528,16 +546,16 @@ impl Storage for PgStorage {
             .is_some())
     }
 
-    async fn order_customer(&self, tenant: &str, order_id: &str) -> Result<Option<String>> {
-        let row = self
+    async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>> {
+        let rows = self
             .client()
             .await?
-            .query_opt(
-                "SELECT customer_id FROM docs WHERE tenant = $1 AND id = $2",
+            .query(
+                "SELECT to_id, to_type FROM doc_links WHERE tenant = $1 AND from_id = $2 ORDER BY to_id",
                 &[&tenant, &order_id],
             )
             .await?;
-        Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool> {

@@ -5,6 +5,9 @@ import type {
   CustomerInput,
   CustomerView,
   Defaults,
+  EquipmentFilter,
+  EquipmentInfo,
+  EquipmentView,
   ErrorBody,
   OrderDetail,
   OrderFilter,
@@ -12,6 +15,8 @@ import type {
   OrderSummary,
   OrderType,
   Position,
+  ProjectInfo,
+  ProjectView,
   RecordFilter,
   RecordView,
   SavedReport,
@@ -62,6 +67,12 @@ export interface Backend {
   /** Make the service report PDF of a completed order and save it on the device. */
   serviceReport(id: string): Promise<SavedReport>;
   saveTemplate(orderType: OrderType, template: Template): Promise<TemplateView[]>;
+  listEquipment(filter: EquipmentFilter): Promise<EquipmentView[]>;
+  createEquipment(info: EquipmentInfo): Promise<EquipmentView>;
+  updateEquipment(id: string, info: EquipmentInfo): Promise<EquipmentView>;
+  listProjects(customerId: string | null): Promise<ProjectView[]>;
+  createProject(info: ProjectInfo): Promise<ProjectView>;
+  updateProject(id: string, info: ProjectInfo): Promise<ProjectView>;
   listCustomers(): Promise<CustomerView[]>;
   createCustomer(input: CustomerInput): Promise<CustomerView>;
   directory(): Promise<UserInfo[]>;

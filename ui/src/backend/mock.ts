@@ -12,10 +12,14 @@ import type {
   CostView,
   CustomerInput,
   CustomerView,
+  EquipmentInfo,
+  EquipmentView,
   OrderDetail,
   OrderEvent,
   OrderInput,
   OrderSummary,
+  ProjectInfo,
+  ProjectView,
   SessionInfo,
   Status,
   SyncStatus,
@@ -218,6 +222,31 @@ function checkLine(quantityMilli: number, unitMinor: number, discountBp: number,
   if (!/^[A-Z]{3}$/.test(currency)) fail("invalid_input", `'${currency}' is not an ISO 4217 currency code`);
 }
 
+/** A one-page PDF with Latin text in Helvetica: the mock's stand-in for core's report
+ * (enough for the preview to render a real PDF in browser tests). */
+export function simplePdf(lines: string[]): string {
+  const esc = (t: string) => t.replace(/[^\x20-\x7e]/g, "?").replace(/[\\()]/g, (c) => `\\${c}`);
+  const text = lines.map((l, i) => `BT /F1 14 Tf 56 ${780 - i * 22} Td (${esc(l)}) Tj ET`).join("\n");
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${text.length} >>\nstream\n${text}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
+}
+
 export interface MockControls {
   setOffline(offline: boolean): void;
   serverOrderEvents(id: string): OrderEvent[];
@@ -225,6 +254,8 @@ export interface MockControls {
 
 export function mockBackend(): Backend & MockControls {
   const customers = new Map<string, CustomerView>();
+  const equipment = new Map<string, { id: string; info: EquipmentInfo }>();
+  const projects = new Map<string, { id: string; info: ProjectInfo }>();
   const orders = new Map<string, MockOrder>();
   const pending = new Set<string>();
   /** Mock blob store: a stand-in hash (the mock has no SHA-256) → base64 PNG. */
@@ -330,6 +361,8 @@ export function mockBackend(): Backend & MockControls {
       on_site_ms: st.onSiteMs,
       signature: o.signature,
       signature_required: o.input.order_type === "installation",
+      equipment: (o.input.equipment_ids ?? []).filter((e) => equipment.has(e)).map(equipmentView),
+      project: o.input.project_id && projects.has(o.input.project_id) ? projectView(o.input.project_id) : null,
       received: Object.fromEntries(o.events.filter((e) => o.received[e.id]).map((e) => [e.id, o.received[e.id]])),
     };
   };
@@ -356,7 +389,78 @@ export function mockBackend(): Backend & MockControls {
     if (!input.description.trim()) fail("invalid_input", "description is required");
     const c = customers.get(input.customer_id) ?? fail("invalid_input", "choose a known customer");
     if (!c.sites.some((s) => s.id === input.site_id)) fail("invalid_input", "choose one of the customer's sites");
+    for (const e of input.equipment_ids ?? []) {
+      const m = equipment.get(e) ?? fail("invalid_input", "choose known equipment");
+      if (m.info.customer_id !== input.customer_id) fail("invalid_input", `'${m.info.name}' belongs to another customer`);
+    }
+    if (input.project_id) checkProjectOf(input.project_id, input.customer_id);
   };
+  const checkProjectOf = (projectId: string, customerId: string) => {
+    const p = projects.get(projectId) ?? fail("invalid_input", "choose a known project");
+    if (p.info.customer_id !== customerId) fail("invalid_input", `project '${p.info.name}' belongs to another customer`);
+  };
+  const isDate = (d: string | null) => d === null || (/^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+  const records = () =>
+    [...orders.values()].filter(visible).filter((o) => {
+      const st = foldStatus(o.events);
+      return (st.underlying === "completed" || st.underlying === "settled") && st.completedAt !== null;
+    });
+  const equipmentView = (id: string): EquipmentView => {
+    const { info } = equipment.get(id)!;
+    const c = customers.get(info.customer_id);
+    const served = records().filter((o) => (o.input.equipment_ids ?? []).includes(id));
+    return {
+      ...info,
+      id,
+      customer_name: c?.name ?? null,
+      site_name: c?.sites.find((x) => x.id === info.site_id)?.name ?? null,
+      project_name: info.project_id ? (projects.get(info.project_id)?.info.name ?? null) : null,
+      service_count: served.length,
+      last_service_at: served.length ? Math.max(...served.map((o) => foldStatus(o.events).completedAt!)) : null,
+      pending: pending.has(id),
+    };
+  };
+  const projectView = (id: string): ProjectView => {
+    const { info } = projects.get(id)!;
+    const mine = [...orders.values()].filter((o) => o.input.project_id === id).map(summary);
+    const same = mine.filter((o) => o.currency === info.currency);
+    const net = same.reduce((a, o) => a + o.charges_net, 0);
+    const costs = same.reduce((a, o) => a + o.costs_total, 0);
+    return {
+      ...info,
+      id,
+      customer_name: customers.get(info.customer_id)?.name ?? null,
+      order_count: mine.length,
+      open_orders: mine.filter((o) => isOpen(o.status)).length,
+      charges_net: net,
+      costs_total: costs,
+      gross_profit: net - costs,
+      pending: pending.has(id),
+    };
+  };
+  const validateEquipment = (info: EquipmentInfo) => {
+    if (me().role === "technician") fail("forbidden", "equipment: only supervisors and admins edit equipment and projects");
+    if (!info.name.trim()) fail("invalid_input", "equipment name is required");
+    const c = customers.get(info.customer_id) ?? fail("invalid_input", "choose a known customer");
+    if (!c.sites.some((x) => x.id === info.site_id)) fail("invalid_input", "choose one of the customer's sites");
+    if (!isDate(info.installed_on)) fail("invalid_input", `installation date '${info.installed_on}' is not a date (YYYY-MM-DD)`);
+    if (!isDate(info.warranty_until)) fail("invalid_input", `warranty end '${info.warranty_until}' is not a date (YYYY-MM-DD)`);
+    if (info.installed_on && info.warranty_until && info.warranty_until < info.installed_on) fail("invalid_input", "the warranty ends before the installation date");
+    const every = info.maintenance_interval_days;
+    if (every !== null && !(Number.isInteger(every) && every >= 1 && every <= 3650)) fail("invalid_input", "the maintenance interval must be between 1 and 3650 days");
+    if (info.project_id) checkProjectOf(info.project_id, info.customer_id);
+  };
+  const validateProject = (info: ProjectInfo) => {
+    if (me().role === "technician") fail("forbidden", "project: only supervisors and admins edit equipment and projects");
+    if (!info.name.trim()) fail("invalid_input", "project name is required");
+    if (!customers.has(info.customer_id)) fail("invalid_input", "choose a known customer");
+    if (!isDate(info.start_on) || !isDate(info.end_on)) fail("invalid_input", "dates are YYYY-MM-DD");
+    if (info.start_on && info.end_on && info.end_on < info.start_on) fail("invalid_input", "the project ends before it starts");
+    if (info.budget_minor !== null && !(Number.isInteger(info.budget_minor) && info.budget_minor >= 0)) fail("invalid_input", "the budget must be between 0 and 10,000,000,000");
+    if (!/^[A-Z]{3}$/.test(info.currency)) fail("invalid_input", `'${info.currency}' is not an ISO 4217 currency code`);
+  };
+  const inTechScope = (id: string, key: "equipment_ids" | "project_id") =>
+    me().role !== "technician" || [...orders.values()].some((o) => visible(o) && (key === "project_id" ? o.input.project_id === id : (o.input.equipment_ids ?? []).includes(id)));
 
   const backend: Backend & MockControls = {
     setOffline(value) {
@@ -385,6 +489,8 @@ export function mockBackend(): Backend & MockControls {
         .filter((o) => !filter.status || o.status === filter.status)
         .filter((o) => !filter.statuses || filter.statuses.includes(o.status))
         .filter((o) => !filter.assignee || o.assignees.includes(filter.assignee))
+        .filter((o) => !filter.project_id || orders.get(o.id)?.input.project_id === filter.project_id)
+        .filter((o) => !filter.equipment_id || (orders.get(o.id)?.input.equipment_ids ?? []).includes(filter.equipment_id))
         .filter((o) => !text || o.description.toLowerCase().includes(text) || (o.customer_name ?? "").toLowerCase().includes(text))
         .sort((a, b) => (a.scheduled_start ?? a.created_at) - (b.scheduled_start ?? b.created_at));
     },
@@ -582,7 +688,9 @@ export function mockBackend(): Backend & MockControls {
       const o = getOrder(id);
       const u = foldStatus(o.events).underlying;
       if (u !== "completed" && u !== "settled") fail("invalid_input", "a service report is made for completed orders");
-      return { path: `/mock/reports/${summary(o).display_number}.pdf`, bytes: 12_345 };
+      const s = summary(o);
+      const pdf = simplePdf([`Service report ${s.display_number}`, `Customer: ${s.customer_name ?? ""}`, `Resolution: ${foldStatus(o.events).resolution ?? ""}`]);
+      return { path: `/mock/reports/${s.display_number}.pdf`, bytes: pdf.length, data_base64: btoa(pdf) };
     },
     async saveTemplate(orderType, template) {
       if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
@@ -603,6 +711,7 @@ export function mockBackend(): Backend & MockControls {
         .filter(({ st }) => (st.underlying === "completed" || st.underlying === "settled") && st.completedAt !== null)
         .filter(({ o }) => !filter.order_type || o.input.order_type === filter.order_type)
         .filter(({ o }) => !filter.customer_id || o.input.customer_id === filter.customer_id)
+        .filter(({ o }) => !filter.equipment_id || (o.input.equipment_ids ?? []).includes(filter.equipment_id))
         .filter(({ o }) => !filter.technician || o.events.some((e) => (e.kind === "completed" || e.kind === "checked_in") && e.by === filter.technician))
         .filter(({ st }) => (filter.from == null || st.completedAt! >= filter.from) && (filter.to == null || st.completedAt! < filter.to))
         .filter(({ o, s, st }) => !text || [s.display_number, s.customer_name ?? "", o.input.description, st.resolution ?? ""].some((x) => x.toLowerCase().includes(text)))
@@ -623,6 +732,51 @@ export function mockBackend(): Backend & MockControls {
           rating: s.rating,
           status: s.status,
         }));
+    },
+    async listEquipment(filter) {
+      const text = filter.text?.trim().toLowerCase();
+      return [...equipment.keys()]
+        .filter((id) => inTechScope(id, "equipment_ids"))
+        .map(equipmentView)
+        .filter((e) => !filter.customer_id || e.customer_id === filter.customer_id)
+        .filter((e) => !filter.project_id || e.project_id === filter.project_id)
+        .filter((e) => !text || [e.name, e.model, e.serial].some((x) => x.toLowerCase().includes(text)))
+        .sort((a, b) => (a.customer_name ?? "").localeCompare(b.customer_name ?? "") || a.name.localeCompare(b.name));
+    },
+    async createEquipment(info) {
+      validateEquipment(info);
+      const id = newId();
+      equipment.set(id, { id, info: { ...info, name: info.name.trim() } });
+      changed(id);
+      return equipmentView(id);
+    },
+    async updateEquipment(id, info) {
+      if (!equipment.has(id)) fail("not_found", `equipment ${id}`);
+      validateEquipment(info);
+      equipment.set(id, { id, info: { ...info, name: info.name.trim() } });
+      changed(id);
+      return equipmentView(id);
+    },
+    async listProjects(customerId) {
+      return [...projects.keys()]
+        .filter((id) => inTechScope(id, "project_id"))
+        .map(projectView)
+        .filter((p) => !customerId || p.customer_id === customerId)
+        .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.name.localeCompare(b.name));
+    },
+    async createProject(info) {
+      validateProject(info);
+      const id = newId();
+      projects.set(id, { id, info: { ...info, name: info.name.trim() } });
+      changed(id);
+      return projectView(id);
+    },
+    async updateProject(id, info) {
+      if (!projects.has(id)) fail("not_found", `project ${id}`);
+      validateProject(info);
+      projects.set(id, { id, info: { ...info, name: info.name.trim() } });
+      changed(id);
+      return projectView(id);
     },
     listCustomers: async () => [...customers.values()].filter((c) => me().role !== "technician" || [...orders.values()].some((o) => visible(o) && o.input.customer_id === c.id)),
     async createCustomer(input: CustomerInput) {

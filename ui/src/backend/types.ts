@@ -282,6 +282,64 @@ export interface OrderDetail extends OrderSummary {
   received: Record<string, number>;
   signature: SignatureRef | null;
   signature_required: boolean;
+  equipment: EquipmentView[];
+  project: ProjectView | null;
+}
+
+/** A machine at a customer's site, as typed (dates are YYYY-MM-DD). */
+export interface EquipmentInfo {
+  name: string;
+  model: string;
+  serial: string;
+  customer_id: string;
+  site_id: string;
+  project_id: string | null;
+  installed_on: string | null;
+  warranty_until: string | null;
+  maintenance_interval_days: number | null;
+  notes: string;
+}
+
+export interface EquipmentView extends EquipmentInfo {
+  id: string;
+  customer_name: string | null;
+  site_name: string | null;
+  project_name: string | null;
+  service_count: number;
+  last_service_at: number | null;
+  pending: boolean;
+}
+
+export interface EquipmentFilter {
+  customer_id?: string | null;
+  project_id?: string | null;
+  text?: string | null;
+}
+
+export const PROJECT_STATUSES = ["planned", "active", "closed"] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+export interface ProjectInfo {
+  name: string;
+  code: string;
+  customer_id: string;
+  status: ProjectStatus;
+  start_on: string | null;
+  end_on: string | null;
+  budget_minor: number | null;
+  currency: string;
+  description: string;
+}
+
+export interface ProjectView extends ProjectInfo {
+  id: string;
+  customer_name: string | null;
+  order_count: number;
+  open_orders: number;
+  charges_net: number;
+  costs_total: number;
+  gross_profit: number;
+  pending: boolean;
 }
 
 export interface SignatureRef {
@@ -301,6 +359,8 @@ export interface OrderFilter {
   statuses?: Status[] | null;
   assignee?: string | null;
   text?: string | null;
+  project_id?: string | null;
+  equipment_id?: string | null;
 }
 
 export interface RejectedDoc {
@@ -378,4 +438,6 @@ export interface TemplateView extends Template {
 export interface SavedReport {
   path: string;
   bytes: number;
+  /** The PDF itself, for the preview. */
+  data_base64: string;
 }

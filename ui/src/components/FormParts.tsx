@@ -19,17 +19,35 @@ export function OrderTypeSelect({ value, onChange }: { value: OrderType; onChang
   );
 }
 
-/** Create and Cancel at the foot of a form. */
-export function CreateCancel({ onCancel }: { onCancel: () => void }) {
+/** Create (or Save, when editing) and Cancel at the foot of a form. */
+export function CreateCancel({ onCancel, editing }: { onCancel: () => void; editing?: boolean }) {
   const { t } = useI18n();
   return (
     <div className="actions">
       <button className="primary" type="submit">
-        {t("create")}
+        {editing ? t("save") : t("create")}
       </button>
       <button type="button" onClick={onCancel}>
         {t("cancel")}
       </button>
     </div>
+  );
+}
+
+/** A customer picker over the customers this device knows. */
+export function CustomerSelect({ value, onChange, customers }: { value: string; onChange: (id: string) => void; customers: { id: string; name: string }[] }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {t("customer")}
+      <select value={value} onChange={(e) => onChange(e.target.value)} required>
+        <option value="">{t("chooseCustomer")}</option>
+        {customers.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,11 +1,13 @@
 import { useState } from "react";
-import type { BackendError, OrderDetail, UserInfo } from "../backend";
+import type { BackendError, OrderDetail, SavedReport, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { useBackend, userName } from "../context";
 import { useI18n } from "../i18n";
 import { ChecklistPanel } from "./ChecklistPanel";
+import { OrderMachines } from "./EquipmentViews";
 import { ErrorNote } from "./ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
+import { ReportPreview } from "./ReportPreview";
 import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
 import { Timeline } from "./Timeline";
@@ -23,7 +25,8 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
   const [prompt, setPrompt] = useState<Prompt>(null);
   const [stars, setStars] = useState(0);
   const [comment, setComment] = useState("");
-  const [report, setReport] = useState<string | null>(null);
+  const [report, setReport] = useState<SavedReport | null>(null);
+  const [preview, setPreview] = useState(false);
   const technicians = directory.filter((u) => u.role === "technician");
   const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
 
@@ -96,6 +99,22 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
         <dd className={`prio-${order.priority}`}>{t(`priority.${order.priority}`)}</dd>
         <dt>{t("site")}</dt>
         <dd>{order.site ? [order.site.name, order.site.address].filter(Boolean).join(" · ") : "—"}</dd>
+        {order.equipment.length > 0 && (
+          <>
+            <dt>{t("equipment")}</dt>
+            <dd>
+              <OrderMachines machines={order.equipment} />
+            </dd>
+          </>
+        )}
+        {order.project && (
+          <>
+            <dt>{t("project")}</dt>
+            <dd>
+              {order.project.name} <span className="muted mono">{order.project.code}</span>
+            </dd>
+          </>
+        )}
         <dt>{t("scheduled")}</dt>
         <dd>{order.scheduled_start ? formatTime(order.scheduled_start) : "—"}</dd>
         <dt>{t("assignees")}</dt>
@@ -180,7 +199,8 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
             onClick={async () => {
               setError(null);
               try {
-                setReport((await backend.serviceReport(order.id)).path);
+                setReport(await backend.serviceReport(order.id));
+                setPreview(true);
               } catch (e) {
                 setError(toError(e));
               }
@@ -257,9 +277,15 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       )}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">
-          {t("reportSaved", { path: report })}
+          {t("reportSaved", { path: report.path })}{" "}
+          {!preview && (
+            <button className="link" onClick={() => setPreview(true)}>
+              {t("reportPreview")}
+            </button>
+          )}
         </div>
       )}
+      {report && preview && <ReportPreview pdfBase64={report.data_base64} onClose={() => setPreview(false)} />}
       <ErrorNote error={error} />
 
       {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("field_entry")} run={run} large={large} />}

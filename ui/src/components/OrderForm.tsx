@@ -4,7 +4,7 @@ import { PRIORITIES, toError } from "../backend";
 import { useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
-import { CreateCancel, OrderTypeSelect } from "./FormParts";
+import { CreateCancel, CustomerSelect, OrderTypeSelect } from "./FormParts";
 
 function toMs(local: string): number | null {
   if (!local) return null;
@@ -23,8 +23,13 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
   const [description, setDescription] = useState("");
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
+  const [equipmentIds, setEquipmentIds] = useState<string[]>([]);
+  const [projectId, setProjectId] = useState("");
   const [error, setError] = useState<BackendError | null>(null);
   const customer = customers.find((c) => c.id === customerId);
+  const machines = useLoad((b) => (customerId ? b.listEquipment({ customer_id: customerId }) : Promise.resolve([])), [customerId]).data ?? [];
+  const projects = useLoad((b) => (customerId ? b.listProjects(customerId) : Promise.resolve([])), [customerId]).data ?? [];
+  const toggleMachine = (id: string, on: boolean) => setEquipmentIds((ids) => (on ? [...ids, id] : ids.filter((x) => x !== id)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -36,6 +41,8 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
           customer_id: customerId,
           site_id: siteId || customer?.sites[0]?.id || "",
           description,
+          equipment_ids: equipmentIds,
+          project_id: projectId || null,
           scheduled_start: toMs(start),
           scheduled_end: toMs(end),
         }),
@@ -48,24 +55,16 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
   return (
     <form className="card form" onSubmit={submit} aria-label={t("newOrder")}>
       <h2>{t("newOrder")}</h2>
-      <label>
-        {t("customer")}
-        <select
-          value={customerId}
-          onChange={(e) => {
-            setCustomerId(e.target.value);
-            setSiteId("");
-          }}
-          required
-        >
-          <option value="">{t("chooseCustomer")}</option>
-          {customers.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CustomerSelect
+        customers={customers}
+        value={customerId}
+        onChange={(id) => {
+          setCustomerId(id);
+          setSiteId("");
+          setEquipmentIds([]);
+          setProjectId("");
+        }}
+      />
       {customer && customer.sites.length > 1 && (
         <label>
           {t("site")}
@@ -73,6 +72,30 @@ export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => vo
             {customer.sites.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {machines.length > 0 && (
+        <fieldset className="checks" aria-label={t("equipment")}>
+          <legend>{t("equipment")}</legend>
+          {machines.map((m) => (
+            <label key={m.id}>
+              <input type="checkbox" checked={equipmentIds.includes(m.id)} onChange={(e) => toggleMachine(m.id, e.target.checked)} />
+              {m.name} <span className="muted">{m.serial}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {projects.length > 0 && (
+        <label>
+          {t("project")}
+          <select value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+            <option value="">{t("noProject")}</option>
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
               </option>
             ))}
           </select>

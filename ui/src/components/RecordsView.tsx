@@ -21,7 +21,9 @@ export function RecordsView({ directory, onOpen }: { directory: UserInfo[]; onOp
   const [technician, setTechnician] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
+  const [machine, setMachine] = useState("");
   const customers = useLoad((b) => b.listCustomers(), []).data ?? [];
+  const machines = useLoad((b) => b.listEquipment({ customer_id: customer || null }), [customer]).data ?? [];
   const toMs = dayStart(to);
   const records = useLoad(
     (b) =>
@@ -29,11 +31,12 @@ export function RecordsView({ directory, onOpen }: { directory: UserInfo[]; onOp
         text: text || null,
         order_type: orderType || null,
         customer_id: customer || null,
+        equipment_id: machine || null,
         technician: technician || null,
         from: dayStart(from),
         to: toMs === null ? null : toMs + 86_400_000,
       }),
-    [text, orderType, customer, technician, from, to],
+    [text, orderType, customer, machine, technician, from, to],
   );
   return (
     <>
@@ -52,6 +55,14 @@ export function RecordsView({ directory, onOpen }: { directory: UserInfo[]; onOp
           {customers.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t("equipment")} value={machine} onChange={(e) => setMachine(e.target.value)}>
+          <option value="">{t("allEquipment")}</option>
+          {machines.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name} · {m.serial}
             </option>
           ))}
         </select>

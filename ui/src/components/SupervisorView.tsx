@@ -7,18 +7,28 @@ import { BoardView } from "./BoardView";
 import { CustomerForm } from "./CustomerForm";
 import { ErrorNote } from "./ErrorNote";
 import { OrderDetailView } from "./OrderDetailView";
+import { EquipmentDetail, EquipmentForm, EquipmentList } from "./EquipmentViews";
 import { OrderForm } from "./OrderForm";
+import { ProjectDetail, ProjectForm, ProjectList } from "./ProjectViews";
 import { RecordsView } from "./RecordsView";
 import { SettlementView } from "./SettlementView";
 import { TemplatesView } from "./TemplatesView";
 import { StatusBadge } from "./StatusBadge";
 
-type Panel = { kind: "order"; id: string } | { kind: "new-order" } | { kind: "new-customer" } | null;
-type Tab = "orders" | "board" | "conflicts" | "settlement" | "records" | "templates";
+type Panel =
+  | { kind: "order"; id: string }
+  | { kind: "new-order" }
+  | { kind: "new-customer" }
+  | { kind: "equipment"; id: string }
+  | { kind: "new-equipment" }
+  | { kind: "project"; id: string }
+  | { kind: "new-project" }
+  | null;
+type Tab = "orders" | "board" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; isAdmin?: boolean }) {
-  const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -33,6 +43,9 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
   const technicians = directory.filter((u) => u.role === "technician");
+  // Lists reload after an edit in the side pane.
+  const [listVersion, setListVersion] = useState(0);
+  const bump = () => setListVersion((v) => v + 1);
 
   return (
     <div className="desktop">
@@ -48,6 +61,22 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && <TemplatesView />}
+        {tab === "equipment" && (
+          <EquipmentList
+            key={listVersion}
+            selectedId={panel?.kind === "equipment" ? panel.id : null}
+            onOpen={(id) => setPanel({ kind: "equipment", id })}
+            onNew={() => setPanel({ kind: "new-equipment" })}
+          />
+        )}
+        {tab === "projects" && (
+          <ProjectList
+            key={listVersion}
+            selectedId={panel?.kind === "project" ? panel.id : null}
+            onOpen={(id) => setPanel({ kind: "project", id })}
+            onNew={() => setPanel({ kind: "new-project" })}
+          />
+        )}
         {(tab === "orders" || tab === "conflicts") && (
           <>
         <div className="toolbar">
@@ -136,6 +165,28 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
           />
         )}
         {panel?.kind === "order" && <ErrorNote error={detail.error} />}
+        {panel?.kind === "new-equipment" && (
+          <EquipmentForm
+            onDone={(e) => {
+              bump();
+              setPanel({ kind: "equipment", id: e.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "equipment" && <EquipmentDetail key={panel.id} id={panel.id} onOpenOrder={open} onChanged={bump} />}
+        {panel?.kind === "new-project" && (
+          <ProjectForm
+            onDone={(p) => {
+              bump();
+              setPanel({ kind: "project", id: p.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "project" && (
+          <ProjectDetail key={panel.id} id={panel.id} onOpenOrder={open} onOpenEquipment={(id) => setPanel({ kind: "equipment", id })} onChanged={bump} />
+        )}
       </section>
     </div>
   );

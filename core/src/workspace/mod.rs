@@ -22,6 +22,9 @@ use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
 
+mod installed_base;
+pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
+
 /// Who is signed in on this device, as the server told us at login. The token is not here:
 /// it lives in the OS keyring (or in memory), never in the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +209,9 @@ pub struct OrderDetail {
     pub signature: Option<SignatureRef>,
     /// Whether this order type needs the customer's signature before completion.
     pub signature_required: bool,
+    /// The machines the order names (those this device knows).
+    pub equipment: Vec<EquipmentView>,
+    pub project: Option<ProjectView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -421,7 +427,7 @@ impl Workspace {
     /// Create an order from the order type's template (checklist, signature, rating, and the
     /// default duration when only a start is given).
     pub fn create_order(&mut self, input: &OrderInput) -> Result<OrderDetail> {
-        self.check_site(&input.customer_id, &input.site_id)?;
+        self.check_order_refs(input)?;
         let tz = local_offset_min();
         let template = self.template(input.order_type)?;
         let mut input = input.clone();
@@ -494,23 +500,13 @@ impl Workspace {
     }
 
     pub fn update_order(&mut self, id: &str, input: &OrderInput) -> Result<OrderDetail> {
-        self.check_site(&input.customer_id, &input.site_id)?;
+        self.check_order_refs(input)?;
         self.change(DocType::Order, Some(id), |doc, _| {
             let current = OrderDoc::from_doc(doc)?;
             order::apply_header_edit(doc, input, Some(&current.header))?;
             Ok(id.to_string())
         })?;
         self.get_order(id)
-    }
-
-    fn check_site(&self, customer_id: &str, site_id: &str) -> Result<()> {
-        let c = self
-            .get_customer(customer_id)
-            .map_err(|_| CoreError::invalid("choose a known customer"))?;
-        if !c.sites.iter().any(|s| s.id == site_id) {
-            return Err(CoreError::invalid("choose one of the customer's sites"));
-        }
-        Ok(())
     }
 
     /// Dispatch (or reassign) an order to technicians; the first one leads.
@@ -877,6 +873,8 @@ impl Workspace {
              WHERE (?1 IS NULL OR o.status = ?1)
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2))
                AND (?4 IS NULL OR o.status IN (SELECT value FROM json_each(?4)))
+               AND (?5 IS NULL OR o.project_id = ?5)
+               AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.equipment_ids) WHERE value = ?6))
                AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
                     OR o.id LIKE ?3 ESCAPE '\\' OR o.number LIKE ?3 ESCAPE '\\')
              ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id"
@@ -887,7 +885,14 @@ impl Workspace {
             .as_ref()
             .map(|v| serde_json::to_string(v).unwrap_or_default());
         let rows = stmt.query_map(
-            params![filter.status, filter.assignee, text, statuses],
+            params![
+                filter.status,
+                filter.assignee,
+                text,
+                statuses,
+                filter.project_id,
+                filter.equipment_id
+            ],
             summary_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -977,6 +982,17 @@ impl Workspace {
             received: order.received.clone(),
             signature: order.signature.clone(),
             signature_required: order.needs_signature(),
+            equipment: order
+                .header
+                .equipment_ids
+                .iter()
+                .filter_map(|e| self.get_equipment(e).ok())
+                .collect(),
+            project: order
+                .header
+                .project_id
+                .as_deref()
+                .and_then(|p| self.get_project(p).ok()),
         })
     }
 
