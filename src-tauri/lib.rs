@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fieldops_core::location::{LocationProvider, NoLocation, SimulatedLocation};
 use fieldops_core::model::customer::CustomerInput;
 use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Position};
@@ -18,7 +19,8 @@ use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
     ChargeInput, CostInput, CustomerView, EquipmentFilter, EquipmentView, OrderDetail,
-    OrderSummary, ProjectView, RecordView, Session, SyncStatus, TemplateView, Workspace,
+    OrderSummary, PhotoInput, ProjectView, RecordView, Session, SyncStatus, TemplateView,
+    Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -36,6 +38,9 @@ pub struct AppState {
     wake: Arc<Notify>,
     /// Wakes the live-event listener when the session changes.
     session_changed: Arc<Notify>,
+    /// Where check-ins get their position: none on desktop (people enter it), a scripted one
+    /// when FIELDOPS_SIMULATED_POSITION is set (tests, demos).
+    location: Box<dyn LocationProvider>,
 }
 
 #[derive(Serialize, Clone)]
@@ -218,6 +223,38 @@ fn start_travel(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail
     state.mutate(|ws| ws.start_travel(&id))
 }
 
+/// Desktop builds have no positioning; FIELDOPS_SIMULATED_POSITION ("lat,lon[,accuracy]")
+/// scripts one. A bad value is reported once and ignored rather than stopping the app.
+fn location_provider() -> Box<dyn LocationProvider> {
+    match std::env::var("FIELDOPS_SIMULATED_POSITION") {
+        Ok(text) => match SimulatedLocation::parse(&text) {
+            Ok(sim) => Box::new(sim),
+            Err(e) => {
+                eprintln!("FIELDOPS_SIMULATED_POSITION ignored: {e}");
+                Box::new(NoLocation)
+            }
+        },
+        Err(_) => Box::new(NoLocation),
+    }
+}
+
+/// The device's current position, or a clear error where it has none (the UI then asks for a
+/// manual position).
+#[tauri::command]
+fn current_position(state: State<'_, AppState>) -> CmdResult<Position> {
+    state.location.current().map_err(err)
+}
+
+#[tauri::command]
+fn geofence_default(state: State<'_, AppState>) -> CmdResult<i64> {
+    state.read(|ws| ws.geofence_default())
+}
+
+#[tauri::command]
+fn set_geofence_default(state: State<'_, AppState>, radius_m: i64) -> CmdResult<i64> {
+    state.mutate(|ws| ws.set_geofence_default(radius_m))
+}
+
 #[tauri::command]
 fn check_in(
     state: State<'_, AppState>,
@@ -359,6 +396,33 @@ pub struct BlobData {
 }
 
 /// A blob for display: from the device, or fetched (and verified) from the server.
+/// Attach a site photo. The image work (decode, orient, resize, encode: up to a second for a
+/// 12-megapixel photo) runs on a worker thread, outside the store lock.
+#[tauri::command]
+async fn attach_photo(
+    state: State<'_, AppState>,
+    id: String,
+    data_base64: String,
+    input: PhotoInput,
+) -> CmdResult<OrderDetail> {
+    use base64::Engine;
+    if data_base64.len() > fieldops_core::photo::MAX_INPUT_BYTES / 3 * 4 + 8 {
+        return Err(CoreError::invalid("the photo is larger than 25 MB").body());
+    }
+    state.read(|ws| ws.check_photo_input(&id, &input))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.trim())
+        .map_err(|_| CoreError::invalid("the photo is not valid base64").body())?;
+    let processed =
+        tauri::async_runtime::spawn_blocking(move || fieldops_core::photo::process(&bytes))
+            .await
+            .map_err(|e| {
+                CoreError::invalid(format!("the photo could not be processed: {e}")).body()
+            })?
+            .map_err(err)?;
+    state.mutate(|ws| ws.attach_processed_photo(&id, &processed, &input))
+}
+
 #[tauri::command]
 async fn get_blob(state: State<'_, AppState>, hash: String) -> CmdResult<BlobData> {
     use base64::Engine;
@@ -608,6 +672,7 @@ pub fn run() {
                 tokens,
                 wake: Arc::new(Notify::new()),
                 session_changed: Arc::new(Notify::new()),
+                location: location_provider(),
             });
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -651,6 +716,10 @@ pub fn run() {
             service_report,
             capture_signature,
             get_blob,
+            attach_photo,
+            current_position,
+            geofence_default,
+            set_geofence_default,
             list_equipment,
             create_equipment,
             update_equipment,

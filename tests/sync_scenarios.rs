@@ -22,6 +22,7 @@ fn customer(name: &str) -> CustomerInput {
             address: "北京市朝阳区".into(),
             lat: 39.9042,
             lon: 116.4074,
+            geofence_m: None,
         }],
     }
 }
@@ -360,6 +361,113 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
     let ws = w.tech_b.ws();
     assert!(ws.get_equipment(&y).is_ok() && ws.get_project(&p).is_ok());
     assert_eq!(ws.get_order(&id).unwrap().equipment.len(), 1);
+}
+
+/// A camera-sized JPEG (3000×2000) with a coloured corner, as the tablet would hand it over.
+fn camera_jpeg(seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(3000, 2000, |x, y| {
+        if x < 1500 && y < 1000 {
+            image::Rgb([seed, 255 - seed, 40])
+        } else {
+            image::Rgb([40, 40, 200])
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
+    use fieldops_core::location::FenceVerdict;
+    use fieldops_core::model::order::Position;
+    use fieldops_core::workspace::PhotoInput;
+    let mut w = world(backend).await;
+    let id = dispatched_order(&w, "配电柜发热 switchgear hot").await;
+    w.tech_a.sync().await;
+    // Offline: accept, check in ~450 m from the site (39.9042, 116.4074), two photos.
+    {
+        let mut ws = w.tech_a.ws();
+        ws.accept_order(&id).unwrap();
+        let pos = Position {
+            lat: 39.9083,
+            lon: 116.4074,
+            accuracy_m: Some(12.0),
+            altitude_m: None,
+            mock: None,
+            source: "gps".into(),
+        };
+        let o = ws.check_in(&id, Some(pos)).unwrap();
+        let visit = o.events.last().unwrap().id.clone();
+        for (i, caption) in ["柜体 cabinet", "热像 thermal"].iter().enumerate() {
+            let input = PhotoInput {
+                caption: (*caption).into(),
+                event_id: Some(visit.clone()),
+                position: None,
+            };
+            ws.attach_photo(&id, &camera_jpeg(30 + 190 * i as u8), &input)
+                .unwrap();
+        }
+        assert_eq!(ws.store.pending_blobs().unwrap().len(), 4);
+    }
+    // The connection drops half way: two of the four files reached the server, then it went
+    // away. The device still holds everything and says so.
+    let pending = w.tech_a.ws().store.pending_blobs().unwrap();
+    let http = reqwest::Client::new();
+    let token_a = w.tech_a.http.as_ref().unwrap().token().to_string();
+    for (hash, ct, bytes) in pending.iter().take(2) {
+        let resp = http
+            .put(format!("{}/v1/blobs/{hash}", w.server.url))
+            .bearer_auth(&token_a)
+            .header("content-type", ct.as_str())
+            .body(bytes.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+    }
+    w.server.kill();
+    assert!(w.tech_a.try_sync().await.is_err());
+    assert_eq!(w.tech_a.ws().store.pending_blobs().unwrap().len(), 4);
+    assert_eq!(w.tech_a.ws().sync_status().unwrap().pending, 1);
+    // Back online: the upload resumes (the two already there are accepted again as no-ops).
+    w.server.restart();
+    let r = w.tech_a.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(r.blobs_uploaded, 4);
+    assert!(w.tech_a.ws().store.pending_blobs().unwrap().is_empty());
+
+    // The supervisor gets the check-in with its flag, and the thumbnails.
+    w.sup.sync().await;
+    let o = w.sup.ws().get_order(&id).unwrap();
+    let fence = o.check_ins[0].fence.clone().unwrap();
+    assert_eq!(fence.verdict, FenceVerdict::Outside);
+    assert!((fence.distance_m.unwrap() - 456.0).abs() < 5.0, "{fence:?}");
+    assert_eq!(o.photos.len(), 2);
+    for p in &o.photos {
+        assert_eq!((p.photo.width, p.photo.height), (2048, 1365));
+        let (ct, thumb) =
+            fieldops_core::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), &p.photo.thumb_hash)
+                .await
+                .unwrap();
+        assert_eq!(ct, "image/jpeg");
+        let decoded = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (320, 213));
+    }
+    // Tech B sees nothing of them.
+    let token_b = w.tech_b.http.as_ref().unwrap().token().to_string();
+    let status = http
+        .get(format!(
+            "{}/v1/blobs/{}",
+            w.server.url, o.photos[0].photo.hash
+        ))
+        .bearer_auth(&token_b)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 404);
 }
 
 /// Tick every required checklist item of an order, as the technician on site would.
@@ -970,4 +1078,5 @@ on_both!(
     signature_is_required_uploaded_and_served_only_in_scope,
     administrators_templates_reach_every_device,
     equipment_and_projects_follow_the_orders_that_name_them,
+    offline_check_in_with_photos_reaches_the_supervisor,
 );

@@ -244,6 +244,15 @@ fn check_order_change(
         settled,
         manages || assigned_ever,
     )?;
+    check_lines(
+        actor,
+        "photos",
+        &old.photos,
+        &new.photos,
+        |p| &p.by,
+        settled,
+        manages || assigned_ever,
+    )?;
     if old.costs != new.costs && !manages {
         return Err(Violation::new(
             "costs",
@@ -391,13 +400,13 @@ fn check_lines<L: PartialEq>(
     if settled {
         return Err(Violation::new(
             what,
-            "a settled order's money lines are final; reopen it first",
+            format!("a settled order's {what} are final; reopen it first"),
         ));
     }
     if !may_write {
         return Err(Violation::new(
             what,
-            "only the assigned technicians and supervisors enter charges",
+            format!("only the assigned technicians and supervisors change {what}"),
         ));
     }
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();

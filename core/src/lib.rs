@@ -5,7 +5,9 @@ pub mod authority;
 pub mod blob;
 pub mod crdt;
 pub mod error;
+pub mod location;
 pub mod model;
+pub mod photo;
 pub mod protocol;
 #[cfg(feature = "report")]
 pub mod report;

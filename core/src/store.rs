@@ -250,19 +250,21 @@ impl Store {
 
     /// Persist a local change together with a new blob it references, in one transaction:
     /// a signature and the order that points at it are saved or lost together.
-    pub fn commit_local_with_blob(
+    pub fn commit_local_with_blobs(
         &mut self,
         doc_type: DocType,
         id: &str,
         doc: &mut AutoCommit,
-        blob: (&str, &str, &[u8]),
+        blobs: &[(&str, &str, &[u8])],
     ) -> Result<()> {
         let typed = TypedDoc::parse(doc_type, doc)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 0)",
-            params![blob.0, blob.1, blob.2],
-        )?;
+        for blob in blobs {
+            tx.execute(
+                "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 0)",
+                params![blob.0, blob.1, blob.2],
+            )?;
+        }
         write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, &typed)?;
         tx.commit()?;

@@ -73,6 +73,7 @@ pub fn customer_input(name: &str) -> CustomerInput {
             address: "Pudong, Shanghai".into(),
             lat: 31.2304,
             lon: 121.4737,
+            geofence_m: None,
         }],
     }
 }

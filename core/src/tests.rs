@@ -502,6 +502,8 @@ mod workflow {
             lat,
             lon,
             accuracy_m: None,
+            altitude_m: None,
+            mock: None,
             source: "manual".into(),
         })
     }
@@ -783,6 +785,168 @@ mod workflow {
         assert_eq!(o.summary.status, "conflict");
         assert_eq!(o.resolution.as_deref(), Some("replaced pump"));
     }
+
+    #[test]
+    fn check_ins_are_judged_against_the_site_fence_and_never_refused() {
+        use crate::location::FenceVerdict;
+        let (mut sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        // The test site is at 31.2304, 121.4737; ~445 m north is outside the default 200 m.
+        let gps = |lat: f64, acc: f64| Position {
+            lat,
+            lon: 121.4737,
+            accuracy_m: Some(acc),
+            altitude_m: Some(12.0),
+            mock: Some(false),
+            source: "gps".into(),
+        };
+        tech.check_in(&id, Some(gps(31.2344, 10.0))).unwrap();
+        tech.check_out(&id, Some(gps(31.2305, 10.0))).unwrap();
+        tech.check_in(&id, manual(31.2304, 121.4737)).unwrap();
+        let o = tech.get_order(&id).unwrap();
+        let verdicts: Vec<_> = o
+            .check_ins
+            .iter()
+            .map(|c| c.fence.as_ref().unwrap().verdict)
+            .collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                FenceVerdict::Outside,
+                FenceVerdict::Verified,
+                FenceVerdict::Manual
+            ]
+        );
+        let outside = o.check_ins[0].fence.as_ref().unwrap();
+        assert!(
+            (outside.distance_m.unwrap() - 444.8).abs() < 2.0,
+            "{outside:?}"
+        );
+        assert_eq!(outside.radius_m, 200);
+        assert_eq!(
+            o.summary.status, "on_site",
+            "a flagged check-in still counts"
+        );
+
+        // A wider fence on the site, set by the supervisor, turns the first one verified.
+        exchange(&tech, &mut sup);
+        let c = sup.list_customers().unwrap().remove(0);
+        let mut input = customer_input(&c.name);
+        input.sites[0].id = Some(c.sites[0].id.clone());
+        input.sites[0].geofence_m = Some(500);
+        sup.update_customer(&c.id, &input).unwrap();
+        let o = sup.get_order(&id).unwrap();
+        assert_eq!(
+            o.check_ins[0].fence.as_ref().unwrap().verdict,
+            FenceVerdict::Verified
+        );
+        assert_eq!(
+            o.check_ins[0].position.as_ref().unwrap().altitude_m,
+            Some(12.0)
+        );
+        input.sites[0].geofence_m = Some(5);
+        assert!(
+            sup.update_customer(&c.id, &input)
+                .unwrap_err()
+                .to_string()
+                .contains("radius")
+        );
+
+        // Impossible positions are refused and nothing is recorded.
+        let before = tech.get_order(&id).unwrap().events.len();
+        for bad in [gps(f64::NAN, 10.0), gps(95.0, 10.0), gps(31.0, 0.0)] {
+            assert!(tech.check_out(&id, Some(bad)).is_err());
+        }
+        assert_eq!(tech.get_order(&id).unwrap().events.len(), before);
+    }
+
+    #[test]
+    fn photos_are_processed_queued_and_guarded() {
+        use crate::workspace::PhotoInput;
+        let (mut sup, mut tech, id) = dispatched();
+        let jpeg = crate::photo::tests::jpeg(&crate::photo::tests::marked(2400, 1200));
+        // Not before the technician accepted the order.
+        assert!(
+            tech.attach_photo(&id, &jpeg, &PhotoInput::default())
+                .is_err()
+        );
+        tech.accept_order(&id).unwrap();
+        let checked = tech.check_in(&id, manual(31.2304, 121.4737)).unwrap();
+        let event_id = checked.events.last().unwrap().id.clone();
+        let o = tech
+            .attach_photo(
+                &id,
+                &jpeg,
+                &PhotoInput {
+                    caption: "铭牌 nameplate".into(),
+                    event_id: Some(event_id.clone()),
+                    position: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(o.photos.len(), 1);
+        let p = &o.photos[0].photo;
+        assert_eq!((p.width, p.height), (2048, 1024));
+        assert_eq!(p.event_id.as_deref(), Some(event_id.as_str()));
+        assert_eq!(p.by, TECH_A);
+        // Both files wait in the upload queue, committed with the order.
+        let queued: Vec<String> = tech
+            .store
+            .pending_blobs()
+            .unwrap()
+            .into_iter()
+            .map(|b| b.0)
+            .collect();
+        assert!(
+            queued.contains(&p.hash) && queued.contains(&p.thumb_hash),
+            "{queued:?}"
+        );
+        assert_eq!(
+            tech.store.blob(&p.thumb_hash).unwrap().unwrap().0,
+            "image/jpeg"
+        );
+
+        // Bad input: nothing is saved.
+        let before = tech.store.pending_blobs().unwrap().len();
+        assert!(
+            tech.attach_photo(&id, b"GIF89a...", &PhotoInput::default())
+                .is_err()
+        );
+        let long = PhotoInput {
+            caption: "x".repeat(501),
+            ..Default::default()
+        };
+        assert!(tech.attach_photo(&id, &jpeg, &long).is_err());
+        let foreign = PhotoInput {
+            event_id: Some(crate::model::new_id()),
+            ..Default::default()
+        };
+        assert!(
+            tech.attach_photo(&id, &jpeg, &foreign)
+                .unwrap_err()
+                .to_string()
+                .contains("not on this order")
+        );
+        assert_eq!(tech.store.pending_blobs().unwrap().len(), before);
+        assert_eq!(tech.get_order(&id).unwrap().photos.len(), 1);
+
+        // The supervisor's device gets the reference; another technician may not remove it.
+        exchange(&tech, &mut sup);
+        assert_eq!(sup.get_order(&id).unwrap().photos.len(), 1);
+        let (_, doc) = tech.store.load(&id).unwrap().unwrap();
+        let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
+        let mut forged = doc.clone();
+        {
+            use automerge::transaction::Transactable;
+            let photos = crate::crdt::child_obj(&forged, &automerge::ROOT, "photos").unwrap();
+            forged.delete(&photos, o.photos[0].id.as_str()).unwrap();
+        }
+        let tech_b = Actor {
+            user_id: TECH_B.into(),
+            role: Role::Technician,
+        };
+        assert_eq!(refused_path(&tech_b, &old, &forged), "photos");
+    }
 }
 
 mod records {
@@ -974,6 +1138,26 @@ mod templates {
     use crate::model::settings::{self, Template, TemplateItem};
 
     /// Put the tenant's settings document into a store, as the server's first sync would.
+    #[test]
+    fn administrators_set_the_default_geofence() {
+        let mut admin = workspace(SUPERVISOR, Role::Admin);
+        assert!(
+            admin
+                .set_geofence_default(300)
+                .unwrap_err()
+                .to_string()
+                .contains("sync first")
+        );
+        with_settings(&mut admin);
+        assert_eq!(admin.geofence_default().unwrap(), 200);
+        assert_eq!(admin.set_geofence_default(350).unwrap(), 350);
+        assert!(admin.set_geofence_default(0).is_err());
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        with_settings(&mut sup);
+        let err = sup.set_geofence_default(100).unwrap_err();
+        assert!(matches!(err, crate::CoreError::Forbidden(_)), "{err}");
+    }
+
     fn with_settings(ws: &mut Workspace) {
         let mut doc = automerge::AutoCommit::new();
         let id = settings::new_settings_doc(&mut doc, "acme").unwrap();

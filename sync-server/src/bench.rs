@@ -222,6 +222,7 @@ fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
             address: "上海市浦东新区张江路 100 号".into(),
             lat: 31.2036,
             lon: 121.5906,
+            geofence_m: None,
         }],
     })?;
     let techs: Vec<String> = users[1..].iter().map(|u| u.id.clone()).collect();

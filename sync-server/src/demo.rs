@@ -455,6 +455,7 @@ fn build_documents(
                 address: (*address).into(),
                 lat: *lat,
                 lon: *lon,
+                geofence_m: None,
             }],
         })?);
     }

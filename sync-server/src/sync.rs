@@ -266,10 +266,19 @@ async fn server_stamps(
     Ok(true)
 }
 
-/// Blobs a document points at (the signature, later photos).
+/// Blobs a document points at (the signature, photos and their thumbnails).
 fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
     match doc {
-        TypedDoc::Order(o) => o.signature.iter().map(|s| s.hash.clone()).collect(),
+        TypedDoc::Order(o) => o
+            .signature
+            .iter()
+            .map(|s| s.hash.clone())
+            .chain(
+                o.photos
+                    .values()
+                    .flat_map(|p| [p.hash.clone(), p.thumb_hash.clone()]),
+            )
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -77,6 +77,8 @@ try {
 
   await click("//button[normalize-space(.)='Check in' or normalize-space(.)='签到']");
   await until("the order to show on site", async () => /On site|在现场/.test(await text("//header[contains(@class,'detail-head')]")));
+  await until("the check-in's geofence verdict", async () => /on site, 3\d m from the site/.test(await text("//*[@data-testid='fence']")));
+  console.log("checked in with the device position, verified inside the site's geofence");
   for (const item of ["Fault confirmed", "Root cause found", "Repair verified"]) {
     const box = `//label[contains(., '${item}')]/input`;
     await click(box);

@@ -37,7 +37,9 @@ fi
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
 dport=$(free_port)
 nport=$(free_port)
+# The app's location service is scripted to stand ~30 m from the demo order's site (深圳 南山).
 FIELDOPS_DATA_DIR="$work/app" FIELDOPS_SERVER_URL="http://127.0.0.1:$port" FIELDOPS_TENANT=demo LANG=en_US.UTF-8 \
+  FIELDOPS_SIMULATED_POSITION="22.53357,113.9304,8" \
   "$driver" --port "$dport" --native-port "$nport" > "$work/driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$dport/status" >/dev/null && break; sleep 0.2; done

@@ -241,6 +241,14 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await templates.locator(".line-form").nth(4).getByLabel("required").check();
   await templates.getByRole("button", { name: "Save" }).click();
   await expect(templates.getByText("Saved")).toBeVisible();
+  const fence = page.getByRole("region", { name: "Default geofence radius of sites (m)" });
+  await fence.getByLabel(/Default geofence/).fill("5");
+  await fence.getByRole("button", { name: "Save" }).click();
+  await expect(fence.getByRole("alert")).toContainText("between 10 m and 50,000 m");
+  await fence.getByLabel(/Default geofence/).fill("300");
+  await fence.getByRole("button", { name: "Save" }).click();
+  await expect(fence.getByLabel(/Default geofence/)).toHaveValue("300");
+  await expect(fence.getByRole("button", { name: "Save" })).toBeDisabled();
   await signOut(page);
 
   await signIn(page, "chen.jing");
@@ -329,4 +337,101 @@ test("equipment and projects: create, name them on an order, service history per
   await page.getByRole("row", { name: /冷站改造/ }).click();
   await expect(page.getByRole("article", { name: "冷站改造 chiller retrofit" })).toContainText("2号冷水机组");
   await page.screenshot({ path: "test-results/project.png", fullPage: true });
+});
+
+test("check-in takes the device position and shows the geofence verdict; without one the technician types it", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const form = page.getByRole("form", { name: "New customer" });
+  await form.getByLabel("Customer").fill("上海华东医疗设备有限公司");
+  await form.getByLabel("Site name").fill("张江工厂");
+  await form.getByLabel("Latitude").fill("31.2304");
+  await form.getByLabel("Longitude").fill("121.4737");
+  await form.getByLabel(/Geofence radius/).fill("5");
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(form.getByRole("alert")).toContainText("between 10 m and 50,000 m");
+  await form.getByLabel(/Geofence radius/).fill("100");
+  await form.getByRole("button", { name: "Create" }).click();
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "上海华东医疗设备有限公司" });
+  await oform.getByLabel("Description").fill("CT 冷却泵报警");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /上海华东医疗设备有限公司/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  // The tablet's location service answers: the check-in is verified at the site.
+  await page.getByRole("button", { name: "Check in" }).click();
+  await expect(page.getByTestId("fence")).toHaveText("on site, 0 m from the site");
+  // No location service (as on desktop): the technician is asked, and bad input is refused.
+  await page.evaluate(() => window.__fieldopsMock?.setPosition(null));
+  await page.getByRole("button", { name: "Check out" }).click();
+  const ask = page.getByRole("group", { name: "Position for this step" });
+  await expect(ask).toContainText("no location service");
+  await ask.getByLabel("Latitude").fill("95");
+  await ask.getByLabel("Longitude").fill("121.4737");
+  await ask.getByRole("button", { name: "Record with this position" }).click();
+  await expect(page.getByRole("alert")).toContainText("latitude 95 is outside -90..90");
+  await ask.getByLabel("Latitude").fill("31.2344");
+  await ask.getByRole("button", { name: "Record with this position" }).click();
+  await expect(ask).toBeHidden();
+  await expect(page.getByTestId("fence").nth(1)).toHaveText("manual position, 445 m from the site");
+  await expect(page.locator(".detail-head .status")).toHaveText("Left site");
+  await page.screenshot({ path: "test-results/check-in-fence.png", fullPage: true });
+});
+
+test("technician attaches site photos; the supervisor sees thumbnails and opens one", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await createCustomer(page, "广州白云制冷设备", "白云仓库", "23.1291", "113.2644");
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "广州白云制冷设备" });
+  await oform.getByLabel("Description").fill("冷库压缩机 compressor check");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /广州白云制冷设备/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("button", { name: "Check in" }).click();
+  // A picture drawn in the page (as a camera would give one), and a file that is no picture.
+  const jpeg = await page.evaluate(() => {
+    const c = document.createElement("canvas");
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext("2d")!;
+    g.fillStyle = "#c33";
+    g.fillRect(0, 0, 640, 480);
+    return c.toDataURL("image/jpeg").split(",")[1];
+  });
+  const photos = page.getByRole("region", { name: "Site photos" });
+  await photos.getByLabel("Take or choose photos").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
+  await photos.getByRole("button", { name: "Attach 1 photo(s)" }).click();
+  await expect(photos.getByRole("alert")).toContainText("not a JPEG, PNG or WebP image");
+  await photos.getByLabel("Take or choose photos").setInputFiles([
+    { name: "nameplate.jpg", mimeType: "image/jpeg", buffer: Buffer.from(jpeg, "base64") },
+    { name: "valve.jpg", mimeType: "image/jpeg", buffer: Buffer.from(jpeg, "base64") },
+  ]);
+  await photos.getByLabel("Caption").fill("铭牌 nameplate");
+  await photos.getByRole("button", { name: "Attach 2 photo(s)" }).click();
+  await expect(photos.getByRole("heading")).toHaveText("Site photos (2)");
+  await expect(photos.getByTestId("photos").locator("img")).toHaveCount(2);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  await signIn(page, "chen.jing");
+  await page.getByRole("row", { name: /广州白云制冷设备/ }).click();
+  const seen = page.getByRole("region", { name: "Site photos" });
+  await expect(seen.getByTestId("photos").locator("img")).toHaveCount(2);
+  await seen.getByRole("button", { name: "铭牌 nameplate" }).first().click();
+  await expect(page.getByTestId("photo-full")).toBeVisible();
+  await page.screenshot({ path: "test-results/photos.png", fullPage: true });
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+  await expect(seen.getByLabel("Take or choose photos")).toHaveCount(1);
 });

@@ -29,6 +29,9 @@ pub struct Site {
     pub address: String,
     pub lat: f64,
     pub lon: f64,
+    /// Check-ins within this many metres count as on site; absent: the tenant's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geofence_m: Option<i64>,
 }
 
 /// What a person types to create or edit a customer.
@@ -50,6 +53,8 @@ pub struct SiteInput {
     pub address: String,
     pub lat: f64,
     pub lon: f64,
+    #[serde(default)]
+    pub geofence_m: Option<i64>,
 }
 
 impl CustomerInput {
@@ -76,7 +81,9 @@ impl SiteInput {
     fn validate(&self) -> Result<()> {
         check_text("site name", &self.name, true, 200)?;
         check_text("site address", &self.address, false, 500)?;
-        check_coordinates(self.lat, self.lon)
+        check_coordinates(self.lat, self.lon)?;
+        self.geofence_m
+            .map_or(Ok(()), crate::location::check_radius)
     }
 }
 
@@ -118,6 +125,7 @@ impl Customer {
             check_text("site name", &s.name, true, 200)?;
             check_text("site address", &s.address, false, 500)?;
             check_coordinates(s.lat, s.lon)?;
+            s.geofence_m.map_or(Ok(()), crate::location::check_radius)?;
         }
         Ok(())
     }
@@ -172,6 +180,13 @@ pub fn apply_customer_edit(doc: &mut AutoCommit, input: &CustomerInput) -> Resul
         }
         if existing.as_ref().map(|e| e.lon) != Some(s.lon) {
             doc.put(&obj, "lon", s.lon)?;
+        }
+        if existing.as_ref().and_then(|e| e.geofence_m) != s.geofence_m {
+            match s.geofence_m {
+                Some(r) => doc.put(&obj, "geofence_m", r)?,
+                None if existing.is_some() => doc.delete(&obj, "geofence_m")?,
+                None => {}
+            }
         }
         kept.push(site_id);
     }

@@ -128,6 +128,12 @@ pub struct Position {
     pub lon: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy_m: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub altitude_m: Option<f64>,
+    /// The platform said the position came from a mock-location app (Android).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock: Option<bool>,
+    /// gps, network, manual or simulated.
     pub source: String,
 }
 
@@ -153,6 +159,30 @@ pub struct OrderDoc {
     /// The customer's signature, captured on the technician's device (a blob reference).
     #[serde(default)]
     pub signature: Option<SignatureRef>,
+    /// Site photos by photo id (blob references; absent in orders made before photos).
+    #[serde(default)]
+    pub photos: BTreeMap<String, PhotoRef>,
+}
+
+/// A site photo: the stored JPEG and its thumbnail are blobs; when and where it was taken is
+/// kept here, never in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoRef {
+    pub hash: String,
+    pub thumb_hash: String,
+    #[serde(default)]
+    pub caption: String,
+    pub width: i64,
+    pub height: i64,
+    pub by: String,
+    /// Device time of capture (attachment), ms since the epoch.
+    pub at: i64,
+    /// The progress note or check-in the photo belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -502,6 +532,28 @@ impl OrderDoc {
                 .map_err(|e| CoreError::CorruptDocument(e.to_string()))?;
             check_text("signer", &sig.signer, false, 200)?;
         }
+        if self.photos.len() > 500 {
+            return Err(CoreError::CorruptDocument("more than 500 photos".into()));
+        }
+        for (id, p) in &self.photos {
+            check_id("photo", id)?;
+            for h in [&p.hash, &p.thumb_hash] {
+                crate::blob::check_hash(h)
+                    .map_err(|e| CoreError::CorruptDocument(e.to_string()))?;
+            }
+            check_text("photo caption", &p.caption, false, 500)?;
+            if !(1..=crate::photo::FULL_EDGE as i64).contains(&p.width)
+                || !(1..=crate::photo::FULL_EDGE as i64).contains(&p.height)
+            {
+                return Err(CoreError::CorruptDocument(format!(
+                    "photo {id} claims {}×{} pixels",
+                    p.width, p.height
+                )));
+            }
+            if let Some(pos) = &p.position {
+                check_position(pos)?;
+            }
+        }
         for (id, c) in &self.checklist {
             check_id("checklist item", id)?;
             check_text("checklist item", &c.label, true, 500)?;
@@ -600,24 +652,7 @@ impl OrderDoc {
 }
 
 pub fn check_position(p: &Position) -> Result<()> {
-    super::customer::check_coordinates(p.lat, p.lon)?;
-    if let Some(a) = p.accuracy_m
-        && (!a.is_finite() || a <= 0.0)
-    {
-        return Err(CoreError::invalid(format!(
-            "accuracy {a} m is not a positive distance"
-        )));
-    }
-    if !matches!(
-        p.source.as_str(),
-        "gps" | "network" | "manual" | "simulated"
-    ) {
-        return Err(CoreError::invalid(format!(
-            "unknown position source '{}'",
-            p.source
-        )));
-    }
-    Ok(())
+    crate::location::check_position(p)
 }
 
 /// The status machine. An event that is not valid where it lands in the fold is kept in the
@@ -808,6 +843,7 @@ pub fn new_order_doc(
     doc.put(&header, "rating_asked", template.rating_asked)?;
     doc.put_object(ROOT, "charges", ObjType::Map)?;
     doc.put_object(ROOT, "costs", ObjType::Map)?;
+    doc.put_object(ROOT, "photos", ObjType::Map)?;
     apply_header_edit(doc, input, None)?;
     append_event(
         doc,
@@ -953,6 +989,15 @@ pub fn set_received(doc: &mut AutoCommit, stamps: &[(String, i64)]) -> Result<()
         doc.put(&map, id.as_str(), *at)?;
     }
     Ok(())
+}
+
+/// Add a photo. Orders from before photos get the map on their first photo.
+pub fn put_photo(doc: &mut AutoCommit, photo_id: &str, photo: &PhotoRef) -> Result<()> {
+    let photos = match doc.get(ROOT, "photos")? {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        _ => doc.put_object(ROOT, "photos", ObjType::Map)?,
+    };
+    crdt::put_json(doc, &photos, photo_id, &to_value(photo)?)
 }
 
 pub fn set_signature(doc: &mut AutoCommit, signature: &SignatureRef) -> Result<()> {

@@ -21,6 +21,9 @@ pub struct SettingsDoc {
     pub id: String,
     /// Keyed by the order type's name ("repair", ...).
     pub templates: BTreeMap<String, Template>,
+    /// Geofence radius (metres) of sites that set none; absent: 200 m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geofence_default_m: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +120,17 @@ impl SettingsDoc {
             t.validate()
                 .map_err(|e| CoreError::CorruptDocument(e.to_string()))?;
         }
+        if let Some(r) = s.geofence_default_m {
+            crate::location::check_radius(r)
+                .map_err(|e| CoreError::CorruptDocument(e.to_string()))?;
+        }
         Ok(s)
+    }
+
+    /// The fence radius for sites that set none.
+    pub fn geofence_default(&self) -> i64 {
+        self.geofence_default_m
+            .unwrap_or(crate::location::DEFAULT_GEOFENCE_M)
     }
 
     /// The template in force for an order type (the default where none is stored).
@@ -151,4 +164,10 @@ pub fn put_template(
     let templates = crdt::child_obj(doc, &ROOT, "templates")?;
     let value = serde_json::to_value(template).map_err(|e| CoreError::invalid(e.to_string()))?;
     crdt::put_json(doc, &templates, &enum_name(&order_type), &value)
+}
+
+pub fn set_geofence_default(doc: &mut AutoCommit, radius_m: i64) -> Result<()> {
+    crate::location::check_radius(radius_m)?;
+    doc.put(ROOT, "geofence_default_m", radius_m)?;
+    Ok(())
 }

@@ -22,7 +22,9 @@ use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
 
+mod field_evidence;
 mod installed_base;
+pub use field_evidence::{PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 
 /// Who is signed in on this device, as the server told us at login. The token is not here:
@@ -42,6 +44,7 @@ pub struct SiteView {
     pub address: String,
     pub lat: f64,
     pub lon: f64,
+    pub geofence_m: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,6 +215,21 @@ pub struct OrderDetail {
     /// The machines the order names (those this device knows).
     pub equipment: Vec<EquipmentView>,
     pub project: Option<ProjectView>,
+    /// Every check-in and check-out with its geofence verdict (against the site as it is now).
+    pub check_ins: Vec<CheckInView>,
+    /// Site photos, oldest first.
+    pub photos: Vec<PhotoView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInView {
+    pub event_id: String,
+    pub kind: EventKind,
+    pub at: i64,
+    pub by: String,
+    pub position: Option<Position>,
+    /// None when the order's site is not known on this device.
+    pub fence: Option<crate::location::FenceCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,16 +341,16 @@ impl Workspace {
     where
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
-        self.change_with_blob(doc_type, id, None, edit)
+        self.change_with_blobs(doc_type, id, &[], edit)
     }
 
-    /// `change`, plus a blob (hash, content type, bytes) the new state references, saved in
-    /// the same transaction so the two are kept or lost together.
-    fn change_with_blob<F>(
+    /// `change`, plus blobs (hash, content type, bytes) the new state references, saved in
+    /// the same transaction so they are kept or lost together.
+    fn change_with_blobs<F>(
         &mut self,
         doc_type: DocType,
         id: Option<&str>,
-        blob: Option<(&str, &str, &[u8])>,
+        blobs: &[(&str, &str, &[u8])],
         edit: F,
     ) -> Result<String>
     where
@@ -360,11 +378,11 @@ impl Workspace {
         if old.as_ref() == Some(&new) {
             return Ok(new_id);
         }
-        match blob {
-            Some(blob) => self
-                .store
-                .commit_local_with_blob(doc_type, &new_id, &mut doc, blob)?,
-            None => self.store.commit_local(doc_type, &new_id, &mut doc)?,
+        if blobs.is_empty() {
+            self.store.commit_local(doc_type, &new_id, &mut doc)?;
+        } else {
+            self.store
+                .commit_local_with_blobs(doc_type, &new_id, &mut doc, blobs)?;
         }
         Ok(new_id)
     }
@@ -480,23 +498,43 @@ impl Workspace {
         template: &Template,
     ) -> Result<Vec<TemplateView>> {
         template.validate()?;
-        let tenant = self
-            .session
-            .as_ref()
-            .ok_or(CoreError::NotSignedIn)?
-            .tenant
-            .clone();
-        let id = settings::settings_id(&tenant);
-        if self.store.load(&id)?.is_none() {
-            return Err(CoreError::invalid(
-                "the company settings have not arrived yet; sync first",
-            ));
-        }
+        let id = self.settings_doc_id()?;
         self.change(DocType::Settings, Some(&id), |doc, _| {
             settings::put_template(doc, order_type, template)?;
             Ok(id.clone())
         })?;
         self.templates()
+    }
+
+    /// The tenant's settings document, which the server creates: edits wait for it.
+    fn settings_doc_id(&self) -> Result<String> {
+        let tenant = &self.session.as_ref().ok_or(CoreError::NotSignedIn)?.tenant;
+        let id = settings::settings_id(tenant);
+        if self.store.load(&id)?.is_none() {
+            return Err(CoreError::invalid(
+                "the company settings have not arrived yet; sync first",
+            ));
+        }
+        Ok(id)
+    }
+
+    /// The geofence radius of sites that set none (administrators change it).
+    pub fn geofence_default(&self) -> Result<i64> {
+        Ok(self
+            .settings()?
+            .map_or(crate::location::DEFAULT_GEOFENCE_M, |s| {
+                s.geofence_default()
+            }))
+    }
+
+    pub fn set_geofence_default(&mut self, radius_m: i64) -> Result<i64> {
+        crate::location::check_radius(radius_m)?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_geofence_default(doc, radius_m)?;
+            Ok(id.clone())
+        })?;
+        self.geofence_default()
     }
 
     pub fn update_order(&mut self, id: &str, input: &OrderInput) -> Result<OrderDetail> {
@@ -822,10 +860,10 @@ impl Workspace {
             ));
         }
         let hash = crate::blob::sha256_hex(png);
-        self.change_with_blob(
+        self.change_with_blobs(
             DocType::Order,
             Some(id),
-            Some((&hash, "image/png", png)),
+            &[(&hash, "image/png", png)],
             |doc, actor| {
                 let signature = SignatureRef {
                     hash: hash.clone(),
@@ -920,6 +958,26 @@ impl Workspace {
             .ok()
             .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
+        let radius_default = self.geofence_default()?;
+        let check_ins = order
+            .sorted_events()
+            .into_iter()
+            .filter(|e| matches!(e.kind, EventKind::CheckedIn | EventKind::CheckedOut))
+            .map(|e| CheckInView {
+                event_id: e.id.clone(),
+                kind: e.kind,
+                at: e.at,
+                by: e.by.clone(),
+                position: e.position.clone(),
+                fence: site.as_ref().map(|s| {
+                    crate::location::check_fence(
+                        e.position.as_ref(),
+                        (s.lat, s.lon),
+                        s.geofence_m.unwrap_or(radius_default),
+                    )
+                }),
+            })
+            .collect();
         let events = order.sorted_events().into_iter().cloned().collect();
         let state = order.state();
         let mut checklist: Vec<(i64, ChecklistView)> = order
@@ -993,6 +1051,19 @@ impl Workspace {
                 .project_id
                 .as_deref()
                 .and_then(|p| self.get_project(p).ok()),
+            check_ins,
+            photos: {
+                let mut photos: Vec<PhotoView> = order
+                    .photos
+                    .iter()
+                    .map(|(id, p)| PhotoView {
+                        id: id.clone(),
+                        photo: p.clone(),
+                    })
+                    .collect();
+                photos.sort_by(|a, b| (a.photo.at, &a.id).cmp(&(b.photo.at, &b.id)));
+                photos
+            },
         })
     }
 
@@ -1169,6 +1240,7 @@ fn site_view(id: String, s: Site) -> SiteView {
         address: s.address,
         lat: s.lat,
         lon: s.lon,
+        geofence_m: s.geofence_m,
     }
 }
 

@@ -14,6 +14,7 @@ import type {
   OrderInput,
   OrderSummary,
   OrderType,
+  PhotoInput,
   Position,
   ProjectInfo,
   ProjectView,
@@ -63,10 +64,16 @@ export interface Backend {
   /** The customer's signature as a PNG (base64, no data: prefix). */
   captureSignature(id: string, pngBase64: string, signer: string): Promise<OrderDetail>;
   getBlob(hash: string): Promise<BlobData>;
+  /** A site photo as picked (JPEG, PNG or WebP; base64, no data: prefix). */
+  attachPhoto(id: string, dataBase64: string, input: PhotoInput): Promise<OrderDetail>;
   templates(): Promise<TemplateView[]>;
   /** Make the service report PDF of a completed order and save it on the device. */
   serviceReport(id: string): Promise<SavedReport>;
   saveTemplate(orderType: OrderType, template: Template): Promise<TemplateView[]>;
+  /** The device's position; fails with a clear message where it has none (desktop). */
+  currentPosition(): Promise<Position>;
+  geofenceDefault(): Promise<number>;
+  setGeofenceDefault(radiusM: number): Promise<number>;
   listEquipment(filter: EquipmentFilter): Promise<EquipmentView[]>;
   createEquipment(info: EquipmentInfo): Promise<EquipmentView>;
   updateEquipment(id: string, info: EquipmentInfo): Promise<EquipmentView>;

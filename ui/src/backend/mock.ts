@@ -18,6 +18,9 @@ import type {
   OrderEvent,
   OrderInput,
   OrderSummary,
+  PhotoView,
+  Position,
+  FenceCheck,
   ProjectInfo,
   ProjectView,
   SessionInfo,
@@ -47,6 +50,7 @@ interface MockOrder {
   costs: CostView[];
   received: Record<string, number>;
   signature: { hash: string; signer: string; by: string; at: number } | null;
+  photos: PhotoView[];
 }
 
 const DEFAULT_CHECKLIST: Record<string, [string, boolean][]> = {
@@ -214,6 +218,23 @@ function totalsOf(o: MockOrder): Totals {
   };
 }
 
+/** Width and height of a picture, decoded by the browser (truncated files are refused). */
+async function imageSize(dataBase64: string): Promise<[number, number]> {
+  try {
+    const bytes = Uint8Array.from(atob(dataBase64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes]));
+    return [bitmap.width, bitmap.height];
+  } catch {
+    return fail("invalid_input", "the image is truncated or damaged");
+  }
+}
+
+function checkPosition(p: Position) {
+  if (!Number.isFinite(p.lat) || Math.abs(p.lat) > 90) fail("invalid_input", `latitude ${p.lat} is outside -90..90`);
+  if (!Number.isFinite(p.lon) || Math.abs(p.lon) > 180) fail("invalid_input", `longitude ${p.lon} is outside -180..180`);
+  if (p.accuracy_m != null && !(Number.isFinite(p.accuracy_m) && p.accuracy_m > 0)) fail("invalid_input", `accuracy ${p.accuracy_m} m is not a positive distance`);
+}
+
 function checkLine(quantityMilli: number, unitMinor: number, discountBp: number, taxBp: number, currency: string) {
   if (!Number.isInteger(quantityMilli) || quantityMilli < 1 || quantityMilli > 1_000_000_000) fail("invalid_input", "the quantity must be above 0 and at most 1,000,000");
   if (!Number.isInteger(unitMinor) || unitMinor < 0 || unitMinor > 1_000_000_000_000) fail("invalid_input", "the unit price must be between 0 and 10,000,000,000");
@@ -247,8 +268,27 @@ export function simplePdf(lines: string[]): string {
   return out;
 }
 
+/** Great-circle distance in metres, as core's `location::distance_m`. */
+export function distanceM(a: [number, number], b: [number, number]): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[0] - a[0]) * rad;
+  const dLon = (b[1] - a[1]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+}
+
+/** The same verdict as core's `location::check_fence`. */
+export function checkFence(p: Position | null, site: [number, number], radius: number): FenceCheck {
+  if (!p) return { verdict: "no_position", distance_m: null, radius_m: radius };
+  const d = distanceM([p.lat, p.lon], site);
+  const verdict = p.source === "manual" ? "manual" : d > radius ? "outside" : p.accuracy_m == null || p.accuracy_m > radius ? "inaccurate" : "verified";
+  return { verdict, distance_m: d, radius_m: radius };
+}
+
 export interface MockControls {
   setOffline(offline: boolean): void;
+  /** What the device's location service reports; null: none (as on desktop). */
+  setPosition(position: Position | null): void;
   serverOrderEvents(id: string): OrderEvent[];
 }
 
@@ -269,6 +309,8 @@ export function mockBackend(): Backend & MockControls {
   let lastSyncAt: number | null = null;
   let lastError: string | null = null;
   let numbered = 0;
+  let devicePosition: Position | null = { lat: 31.2304, lon: 121.4737, accuracy_m: 12, source: "simulated" };
+  let geofenceDefault = 200;
 
   const emit = (event: BackendEvent, payload?: unknown) => listeners.get(event)?.forEach((h) => h(payload));
   const me = () => session?.session.user ?? fail("not_signed_in", "not signed in");
@@ -363,6 +405,18 @@ export function mockBackend(): Backend & MockControls {
       signature_required: o.input.order_type === "installation",
       equipment: (o.input.equipment_ids ?? []).filter((e) => equipment.has(e)).map(equipmentView),
       project: o.input.project_id && projects.has(o.input.project_id) ? projectView(o.input.project_id) : null,
+      photos: o.photos,
+      check_ins: [...o.events]
+        .sort((a, b) => a.at - b.at)
+        .filter((e) => e.kind === "checked_in" || e.kind === "checked_out")
+        .map((e) => ({
+          event_id: e.id,
+          kind: e.kind as "checked_in" | "checked_out",
+          at: e.at,
+          by: e.by,
+          position: e.position ?? null,
+          fence: site ? checkFence(e.position ?? null, [site.lat, site.lon], site.geofence_m ?? geofenceDefault) : null,
+        })),
       received: Object.fromEntries(o.events.filter((e) => o.received[e.id]).map((e) => [e.id, o.received[e.id]])),
     };
   };
@@ -467,6 +521,17 @@ export function mockBackend(): Backend & MockControls {
       offline = value;
       emit("sync-status", status());
     },
+    setPosition(p) {
+      devicePosition = p;
+    },
+    currentPosition: async () => devicePosition ?? fail("invalid_input", "this device has no location service: enter the position by hand or pick it on the map"),
+    geofenceDefault: async () => geofenceDefault,
+    async setGeofenceDefault(radius) {
+      if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
+      if (!(Number.isInteger(radius) && radius >= 10 && radius <= 50_000)) fail("invalid_input", "the geofence radius must be between 10 m and 50,000 m");
+      geofenceDefault = radius;
+      return radius;
+    },
     serverOrderEvents: (id) => serverEvents.get(id) ?? [],
     defaults: async () => ({ server_url: "http://127.0.0.1:8787", tenant: "demo" }),
     session: async () => session,
@@ -515,6 +580,7 @@ export function mockBackend(): Backend & MockControls {
         costs: [],
         received: {},
         signature: null,
+        photos: [],
       };
       orders.set(o.id, o);
       event(o, "created");
@@ -557,12 +623,14 @@ export function mockBackend(): Backend & MockControls {
     async checkIn(id, position) {
       const o = getOrder(id);
       requireAction(o, "check_in");
+      if (position) checkPosition(position);
       event(o, "checked_in", { position });
       return detail(o);
     },
     async checkOut(id, position) {
       const o = getOrder(id);
       requireAction(o, "check_out");
+      if (position) checkPosition(position);
       event(o, "checked_out", { position });
       return detail(o);
     },
@@ -701,7 +769,20 @@ export function mockBackend(): Backend & MockControls {
     },
     async getBlob(hash) {
       const data = blobs.get(hash) ?? fail("not_found", `blob ${hash}`);
-      return { content_type: "image/png", data_base64: data };
+      return { content_type: data.startsWith("/9j/") ? "image/jpeg" : "image/png", data_base64: data };
+    },
+    async attachPhoto(id, dataBase64, input) {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      if (input.caption.length > 500) fail("invalid_input", "photo caption is longer than 500 characters");
+      // The mock keeps the picture as given (core re-encodes it); it checks the type like core.
+      if (!/^(\/9j\/|iVBORw0KGgo|UklGR)/.test(dataBase64)) fail("invalid_input", "the file is not a JPEG, PNG or WebP image");
+      const size = await imageSize(dataBase64);
+      const hash = `${newId().replace(/-/g, "")}${"0".repeat(32)}`.slice(0, 64);
+      blobs.set(hash, dataBase64);
+      o.photos = [...o.photos, { id: newId(), hash, thumb_hash: hash, caption: input.caption.trim(), width: size[0], height: size[1], by: me().id, at: Date.now(), event_id: input.event_id ?? null, position: input.position ?? null }];
+      changed(id);
+      return detail(o);
     },
     async listRecords(filter) {
       const text = filter.text?.trim().toLowerCase();
@@ -787,12 +868,13 @@ export function mockBackend(): Backend & MockControls {
         if (!s.name.trim()) fail("invalid_input", "site name is required");
         if (!Number.isFinite(s.lat) || Math.abs(s.lat) > 90) fail("invalid_input", `latitude ${s.lat} is outside -90..90`);
         if (!Number.isFinite(s.lon) || Math.abs(s.lon) > 180) fail("invalid_input", `longitude ${s.lon} is outside -180..180`);
+        if (s.geofence_m != null && !(Number.isInteger(s.geofence_m) && s.geofence_m >= 10 && s.geofence_m <= 50_000)) fail("invalid_input", "the geofence radius must be between 10 m and 50,000 m");
       }
       const c: CustomerView = {
         id: newId(),
         name: input.name.trim(),
         phone: input.phone,
-        sites: input.sites.map((s) => ({ ...s, id: newId() })),
+        sites: input.sites.map((s) => ({ ...s, id: newId(), geofence_m: s.geofence_m ?? null })),
         pending: true,
       };
       customers.set(c.id, c);

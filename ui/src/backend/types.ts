@@ -118,6 +118,7 @@ export interface SiteView {
   address: string;
   lat: number;
   lon: number;
+  geofence_m: number | null;
 }
 
 export interface CustomerView {
@@ -134,6 +135,8 @@ export interface SiteInput {
   address: string;
   lat: number;
   lon: number;
+  /** Metres; absent or null: the company default. */
+  geofence_m?: number | null;
 }
 
 export interface CustomerInput {
@@ -185,7 +188,27 @@ export interface Position {
   lat: number;
   lon: number;
   accuracy_m?: number | null;
+  altitude_m?: number | null;
+  /** The platform flagged a mock-location app (Android). */
+  mock?: boolean | null;
   source: "gps" | "network" | "manual" | "simulated";
+}
+
+export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "no_position";
+
+export interface FenceCheck {
+  verdict: FenceVerdict;
+  distance_m: number | null;
+  radius_m: number;
+}
+
+export interface CheckInView {
+  event_id: string;
+  kind: "checked_in" | "checked_out";
+  at: number;
+  by: string;
+  position: Position | null;
+  fence: FenceCheck | null;
 }
 
 export interface OrderEvent {
@@ -284,6 +307,27 @@ export interface OrderDetail extends OrderSummary {
   signature_required: boolean;
   equipment: EquipmentView[];
   project: ProjectView | null;
+  check_ins: CheckInView[];
+  photos: PhotoView[];
+}
+
+export interface PhotoView {
+  id: string;
+  hash: string;
+  thumb_hash: string;
+  caption: string;
+  width: number;
+  height: number;
+  by: string;
+  at: number;
+  event_id?: string | null;
+  position?: Position | null;
+}
+
+export interface PhotoInput {
+  caption: string;
+  event_id?: string | null;
+  position?: Position | null;
 }
 
 /** A machine at a customer's site, as typed (dates are YYYY-MM-DD). */

@@ -15,6 +15,7 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
   const [address, setAddress] = useState("");
   const [lat, setLat] = useState("");
   const [lon, setLon] = useState("");
+  const [fence, setFence] = useState("");
   const [error, setError] = useState<BackendError | null>(null);
 
   const submit = async (e: FormEvent) => {
@@ -24,7 +25,7 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
         await backend.createCustomer({
           name,
           phone,
-          sites: [{ name: siteName, address, lat: Number(lat), lon: Number(lon) }],
+          sites: [{ name: siteName, address, lat: Number(lat), lon: Number(lon), geofence_m: fence.trim() ? Number(fence) : null }],
         }),
       );
     } catch (err) {
@@ -61,6 +62,10 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
           <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} required />
         </label>
       </div>
+      <label>
+        {t("geofenceRadius")}
+        <input inputMode="numeric" value={fence} onChange={(e) => setFence(e.target.value)} />
+      </label>
       <ErrorNote error={error} />
       <CreateCancel onCancel={onCancel} />
     </form>

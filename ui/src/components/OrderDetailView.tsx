@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { BackendError, OrderDetail, SavedReport, UserInfo } from "../backend";
+import type { BackendError, OrderDetail, Position, SavedReport, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { useBackend, userName } from "../context";
 import { useI18n } from "../i18n";
@@ -7,6 +7,8 @@ import { ChecklistPanel } from "./ChecklistPanel";
 import { OrderMachines } from "./EquipmentViews";
 import { ErrorNote } from "./ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
+import { PhotosPanel } from "./PhotosPanel";
+import { PositionPanel } from "./PositionPanel";
 import { ReportPreview } from "./ReportPreview";
 import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
@@ -41,6 +43,22 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       setError(toError(e));
       return false;
     }
+  };
+
+  // Check-in and check-out take the device's position; where it has none, ask for one.
+  const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; reason: string } | null>(null);
+  const record = (step: "in" | "out", position: Position | null) =>
+    run(() => (step === "in" ? backend.checkIn(order.id, position) : backend.checkOut(order.id, position))).then((ok) => ok && setAskPosition(null));
+  const locate = async (step: "in" | "out") => {
+    setError(null);
+    let position: Position;
+    try {
+      position = await backend.currentPosition();
+    } catch (e) {
+      setAskPosition({ step, reason: toError(e).message });
+      return;
+    }
+    await record(step, position);
   };
 
   const names = (ids: string[]) => ids.map((id) => userName(directory, id)).join(", ");
@@ -160,12 +178,12 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
           </button>
         )}
         {can("check_in") && (
-          <button className={`primary ${btn}`} onClick={() => run(() => backend.checkIn(order.id, null))}>
+          <button className={`primary ${btn}`} onClick={() => locate("in")}>
             {t("checkIn")}
           </button>
         )}
         {can("check_out") && (
-          <button className={btn} onClick={() => run(() => backend.checkOut(order.id, null))}>
+          <button className={btn} onClick={() => locate("out")}>
             {t("checkOut")}
           </button>
         )}
@@ -275,6 +293,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
           </button>
         </fieldset>
       )}
+      {askPosition && <PositionPanel reason={askPosition.reason} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">
           {t("reportSaved", { path: report.path })}{" "}
@@ -292,6 +311,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       {(order.signature || (can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status))) && (
         <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
       )}
+      <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
       <MoneyPanel order={order} run={run} />
       <Timeline order={order} directory={directory} />
     </section>

@@ -39,6 +39,8 @@ export function TemplatesView() {
     }
   };
   return (
+    <>
+    <GeofenceDefault />
     <section className="templates" aria-label={t("templates")}>
       <OrderTypeSelect value={orderType} onChange={setOrderType} />
       <h3>{t("checklist")}</h3>
@@ -74,6 +76,39 @@ export function TemplatesView() {
         </button>
         {saved && <span className="muted">{t("saved")}</span>}
       </div>
+    </section>
+    </>
+  );
+}
+
+/** The company-wide geofence radius used by sites that set none. */
+function GeofenceDefault() {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const current = useLoad((b) => b.geofenceDefault(), []);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+  const value = draft ?? (current.data === null ? "" : String(current.data));
+  const save = async () => {
+    setError(null);
+    try {
+      await backend.setGeofenceDefault(Number(value));
+      setDraft(null);
+      current.reload();
+    } catch (e) {
+      setError(toError(e));
+    }
+  };
+  return (
+    <section className="line-form" aria-label={t("geofenceDefault")}>
+      <label>
+        {t("geofenceDefault")}
+        <input inputMode="numeric" value={value} onChange={(e) => setDraft(e.target.value)} />
+      </label>
+      <button onClick={save} disabled={draft === null}>
+        {t("save")}
+      </button>
+      <ErrorNote error={error} />
     </section>
   );
 }

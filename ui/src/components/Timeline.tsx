@@ -1,6 +1,7 @@
 import type { OrderDetail, UserInfo } from "../backend";
 import { userName } from "../context";
 import { useI18n } from "../i18n";
+import { FenceBadge } from "./PositionPanel";
 
 export function Timeline({ order, directory }: { order: OrderDetail; directory: UserInfo[] }) {
   const { t, formatTime } = useI18n();
@@ -22,6 +23,12 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
               comment: e.comment ?? "",
               where: e.position ? ` (${e.position.lat.toFixed(5)}, ${e.position.lon.toFixed(5)}, ${e.position.source})` : "",
             })}
+            {(e.kind === "checked_in" || e.kind === "checked_out") && (
+              <>
+                {" "}
+                <FenceBadge order={order} eventId={e.id} />
+              </>
+            )}
             <span className="muted received"> · {order.received[e.id] ? t("receivedAt", { time: formatTime(order.received[e.id]) }) : t("notReceived")}</span>
           </li>
         ))}

@@ -1,0 +1,56 @@
+import { useState } from "react";
+import type { FenceCheck, OrderDetail, Position } from "../backend";
+import { useI18n, type Translate } from "../i18n";
+
+/** Words for a geofence verdict: "outside the fence: 445 m from the site (fence 200 m)". */
+export function fenceText(t: Translate, fence: FenceCheck, position: Position | null): string {
+  const m = fence.distance_m;
+  const d = m === null ? "" : m < 10_000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`;
+  return t(`fence.${fence.verdict}`, { d, r: fence.radius_m, acc: Math.round(position?.accuracy_m ?? 0) });
+}
+
+/** The check-in's verdict as a badge; flagged ones stand out. */
+export function FenceBadge({ order, eventId }: { order: OrderDetail; eventId: string }) {
+  const { t } = useI18n();
+  const c = order.check_ins.find((x) => x.event_id === eventId);
+  if (!c?.fence) return null;
+  const ok = c.fence.verdict === "verified";
+  return (
+    <span className={ok ? "badge ok" : "badge warn"} data-testid="fence">
+      {fenceText(t, c.fence, c.position)}
+      {c.position?.mock ? ` · ${t("mockLocation")}` : ""}
+    </span>
+  );
+}
+
+/** Asked when the device cannot give a position: type one (recorded as manual) or go on
+ * without. `reason` is the location service's own words. */
+export function PositionPanel({ reason, onSubmit, onCancel }: { reason: string; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [lat, setLat] = useState("");
+  const [lon, setLon] = useState("");
+  return (
+    <fieldset className="prompt" aria-label={t("positionFor")}>
+      <legend>{t("positionFor")}</legend>
+      <p className="muted">{reason}</p>
+      <p>{t("manualPosition")}</p>
+      <div className="row">
+        <label>
+          {t("latitude")}
+          <input inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} />
+        </label>
+        <label>
+          {t("longitude")}
+          <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} />
+        </label>
+      </div>
+      <div className="actions">
+        <button className="primary" disabled={!lat.trim() || !lon.trim()} onClick={() => onSubmit({ lat: Number(lat), lon: Number(lon), source: "manual" })}>
+          {t("withPosition")}
+        </button>
+        <button onClick={() => onSubmit(null)}>{t("withoutPosition")}</button>
+        <button onClick={onCancel}>{t("cancel")}</button>
+      </div>
+    </fieldset>
+  );
+}
