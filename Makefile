@@ -68,9 +68,10 @@ test-e2e-desktop: build-server build-app
 test: deps lint test-rust test-ui test-e2e-browser test-e2e-desktop
 	@echo "all test tiers passed"
 
-bench: 
+bench: deps
 	$(CARGO) build --release -p fieldops-sync-server
 	$(TARGET_DIR)/release/fieldops-sync-server bench
+	$(CARGO) bench -p fieldops-core --bench photo
 
 clean:
 	rm -rf $(RUN_DIR) ui/dist
