@@ -18,7 +18,7 @@ use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    ChargeInput, CostInput, CustomerView, EquipmentFilter, EquipmentView, OrderDetail,
+    ChargeInput, CostInput, CustomerView, EquipmentFilter, EquipmentView, MapData, OrderDetail,
     OrderSummary, PhotoInput, ProjectView, RecordView, Session, SyncStatus, TemplateView,
     Workspace,
 };
@@ -53,6 +53,9 @@ pub struct SessionInfo {
 pub struct Defaults {
     server_url: String,
     tenant: String,
+    /// Map tiles ({z}/{x}/{y} template); absent: the map draws its points on a plain
+    /// background (offline, tests).
+    tile_url: Option<String>,
 }
 
 fn err(e: CoreError) -> ErrorBody {
@@ -104,7 +107,15 @@ fn defaults() -> Defaults {
         server_url: std::env::var("FIELDOPS_SERVER_URL")
             .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
         tenant: std::env::var("FIELDOPS_TENANT").unwrap_or_default(),
+        tile_url: std::env::var("FIELDOPS_TILE_URL")
+            .ok()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
     }
+}
+
+#[tauri::command]
+fn map_data(state: State<'_, AppState>, from: i64, to: i64) -> CmdResult<MapData> {
+    state.read(|ws| ws.map_data(from, to))
 }
 
 #[tauri::command]
@@ -717,6 +728,7 @@ pub fn run() {
             capture_signature,
             get_blob,
             attach_photo,
+            map_data,
             current_position,
             geofence_default,
             set_geofence_default,

@@ -67,6 +67,19 @@ CREATE TABLE IF NOT EXISTS orders(
     equipment_ids TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
+CREATE TABLE IF NOT EXISTS checkins(
+    event_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    lat REAL,
+    lon REAL,
+    accuracy_m REAL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS checkins_at ON checkins(at);
+CREATE INDEX IF NOT EXISTS checkins_order ON checkins(order_id);
 CREATE TABLE IF NOT EXISTS equipment(
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -118,11 +131,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "4";
+const PROJECTION_VERSION: &str = "5";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 7] = [
+pub const PROJECTION_TABLES: [&str; 8] = [
     "customers",
+    "checkins",
     "equipment",
     "projects",
     "orders",
@@ -473,6 +487,7 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
+    tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
     Ok(())
@@ -590,6 +605,30 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         tx.execute(
             "INSERT OR IGNORE INTO order_assignees(order_id, user_id) VALUES (?1, ?2)",
             params![o.id, u],
+        )?;
+    }
+    tx.execute("DELETE FROM checkins WHERE order_id = ?1", [&o.id])?;
+    for e in o.events.iter().filter(|e| {
+        matches!(
+            e.kind,
+            crate::model::order::EventKind::CheckedIn | crate::model::order::EventKind::CheckedOut
+        )
+    }) {
+        let p = e.position.as_ref();
+        tx.execute(
+            "INSERT OR REPLACE INTO checkins(event_id, order_id, user_id, kind, at, lat, lon, accuracy_m, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                e.id,
+                o.id,
+                e.by,
+                enum_name(&e.kind),
+                e.at,
+                p.map(|p| p.lat),
+                p.map(|p| p.lon),
+                p.and_then(|p| p.accuracy_m),
+                p.map(|p| p.source.as_str())
+            ],
         )?;
     }
     project_record(tx, o, &st)?;

@@ -947,6 +947,59 @@ mod workflow {
         };
         assert_eq!(refused_path(&tech_b, &old, &forged), "photos");
     }
+
+    #[test]
+    fn the_map_shows_sites_check_ins_and_last_positions() {
+        use crate::location::FenceVerdict;
+        let (mut sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        let gps = |lat: f64| Position {
+            lat,
+            lon: 121.4737,
+            accuracy_m: Some(10.0),
+            altitude_m: None,
+            mock: None,
+            source: "gps".into(),
+        };
+        tech.check_in(&id, Some(gps(31.2305))).unwrap();
+        tech.check_out(&id, Some(gps(31.2344))).unwrap();
+        tech.check_in(&id, None).unwrap();
+        exchange(&tech, &mut sup);
+        let now = crate::model::now_ms();
+        let day = sup.map_data(now - 3_600_000, now + 3_600_000).unwrap();
+        assert_eq!(day.sites.len(), 1);
+        assert_eq!(
+            (day.sites[0].status.as_str(), day.sites[0].lat),
+            ("on_site", 31.2304)
+        );
+        let verdicts: Vec<_> = day
+            .check_ins
+            .iter()
+            .map(|c| (c.kind.as_str(), c.verdict))
+            .collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                ("checked_in", Some(FenceVerdict::Verified)),
+                ("checked_out", Some(FenceVerdict::Outside))
+            ],
+            "the check-in without a position has no point on the map"
+        );
+        assert_eq!(day.last_positions.len(), 1);
+        assert_eq!(
+            (
+                day.last_positions[0].user_id.as_str(),
+                day.last_positions[0].lat
+            ),
+            (TECH_A, 31.2344)
+        );
+        // Another day: the open order's site is still there, no check-ins.
+        let earlier = sup
+            .map_data(now - 10 * 86_400_000, now - 9 * 86_400_000)
+            .unwrap();
+        assert_eq!((earlier.sites.len(), earlier.check_ins.len()), (1, 0));
+        assert!(sup.map_data(now, now).is_err());
+    }
 }
 
 mod records {

@@ -382,6 +382,23 @@ test("check-in takes the device position and shows the geofence verdict; without
   await expect(page.getByTestId("fence").nth(1)).toHaveText("manual position, 445 m from the site");
   await expect(page.locator(".detail-head .status")).toHaveText("Left site");
   await page.screenshot({ path: "test-results/check-in-fence.png", fullPage: true });
+  await expect(page.getByRole("img", { name: "Site and check-ins" })).toHaveAttribute("data-points", "3");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // The supervisor's map: the site, both check-ins (one flagged), the technician's last position.
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Map" }).click();
+  const map = page.getByRole("img", { name: "Map" });
+  await expect(map).toHaveAttribute("data-points", "4");
+  await expect(map.locator(".leaflet-control-scale")).toBeVisible();
+  await expect(page.getByTestId("map-summary")).toHaveText("1 sites · 2 check-ins · 1 flagged");
+  const day = page.getByRole("table", { name: "Check-ins of the day" });
+  await expect(day.getByRole("row")).toHaveCount(3);
+  await expect(day.getByRole("row").nth(2)).toContainText("manual position, 445 m from the site");
+  await page.screenshot({ path: "test-results/map.png", fullPage: true });
+  await day.getByRole("row").nth(1).click();
+  await expect(page.getByTestId("order-number")).toBeVisible();
 });
 
 test("technician attaches site photos; the supervisor sees thumbnails and opens one", async ({ page }) => {

@@ -98,3 +98,171 @@ impl Workspace {
         self.get_order(id)
     }
 }
+
+/// An order's site on the map, coloured by the order's status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapSite {
+    pub order_id: String,
+    pub display_number: String,
+    pub status: String,
+    pub customer_name: Option<String>,
+    pub site_name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub assignees: Vec<String>,
+}
+
+/// A check-in or check-out with a position, and its geofence verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapCheckIn {
+    pub event_id: String,
+    pub order_id: String,
+    pub display_number: String,
+    pub user_id: String,
+    pub kind: String,
+    pub at: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub source: String,
+    pub verdict: Option<crate::location::FenceVerdict>,
+    pub distance_m: Option<f64>,
+    pub radius_m: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MapData {
+    /// Open orders, and closed ones with activity in the period.
+    pub sites: Vec<MapSite>,
+    /// Check-ins and check-outs in the period, oldest first.
+    pub check_ins: Vec<MapCheckIn>,
+    /// Each person's latest recorded position (whenever it was).
+    pub last_positions: Vec<MapCheckIn>,
+}
+
+impl Workspace {
+    /// What the supervisor's map shows for the period [from, to) (ms since the epoch).
+    pub fn map_data(&self, from: i64, to: i64) -> Result<MapData> {
+        if to <= from {
+            return Err(CoreError::invalid("the period ends before it starts"));
+        }
+        let radius_default = self.geofence_default()?;
+        let customers: std::collections::BTreeMap<String, super::CustomerView> = self
+            .list_customers()?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        let site_of = |customer_id: &str, site_id: &str| {
+            customers
+                .get(customer_id)
+                .and_then(|c| c.sites.iter().find(|s| s.id == site_id))
+        };
+        let conn = self.store.conn();
+        let mut sites = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT o.id, o.number, o.status, o.customer_id, o.site_id, o.assignees FROM orders o
+             WHERE o.status NOT IN ('completed', 'settled', 'cancelled')
+                OR (o.updated_at >= ?1 AND o.updated_at < ?2)
+                OR (o.scheduled_start >= ?1 AND o.scheduled_start < ?2)
+             ORDER BY o.id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![from, to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, number, status, customer_id, site_id, assignees) = row?;
+            if let Some(site) = site_of(&customer_id, &site_id) {
+                sites.push(MapSite {
+                    display_number: number.unwrap_or_else(|| super::provisional_number(&id)),
+                    order_id: id,
+                    status,
+                    customer_name: customers.get(&customer_id).map(|c| c.name.clone()),
+                    site_name: site.name.clone(),
+                    lat: site.lat,
+                    lon: site.lon,
+                    assignees: serde_json::from_str(&assignees).unwrap_or_default(),
+                });
+            }
+        }
+        let check_in =
+            |r: &rusqlite::Row<'_>| -> rusqlite::Result<(MapCheckIn, String, String, Option<f64>)> {
+                let id: String = r.get(1)?;
+                let number: Option<String> = r.get(2)?;
+                Ok((
+                    MapCheckIn {
+                        event_id: r.get(0)?,
+                        display_number: number.unwrap_or_else(|| super::provisional_number(&id)),
+                        order_id: id,
+                        user_id: r.get(3)?,
+                        kind: r.get(4)?,
+                        at: r.get(5)?,
+                        lat: r.get(6)?,
+                        lon: r.get(7)?,
+                        source: r.get(9)?,
+                        verdict: None,
+                        distance_m: None,
+                        radius_m: None,
+                    },
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(8)?,
+                ))
+            };
+        let judge = |(mut c, customer_id, site_id, accuracy_m): (
+            MapCheckIn,
+            String,
+            String,
+            Option<f64>,
+        )| {
+            if let Some(site) = site_of(&customer_id, &site_id) {
+                let position = Position {
+                    lat: c.lat,
+                    lon: c.lon,
+                    accuracy_m,
+                    altitude_m: None,
+                    mock: None,
+                    source: c.source.clone(),
+                };
+                let fence = crate::location::check_fence(
+                    Some(&position),
+                    (site.lat, site.lon),
+                    site.geofence_m.unwrap_or(radius_default),
+                );
+                c.verdict = Some(fence.verdict);
+                c.distance_m = fence.distance_m;
+                c.radius_m = Some(fence.radius_m);
+            }
+            c
+        };
+        const SELECT: &str =
+            "SELECT k.event_id, k.order_id, o.number, k.user_id, k.kind, k.at, k.lat, k.lon,
+                k.accuracy_m, k.source, o.customer_id, o.site_id
+             FROM checkins k JOIN orders o ON o.id = k.order_id WHERE k.lat IS NOT NULL";
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} AND k.at >= ?1 AND k.at < ?2 ORDER BY k.at, k.event_id"
+        ))?;
+        let check_ins = stmt
+            .query_map(rusqlite::params![from, to], check_in)?
+            .map(|r| r.map(judge))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} AND k.at = (SELECT MAX(k2.at) FROM checkins k2 WHERE k2.user_id = k.user_id AND k2.lat IS NOT NULL)
+             ORDER BY k.user_id"
+        ))?;
+        let last_positions = stmt
+            .query_map([], check_in)?
+            .map(|r| r.map(judge))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(MapData {
+            sites,
+            check_ins,
+            last_positions,
+        })
+    }
+}

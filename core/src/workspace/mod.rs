@@ -24,7 +24,7 @@ use crate::store::{OrderFilter, RecordFilter, Store};
 
 mod field_evidence;
 mod installed_base;
-pub use field_evidence::{PhotoInput, PhotoView};
+pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 
 /// Who is signed in on this device, as the server told us at login. The token is not here:

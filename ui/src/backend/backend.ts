@@ -9,6 +9,7 @@ import type {
   EquipmentInfo,
   EquipmentView,
   ErrorBody,
+  MapData,
   OrderDetail,
   OrderFilter,
   OrderInput,
@@ -74,6 +75,8 @@ export interface Backend {
   currentPosition(): Promise<Position>;
   geofenceDefault(): Promise<number>;
   setGeofenceDefault(radiusM: number): Promise<number>;
+  /** Sites, check-ins and last positions for the map, for [from, to) in ms. */
+  mapData(from: number, to: number): Promise<MapData>;
   listEquipment(filter: EquipmentFilter): Promise<EquipmentView[]>;
   createEquipment(info: EquipmentInfo): Promise<EquipmentView>;
   updateEquipment(id: string, info: EquipmentInfo): Promise<EquipmentView>;

@@ -814,6 +814,27 @@ export function mockBackend(): Backend & MockControls {
           status: s.status,
         }));
     },
+    async mapData(from, to) {
+      if (to <= from) fail("invalid_input", "the period ends before it starts");
+      const siteOf = (o: MockOrder) => customers.get(o.input.customer_id)?.sites.find((x) => x.id === o.input.site_id);
+      const mine = [...orders.values()].filter(visible);
+      const sites = mine
+        .map((o) => ({ o, s: summary(o), site: siteOf(o) }))
+        .filter(({ s, site }) => site && (isOpen(s.status) || (s.updated_at >= from && s.updated_at < to) || (s.scheduled_start != null && s.scheduled_start >= from && s.scheduled_start < to)))
+        .map(({ o, s, site }) => ({ order_id: o.id, display_number: s.display_number, status: s.status, customer_name: s.customer_name, site_name: site!.name, lat: site!.lat, lon: site!.lon, assignees: s.assignees }));
+      const all = mine.flatMap((o) =>
+        o.events
+          .filter((e) => (e.kind === "checked_in" || e.kind === "checked_out") && e.position)
+          .map((e) => {
+            const site = siteOf(o);
+            const fence = site ? checkFence(e.position!, [site.lat, site.lon], site.geofence_m ?? geofenceDefault) : null;
+            return { event_id: e.id, order_id: o.id, display_number: summary(o).display_number, user_id: e.by, kind: e.kind as "checked_in" | "checked_out", at: e.at, lat: e.position!.lat, lon: e.position!.lon, source: e.position!.source, verdict: fence?.verdict ?? null, distance_m: fence?.distance_m ?? null, radius_m: fence?.radius_m ?? null };
+          }),
+      );
+      const last = new Map<string, (typeof all)[number]>();
+      for (const c of all) if ((last.get(c.user_id)?.at ?? -1) < c.at) last.set(c.user_id, c);
+      return { sites, check_ins: all.filter((c) => c.at >= from && c.at < to).sort((a, b) => a.at - b.at), last_positions: [...last.values()] };
+    },
     async listEquipment(filter) {
       const text = filter.text?.trim().toLowerCase();
       return [...equipment.keys()]

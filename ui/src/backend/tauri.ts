@@ -50,6 +50,7 @@ export function tauriBackend(): Backend {
     currentPosition: () => call("current_position"),
     geofenceDefault: () => call("geofence_default"),
     setGeofenceDefault: (radiusM) => call("set_geofence_default", { radiusM }),
+    mapData: (from, to) => call("map_data", { from, to }),
     listEquipment: (filter) => call("list_equipment", { filter }),
     createEquipment: (info) => call("create_equipment", { info }),
     updateEquipment: (id, info) => call("update_equipment", { id, info }),

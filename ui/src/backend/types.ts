@@ -110,6 +110,40 @@ export interface SessionInfo {
 export interface Defaults {
   server_url: string;
   tenant: string;
+  /** Map tiles ({z}/{x}/{y}); null: points on a plain background. */
+  tile_url?: string | null;
+}
+
+export interface MapSite {
+  order_id: string;
+  display_number: string;
+  status: Status;
+  customer_name: string | null;
+  site_name: string;
+  lat: number;
+  lon: number;
+  assignees: string[];
+}
+
+export interface MapCheckIn {
+  event_id: string;
+  order_id: string;
+  display_number: string;
+  user_id: string;
+  kind: "checked_in" | "checked_out";
+  at: number;
+  lat: number;
+  lon: number;
+  source: string;
+  verdict: FenceVerdict | null;
+  distance_m: number | null;
+  radius_m: number | null;
+}
+
+export interface MapData {
+  sites: MapSite[];
+  check_ins: MapCheckIn[];
+  last_positions: MapCheckIn[];
 }
 
 export interface SiteView {

@@ -7,6 +7,7 @@ import { ChecklistPanel } from "./ChecklistPanel";
 import { OrderMachines } from "./EquipmentViews";
 import { ErrorNote } from "./ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
+import { OrderMap } from "./FieldMap";
 import { PhotosPanel } from "./PhotosPanel";
 import { PositionPanel } from "./PositionPanel";
 import { ReportPreview } from "./ReportPreview";
@@ -311,6 +312,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       {(order.signature || (can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status))) && (
         <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
       )}
+      {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
       <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
       <MoneyPanel order={order} run={run} />
       <Timeline order={order} directory={directory} />

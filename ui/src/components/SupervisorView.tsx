@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { Status, UserInfo } from "../backend";
 import { STATUSES } from "../backend";
 import { useLoad, userName } from "../context";
@@ -6,6 +6,7 @@ import { useI18n } from "../i18n";
 import { BoardView } from "./BoardView";
 import { CustomerForm } from "./CustomerForm";
 import { ErrorNote } from "./ErrorNote";
+import { FieldMap } from "./FieldMap";
 import { OrderDetailView } from "./OrderDetailView";
 import { EquipmentDetail, EquipmentForm, EquipmentList } from "./EquipmentViews";
 import { OrderForm } from "./OrderForm";
@@ -24,11 +25,11 @@ type Panel =
   | { kind: "project"; id: string }
   | { kind: "new-project" }
   | null;
-type Tab = "orders" | "board" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
+type Tab = "orders" | "board" | "map" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; isAdmin?: boolean }) {
-  const TABS: Tab[] = ["orders", "board", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "board", "map", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -39,7 +40,7 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
     (b) => b.listOrders({ status: status || null, statuses: tab === "conflicts" ? ["conflict"] : null, assignee: assignee || null, text: text || null }),
     [status, assignee, text, tab],
   );
-  const open = (id: string) => setPanel({ kind: "order", id });
+  const open = useCallback((id: string) => setPanel({ kind: "order", id }), []);
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
   const technicians = directory.filter((u) => u.role === "technician");
@@ -61,6 +62,7 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && <TemplatesView />}
+        {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
         {tab === "equipment" && (
           <EquipmentList
             key={listVersion}
