@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fieldops_core::location::{LocationProvider, NoLocation, SimulatedLocation};
+use fieldops_core::model::attendance::ClockKind;
 use fieldops_core::model::customer::CustomerInput;
 use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Position};
@@ -18,9 +19,9 @@ use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    ChargeInput, CostInput, CustomerView, EquipmentFilter, EquipmentView, MapData, OrderDetail,
-    OrderSummary, PhotoInput, ProjectView, RecordView, Session, SyncStatus, TemplateView,
-    Workspace,
+    AttendanceRow, AttendanceState, ChargeInput, CostInput, CustomerView, EquipmentFilter,
+    EquipmentView, MapData, OrderDetail, OrderSummary, PhotoInput, ProjectView, RecordView,
+    Session, SyncStatus, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -111,6 +112,68 @@ fn defaults() -> Defaults {
             .ok()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
     }
+}
+
+#[tauri::command]
+fn clock(
+    state: State<'_, AppState>,
+    kind: ClockKind,
+    position: Option<Position>,
+) -> CmdResult<AttendanceState> {
+    state.mutate(|ws| ws.clock(kind, position))
+}
+
+#[tauri::command]
+fn attendance_state(state: State<'_, AppState>) -> CmdResult<AttendanceState> {
+    state.read(|ws| ws.attendance_state())
+}
+
+#[tauri::command]
+fn attendance_report(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    tz_offset_min: i64,
+) -> CmdResult<Vec<AttendanceRow>> {
+    state.read(|ws| ws.attendance_report(&from, &to, tz_offset_min))
+}
+
+#[derive(Serialize)]
+pub struct SavedExport {
+    path: String,
+    content: String,
+}
+
+/// The attendance report as CSV, saved under the app's data folder (exports/).
+#[tauri::command]
+fn export_attendance(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    tz_offset_min: i64,
+) -> CmdResult<SavedExport> {
+    let csv = state.read(|ws| ws.attendance_csv(&from, &to, tz_offset_min))?;
+    let path = save_file(
+        &app,
+        "exports",
+        &format!("attendance-{from}-{to}.csv"),
+        csv.as_bytes(),
+    )?;
+    Ok(SavedExport { path, content: csv })
+}
+
+/// Write a file the user asked for under the data folder; the name comes from validated input.
+fn save_file(app: &AppHandle, folder: &str, name: &str, bytes: &[u8]) -> CmdResult<String> {
+    let dir = data_dir(app).join(folder);
+    let io = |e: std::io::Error| ErrorBody {
+        code: "storage".into(),
+        message: format!("cannot save {name}: {e}"),
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(io)?;
+    Ok(path.display().to_string())
 }
 
 #[tauri::command]
@@ -472,16 +535,9 @@ fn service_report(
             number,
         )
     };
-    let dir = data_dir(&app).join("reports");
-    let io = |e: std::io::Error| ErrorBody {
-        code: "storage".into(),
-        message: format!("cannot save the report: {e}"),
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, &pdf).map_err(io)?;
+    let path = save_file(&app, "reports", &format!("{name}.pdf"), &pdf)?;
     Ok(SavedReport {
-        path: path.display().to_string(),
+        path,
         bytes: pdf.len(),
         data_base64: {
             use base64::Engine;
@@ -729,6 +785,10 @@ pub fn run() {
             get_blob,
             attach_photo,
             map_data,
+            clock,
+            attendance_state,
+            attendance_report,
+            export_attendance,
             current_position,
             geofence_default,
             set_geofence_default,

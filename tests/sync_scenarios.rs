@@ -470,6 +470,74 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     assert_eq!(status.as_u16(), 404);
 }
 
+async fn attendance_reaches_supervisors_and_no_other_technician(backend: Backend) {
+    use fieldops_core::model::attendance::ClockKind;
+    let w = world(backend).await;
+    let a = w.tech_a.user_id();
+    w.tech_a.ws().clock(ClockKind::ClockIn, None).unwrap();
+    w.tech_a.ws().clock(ClockKind::ClockOut, None).unwrap();
+    let r = w.tech_a.sync().await;
+    assert_eq!((r.accepted, r.rejected.len()), (2, 0), "{r:?}");
+    w.sup.sync().await;
+    w.tech_b.sync().await;
+    let day = chrono_day();
+    let rows = w.sup.ws().attendance_report(&day, &day, 0).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].user_id, a);
+    assert!(rows[0].clock_in.is_some() && rows[0].clock_out.is_some());
+    assert!(
+        w.tech_b
+            .ws()
+            .attendance_report(&day, &day, 0)
+            .unwrap()
+            .is_empty()
+    );
+    // Tech B clocks in on A's behalf with a forged document: refused, nothing stored.
+    let forged = {
+        let mut doc =
+            automerge::AutoCommit::new().with_actor(automerge::ActorId::from(hex_actor(&w.tech_b)));
+        let id = fieldops_core::model::attendance::new_attendance_doc(
+            &mut doc,
+            &a,
+            ClockKind::ClockIn,
+            1_764_000_000_000,
+            0,
+            None,
+        )
+        .unwrap();
+        (id, doc.save())
+    };
+    let resp = raw_push(&w.tech_b, &forged.0, "attendance", &forged.1).await;
+    assert_eq!(resp.rejected[0].code, "forbidden", "{:?}", resp.rejected);
+    assert_eq!(resp.rejected[0].path.as_deref(), Some("attendance.user_id"));
+    w.sup.sync().await;
+    let stored: i64 = w
+        .sup
+        .ws()
+        .store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM attendance", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 2, "only A's own two clock events");
+}
+
+/// Today's UTC date, YYYY-MM-DD.
+fn chrono_day() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let month = chrono_month();
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    format!("{}-{}-{d:02}", &month[..4], &month[4..])
+}
+
 /// Tick every required checklist item of an order, as the technician on site would.
 fn tick_required(ws: &mut fieldops_core::workspace::Workspace, id: &str) {
     for item in ws
@@ -1079,4 +1147,5 @@ on_both!(
     administrators_templates_reach_every_device,
     equipment_and_projects_follow_the_orders_that_name_them,
     offline_check_in_with_photos_reaches_the_supervisor,
+    attendance_reaches_supervisors_and_no_other_technician,
 );

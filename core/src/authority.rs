@@ -7,6 +7,7 @@ use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
+use crate::model::attendance::AttendanceDoc;
 use crate::model::customer::Customer;
 use crate::model::equipment::Equipment;
 use crate::model::order::{EventKind, OrderDoc};
@@ -22,6 +23,7 @@ pub enum TypedDoc {
     Settings(SettingsDoc),
     Equipment(Equipment),
     Project(Project),
+    Attendance(AttendanceDoc),
 }
 
 impl TypedDoc {
@@ -32,6 +34,7 @@ impl TypedDoc {
             DocType::Settings => TypedDoc::Settings(SettingsDoc::from_doc(doc)?),
             DocType::Equipment => TypedDoc::Equipment(Equipment::from_doc(doc)?),
             DocType::Project => TypedDoc::Project(Project::from_doc(doc)?),
+            DocType::Attendance => TypedDoc::Attendance(AttendanceDoc::from_doc(doc)?),
         })
     }
 
@@ -42,6 +45,7 @@ impl TypedDoc {
             TypedDoc::Settings(s) => &s.id,
             TypedDoc::Equipment(e) => &e.id,
             TypedDoc::Project(p) => &p.id,
+            TypedDoc::Attendance(a) => &a.id,
         }
     }
 
@@ -52,6 +56,7 @@ impl TypedDoc {
             TypedDoc::Settings(_) => DocType::Settings,
             TypedDoc::Equipment(_) => DocType::Equipment,
             TypedDoc::Project(_) => DocType::Project,
+            TypedDoc::Attendance(_) => DocType::Attendance,
         }
     }
 
@@ -138,6 +143,20 @@ pub fn check(
                 ))
             }
         }
+        (None, TypedDoc::Attendance(a)) => {
+            if a.user_id == actor.user_id {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    "attendance.user_id",
+                    "people clock in and out only for themselves",
+                ))
+            }
+        }
+        (Some(TypedDoc::Attendance(_)), TypedDoc::Attendance(_)) => Err(Violation::new(
+            "attendance",
+            "a clock-in or clock-out is never changed once recorded",
+        )),
         (None, TypedDoc::Settings(_)) | (Some(TypedDoc::Settings(_)), TypedDoc::Settings(_)) => {
             if actor.role == crate::model::Role::Admin {
                 Ok(())

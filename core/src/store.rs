@@ -79,6 +79,18 @@ CREATE TABLE IF NOT EXISTS checkins(
     source TEXT
 );
 CREATE INDEX IF NOT EXISTS checkins_at ON checkins(at);
+CREATE TABLE IF NOT EXISTS attendance(
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    tz_offset_min INTEGER NOT NULL,
+    lat REAL,
+    lon REAL,
+    accuracy_m REAL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS attendance_user_at ON attendance(user_id, at);
 CREATE INDEX IF NOT EXISTS checkins_order ON checkins(order_id);
 CREATE TABLE IF NOT EXISTS equipment(
     id TEXT PRIMARY KEY,
@@ -131,10 +143,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "5";
+const PROJECTION_VERSION: &str = "6";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 8] = [
+pub const PROJECTION_TABLES: [&str; 9] = [
+    "attendance",
     "customers",
     "checkins",
     "equipment",
@@ -488,6 +501,7 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
+    tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
     Ok(())
@@ -502,6 +516,25 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
         TypedDoc::Settings(_) => Ok(()),
         TypedDoc::Equipment(e) => project_equipment(tx, e),
         TypedDoc::Project(p) => project_project(tx, p),
+        TypedDoc::Attendance(a) => {
+            let p = a.position.as_ref();
+            tx.execute(
+                "INSERT OR REPLACE INTO attendance(id, user_id, kind, at, tz_offset_min, lat, lon, accuracy_m, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    a.id,
+                    a.user_id,
+                    enum_name(&a.kind),
+                    a.at,
+                    a.tz_offset_min,
+                    p.map(|p| p.lat),
+                    p.map(|p| p.lon),
+                    p.and_then(|p| p.accuracy_m),
+                    p.map(|p| p.source.as_str())
+                ],
+            )?;
+            Ok(())
+        }
     }
 }
 

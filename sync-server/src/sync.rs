@@ -283,17 +283,24 @@ fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
     }
 }
 
+/// The `doc_links` type that names a document's owner (a user id).
+pub const OWNER_LINK: &str = "owner";
+
 /// What scope needs to know of a document: an order's assignees, and what it points at.
 fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
     let assignees = match doc {
         TypedDoc::Order(o) => o.state().assignees,
         _ => Vec::new(),
     };
-    let links = doc
+    let mut links: Vec<(String, String)> = doc
         .links()
         .into_iter()
         .map(|(id, t)| (id, t.as_str().to_string()))
         .collect();
+    // Attendance belongs to the person who clocked: only they (and managers) read it.
+    if let TypedDoc::Attendance(a) = doc {
+        links.push((a.user_id.clone(), OWNER_LINK.to_string()));
+    }
     (assignees, links)
 }
 

@@ -362,6 +362,9 @@ test("check-in takes the device position and shows the geofence verdict; without
   await signOut(page);
 
   await signIn(page, "zhang.wei");
+  // The working day starts with clocking in, wherever the technician is.
+  await page.getByRole("button", { name: "Clock in" }).click();
+  await expect(page.getByTestId("clock-state")).toContainText("Clocked in since");
   await page.getByRole("button", { name: /上海华东医疗设备有限公司/ }).click();
   await page.getByRole("button", { name: "Accept" }).click();
   // The tablet's location service answers: the check-in is verified at the site.
@@ -383,6 +386,11 @@ test("check-in takes the device position and shows the geofence verdict; without
   await expect(page.locator(".detail-head .status")).toHaveText("Left site");
   await page.screenshot({ path: "test-results/check-in-fence.png", fullPage: true });
   await expect(page.getByRole("img", { name: "Site and check-ins" })).toHaveAttribute("data-points", "3");
+  await page.getByRole("button", { name: "← Back" }).click();
+  await page.getByRole("button", { name: "Clock out" }).click();
+  await expect(page.getByRole("group", { name: "Position for this step" })).toBeVisible();
+  await page.getByRole("button", { name: "Without a position" }).click();
+  await expect(page.getByTestId("clock-state")).toHaveText("Not clocked in");
   await page.getByRole("button", { name: "Sync now" }).click();
   await signOut(page);
 
@@ -399,6 +407,24 @@ test("check-in takes the device position and shows the geofence verdict; without
   await page.screenshot({ path: "test-results/map.png", fullPage: true });
   await day.getByRole("row").nth(1).click();
   await expect(page.getByTestId("order-number")).toBeVisible();
+
+  // Attendance: the technician's day in one row, exported as CSV.
+  await page.getByRole("tab", { name: "Attendance" }).click();
+  const attendance = page.getByRole("table", { name: "Attendance" });
+  await expect(attendance.getByRole("row")).toHaveCount(2);
+  const row = attendance.getByRole("row").nth(1);
+  await expect(row).toContainText("张伟 Zhang Wei");
+  // The check-in was on site (the manual position was the check-out's): nothing flagged.
+  await expect(row.locator(".badge.warn")).toHaveCount(0);
+  await expect(row.getByRole("cell").nth(6)).toHaveText("1");
+  await expect(row).toContainText("WO-202611-0001");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  await expect(page.getByTestId("export-saved")).toContainText("attendance-");
+  const href = await page.getByRole("link", { name: "Download" }).getAttribute("href");
+  const csv = decodeURIComponent(href!.split(",").slice(1).join(","));
+  expect(csv.split("\n")[0]).toContain("date,person,clock_in,clock_out,worked_hours");
+  expect(csv).toContain("张伟 Zhang Wei");
+  await page.screenshot({ path: "test-results/attendance.png", fullPage: true });
 });
 
 test("technician attaches site photos; the supervisor sees thumbnails and opens one", async ({ page }) => {

@@ -1,5 +1,6 @@
 //! The domain: document types, roles, and the shape of each document.
 
+pub mod attendance;
 pub mod customer;
 pub mod equipment;
 pub mod money;
@@ -19,15 +20,17 @@ pub enum DocType {
     Settings,
     Equipment,
     Project,
+    Attendance,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 5] = [
+    pub const ALL: [DocType; 6] = [
         DocType::Order,
         DocType::Customer,
         DocType::Settings,
         DocType::Equipment,
         DocType::Project,
+        DocType::Attendance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +40,7 @@ impl DocType {
             DocType::Settings => "settings",
             DocType::Equipment => "equipment",
             DocType::Project => "project",
+            DocType::Attendance => "attendance",
         }
     }
 
@@ -47,6 +51,7 @@ impl DocType {
             "settings" => Ok(DocType::Settings),
             "equipment" => Ok(DocType::Equipment),
             "project" => Ok(DocType::Project),
+            "attendance" => Ok(DocType::Attendance),
             other => Err(CoreError::invalid(format!(
                 "unknown document type '{other}'"
             ))),

@@ -22,8 +22,10 @@ use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
 
+mod attendance;
 mod field_evidence;
 mod installed_base;
+pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 

@@ -459,7 +459,10 @@ impl Storage for SqliteStorage {
                     .replace("{1}", "?1")
                     .replace("{2}", "?2")
                     .replace("{3}", "?3"),
-                // Everyone in the tenant reads its settings (order-type templates).
+                "attendance" => {
+                "SELECT 1 FROM doc_links WHERE tenant = ?1 AND to_id = ?2 AND from_id = ?3 AND to_type = 'owner'"
+            }
+            // Everyone in the tenant reads its settings (order-type templates).
                 "settings" => return Ok(true),
                 _ => return Ok(false),
             };

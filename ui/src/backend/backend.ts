@@ -1,5 +1,8 @@
 import type {
+  AttendanceRow,
+  AttendanceState,
   BlobData,
+  ClockKind,
   ChargeInput,
   CostInput,
   CustomerInput,
@@ -21,6 +24,7 @@ import type {
   ProjectView,
   RecordFilter,
   RecordView,
+  SavedExport,
   SavedReport,
   SessionInfo,
   SyncReport,
@@ -77,6 +81,11 @@ export interface Backend {
   setGeofenceDefault(radiusM: number): Promise<number>;
   /** Sites, check-ins and last positions for the map, for [from, to) in ms. */
   mapData(from: number, to: number): Promise<MapData>;
+  clock(kind: ClockKind, position: Position | null): Promise<AttendanceState>;
+  attendanceState(): Promise<AttendanceState>;
+  /** Per person and local day; dates YYYY-MM-DD inclusive, offset = minutes east of UTC. */
+  attendanceReport(from: string, to: string, tzOffsetMin: number): Promise<AttendanceRow[]>;
+  exportAttendance(from: string, to: string, tzOffsetMin: number): Promise<SavedExport>;
   listEquipment(filter: EquipmentFilter): Promise<EquipmentView[]>;
   createEquipment(info: EquipmentInfo): Promise<EquipmentView>;
   updateEquipment(id: string, info: EquipmentInfo): Promise<EquipmentView>;

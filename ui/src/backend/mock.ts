@@ -12,6 +12,8 @@ import type {
   CostView,
   CustomerInput,
   CustomerView,
+  AttendanceRow,
+  ClockEvent,
   EquipmentInfo,
   EquipmentView,
   OrderDetail,
@@ -268,6 +270,11 @@ export function simplePdf(lines: string[]): string {
   return out;
 }
 
+/** The local calendar day (YYYY-MM-DD) of a moment, at `offsetMin` minutes east of UTC. */
+function localDay(at: number, offsetMin: number): string {
+  return new Date(at + offsetMin * 60_000).toISOString().slice(0, 10);
+}
+
 /** Great-circle distance in metres, as core's `location::distance_m`. */
 export function distanceM(a: [number, number], b: [number, number]): number {
   const rad = Math.PI / 180;
@@ -311,6 +318,7 @@ export function mockBackend(): Backend & MockControls {
   let numbered = 0;
   let devicePosition: Position | null = { lat: 31.2304, lon: 121.4737, accuracy_m: 12, source: "simulated" };
   let geofenceDefault = 200;
+  const clocks: (ClockEvent & { user: string })[] = [];
 
   const emit = (event: BackendEvent, payload?: unknown) => listeners.get(event)?.forEach((h) => h(payload));
   const me = () => session?.session.user ?? fail("not_signed_in", "not signed in");
@@ -813,6 +821,86 @@ export function mockBackend(): Backend & MockControls {
           rating: s.rating,
           status: s.status,
         }));
+    },
+    async clock(kind, position) {
+      if (position) checkPosition(position);
+      const since = (await backend.attendanceState()).clocked_in_since;
+      if (kind === "clock_in" && since !== null) fail("invalid_input", `already clocked in since ${new Date(since).toTimeString().slice(0, 5)}`);
+      if (kind === "clock_out" && since === null) fail("invalid_input", "not clocked in today");
+      const id = newId();
+      clocks.push({ id, user: me().id, kind, at: Date.now(), position });
+      changed(id);
+      return backend.attendanceState();
+    },
+    async attendanceState() {
+      const today = localDay(Date.now(), -new Date().getTimezoneOffset());
+      const mine = clocks.filter((c) => c.user === me().id && localDay(c.at, -new Date().getTimezoneOffset()) === today).map(({ user: _u, ...c }) => (void _u, c));
+      const last = mine[mine.length - 1];
+      return { clocked_in_since: last?.kind === "clock_in" ? last.at : null, today: mine };
+    },
+    async attendanceReport(from, to, tz) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) fail("invalid_input", "dates are YYYY-MM-DD");
+      if (to < from) fail("invalid_input", "choose a period of at most a year that ends after it starts");
+      const who = me().role === "technician" ? me().id : null;
+      const rows = new Map<string, AttendanceRow>();
+      const row = (user: string, day: string) => {
+        const key = `${user}|${day}`;
+        if (!rows.has(key)) rows.set(key, { user_id: user, day, clock_in: null, clock_out: null, worked_minutes: 0, first_check_in: null, last_check_in: null, check_ins: 0, flagged_check_ins: 0, customers_visited: 0, on_site: [] });
+        return rows.get(key)!;
+      };
+      const inPeriod = (d: string) => d >= from && d <= to;
+      const open = new Map<string, number>();
+      for (const c of clocks.filter((c) => !who || c.user === who)) {
+        const day = localDay(c.at, tz);
+        if (!inPeriod(day)) continue;
+        const r = row(c.user, day);
+        if (c.kind === "clock_in") {
+          r.clock_in ??= c.at;
+          if (!open.has(`${c.user}|${day}`)) open.set(`${c.user}|${day}`, c.at);
+        } else {
+          r.clock_out = c.at;
+          const since = open.get(`${c.user}|${day}`);
+          if (since !== undefined) r.worked_minutes += Math.floor((c.at - since) / 60_000);
+          open.delete(`${c.user}|${day}`);
+        }
+      }
+      const visits = new Map<string, Set<string>>();
+      for (const o of orders.values()) {
+        const site = customers.get(o.input.customer_id)?.sites.find((x) => x.id === o.input.site_id);
+        const since = new Map<string, number>();
+        for (const e of [...o.events].sort((a, b) => a.at - b.at)) {
+          if ((e.kind !== "checked_in" && e.kind !== "checked_out") || (who && e.by !== who)) continue;
+          const day = localDay(e.at, tz);
+          if (!inPeriod(day)) continue;
+          const r = row(e.by, day);
+          let spent = r.on_site.find((x) => x.order_id === o.id);
+          if (e.kind === "checked_in") {
+            r.check_ins += 1;
+            r.first_check_in ??= e.at;
+            r.last_check_in = e.at;
+            if (!site || checkFence(e.position ?? null, [site.lat, site.lon], site.geofence_m ?? geofenceDefault).verdict !== "verified") r.flagged_check_ins += 1;
+            const key = `${e.by}|${day}`;
+            visits.set(key, (visits.get(key) ?? new Set()).add(o.input.customer_id));
+            r.customers_visited = visits.get(key)!.size;
+            if (!spent) r.on_site.push((spent = { order_id: o.id, display_number: summary(o).display_number, customer_name: customers.get(o.input.customer_id)?.name ?? null, minutes: 0, open: true }));
+            spent.open = true;
+            if (!since.has(e.by)) since.set(e.by, e.at);
+          } else if (spent && since.has(e.by)) {
+            spent.minutes += Math.floor((e.at - since.get(e.by)!) / 60_000);
+            spent.open = false;
+            since.delete(e.by);
+          }
+        }
+      }
+      return [...rows.values()].sort((a, b) => a.user_id.localeCompare(b.user_id) || a.day.localeCompare(b.day));
+    },
+    async exportAttendance(from, to, tz) {
+      const rows = await backend.attendanceReport(from, to, tz);
+      const hhmm = (ms: number | null) => (ms === null ? "" : new Date(ms + tz * 60_000).toISOString().slice(11, 16));
+      const lines = rows.map((r) =>
+        [r.day, USERS.find((u) => u.id === r.user_id)?.name ?? r.user_id, hhmm(r.clock_in), hhmm(r.clock_out), (r.worked_minutes / 60).toFixed(2), hhmm(r.first_check_in), hhmm(r.last_check_in), r.check_ins, r.flagged_check_ins, r.customers_visited, r.on_site.map((s) => `${s.display_number} ${s.minutes} min${s.open ? " (no check-out)" : ""}`).join("; ")].join(","),
+      );
+      return { path: `/mock/exports/attendance-${from}-${to}.csv`, content: ["\ufeffdate,person,clock_in,clock_out,worked_hours,first_check_in,last_check_in,check_ins,flagged_check_ins,customers_visited,time_on_site", ...lines].join("\n") + "\n" };
     },
     async mapData(from, to) {
       if (to <= from) fail("invalid_input", "the period ends before it starts");

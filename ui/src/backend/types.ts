@@ -519,3 +519,44 @@ export interface SavedReport {
   /** The PDF itself, for the preview. */
   data_base64: string;
 }
+
+export type ClockKind = "clock_in" | "clock_out";
+
+export interface ClockEvent {
+  id: string;
+  kind: ClockKind;
+  at: number;
+  position: Position | null;
+}
+
+export interface AttendanceState {
+  clocked_in_since: number | null;
+  today: ClockEvent[];
+}
+
+export interface SiteTime {
+  order_id: string;
+  display_number: string;
+  customer_name: string | null;
+  minutes: number;
+  open: boolean;
+}
+
+export interface AttendanceRow {
+  user_id: string;
+  day: string;
+  clock_in: number | null;
+  clock_out: number | null;
+  worked_minutes: number;
+  first_check_in: number | null;
+  last_check_in: number | null;
+  check_ins: number;
+  flagged_check_ins: number;
+  customers_visited: number;
+  on_site: SiteTime[];
+}
+
+export interface SavedExport {
+  path: string;
+  content: string;
+}

@@ -3,6 +3,7 @@ import type { Status, UserInfo } from "../backend";
 import { STATUSES } from "../backend";
 import { useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
+import { AttendanceView } from "./Attendance";
 import { BoardView } from "./BoardView";
 import { CustomerForm } from "./CustomerForm";
 import { ErrorNote } from "./ErrorNote";
@@ -25,11 +26,11 @@ type Panel =
   | { kind: "project"; id: string }
   | { kind: "new-project" }
   | null;
-type Tab = "orders" | "board" | "map" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
+type Tab = "orders" | "board" | "map" | "attendance" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; isAdmin?: boolean }) {
-  const TABS: Tab[] = ["orders", "board", "map", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "board", "map", "attendance", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -63,6 +64,7 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && <TemplatesView />}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
+        {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}
         {tab === "equipment" && (
           <EquipmentList
             key={listVersion}

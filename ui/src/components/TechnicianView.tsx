@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { UserInfo } from "../backend";
 import { useLoad } from "../context";
 import { useI18n } from "../i18n";
+import { AttendanceBar } from "./Attendance";
 import { ErrorNote } from "./ErrorNote";
 import { OrderDetailView } from "./OrderDetailView";
 import { StatusBadge } from "./StatusBadge";
@@ -29,6 +30,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
   }
   return (
     <div className="tablet">
+      <AttendanceBar />
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}
