@@ -176,6 +176,51 @@ fn save_file(app: &AppHandle, folder: &str, name: &str, bytes: &[u8]) -> CmdResu
     Ok(path.display().to_string())
 }
 
+/// Ask the configured reverse-geocoding service (FIELDOPS_GEOCODER_URL, Nominatim-compatible;
+/// off by default) for the full addresses of an order's check-ins, at most one request a
+/// second as such services ask, and keep the answers on the device.
+#[tauri::command]
+async fn resolve_addresses(
+    state: State<'_, AppState>,
+    id: String,
+    language: String,
+) -> CmdResult<OrderDetail> {
+    let Some(url) = std::env::var("FIELDOPS_GEOCODER_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return state.read(|ws| ws.get_order(&id));
+    };
+    let language = if language.len() <= 40
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ",-;=.".contains(c))
+    {
+        language
+    } else {
+        "en".to_string()
+    };
+    let todo = state.read(|ws| ws.positions_to_geocode(&id))?;
+    let client = fieldops_core::address::http_client();
+    for (i, (lat, lon)) in todo.into_iter().enumerate() {
+        if i > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        let text = fieldops_core::address::reverse_geocode(
+            &client,
+            &url,
+            lat,
+            lon,
+            &language,
+            std::time::Duration::from_secs(8),
+        )
+        .await
+        .map_err(err)?;
+        state.read(|ws| ws.cache_geocoded(lat, lon, &text))?;
+    }
+    state.read(|ws| ws.get_order(&id))
+}
+
 #[tauri::command]
 fn map_data(state: State<'_, AppState>, from: i64, to: i64) -> CmdResult<MapData> {
     state.read(|ws| ws.map_data(from, to))
@@ -741,6 +786,8 @@ pub fn run() {
                 session_changed: Arc::new(Notify::new()),
                 location: location_provider(),
             });
+            // Load the gazetteer in the background, so the first check-in view does not wait.
+            std::thread::spawn(|| fieldops_core::address::offline_address(0.0, 0.0, &[]));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 auto_login(&handle).await;
@@ -785,6 +832,7 @@ pub fn run() {
             get_blob,
             attach_photo,
             map_data,
+            resolve_addresses,
             clock,
             attendance_state,
             attendance_report,

@@ -1,6 +1,7 @@
 //! FieldOps core: the domain, its CRDT documents, the device's local store and the sync
 //! client. No UI or Tauri dependency: the app, the server and the tests all link this crate.
 
+pub mod address;
 pub mod authority;
 pub mod blob;
 pub mod crdt;

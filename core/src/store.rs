@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS blobs(
     bytes BLOB NOT NULL,
     uploaded INTEGER NOT NULL DEFAULT 0
 );
+-- Addresses a reverse-geocoding service gave for positions (rounded to ~1 m); not
+-- derived from documents, so projection rebuilds keep it.
+CREATE TABLE IF NOT EXISTS geocode_cache(
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS customers(
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

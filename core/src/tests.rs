@@ -1000,6 +1000,47 @@ mod workflow {
         assert_eq!((earlier.sites.len(), earlier.check_ins.len()), (1, 0));
         assert!(sup.map_data(now, now).is_err());
     }
+
+    #[test]
+    fn check_ins_are_named_by_site_gazetteer_or_the_geocoding_service() {
+        use crate::address::AddressSource;
+        let (_sup, mut tech, id) = dispatched();
+        tech.accept_order(&id).unwrap();
+        let at = |lat: f64, lon: f64| Position {
+            lat,
+            lon,
+            accuracy_m: Some(10.0),
+            altitude_m: None,
+            mock: None,
+            source: "gps".into(),
+        };
+        tech.check_in(&id, Some(at(31.2305, 121.4737))).unwrap();
+        tech.check_out(&id, Some(at(39.9087, 116.3975))).unwrap();
+        let o = tech.get_order(&id).unwrap();
+        let a = o.check_ins[0].address.clone().unwrap();
+        assert_eq!(a.source, AddressSource::Site);
+        assert!(
+            a.text.starts_with("上海精密仪器有限公司 · Main plant"),
+            "{a:?}"
+        );
+        let b = o.check_ins[1].address.clone().unwrap();
+        assert_eq!(b.source, AddressSource::Gazetteer);
+        assert!(b.text.contains("Beijing"), "{b:?}");
+        assert_eq!(tech.positions_to_geocode(&id).unwrap().len(), 2);
+        tech.cache_geocoded(39.9087, 116.3975, "天安门广场, 东城区, 北京市, 中国")
+            .unwrap();
+        assert!(tech.cache_geocoded(1.0, 1.0, " ").is_err());
+        let o = tech.get_order(&id).unwrap();
+        let b = o.check_ins[1].address.clone().unwrap();
+        assert_eq!(
+            (b.source, b.text.as_str()),
+            (AddressSource::Provider, "天安门广场, 东城区, 北京市, 中国")
+        );
+        assert_eq!(
+            tech.positions_to_geocode(&id).unwrap(),
+            vec![(31.2305, 121.4737)]
+        );
+    }
 }
 
 mod records {

@@ -79,6 +79,8 @@ try {
   await until("the order to show on site", async () => /On site|在现场/.test(await text("//header[contains(@class,'detail-head')]")));
   await until("the check-in's geofence verdict", async () => /on site, 3\d m from the site/.test(await text("//*[@data-testid='fence']")));
   console.log("checked in with the device position, verified inside the site's geofence");
+  await until("the check-in's place in words", async () => (await text("//*[@data-testid='place']")).includes("深圳创新暖通工程"));
+  console.log("the check-in is named after the known customer site");
   await until("the order's map with the site and the check-in", () => find("//*[@data-testid='map' and @data-points='2']//*[contains(@class,'leaflet-control-scale')]"), 20000);
   console.log("the order's map shows the site and the check-in (Leaflet in the webview)");
   for (const item of ["Fault confirmed", "Root cause found", "Repair verified"]) {

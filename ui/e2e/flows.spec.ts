@@ -370,6 +370,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   // The tablet's location service answers: the check-in is verified at the site.
   await page.getByRole("button", { name: "Check in" }).click();
   await expect(page.getByTestId("fence")).toHaveText("on site, 0 m from the site");
+  await expect(page.getByTestId("place").first()).toHaveText("📍 上海华东医疗设备有限公司 · 张江工厂 (0 m away)");
   // No location service (as on desktop): the technician is asked, and bad input is refused.
   await page.evaluate(() => window.__fieldopsMock?.setPosition(null));
   await page.getByRole("button", { name: "Check out" }).click();

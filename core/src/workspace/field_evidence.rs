@@ -266,3 +266,75 @@ impl Workspace {
         })
     }
 }
+
+fn geocode_key(lat: f64, lon: f64) -> String {
+    format!("{lat:.5},{lon:.5}")
+}
+
+impl Workspace {
+    /// The address of a position: what the geocoding service said (if it was asked and
+    /// answered before), else the nearest known site or gazetteer place.
+    pub fn address_for(
+        &self,
+        lat: f64,
+        lon: f64,
+        customers: &[super::CustomerView],
+    ) -> crate::address::Address {
+        let cached: Option<String> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT text FROM geocode_cache WHERE key = ?1",
+                [geocode_key(lat, lon)],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(text) = cached {
+            return crate::address::Address {
+                text,
+                source: crate::address::AddressSource::Provider,
+                distance_m: 0.0,
+            };
+        }
+        let sites: Vec<crate::address::KnownSite<'_>> = customers
+            .iter()
+            .flat_map(|c| {
+                c.sites.iter().map(move |s| crate::address::KnownSite {
+                    customer: &c.name,
+                    name: &s.name,
+                    address: &s.address,
+                    lat: s.lat,
+                    lon: s.lon,
+                })
+            })
+            .collect();
+        crate::address::offline_address(lat, lon, &sites)
+    }
+
+    /// Positions of an order's check-ins that the geocoding service has not named yet.
+    pub fn positions_to_geocode(&self, id: &str) -> Result<Vec<(f64, f64)>> {
+        let detail = self.get_order(id)?;
+        let mut out: Vec<(f64, f64)> = detail
+            .check_ins
+            .iter()
+            .filter(|c| {
+                c.address
+                    .as_ref()
+                    .is_some_and(|a| a.source != crate::address::AddressSource::Provider)
+            })
+            .filter_map(|c| c.position.as_ref().map(|p| (p.lat, p.lon)))
+            .collect();
+        out.dedup_by(|a, b| geocode_key(a.0, a.1) == geocode_key(b.0, b.1));
+        Ok(out)
+    }
+
+    /// Keep what the geocoding service said about a position.
+    pub fn cache_geocoded(&self, lat: f64, lon: f64, text: &str) -> Result<()> {
+        check_text("address", text, true, 1000)?;
+        self.store.conn().execute(
+            "INSERT OR REPLACE INTO geocode_cache(key, text, at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![geocode_key(lat, lon), text, now_ms()],
+        )?;
+        Ok(())
+    }
+}

@@ -232,6 +232,8 @@ pub struct CheckInView {
     pub position: Option<Position>,
     /// None when the order's site is not known on this device.
     pub fence: Option<crate::location::FenceCheck>,
+    /// Where the position is, in words (None without a position).
+    pub address: Option<crate::address::Address>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -961,6 +963,7 @@ impl Workspace {
             .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
         let radius_default = self.geofence_default()?;
+        let customers = self.list_customers()?;
         let check_ins = order
             .sorted_events()
             .into_iter()
@@ -978,6 +981,10 @@ impl Workspace {
                         s.geofence_m.unwrap_or(radius_default),
                     )
                 }),
+                address: e
+                    .position
+                    .as_ref()
+                    .map(|p| self.address_for(p.lat, p.lon, &customers)),
             })
             .collect();
         let events = order.sorted_events().into_iter().cloned().collect();

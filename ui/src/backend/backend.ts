@@ -81,6 +81,8 @@ export interface Backend {
   setGeofenceDefault(radiusM: number): Promise<number>;
   /** Sites, check-ins and last positions for the map, for [from, to) in ms. */
   mapData(from: number, to: number): Promise<MapData>;
+  /** Ask the configured geocoding service for the check-ins' full addresses (no-op when none). */
+  resolveAddresses(id: string, language: string): Promise<OrderDetail>;
   clock(kind: ClockKind, position: Position | null): Promise<AttendanceState>;
   attendanceState(): Promise<AttendanceState>;
   /** Per person and local day; dates YYYY-MM-DD inclusive, offset = minutes east of UTC. */

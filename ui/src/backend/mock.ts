@@ -12,6 +12,7 @@ import type {
   CostView,
   CustomerInput,
   CustomerView,
+  Address,
   AttendanceRow,
   ClockEvent,
   EquipmentInfo,
@@ -424,6 +425,7 @@ export function mockBackend(): Backend & MockControls {
           by: e.by,
           position: e.position ?? null,
           fence: site ? checkFence(e.position ?? null, [site.lat, site.lon], site.geofence_m ?? geofenceDefault) : null,
+          address: e.position ? mockAddress(e.position) : null,
         })),
       received: Object.fromEntries(o.events.filter((e) => o.received[e.id]).map((e) => [e.id, o.received[e.id]])),
     };
@@ -499,6 +501,16 @@ export function mockBackend(): Backend & MockControls {
       gross_profit: net - costs,
       pending: pending.has(id),
     };
+  };
+  /** The nearest known site within 1 km, as core names it (the mock has no gazetteer). */
+  const mockAddress = (p: Position): Address | null => {
+    let best: Address | null = null;
+    for (const c of customers.values())
+      for (const s of c.sites) {
+        const d = distanceM([p.lat, p.lon], [s.lat, s.lon]);
+        if (d <= 1000 && (!best || d < best.distance_m)) best = { text: [c.name, s.name, s.address].filter(Boolean).join(" · "), source: "site", distance_m: d };
+      }
+    return best;
   };
   const validateEquipment = (info: EquipmentInfo) => {
     if (me().role === "technician") fail("forbidden", "equipment: only supervisors and admins edit equipment and projects");
@@ -902,6 +914,7 @@ export function mockBackend(): Backend & MockControls {
       );
       return { path: `/mock/exports/attendance-${from}-${to}.csv`, content: ["\ufeffdate,person,clock_in,clock_out,worked_hours,first_check_in,last_check_in,check_ins,flagged_check_ins,customers_visited,time_on_site", ...lines].join("\n") + "\n" };
     },
+    resolveAddresses: async (id) => detail(getOrder(id)),
     async mapData(from, to) {
       if (to <= from) fail("invalid_input", "the period ends before it starts");
       const siteOf = (o: MockOrder) => customers.get(o.input.customer_id)?.sites.find((x) => x.id === o.input.site_id);

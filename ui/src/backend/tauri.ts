@@ -51,6 +51,7 @@ export function tauriBackend(): Backend {
     geofenceDefault: () => call("geofence_default"),
     setGeofenceDefault: (radiusM) => call("set_geofence_default", { radiusM }),
     mapData: (from, to) => call("map_data", { from, to }),
+    resolveAddresses: (id, language) => call("resolve_addresses", { id, language }),
     clock: (kind, position) => call("clock", { kind, position }),
     attendanceState: () => call("attendance_state"),
     attendanceReport: (from, to, tzOffsetMin) => call("attendance_report", { from, to, tzOffsetMin }),

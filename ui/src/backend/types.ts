@@ -236,6 +236,12 @@ export interface FenceCheck {
   radius_m: number;
 }
 
+export interface Address {
+  text: string;
+  source: "site" | "gazetteer" | "provider";
+  distance_m: number;
+}
+
 export interface CheckInView {
   event_id: string;
   kind: "checked_in" | "checked_out";
@@ -243,6 +249,7 @@ export interface CheckInView {
   by: string;
   position: Position | null;
   fence: FenceCheck | null;
+  address: Address | null;
 }
 
 export interface OrderEvent {

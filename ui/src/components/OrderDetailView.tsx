@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { BackendError, OrderDetail, Position, SavedReport, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { useBackend, userName } from "../context";
@@ -22,7 +22,7 @@ type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | 
 /** One order: its facts, the next steps this user may take, checklist, money and timeline. */
 export function OrderDetailView({ order, directory, onChanged, large }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean }) {
   const backend = useBackend();
-  const { t, formatTime } = useI18n();
+  const { t, lang, formatTime } = useI18n();
   const [error, setError] = useState<BackendError | null>(null);
   const [picked, setPicked] = useState<string[]>([]);
   const [prompt, setPrompt] = useState<Prompt>(null);
@@ -45,6 +45,28 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       return false;
     }
   };
+
+  // Full addresses from the geocoding service (when one is configured), once per order view.
+  const [geoError, setGeoError] = useState<string | null>(null);
+  const unnamed = order.check_ins.filter((c) => c.address && c.address.source !== "provider").length;
+  const changedRef = useRef(onChanged);
+  useEffect(() => {
+    changedRef.current = onChanged;
+  });
+  useEffect(() => {
+    if (unnamed === 0) return;
+    let live = true;
+    backend
+      .resolveAddresses(order.id, lang === "zh-CN" ? "zh-CN,zh,en" : "en")
+      .then((o) => {
+        const still = o.check_ins.filter((c) => c.address && c.address.source !== "provider").length;
+        if (live && still < unnamed) changedRef.current(o);
+      })
+      .catch((e) => live && setGeoError(toError(e).message));
+    return () => {
+      live = false;
+    };
+  }, [backend, order.id, unnamed, lang]);
 
   // Check-in and check-out take the device's position; where it has none, ask for one.
   const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; reason: string } | null>(null);
@@ -294,6 +316,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
           </button>
         </fieldset>
       )}
+      {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
       {askPosition && <PositionPanel reason={askPosition.reason} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">

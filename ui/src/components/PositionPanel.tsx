@@ -23,6 +23,21 @@ export function FenceBadge({ order, eventId }: { order: OrderDetail; eventId: st
   );
 }
 
+/** Where a check-in happened, in words: a known site, a town from the gazetteer, or the
+ * full address once the geocoding service named it. */
+export function PlaceLine({ order, eventId }: { order: OrderDetail; eventId: string }) {
+  const { t } = useI18n();
+  const a = order.check_ins.find((x) => x.event_id === eventId)?.address;
+  if (!a) return null;
+  const near = a.source === "provider" ? "" : ` (${t("placeNear", { d: Math.round(a.distance_m) })})`;
+  return (
+    <div className="muted place" data-testid="place">
+      📍 {a.text}
+      {near}
+    </div>
+  );
+}
+
 /** Asked when the device cannot give a position: type one (recorded as manual) or go on
  * without. `reason` is the location service's own words. */
 export function PositionPanel({ reason, onSubmit, onCancel }: { reason: string; onSubmit: (p: Position | null) => void; onCancel: () => void }) {

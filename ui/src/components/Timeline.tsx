@@ -1,7 +1,7 @@
 import type { OrderDetail, UserInfo } from "../backend";
 import { userName } from "../context";
 import { useI18n } from "../i18n";
-import { FenceBadge } from "./PositionPanel";
+import { FenceBadge, PlaceLine } from "./PositionPanel";
 
 export function Timeline({ order, directory }: { order: OrderDetail; directory: UserInfo[] }) {
   const { t, formatTime } = useI18n();
@@ -27,6 +27,7 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
               <>
                 {" "}
                 <FenceBadge order={order} eventId={e.id} />
+                <PlaceLine order={order} eventId={e.id} />
               </>
             )}
             <span className="muted received"> · {order.received[e.id] ? t("receivedAt", { time: formatTime(order.received[e.id]) }) : t("notReceived")}</span>
