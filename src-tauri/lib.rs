@@ -365,6 +365,16 @@ fn current_position(state: State<'_, AppState>) -> CmdResult<Position> {
 }
 
 #[tauri::command]
+fn photo_watermark(state: State<'_, AppState>) -> CmdResult<bool> {
+    state.read(|ws| ws.photo_watermark())
+}
+
+#[tauri::command]
+fn set_photo_watermark(state: State<'_, AppState>, on: bool) -> CmdResult<bool> {
+    state.mutate(|ws| ws.set_photo_watermark(on))
+}
+
+#[tauri::command]
 fn geofence_default(state: State<'_, AppState>) -> CmdResult<i64> {
     state.read(|ws| ws.geofence_default())
 }
@@ -532,13 +542,24 @@ async fn attach_photo(
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data_base64.trim())
         .map_err(|_| CoreError::invalid("the photo is not valid base64").body())?;
-    let processed =
-        tauri::async_runtime::spawn_blocking(move || fieldops_core::photo::process(&bytes))
-            .await
-            .map_err(|e| {
-                CoreError::invalid(format!("the photo could not be processed: {e}")).body()
-            })?
-            .map_err(err)?;
+    let lines = state.read(|ws| ws.watermark_lines(&id, &input))?;
+    let font = match &lines {
+        Some(_) => Some(fieldops_core::fonts::find_cjk_font().map_err(err)?),
+        None => None,
+    };
+    let processed = tauri::async_runtime::spawn_blocking(move || {
+        let watermark = lines.zip(font.as_ref()).map(|(lines, (font, index))| {
+            fieldops_core::photo::Watermark {
+                lines,
+                font,
+                font_index: *index as u32,
+            }
+        });
+        fieldops_core::photo::process_with(&bytes, watermark.as_ref())
+    })
+    .await
+    .map_err(|e| CoreError::invalid(format!("the photo could not be processed: {e}")).body())?
+    .map_err(err)?;
     state.mutate(|ws| ws.attach_processed_photo(&id, &processed, &input))
 }
 
@@ -838,6 +859,8 @@ pub fn run() {
             attendance_report,
             export_attendance,
             current_position,
+            photo_watermark,
+            set_photo_watermark,
             geofence_default,
             set_geofence_default,
             list_equipment,

@@ -6,6 +6,7 @@ pub mod authority;
 pub mod blob;
 pub mod crdt;
 pub mod error;
+pub mod fonts;
 pub mod location;
 pub mod model;
 pub mod photo;

@@ -33,8 +33,22 @@ fn bad(message: impl Into<String>) -> CoreError {
     CoreError::invalid(message.into())
 }
 
+/// Text drawn into the stored photo (time, place, order number): common practice against
+/// recycled site photos. The font must cover the text (CJK included).
+pub struct Watermark<'a> {
+    pub lines: Vec<String>,
+    pub font: &'a [u8],
+    /// Index of the face in a font collection (.ttc); 0 for plain fonts.
+    pub font_index: u32,
+}
+
 /// Decode, turn upright, shrink, re-encode. Every refusal says why in words.
 pub fn process(bytes: &[u8]) -> Result<Processed> {
+    process_with(bytes, None)
+}
+
+/// `process`, drawing `watermark` into the stored photo (and so into its thumbnail).
+pub fn process_with(bytes: &[u8], watermark: Option<&Watermark<'_>>) -> Result<Processed> {
     if bytes.is_empty() {
         return Err(bad("the file is empty"));
     }
@@ -81,7 +95,10 @@ pub fn process(bytes: &[u8]) -> Result<Processed> {
     img.apply_orientation(orientation);
     // JPEG has no alpha: flatten onto white rather than black.
     let rgb = flatten(img);
-    let full = shrink(rgb, FULL_EDGE);
+    let mut full = shrink(rgb, FULL_EDGE);
+    if let Some(w) = watermark {
+        draw_watermark(&mut full, w)?;
+    }
     let thumb = shrink(full.clone(), THUMB_EDGE);
     Ok(Processed {
         width: full.width(),
@@ -116,6 +133,64 @@ fn check_complete(format: ImageFormat, bytes: &[u8]) -> Result<()> {
             "the image is truncated or damaged (the file ends too early)",
         ))
     }
+}
+
+/// White text on a darkened band along the bottom edge, sized to the picture.
+fn draw_watermark(img: &mut image::RgbImage, w: &Watermark<'_>) -> Result<()> {
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+    let font = FontRef::try_from_slice_and_index(w.font, w.font_index)
+        .map_err(|_| CoreError::invalid("the watermark font cannot be read"))?;
+    let (width, height) = img.dimensions();
+    let px = (height.min(width) as f32 / 28.0).clamp(12.0, 64.0);
+    let scaled = font.as_scaled(PxScale::from(px));
+    let line_h = (scaled.height() + scaled.line_gap()).ceil();
+    let margin = (px * 0.6).round();
+    let lines: Vec<&str> = w
+        .lines
+        .iter()
+        .map(String::as_str)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let band = (line_h * lines.len() as f32 + margin * 2.0).min(height as f32) as u32;
+    for y in height - band..height {
+        for x in 0..width {
+            let p = img.get_pixel_mut(x, y);
+            for c in 0..3 {
+                p[c] = (u16::from(p[c]) * 2 / 5) as u8;
+            }
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let baseline = (height - band) as f32 + margin + scaled.ascent() + line_h * i as f32;
+        let mut x = margin;
+        for c in line.chars() {
+            let id = scaled.glyph_id(c);
+            let glyph = id.with_scale_and_position(PxScale::from(px), point(x, baseline));
+            x += scaled.h_advance(id);
+            if x > width as f32 - margin {
+                break;
+            }
+            if let Some(outlined) = font.outline_glyph(glyph) {
+                let b = outlined.px_bounds();
+                outlined.draw(|gx, gy, coverage| {
+                    let (px_x, px_y) = (
+                        b.min.x as i64 + i64::from(gx),
+                        b.min.y as i64 + i64::from(gy),
+                    );
+                    if px_x < 0 || px_y < 0 || px_x >= i64::from(width) || px_y >= i64::from(height)
+                    {
+                        return;
+                    }
+                    let p = img.get_pixel_mut(px_x as u32, px_y as u32);
+                    for ch in 0..3 {
+                        let v = f32::from(p[ch]) * (1.0 - coverage) + 255.0 * coverage;
+                        p[ch] = v.round().clamp(0.0, 255.0) as u8;
+                    }
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn flatten(img: DynamicImage) -> image::RgbImage {
@@ -325,6 +400,58 @@ pub(crate) mod tests {
         assert!(
             err.contains("10000×10000 image has more than 50 megapixels"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn the_watermark_draws_chinese_text_into_the_stored_photo() {
+        let Ok((font, index)) = crate::fonts::find_cjk_font() else {
+            panic!("a CJK font is needed (fonts-wqy-microhei): install it, the test does not skip");
+        };
+        let src = jpeg(&RgbImage::from_pixel(1600, 1200, Rgb([40, 90, 160])));
+        let plain = process(&src).unwrap();
+        let w = Watermark {
+            lines: vec![
+                "2026-11-29 10:42".into(),
+                "上海华东医疗 · 张江工厂".into(),
+                "WO-202611-0042".into(),
+            ],
+            font: &font,
+            font_index: index as u32,
+        };
+        {
+            use ab_glyph::Font;
+            let face = ab_glyph::FontRef::try_from_slice_and_index(&font, index as u32).unwrap();
+            assert!(
+                "上海华东医疗张江工厂"
+                    .chars()
+                    .all(|c| face.glyph_id(c).0 != 0),
+                "the font covers the Chinese text"
+            );
+        }
+        let marked = process_with(&src, Some(&w)).unwrap();
+        let (a, b) = (decode(&plain.full), decode(&marked.full));
+        // The top is untouched, the bottom band is darker with bright glyph pixels in it.
+        assert_eq!(a.get_pixel(800, 100), b.get_pixel(800, 100));
+        let bright = (900..1200)
+            .flat_map(|y| (0..1600).map(move |x| (x, y)))
+            .filter(|&(x, y)| b.get_pixel(x, y)[0] > 200)
+            .count();
+        assert!(bright > 2_000, "glyphs drawn: {bright} bright pixels");
+        assert!(
+            b.get_pixel(1590, 1195)[2] < a.get_pixel(1590, 1195)[2],
+            "band darkened"
+        );
+        assert!(
+            process_with(
+                &src,
+                Some(&Watermark {
+                    font: b"not a font",
+                    ..w
+                })
+            )
+            .is_err(),
+            "a bad font is an error, not a panic"
         );
     }
 

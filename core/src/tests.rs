@@ -1252,6 +1252,39 @@ mod templates {
         assert!(matches!(err, crate::CoreError::Forbidden(_)), "{err}");
     }
 
+    #[test]
+    fn watermarking_is_a_company_choice_and_names_time_place_and_order() {
+        use crate::workspace::PhotoInput;
+        let mut admin = workspace(SUPERVISOR, Role::Admin);
+        with_settings(&mut admin);
+        let c = admin
+            .create_customer(&customer_input("上海华东医疗"))
+            .unwrap();
+        let id = admin
+            .create_order(&order_input(&c.id, &c.sites[0].id, "visit"))
+            .unwrap()
+            .summary
+            .id;
+        assert_eq!(
+            admin.watermark_lines(&id, &PhotoInput::default()).unwrap(),
+            None
+        );
+        assert!(admin.set_photo_watermark(true).unwrap());
+        let lines = admin
+            .watermark_lines(&id, &PhotoInput::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1], "上海华东医疗 · Main plant");
+        assert!(lines[2].starts_with("WO-DRAFT-"), "{lines:?}");
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        with_settings(&mut sup);
+        assert!(matches!(
+            sup.set_photo_watermark(true).unwrap_err(),
+            crate::CoreError::Forbidden(_)
+        ));
+    }
+
     fn with_settings(ws: &mut Workspace) {
         let mut doc = automerge::AutoCommit::new();
         let id = settings::new_settings_doc(&mut doc, "acme").unwrap();

@@ -249,6 +249,10 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await fence.getByRole("button", { name: "Save" }).click();
   await expect(fence.getByLabel(/Default geofence/)).toHaveValue("300");
   await expect(fence.getByRole("button", { name: "Save" })).toBeDisabled();
+  const watermark = page.getByRole("checkbox", { name: "Watermark site photos with time, place and order number" });
+  await expect(watermark).not.toBeChecked();
+  await watermark.check();
+  await expect(watermark).toBeChecked();
   await signOut(page);
 
   await signIn(page, "chen.jing");

@@ -24,6 +24,9 @@ pub struct SettingsDoc {
     /// Geofence radius (metres) of sites that set none; absent: 200 m.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geofence_default_m: Option<i64>,
+    /// Draw time, place and order number into stored site photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_watermark: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,5 +172,10 @@ pub fn put_template(
 pub fn set_geofence_default(doc: &mut AutoCommit, radius_m: i64) -> Result<()> {
     crate::location::check_radius(radius_m)?;
     doc.put(ROOT, "geofence_default_m", radius_m)?;
+    Ok(())
+}
+
+pub fn set_photo_watermark(doc: &mut AutoCommit, on: bool) -> Result<()> {
+    doc.put(ROOT, "photo_watermark", on)?;
     Ok(())
 }

@@ -60,6 +60,32 @@ impl Workspace {
         Ok(())
     }
 
+    /// The lines a watermarked photo of this order carries (time, place, order number), or
+    /// None when the company does not watermark photos.
+    pub fn watermark_lines(&self, id: &str, input: &PhotoInput) -> Result<Option<Vec<String>>> {
+        if !self.photo_watermark()? {
+            return Ok(None);
+        }
+        let order = self.get_order(id)?;
+        let place = match &input.position {
+            Some(p) => self.address_for(p.lat, p.lon, &self.list_customers()?).text,
+            None => [
+                order.summary.customer_name.clone().unwrap_or_default(),
+                order
+                    .site
+                    .as_ref()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        };
+        let time = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+        Ok(Some(vec![time, place, order.summary.display_number]))
+    }
+
     /// Attach a photo already run through `photo::process` (the app does that work off the
     /// store lock and off the UI thread).
     pub fn attach_processed_photo(

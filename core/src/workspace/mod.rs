@@ -531,6 +531,23 @@ impl Workspace {
             }))
     }
 
+    /// Whether the company has site photos watermarked (administrators decide).
+    pub fn photo_watermark(&self) -> Result<bool> {
+        Ok(self
+            .settings()?
+            .and_then(|s| s.photo_watermark)
+            .unwrap_or(false))
+    }
+
+    pub fn set_photo_watermark(&mut self, on: bool) -> Result<bool> {
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_photo_watermark(doc, on)?;
+            Ok(id.clone())
+        })?;
+        self.photo_watermark()
+    }
+
     pub fn set_geofence_default(&mut self, radius_m: i64) -> Result<i64> {
         crate::location::check_radius(radius_m)?;
         let id = self.settings_doc_id()?;

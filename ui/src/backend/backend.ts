@@ -78,6 +78,8 @@ export interface Backend {
   /** The device's position; fails with a clear message where it has none (desktop). */
   currentPosition(): Promise<Position>;
   geofenceDefault(): Promise<number>;
+  photoWatermark(): Promise<boolean>;
+  setPhotoWatermark(on: boolean): Promise<boolean>;
   setGeofenceDefault(radiusM: number): Promise<number>;
   /** Sites, check-ins and last positions for the map, for [from, to) in ms. */
   mapData(from: number, to: number): Promise<MapData>;

@@ -319,6 +319,7 @@ export function mockBackend(): Backend & MockControls {
   let numbered = 0;
   let devicePosition: Position | null = { lat: 31.2304, lon: 121.4737, accuracy_m: 12, source: "simulated" };
   let geofenceDefault = 200;
+  let watermark = false;
   const clocks: (ClockEvent & { user: string })[] = [];
 
   const emit = (event: BackendEvent, payload?: unknown) => listeners.get(event)?.forEach((h) => h(payload));
@@ -546,6 +547,12 @@ export function mockBackend(): Backend & MockControls {
     },
     currentPosition: async () => devicePosition ?? fail("invalid_input", "this device has no location service: enter the position by hand or pick it on the map"),
     geofenceDefault: async () => geofenceDefault,
+    photoWatermark: async () => watermark,
+    async setPhotoWatermark(on) {
+      if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
+      watermark = on;
+      return on;
+    },
     async setGeofenceDefault(radius) {
       if (me().role !== "admin") fail("forbidden", "settings: only administrators change settings and templates");
       if (!(Number.isInteger(radius) && radius >= 10 && radius <= 50_000)) fail("invalid_input", "the geofence radius must be between 10 m and 50,000 m");

@@ -49,6 +49,8 @@ export function tauriBackend(): Backend {
     saveTemplate: (orderType, template) => call("save_template", { orderType, template }),
     currentPosition: () => call("current_position"),
     geofenceDefault: () => call("geofence_default"),
+    photoWatermark: () => call("photo_watermark"),
+    setPhotoWatermark: (on) => call("set_photo_watermark", { on }),
     setGeofenceDefault: (radiusM) => call("set_geofence_default", { radiusM }),
     mapData: (from, to) => call("map_data", { from, to }),
     resolveAddresses: (id, language) => call("resolve_addresses", { id, language }),

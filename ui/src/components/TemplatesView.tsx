@@ -41,6 +41,7 @@ export function TemplatesView() {
   return (
     <>
     <GeofenceDefault />
+    <WatermarkSetting />
     <section className="templates" aria-label={t("templates")}>
       <OrderTypeSelect value={orderType} onChange={setOrderType} />
       <h3>{t("checklist")}</h3>
@@ -109,6 +110,35 @@ function GeofenceDefault() {
         {t("save")}
       </button>
       <ErrorNote error={error} />
+    </section>
+  );
+}
+
+/** Whether site photos carry time, place and order number drawn into them. */
+function WatermarkSetting() {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const current = useLoad((b) => b.photoWatermark(), []);
+  const [error, setError] = useState<BackendError | null>(null);
+  return (
+    <section className="line-form" aria-label={t("photoWatermark")}>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={current.data ?? false}
+          onChange={async (e) => {
+            setError(null);
+            try {
+              await backend.setPhotoWatermark(e.target.checked);
+              current.reload();
+            } catch (err) {
+              setError(toError(err));
+            }
+          }}
+        />
+        {t("photoWatermark")}
+      </label>
+      <ErrorNote error={error ?? current.error} />
     </section>
   );
 }
