@@ -727,9 +727,14 @@ fn announce(app: &AppHandle, state: &AppState, report: Option<&SyncReport>) {
 /// Keeps the device in sync without ever blocking the UI.
 async fn sync_task(app: AppHandle) {
     let state = app.state::<AppState>();
+    let mut failures = 0u32;
     loop {
         if let Some(http) = state.http() {
             let result = sync::sync_now(&state.ws, &http).await;
+            failures = match &result {
+                Err(CoreError::Network(_)) => failures.saturating_add(1),
+                _ => 0,
+            };
             if let Err(CoreError::Server { code, .. }) = &result
                 && (code == "invalid_token" || code == "token_expired")
             {
@@ -744,7 +749,7 @@ async fn sync_task(app: AppHandle) {
                 // Debounce: gather a burst of edits into one sync.
                 tokio::time::sleep(Duration::from_millis(700)).await;
             }
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = tokio::time::sleep(sync::retry_delay(failures)) => {}
         }
     }
 }

@@ -423,6 +423,14 @@ pub async fn logout(http: &SyncHttp) -> Result<()> {
     Ok(())
 }
 
+/// How long to wait before the next attempt after `failures` failed syncs in a row: 2 s,
+/// 4 s, 8 s … up to a minute (the regular interval), so an interrupted upload resumes soon
+/// after the network returns without hammering a server that is down.
+pub fn retry_delay(failures: u32) -> std::time::Duration {
+    let secs = 2u64.saturating_pow(failures.min(6)).min(60);
+    std::time::Duration::from_secs(if failures == 0 { 60 } else { secs })
+}
+
 /// Sync until the server has everything the device has and the device everything in its scope.
 pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncReport> {
     let result = sync_rounds(ws, http).await;
@@ -480,4 +488,16 @@ async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepor
     Err(CoreError::Network(
         "the server kept answering 'more'; sync stopped".into(),
     ))
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::retry_delay;
+
+    #[test]
+    fn failed_syncs_back_off_up_to_the_regular_interval() {
+        let secs: Vec<u64> = (0..9).map(|n| retry_delay(n).as_secs()).collect();
+        assert_eq!(secs, vec![60, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(retry_delay(u32::MAX).as_secs(), 60);
+    }
 }
