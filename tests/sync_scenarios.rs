@@ -538,6 +538,82 @@ fn chrono_day() -> String {
     format!("{}-{}-{d:02}", &month[..4], &month[4..])
 }
 
+async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backend: Backend) {
+    use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
+    use fieldops_core::workspace::AlertKind;
+    let w = world(backend).await;
+    let (part, wh, orders) = {
+        let mut ws = w.sup.ws();
+        let part = ws
+            .create_part(&PartInfo {
+                sku: "VP-30XA".into(),
+                name_zh: "压缩机阀片".into(),
+                name_en: "Valve plate".into(),
+                category_id: None,
+                unit: "pcs".into(),
+                barcode: String::new(),
+                sale_price_minor: 45_000,
+                cost_minor: 28_000,
+                currency: "CNY".into(),
+                min_stock: 0,
+                compatible_models: vec![],
+            })
+            .unwrap()
+            .id;
+        let wh = ws
+            .create_location(LocationKind::Warehouse, "上海总仓", None)
+            .unwrap()
+            .id;
+        ws.record_movement(&wh, &part, MovementKind::Receive, 1, "PO-7")
+            .unwrap();
+        let c = ws.create_customer(&customer("国网变电站")).unwrap();
+        let mut orders = Vec::new();
+        for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
+            let id = ws.create_order(&order(&c, "更换阀片")).unwrap().summary.id;
+            ws.dispatch_order(&id, &[tech]).unwrap();
+            orders.push(id);
+        }
+        (part, wh, orders)
+    };
+    let r = w.sup.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    // Both technicians sync once (catalogue, stock, their order), then work offline.
+    for (tech, id) in [(&w.tech_a, &orders[0]), (&w.tech_b, &orders[1])] {
+        tech.sync().await;
+        let mut ws = tech.ws();
+        assert_eq!(ws.levels(Some(&wh), Some(&part)).unwrap()[0].level, 1);
+        ws.accept_order(id).unwrap();
+        ws.use_part(id, &part, 1, &wh).unwrap();
+        assert_eq!(ws.levels(Some(&wh), Some(&part)).unwrap()[0].level, 0);
+    }
+    for tech in [&w.tech_a, &w.tech_b] {
+        let r = tech.sync().await;
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    }
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    let ws = w.sup.ws();
+    assert_eq!(ws.levels(Some(&wh), Some(&part)).unwrap()[0].level, -1);
+    assert_eq!(ws.movements(&wh, &part).unwrap().len(), 3, "nothing lost");
+    let alerts = ws.stock_alerts().unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].kind, AlertKind::Oversold);
+    let mut by: Vec<String> = alerts[0].movements.iter().map(|m| m.by.clone()).collect();
+    by.sort();
+    let mut expected = vec![w.tech_a.user_id(), w.tech_b.user_id()];
+    expected.sort();
+    assert_eq!(by, expected);
+    // Each order carries its part's charge and cost.
+    for id in &orders {
+        assert_eq!(ws.get_order(id).unwrap().totals.gross_profit, 17_000);
+    }
+    // Technicians see every location's stock too (the merged level, after their next sync).
+    assert_eq!(
+        w.tech_a.ws().levels(Some(&wh), Some(&part)).unwrap()[0].level,
+        -1
+    );
+}
+
 /// Tick every required checklist item of an order, as the technician on site would.
 fn tick_required(ws: &mut fieldops_core::workspace::Workspace, id: &str) {
     for item in ws
@@ -1148,4 +1224,5 @@ on_both!(
     equipment_and_projects_follow_the_orders_that_name_them,
     offline_check_in_with_photos_reaches_the_supervisor,
     attendance_reaches_supervisors_and_no_other_technician,
+    the_last_unit_taken_twice_offline_is_oversold_with_both_movements,
 );

@@ -11,8 +11,10 @@ use crate::model::attendance::AttendanceDoc;
 use crate::model::customer::Customer;
 use crate::model::equipment::Equipment;
 use crate::model::order::{EventKind, OrderDoc};
+use crate::model::part_request::{RequestDoc, RequestEventKind};
 use crate::model::project::Project;
 use crate::model::settings::SettingsDoc;
+use crate::model::stock::{CategoryDoc, LocationDoc, LocationKind, MovementKind, PartDoc};
 use crate::model::{Actor, DocType};
 
 /// A document read into its domain shape.
@@ -24,6 +26,10 @@ pub enum TypedDoc {
     Equipment(Equipment),
     Project(Project),
     Attendance(AttendanceDoc),
+    Part(PartDoc),
+    Category(CategoryDoc),
+    Location(Box<LocationDoc>),
+    PartRequest(Box<RequestDoc>),
 }
 
 impl TypedDoc {
@@ -35,6 +41,10 @@ impl TypedDoc {
             DocType::Equipment => TypedDoc::Equipment(Equipment::from_doc(doc)?),
             DocType::Project => TypedDoc::Project(Project::from_doc(doc)?),
             DocType::Attendance => TypedDoc::Attendance(AttendanceDoc::from_doc(doc)?),
+            DocType::Part => TypedDoc::Part(PartDoc::from_doc(doc)?),
+            DocType::Category => TypedDoc::Category(CategoryDoc::from_doc(doc)?),
+            DocType::Location => TypedDoc::Location(Box::new(LocationDoc::from_doc(doc)?)),
+            DocType::PartRequest => TypedDoc::PartRequest(Box::new(RequestDoc::from_doc(doc)?)),
         })
     }
 
@@ -46,6 +56,10 @@ impl TypedDoc {
             TypedDoc::Equipment(e) => &e.id,
             TypedDoc::Project(p) => &p.id,
             TypedDoc::Attendance(a) => &a.id,
+            TypedDoc::Part(p) => &p.id,
+            TypedDoc::Category(c) => &c.id,
+            TypedDoc::Location(l) => &l.id,
+            TypedDoc::PartRequest(r) => &r.id,
         }
     }
 
@@ -57,6 +71,10 @@ impl TypedDoc {
             TypedDoc::Equipment(_) => DocType::Equipment,
             TypedDoc::Project(_) => DocType::Project,
             TypedDoc::Attendance(_) => DocType::Attendance,
+            TypedDoc::Part(_) => DocType::Part,
+            TypedDoc::Category(_) => DocType::Category,
+            TypedDoc::Location(_) => DocType::Location,
+            TypedDoc::PartRequest(_) => DocType::PartRequest,
         }
     }
 
@@ -142,6 +160,27 @@ pub fn check(
                     "only supervisors and admins edit equipment and projects",
                 ))
             }
+        }
+        (None, TypedDoc::Part(_))
+        | (Some(TypedDoc::Part(_)), TypedDoc::Part(_))
+        | (None, TypedDoc::Category(_))
+        | (Some(TypedDoc::Category(_)), TypedDoc::Category(_))
+        | (None, TypedDoc::Location(_)) => {
+            if actor.role.manages() {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    new.doc_type().as_str(),
+                    "only supervisors and admins keep the catalogue and the stock locations",
+                ))
+            }
+        }
+        (Some(TypedDoc::Location(old)), TypedDoc::Location(new)) => {
+            check_location_change(actor, old, new)
+        }
+        (None, TypedDoc::PartRequest(new)) => check_new_request(actor, new),
+        (Some(TypedDoc::PartRequest(old)), TypedDoc::PartRequest(new)) => {
+            check_request_change(actor, old, new)
         }
         (None, TypedDoc::Attendance(a)) => {
             if a.user_id == actor.user_id {
@@ -272,7 +311,22 @@ fn check_order_change(
         settled,
         manages || assigned_ever,
     )?;
-    if old.costs != new.costs && !manages {
+    // Technicians enter no costs, except the cost of a part they took from stock for the
+    // order (a parts-cost line tied to the stock movement), so gross profit stays right.
+    let part_cost = |l: &crate::model::order::CostLine| {
+        l.kind == crate::model::order::CostKind::PartsCost && l.movement_id.is_some()
+    };
+    let only_part_costs = new
+        .costs
+        .iter()
+        .filter(|(id, l)| old.costs.get(*id) != Some(*l))
+        .all(|(_, l)| part_cost(l))
+        && old
+            .costs
+            .iter()
+            .filter(|(id, _)| !new.costs.contains_key(*id))
+            .all(|(_, l)| part_cost(l));
+    if old.costs != new.costs && !manages && !only_part_costs {
         return Err(Violation::new(
             "costs",
             "only supervisors and admins enter costs",
@@ -285,7 +339,7 @@ fn check_order_change(
         &new.costs,
         |l| &l.by,
         settled,
-        manages,
+        manages || (assigned_ever && only_part_costs),
     )?;
     Ok(())
 }
@@ -475,4 +529,130 @@ fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
     } else {
         "schedule"
     }
+}
+
+/// Stock ledgers: movements are never changed or removed; people record movements in their
+/// own name; technicians record only field work (issue to an order, return, defective part)
+/// and confirm receipt into their own van.
+fn check_location_change(
+    actor: &Actor,
+    old: &LocationDoc,
+    new: &LocationDoc,
+) -> std::result::Result<(), Violation> {
+    let manages = actor.role.manages();
+    if (old.kind, &old.name, &old.owner) != (new.kind, &new.name, &new.owner) && !manages {
+        return Err(Violation::new(
+            "location",
+            "only supervisors and admins rename or reassign a stock location",
+        ));
+    }
+    for (id, m) in &old.movements {
+        if new.movements.get(id) != Some(m) {
+            return Err(Violation::new(
+                format!("movements[{id}]"),
+                "stock movements are never changed; record a correction instead",
+            ));
+        }
+    }
+    for (id, m) in new
+        .movements
+        .iter()
+        .filter(|(id, _)| !old.movements.contains_key(*id))
+    {
+        let path = format!("movements[{id}]");
+        if m.by != actor.user_id {
+            return Err(Violation::new(
+                format!("{path}.by"),
+                "a movement is recorded in the name of the user who sends it",
+            ));
+        }
+        if manages {
+            continue;
+        }
+        if !m.kind.is_field_work() {
+            return Err(Violation::new(
+                path,
+                "technicians record only parts used, returned or taken back, and receipts into their van",
+            ));
+        }
+        if m.kind == MovementKind::TransferIn
+            && !(new.kind == LocationKind::Van
+                && new.owner.as_deref() == Some(actor.user_id.as_str()))
+        {
+            return Err(Violation::new(
+                path,
+                "a technician confirms receipt only into their own van",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_new_request(actor: &Actor, new: &RequestDoc) -> std::result::Result<(), Violation> {
+    if new.by != actor.user_id {
+        return Err(Violation::new(
+            "by",
+            "a request is made in the name of the user who sends it",
+        ));
+    }
+    match new.events.first() {
+        Some(first) if first.kind == RequestEventKind::Requested && first.by == actor.user_id => {
+            let base = RequestDoc {
+                events: vec![first.clone()],
+                ..new.clone()
+            };
+            check_request_change(actor, &base, new)
+        }
+        _ => Err(Violation::new(
+            "events",
+            "a request starts with a 'requested' event by its author",
+        )),
+    }
+}
+
+fn check_request_change(
+    actor: &Actor,
+    old: &RequestDoc,
+    new: &RequestDoc,
+) -> std::result::Result<(), Violation> {
+    if (&old.by, &old.to_location, &old.order_id, &old.lines)
+        != (&new.by, &new.to_location, &new.order_id, &new.lines)
+    {
+        return Err(Violation::new(
+            "lines",
+            "a request's lines are fixed once made; decisions are events",
+        ));
+    }
+    let known: BTreeSet<&str> = old.events.iter().map(|e| e.id.as_str()).collect();
+    for e in &old.events {
+        if !new.events.contains(e) {
+            return Err(Violation::new(
+                format!("events[{}]", e.id),
+                "events are append-only",
+            ));
+        }
+    }
+    for e in new.events.iter().filter(|e| !known.contains(e.id.as_str())) {
+        let path = format!("events[{}]", e.id);
+        if e.by != actor.user_id {
+            return Err(Violation::new(
+                format!("{path}.by"),
+                "an event is recorded by the user who sends it",
+            ));
+        }
+        let allowed = match e.kind {
+            RequestEventKind::Requested => false,
+            RequestEventKind::Approved | RequestEventKind::Rejected | RequestEventKind::Issued => {
+                actor.role.manages()
+            }
+            RequestEventKind::Received | RequestEventKind::Cancelled => new.by == actor.user_id,
+        };
+        if !allowed {
+            return Err(Violation::new(
+                path,
+                "supervisors approve, reject and issue; the requester confirms receipt or cancels",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -98,6 +98,57 @@ CREATE TABLE IF NOT EXISTS attendance(
     source TEXT
 );
 CREATE INDEX IF NOT EXISTS attendance_user_at ON attendance(user_id, at);
+CREATE TABLE IF NOT EXISTS parts(
+    id TEXT PRIMARY KEY,
+    sku TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    category_id TEXT,
+    unit TEXT NOT NULL,
+    barcode TEXT NOT NULL,
+    sale_price_minor INTEGER NOT NULL,
+    cost_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    min_stock INTEGER NOT NULL,
+    compatible_models TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parts_sku ON parts(sku);
+CREATE TABLE IF NOT EXISTS categories(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT
+);
+CREATE TABLE IF NOT EXISTS locations(
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    owner TEXT
+);
+CREATE TABLE IF NOT EXISTS stock_movements(
+    id TEXT PRIMARY KEY,
+    location_id TEXT NOT NULL,
+    part_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    qty INTEGER NOT NULL,
+    by_user TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    order_id TEXT,
+    request_id TEXT,
+    counterpart TEXT,
+    note TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stock_movements_level ON stock_movements(location_id, part_id, qty);
+CREATE INDEX IF NOT EXISTS stock_movements_part ON stock_movements(part_id, location_id);
+CREATE TABLE IF NOT EXISTS part_requests(
+    id TEXT PRIMARY KEY,
+    by_user TEXT NOT NULL,
+    to_location TEXT NOT NULL,
+    order_id TEXT,
+    status TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    conflicts TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS checkins_order ON checkins(order_id);
 CREATE TABLE IF NOT EXISTS equipment(
     id TEXT PRIMARY KEY,
@@ -150,11 +201,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "6";
+const PROJECTION_VERSION: &str = "7";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 9] = [
+pub const PROJECTION_TABLES: [&str; 14] = [
     "attendance",
+    "categories",
+    "locations",
+    "part_requests",
+    "parts",
+    "stock_movements",
     "customers",
     "checkins",
     "equipment",
@@ -278,6 +334,21 @@ impl Store {
         let tx = self.conn.transaction()?;
         write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, &typed)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Persist local changes of several documents in one transaction.
+    pub fn commit_local_many(&mut self, docs: &mut [(DocType, String, AutoCommit)]) -> Result<()> {
+        let typed = docs
+            .iter()
+            .map(|(t, _, d)| TypedDoc::parse(*t, d))
+            .collect::<Result<Vec<_>>>()?;
+        let tx = self.conn.transaction()?;
+        for ((t, id, doc), typed) in docs.iter_mut().zip(&typed) {
+            write_document(&tx, *t, id, doc, true)?;
+            project(&tx, typed)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -509,6 +580,10 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
+    for table in ["parts", "categories", "locations", "part_requests"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+    }
+    tx.execute("DELETE FROM stock_movements WHERE location_id = ?1", [id])?;
     tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
     Ok(())
@@ -523,6 +598,82 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
         TypedDoc::Settings(_) => Ok(()),
         TypedDoc::Equipment(e) => project_equipment(tx, e),
         TypedDoc::Project(p) => project_project(tx, p),
+        TypedDoc::Part(p) => {
+            let i = &p.info;
+            tx.execute(
+                "INSERT OR REPLACE INTO parts(id, sku, name_zh, name_en, category_id, unit, barcode,
+                    sale_price_minor, cost_minor, currency, min_stock, compatible_models)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    p.id,
+                    i.sku,
+                    i.name_zh,
+                    i.name_en,
+                    i.category_id,
+                    i.unit,
+                    i.barcode,
+                    i.sale_price_minor,
+                    i.cost_minor,
+                    i.currency,
+                    i.min_stock,
+                    json_text(&i.compatible_models)
+                ],
+            )?;
+            Ok(())
+        }
+        TypedDoc::Category(c) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO categories(id, name, parent_id) VALUES (?1, ?2, ?3)",
+                params![c.id, c.name, c.parent_id],
+            )?;
+            Ok(())
+        }
+        TypedDoc::Location(l) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO locations(id, kind, name, owner) VALUES (?1, ?2, ?3, ?4)",
+                params![l.id, enum_name(&l.kind), l.name, l.owner],
+            )?;
+            // Movements are append-only, so only new ones need rows.
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO stock_movements(id, location_id, part_id, kind, qty, by_user, at,
+                    order_id, request_id, counterpart, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for (id, m) in &l.movements {
+                insert.execute(params![
+                    id,
+                    l.id,
+                    m.part_id,
+                    enum_name(&m.kind),
+                    m.qty,
+                    m.by,
+                    m.at,
+                    m.order_id,
+                    m.request_id,
+                    m.counterpart,
+                    m.note
+                ])?;
+            }
+            Ok(())
+        }
+        TypedDoc::PartRequest(r) => {
+            let st = r.state();
+            tx.execute(
+                "INSERT OR REPLACE INTO part_requests(id, by_user, to_location, order_id, status, requested_at, closed_at, conflicts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    r.id,
+                    r.by,
+                    r.to_location,
+                    r.order_id,
+                    enum_name(&st.status),
+                    st.requested_at,
+                    st.closed_at,
+                    json_text(&st.conflicts)
+                ],
+            )?;
+            Ok(())
+        }
         TypedDoc::Attendance(a) => {
             let p = a.position.as_ref();
             tx.execute(

@@ -692,10 +692,15 @@ mod workflow {
                 currency: "CNY".into(),
                 by: TECH_A.into(),
                 at: 1,
+                movement_id: Some(crate::model::new_id()),
             },
         )
         .unwrap();
-        assert_eq!(refused_path(&actor, &old, &forged), "costs");
+        assert_eq!(
+            refused_path(&actor, &old, &forged),
+            "costs",
+            "only parts-cost lines tied to a stock movement are the technician's"
+        );
         // A supervisor's charge line is not the technician's to change.
         exchange(&tech, &mut sup);
         let o = sup

@@ -297,9 +297,11 @@ fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
         .into_iter()
         .map(|(id, t)| (id, t.as_str().to_string()))
         .collect();
-    // Attendance belongs to the person who clocked: only they (and managers) read it.
-    if let TypedDoc::Attendance(a) = doc {
-        links.push((a.user_id.clone(), OWNER_LINK.to_string()));
+    // Attendance and part requests belong to their person: only they (and managers) read them.
+    match doc {
+        TypedDoc::Attendance(a) => links.push((a.user_id.clone(), OWNER_LINK.to_string())),
+        TypedDoc::PartRequest(r) => links.push((r.by.clone(), OWNER_LINK.to_string())),
+        _ => {}
     }
     (assignees, links)
 }

@@ -5,8 +5,10 @@ pub mod customer;
 pub mod equipment;
 pub mod money;
 pub mod order;
+pub mod part_request;
 pub mod project;
 pub mod settings;
+pub mod stock;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,16 +23,24 @@ pub enum DocType {
     Equipment,
     Project,
     Attendance,
+    Part,
+    Category,
+    Location,
+    PartRequest,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 6] = [
+    pub const ALL: [DocType; 10] = [
         DocType::Order,
         DocType::Customer,
         DocType::Settings,
         DocType::Equipment,
         DocType::Project,
         DocType::Attendance,
+        DocType::Part,
+        DocType::Category,
+        DocType::Location,
+        DocType::PartRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +51,10 @@ impl DocType {
             DocType::Equipment => "equipment",
             DocType::Project => "project",
             DocType::Attendance => "attendance",
+            DocType::Part => "part",
+            DocType::Category => "category",
+            DocType::Location => "location",
+            DocType::PartRequest => "part_request",
         }
     }
 
@@ -52,6 +66,10 @@ impl DocType {
             "equipment" => Ok(DocType::Equipment),
             "project" => Ok(DocType::Project),
             "attendance" => Ok(DocType::Attendance),
+            "part" => Ok(DocType::Part),
+            "category" => Ok(DocType::Category),
+            "location" => Ok(DocType::Location),
+            "part_request" => Ok(DocType::PartRequest),
             other => Err(CoreError::invalid(format!(
                 "unknown document type '{other}'"
             ))),

@@ -315,6 +315,9 @@ pub struct ChargeLine {
     pub currency: String,
     pub by: String,
     pub at: i64,
+    /// Set when the line records a part taken from stock (the movement in the location's ledger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movement_id: Option<String>,
 }
 
 /// What the order cost us (entered by the supervisor at accounting).
@@ -328,6 +331,10 @@ pub struct CostLine {
     pub currency: String,
     pub by: String,
     pub at: i64,
+    /// Set when the line is the cost of a part taken from stock; the technician who used the
+    /// part records it with the part's catalogue cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movement_id: Option<String>,
 }
 
 impl ChargeLine {

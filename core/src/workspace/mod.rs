@@ -25,9 +25,14 @@ use crate::store::{OrderFilter, RecordFilter, Store};
 mod attendance;
 mod field_evidence;
 mod installed_base;
+mod stock;
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
+pub use stock::{
+    AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
+    RequestLineView, RequestView, StockAlert,
+};
 
 /// Who is signed in on this device, as the server told us at login. The token is not here:
 /// it lives in the OS keyring (or in memory), never in the database.
@@ -360,6 +365,29 @@ impl Workspace {
     where
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
+        let (new_id, changed) = self.prepare_change(doc_type, id, edit)?;
+        if let Some(mut doc) = changed {
+            if blobs.is_empty() {
+                self.store.commit_local(doc_type, &new_id, &mut doc)?;
+            } else {
+                self.store
+                    .commit_local_with_blobs(doc_type, &new_id, &mut doc, blobs)?;
+            }
+        }
+        Ok(new_id)
+    }
+
+    /// Load (or create), edit and check one document without saving it: the new state when
+    /// it differs from the stored one.
+    fn prepare_change<F>(
+        &self,
+        doc_type: DocType,
+        id: Option<&str>,
+        edit: F,
+    ) -> Result<(String, Option<AutoCommit>)>
+    where
+        F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
+    {
         let actor = self.actor()?;
         let (mut doc, old) = match id {
             Some(id) => {
@@ -380,15 +408,22 @@ impl Workspace {
         let new = TypedDoc::parse(doc_type, &doc)?;
         authority::check(&actor, old.as_ref(), &new).map_err(|v| v.into_error())?;
         if old.as_ref() == Some(&new) {
-            return Ok(new_id);
+            return Ok((new_id, None));
         }
-        if blobs.is_empty() {
-            self.store.commit_local(doc_type, &new_id, &mut doc)?;
-        } else {
-            self.store
-                .commit_local_with_blobs(doc_type, &new_id, &mut doc, blobs)?;
-        }
-        Ok(new_id)
+        Ok((new_id, Some(doc)))
+    }
+
+    /// Several documents changed together (a part used on an order: the stock movement and
+    /// the order's lines), checked one by one and committed in one transaction.
+    fn commit_together(
+        &mut self,
+        changes: Vec<(DocType, String, Option<AutoCommit>)>,
+    ) -> Result<()> {
+        let mut docs: Vec<(DocType, String, AutoCommit)> = changes
+            .into_iter()
+            .filter_map(|(t, id, doc)| doc.map(|d| (t, id, d)))
+            .collect();
+        self.store.commit_local_many(&mut docs)
     }
 
     pub fn create_customer(&mut self, input: &CustomerInput) -> Result<CustomerView> {
@@ -772,6 +807,7 @@ impl Workspace {
                 currency: input.currency.clone(),
                 by: actor.user_id.clone(),
                 at: now_ms(),
+                movement_id: None,
             };
             order::put_line(doc, "charges", &line_id, &line)?;
             Ok(id.to_string())
@@ -827,6 +863,7 @@ impl Workspace {
                 currency: input.currency.clone(),
                 by: actor.user_id.clone(),
                 at: now_ms(),
+                movement_id: None,
             };
             order::put_line(doc, "costs", &line_id, &line)?;
             Ok(id.to_string())

@@ -459,7 +459,9 @@ impl Storage for SqliteStorage {
                     .replace("{1}", "?1")
                     .replace("{2}", "?2")
                     .replace("{3}", "?3"),
-                "attendance" => {
+                // The catalogue and every location's stock are read by everyone.
+            "part" | "category" | "location" => return Ok(true),
+            "attendance" | "part_request" => {
                 "SELECT 1 FROM doc_links WHERE tenant = ?1 AND to_id = ?2 AND from_id = ?3 AND to_type = 'owner'"
             }
             // Everyone in the tenant reads its settings (order-type templates).

@@ -1,0 +1,1279 @@
+//! Spare parts on the device: catalogue, locations and their ledgers, levels and alerts,
+//! parts used on orders, and part requests from request to receipt.
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::{Action, OrderDetail, Workspace};
+use crate::error::{CoreError, Result};
+use crate::model::order::{self, ChargeKind, ChargeLine, CostKind, CostLine};
+use crate::model::part_request::{
+    self, RequestEvent, RequestEventKind, RequestLine, RequestStatus,
+};
+use crate::model::stock::{self, LocationKind, Movement, MovementKind, PartInfo};
+use crate::model::{DocType, Role, check_id, check_text, enum_name, new_id, now_ms};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartView {
+    pub id: String,
+    #[serde(flatten)]
+    pub info: PartInfo,
+    pub category_path: Option<String>,
+    /// Usable stock over all locations this device knows.
+    pub total_level: i64,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+    /// "Compressors / Valves": the names from the root.
+    pub path: String,
+    pub depth: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationView {
+    pub id: String,
+    pub kind: LocationKind,
+    pub name: String,
+    pub owner: Option<String>,
+    /// This device's movements there that have not reached the server yet.
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelView {
+    pub location_id: String,
+    pub location_name: String,
+    pub part_id: String,
+    pub sku: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    /// Usable stock: the sum of every movement except defective parts taken back.
+    pub level: i64,
+    /// Defective parts taken back (旧件), kept apart.
+    pub defective: i64,
+    pub min_stock: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovementView {
+    pub id: String,
+    pub location_id: String,
+    pub part_id: String,
+    pub kind: MovementKind,
+    pub qty: i64,
+    pub by: String,
+    pub at: i64,
+    pub order_id: Option<String>,
+    pub request_id: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// Below zero after a merge: more was taken than there was.
+    Oversold,
+    LowStock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockAlert {
+    pub kind: AlertKind,
+    #[serde(flatten)]
+    pub level: LevelView,
+    /// For an oversold part: the movements that took out more than the last receipt left.
+    pub movements: Vec<MovementView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestLineView {
+    pub id: String,
+    pub part_id: String,
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub asked: i64,
+    /// As approved (or asked, before a decision).
+    pub qty: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub id: String,
+    pub by: String,
+    pub to_location: String,
+    pub order_id: Option<String>,
+    pub status: RequestStatus,
+    pub lines: Vec<RequestLineView>,
+    pub events: Vec<RequestEvent>,
+    pub conflicts: Vec<String>,
+    pub from_location: Option<String>,
+    pub requested_at: i64,
+    pub closed_at: Option<i64>,
+    pub pending: bool,
+}
+
+/// Used in a part request: what to ask for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestLineInput {
+    pub part_id: String,
+    pub qty: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// (id, name, parent id) as stored.
+type CategoryRow = (String, String, Option<String>);
+
+const LEVEL_SELECT: &str = "SELECT m.location_id, l.name, m.part_id, p.sku, p.name_zh, p.name_en, p.unit,
+        COALESCE(SUM(CASE WHEN m.kind = 'defective' THEN 0 ELSE m.qty END), 0),
+        COALESCE(SUM(CASE WHEN m.kind = 'defective' THEN m.qty ELSE 0 END), 0),
+        p.min_stock
+     FROM stock_movements m JOIN locations l ON l.id = m.location_id JOIN parts p ON p.id = m.part_id";
+
+fn level_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LevelView> {
+    Ok(LevelView {
+        location_id: r.get(0)?,
+        location_name: r.get(1)?,
+        part_id: r.get(2)?,
+        sku: r.get(3)?,
+        name_zh: r.get(4)?,
+        name_en: r.get(5)?,
+        unit: r.get(6)?,
+        level: r.get(7)?,
+        defective: r.get(8)?,
+        min_stock: r.get(9)?,
+    })
+}
+
+fn movement_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MovementView> {
+    let kind: String = r.get(3)?;
+    Ok(MovementView {
+        id: r.get(0)?,
+        location_id: r.get(1)?,
+        part_id: r.get(2)?,
+        kind: serde_json::from_value(serde_json::Value::String(kind))
+            .unwrap_or(MovementKind::Adjust),
+        qty: r.get(4)?,
+        by: r.get(5)?,
+        at: r.get(6)?,
+        order_id: r.get(7)?,
+        request_id: r.get(8)?,
+        note: r.get(9)?,
+    })
+}
+
+impl Workspace {
+    // ----- catalogue -----
+
+    pub fn create_part(&mut self, info: &PartInfo) -> Result<PartView> {
+        self.check_part_info(info, None)?;
+        let id = self.change(DocType::Part, None, |doc, actor| {
+            stock::new_part_doc(doc, &actor.user_id, info)
+        })?;
+        self.get_part(&id)
+    }
+
+    pub fn update_part(&mut self, id: &str, info: &PartInfo) -> Result<PartView> {
+        self.check_part_info(info, Some(id))?;
+        self.change(DocType::Part, Some(id), |doc, _| {
+            stock::apply_part_edit(doc, info)?;
+            Ok(id.to_string())
+        })?;
+        self.get_part(id)
+    }
+
+    fn check_part_info(&self, info: &PartInfo, id: Option<&str>) -> Result<()> {
+        info.validate()?;
+        if let Some(c) = &info.category_id
+            && !self.list_categories()?.iter().any(|x| &x.id == c)
+        {
+            return Err(CoreError::invalid("choose a known category"));
+        }
+        let taken: Option<String> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT id FROM parts WHERE sku = ?1 AND id IS NOT ?2",
+                params![info.sku.trim(), id],
+                |r| r.get(0),
+            )
+            .ok();
+        if taken.is_some() {
+            return Err(CoreError::invalid(format!(
+                "SKU '{}' is already in the catalogue",
+                info.sku.trim()
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn get_part(&self, id: &str) -> Result<PartView> {
+        check_id("part", id)?;
+        self.list_parts(None)?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("part {id}")))
+    }
+
+    /// The catalogue, by SKU; `text` matches SKU, names, barcode and compatible models.
+    pub fn list_parts(&self, text: Option<&str>) -> Result<Vec<PartView>> {
+        let paths: BTreeMap<String, String> = self
+            .list_categories()?
+            .into_iter()
+            .map(|c| (c.id, c.path))
+            .collect();
+        let like = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+            format!(
+                "%{}%",
+                t.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+        let mut stmt = self.store.conn().prepare(
+            "SELECT p.id, p.sku, p.name_zh, p.name_en, p.category_id, p.unit, p.barcode, p.sale_price_minor,
+                    p.cost_minor, p.currency, p.min_stock, p.compatible_models,
+                    (SELECT COALESCE(SUM(m.qty), 0) FROM stock_movements m WHERE m.part_id = p.id AND m.kind != 'defective'),
+                    COALESCE(d.dirty, 0)
+             FROM parts p LEFT JOIN documents d ON d.id = p.id
+             WHERE ?1 IS NULL OR p.sku LIKE ?1 ESCAPE '\\' OR p.name_zh LIKE ?1 ESCAPE '\\'
+                OR p.name_en LIKE ?1 ESCAPE '\\' OR p.barcode LIKE ?1 ESCAPE '\\'
+                OR p.compatible_models LIKE ?1 ESCAPE '\\'
+             ORDER BY p.sku",
+        )?;
+        let rows = stmt.query_map([like], |r| {
+            let category_id: Option<String> = r.get(4)?;
+            Ok(PartView {
+                id: r.get(0)?,
+                info: PartInfo {
+                    sku: r.get(1)?,
+                    name_zh: r.get(2)?,
+                    name_en: r.get(3)?,
+                    category_id: category_id.clone(),
+                    unit: r.get(5)?,
+                    barcode: r.get(6)?,
+                    sale_price_minor: r.get(7)?,
+                    cost_minor: r.get(8)?,
+                    currency: r.get(9)?,
+                    min_stock: r.get(10)?,
+                    compatible_models: serde_json::from_str(&r.get::<_, String>(11)?)
+                        .unwrap_or_default(),
+                },
+                category_path: category_id.and_then(|c| paths.get(&c).cloned()),
+                total_level: r.get(12)?,
+                pending: r.get::<_, i64>(13)? == 1,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn create_category(&mut self, name: &str, parent_id: Option<&str>) -> Result<CategoryView> {
+        check_text("category name", name, true, 200)?;
+        if let Some(p) = parent_id {
+            check_id("parent category", p)?;
+            if !self.list_categories()?.iter().any(|c| c.id == p) {
+                return Err(CoreError::invalid("choose a known parent category"));
+            }
+        }
+        let id = self.change(DocType::Category, None, |doc, _| {
+            stock::new_category_doc(doc, name, parent_id)
+        })?;
+        self.list_categories()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("category {id}")))
+    }
+
+    /// The category tree, depth first, children by name. A category whose parent chain loops
+    /// or breaks (possible after merges) is shown at the top level rather than lost.
+    pub fn list_categories(&self) -> Result<Vec<CategoryView>> {
+        let mut stmt = self
+            .store
+            .conn()
+            .prepare("SELECT id, name, parent_id FROM categories")?;
+        let all: Vec<CategoryRow> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_id: BTreeMap<&str, &CategoryRow> = all.iter().map(|c| (c.0.as_str(), c)).collect();
+        let reaches_root = |id: &str| {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut at = id;
+            loop {
+                if !seen.insert(at) {
+                    return false;
+                }
+                match by_id.get(at).and_then(|c| c.2.as_deref()) {
+                    None => return true,
+                    Some(p) if by_id.contains_key(p) => at = p,
+                    Some(_) => return false,
+                }
+            }
+        };
+        let parent_of = |c: &CategoryRow| {
+            if reaches_root(&c.0) {
+                c.2.clone()
+            } else {
+                None
+            }
+        };
+        let mut out = Vec::new();
+        fn walk(
+            parent: Option<&str>,
+            prefix: &str,
+            depth: i64,
+            all: &[CategoryRow],
+            parent_of: &dyn Fn(&CategoryRow) -> Option<String>,
+            out: &mut Vec<CategoryView>,
+        ) {
+            let mut children: Vec<&CategoryRow> = all
+                .iter()
+                .filter(|c| parent_of(c).as_deref() == parent)
+                .collect();
+            children.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+            for c in children {
+                let path = if prefix.is_empty() {
+                    c.1.clone()
+                } else {
+                    format!("{prefix} / {}", c.1)
+                };
+                out.push(CategoryView {
+                    id: c.0.clone(),
+                    name: c.1.clone(),
+                    parent_id: parent_of(c),
+                    path: path.clone(),
+                    depth,
+                });
+                walk(Some(&c.0), &path, depth + 1, all, parent_of, out);
+            }
+        }
+        walk(None, "", 0, &all, &parent_of, &mut out);
+        Ok(out)
+    }
+
+    // ----- locations and ledgers -----
+
+    pub fn create_location(
+        &mut self,
+        kind: LocationKind,
+        name: &str,
+        owner: Option<&str>,
+    ) -> Result<LocationView> {
+        if let Some(o) = owner {
+            match self.directory()?.into_iter().find(|u| u.id == o) {
+                Some(u) if u.role == Role::Technician => {}
+                Some(u) => {
+                    return Err(CoreError::invalid(format!(
+                        "{} is not a technician",
+                        u.name
+                    )));
+                }
+                None => return Err(CoreError::invalid("choose a known technician")),
+            }
+        }
+        if kind == LocationKind::Warehouse && owner.is_some() {
+            return Err(CoreError::invalid("a warehouse belongs to no one"));
+        }
+        let id = self.change(DocType::Location, None, |doc, _| {
+            stock::new_location_doc(doc, kind, name, owner)
+        })?;
+        self.get_location(&id)
+    }
+
+    pub fn list_locations(&self) -> Result<Vec<LocationView>> {
+        let mut stmt = self.store.conn().prepare(
+            "SELECT l.id, l.kind, l.name, l.owner, COALESCE(d.dirty, 0) FROM locations l
+             LEFT JOIN documents d ON d.id = l.id ORDER BY l.kind DESC, l.name, l.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let kind: String = r.get(1)?;
+            Ok(LocationView {
+                id: r.get(0)?,
+                kind: if kind == "van" {
+                    LocationKind::Van
+                } else {
+                    LocationKind::Warehouse
+                },
+                name: r.get(2)?,
+                owner: r.get(3)?,
+                pending: r.get::<_, i64>(4)? == 1,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn get_location(&self, id: &str) -> Result<LocationView> {
+        self.list_locations()?
+            .into_iter()
+            .find(|l| l.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("location {id}")))
+    }
+
+    /// The van of the signed-in technician.
+    pub fn my_van(&self) -> Result<Option<LocationView>> {
+        let me = self.actor()?.user_id;
+        Ok(self
+            .list_locations()?
+            .into_iter()
+            .find(|l| l.kind == LocationKind::Van && l.owner.as_deref() == Some(me.as_str())))
+    }
+
+    /// A movement as it will be recorded by the signed-in user (validated first).
+    fn movement(
+        &self,
+        part_id: &str,
+        kind: MovementKind,
+        qty: i64,
+        note: &str,
+    ) -> Result<Movement> {
+        self.get_part(part_id)
+            .map_err(|_| CoreError::invalid("choose a part from the catalogue"))?;
+        let m = Movement {
+            part_id: part_id.to_string(),
+            kind,
+            qty,
+            by: self.actor()?.user_id,
+            at: now_ms(),
+            order_id: None,
+            request_id: None,
+            counterpart: None,
+            note: note.trim().to_string(),
+        };
+        // Validated when added to the ledger (callers still fill in order, request, counterpart).
+        Ok(m)
+    }
+
+    fn prepare_movements(
+        &self,
+        location_id: &str,
+        movements: &[Movement],
+    ) -> Result<(DocType, String, Option<automerge::AutoCommit>)> {
+        self.get_location(location_id)
+            .map_err(|_| CoreError::invalid("choose a known stock location"))?;
+        let (id, doc) = self.prepare_change(DocType::Location, Some(location_id), |doc, _| {
+            for m in movements {
+                stock::add_movement(doc, &new_id(), m)?;
+            }
+            Ok(location_id.to_string())
+        })?;
+        Ok((DocType::Location, id, doc))
+    }
+
+    /// Goods received (+), a stock-take correction (±) or a defective part taken back.
+    pub fn record_movement(
+        &mut self,
+        location_id: &str,
+        part_id: &str,
+        kind: MovementKind,
+        qty: i64,
+        note: &str,
+    ) -> Result<Vec<LevelView>> {
+        if matches!(
+            kind,
+            MovementKind::TransferIn | MovementKind::TransferOut | MovementKind::Issue
+        ) {
+            return Err(CoreError::invalid(
+                "transfers go through a transfer or a request; parts used go through the order",
+            ));
+        }
+        let m = self.movement(part_id, kind, qty, note)?;
+        let change = self.prepare_movements(location_id, &[m])?;
+        self.commit_together(vec![change])?;
+        self.levels(Some(location_id), Some(part_id))
+    }
+
+    /// Move stock between two locations at once (both ledgers in one transaction).
+    pub fn transfer(
+        &mut self,
+        from: &str,
+        to: &str,
+        part_id: &str,
+        qty: i64,
+        note: &str,
+    ) -> Result<()> {
+        if from == to {
+            return Err(CoreError::invalid("a transfer goes to another location"));
+        }
+        let mut out = self.movement(part_id, MovementKind::TransferOut, -qty, note)?;
+        out.counterpart = Some(to.to_string());
+        let mut inn = self.movement(part_id, MovementKind::TransferIn, qty, note)?;
+        inn.counterpart = Some(from.to_string());
+        let a = self.prepare_movements(from, &[out])?;
+        let b = self.prepare_movements(to, &[inn])?;
+        self.commit_together(vec![a, b])
+    }
+
+    /// Stock per location and part (parts that ever moved there), with this device's pending
+    /// movements included.
+    pub fn levels(
+        &self,
+        location_id: Option<&str>,
+        part_id: Option<&str>,
+    ) -> Result<Vec<LevelView>> {
+        let mut stmt = self.store.conn().prepare(&format!(
+            "{LEVEL_SELECT} WHERE (?1 IS NULL OR m.location_id = ?1) AND (?2 IS NULL OR m.part_id = ?2)
+             GROUP BY m.location_id, m.part_id ORDER BY l.name, p.sku"
+        ))?;
+        let rows = stmt.query_map(params![location_id, part_id], level_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn movements(&self, location_id: &str, part_id: &str) -> Result<Vec<MovementView>> {
+        let mut stmt = self.store.conn().prepare(
+            "SELECT id, location_id, part_id, kind, qty, by_user, at, order_id, request_id, note FROM stock_movements
+             WHERE location_id = ?1 AND part_id = ?2 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map(params![location_id, part_id], movement_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Oversold (below zero after a merge, naming the movements that took out more than the
+    /// last receipt left) and low stock (below the part's minimum).
+    pub fn stock_alerts(&self) -> Result<Vec<StockAlert>> {
+        let mut out = Vec::new();
+        for level in self.levels(None, None)? {
+            if level.level < 0 {
+                let movements = self.movements(&level.location_id, &level.part_id)?;
+                let last_in = movements
+                    .iter()
+                    .rposition(|m| m.qty > 0 && m.kind != MovementKind::Defective);
+                let culprits = movements
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, m)| m.qty < 0 && last_in.is_none_or(|l| *i > l))
+                    .map(|(_, m)| m)
+                    .collect();
+                out.push(StockAlert {
+                    kind: AlertKind::Oversold,
+                    level,
+                    movements: culprits,
+                });
+            } else if level.min_stock > 0 && level.level < level.min_stock {
+                out.push(StockAlert {
+                    kind: AlertKind::LowStock,
+                    level,
+                    movements: Vec::new(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    // ----- parts used on orders -----
+
+    /// Take parts from a location for an order: the stock movement, the order's parts charge
+    /// (sale price) and parts cost (catalogue cost), all in one transaction.
+    pub fn use_part(
+        &mut self,
+        order_id: &str,
+        part_id: &str,
+        qty: i64,
+        location_id: &str,
+    ) -> Result<OrderDetail> {
+        self.require_action(order_id, Action::FieldEntry)?;
+        let part = self
+            .get_part(part_id)
+            .map_err(|_| CoreError::invalid("choose a part from the catalogue"))?;
+        let location = self
+            .get_location(location_id)
+            .map_err(|_| CoreError::invalid("choose a known stock location"))?;
+        let me = self.actor()?;
+        if !me.role.manages()
+            && location.kind == LocationKind::Van
+            && location.owner.as_deref() != Some(me.user_id.as_str())
+        {
+            return Err(CoreError::invalid(
+                "take parts from your own van or a warehouse",
+            ));
+        }
+        let mut m = self.movement(part_id, MovementKind::Issue, -qty, "")?;
+        m.order_id = Some(order_id.to_string());
+        let movement_id = new_id();
+        let (loc_id, loc_doc) =
+            self.prepare_change(DocType::Location, Some(location_id), |doc, _| {
+                stock::add_movement(doc, &movement_id, &m)?;
+                Ok(location_id.to_string())
+            })?;
+        let description = format!("{} {}", part.info.sku, part.info.name_zh);
+        let (ord_id, ord_doc) =
+            self.prepare_change(DocType::Order, Some(order_id), |doc, actor| {
+                let at = now_ms();
+                order::put_line(
+                    doc,
+                    "charges",
+                    &new_id(),
+                    &ChargeLine {
+                        kind: ChargeKind::PartsFee,
+                        description: description.clone(),
+                        quantity_milli: qty * 1000,
+                        unit_price_minor: part.info.sale_price_minor,
+                        discount_bp: 0,
+                        tax_rate_bp: 0,
+                        currency: part.info.currency.clone(),
+                        by: actor.user_id.clone(),
+                        at,
+                        movement_id: Some(movement_id.clone()),
+                    },
+                )?;
+                order::put_line(
+                    doc,
+                    "costs",
+                    &new_id(),
+                    &CostLine {
+                        kind: CostKind::PartsCost,
+                        description: description.clone(),
+                        quantity_milli: qty * 1000,
+                        unit_cost_minor: part.info.cost_minor,
+                        currency: part.info.currency.clone(),
+                        by: actor.user_id.clone(),
+                        at,
+                        movement_id: Some(movement_id.clone()),
+                    },
+                )?;
+                Ok(order_id.to_string())
+            })?;
+        self.commit_together(vec![
+            (DocType::Location, loc_id, loc_doc),
+            (DocType::Order, ord_id, ord_doc),
+        ])?;
+        self.get_order(order_id)
+    }
+
+    // ----- part requests -----
+
+    pub fn create_request(
+        &mut self,
+        to_location: &str,
+        order_id: Option<&str>,
+        lines: &[RequestLineInput],
+    ) -> Result<RequestView> {
+        let van = self
+            .get_location(to_location)
+            .map_err(|_| CoreError::invalid("choose a known van"))?;
+        let me = self.actor()?;
+        if van.kind != LocationKind::Van
+            || (!me.role.manages() && van.owner.as_deref() != Some(me.user_id.as_str()))
+        {
+            return Err(CoreError::invalid("parts are requested into your own van"));
+        }
+        if let Some(o) = order_id {
+            self.get_order(o)
+                .map_err(|_| CoreError::invalid("choose one of your orders"))?;
+        }
+        let mut parsed = Vec::new();
+        for l in lines {
+            self.get_part(&l.part_id)
+                .map_err(|_| CoreError::invalid("choose parts from the catalogue"))?;
+            parsed.push(RequestLine {
+                part_id: l.part_id.clone(),
+                qty: l.qty,
+                reason: l.reason.trim().to_string(),
+            });
+        }
+        let id = self.change(DocType::PartRequest, None, |doc, actor| {
+            part_request::new_request_doc(doc, &actor.user_id, to_location, order_id, &parsed)
+        })?;
+        self.get_request(&id)
+    }
+
+    fn request_event(
+        &self,
+        kind: RequestEventKind,
+        fill: impl FnOnce(&mut RequestEvent),
+    ) -> Result<RequestEvent> {
+        let mut e = RequestEvent {
+            id: new_id(),
+            kind,
+            by: self.actor()?.user_id,
+            at: now_ms(),
+            reason: None,
+            approved: None,
+            from_location: None,
+        };
+        fill(&mut e);
+        Ok(e)
+    }
+
+    fn require_request_status(&self, id: &str, wanted: RequestStatus) -> Result<RequestView> {
+        let r = self.get_request(id)?;
+        if r.status != wanted {
+            return Err(CoreError::invalid(format!(
+                "the request is {}, not {}",
+                enum_name(&r.status),
+                enum_name(&wanted)
+            )));
+        }
+        Ok(r)
+    }
+
+    fn append_request_event(&mut self, id: &str, e: RequestEvent) -> Result<RequestView> {
+        self.change(DocType::PartRequest, Some(id), |doc, _| {
+            part_request::append_event(doc, &e)?;
+            Ok(id.to_string())
+        })?;
+        self.get_request(id)
+    }
+
+    /// Approve, possibly fewer than asked (line id → quantity; lines not named keep theirs).
+    pub fn approve_request(
+        &mut self,
+        id: &str,
+        quantities: &BTreeMap<String, i64>,
+    ) -> Result<RequestView> {
+        let r = self.require_request_status(id, RequestStatus::Requested)?;
+        for (line, q) in quantities {
+            let asked = r
+                .lines
+                .iter()
+                .find(|l| &l.id == line)
+                .ok_or_else(|| CoreError::invalid("approve lines of this request"))?;
+            if !(0..=asked.asked).contains(q) {
+                return Err(CoreError::invalid(
+                    "approve between 0 and the quantity asked",
+                ));
+            }
+        }
+        let e = self.request_event(RequestEventKind::Approved, |e| {
+            e.approved = Some(quantities.clone())
+        })?;
+        self.append_request_event(id, e)
+    }
+
+    pub fn reject_request(&mut self, id: &str, reason: &str) -> Result<RequestView> {
+        check_text("reason", reason, true, 1000)?;
+        self.require_request_status(id, RequestStatus::Requested)?;
+        let e = self.request_event(RequestEventKind::Rejected, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })?;
+        self.append_request_event(id, e)
+    }
+
+    pub fn cancel_request(&mut self, id: &str) -> Result<RequestView> {
+        self.require_request_status(id, RequestStatus::Requested)?;
+        let e = self.request_event(RequestEventKind::Cancelled, |_| {})?;
+        self.append_request_event(id, e)
+    }
+
+    /// Issue an approved request from a warehouse: the parts leave it now (in transit to the van).
+    pub fn issue_request(&mut self, id: &str, from_location: &str) -> Result<RequestView> {
+        let r = self.require_request_status(id, RequestStatus::Approved)?;
+        let mut out = Vec::new();
+        for l in r.lines.iter().filter(|l| l.qty > 0) {
+            let mut m = self.movement(&l.part_id, MovementKind::TransferOut, -l.qty, "")?;
+            m.request_id = Some(id.to_string());
+            m.counterpart = Some(r.to_location.clone());
+            out.push(m);
+        }
+        let e = self.request_event(RequestEventKind::Issued, |e| {
+            e.from_location = Some(from_location.to_string())
+        })?;
+        let stock = self.prepare_movements(from_location, &out)?;
+        let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
+            part_request::append_event(doc, &e)?;
+            Ok(id.to_string())
+        })?;
+        self.commit_together(vec![stock, (DocType::PartRequest, rid, rdoc)])?;
+        self.get_request(id)
+    }
+
+    /// The technician confirms the parts arrived: they enter the van.
+    pub fn receive_request(&mut self, id: &str) -> Result<RequestView> {
+        let r = self.require_request_status(id, RequestStatus::Issued)?;
+        let mut inn = Vec::new();
+        for l in r.lines.iter().filter(|l| l.qty > 0) {
+            let mut m = self.movement(&l.part_id, MovementKind::TransferIn, l.qty, "")?;
+            m.request_id = Some(id.to_string());
+            m.counterpart = r.from_location.clone();
+            inn.push(m);
+        }
+        let e = self.request_event(RequestEventKind::Received, |_| {})?;
+        let stock = self.prepare_movements(&r.to_location, &inn)?;
+        let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
+            part_request::append_event(doc, &e)?;
+            Ok(id.to_string())
+        })?;
+        self.commit_together(vec![stock, (DocType::PartRequest, rid, rdoc)])?;
+        self.get_request(id)
+    }
+
+    pub fn get_request(&self, id: &str) -> Result<RequestView> {
+        check_id("request", id)?;
+        let (t, doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| CoreError::NotFound(format!("request {id}")))?;
+        if t != DocType::PartRequest {
+            return Err(CoreError::NotFound(format!("request {id}")));
+        }
+        let r = part_request::RequestDoc::from_doc(&doc)?;
+        let st = r.state();
+        let pending: i64 = self
+            .store
+            .conn()
+            .query_row("SELECT dirty FROM documents WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .unwrap_or(0);
+        let parts: BTreeMap<String, PartView> = self
+            .list_parts(None)?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+        Ok(RequestView {
+            id: r.id.clone(),
+            by: r.by.clone(),
+            to_location: r.to_location.clone(),
+            order_id: r.order_id.clone(),
+            status: st.status,
+            lines: r
+                .lines
+                .iter()
+                .map(|(lid, l)| RequestLineView {
+                    id: lid.clone(),
+                    part_id: l.part_id.clone(),
+                    sku: parts.get(&l.part_id).map(|p| p.info.sku.clone()),
+                    name: parts.get(&l.part_id).map(|p| p.info.name_zh.clone()),
+                    asked: l.qty,
+                    qty: st.quantities.get(lid).copied().unwrap_or(l.qty),
+                    reason: l.reason.clone(),
+                })
+                .collect(),
+            events: r.sorted_events().into_iter().cloned().collect(),
+            conflicts: st.conflicts,
+            from_location: st.from_location,
+            requested_at: st.requested_at,
+            closed_at: st.closed_at,
+            pending: pending == 1,
+        })
+    }
+
+    /// Requests this device knows (a technician's own; supervisors all), newest first.
+    pub fn list_requests(&self, status: Option<RequestStatus>) -> Result<Vec<RequestView>> {
+        let ids: Vec<String> = {
+            let mut stmt = self.store.conn().prepare(
+                "SELECT id FROM part_requests WHERE ?1 IS NULL OR status = ?1 ORDER BY requested_at DESC, id",
+            )?;
+            stmt.query_map([status.map(|s| enum_name(&s))], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        ids.iter().map(|id| self.get_request(id)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    pub(crate) fn part_info(sku: &str) -> PartInfo {
+        PartInfo {
+            sku: sku.into(),
+            name_zh: "压缩机阀片".into(),
+            name_en: "Compressor valve plate".into(),
+            category_id: None,
+            unit: "pcs".into(),
+            barcode: "6901234567892".into(),
+            sale_price_minor: 45_000,
+            cost_minor: 28_000,
+            currency: "CNY".into(),
+            min_stock: 2,
+            compatible_models: vec!["Carrier 30XA-252".into()],
+        }
+    }
+
+    /// A supervisor with a warehouse holding `qty` of one part, and a van for tech A.
+    fn stocked(qty: i64) -> (Workspace, String, String, String) {
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let part = sup.create_part(&part_info("VP-30XA")).unwrap().id;
+        let wh = sup
+            .create_location(LocationKind::Warehouse, "上海总仓", None)
+            .unwrap()
+            .id;
+        let van = sup
+            .create_location(LocationKind::Van, "张伟的车", Some(TECH_A))
+            .unwrap()
+            .id;
+        sup.record_movement(&wh, &part, MovementKind::Receive, qty, "PO-1")
+            .unwrap();
+        (sup, part, wh, van)
+    }
+
+    #[test]
+    fn the_catalogue_refuses_duplicates_and_keeps_a_category_tree() {
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let hvac = sup.create_category("暖通 HVAC", None).unwrap();
+        let comp = sup
+            .create_category("压缩机 Compressors", Some(&hvac.id))
+            .unwrap();
+        assert_eq!(comp.path, "暖通 HVAC / 压缩机 Compressors");
+        assert_eq!(comp.depth, 1);
+        let p = sup
+            .create_part(&PartInfo {
+                category_id: Some(comp.id.clone()),
+                ..part_info("VP-1")
+            })
+            .unwrap();
+        assert_eq!(
+            p.category_path.as_deref(),
+            Some("暖通 HVAC / 压缩机 Compressors")
+        );
+        let err = sup.create_part(&part_info("VP-1")).unwrap_err();
+        assert!(
+            err.to_string().contains("already in the catalogue"),
+            "{err}"
+        );
+        for bad in [
+            PartInfo {
+                sku: "A B".into(),
+                ..part_info("x")
+            },
+            PartInfo {
+                sale_price_minor: -1,
+                ..part_info("VP-2")
+            },
+            PartInfo {
+                currency: "rmb".into(),
+                ..part_info("VP-3")
+            },
+            PartInfo {
+                category_id: Some(crate::model::new_id()),
+                ..part_info("VP-4")
+            },
+        ] {
+            assert!(matches!(
+                sup.create_part(&bad).unwrap_err(),
+                CoreError::Invalid(_)
+            ));
+        }
+        assert!(
+            sup.create_category("x", Some(&crate::model::new_id()))
+                .is_err()
+        );
+        assert_eq!(
+            sup.list_parts(Some("30XA")).unwrap().len(),
+            1,
+            "found by compatible model"
+        );
+        assert_eq!(sup.list_parts(Some("阀片")).unwrap().len(), 1);
+        let mut tech = workspace(TECH_A, Role::Technician);
+        assert!(matches!(
+            tech.create_part(&part_info("VP-9")).unwrap_err(),
+            CoreError::Forbidden(_)
+        ));
+    }
+
+    #[test]
+    fn levels_are_sums_of_movements_and_transfers_move_both_sides() {
+        let (mut sup, part, wh, van) = stocked(10);
+        sup.transfer(&wh, &van, &part, 3, "refill").unwrap();
+        sup.record_movement(&wh, &part, MovementKind::Adjust, -1, "stock-take")
+            .unwrap();
+        sup.record_movement(&van, &part, MovementKind::Defective, 1, "old valve")
+            .unwrap();
+        let levels = sup.levels(None, Some(&part)).unwrap();
+        let of = |loc: &str| {
+            levels
+                .iter()
+                .find(|l| l.location_id == loc)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            (of(&wh).level, of(&van).level, of(&van).defective),
+            (6, 3, 1)
+        );
+        assert_eq!(sup.get_part(&part).unwrap().total_level, 9);
+        assert!(
+            sup.record_movement(&wh, &part, MovementKind::Receive, -2, "")
+                .is_err(),
+            "sign"
+        );
+        assert!(
+            sup.record_movement(&wh, &part, MovementKind::Issue, -2, "")
+                .is_err(),
+            "issues go through orders"
+        );
+        assert!(sup.transfer(&wh, &wh, &part, 1, "").is_err());
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        let err = tech
+            .record_movement(&wh, &part, MovementKind::Receive, 5, "")
+            .unwrap_err();
+        assert!(matches!(err, CoreError::Forbidden(_)), "{err}");
+        // Low stock: the van holds 3, the warehouse 6, the minimum is 2 — no alert yet.
+        assert!(sup.stock_alerts().unwrap().is_empty());
+        sup.record_movement(&van, &part, MovementKind::Adjust, -2, "lost")
+            .unwrap();
+        let alerts = sup.stock_alerts().unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(
+            (alerts[0].kind, alerts[0].level.level),
+            (AlertKind::LowStock, 1)
+        );
+    }
+
+    #[test]
+    fn parts_used_on_an_order_feed_its_charges_and_costs() {
+        let (mut sup, part, wh, van) = stocked(5);
+        sup.transfer(&wh, &van, &part, 2, "").unwrap();
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let id = sup
+            .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
+            .unwrap()
+            .summary
+            .id;
+        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        assert!(
+            tech.use_part(&id, &part, 1, &van).is_err(),
+            "not before accepting"
+        );
+        tech.accept_order(&id).unwrap();
+        let o = tech.use_part(&id, &part, 2, &van).unwrap();
+        assert_eq!(
+            (
+                o.totals.charges_net,
+                o.totals.costs_total,
+                o.totals.gross_profit
+            ),
+            (90_000, 56_000, 34_000)
+        );
+        let charge = &o.charges[0].line;
+        let cost = &o.costs[0].line;
+        assert_eq!(
+            (charge.kind, cost.kind),
+            (ChargeKind::PartsFee, CostKind::PartsCost)
+        );
+        assert!(charge.movement_id.is_some() && charge.movement_id == cost.movement_id);
+        assert_eq!(tech.levels(Some(&van), Some(&part)).unwrap()[0].level, 0);
+        // Another technician's van is not theirs to take from.
+        let other = sup
+            .create_location(LocationKind::Van, "李娜的车", Some(TECH_B))
+            .unwrap()
+            .id;
+        exchange(&sup, &mut tech);
+        assert!(
+            tech.use_part(&id, &part, 1, &other)
+                .unwrap_err()
+                .to_string()
+                .contains("your own van")
+        );
+        // The supervisor's device gets both documents, and the same numbers.
+        exchange(&tech, &mut sup);
+        assert_eq!(sup.levels(Some(&van), Some(&part)).unwrap()[0].level, 0);
+        assert_eq!(sup.get_order(&id).unwrap().totals.gross_profit, 34_000);
+    }
+
+    #[test]
+    fn two_technicians_take_the_last_unit_offline_and_the_merge_says_oversold() {
+        let (mut sup, part, wh, _van) = stocked(1);
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let mut orders = Vec::new();
+        for tech in [TECH_A, TECH_B] {
+            let id = sup
+                .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
+                .unwrap()
+                .summary
+                .id;
+            sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
+            orders.push(id);
+        }
+        let mut a = workspace(TECH_A, Role::Technician);
+        let mut b = workspace(TECH_B, Role::Technician);
+        exchange(&sup, &mut a);
+        exchange(&sup, &mut b);
+        for (ws, id) in [(&mut a, &orders[0]), (&mut b, &orders[1])] {
+            ws.accept_order(id).unwrap();
+            ws.use_part(id, &part, 1, &wh).unwrap();
+            assert_eq!(
+                ws.levels(Some(&wh), Some(&part)).unwrap()[0].level,
+                0,
+                "each saw the last one"
+            );
+        }
+        exchange(&a, &mut sup);
+        exchange(&b, &mut sup);
+        assert_eq!(sup.levels(Some(&wh), Some(&part)).unwrap()[0].level, -1);
+        let alerts = sup.stock_alerts().unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].kind, AlertKind::Oversold);
+        let by: Vec<&str> = alerts[0].movements.iter().map(|m| m.by.as_str()).collect();
+        assert_eq!(by.len(), 2);
+        assert!(by.contains(&TECH_A) && by.contains(&TECH_B), "{by:?}");
+    }
+
+    #[test]
+    fn a_request_goes_from_asked_to_received_and_moves_the_stock() {
+        let (mut sup, part, wh, van) = stocked(10);
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        let line = RequestLineInput {
+            part_id: part.clone(),
+            qty: 4,
+            reason: "refill".into(),
+        };
+        let foreign = sup
+            .create_location(LocationKind::Van, "李娜的车", Some(TECH_B))
+            .unwrap()
+            .id;
+        exchange(&sup, &mut tech);
+        assert!(
+            tech.create_request(&foreign, None, std::slice::from_ref(&line))
+                .is_err()
+        );
+        let r = tech.create_request(&van, None, &[line]).unwrap();
+        assert_eq!(r.status, RequestStatus::Requested);
+        assert!(
+            tech.approve_request(&r.id, &BTreeMap::new()).is_err(),
+            "technicians do not approve"
+        );
+        exchange(&tech, &mut sup);
+        let line_id = r.lines[0].id.clone();
+        let too_many = BTreeMap::from([(line_id.clone(), 5)]);
+        assert!(sup.approve_request(&r.id, &too_many).is_err());
+        let r = sup
+            .approve_request(&r.id, &BTreeMap::from([(line_id, 3)]))
+            .unwrap();
+        assert_eq!(
+            (r.status, r.lines[0].qty, r.lines[0].asked),
+            (RequestStatus::Approved, 3, 4)
+        );
+        let r = sup.issue_request(&r.id, &wh).unwrap();
+        assert_eq!(r.status, RequestStatus::Issued);
+        assert_eq!(
+            sup.levels(Some(&wh), Some(&part)).unwrap()[0].level,
+            7,
+            "left the warehouse"
+        );
+        exchange(&sup, &mut tech);
+        let r = tech.receive_request(&r.id).unwrap();
+        assert_eq!(r.status, RequestStatus::Received);
+        assert_eq!(
+            tech.levels(Some(&van), Some(&part)).unwrap()[0].level,
+            3,
+            "arrived in the van"
+        );
+        let kinds: Vec<RequestEventKind> = r.events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                RequestEventKind::Requested,
+                RequestEventKind::Approved,
+                RequestEventKind::Issued,
+                RequestEventKind::Received
+            ]
+        );
+        assert!(tech.receive_request(&r.id).is_err(), "only once");
+    }
+
+    #[test]
+    fn two_offline_decisions_end_deterministically_with_a_visible_conflict() {
+        let (mut sup, part, _wh, van) = stocked(10);
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        let r = tech
+            .create_request(
+                &van,
+                None,
+                &[RequestLineInput {
+                    part_id: part,
+                    qty: 2,
+                    reason: String::new(),
+                }],
+            )
+            .unwrap();
+        let mut sup2 = workspace(SUPERVISOR, Role::Supervisor);
+        exchange(&sup, &mut sup2);
+        exchange(&tech, &mut sup);
+        exchange(&tech, &mut sup2);
+        sup.approve_request(&r.id, &BTreeMap::new()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        sup2.reject_request(&r.id, "budget frozen").unwrap();
+        exchange(&sup2, &mut sup);
+        exchange(&sup, &mut sup2);
+        let (x, y) = (
+            sup.get_request(&r.id).unwrap(),
+            sup2.get_request(&r.id).unwrap(),
+        );
+        assert_eq!(
+            x.status,
+            RequestStatus::Approved,
+            "the earlier decision stands"
+        );
+        assert_eq!((x.status, &x.conflicts), (y.status, &y.conflicts));
+        assert_eq!(x.conflicts.len(), 1);
+        assert!(x.conflicts[0].contains("rejected"), "{:?}", x.conflicts);
+        assert_eq!(x.events.len(), 3, "nothing dropped");
+    }
+}
+
+#[cfg(test)]
+mod ledger_properties {
+    use super::*;
+    use crate::testing::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Random movements on three replicas, merged pairwise in a random order and then all
+        /// together: every replica ends with the same level, the sum of every movement made,
+        /// and with every movement.
+        #[test]
+        fn random_ledgers_merge_to_the_same_levels(
+            ops in proptest::collection::vec((0usize..3, -5i64..=5), 1..30),
+            merges in proptest::collection::vec((0usize..3, 0usize..3), 0..8),
+        ) {
+            let mut replicas: Vec<Workspace> = (0..3).map(|_| workspace(SUPERVISOR, Role::Supervisor)).collect();
+            let part = replicas[0].create_part(&tests::part_info("P-1")).unwrap().id;
+            let wh = replicas[0].create_location(LocationKind::Warehouse, "WH", None).unwrap().id;
+            for i in 1..3 {
+                let (head, tail) = replicas.split_at_mut(i);
+                exchange(&head[0], &mut tail[0]);
+            }
+            let mut expected = 0;
+            let mut made = 0;
+            for (r, qty) in ops {
+                if qty == 0 {
+                    continue;
+                }
+                let kind = if qty > 0 { MovementKind::Receive } else { MovementKind::Adjust };
+                replicas[r].record_movement(&wh, &part, kind, qty, "").unwrap();
+                expected += qty;
+                made += 1;
+            }
+            let pair = |replicas: &mut Vec<Workspace>, from: usize, to: usize| {
+                if from == to {
+                    return;
+                }
+                let src = std::mem::replace(&mut replicas[from], Workspace::open_in_memory().unwrap());
+                exchange(&src, &mut replicas[to]);
+                replicas[from] = src;
+            };
+            for (from, to) in merges {
+                pair(&mut replicas, from, to);
+            }
+            for _ in 0..2 {
+                for from in 0..3 {
+                    for to in 0..3 {
+                        pair(&mut replicas, from, to);
+                    }
+                }
+            }
+            for ws in &replicas {
+                let level = ws.levels(Some(&wh), Some(&part)).unwrap().first().map_or(0, |l| l.level);
+                prop_assert_eq!(level, expected);
+                prop_assert_eq!(ws.movements(&wh, &part).unwrap().len(), made);
+            }
+        }
+    }
+}
