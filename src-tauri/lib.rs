@@ -13,15 +13,18 @@ use fieldops_core::model::attendance::ClockKind;
 use fieldops_core::model::customer::CustomerInput;
 use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Position};
+use fieldops_core::model::part_request::RequestStatus;
 use fieldops_core::model::project::ProjectInfo;
 use fieldops_core::model::settings::Template;
+use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
-    AttendanceRow, AttendanceState, ChargeInput, CostInput, CustomerView, EquipmentFilter,
-    EquipmentView, MapData, OrderDetail, OrderSummary, PhotoInput, ProjectView, RecordView,
-    Session, SyncStatus, TemplateView, Workspace,
+    AttendanceRow, AttendanceState, CategoryView, ChargeInput, CostInput, CustomerView,
+    EquipmentFilter, EquipmentView, LevelView, LocationView, MapData, MovementView, OrderDetail,
+    OrderSummary, PartView, PhotoInput, ProjectView, RecordView, RequestLineInput, RequestView,
+    Session, StockAlert, SyncStatus, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -219,6 +222,163 @@ async fn resolve_addresses(
         state.read(|ws| ws.cache_geocoded(lat, lon, &text))?;
     }
     state.read(|ws| ws.get_order(&id))
+}
+
+#[tauri::command]
+fn list_parts(state: State<'_, AppState>, text: Option<String>) -> CmdResult<Vec<PartView>> {
+    state.read(|ws| ws.list_parts(text.as_deref()))
+}
+
+#[tauri::command]
+fn create_part(state: State<'_, AppState>, info: PartInfo) -> CmdResult<PartView> {
+    state.mutate(|ws| ws.create_part(&info))
+}
+
+#[tauri::command]
+fn update_part(state: State<'_, AppState>, id: String, info: PartInfo) -> CmdResult<PartView> {
+    state.mutate(|ws| ws.update_part(&id, &info))
+}
+
+#[tauri::command]
+fn list_categories(state: State<'_, AppState>) -> CmdResult<Vec<CategoryView>> {
+    state.read(|ws| ws.list_categories())
+}
+
+#[tauri::command]
+fn create_category(
+    state: State<'_, AppState>,
+    name: String,
+    parent_id: Option<String>,
+) -> CmdResult<CategoryView> {
+    state.mutate(|ws| ws.create_category(&name, parent_id.as_deref()))
+}
+
+#[tauri::command]
+fn list_locations(state: State<'_, AppState>) -> CmdResult<Vec<LocationView>> {
+    state.read(|ws| ws.list_locations())
+}
+
+#[tauri::command]
+fn create_location(
+    state: State<'_, AppState>,
+    kind: LocationKind,
+    name: String,
+    owner: Option<String>,
+) -> CmdResult<LocationView> {
+    state.mutate(|ws| ws.create_location(kind, &name, owner.as_deref()))
+}
+
+#[tauri::command]
+fn record_movement(
+    state: State<'_, AppState>,
+    location_id: String,
+    part_id: String,
+    kind: MovementKind,
+    qty: i64,
+    note: String,
+) -> CmdResult<Vec<LevelView>> {
+    state.mutate(|ws| ws.record_movement(&location_id, &part_id, kind, qty, &note))
+}
+
+#[tauri::command]
+fn transfer_stock(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    part_id: String,
+    qty: i64,
+    note: String,
+) -> CmdResult<()> {
+    state.mutate(|ws| ws.transfer(&from, &to, &part_id, qty, &note))
+}
+
+#[tauri::command]
+fn stock_levels(
+    state: State<'_, AppState>,
+    location_id: Option<String>,
+    part_id: Option<String>,
+) -> CmdResult<Vec<LevelView>> {
+    state.read(|ws| ws.levels(location_id.as_deref(), part_id.as_deref()))
+}
+
+#[tauri::command]
+fn stock_movements(
+    state: State<'_, AppState>,
+    location_id: String,
+    part_id: String,
+) -> CmdResult<Vec<MovementView>> {
+    state.read(|ws| ws.movements(&location_id, &part_id))
+}
+
+#[tauri::command]
+fn stock_alerts(state: State<'_, AppState>) -> CmdResult<Vec<StockAlert>> {
+    state.read(|ws| ws.stock_alerts())
+}
+
+#[tauri::command]
+fn use_part(
+    state: State<'_, AppState>,
+    order_id: String,
+    part_id: String,
+    qty: i64,
+    location_id: String,
+) -> CmdResult<OrderDetail> {
+    state.mutate(|ws| ws.use_part(&order_id, &part_id, qty, &location_id))
+}
+
+#[tauri::command]
+fn list_requests(
+    state: State<'_, AppState>,
+    status: Option<RequestStatus>,
+) -> CmdResult<Vec<RequestView>> {
+    state.read(|ws| ws.list_requests(status))
+}
+
+#[tauri::command]
+fn create_request(
+    state: State<'_, AppState>,
+    to_location: String,
+    order_id: Option<String>,
+    lines: Vec<RequestLineInput>,
+) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.create_request(&to_location, order_id.as_deref(), &lines))
+}
+
+#[tauri::command]
+fn approve_request(
+    state: State<'_, AppState>,
+    id: String,
+    quantities: std::collections::BTreeMap<String, i64>,
+) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.approve_request(&id, &quantities))
+}
+
+#[tauri::command]
+fn reject_request(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.reject_request(&id, &reason))
+}
+
+#[tauri::command]
+fn cancel_request(state: State<'_, AppState>, id: String) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.cancel_request(&id))
+}
+
+#[tauri::command]
+fn issue_request(
+    state: State<'_, AppState>,
+    id: String,
+    from_location: String,
+) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.issue_request(&id, &from_location))
+}
+
+#[tauri::command]
+fn receive_request(state: State<'_, AppState>, id: String) -> CmdResult<RequestView> {
+    state.mutate(|ws| ws.receive_request(&id))
 }
 
 #[tauri::command]
@@ -858,6 +1018,26 @@ pub fn run() {
             get_blob,
             attach_photo,
             map_data,
+            list_parts,
+            create_part,
+            update_part,
+            list_categories,
+            create_category,
+            list_locations,
+            create_location,
+            record_movement,
+            transfer_stock,
+            stock_levels,
+            stock_movements,
+            stock_alerts,
+            use_part,
+            list_requests,
+            create_request,
+            approve_request,
+            reject_request,
+            cancel_request,
+            issue_request,
+            receive_request,
             resolve_addresses,
             clock,
             attendance_state,

@@ -6,6 +6,7 @@ use fieldops_core::model::customer::{CustomerInput, SiteInput};
 use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
 use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
+use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::workspace::{ChargeInput, CostInput, Session, Workspace};
 
@@ -542,6 +543,9 @@ fn build_documents(
             ws.settle_order(&order_id)?;
         }
     }
+    // Spare parts: a small catalogue, the central warehouse and a van per technician.
+    ws.set_session(session(&supervisor), &supervisor.login)?;
+    demo_parts(&mut ws, &techs)?;
     let mut out = Vec::new();
     let ids: Vec<String> = {
         let mut stmt = ws
@@ -557,6 +561,112 @@ fn build_documents(
         }
     }
     Ok((out, ws.store.pending_blobs()?))
+}
+
+/// (SKU, 中文, English, unit, sale price, cost, minimum, compatible model, warehouse stock)
+const PARTS: &[(&str, &str, &str, &str, i64, i64, i64, &str, i64)] = &[
+    (
+        "VP-30XA",
+        "压缩机阀片",
+        "Compressor valve plate",
+        "pcs",
+        45_000,
+        28_000,
+        4,
+        "Carrier 30XA-252",
+        12,
+    ),
+    (
+        "FLT-G4-595",
+        "初效过滤器 G4",
+        "G4 pre-filter 595×595",
+        "pcs",
+        18_000,
+        9_500,
+        20,
+        "",
+        60,
+    ),
+    (
+        "BAT-12V100",
+        "UPS 蓄电池 12V 100Ah",
+        "UPS battery 12 V 100 Ah",
+        "pcs",
+        120_000,
+        86_000,
+        8,
+        "APC Symmetra PX 250",
+        6,
+    ),
+    (
+        "PRB-CT-214",
+        "CT 冷却泵温度探头",
+        "CT cooling pump probe",
+        "pcs",
+        260_000,
+        180_000,
+        2,
+        "Siemens SOMATOM go.Up",
+        3,
+    ),
+    (
+        "OIL-BZ-5L",
+        "冷冻机油 5L",
+        "Refrigeration oil 5 l",
+        "can",
+        68_000,
+        41_000,
+        5,
+        "Bitzer 4NES-20",
+        15,
+    ),
+];
+
+fn demo_parts(ws: &mut Workspace, techs: &[&UserInfo]) -> Result<()> {
+    let hvac = ws.create_category("暖通空调 HVAC", None)?;
+    let power = ws.create_category("电源 Power", None)?;
+    let medical = ws.create_category("医疗设备 Medical", None)?;
+    let warehouse =
+        ws.create_location(LocationKind::Warehouse, "上海总仓 Shanghai central", None)?;
+    for (sku, zh, en, unit, price, cost, min, model, qty) in PARTS {
+        let category = match *sku {
+            "BAT-12V100" => &power,
+            "PRB-CT-214" => &medical,
+            _ => &hvac,
+        };
+        let part = ws.create_part(&PartInfo {
+            sku: (*sku).into(),
+            name_zh: (*zh).into(),
+            name_en: (*en).into(),
+            category_id: Some(category.id.clone()),
+            unit: (*unit).into(),
+            barcode: String::new(),
+            sale_price_minor: *price,
+            cost_minor: *cost,
+            currency: "CNY".into(),
+            min_stock: *min,
+            compatible_models: if model.is_empty() {
+                vec![]
+            } else {
+                vec![(*model).into()]
+            },
+        })?;
+        ws.record_movement(
+            &warehouse.id,
+            &part.id,
+            MovementKind::Receive,
+            *qty,
+            "opening stock",
+        )?;
+    }
+    for t in techs {
+        ws.create_location(
+            LocationKind::Van,
+            &format!("{} 的工程车", t.name),
+            Some(&t.id),
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -586,6 +696,15 @@ mod tests {
             EQUIPMENT.len()
         );
         assert_eq!(storage.doc_ids("demo", "project").await.unwrap().len(), 1);
+        assert_eq!(
+            storage.doc_ids("demo", "part").await.unwrap().len(),
+            PARTS.len()
+        );
+        assert_eq!(
+            storage.doc_ids("demo", "location").await.unwrap().len(),
+            4,
+            "a warehouse and three vans"
+        );
         let mut statuses = std::collections::BTreeSet::new();
         for id in orders {
             let doc = fieldops_core::crdt::load(

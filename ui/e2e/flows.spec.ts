@@ -483,3 +483,96 @@ test("technician attaches site photos; the supervisor sees thumbnails and opens 
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
   await expect(seen.getByLabel("Take or choose photos")).toHaveCount(1);
 });
+
+test("spare parts: request, approve fewer, issue, receive into the van, use one on an order", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Parts" }).click();
+  // Stock locations and the catalogue.
+  const newLocation = page.getByRole("group", { name: "New location" });
+  await newLocation.getByLabel("Name").fill("上海总仓");
+  await newLocation.getByRole("button", { name: "Add" }).click();
+  await newLocation.getByLabel("New location").selectOption("van");
+  await newLocation.getByLabel("Name").fill("张伟的车");
+  await newLocation.getByLabel("Technician").selectOption({ label: "张伟 Zhang Wei" });
+  await newLocation.getByRole("button", { name: "Add" }).click();
+  await page.getByRole("button", { name: "Catalogue", exact: true }).click();
+  await page.getByRole("button", { name: "+ New part" }).click();
+  const pform = page.getByRole("form", { name: "New part" });
+  await pform.getByLabel("SKU").fill("VP-30XA");
+  await pform.getByLabel("Name (中文)").fill("压缩机阀片");
+  await pform.getByLabel("Sale price").fill("450");
+  await pform.getByLabel("Cost").fill("280");
+  await pform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("压缩机阀片");
+  await page.getByRole("button", { name: "Stock", exact: true }).click();
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "🏭 上海总仓" });
+  const movement = page.getByRole("group", { name: "Record a movement" });
+  await movement.getByLabel("Part").selectOption({ label: "VP-30XA 压缩机阀片" });
+  await movement.getByLabel("Qty", { exact: true }).fill("10");
+  await movement.getByRole("button", { name: "Record" }).click();
+  await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("10 pcs");
+
+  // An order for 张伟 to use the part on.
+  await page.getByRole("tab", { name: "Orders" }).click();
+  await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await oform.getByLabel("Description").fill("压缩机阀片损坏");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // The technician asks for 4.
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: "My parts" }).click();
+  const ask = page.getByRole("group", { name: "New request" });
+  await ask.getByLabel("Part").selectOption({ label: "VP-30XA 压缩机阀片" });
+  await ask.getByLabel("Qty", { exact: true }).fill("4");
+  await ask.getByLabel("Reason").fill("补充车载库存");
+  await ask.getByRole("button", { name: "Request parts" }).click();
+  await expect(page.getByTestId("request")).toContainText("Requested");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // The supervisor approves 3 and issues them from the warehouse.
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Parts" }).click();
+  await page.getByRole("button", { name: "Requests", exact: true }).click();
+  const req = page.getByTestId("request");
+  await req.getByLabel("Approve quantity VP-30XA").fill("3");
+  await req.getByRole("button", { name: "Approve" }).click();
+  await expect(req).toContainText("Approved");
+  await expect(req).toContainText("(asked 4)");
+  await req.getByLabel("Issue from").selectOption({ label: "上海总仓" });
+  await req.getByRole("button", { name: "Issue" }).click();
+  await expect(req).toContainText("Issued");
+  await page.getByRole("button", { name: "Stock", exact: true }).click();
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "🏭 上海总仓" });
+  await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("7 pcs");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // The technician confirms receipt: the van holds 3; one goes into the order.
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: "My parts" }).click();
+  await page.getByRole("button", { name: "Confirm receipt" }).click();
+  await expect(page.getByTestId("request")).toContainText("Received");
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 张伟的车" });
+  await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("3 pcs");
+  await page.getByRole("button", { name: "My parts" }).click();
+  await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  const used = page.getByRole("region", { name: "Parts used" });
+  await used.getByLabel("Take from").selectOption({ label: "张伟的车" });
+  await used.getByLabel("Part").selectOption({ label: "VP-30XA 压缩机阀片" });
+  await used.getByRole("button", { name: "Use part" }).click();
+  await expect(page.getByTestId("charges-total")).toContainText("450.00");
+  await expect(page.getByTestId("gross-profit")).toContainText("170.00");
+  await page.screenshot({ path: "test-results/parts-used.png", fullPage: true });
+  await page.getByRole("button", { name: "← Back" }).click();
+  await page.getByRole("button", { name: "My parts" }).click();
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 张伟的车" });
+  await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("2 pcs");
+});

@@ -61,7 +61,7 @@ function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => vo
       </header>
       <OfflineBanner />
       {info.token_home.kind === "memory" && <div className="notice">{t("tokenMemory", { reason: info.token_home.reason })}</div>}
-      {me.role === "technician" ? <TechnicianView me={me} directory={directory} /> : <SupervisorView directory={directory} isAdmin={me.role === "admin"} />}
+      {me.role === "technician" ? <TechnicianView me={me} directory={directory} /> : <SupervisorView directory={directory} isAdmin={me.role === "admin"} meId={me.id} />}
     </div>
   );
 }

@@ -1,5 +1,17 @@
 import type {
   AttendanceRow,
+  CategoryView,
+  LevelView,
+  LocationKind,
+  LocationView,
+  MovementKind,
+  MovementView,
+  PartInfo,
+  PartView,
+  RequestLineInput,
+  RequestStatus,
+  RequestView,
+  StockAlert,
   AttendanceState,
   BlobData,
   ClockKind,
@@ -90,6 +102,26 @@ export interface Backend {
   /** Per person and local day; dates YYYY-MM-DD inclusive, offset = minutes east of UTC. */
   attendanceReport(from: string, to: string, tzOffsetMin: number): Promise<AttendanceRow[]>;
   exportAttendance(from: string, to: string, tzOffsetMin: number): Promise<SavedExport>;
+  listParts(text: string | null): Promise<PartView[]>;
+  createPart(info: PartInfo): Promise<PartView>;
+  updatePart(id: string, info: PartInfo): Promise<PartView>;
+  listCategories(): Promise<CategoryView[]>;
+  createCategory(name: string, parentId: string | null): Promise<CategoryView>;
+  listLocations(): Promise<LocationView[]>;
+  createLocation(kind: LocationKind, name: string, owner: string | null): Promise<LocationView>;
+  recordMovement(locationId: string, partId: string, kind: MovementKind, qty: number, note: string): Promise<LevelView[]>;
+  transferStock(from: string, to: string, partId: string, qty: number, note: string): Promise<void>;
+  stockLevels(locationId: string | null, partId: string | null): Promise<LevelView[]>;
+  stockMovements(locationId: string, partId: string): Promise<MovementView[]>;
+  stockAlerts(): Promise<StockAlert[]>;
+  usePart(orderId: string, partId: string, qty: number, locationId: string): Promise<OrderDetail>;
+  listRequests(status: RequestStatus | null): Promise<RequestView[]>;
+  createRequest(toLocation: string, orderId: string | null, lines: RequestLineInput[]): Promise<RequestView>;
+  approveRequest(id: string, quantities: Record<string, number>): Promise<RequestView>;
+  rejectRequest(id: string, reason: string): Promise<RequestView>;
+  cancelRequest(id: string): Promise<RequestView>;
+  issueRequest(id: string, fromLocation: string): Promise<RequestView>;
+  receiveRequest(id: string): Promise<RequestView>;
   listEquipment(filter: EquipmentFilter): Promise<EquipmentView[]>;
   createEquipment(info: EquipmentInfo): Promise<EquipmentView>;
   updateEquipment(id: string, info: EquipmentInfo): Promise<EquipmentView>;

@@ -3,6 +3,7 @@
 import type { Backend, BackendEvent } from "./backend";
 import { BackendError } from "./backend";
 import { lineAmounts, mulDivRound } from "./money";
+import { mockStock } from "./mockStock";
 import type {
   Action,
   ChargeInput,
@@ -83,9 +84,9 @@ const FIELD_WORK = new Set(["accepted", "rejected", "travelling", "checked_in", 
 const isOpen = (s: Status) => s !== "completed" && s !== "settled" && s !== "cancelled";
 
 let counter = 0;
-const newId = () => `00000000-0000-7000-8000-${String(++counter).padStart(12, "0")}`;
+export const newId = () => `00000000-0000-7000-8000-${String(++counter).padStart(12, "0")}`;
 
-function fail(code: string, message: string): never {
+export function fail(code: string, message: string): never {
   throw new BackendError({ code, message });
 }
 
@@ -537,7 +538,20 @@ export function mockBackend(): Backend & MockControls {
   const inTechScope = (id: string, key: "equipment_ids" | "project_id") =>
     me().role !== "technician" || [...orders.values()].some((o) => visible(o) && (key === "project_id" ? o.input.project_id === id : (o.input.equipment_ids ?? []).includes(id)));
 
+  const stock = mockStock({
+    me,
+    users: USERS,
+    changed: (id) => changed(id),
+    fieldOrder: (id) => {
+      const o = getOrder(id);
+      requireAction(o, "field_entry");
+      return o;
+    },
+    orderDetail: async (id) => detail(getOrder(id)),
+  });
+
   const backend: Backend & MockControls = {
+    ...stock,
     setOffline(value) {
       offline = value;
       emit("sync-status", status());

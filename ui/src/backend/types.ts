@@ -308,6 +308,8 @@ export interface ChargeView extends ChargeInput {
   by: string;
   at: number;
   amounts: LineAmounts;
+  /** Set when the line is a part taken from stock. */
+  movement_id?: string | null;
 }
 
 export interface CostView extends CostInput {
@@ -315,6 +317,7 @@ export interface CostView extends CostInput {
   by: string;
   at: number;
   amount: number;
+  movement_id?: string | null;
 }
 
 export interface Totals {
@@ -566,4 +569,119 @@ export interface AttendanceRow {
 export interface SavedExport {
   path: string;
   content: string;
+}
+
+export interface PartInfo {
+  sku: string;
+  name_zh: string;
+  name_en: string;
+  category_id: string | null;
+  unit: string;
+  barcode: string;
+  sale_price_minor: number;
+  cost_minor: number;
+  currency: string;
+  min_stock: number;
+  compatible_models: string[];
+}
+
+export interface PartView extends PartInfo {
+  id: string;
+  category_path: string | null;
+  total_level: number;
+  pending: boolean;
+}
+
+export interface CategoryView {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  path: string;
+  depth: number;
+}
+
+export type LocationKind = "warehouse" | "van";
+
+export interface LocationView {
+  id: string;
+  kind: LocationKind;
+  name: string;
+  owner: string | null;
+  pending: boolean;
+}
+
+export interface LevelView {
+  location_id: string;
+  location_name: string;
+  part_id: string;
+  sku: string;
+  name_zh: string;
+  name_en: string;
+  unit: string;
+  level: number;
+  defective: number;
+  min_stock: number;
+}
+
+export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
+
+export interface MovementView {
+  id: string;
+  location_id: string;
+  part_id: string;
+  kind: MovementKind;
+  qty: number;
+  by: string;
+  at: number;
+  order_id: string | null;
+  request_id: string | null;
+  note: string;
+}
+
+export interface StockAlert extends LevelView {
+  kind: "oversold" | "low_stock";
+  movements: MovementView[];
+}
+
+export type RequestStatus = "requested" | "approved" | "rejected" | "issued" | "received" | "cancelled";
+
+export interface RequestEvent {
+  id: string;
+  kind: RequestStatus;
+  by: string;
+  at: number;
+  reason?: string | null;
+  approved?: Record<string, number> | null;
+  from_location?: string | null;
+}
+
+export interface RequestLineView {
+  id: string;
+  part_id: string;
+  sku: string | null;
+  name: string | null;
+  asked: number;
+  qty: number;
+  reason: string;
+}
+
+export interface RequestView {
+  id: string;
+  by: string;
+  to_location: string;
+  order_id: string | null;
+  status: RequestStatus;
+  lines: RequestLineView[];
+  events: RequestEvent[];
+  conflicts: string[];
+  from_location: string | null;
+  requested_at: number;
+  closed_at: number | null;
+  pending: boolean;
+}
+
+export interface RequestLineInput {
+  part_id: string;
+  qty: number;
+  reason: string;
 }

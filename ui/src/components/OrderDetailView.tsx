@@ -8,6 +8,7 @@ import { OrderMachines } from "./EquipmentViews";
 import { ErrorNote } from "./ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
 import { OrderMap } from "./FieldMap";
+import { UsePartPanel } from "./PartsViews";
 import { PhotosPanel } from "./PhotosPanel";
 import { PositionPanel } from "./PositionPanel";
 import { ReportPreview } from "./ReportPreview";
@@ -20,7 +21,7 @@ const OPEN_FOR_SIGNATURE = ["accepted", "travelling", "on_site", "checked_out"];
 type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note"; text: string } | null;
 
 /** One order: its facts, the next steps this user may take, checklist, money and timeline. */
-export function OrderDetailView({ order, directory, onChanged, large }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean }) {
+export function OrderDetailView({ order, directory, onChanged, large, me }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean; me?: string }) {
   const backend = useBackend();
   const { t, lang, formatTime } = useI18n();
   const [error, setError] = useState<BackendError | null>(null);
@@ -337,6 +338,7 @@ export function OrderDetailView({ order, directory, onChanged, large }: { order:
       )}
       {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
       <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
+      {can("field_entry") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
       <MoneyPanel order={order} run={run} />
       <Timeline order={order} directory={directory} />
     </section>

@@ -11,6 +11,7 @@ import { FieldMap } from "./FieldMap";
 import { OrderDetailView } from "./OrderDetailView";
 import { EquipmentDetail, EquipmentForm, EquipmentList } from "./EquipmentViews";
 import { OrderForm } from "./OrderForm";
+import { PartsTab } from "./PartsViews";
 import { ProjectDetail, ProjectForm, ProjectList } from "./ProjectViews";
 import { RecordsView } from "./RecordsView";
 import { SettlementView } from "./SettlementView";
@@ -26,11 +27,11 @@ type Panel =
   | { kind: "project"; id: string }
   | { kind: "new-project" }
   | null;
-type Tab = "orders" | "board" | "map" | "attendance" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
+type Tab = "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
-export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; isAdmin?: boolean }) {
-  const TABS: Tab[] = ["orders", "board", "map", "attendance", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
+  const TABS: Tab[] = ["orders", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -65,6 +66,7 @@ export function SupervisorView({ directory, isAdmin }: { directory: UserInfo[]; 
         {tab === "templates" && <TemplatesView />}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
         {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}
+        {tab === "parts" && <PartsTab directory={directory} me={meId ?? ""} />}
         {tab === "equipment" && (
           <EquipmentList
             key={listVersion}

@@ -4,6 +4,7 @@ import { useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { AttendanceBar } from "./Attendance";
 import { ErrorNote } from "./ErrorNote";
+import { TechParts } from "./PartsViews";
 import { OrderDetailView } from "./OrderDetailView";
 import { StatusBadge } from "./StatusBadge";
 
@@ -11,6 +12,7 @@ import { StatusBadge } from "./StatusBadge";
 export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
   const { t, formatTime } = useI18n();
   const [openId, setOpenId] = useState<string | null>(null);
+  const [showParts, setShowParts] = useState(false);
   const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
   const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
 
@@ -20,7 +22,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
         <button className="big back" onClick={() => setOpenId(null)}>
           ← {t("back")}
         </button>
-        <OrderDetailView key={detail.data.id} order={detail.data} directory={directory} onChanged={() => {
+        <OrderDetailView key={detail.data.id} order={detail.data} directory={directory} me={me.id} onChanged={() => {
             detail.reload();
             orders.reload();
           }} large />
@@ -31,6 +33,10 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
   return (
     <div className="tablet">
       <AttendanceBar />
+      <button className="big" aria-expanded={showParts} onClick={() => setShowParts((s) => !s)}>
+        {t("myParts")}
+      </button>
+      {showParts && <TechParts directory={directory} me={me.id} />}
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}
