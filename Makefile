@@ -72,6 +72,7 @@ bench: deps
 	$(CARGO) build --release -p fieldops-sync-server
 	$(TARGET_DIR)/release/fieldops-sync-server bench
 	$(CARGO) bench -p fieldops-core --bench photo
+	$(CARGO) bench -p fieldops-core --bench stock
 
 clean:
 	rm -rf $(RUN_DIR) ui/dist

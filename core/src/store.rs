@@ -339,13 +339,11 @@ impl Store {
     }
 
     /// Persist local changes of several documents in one transaction.
-    pub fn commit_local_many(&mut self, docs: &mut [(DocType, String, AutoCommit)]) -> Result<()> {
-        let typed = docs
-            .iter()
-            .map(|(t, _, d)| TypedDoc::parse(*t, d))
-            .collect::<Result<Vec<_>>>()?;
+    /// Persist local changes of several documents (already read into their domain shape) in
+    /// one transaction.
+    pub fn commit_local_many(&mut self, docs: &mut [(DocType, String, AutoCommit, TypedDoc)]) -> Result<()> {
         let tx = self.conn.transaction()?;
-        for ((t, id, doc), typed) in docs.iter_mut().zip(&typed) {
+        for (t, id, doc, typed) in docs.iter_mut() {
             write_document(&tx, *t, id, doc, true)?;
             project(&tx, typed)?;
         }
@@ -360,9 +358,9 @@ impl Store {
         doc_type: DocType,
         id: &str,
         doc: &mut AutoCommit,
+        typed: &TypedDoc,
         blobs: &[(&str, &str, &[u8])],
     ) -> Result<()> {
-        let typed = TypedDoc::parse(doc_type, doc)?;
         let tx = self.conn.transaction()?;
         for blob in blobs {
             tx.execute(
@@ -371,7 +369,7 @@ impl Store {
             )?;
         }
         write_document(&tx, doc_type, id, doc, true)?;
-        project(&tx, &typed)?;
+        project(&tx, typed)?;
         tx.commit()?;
         Ok(())
     }

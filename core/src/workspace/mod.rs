@@ -34,6 +34,9 @@ pub use stock::{
     RequestLineView, RequestView, StockAlert,
 };
 
+/// A document changed and checked but not yet saved: (type, id, new state if it changed).
+pub(crate) type PreparedChange = (DocType, String, Option<(AutoCommit, TypedDoc)>);
+
 /// Who is signed in on this device, as the server told us at login. The token is not here:
 /// it lives in the OS keyring (or in memory), never in the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,13 +369,9 @@ impl Workspace {
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
         let (new_id, changed) = self.prepare_change(doc_type, id, edit)?;
-        if let Some(mut doc) = changed {
-            if blobs.is_empty() {
-                self.store.commit_local(doc_type, &new_id, &mut doc)?;
-            } else {
-                self.store
-                    .commit_local_with_blobs(doc_type, &new_id, &mut doc, blobs)?;
-            }
+        if let Some((mut doc, typed)) = changed {
+            self.store
+                .commit_local_with_blobs(doc_type, &new_id, &mut doc, &typed, blobs)?;
         }
         Ok(new_id)
     }
@@ -384,7 +383,7 @@ impl Workspace {
         doc_type: DocType,
         id: Option<&str>,
         edit: F,
-    ) -> Result<(String, Option<AutoCommit>)>
+    ) -> Result<(String, Option<(AutoCommit, TypedDoc)>)>
     where
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
@@ -410,18 +409,15 @@ impl Workspace {
         if old.as_ref() == Some(&new) {
             return Ok((new_id, None));
         }
-        Ok((new_id, Some(doc)))
+        Ok((new_id, Some((doc, new))))
     }
 
     /// Several documents changed together (a part used on an order: the stock movement and
     /// the order's lines), checked one by one and committed in one transaction.
-    fn commit_together(
-        &mut self,
-        changes: Vec<(DocType, String, Option<AutoCommit>)>,
-    ) -> Result<()> {
-        let mut docs: Vec<(DocType, String, AutoCommit)> = changes
+    fn commit_together(&mut self, changes: Vec<PreparedChange>) -> Result<()> {
+        let mut docs: Vec<(DocType, String, AutoCommit, TypedDoc)> = changes
             .into_iter()
-            .filter_map(|(t, id, doc)| doc.map(|d| (t, id, d)))
+            .filter_map(|(t, id, doc)| doc.map(|(d, typed)| (t, id, d, typed)))
             .collect();
         self.store.commit_local_many(&mut docs)
     }

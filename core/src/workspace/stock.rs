@@ -455,7 +455,7 @@ impl Workspace {
         &self,
         location_id: &str,
         movements: &[Movement],
-    ) -> Result<(DocType, String, Option<automerge::AutoCommit>)> {
+    ) -> Result<super::PreparedChange> {
         self.get_location(location_id)
             .map_err(|_| CoreError::invalid("choose a known stock location"))?;
         let (id, doc) = self.prepare_change(DocType::Location, Some(location_id), |doc, _| {
