@@ -22,9 +22,9 @@ use fieldops_core::store::{OrderFilter, RecordFilter};
 use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
     AttendanceRow, AttendanceState, CategoryView, ChargeInput, CostInput, CustomerView,
-    EquipmentFilter, EquipmentView, LevelView, LocationView, MapData, MovementView, OrderDetail,
-    OrderSummary, PartView, PhotoInput, ProjectView, RecordView, RequestLineInput, RequestView,
-    Session, StockAlert, SyncStatus, TemplateView, Workspace,
+    EquipmentFilter, EquipmentView, ImportReport, LevelView, LocationView, MapData, MovementView,
+    OrderDetail, OrderSummary, PartView, PhotoInput, ProjectView, RecordView, RequestLineInput,
+    RequestView, Session, StockAlert, SyncStatus, TableFormat, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -379,6 +379,49 @@ fn issue_request(
 #[tauri::command]
 fn receive_request(state: State<'_, AppState>, id: String) -> CmdResult<RequestView> {
     state.mutate(|ws| ws.receive_request(&id))
+}
+
+#[derive(Serialize)]
+pub struct SavedFile {
+    path: String,
+    /// The file itself (base64), for a download link in the UI.
+    data_base64: String,
+}
+
+/// The parts catalogue as CSV or XLSX, saved under the app's data folder (exports/).
+#[tauri::command]
+fn export_parts(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: TableFormat,
+) -> CmdResult<SavedFile> {
+    use base64::Engine;
+    let (bytes, ext) = match format {
+        TableFormat::Csv => (state.read(|ws| ws.export_parts_csv())?.into_bytes(), "csv"),
+        TableFormat::Xlsx => (state.read(|ws| ws.export_parts_xlsx())?, "xlsx"),
+    };
+    let name = format!("parts-{}.{ext}", fieldops_core::model::now_ms());
+    let path = save_file(&app, "exports", &name, &bytes)?;
+    Ok(SavedFile {
+        path,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+    })
+}
+
+#[tauri::command]
+fn import_parts(
+    state: State<'_, AppState>,
+    data_base64: String,
+    format: TableFormat,
+) -> CmdResult<ImportReport> {
+    use base64::Engine;
+    if data_base64.len() > 14 * 1024 * 1024 {
+        return Err(CoreError::invalid("the file is larger than 10 MB").body());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.trim())
+        .map_err(|_| CoreError::invalid("the file is not valid base64").body())?;
+    state.mutate(|ws| ws.import_parts(&bytes, format))
 }
 
 #[tauri::command]
@@ -1019,6 +1062,8 @@ pub fn run() {
             attach_photo,
             map_data,
             list_parts,
+            export_parts,
+            import_parts,
             create_part,
             update_part,
             list_categories,

@@ -149,7 +149,9 @@ fn main() {
     let (rebuild_ms, ()) = time(3, || ws.store.rebuild_projections().expect("rebuild"));
     // Where a change's time goes on a big ledger: loading the automerge bytes, and reading the
     // document into its domain shape (done for the state before and after every change).
-    let (load_ms, loaded) = time(5, || ws.store.load(&location_ids[0]).expect("load").expect("doc"));
+    let (load_ms, loaded) = time(5, || {
+        ws.store.load(&location_ids[0]).expect("load").expect("doc")
+    });
     let (parse_ms, _) = time(5, || {
         fieldops_core::authority::TypedDoc::parse(DocType::Location, &loaded.1).expect("parse")
     });

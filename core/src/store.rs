@@ -341,7 +341,10 @@ impl Store {
     /// Persist local changes of several documents in one transaction.
     /// Persist local changes of several documents (already read into their domain shape) in
     /// one transaction.
-    pub fn commit_local_many(&mut self, docs: &mut [(DocType, String, AutoCommit, TypedDoc)]) -> Result<()> {
+    pub fn commit_local_many(
+        &mut self,
+        docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (t, id, doc, typed) in docs.iter_mut() {
             write_document(&tx, *t, id, doc, true)?;

@@ -504,6 +504,15 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await pform.getByLabel("Cost").fill("280");
   await pform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("压缩机阀片");
+  // Import: a bad row refuses the whole file; a good file adds its parts. Export gives a file.
+  const files = page.getByRole("group", { name: "Catalogue files" });
+  await files.getByLabel("Import CSV or XLSX").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("sku,name_zh,unit,sale_price,cost\nFLT-G4,过滤器,pcs,abc,9\n") });
+  await expect(page.getByTestId("import-report")).toContainText("Nothing was imported");
+  await files.getByLabel("Import CSV or XLSX").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from("sku,name_zh,unit,sale_price,cost\nFLT-G4,初效过滤器,pcs,180,95\n") });
+  await expect(page.getByTestId("import-report")).toContainText("Imported: 1 new");
+  await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("初效过滤器");
+  await files.getByRole("button", { name: "Export CSV" }).click();
+  await expect(page.getByTestId("parts-exported")).toContainText("parts.csv");
   await page.getByRole("button", { name: "Stock", exact: true }).click();
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🏭 上海总仓" });
   const movement = page.getByRole("group", { name: "Record a movement" });

@@ -23,10 +23,12 @@ use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
 
 mod attendance;
+mod catalogue_io;
 mod field_evidence;
 mod installed_base;
 mod stock;
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
+pub use catalogue_io::{ImportReport, RowError, TableFormat};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 pub use stock::{

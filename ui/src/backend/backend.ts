@@ -1,5 +1,8 @@
 import type {
   AttendanceRow,
+  ImportReport,
+  SavedFile,
+  TableFormat,
   CategoryView,
   LevelView,
   LocationKind,
@@ -103,6 +106,9 @@ export interface Backend {
   attendanceReport(from: string, to: string, tzOffsetMin: number): Promise<AttendanceRow[]>;
   exportAttendance(from: string, to: string, tzOffsetMin: number): Promise<SavedExport>;
   listParts(text: string | null): Promise<PartView[]>;
+  exportParts(format: TableFormat): Promise<SavedFile>;
+  /** A CSV or XLSX file with a header row (base64): all rows or none. */
+  importParts(dataBase64: string, format: TableFormat): Promise<ImportReport>;
   createPart(info: PartInfo): Promise<PartView>;
   updatePart(id: string, info: PartInfo): Promise<PartView>;
   listCategories(): Promise<CategoryView[]>;

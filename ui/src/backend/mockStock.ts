@@ -17,6 +17,8 @@ export interface StockContext {
 type StockMethods = Pick<
   Backend,
   | "listParts"
+  | "exportParts"
+  | "importParts"
   | "createPart"
   | "updatePart"
   | "listCategories"
@@ -46,6 +48,8 @@ interface MockRequest {
   lines: { id: string; part_id: string; qty: number; reason: string }[];
   events: RequestEvent[];
 }
+
+const blankInfo: PartInfo = { sku: "", name_zh: "", name_en: "", category_id: null, unit: "pcs", barcode: "", sale_price_minor: 0, cost_minor: 0, currency: "CNY", min_stock: 0, compatible_models: [] };
 
 const SIGN: Record<MovementKind, number> = { receive: 1, transfer_in: 1, return: 1, defective: 1, transfer_out: -1, issue: -1, adjust: 0 };
 
@@ -162,6 +166,40 @@ export function mockStock(ctx: StockContext): StockMethods {
     listParts: async (text) => {
       const q = text?.trim().toLowerCase();
       return [...parts.keys()].map(partView).filter((p) => !q || [p.sku, p.name_zh, p.name_en, p.barcode, ...p.compatible_models].some((x) => x.toLowerCase().includes(q))).sort((a, b) => a.sku.localeCompare(b.sku));
+    },
+    async exportParts(format) {
+      if (format !== "csv") fail("invalid_input", "the browser mock writes CSV only");
+      const rows = [...parts.values()].map(({ info }) => [info.sku, info.name_zh, info.name_en, info.category_id ? categoryPath(info.category_id) : "", info.unit, info.barcode, (info.sale_price_minor / 100).toFixed(2), (info.cost_minor / 100).toFixed(2), info.currency, String(info.min_stock), info.compatible_models.join("; ")].join(","));
+      const text = ["sku,name_zh,name_en,category,unit,barcode,sale_price,cost,currency,min_stock,compatible_models", ...rows].join("\n") + "\n";
+      return { path: "/mock/exports/parts.csv", data_base64: btoa(String.fromCharCode(...new TextEncoder().encode(text))) };
+    },
+    async importParts(data, format) {
+      if (!manages()) fail("forbidden", "part: only supervisors and admins keep the catalogue and the stock locations");
+      if (format !== "csv") fail("invalid_input", "the browser mock reads CSV only");
+      const text = new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0))).replace(/^\ufeff/, "");
+      const [head, ...lines] = text.split(/\r?\n/).filter((l) => l.trim());
+      const cols = head.split(",").map((c) => c.trim().toLowerCase());
+      const errors: { row: number; message: string }[] = [];
+      const infos: PartInfo[] = [];
+      lines.forEach((line, i) => {
+        const cell = (name: string) => line.split(",")[cols.indexOf(name)]?.trim() ?? "";
+        const price = Number(cell("sale_price"));
+        const cost = Number(cell("cost"));
+        if (!cell("sku") || Number.isNaN(price) || Number.isNaN(cost)) {
+          errors.push({ row: i + 2, message: `row ${i + 2}: SKU and amounts like 450.00 are required` });
+          return;
+        }
+        infos.push({ ...blankInfo, sku: cell("sku"), name_zh: cell("name_zh"), name_en: cell("name_en"), unit: cell("unit") || "pcs", sale_price_minor: Math.round(price * 100), cost_minor: Math.round(cost * 100) });
+      });
+      if (errors.length) return { created: 0, updated: 0, unchanged: 0, categories_created: 0, errors };
+      let created = 0;
+      for (const info of infos) {
+        if ([...parts.values()].some((p) => p.info.sku === info.sku)) continue;
+        const id = newId();
+        parts.set(id, { id, info });
+        created += 1;
+      }
+      return { created, updated: 0, unchanged: infos.length - created, categories_created: 0, errors };
     },
     async createPart(info) {
       validatePart(info, null);

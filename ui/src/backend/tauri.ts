@@ -59,6 +59,8 @@ export function tauriBackend(): Backend {
     attendanceReport: (from, to, tzOffsetMin) => call("attendance_report", { from, to, tzOffsetMin }),
     exportAttendance: (from, to, tzOffsetMin) => call("export_attendance", { from, to, tzOffsetMin }),
     listParts: (text) => call("list_parts", { text }),
+    exportParts: (format) => call("export_parts", { format }),
+    importParts: (dataBase64, format) => call("import_parts", { dataBase64, format }),
     createPart: (info) => call("create_part", { info }),
     updatePart: (id, info) => call("update_part", { id, info }),
     listCategories: () => call("list_categories"),

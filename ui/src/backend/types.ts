@@ -685,3 +685,18 @@ export interface RequestLineInput {
   qty: number;
   reason: string;
 }
+
+export type TableFormat = "csv" | "xlsx";
+
+export interface SavedFile {
+  path: string;
+  data_base64: string;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  categories_created: number;
+  errors: { row: number; message: string }[];
+}

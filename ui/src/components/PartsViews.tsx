@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { BackendError, LocationKind, MovementKind, OrderDetail, PartInfo, RequestView, UserInfo } from "../backend";
+import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, RequestView, TableFormat, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { formatMoney, parseDecimal } from "../backend/money";
 import { useBackend, useLoad, useSyncStatus, userName } from "../context";
@@ -187,6 +187,70 @@ function CategoryForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+    reader.onerror = () => reject(reader.error ?? new Error("the file cannot be read"));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** Export the catalogue (CSV, XLSX) and import one (all rows or none; bad rows are named). */
+function CatalogueFiles({ onChanged }: { onChanged: () => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const [saved, setSaved] = useState<{ path: string; href: string } | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const { error, run } = useAction();
+  const exportAs = (format: TableFormat) =>
+    run(async () => {
+      const f = await backend.exportParts(format);
+      const type = format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      setSaved({ path: f.path, href: `data:${type};base64,${f.data_base64}` });
+    });
+  return (
+    <div className="line-form" role="group" aria-label={t("catalogueFiles")}>
+      <button onClick={() => exportAs("csv")}>{t("exportCsv")}</button>
+      <button onClick={() => exportAs("xlsx")}>{t("exportXlsx")}</button>
+      <label>
+        {t("importParts")}
+        <input
+          type="file"
+          accept=".csv,.xlsx"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            const format: TableFormat = file.name.toLowerCase().endsWith(".xlsx") ? "xlsx" : "csv";
+            void run(async () => {
+              const r = await backend.importParts(await readBase64(file), format);
+              setReport(r);
+              if (r.errors.length === 0) onChanged();
+            });
+            e.target.value = "";
+          }}
+        />
+      </label>
+      {saved && (
+        <span className="notice" data-testid="parts-exported">
+          {t("exportSaved", { path: saved.path })}{" "}
+          <a href={saved.href} download={saved.path.split("/").pop()}>
+            {t("download")}
+          </a>
+        </span>
+      )}
+      {report && (
+        <div className={report.errors.length ? "error" : "notice"} role="status" data-testid="import-report">
+          {report.errors.length
+            ? `${t("importRefused")} ${report.errors.map((e) => `${t("row")} ${e.row}: ${e.message}`).join("; ")}`
+            : t("importDone", { created: report.created, updated: report.updated, unchanged: report.unchanged })}
+        </div>
+      )}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
 /** The catalogue: search by SKU, names, barcode or compatible model. */
 export function Catalogue({ editable, version, onChanged }: { editable: boolean; version: number; onChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -199,6 +263,7 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
         <input type="search" aria-label={t("searchParts")} placeholder={t("searchParts")} value={text} onChange={(e) => setText(e.target.value)} />
         {editable && <button onClick={() => setAdding((a) => !a)}>+ {t("newPart")}</button>}
       </div>
+      {editable && <CatalogueFiles onChanged={onChanged} />}
       {editable && adding && (
         <>
           <CategoryForm onDone={onChanged} />
