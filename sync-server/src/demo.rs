@@ -564,7 +564,19 @@ fn build_documents(
 }
 
 /// (SKU, 中文, English, unit, sale price, cost, minimum, compatible model, warehouse stock)
-const PARTS: &[(&str, &str, &str, &str, i64, i64, i64, &str, i64)] = &[
+type DemoPart = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    i64,
+    &'static str,
+    i64,
+);
+
+const PARTS: &[DemoPart] = &[
     (
         "VP-30XA",
         "压缩机阀片",
