@@ -23,8 +23,9 @@ use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::{
     AttendanceRow, AttendanceState, CategoryView, ChargeInput, CostInput, CustomerView,
     EquipmentFilter, EquipmentView, ImportReport, LevelView, LocationView, MapData, MovementView,
-    OrderDetail, OrderSummary, PartView, PhotoInput, ProjectView, RecordView, RequestLineInput,
-    RequestView, Session, StockAlert, SyncStatus, TableFormat, TemplateView, Workspace,
+    OrderDetail, OrderSummary, PartView, PartsStats, PhotoInput, ProjectView, RecordView,
+    RequestLineInput, RequestView, Session, StockAlert, SyncStatus, TableFormat, TemplateView,
+    Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -422,6 +423,41 @@ fn import_parts(
         .decode(data_base64.trim())
         .map_err(|_| CoreError::invalid("the file is not valid base64").body())?;
     state.mutate(|ws| ws.import_parts(&bytes, format))
+}
+
+#[tauri::command]
+fn parts_statistics(state: State<'_, AppState>, from: i64, to: i64) -> CmdResult<PartsStats> {
+    state.read(|ws| ws.parts_statistics(from, to))
+}
+
+#[tauri::command]
+fn export_parts_statistics(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    from: i64,
+    to: i64,
+    format: TableFormat,
+) -> CmdResult<SavedFile> {
+    use base64::Engine;
+    let (bytes, ext) = match format {
+        TableFormat::Csv => (
+            state
+                .read(|ws| ws.parts_statistics_csv(from, to))?
+                .into_bytes(),
+            "csv",
+        ),
+        TableFormat::Xlsx => (state.read(|ws| ws.parts_statistics_xlsx(from, to))?, "xlsx"),
+    };
+    let path = save_file(
+        &app,
+        "exports",
+        &format!("parts-statistics-{from}-{to}.{ext}"),
+        &bytes,
+    )?;
+    Ok(SavedFile {
+        path,
+        data_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+    })
 }
 
 #[tauri::command]
@@ -1062,6 +1098,8 @@ pub fn run() {
             attach_photo,
             map_data,
             list_parts,
+            parts_statistics,
+            export_parts_statistics,
             export_parts,
             import_parts,
             create_part,

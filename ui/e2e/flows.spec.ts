@@ -584,4 +584,19 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByRole("button", { name: "My parts" }).click();
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 张伟的车" });
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("2 pcs");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+
+  // Statistics: consumption per part and technician, turnaround, an export.
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Parts" }).click();
+  await page.getByRole("button", { name: "Statistics", exact: true }).click();
+  await expect(page.getByRole("figure", { name: "Used per part" }).getByTestId("bar")).toContainText("VP-30XA 压缩机阀片1");
+  await expect(page.getByRole("figure", { name: "Used per technician" }).getByTestId("bar")).toContainText("张伟 Zhang Wei1");
+  // FLT-G4 was imported but never received: no stock, so not a slow mover; VP-30XA moved.
+  await expect(page.getByRole("figure", { name: "Slow movers: in stock, not used in the period" })).toContainText("—");
+  await expect(page.getByTestId("turnaround")).toContainText("on average from request to receipt");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  await expect(page.getByTestId("stats-exported")).toContainText("parts-statistics.csv");
+  await page.screenshot({ path: "test-results/parts-statistics.png", fullPage: true });
 });

@@ -88,7 +88,7 @@ fn number_text(f: f64) -> String {
 }
 
 /// Rows of text cells from a CSV or XLSX file (first sheet).
-pub fn read_table(bytes: &[u8], format: TableFormat) -> Result<Vec<Vec<String>>> {
+pub(crate) fn read_table(bytes: &[u8], format: TableFormat) -> Result<Vec<Vec<String>>> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(CoreError::invalid("the file is larger than 10 MB"));
     }

@@ -26,11 +26,13 @@ mod attendance;
 mod catalogue_io;
 mod field_evidence;
 mod installed_base;
+mod parts_stats;
 mod stock;
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
 pub use catalogue_io::{ImportReport, RowError, TableFormat};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
+pub use parts_stats::{PartsStats, Tally};
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
     RequestLineView, RequestView, StockAlert,

@@ -1,5 +1,6 @@
 import type {
   AttendanceRow,
+  PartsStats,
   ImportReport,
   SavedFile,
   TableFormat,
@@ -107,6 +108,8 @@ export interface Backend {
   exportAttendance(from: string, to: string, tzOffsetMin: number): Promise<SavedExport>;
   listParts(text: string | null): Promise<PartView[]>;
   exportParts(format: TableFormat): Promise<SavedFile>;
+  partsStatistics(from: number, to: number): Promise<PartsStats>;
+  exportPartsStatistics(from: number, to: number, format: TableFormat): Promise<SavedFile>;
   /** A CSV or XLSX file with a header row (base64): all rows or none. */
   importParts(dataBase64: string, format: TableFormat): Promise<ImportReport>;
   createPart(info: PartInfo): Promise<PartView>;

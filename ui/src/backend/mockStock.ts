@@ -18,6 +18,8 @@ type StockMethods = Pick<
   Backend,
   | "listParts"
   | "exportParts"
+  | "partsStatistics"
+  | "exportPartsStatistics"
   | "importParts"
   | "createPart"
   | "updatePart"
@@ -172,6 +174,48 @@ export function mockStock(ctx: StockContext): StockMethods {
       const rows = [...parts.values()].map(({ info }) => [info.sku, info.name_zh, info.name_en, info.category_id ? categoryPath(info.category_id) : "", info.unit, info.barcode, (info.sale_price_minor / 100).toFixed(2), (info.cost_minor / 100).toFixed(2), info.currency, String(info.min_stock), info.compatible_models.join("; ")].join(","));
       const text = ["sku,name_zh,name_en,category,unit,barcode,sale_price,cost,currency,min_stock,compatible_models", ...rows].join("\n") + "\n";
       return { path: "/mock/exports/parts.csv", data_base64: btoa(String.fromCharCode(...new TextEncoder().encode(text))) };
+    },
+    async partsStatistics(from, to) {
+      if (to <= from) fail("invalid_input", "the period ends before it starts");
+      const used = movements.filter((m) => (m.kind === "issue" || m.kind === "return") && m.at >= from && m.at < to);
+      const sum = (key: (m: MovementView) => string, label: (k: string) => string) => {
+        const totals = new Map<string, number>();
+        for (const m of used) totals.set(key(m), (totals.get(key(m)) ?? 0) - m.qty);
+        return [...totals].filter(([, v]) => v !== 0).map(([k, v]) => ({ key: k, label: label(k), value: v })).sort((a, b) => b.value - a.value);
+      };
+      const partLabel = (id: string) => `${parts.get(id)?.info.sku ?? id} ${parts.get(id)?.info.name_zh ?? ""}`;
+      const value = [...locations.values()].map((l) => ({
+        key: l.id,
+        label: l.name,
+        value: [...parts.values()].reduce((a, p) => a + Math.max(0, level(l.id, p.id)) * p.info.cost_minor, 0),
+      }));
+      const slow = [...parts.values()]
+        .filter((p) => !movements.some((m) => m.part_id === p.id && m.kind === "issue" && m.at >= from && m.at < to))
+        .map((p) => ({ key: p.id, label: partLabel(p.id), value: [...locations.keys()].reduce((a, l) => a + level(l, p.id), 0) }))
+        .filter((t) => t.value > 0);
+      const views = [...requests.values()].map(view).filter((r) => r.requested_at >= from && r.requested_at < to);
+      const byStatus = new Map<string, number>();
+      for (const r of views) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+      const done = views.filter((r) => r.status === "received" && r.closed_at !== null);
+      return {
+        by_part: sum((m) => m.part_id, partLabel),
+        by_technician: sum((m) => m.by, (k) => k),
+        by_customer: [],
+        by_month: sum((m) => new Date(m.at).toISOString().slice(0, 7), (k) => k),
+        stock_value: value.sort((a, b) => b.value - a.value),
+        slow_movers: slow,
+        requests_by_status: [...byStatus].map(([k, v]) => ({ key: k, label: k, value: v })),
+        mean_turnaround_hours: done.length ? done.reduce((a, r) => a + (r.closed_at! - r.requested_at) / 3_600_000, 0) / done.length : null,
+      };
+    },
+    async exportPartsStatistics(from, to, format) {
+      if (format !== "csv") fail("invalid_input", "the browser mock writes CSV only");
+      const s = await this.partsStatistics(from, to);
+      const lines = Object.entries(s)
+        .filter(([, v]) => Array.isArray(v))
+        .flatMap(([k, v]) => (v as { key: string; label: string; value: number }[]).map((t) => [k, t.key, t.label, t.value].join(",")));
+      const text = ["section,key,label,value", ...lines].join("\n") + "\n";
+      return { path: "/mock/exports/parts-statistics.csv", data_base64: btoa(String.fromCharCode(...new TextEncoder().encode(text))) };
     },
     async importParts(data, format) {
       if (!manages()) fail("forbidden", "part: only supervisors and admins keep the catalogue and the stock locations");

@@ -60,6 +60,8 @@ export function tauriBackend(): Backend {
     exportAttendance: (from, to, tzOffsetMin) => call("export_attendance", { from, to, tzOffsetMin }),
     listParts: (text) => call("list_parts", { text }),
     exportParts: (format) => call("export_parts", { format }),
+    partsStatistics: (from, to) => call("parts_statistics", { from, to }),
+    exportPartsStatistics: (from, to, format) => call("export_parts_statistics", { from, to, format }),
     importParts: (dataBase64, format) => call("import_parts", { dataBase64, format }),
     createPart: (info) => call("create_part", { info }),
     updatePart: (id, info) => call("update_part", { id, info }),

@@ -700,3 +700,20 @@ export interface ImportReport {
   categories_created: number;
   errors: { row: number; message: string }[];
 }
+
+export interface Tally {
+  key: string;
+  label: string;
+  value: number;
+}
+
+export interface PartsStats {
+  by_part: Tally[];
+  by_technician: Tally[];
+  by_customer: Tally[];
+  by_month: Tally[];
+  stock_value: Tally[];
+  slow_movers: Tally[];
+  requests_by_status: Tally[];
+  mean_turnaround_hours: number | null;
+}

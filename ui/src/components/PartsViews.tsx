@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, RequestView, TableFormat, UserInfo } from "../backend";
+import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, RequestStatus, RequestView, TableFormat, Tally, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { formatMoney, parseDecimal } from "../backend/money";
 import { useBackend, useLoad, useSyncStatus, userName } from "../context";
@@ -628,17 +628,94 @@ export function RequestsView({ directory, me, manages, version, onChanged }: { d
   );
 }
 
+/** A horizontal bar chart of tallies (largest first), drawn with plain elements. */
+function Bars({ title, rows, format }: { title: string; rows: Tally[]; format?: (v: number) => string }) {
+  const max = Math.max(1, ...rows.map((r) => Math.abs(r.value)));
+  return (
+    <figure className="bars" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      {rows.length === 0 && <p className="muted">—</p>}
+      {rows.slice(0, 12).map((r) => (
+        <div key={r.key} className="bar-row" data-testid="bar">
+          <span className="bar-label">{r.label}</span>
+          <span className="bar" style={{ width: `${(Math.abs(r.value) / max) * 100}%` }} />
+          <span className="bar-value">{format ? format(r.value) : r.value}</span>
+        </div>
+      ))}
+    </figure>
+  );
+}
+
+/** Consumption, stock value, slow movers and requests over a period, with exports. */
+function PartsStatistics({ directory }: { directory: UserInfo[] }) {
+  const backend = useBackend();
+  const { t, lang } = useI18n();
+  const today = new Date();
+  const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const [from, setFrom] = useState(iso(new Date(today.getFullYear(), today.getMonth(), 1)));
+  const [to, setTo] = useState(iso(today));
+  const range = (): [number, number] => [new Date(`${from}T00:00:00`).getTime(), new Date(`${to}T00:00:00`).getTime() + 86_400_000];
+  const stats = useLoad((b) => b.partsStatistics(...range()), [from, to]);
+  const [saved, setSaved] = useState<{ path: string; href: string } | null>(null);
+  const { error, run } = useAction();
+  const s = stats.data;
+  const money = (v: number) => formatMoney(v, "CNY", lang);
+  const exportAs = (format: TableFormat) =>
+    run(async () => {
+      const f = await backend.exportPartsStatistics(...range(), format);
+      const type = format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+      setSaved({ path: f.path, href: `data:${type};base64,${f.data_base64}` });
+    });
+  return (
+    <section aria-label={t("partsStatistics")}>
+      <div className="filters">
+        <label className="mini">
+          {t("from")}
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="mini">
+          {t("to")}
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <button onClick={() => exportAs("csv")}>{t("exportCsv")}</button>
+        <button onClick={() => exportAs("xlsx")}>{t("exportXlsx")}</button>
+      </div>
+      {saved && (
+        <p className="notice" data-testid="stats-exported">
+          {t("exportSaved", { path: saved.path })}{" "}
+          <a href={saved.href} download={saved.path.split("/").pop()}>
+            {t("download")}
+          </a>
+        </p>
+      )}
+      <ErrorNote error={error ?? stats.error} />
+      {s && (
+        <div className="charts">
+          <Bars title={t("stats.byPart")} rows={s.by_part} />
+          <Bars title={t("stats.byTechnician")} rows={s.by_technician.map((r) => ({ ...r, label: userName(directory, r.key) }))} />
+          <Bars title={t("stats.byCustomer")} rows={s.by_customer} />
+          <Bars title={t("stats.byMonth")} rows={s.by_month} />
+          <Bars title={t("stats.stockValue")} rows={s.stock_value} format={money} />
+          <Bars title={t("stats.slowMovers")} rows={s.slow_movers} />
+          <Bars title={t("stats.requests")} rows={s.requests_by_status.map((r) => ({ ...r, label: t(`requestStatus.${r.key as RequestStatus}`) }))} />
+          <p data-testid="turnaround">{s.mean_turnaround_hours === null ? t("stats.noTurnaround") : t("stats.turnaround", { h: s.mean_turnaround_hours.toFixed(1) })}</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** The supervisor's Parts tab. */
 export function PartsTab({ directory, me }: { directory: UserInfo[]; me: string }) {
   const { t } = useI18n();
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
-  const [section, setSection] = useState<"catalogue" | "stock" | "requests">("stock");
+  const [section, setSection] = useState<"catalogue" | "stock" | "requests" | "statistics">("stock");
   return (
     <div className="parts">
       <StockAlerts directory={directory} version={version} />
       <nav className="subtabs">
-        {(["stock", "catalogue", "requests"] as const).map((s) => (
+        {(["stock", "catalogue", "requests", "statistics"] as const).map((s) => (
           <button key={s} className={section === s ? "tab on" : "tab"} onClick={() => setSection(s)} aria-pressed={section === s}>
             {t(`parts.${s}`)}
           </button>
@@ -647,6 +724,7 @@ export function PartsTab({ directory, me }: { directory: UserInfo[]; me: string 
       {section === "catalogue" && <Catalogue editable version={version} onChanged={changed} />}
       {section === "stock" && <StockView directory={directory} editable version={version} onChanged={changed} />}
       {section === "requests" && <RequestsView directory={directory} me={me} manages version={version} onChanged={changed} />}
+      {section === "statistics" && <PartsStatistics directory={directory} />}
     </div>
   );
 }
