@@ -203,7 +203,6 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::model::Role;
     use crate::model::stock::{LocationKind, MovementKind, PartInfo};
     use crate::testing::*;
