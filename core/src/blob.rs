@@ -77,6 +77,22 @@ pub fn check_blob(bytes: &[u8], declared_type: &str) -> Result<()> {
     Ok(())
 }
 
+/// CRC-32 (IEEE), as PNG chunks carry it.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// Width and height from a PNG's IHDR chunk.
 fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     if bytes.len() < 24 || &bytes[12..16] != b"IHDR" {
@@ -119,5 +135,6 @@ mod tests {
         );
         assert!(check_hash(&sha256_hex(b"abc")).is_ok());
         assert!(check_hash("../../etc/passwd").is_err());
+        assert_eq!(crc32(b"IEND"), 0xAE42_6082, "the CRC every PNG ends with");
     }
 }

@@ -159,3 +159,33 @@ pub fn put_changed_fields(
     }
     Ok(())
 }
+
+/// Read a whole document strictly (unknown fields are errors) into its domain shape.
+pub fn read_strict<T: serde::de::DeserializeOwned>(doc: &AutoCommit, what: &str) -> Result<T> {
+    serde_json::from_value(to_json(doc)?)
+        .map_err(|e| CoreError::CorruptDocument(format!("{what}: {e}")))
+}
+
+/// Start a document whose editable part is one `info` map (equipment, projects, parts):
+/// type, fresh id, creation time and author. Returns the id.
+pub fn new_info_doc(doc: &mut AutoCommit, doc_type: &str, user_id: &str) -> Result<String> {
+    let id = crate::model::new_id();
+    doc.put(ROOT, "doc_type", doc_type)?;
+    doc.put(ROOT, "id", id.as_str())?;
+    doc.put(ROOT, "created_at", crate::model::now_ms())?;
+    doc.put(ROOT, "created_by", user_id)?;
+    doc.put_object(ROOT, "info", ObjType::Map)?;
+    Ok(id)
+}
+
+/// Write the fields of `new` into the document's `info` map where they differ from `current`.
+pub fn write_info<T: serde::Serialize>(
+    doc: &mut AutoCommit,
+    new: &T,
+    current: Option<&T>,
+) -> Result<()> {
+    let obj = child_obj(doc, &ROOT, "info")?;
+    let json = |v: &T| serde_json::to_value(v).map_err(|e| CoreError::invalid(e.to_string()));
+    let old = current.map(json).transpose()?;
+    put_changed_fields(doc, &obj, &json(new)?, old.as_ref())
+}

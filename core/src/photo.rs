@@ -394,7 +394,7 @@ pub(crate) mod tests {
             .unwrap();
         png[16..20].copy_from_slice(&10_000u32.to_be_bytes());
         png[20..24].copy_from_slice(&10_000u32.to_be_bytes());
-        let crc = crc32(&png[12..29]);
+        let crc = crate::blob::crc32(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = process(&png).unwrap_err().to_string();
         assert!(
@@ -453,20 +453,5 @@ pub(crate) mod tests {
             .is_err(),
             "a bad font is an error, not a panic"
         );
-    }
-
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
     }
 }

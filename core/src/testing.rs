@@ -4,7 +4,7 @@ use base64::Engine;
 
 use crate::model::Role;
 use crate::model::customer::{CustomerInput, SiteInput};
-use crate::model::order::{OrderInput, OrderType, Priority};
+use crate::model::order::{OrderInput, OrderType, Position, Priority};
 use crate::protocol::{PullDoc, PullKind, SyncResponse, UserInfo};
 use crate::sync::{Pushed, SyncReport, apply_response};
 use crate::workspace::{Session, Workspace};
@@ -146,5 +146,17 @@ pub fn tick_required(tech: &mut Workspace, id: &str) {
         .filter(|c| c.required)
     {
         tech.set_checklist_item(id, &item.id, true).unwrap();
+    }
+}
+
+/// A position as a phone's GPS reports it.
+pub fn gps(lat: f64, lon: f64, accuracy_m: f64) -> Position {
+    Position {
+        lat,
+        lon,
+        accuracy_m: Some(accuracy_m),
+        altitude_m: None,
+        mock: None,
+        source: "gps".into(),
     }
 }

@@ -958,14 +958,7 @@ mod workflow {
         use crate::location::FenceVerdict;
         let (mut sup, mut tech, id) = dispatched();
         tech.accept_order(&id).unwrap();
-        let gps = |lat: f64| Position {
-            lat,
-            lon: 121.4737,
-            accuracy_m: Some(10.0),
-            altitude_m: None,
-            mock: None,
-            source: "gps".into(),
-        };
+        let gps = |lat: f64| crate::testing::gps(lat, 121.4737, 10.0);
         tech.check_in(&id, Some(gps(31.2305))).unwrap();
         tech.check_out(&id, Some(gps(31.2344))).unwrap();
         tech.check_in(&id, None).unwrap();
@@ -1011,14 +1004,7 @@ mod workflow {
         use crate::address::AddressSource;
         let (_sup, mut tech, id) = dispatched();
         tech.accept_order(&id).unwrap();
-        let at = |lat: f64, lon: f64| Position {
-            lat,
-            lon,
-            accuracy_m: Some(10.0),
-            altitude_m: None,
-            mock: None,
-            source: "gps".into(),
-        };
+        let at = |lat: f64, lon: f64| crate::testing::gps(lat, lon, 10.0);
         tech.check_in(&id, Some(at(31.2305, 121.4737))).unwrap();
         tech.check_out(&id, Some(at(39.9087, 116.3975))).unwrap();
         let o = tech.get_order(&id).unwrap();

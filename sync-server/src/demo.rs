@@ -343,24 +343,9 @@ fn demo_signature_png() -> Vec<u8> {
         let mut body = kind.to_vec();
         body.extend(&data);
         png.extend(&body);
-        png.extend(crc32(&body).to_be_bytes());
+        png.extend(fieldops_core::blob::crc32(&body).to_be_bytes());
     }
     png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {

@@ -1,11 +1,10 @@
 //! Equipment documents: one installed machine at a customer's site (the installed base that
 //! orders, service history, warranty and maintenance refer to).
 
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
+use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
-use super::{check_date, check_id, check_text, new_id, now_ms};
+use super::{check_date, check_id, check_text};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
@@ -94,9 +93,7 @@ impl EquipmentInfo {
 
 impl Equipment {
     pub fn from_doc(doc: &AutoCommit) -> Result<Equipment> {
-        let json = crdt::to_json(doc)?;
-        let e: Equipment = serde_json::from_value(json)
-            .map_err(|e| CoreError::CorruptDocument(format!("equipment: {e}")))?;
+        let e: Equipment = crdt::read_strict(doc, "equipment")?;
         e.check_invariants()?;
         Ok(e)
     }
@@ -120,12 +117,7 @@ pub fn new_equipment_doc(
     info: &EquipmentInfo,
 ) -> Result<String> {
     info.validate()?;
-    let id = new_id();
-    doc.put(ROOT, "doc_type", "equipment")?;
-    doc.put(ROOT, "id", id.as_str())?;
-    doc.put(ROOT, "created_at", now_ms())?;
-    doc.put(ROOT, "created_by", user_id)?;
-    doc.put_object(ROOT, "info", ObjType::Map)?;
+    let id = crdt::new_info_doc(doc, "equipment", user_id)?;
     apply_equipment_edit(doc, info)?;
     Ok(id)
 }
@@ -134,12 +126,5 @@ pub fn new_equipment_doc(
 pub fn apply_equipment_edit(doc: &mut AutoCommit, info: &EquipmentInfo) -> Result<()> {
     info.validate()?;
     let current = Equipment::from_doc(doc).ok().map(|e| e.info);
-    let obj = crdt::child_obj(doc, &ROOT, "info")?;
-    let new =
-        serde_json::to_value(info.normalised()).map_err(|e| CoreError::invalid(e.to_string()))?;
-    let old = current
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| CoreError::invalid(e.to_string()))?;
-    crdt::put_changed_fields(doc, &obj, &new, old.as_ref())
+    crdt::write_info(doc, &info.normalised(), current.as_ref())
 }

@@ -1,11 +1,10 @@
 //! Project documents: a piece of work for one customer that orders belong to (the reference
 //! orders keep; query and accounting per project build on it).
 
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
+use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
-use super::{check_date, check_id, check_text, new_id, now_ms};
+use super::{check_date, check_id, check_text};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 use crate::model::money;
@@ -92,9 +91,7 @@ impl ProjectInfo {
 
 impl Project {
     pub fn from_doc(doc: &AutoCommit) -> Result<Project> {
-        let json = crdt::to_json(doc)?;
-        let p: Project = serde_json::from_value(json)
-            .map_err(|e| CoreError::CorruptDocument(format!("project: {e}")))?;
+        let p: Project = crdt::read_strict(doc, "project")?;
         p.check_invariants()?;
         Ok(p)
     }
@@ -114,12 +111,7 @@ impl Project {
 
 pub fn new_project_doc(doc: &mut AutoCommit, user_id: &str, info: &ProjectInfo) -> Result<String> {
     info.validate()?;
-    let id = new_id();
-    doc.put(ROOT, "doc_type", "project")?;
-    doc.put(ROOT, "id", id.as_str())?;
-    doc.put(ROOT, "created_at", now_ms())?;
-    doc.put(ROOT, "created_by", user_id)?;
-    doc.put_object(ROOT, "info", ObjType::Map)?;
+    let id = crdt::new_info_doc(doc, "project", user_id)?;
     apply_project_edit(doc, info)?;
     Ok(id)
 }
@@ -127,12 +119,5 @@ pub fn new_project_doc(doc: &mut AutoCommit, user_id: &str, info: &ProjectInfo) 
 pub fn apply_project_edit(doc: &mut AutoCommit, info: &ProjectInfo) -> Result<()> {
     info.validate()?;
     let current = Project::from_doc(doc).ok().map(|p| p.info);
-    let obj = crdt::child_obj(doc, &ROOT, "info")?;
-    let new =
-        serde_json::to_value(info.normalised()).map_err(|e| CoreError::invalid(e.to_string()))?;
-    let old = current
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| CoreError::invalid(e.to_string()))?;
-    crdt::put_changed_fields(doc, &obj, &new, old.as_ref())
+    crdt::write_info(doc, &info.normalised(), current.as_ref())
 }

@@ -9,7 +9,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT};
 use serde::{Deserialize, Serialize};
 
-use super::{check_id, check_text, new_id, now_ms};
+use super::{check_id, check_text, new_id};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 use crate::model::money;
@@ -233,11 +233,6 @@ pub struct LocationDoc {
     pub movements: BTreeMap<String, Movement>,
 }
 
-fn from_doc<T: serde::de::DeserializeOwned>(doc: &AutoCommit, what: &str) -> Result<T> {
-    serde_json::from_value(crdt::to_json(doc)?)
-        .map_err(|e| CoreError::CorruptDocument(format!("{what}: {e}")))
-}
-
 fn check_doc_type(found: &str, expected: &str) -> Result<()> {
     if found == expected {
         Ok(())
@@ -250,7 +245,7 @@ fn check_doc_type(found: &str, expected: &str) -> Result<()> {
 
 impl PartDoc {
     pub fn from_doc(doc: &AutoCommit) -> Result<PartDoc> {
-        let p: PartDoc = from_doc(doc, "part")?;
+        let p: PartDoc = crdt::read_strict(doc, "part")?;
         check_doc_type(&p.doc_type, "part")?;
         check_id("part id", &p.id)?;
         p.info
@@ -262,7 +257,7 @@ impl PartDoc {
 
 impl CategoryDoc {
     pub fn from_doc(doc: &AutoCommit) -> Result<CategoryDoc> {
-        let c: CategoryDoc = from_doc(doc, "category")?;
+        let c: CategoryDoc = crdt::read_strict(doc, "category")?;
         check_doc_type(&c.doc_type, "category")?;
         check_id("category id", &c.id)?;
         check_text("category name", &c.name, true, 200)
@@ -276,7 +271,7 @@ impl CategoryDoc {
 
 impl LocationDoc {
     pub fn from_doc(doc: &AutoCommit) -> Result<LocationDoc> {
-        let l: LocationDoc = from_doc(doc, "location")?;
+        let l: LocationDoc = crdt::read_strict(doc, "location")?;
         check_doc_type(&l.doc_type, "location")?;
         check_id("location id", &l.id)?;
         check_text("location name", &l.name, true, 200)
@@ -297,12 +292,7 @@ impl LocationDoc {
 
 pub fn new_part_doc(doc: &mut AutoCommit, user_id: &str, info: &PartInfo) -> Result<String> {
     info.validate()?;
-    let id = new_id();
-    doc.put(ROOT, "doc_type", "part")?;
-    doc.put(ROOT, "id", id.as_str())?;
-    doc.put(ROOT, "created_at", now_ms())?;
-    doc.put(ROOT, "created_by", user_id)?;
-    doc.put_object(ROOT, "info", ObjType::Map)?;
+    let id = crdt::new_info_doc(doc, "part", user_id)?;
     apply_part_edit(doc, info)?;
     Ok(id)
 }
@@ -310,14 +300,7 @@ pub fn new_part_doc(doc: &mut AutoCommit, user_id: &str, info: &PartInfo) -> Res
 pub fn apply_part_edit(doc: &mut AutoCommit, info: &PartInfo) -> Result<()> {
     info.validate()?;
     let current = PartDoc::from_doc(doc).ok().map(|p| p.info);
-    let obj = crdt::child_obj(doc, &ROOT, "info")?;
-    let new =
-        serde_json::to_value(info.normalised()).map_err(|e| CoreError::invalid(e.to_string()))?;
-    let old = current
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| CoreError::invalid(e.to_string()))?;
-    crdt::put_changed_fields(doc, &obj, &new, old.as_ref())
+    crdt::write_info(doc, &info.normalised(), current.as_ref())
 }
 
 pub fn new_category_doc(

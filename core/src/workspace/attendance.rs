@@ -416,14 +416,7 @@ mod tests {
     use crate::testing::*;
 
     fn gps(lat: f64) -> Option<Position> {
-        Some(Position {
-            lat,
-            lon: 121.4737,
-            accuracy_m: Some(10.0),
-            altitude_m: None,
-            mock: None,
-            source: "gps".into(),
-        })
+        Some(crate::testing::gps(lat, 121.4737, 10.0))
     }
 
     #[test]

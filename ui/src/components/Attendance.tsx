@@ -4,6 +4,7 @@ import { toError } from "../backend";
 import { useBackend, useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { DateRange, SavedNotice } from "./FormParts";
 import { PositionPanel } from "./PositionPanel";
 
 const offsetMin = () => -new Date().getTimezoneOffset();
@@ -79,24 +80,10 @@ export function AttendanceView({ directory, onOpen }: { directory: UserInfo[]; o
   return (
     <section aria-label={t("tab.attendance")}>
       <div className="filters">
-        <label className="mini">
-          {t("from")}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="mini">
-          {t("to")}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button onClick={exportCsv}>{t("exportCsv")}</button>
       </div>
-      {saved && (
-        <div className="notice" role="status" data-testid="export-saved">
-          {t("exportSaved", { path: saved.path })}{" "}
-          <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(saved.content)}`} download={saved.path.split("/").pop()}>
-            {t("download")}
-          </a>
-        </div>
-      )}
+      {saved && <SavedNotice saved={{ path: saved.path, href: `data:text/csv;charset=utf-8,${encodeURIComponent(saved.content)}` }} testId="export-saved" />}
       <ErrorNote error={error ?? rows.error} />
       <div className="table-scroll">
       <table className="orders" aria-label={t("tab.attendance")}>

@@ -51,3 +51,33 @@ export function CustomerSelect({ value, onChange, customers }: { value: string; 
     </label>
   );
 }
+
+/** "From" and "To" dates (YYYY-MM-DD) of a report's period. */
+export function DateRange({ from, to, onFrom, onTo }: { from: string; to: string; onFrom: (d: string) => void; onTo: (d: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label className="mini">
+        {t("from")}
+        <input type="date" value={from} onChange={(e) => onFrom(e.target.value)} />
+      </label>
+      <label className="mini">
+        {t("to")}
+        <input type="date" value={to} onChange={(e) => onTo(e.target.value)} />
+      </label>
+    </>
+  );
+}
+
+/** Where an export was saved, with a link that downloads it. */
+export function SavedNotice({ saved, testId }: { saved: { path: string; href: string }; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <p className="notice" role="status" data-testid={testId}>
+      {t("exportSaved", { path: saved.path })}{" "}
+      <a href={saved.href} download={saved.path.split("/").pop()}>
+        {t("download")}
+      </a>
+    </p>
+  );
+}

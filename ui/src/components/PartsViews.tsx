@@ -4,7 +4,9 @@ import { toError } from "../backend";
 import { formatMoney, parseDecimal } from "../backend/money";
 import { useBackend, useLoad, useSyncStatus, userName } from "../context";
 import { useI18n } from "../i18n";
+import { readBase64, savedLink } from "../files";
 import { ErrorNote } from "./ErrorNote";
+import { DateRange, SavedNotice } from "./FormParts";
 
 /** Run an action and keep its error for display. */
 function useAction() {
@@ -187,14 +189,6 @@ function CategoryForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
-    reader.onerror = () => reject(reader.error ?? new Error("the file cannot be read"));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** Export the catalogue (CSV, XLSX) and import one (all rows or none; bad rows are named). */
 function CatalogueFiles({ onChanged }: { onChanged: () => void }) {
@@ -205,9 +199,7 @@ function CatalogueFiles({ onChanged }: { onChanged: () => void }) {
   const { error, run } = useAction();
   const exportAs = (format: TableFormat) =>
     run(async () => {
-      const f = await backend.exportParts(format);
-      const type = format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-      setSaved({ path: f.path, href: `data:${type};base64,${f.data_base64}` });
+      setSaved(savedLink(await backend.exportParts(format), format));
     });
   return (
     <div className="line-form" role="group" aria-label={t("catalogueFiles")}>
@@ -231,14 +223,7 @@ function CatalogueFiles({ onChanged }: { onChanged: () => void }) {
           }}
         />
       </label>
-      {saved && (
-        <span className="notice" data-testid="parts-exported">
-          {t("exportSaved", { path: saved.path })}{" "}
-          <a href={saved.href} download={saved.path.split("/").pop()}>
-            {t("download")}
-          </a>
-        </span>
-      )}
+      {saved && <SavedNotice saved={saved} testId="parts-exported" />}
       {report && (
         <div className={report.errors.length ? "error" : "notice"} role="status" data-testid="import-report">
           {report.errors.length
@@ -662,32 +647,16 @@ function PartsStatistics({ directory }: { directory: UserInfo[] }) {
   const money = (v: number) => formatMoney(v, "CNY", lang);
   const exportAs = (format: TableFormat) =>
     run(async () => {
-      const f = await backend.exportPartsStatistics(...range(), format);
-      const type = format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-      setSaved({ path: f.path, href: `data:${type};base64,${f.data_base64}` });
+      setSaved(savedLink(await backend.exportPartsStatistics(...range(), format), format));
     });
   return (
     <section aria-label={t("partsStatistics")}>
       <div className="filters">
-        <label className="mini">
-          {t("from")}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="mini">
-          {t("to")}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button onClick={() => exportAs("csv")}>{t("exportCsv")}</button>
         <button onClick={() => exportAs("xlsx")}>{t("exportXlsx")}</button>
       </div>
-      {saved && (
-        <p className="notice" data-testid="stats-exported">
-          {t("exportSaved", { path: saved.path })}{" "}
-          <a href={saved.href} download={saved.path.split("/").pop()}>
-            {t("download")}
-          </a>
-        </p>
-      )}
+      {saved && <SavedNotice saved={saved} testId="stats-exported" />}
       <ErrorNote error={error ?? stats.error} />
       {s && (
         <div className="charts">

@@ -3,16 +3,9 @@ import type { BackendError, OrderDetail, PhotoView, UserInfo } from "../backend"
 import { toError } from "../backend";
 import { useBackend, userName } from "../context";
 import { useI18n } from "../i18n";
+import { readBase64 } from "../files";
 import { ErrorNote } from "./ErrorNote";
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
-    reader.onerror = () => reject(reader.error ?? new Error("the file cannot be read"));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** One thumbnail, fetched from the device or, when missing, from the server. */
 function Thumb({ photo, onOpen }: { photo: PhotoView; onOpen: () => void }) {

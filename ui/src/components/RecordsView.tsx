@@ -5,6 +5,7 @@ import { formatMoney } from "../backend/money";
 import { useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { DateRange } from "./FormParts";
 
 function dayStart(date: string): number | null {
   if (!date) return null;
@@ -76,14 +77,7 @@ export function RecordsView({ directory, onOpen }: { directory: UserInfo[]; onOp
               </option>
             ))}
         </select>
-        <label className="mini">
-          {t("from")}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="mini">
-          {t("to")}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </div>
       <ErrorNote error={records.error} />
       <table className="orders" aria-label={t("tab.records")}>
