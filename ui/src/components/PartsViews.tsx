@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, RequestStatus, RequestView, TableFormat, Tally, UserInfo } from "../backend";
+import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, PartView, RequestStatus, RequestView, TableFormat, Tally, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { formatMoney, parseDecimal } from "../backend/money";
 import { useBackend, useLoad, useSyncStatus, userName } from "../context";
@@ -22,6 +22,30 @@ function useAction() {
     }
   };
   return { error, run };
+}
+
+/** Which part and how many: the pair every stock form asks for. */
+function PartQty({ parts, part, setPart, qty, setQty }: { parts: PartView[]; part: string; setPart: (id: string) => void; qty: string; setQty: (q: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label>
+        {t("part")}
+        <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
+          <option value="">—</option>
+          {parts.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.sku} {p.name_zh}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("quantity")}
+        <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
+      </label>
+    </>
+  );
 }
 
 /** Oversold and low-stock alerts, with the movements that caused an oversell. */
@@ -383,21 +407,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
               ))}
             </select>
           </label>
-          <label>
-            {t("part")}
-            <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
-              <option value="">—</option>
-              {parts.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.sku} {p.name_zh}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("quantity")}
-            <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
-          </label>
+          <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
           {kind === "transfer_out" && (
             <label>
               {t("transferTo")}
@@ -569,21 +579,7 @@ export function RequestsView({ directory, me, manages, version, onChanged }: { d
     <section aria-label={t("partRequests")}>
       {!manages && (
         <div className="line-form" role="group" aria-label={t("newRequest")}>
-          <label>
-            {t("part")}
-            <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
-              <option value="">—</option>
-              {parts.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.sku} {p.name_zh}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("quantity")}
-            <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
-          </label>
+          <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
           <label>
             {t("reason")}
             <input aria-label={t("reason")} value={reason} onChange={(e) => setReason(e.target.value)} />
@@ -737,21 +733,7 @@ export function UsePartPanel({ order, me, onChanged }: { order: OrderDetail; me:
             ))}
           </select>
         </label>
-        <label>
-          {t("part")}
-          <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
-            <option value="">—</option>
-            {parts.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.sku} {p.name_zh}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("quantity")}
-          <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
-        </label>
+        <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
         <button
           className="primary"
           onClick={() =>
