@@ -240,6 +240,23 @@ fn update_part(state: State<'_, AppState>, id: String, info: PartInfo) -> CmdRes
     state.mutate(|ws| ws.update_part(&id, &info))
 }
 
+/// A picture of a part (processed off the UI thread like site photos).
+#[tauri::command]
+async fn set_part_photo(
+    state: State<'_, AppState>,
+    id: String,
+    data_base64: String,
+) -> CmdResult<PartView> {
+    use base64::Engine;
+    if data_base64.len() > fieldops_core::photo::MAX_INPUT_BYTES / 3 * 4 + 8 {
+        return Err(CoreError::invalid("the photo is larger than 25 MB").body());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.trim())
+        .map_err(|_| CoreError::invalid("the photo is not valid base64").body())?;
+    state.mutate(|ws| ws.set_part_photo(&id, &bytes))
+}
+
 #[tauri::command]
 fn list_categories(state: State<'_, AppState>) -> CmdResult<Vec<CategoryView>> {
     state.read(|ws| ws.list_categories())
@@ -1098,6 +1115,7 @@ pub fn run() {
             attach_photo,
             map_data,
             list_parts,
+            set_part_photo,
             parts_statistics,
             export_parts_statistics,
             export_parts,

@@ -60,6 +60,7 @@ fn the_xlsx_export_opens_in_libreoffice_and_comes_back() {
             currency: "CNY".into(),
             min_stock: 3,
             compatible_models: vec![],
+            photo: None,
         })
         .unwrap();
     }

@@ -557,6 +557,7 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
                 currency: "CNY".into(),
                 min_stock: 0,
                 compatible_models: vec![],
+                photo: None,
             })
             .unwrap()
             .id;

@@ -75,6 +75,7 @@ fn main() {
             currency: "CNY".into(),
             min_stock: (i % 7) as i64,
             compatible_models: vec![],
+            photo: None,
         };
         let id = stock::new_part_doc(&mut doc, SUPERVISOR, &info).expect("part");
         ws.store

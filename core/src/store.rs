@@ -110,7 +110,8 @@ CREATE TABLE IF NOT EXISTS parts(
     cost_minor INTEGER NOT NULL,
     currency TEXT NOT NULL,
     min_stock INTEGER NOT NULL,
-    compatible_models TEXT NOT NULL
+    compatible_models TEXT NOT NULL,
+    photo TEXT
 );
 CREATE INDEX IF NOT EXISTS parts_sku ON parts(sku);
 CREATE TABLE IF NOT EXISTS categories(
@@ -201,7 +202,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "7";
+const PROJECTION_VERSION: &str = "8";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 14] = [
@@ -603,8 +604,8 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
             let i = &p.info;
             tx.execute(
                 "INSERT OR REPLACE INTO parts(id, sku, name_zh, name_en, category_id, unit, barcode,
-                    sale_price_minor, cost_minor, currency, min_stock, compatible_models)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    sale_price_minor, cost_minor, currency, min_stock, compatible_models, photo)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     p.id,
                     i.sku,
@@ -617,7 +618,8 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
                     i.cost_minor,
                     i.currency,
                     i.min_stock,
-                    json_text(&i.compatible_models)
+                    json_text(&i.compatible_models),
+                    i.photo
                 ],
             )?;
             Ok(())

@@ -647,6 +647,7 @@ fn demo_parts(ws: &mut Workspace, techs: &[&UserInfo]) -> Result<()> {
             } else {
                 vec![(*model).into()]
             },
+            photo: None,
         })?;
         ws.record_movement(
             &warehouse.id,

@@ -279,6 +279,7 @@ fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
                     .flat_map(|p| [p.hash.clone(), p.thumb_hash.clone()]),
             )
             .collect(),
+        TypedDoc::Part(p) => p.info.photo.iter().cloned().collect(),
         _ => Vec::new(),
     }
 }

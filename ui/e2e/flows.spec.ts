@@ -504,6 +504,15 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await pform.getByLabel("Cost").fill("280");
   await pform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("压缩机阀片");
+  const picture = await page.evaluate(() => {
+    const c = document.createElement("canvas");
+    c.width = 320;
+    c.height = 240;
+    c.getContext("2d")!.fillRect(0, 0, 320, 240);
+    return c.toDataURL("image/jpeg").split(",")[1];
+  });
+  await page.getByLabel("Photo VP-30XA").setInputFiles({ name: "valve.jpg", mimeType: "image/jpeg", buffer: Buffer.from(picture, "base64") });
+  await expect(page.getByRole("img", { name: "压缩机阀片" })).toBeVisible();
   // Import: a bad row refuses the whole file; a good file adds its parts. Export gives a file.
   const files = page.getByRole("group", { name: "Catalogue files" });
   await files.getByLabel("Import CSV or XLSX").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("sku,name_zh,unit,sale_price,cost\nFLT-G4,过滤器,pcs,abc,9\n") });

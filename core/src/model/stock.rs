@@ -49,6 +49,9 @@ pub struct PartInfo {
     /// Equipment models the part fits, as typed on the equipment ("Carrier 30XA-252").
     #[serde(default)]
     pub compatible_models: Vec<String>,
+    /// A picture of the part (a 320 px JPEG blob, by hash).
+    #[serde(default)]
+    pub photo: Option<String>,
 }
 
 impl PartInfo {
@@ -85,6 +88,9 @@ impl PartInfo {
         }
         for m in &self.compatible_models {
             check_text("compatible model", m, true, 200)?;
+        }
+        if let Some(h) = &self.photo {
+            crate::blob::check_hash(h)?;
         }
         Ok(())
     }

@@ -332,6 +332,7 @@ impl Workspace {
                     .filter(|m| !m.is_empty())
                     .map(str::to_string)
                     .collect(),
+                photo: None,
             };
             if let Err(e) = info.validate() {
                 report.errors.push(RowError {
@@ -381,6 +382,8 @@ impl Workspace {
                     .join(" / ");
                 categories.get(&key).cloned()
             });
+            // A file has no pictures: a part keeps its photo.
+            info.photo = existing.get(&info.sku).and_then(|p| p.info.photo.clone());
             match existing.get(&info.sku) {
                 Some(p) if p.info == info => report.unchanged += 1,
                 Some(p) => {
@@ -427,6 +430,7 @@ mod tests {
             currency: "CNY".into(),
             min_stock: 4,
             compatible_models: vec!["Carrier 30XA-252".into(), "Carrier 30XA-302".into()],
+            photo: None,
         })
         .unwrap();
         sup

@@ -222,6 +222,7 @@ mod tests {
             currency: "CNY".into(),
             min_stock: 0,
             compatible_models: vec![],
+            photo: None,
         };
         let used = sup.create_part(&info("USED", 1_000)).unwrap().id;
         let idle = sup.create_part(&info("IDLE", 500)).unwrap().id;

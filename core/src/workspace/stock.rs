@@ -216,6 +216,27 @@ impl Workspace {
         Ok(())
     }
 
+    /// A picture of the part: processed like site photos, kept as its 320 px JPEG.
+    pub fn set_part_photo(&mut self, id: &str, bytes: &[u8]) -> Result<PartView> {
+        let part = self.get_part(id)?;
+        let processed = crate::photo::process(bytes)?;
+        let hash = crate::blob::sha256_hex(&processed.thumb);
+        let info = PartInfo {
+            photo: Some(hash.clone()),
+            ..part.info
+        };
+        self.change_with_blobs(
+            DocType::Part,
+            Some(id),
+            &[(&hash, "image/jpeg", &processed.thumb)],
+            |doc, _| {
+                stock::apply_part_edit(doc, &info)?;
+                Ok(id.to_string())
+            },
+        )?;
+        self.get_part(id)
+    }
+
     pub fn get_part(&self, id: &str) -> Result<PartView> {
         check_id("part", id)?;
         self.list_parts(None)?
@@ -243,7 +264,7 @@ impl Workspace {
             "SELECT p.id, p.sku, p.name_zh, p.name_en, p.category_id, p.unit, p.barcode, p.sale_price_minor,
                     p.cost_minor, p.currency, p.min_stock, p.compatible_models,
                     (SELECT COALESCE(SUM(m.qty), 0) FROM stock_movements m WHERE m.part_id = p.id AND m.kind != 'defective'),
-                    COALESCE(d.dirty, 0)
+                    COALESCE(d.dirty, 0), p.photo
              FROM parts p LEFT JOIN documents d ON d.id = p.id
              WHERE ?1 IS NULL OR p.sku LIKE ?1 ESCAPE '\\' OR p.name_zh LIKE ?1 ESCAPE '\\'
                 OR p.name_en LIKE ?1 ESCAPE '\\' OR p.barcode LIKE ?1 ESCAPE '\\'
@@ -267,6 +288,7 @@ impl Workspace {
                     min_stock: r.get(10)?,
                     compatible_models: serde_json::from_str(&r.get::<_, String>(11)?)
                         .unwrap_or_default(),
+                    photo: r.get(14)?,
                 },
                 category_path: category_id.and_then(|c| paths.get(&c).cloned()),
                 total_level: r.get(12)?,
@@ -886,6 +908,7 @@ mod tests {
             currency: "CNY".into(),
             min_stock: 2,
             compatible_models: vec!["Carrier 30XA-252".into()],
+            photo: None,
         }
     }
 
@@ -963,6 +986,24 @@ mod tests {
             "found by compatible model"
         );
         assert_eq!(sup.list_parts(Some("阀片")).unwrap().len(), 1);
+        // A picture of the part: processed, queued for upload with the change, kept on import.
+        let jpeg = crate::photo::tests::jpeg(&crate::photo::tests::marked(800, 600));
+        assert!(sup.set_part_photo(&p.id, b"not a picture").is_err());
+        let with_photo = sup.set_part_photo(&p.id, &jpeg).unwrap();
+        let hash = with_photo.info.photo.clone().unwrap();
+        assert!(
+            sup.store
+                .pending_blobs()
+                .unwrap()
+                .iter()
+                .any(|b| b.0 == hash)
+        );
+        let csv = sup.export_parts_csv().unwrap();
+        let report = sup
+            .import_parts(csv.as_bytes(), crate::workspace::TableFormat::Csv)
+            .unwrap();
+        assert_eq!(report.unchanged, 1, "{report:?}");
+        assert_eq!(sup.get_part(&p.id).unwrap().info.photo, Some(hash));
         let mut tech = workspace(TECH_A, Role::Technician);
         assert!(matches!(
             tech.create_part(&part_info("VP-9")).unwrap_err(),

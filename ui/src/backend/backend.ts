@@ -113,6 +113,7 @@ export interface Backend {
   /** A CSV or XLSX file with a header row (base64): all rows or none. */
   importParts(dataBase64: string, format: TableFormat): Promise<ImportReport>;
   createPart(info: PartInfo): Promise<PartView>;
+  setPartPhoto(id: string, dataBase64: string): Promise<PartView>;
   updatePart(id: string, info: PartInfo): Promise<PartView>;
   listCategories(): Promise<CategoryView[]>;
   createCategory(name: string, parentId: string | null): Promise<CategoryView>;

@@ -542,6 +542,7 @@ export function mockBackend(): Backend & MockControls {
     me,
     users: USERS,
     changed: (id) => changed(id),
+    putBlob: (hash, data) => blobs.set(hash, data),
     fieldOrder: (id) => {
       const o = getOrder(id);
       requireAction(o, "field_entry");

@@ -9,6 +9,8 @@ export interface StockContext {
   me(): UserInfo;
   users: UserInfo[];
   changed(id: string): void;
+  /** Keep a picture where getBlob finds it. */
+  putBlob(hash: string, base64: string): void;
   /** The order's lines, if the signed-in user may enter field work on it now. */
   fieldOrder(id: string): { charges: ChargeView[]; costs: CostView[] };
   orderDetail(id: string): ReturnType<Backend["getOrder"]>;
@@ -22,6 +24,7 @@ type StockMethods = Pick<
   | "exportPartsStatistics"
   | "importParts"
   | "createPart"
+  | "setPartPhoto"
   | "updatePart"
   | "listCategories"
   | "createCategory"
@@ -249,6 +252,16 @@ export function mockStock(ctx: StockContext): StockMethods {
       validatePart(info, null);
       const id = newId();
       parts.set(id, { id, info: { ...info, sku: info.sku.trim() } });
+      ctx.changed(id);
+      return partView(id);
+    },
+    async setPartPhoto(id, data) {
+      const p = parts.get(id) ?? fail("not_found", `part ${id}`);
+      if (!manages()) fail("forbidden", "part: only supervisors and admins keep the catalogue and the stock locations");
+      if (!/^(\/9j\/|iVBORw0KGgo|UklGR)/.test(data)) fail("invalid_input", "the file is not a JPEG, PNG or WebP image");
+      const hash = `${newId().replace(/-/g, "")}${"f".repeat(32)}`.slice(0, 64);
+      ctx.putBlob(hash, data);
+      p.info = { ...p.info, photo: hash };
       ctx.changed(id);
       return partView(id);
     },

@@ -64,6 +64,7 @@ export function tauriBackend(): Backend {
     exportPartsStatistics: (from, to, format) => call("export_parts_statistics", { from, to, format }),
     importParts: (dataBase64, format) => call("import_parts", { dataBase64, format }),
     createPart: (info) => call("create_part", { info }),
+    setPartPhoto: (id, dataBase64) => call("set_part_photo", { id, dataBase64 }),
     updatePart: (id, info) => call("update_part", { id, info }),
     listCategories: () => call("list_categories"),
     createCategory: (name, parentId) => call("create_category", { name, parentId }),

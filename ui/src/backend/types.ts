@@ -583,6 +583,8 @@ export interface PartInfo {
   currency: string;
   min_stock: number;
   compatible_models: string[];
+  /** Blob hash of the part's picture (320 px JPEG). */
+  photo?: string | null;
 }
 
 export interface PartView extends PartInfo {

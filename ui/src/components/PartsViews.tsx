@@ -260,6 +260,32 @@ function CatalogueFiles({ onChanged }: { onChanged: () => void }) {
   );
 }
 
+/** A part's picture (fetched from the device or the server), and for supervisors a picker. */
+function PartPhoto({ part, editable, onChanged }: { part: PartView; editable: boolean; onChanged: () => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const img = useLoad((b) => (part.photo ? b.getBlob(part.photo) : Promise.resolve(null)), [part.photo]);
+  const { error, run } = useAction();
+  return (
+    <div className="part-photo">
+      {img.data && <img src={`data:${img.data.content_type};base64,${img.data.data_base64}`} alt={part.name_zh} />}
+      {editable && (
+        <input
+          type="file"
+          accept="image/*"
+          capture="environment"
+          aria-label={`${t("photo")} ${part.sku}`}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void run(async () => backend.setPartPhoto(part.id, await readBase64(file))).then((ok) => ok && onChanged());
+          }}
+        />
+      )}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
 /** The catalogue: search by SKU, names, barcode or compatible model. */
 export function Catalogue({ editable, version, onChanged }: { editable: boolean; version: number; onChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -289,6 +315,7 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
         <table className="orders" aria-label={t("catalogue")}>
           <thead>
             <tr>
+              <th>{t("photo")}</th>
               <th>SKU</th>
               <th>{t("part")}</th>
               <th>{t("category")}</th>
@@ -300,6 +327,9 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
           <tbody>
             {parts.data?.map((p) => (
               <tr key={p.id}>
+                <td>
+                  <PartPhoto part={p} editable={editable} onChanged={onChanged} />
+                </td>
                 <td className="mono">{p.sku}</td>
                 <td>
                   {p.name_zh}
