@@ -615,6 +615,83 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
     );
 }
 
+async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backend) {
+    use fieldops_core::model::stock::{LocationKind, PartInfo};
+    use fieldops_core::workspace::RequestLineInput;
+    let w = world(backend).await;
+    w.db.add_user(T, "keeper", "warehouse");
+    let (part, van) = {
+        let mut ws = w.sup.ws();
+        let part = ws
+            .create_part(&PartInfo {
+                sku: "OIL-5L".into(),
+                name_zh: "冷冻机油".into(),
+                name_en: String::new(),
+                category_id: None,
+                unit: "can".into(),
+                barcode: String::new(),
+                sale_price_minor: 68_000,
+                cost_minor: 41_000,
+                currency: "CNY".into(),
+                min_stock: 0,
+                compatible_models: vec![],
+                photo: None,
+            })
+            .unwrap()
+            .id;
+        ws.create_location(LocationKind::Warehouse, "总仓", None)
+            .unwrap();
+        let van = ws
+            .create_location(LocationKind::Van, "A 的车", Some(&w.tech_a.user_id()))
+            .unwrap()
+            .id;
+        (part, van)
+    };
+    w.sup.sync().await;
+    dispatched_order(&w, "not for the warehouse").await;
+    w.tech_a.sync().await;
+    let r = w
+        .tech_a
+        .ws()
+        .create_request(
+            &van,
+            None,
+            &[RequestLineInput {
+                part_id: part,
+                qty: 2,
+                reason: "refill".into(),
+            }],
+        )
+        .unwrap();
+    w.tech_a.sync().await;
+    let keeper = Device::signed_in(&w.server, T, "keeper").await;
+    keeper.sync().await;
+    {
+        let ws = keeper.ws();
+        assert!(
+            ws.list_orders(&OrderFilter::default()).unwrap().is_empty(),
+            "no orders"
+        );
+        assert!(ws.list_customers().unwrap().is_empty(), "no customers");
+        assert_eq!(ws.list_parts(None).unwrap().len(), 1);
+        assert_eq!(ws.list_locations().unwrap().len(), 2);
+    }
+    keeper
+        .ws()
+        .approve_request(&r.id, &Default::default())
+        .unwrap();
+    let sent = keeper.sync().await;
+    assert!(sent.rejected.is_empty(), "{:?}", sent.rejected);
+    w.tech_a.sync().await;
+    assert_eq!(
+        w.tech_a.ws().get_request(&r.id).unwrap().status,
+        fieldops_core::model::part_request::RequestStatus::Approved
+    );
+    // Tech B sees neither A's request nor its decision.
+    w.tech_b.sync().await;
+    assert!(w.tech_b.ws().get_request(&r.id).is_err());
+}
+
 /// Tick every required checklist item of an order, as the technician on site would.
 fn tick_required(ws: &mut fieldops_core::workspace::Workspace, id: &str) {
     for item in ws
@@ -1226,4 +1303,5 @@ on_both!(
     offline_check_in_with_photos_reaches_the_supervisor,
     attendance_reaches_supervisors_and_no_other_technician,
     the_last_unit_taken_twice_offline_is_oversold_with_both_movements,
+    a_warehouse_keeper_sees_stock_and_requests_but_no_orders,
 );

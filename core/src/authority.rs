@@ -166,12 +166,12 @@ pub fn check(
         | (None, TypedDoc::Category(_))
         | (Some(TypedDoc::Category(_)), TypedDoc::Category(_))
         | (None, TypedDoc::Location(_)) => {
-            if actor.role.manages() {
+            if actor.role.keeps_stock() {
                 Ok(())
             } else {
                 Err(Violation::new(
                     new.doc_type().as_str(),
-                    "only supervisors and admins keep the catalogue and the stock locations",
+                    "only supervisors, admins and warehouse keepers keep the catalogue and the stock locations",
                 ))
             }
         }
@@ -539,11 +539,11 @@ fn check_location_change(
     old: &LocationDoc,
     new: &LocationDoc,
 ) -> std::result::Result<(), Violation> {
-    let manages = actor.role.manages();
+    let manages = actor.role.keeps_stock();
     if (old.kind, &old.name, &old.owner) != (new.kind, &new.name, &new.owner) && !manages {
         return Err(Violation::new(
             "location",
-            "only supervisors and admins rename or reassign a stock location",
+            "only supervisors, admins and warehouse keepers rename or reassign a stock location",
         ));
     }
     for (id, m) in &old.movements {
@@ -643,14 +643,14 @@ fn check_request_change(
         let allowed = match e.kind {
             RequestEventKind::Requested => false,
             RequestEventKind::Approved | RequestEventKind::Rejected | RequestEventKind::Issued => {
-                actor.role.manages()
+                actor.role.keeps_stock()
             }
             RequestEventKind::Received | RequestEventKind::Cancelled => new.by == actor.user_id,
         };
         if !allowed {
             return Err(Violation::new(
                 path,
-                "supervisors approve, reject and issue; the requester confirms receipt or cancels",
+                "supervisors and warehouse keepers approve, reject and issue; the requester confirms receipt or cancels",
             ));
         }
     }

@@ -48,6 +48,11 @@ const USERS: &[DemoUser] = &[
         name: "王芳 Wang Fang",
         role: Role::Technician,
     },
+    DemoUser {
+        login: "zhao.lei",
+        name: "赵磊 Zhao Lei",
+        role: Role::Warehouse,
+    },
 ];
 
 /// (customer, phone, site, address, lat, lon)

@@ -196,12 +196,7 @@ async fn get_blob(
     let not_found = || ServerError::NotFound(format!("blob {hash}"));
     let mut allowed = false;
     for (doc, doc_type) in st.storage.blob_referrers(&ctx.tenant, &hash).await? {
-        if ctx.role.manages()
-            || st
-                .storage
-                .technician_sees(&ctx.tenant, &ctx.user_id, &doc, &doc_type)
-                .await?
-        {
+        if crate::sync::sees(&st.storage, &ctx, &doc, &doc_type).await? {
             allowed = true;
             break;
         }

@@ -336,14 +336,15 @@ async fn technician_may_write(
     doc_id: &str,
     old: &TypedDoc,
 ) -> std::result::Result<bool, Rejected> {
-    let sees = storage
-        .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type.as_str())
+    let sees = sees(storage, auth, doc_id, doc_type.as_str())
         .await
         .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
     Ok(sees || matches!(old, TypedDoc::Order(o) if o.state().ever_assigned.contains(&auth.user_id)))
 }
 
-async fn sees(
+/// Whether the caller may read a document: managers everything; warehouse keepers the
+/// catalogue, stock, part requests and settings; technicians what their orders bring.
+pub(crate) async fn sees(
     storage: &DynStorage,
     auth: &AuthContext,
     doc_id: &str,
@@ -351,6 +352,12 @@ async fn sees(
 ) -> Result<bool> {
     if auth.role.manages() {
         return Ok(true);
+    }
+    if auth.role == fieldops_core::model::Role::Warehouse {
+        return Ok(matches!(
+            doc_type,
+            "part" | "category" | "location" | "part_request" | "settings"
+        ));
     }
     storage
         .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)

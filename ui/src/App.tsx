@@ -4,6 +4,7 @@ import { BackendContext, useBackend, useDirectory, useSyncStatus } from "./conte
 import { I18nProvider, useI18n, type Lang } from "./i18n";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { LoginScreen } from "./components/LoginScreen";
+import { PartsTab } from "./components/PartsViews";
 import { SupervisorView } from "./components/SupervisorView";
 import { OfflineBanner, SyncBar } from "./components/SyncBar";
 import { TechnicianView } from "./components/TechnicianView";
@@ -61,7 +62,15 @@ function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => vo
       </header>
       <OfflineBanner />
       {info.token_home.kind === "memory" && <div className="notice">{t("tokenMemory", { reason: info.token_home.reason })}</div>}
-      {me.role === "technician" ? <TechnicianView me={me} directory={directory} /> : <SupervisorView directory={directory} isAdmin={me.role === "admin"} meId={me.id} />}
+      {me.role === "technician" ? (
+        <TechnicianView me={me} directory={directory} />
+      ) : me.role === "warehouse" ? (
+        <div className="warehouse">
+          <PartsTab directory={directory} me={me.id} />
+        </div>
+      ) : (
+        <SupervisorView directory={directory} isAdmin={me.role === "admin"} meId={me.id} />
+      )}
     </div>
   );
 }

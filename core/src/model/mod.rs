@@ -83,6 +83,8 @@ pub enum Role {
     Admin,
     Supervisor,
     Technician,
+    /// Warehouse keeper: the catalogue, stock and part requests; no orders.
+    Warehouse,
 }
 
 impl Role {
@@ -91,6 +93,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Supervisor => "supervisor",
             Role::Technician => "technician",
+            Role::Warehouse => "warehouse",
         }
     }
 
@@ -99,8 +102,9 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "supervisor" => Ok(Role::Supervisor),
             "technician" => Ok(Role::Technician),
+            "warehouse" => Ok(Role::Warehouse),
             other => Err(CoreError::invalid(format!(
-                "unknown role '{other}' (expected admin, supervisor or technician)"
+                "unknown role '{other}' (expected admin, supervisor, technician or warehouse)"
             ))),
         }
     }
@@ -108,6 +112,11 @@ impl Role {
     /// Supervisors and admins see and manage the whole tenant.
     pub fn manages(self) -> bool {
         matches!(self, Role::Admin | Role::Supervisor)
+    }
+
+    /// Who keeps the catalogue and the stock, and decides and issues part requests.
+    pub fn keeps_stock(self) -> bool {
+        matches!(self, Role::Admin | Role::Supervisor | Role::Warehouse)
     }
 }
 

@@ -1217,6 +1217,41 @@ mod tests {
     }
 
     #[test]
+    fn a_warehouse_keeper_keeps_stock_and_decides_requests_but_not_orders() {
+        let (mut sup, part, wh, van) = stocked(10);
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        let r = tech
+            .create_request(
+                &van,
+                None,
+                &[RequestLineInput {
+                    part_id: part.clone(),
+                    qty: 2,
+                    reason: String::new(),
+                }],
+            )
+            .unwrap();
+        let mut keeper = workspace("00000000-0000-7000-8000-0000000000c1", Role::Warehouse);
+        exchange(&sup, &mut keeper);
+        exchange(&tech, &mut keeper);
+        keeper
+            .record_movement(&wh, &part, MovementKind::Receive, 5, "PO-9")
+            .unwrap();
+        keeper.approve_request(&r.id, &BTreeMap::new()).unwrap();
+        let r = keeper.issue_request(&r.id, &wh).unwrap();
+        assert_eq!(r.status, RequestStatus::Issued);
+        assert_eq!(keeper.levels(Some(&wh), Some(&part)).unwrap()[0].level, 13);
+        keeper.create_part(&part_info("NEW-1")).unwrap();
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        exchange(&sup, &mut keeper);
+        let err = keeper
+            .create_order(&order_input(&c.id, &c.sites[0].id, "x"))
+            .unwrap_err();
+        assert!(matches!(err, CoreError::Forbidden(_)), "{err}");
+    }
+
+    #[test]
     fn two_offline_decisions_end_deterministically_with_a_visible_conflict() {
         let (mut sup, part, _wh, van) = stocked(10);
         let mut tech = workspace(TECH_A, Role::Technician);

@@ -42,6 +42,7 @@ const USERS: UserInfo[] = [
   { id: "u-sup", login: "chen.jing", name: "陈静 Chen Jing", role: "supervisor" },
   { id: "u-zhang", login: "zhang.wei", name: "张伟 Zhang Wei", role: "technician" },
   { id: "u-li", login: "li.na", name: "李娜 Li Na", role: "technician" },
+  { id: "u-zhao", login: "zhao.lei", name: "赵磊 Zhao Lei", role: "warehouse" },
 ];
 
 interface MockOrder {

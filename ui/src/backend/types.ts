@@ -1,7 +1,7 @@
 // Mirrors of the Rust types that cross IPC (fieldops-core). Keep in step with
 // core/src/workspace.rs, core/src/protocol.rs and core/src/model/.
 
-export type Role = "admin" | "supervisor" | "technician";
+export type Role = "admin" | "supervisor" | "technician" | "warehouse";
 export type OrderType =
   | "installation"
   | "repair"
