@@ -609,3 +609,17 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await expect(page.getByTestId("stats-exported")).toContainText("parts-statistics.csv");
   await page.screenshot({ path: "test-results/parts-statistics.png", fullPage: true });
 });
+
+test("a warehouse keeper signs in to the parts view only", async ({ page }) => {
+  await signIn(page, "zhao.lei");
+  await expect(page.getByTestId("user")).toContainText("Warehouse keeper");
+  await expect(page.getByRole("button", { name: "Catalogue", exact: true })).toBeVisible();
+  await expect(page.getByRole("tab", { name: "Orders" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Catalogue", exact: true }).click();
+  await page.getByRole("button", { name: "+ New part" }).click();
+  const pform = page.getByRole("form", { name: "New part" });
+  await pform.getByLabel("SKU").fill("OIL-BZ-5L");
+  await pform.getByLabel("Name (中文)").fill("冷冻机油 5L");
+  await pform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("冷冻机油 5L");
+});
