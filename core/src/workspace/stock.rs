@@ -239,14 +239,18 @@ impl Workspace {
 
     pub fn get_part(&self, id: &str) -> Result<PartView> {
         check_id("part", id)?;
-        self.list_parts(None)?
-            .into_iter()
-            .find(|p| p.id == id)
+        self.query_parts(None, Some(id))?
+            .pop()
             .ok_or_else(|| CoreError::NotFound(format!("part {id}")))
     }
 
     /// The catalogue, by SKU; `text` matches SKU, names, barcode and compatible models.
     pub fn list_parts(&self, text: Option<&str>) -> Result<Vec<PartView>> {
+        self.query_parts(text, None)
+    }
+
+    /// Parts matching `text`, or the one part `id` (without summing every other part's stock).
+    fn query_parts(&self, text: Option<&str>, id: Option<&str>) -> Result<Vec<PartView>> {
         let paths: BTreeMap<String, String> = self
             .list_categories()?
             .into_iter()
@@ -266,12 +270,13 @@ impl Workspace {
                     (SELECT COALESCE(SUM(m.qty), 0) FROM stock_movements m WHERE m.part_id = p.id AND m.kind != 'defective'),
                     COALESCE(d.dirty, 0), p.photo
              FROM parts p LEFT JOIN documents d ON d.id = p.id
-             WHERE ?1 IS NULL OR p.sku LIKE ?1 ESCAPE '\\' OR p.name_zh LIKE ?1 ESCAPE '\\'
+             WHERE (?2 IS NULL OR p.id = ?2)
+               AND (?1 IS NULL OR p.sku LIKE ?1 ESCAPE '\\' OR p.name_zh LIKE ?1 ESCAPE '\\'
                 OR p.name_en LIKE ?1 ESCAPE '\\' OR p.barcode LIKE ?1 ESCAPE '\\'
-                OR p.compatible_models LIKE ?1 ESCAPE '\\'
+                OR p.compatible_models LIKE ?1 ESCAPE '\\')
              ORDER BY p.sku",
         )?;
-        let rows = stmt.query_map([like], |r| {
+        let rows = stmt.query_map(params![like, id], |r| {
             let category_id: Option<String> = r.get(4)?;
             Ok(PartView {
                 id: r.get(0)?,
@@ -844,9 +849,10 @@ impl Workspace {
                 row.get(0)
             })
             .unwrap_or(0);
-        let parts: BTreeMap<String, PartView> = self
-            .list_parts(None)?
-            .into_iter()
+        let parts: BTreeMap<String, PartView> = r
+            .lines
+            .values()
+            .filter_map(|l| self.get_part(&l.part_id).ok())
             .map(|p| (p.id.clone(), p))
             .collect();
         Ok(RequestView {
