@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Workspace;
 use crate::error::{CoreError, Result};
-use crate::location::{FenceVerdict, check_fence};
+use crate::location::FenceVerdict;
 use crate::model::attendance::{self, ClockKind};
 use crate::model::order::Position;
 use crate::model::{DocType, now_ms};
@@ -184,26 +184,6 @@ impl Workspace {
         let day_of = |at: i64| attendance::local_day(at, tz_offset_min);
         let in_period = |d: NaiveDate| d >= from && d <= to;
         let mut rows: BTreeMap<(String, NaiveDate), AttendanceRow> = BTreeMap::new();
-        let row = |rows: &mut BTreeMap<(String, NaiveDate), AttendanceRow>,
-                   user: &str,
-                   day: NaiveDate| {
-            rows.entry((user.to_string(), day))
-                .or_insert_with(|| AttendanceRow {
-                    user_id: user.to_string(),
-                    day: day.format("%Y-%m-%d").to_string(),
-                    clock_in: None,
-                    clock_out: None,
-                    worked_minutes: 0,
-                    first_check_in: None,
-                    last_check_in: None,
-                    check_ins: 0,
-                    flagged_check_ins: 0,
-                    customers_visited: 0,
-                    on_site: Vec::new(),
-                })
-                .user_id
-                .clone()
-        };
         // Clock events: first in, last out, worked time from in → out pairs.
         let mut open_since: BTreeMap<(String, NaiveDate), i64> = BTreeMap::new();
         for (user, e, _) in self.clock_events(only)? {
@@ -211,9 +191,8 @@ impl Workspace {
             if !in_period(day) {
                 continue;
             }
-            row(&mut rows, &user, day);
             let key = (user.clone(), day);
-            let r = rows.get_mut(&key).expect("row just made");
+            let r = row_of(&mut rows, &user, day);
             match e.kind {
                 ClockKind::ClockIn => {
                     r.clock_in = r.clock_in.or(Some(e.at));
@@ -282,8 +261,7 @@ impl Workspace {
             }
         }
         for ((user, day), list) in stamps {
-            row(&mut rows, &user, day);
-            let r = rows.get_mut(&(user.clone(), day)).expect("row just made");
+            let r = row_of(&mut rows, &user, day);
             let mut visited = BTreeSet::new();
             let mut open: BTreeMap<&str, i64> = BTreeMap::new();
             let mut minutes: BTreeMap<&str, i64> = BTreeMap::new();
@@ -297,14 +275,8 @@ impl Workspace {
                     let site = customers
                         .get(customer_id)
                         .and_then(|c| c.sites.iter().find(|x| &x.id == site_id));
-                    let verdict = site.map(|x| {
-                        check_fence(
-                            s.position.as_ref(),
-                            (x.lat, x.lon),
-                            x.geofence_m.unwrap_or(radius_default),
-                        )
-                        .verdict
-                    });
+                    let verdict =
+                        site.map(|x| x.fence(s.position.as_ref(), radius_default).verdict);
                     if verdict != Some(FenceVerdict::Verified) {
                         r.flagged_check_ins += 1;
                     }
@@ -386,6 +358,28 @@ impl Workspace {
         }
         Ok(out)
     }
+}
+
+/// The person's row for a day, made empty on first use.
+fn row_of<'a>(
+    rows: &'a mut BTreeMap<(String, NaiveDate), AttendanceRow>,
+    user: &str,
+    day: NaiveDate,
+) -> &'a mut AttendanceRow {
+    rows.entry((user.to_string(), day))
+        .or_insert_with(|| AttendanceRow {
+            user_id: user.to_string(),
+            day: day.format("%Y-%m-%d").to_string(),
+            clock_in: None,
+            clock_out: None,
+            worked_minutes: 0,
+            first_check_in: None,
+            last_check_in: None,
+            check_ins: 0,
+            flagged_check_ins: 0,
+            customers_visited: 0,
+            on_site: Vec::new(),
+        })
 }
 
 /// Quote when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula.

@@ -255,11 +255,7 @@ impl Workspace {
                     mock: None,
                     source: c.source.clone(),
                 };
-                let fence = crate::location::check_fence(
-                    Some(&position),
-                    (site.lat, site.lon),
-                    site.geofence_m.unwrap_or(radius_default),
-                );
+                let fence = site.fence(Some(&position), radius_default);
                 c.verdict = Some(fence.verdict);
                 c.distance_m = fence.distance_m;
                 c.radius_m = Some(fence.radius_m);

@@ -1017,7 +1017,12 @@ impl Workspace {
             .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
         let radius_default = self.geofence_default()?;
-        let customers = self.list_customers()?;
+        // Naming positions needs every known site; most orders carry none.
+        let customers = if order.events.iter().any(|e| e.position.is_some()) {
+            self.list_customers()?
+        } else {
+            Vec::new()
+        };
         let check_ins = order
             .sorted_events()
             .into_iter()
@@ -1028,13 +1033,9 @@ impl Workspace {
                 at: e.at,
                 by: e.by.clone(),
                 position: e.position.clone(),
-                fence: site.as_ref().map(|s| {
-                    crate::location::check_fence(
-                        e.position.as_ref(),
-                        (s.lat, s.lon),
-                        s.geofence_m.unwrap_or(radius_default),
-                    )
-                }),
+                fence: site
+                    .as_ref()
+                    .map(|s| s.fence(e.position.as_ref(), radius_default)),
                 address: e
                     .position
                     .as_ref()
@@ -1293,6 +1294,21 @@ impl Workspace {
             online: self.store.meta("online")?.as_deref() == Some("1"),
             rejected,
         })
+    }
+}
+
+impl SiteView {
+    /// The geofence verdict of a position here: the site's own radius, else the default.
+    pub fn fence(
+        &self,
+        position: Option<&Position>,
+        radius_default: i64,
+    ) -> crate::location::FenceCheck {
+        crate::location::check_fence(
+            position,
+            (self.lat, self.lon),
+            self.geofence_m.unwrap_or(radius_default),
+        )
     }
 }
 

@@ -183,9 +183,34 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
 ];
 
-/// Who sees a document an order points at: a technician assigned to an order that points at it.
-pub(crate) const LINKED_SCOPE_SQL: &str = "SELECT 1 FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
-     WHERE l.tenant = {1} AND a.user_id = {2} AND l.to_id = {3} AND l.active = 1 LIMIT 1";
+/// How a technician's right to read a document is decided (managers and warehouse keepers
+/// are decided in `sync::sees`). One table for both backends; a query's placeholders are
+/// `{1}` tenant, `{2}` user, `{3}` document, which each backend writes its own way.
+pub(crate) enum TechnicianScope {
+    Everyone,
+    Nobody,
+    Query(&'static str),
+}
+
+pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
+    match doc_type {
+        "order" => TechnicianScope::Query(
+            "SELECT 1 FROM order_assignees WHERE tenant = {1} AND user_id = {2} AND order_id = {3}",
+        ),
+        // What an order points at: a technician assigned to an order that points at it.
+        "customer" | "equipment" | "project" => TechnicianScope::Query(
+            "SELECT 1 FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
+             WHERE l.tenant = {1} AND a.user_id = {2} AND l.to_id = {3} AND l.active = 1 LIMIT 1",
+        ),
+        // Their own clock events and part requests.
+        "attendance" | "part_request" => TechnicianScope::Query(
+            "SELECT 1 FROM doc_links WHERE tenant = {1} AND to_id = {2} AND from_id = {3} AND to_type = 'owner'",
+        ),
+        // The catalogue, every location's stock, and the tenant's settings.
+        "part" | "category" | "location" | "settings" => TechnicianScope::Everyone,
+        _ => TechnicianScope::Nobody,
+    }
+}
 
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

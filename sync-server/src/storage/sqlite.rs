@@ -8,10 +8,7 @@ use fieldops_core::model::Role;
 use fieldops_core::protocol::UserInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{
-    AuthContext, DocCommit, FeedEntry, LINKED_SCOPE_SQL, SCHEMA, Storage, StoredDoc, UserRecord,
-    now_ms,
-};
+use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
 use crate::error::{Result, ServerError};
 
 pub struct SqliteStorage {
@@ -453,22 +450,17 @@ impl Storage for SqliteStorage {
             doc_type.to_string(),
         );
         self.run(move |c| {
-            let sql = match ty.as_str() {
-                "order" => "SELECT 1 FROM order_assignees WHERE tenant = ?1 AND user_id = ?2 AND order_id = ?3",
-                "customer" | "equipment" | "project" => &LINKED_SCOPE_SQL
+            let sql = match super::technician_scope(&ty) {
+                super::TechnicianScope::Everyone => return Ok(true),
+                super::TechnicianScope::Nobody => return Ok(false),
+                super::TechnicianScope::Query(sql) => sql
                     .replace("{1}", "?1")
                     .replace("{2}", "?2")
                     .replace("{3}", "?3"),
-                // The catalogue and every location's stock are read by everyone.
-            "part" | "category" | "location" => return Ok(true),
-            "attendance" | "part_request" => {
-                "SELECT 1 FROM doc_links WHERE tenant = ?1 AND to_id = ?2 AND from_id = ?3 AND to_type = 'owner'"
-            }
-            // Everyone in the tenant reads its settings (order-type templates).
-                "settings" => return Ok(true),
-                _ => return Ok(false),
             };
-            Ok(c.query_row(sql, params![t, u, d], |_| Ok(())).optional()?.is_some())
+            Ok(c.query_row(&sql, params![t, u, d], |_| Ok(()))
+                .optional()?
+                .is_some())
         })
         .await
     }
