@@ -615,6 +615,126 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
     );
 }
 
+/// Two devices start the same month's ledger of a location offline (its id is derived from
+/// the location and the month): the server and every device end with both movements. The
+/// server also checks a ledger against its location: a technician cannot book a receipt into
+/// a warehouse, nor write a ledger for a location that does not exist.
+async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
+    use fieldops_core::model::stock::{self, LocationKind, Movement, MovementKind, PartInfo};
+    let w = world(backend).await;
+    let (part, wh, orders) = {
+        let mut ws = w.sup.ws();
+        let part = ws
+            .create_part(&PartInfo {
+                sku: "FLT-2".into(),
+                name_zh: "干燥过滤器".into(),
+                name_en: "Filter drier".into(),
+                category_id: None,
+                unit: "pcs".into(),
+                barcode: String::new(),
+                sale_price_minor: 12_000,
+                cost_minor: 7_000,
+                currency: "CNY".into(),
+                min_stock: 0,
+                compatible_models: vec![],
+                photo: None,
+            })
+            .unwrap()
+            .id;
+        // No movement yet, so no ledger for this month anywhere.
+        let wh = ws
+            .create_location(LocationKind::Warehouse, "北京仓", None)
+            .unwrap()
+            .id;
+        let c = ws.create_customer(&customer("首钢")).unwrap();
+        let mut orders = Vec::new();
+        for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
+            let id = ws.create_order(&order(&c, "换过滤器")).unwrap().summary.id;
+            ws.dispatch_order(&id, &[tech]).unwrap();
+            orders.push(id);
+        }
+        (part, wh, orders)
+    };
+    w.sup.sync().await;
+    for (tech, id) in [(&w.tech_a, &orders[0]), (&w.tech_b, &orders[1])] {
+        tech.sync().await;
+        let mut ws = tech.ws();
+        ws.accept_order(id).unwrap();
+        ws.use_part(id, &part, 1, &wh).unwrap();
+    }
+    let month = stock::ledger_month(fieldops_core::model::now_ms());
+    let ledger = stock::ledger_id(&wh, &month);
+    for tech in [&w.tech_a, &w.tech_b] {
+        let r = tech.sync().await;
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    }
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    for d in [&w.sup, &w.tech_a] {
+        let ws = d.ws();
+        assert_eq!(ws.movements(&wh, &part).unwrap().len(), 2, "both kept");
+        assert_eq!(ws.levels(Some(&wh), Some(&part)).unwrap()[0].level, -2);
+        let (_, doc) = ws.store.load(&ledger).unwrap().unwrap();
+        assert_eq!(stock::LedgerDoc::from_doc(&doc).unwrap().movements.len(), 2);
+    }
+    // A forged receipt into the warehouse, written past the app's own checks.
+    let tech_a = w.tech_a.user_id();
+    let receipt = Movement {
+        part_id: part.clone(),
+        kind: MovementKind::TransferIn,
+        qty: 50,
+        by: tech_a.clone(),
+        at: fieldops_core::model::now_ms(),
+        order_id: None,
+        request_id: None,
+        counterpart: None,
+        note: String::new(),
+    };
+    let forged = {
+        let ws = w.tech_a.ws();
+        let (_, mut doc) = ws.store.load(&ledger).unwrap().unwrap();
+        let before = doc.get_heads();
+        let mid = fieldops_core::model::new_id();
+        stock::add_movement(&mut doc, &mid, &receipt).unwrap();
+        (mid, doc.save_after(&before))
+    };
+    let resp = raw_push(&w.tech_a, &ledger, "ledger", &forged.1).await;
+    assert_eq!(resp.rejected.len(), 1, "{resp:?}");
+    assert_eq!(resp.rejected[0].code, "forbidden");
+    assert_eq!(
+        resp.rejected[0].path.as_deref(),
+        Some(format!("movements[{}]", forged.0).as_str())
+    );
+    // A ledger for a location the server has never seen.
+    let nowhere = fieldops_core::model::new_id();
+    let orphan = {
+        let mut doc = w.tech_a.ws().store.new_doc();
+        stock::start_ledger_doc(&mut doc, &nowhere, &month).unwrap();
+        let mut issue = receipt.clone();
+        issue.kind = MovementKind::Issue;
+        issue.qty = -1;
+        issue.order_id = Some(orders[0].clone());
+        stock::add_movement(&mut doc, &fieldops_core::model::new_id(), &issue).unwrap();
+        doc.save()
+    };
+    let resp = raw_push(
+        &w.tech_a,
+        &stock::ledger_id(&nowhere, &month),
+        "ledger",
+        &orphan,
+    )
+    .await;
+    assert_eq!(resp.rejected.len(), 1, "{resp:?}");
+    assert_eq!(resp.rejected[0].code, "invalid_document");
+    assert_eq!(resp.rejected[0].path.as_deref(), Some("location_id"));
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().levels(Some(&wh), Some(&part)).unwrap()[0].level,
+        -2,
+        "nothing forged arrived"
+    );
+}
+
 async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backend) {
     use fieldops_core::model::stock::{LocationKind, PartInfo};
     use fieldops_core::workspace::RequestLineInput;
@@ -1304,4 +1424,5 @@ on_both!(
     attendance_reaches_supervisors_and_no_other_technician,
     the_last_unit_taken_twice_offline_is_oversold_with_both_movements,
     a_warehouse_keeper_sees_stock_and_requests_but_no_orders,
+    a_month_ledger_started_on_two_devices_keeps_both,
 );

@@ -14,7 +14,9 @@ use crate::model::order::{EventKind, OrderDoc};
 use crate::model::part_request::{RequestDoc, RequestEventKind};
 use crate::model::project::Project;
 use crate::model::settings::SettingsDoc;
-use crate::model::stock::{CategoryDoc, LocationDoc, LocationKind, MovementKind, PartDoc};
+use crate::model::stock::{
+    CategoryDoc, LedgerDoc, LocationDoc, LocationKind, Movement, MovementKind, PartDoc,
+};
 use crate::model::{Actor, DocType};
 
 /// A document read into its domain shape.
@@ -30,6 +32,7 @@ pub enum TypedDoc {
     Category(CategoryDoc),
     Location(Box<LocationDoc>),
     PartRequest(Box<RequestDoc>),
+    Ledger(Box<LedgerDoc>),
 }
 
 impl TypedDoc {
@@ -45,6 +48,7 @@ impl TypedDoc {
             DocType::Category => TypedDoc::Category(CategoryDoc::from_doc(doc)?),
             DocType::Location => TypedDoc::Location(Box::new(LocationDoc::from_doc(doc)?)),
             DocType::PartRequest => TypedDoc::PartRequest(Box::new(RequestDoc::from_doc(doc)?)),
+            DocType::Ledger => TypedDoc::Ledger(Box::new(LedgerDoc::from_doc(doc)?)),
         })
     }
 
@@ -60,6 +64,7 @@ impl TypedDoc {
             TypedDoc::Category(c) => &c.id,
             TypedDoc::Location(l) => &l.id,
             TypedDoc::PartRequest(r) => &r.id,
+            TypedDoc::Ledger(l) => &l.id,
         }
     }
 
@@ -75,6 +80,7 @@ impl TypedDoc {
             TypedDoc::Category(_) => DocType::Category,
             TypedDoc::Location(_) => DocType::Location,
             TypedDoc::PartRequest(_) => DocType::PartRequest,
+            TypedDoc::Ledger(_) => DocType::Ledger,
         }
     }
 
@@ -177,6 +183,16 @@ pub fn check(
         }
         (Some(TypedDoc::Location(old)), TypedDoc::Location(new)) => {
             check_location_change(actor, old, new)
+        }
+        (None, TypedDoc::Ledger(new)) => check_ledger_change(actor, &BTreeMap::new(), new),
+        (Some(TypedDoc::Ledger(old)), TypedDoc::Ledger(new)) => {
+            if (&old.location_id, &old.month) != (&new.location_id, &new.month) {
+                return Err(Violation::new(
+                    "location_id",
+                    "a ledger stays with its location and month",
+                ));
+            }
+            check_ledger_change(actor, &old.movements, new)
         }
         (None, TypedDoc::PartRequest(new)) => check_new_request(actor, new),
         (Some(TypedDoc::PartRequest(old)), TypedDoc::PartRequest(new)) => {
@@ -531,22 +547,51 @@ fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
     }
 }
 
-/// Stock ledgers: movements are never changed or removed; people record movements in their
-/// own name; technicians record only field work (issue to an order, return, defective part)
-/// and confirm receipt into their own van.
+/// A location's name, kind and owner are kept by supervisors, admins and warehouse keepers.
+/// Movements go into monthly ledgers; the ones a location document still holds from before
+/// are never changed, and no new ones are added there.
 fn check_location_change(
     actor: &Actor,
     old: &LocationDoc,
     new: &LocationDoc,
 ) -> std::result::Result<(), Violation> {
-    let manages = actor.role.keeps_stock();
-    if (old.kind, &old.name, &old.owner) != (new.kind, &new.name, &new.owner) && !manages {
+    if (old.kind, &old.name, &old.owner) != (new.kind, &new.name, &new.owner)
+        && !actor.role.keeps_stock()
+    {
         return Err(Violation::new(
             "location",
             "only supervisors, admins and warehouse keepers rename or reassign a stock location",
         ));
     }
-    for (id, m) in &old.movements {
+    if old.movements != new.movements {
+        return Err(Violation::new(
+            "movements",
+            "movements are recorded in the location's monthly ledger, never in the location itself",
+        ));
+    }
+    Ok(())
+}
+
+/// The movements a ledger gains: those of `new` not in `old`.
+pub fn new_movements<'a>(
+    old: &'a BTreeMap<String, Movement>,
+    new: &'a LedgerDoc,
+) -> impl Iterator<Item = (&'a String, &'a Movement)> {
+    new.movements
+        .iter()
+        .filter(|(id, _)| !old.contains_key(*id))
+}
+
+/// Stock ledgers: movements are never changed or removed; people record movements in their
+/// own name, in the ledger of the month they happen; technicians record only field work
+/// (issue to an order, return, defective part) and receipts (checked against the location by
+/// [`check_ledger_location`]).
+fn check_ledger_change(
+    actor: &Actor,
+    old: &BTreeMap<String, Movement>,
+    new: &LedgerDoc,
+) -> std::result::Result<(), Violation> {
+    for (id, m) in old {
         if new.movements.get(id) != Some(m) {
             return Err(Violation::new(
                 format!("movements[{id}]"),
@@ -554,11 +599,7 @@ fn check_location_change(
             ));
         }
     }
-    for (id, m) in new
-        .movements
-        .iter()
-        .filter(|(id, _)| !old.movements.contains_key(*id))
-    {
+    for (id, m) in new_movements(old, new) {
         let path = format!("movements[{id}]");
         if m.by != actor.user_id {
             return Err(Violation::new(
@@ -566,26 +607,45 @@ fn check_location_change(
                 "a movement is recorded in the name of the user who sends it",
             ));
         }
-        if manages {
-            continue;
+        if crate::model::stock::ledger_month(m.at) != new.month {
+            return Err(Violation::new(
+                format!("{path}.at"),
+                "a movement is recorded in the ledger of its month",
+            ));
         }
-        if !m.kind.is_field_work() {
+        if !actor.role.keeps_stock() && !m.kind.is_field_work() {
             return Err(Violation::new(
                 path,
                 "technicians record only parts used, returned or taken back, and receipts into their van",
             ));
         }
-        if m.kind == MovementKind::TransferIn
-            && !(new.kind == LocationKind::Van
-                && new.owner.as_deref() == Some(actor.user_id.as_str()))
-        {
-            return Err(Violation::new(
-                path,
-                "a technician confirms receipt only into their own van",
-            ));
-        }
     }
     Ok(())
+}
+
+/// The part of the ledger rules that needs the location itself: a technician confirms
+/// receipt only into their own van.
+pub fn check_ledger_location(
+    actor: &Actor,
+    old: Option<&LedgerDoc>,
+    new: &LedgerDoc,
+    kind: LocationKind,
+    owner: Option<&str>,
+) -> std::result::Result<(), Violation> {
+    if actor.role.keeps_stock() {
+        return Ok(());
+    }
+    let empty = BTreeMap::new();
+    let own_van = kind == LocationKind::Van && owner == Some(actor.user_id.as_str());
+    match new_movements(old.map_or(&empty, |o| &o.movements), new)
+        .find(|(_, m)| m.kind == MovementKind::TransferIn && !own_van)
+    {
+        Some((id, _)) => Err(Violation::new(
+            format!("movements[{id}]"),
+            "a technician confirms receipt only into their own van",
+        )),
+        None => Ok(()),
+    }
 }
 
 fn check_new_request(actor: &Actor, new: &RequestDoc) -> std::result::Result<(), Violation> {

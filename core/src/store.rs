@@ -127,6 +127,8 @@ CREATE TABLE IF NOT EXISTS locations(
 );
 CREATE TABLE IF NOT EXISTS stock_movements(
     id TEXT PRIMARY KEY,
+    -- The ledger (or, for movements from before monthly ledgers, the location) holding it.
+    doc_id TEXT NOT NULL,
     location_id TEXT NOT NULL,
     part_id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -140,6 +142,13 @@ CREATE TABLE IF NOT EXISTS stock_movements(
 );
 CREATE INDEX IF NOT EXISTS stock_movements_level ON stock_movements(location_id, part_id, qty);
 CREATE INDEX IF NOT EXISTS stock_movements_part ON stock_movements(part_id, location_id);
+CREATE INDEX IF NOT EXISTS stock_movements_doc ON stock_movements(doc_id);
+CREATE TABLE IF NOT EXISTS ledgers(
+    id TEXT PRIMARY KEY,
+    location_id TEXT NOT NULL,
+    month TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledgers_location ON ledgers(location_id, month);
 CREATE TABLE IF NOT EXISTS part_requests(
     id TEXT PRIMARY KEY,
     by_user TEXT NOT NULL,
@@ -202,11 +211,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-const PROJECTION_VERSION: &str = "8";
+const PROJECTION_VERSION: &str = "9";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 14] = [
+pub const PROJECTION_TABLES: [&str; 15] = [
     "attendance",
+    "ledgers",
     "categories",
     "locations",
     "part_requests",
@@ -339,9 +349,9 @@ impl Store {
         Ok(())
     }
 
-    /// Persist local changes of several documents in one transaction.
-    /// Persist local changes of several documents (already read into their domain shape) in
-    /// one transaction.
+    /// Persist local changes of several documents in one transaction. Each comes with what
+    /// its projection needs: the document read into its domain shape, or for a ledger only
+    /// the movements added (its projection only ever inserts rows).
     pub fn commit_local_many(
         &mut self,
         docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
@@ -416,9 +426,11 @@ impl Store {
     /// Documents with changes the server has not acknowledged.
     pub fn dirty_docs(&self, limit: usize) -> Result<Vec<StoredDoc>> {
         // A refused document is not sent again until it is edited (which clears `rejected`).
+        // A ledger goes after a location saved in the same instant: the server checks a
+        // ledger's movements against its location, so it must know the location first.
         let mut stmt = self.conn.prepare(
             "SELECT id, doc_type, bytes, synced_heads FROM documents
-             WHERE dirty = 1 AND rejected IS NULL ORDER BY updated_at LIMIT ?1",
+             WHERE dirty = 1 AND rejected IS NULL ORDER BY updated_at, doc_type = 'ledger' LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok((
@@ -582,10 +594,16 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
-    for table in ["parts", "categories", "locations", "part_requests"] {
+    for table in [
+        "parts",
+        "categories",
+        "locations",
+        "part_requests",
+        "ledgers",
+    ] {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
     }
-    tx.execute("DELETE FROM stock_movements WHERE location_id = ?1", [id])?;
+    tx.execute("DELETE FROM stock_movements WHERE doc_id = ?1", [id])?;
     tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
     Ok(())
@@ -636,28 +654,14 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
                 "INSERT OR REPLACE INTO locations(id, kind, name, owner) VALUES (?1, ?2, ?3, ?4)",
                 params![l.id, enum_name(&l.kind), l.name, l.owner],
             )?;
-            // Movements are append-only, so only new ones need rows.
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO stock_movements(id, location_id, part_id, kind, qty, by_user, at,
-                    order_id, request_id, counterpart, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            project_movements(tx, &l.id, &l.id, &l.movements)
+        }
+        TypedDoc::Ledger(l) => {
+            tx.execute(
+                "INSERT OR IGNORE INTO ledgers(id, location_id, month) VALUES (?1, ?2, ?3)",
+                params![l.id, l.location_id, l.month],
             )?;
-            for (id, m) in &l.movements {
-                insert.execute(params![
-                    id,
-                    l.id,
-                    m.part_id,
-                    enum_name(&m.kind),
-                    m.qty,
-                    m.by,
-                    m.at,
-                    m.order_id,
-                    m.request_id,
-                    m.counterpart,
-                    m.note
-                ])?;
-            }
-            Ok(())
+            project_movements(tx, &l.id, &l.location_id, &l.movements)
         }
         TypedDoc::PartRequest(r) => {
             let st = r.state();
@@ -697,6 +701,37 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Movements are append-only, so only new ones need rows.
+fn project_movements(
+    tx: &Transaction<'_>,
+    doc_id: &str,
+    location_id: &str,
+    movements: &std::collections::BTreeMap<String, crate::model::stock::Movement>,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO stock_movements(id, doc_id, location_id, part_id, kind, qty, by_user, at,
+            order_id, request_id, counterpart, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (id, m) in movements {
+        insert.execute(params![
+            id,
+            doc_id,
+            location_id,
+            m.part_id,
+            enum_name(&m.kind),
+            m.qty,
+            m.by,
+            m.at,
+            m.order_id,
+            m.request_id,
+            m.counterpart,
+            m.note
+        ])?;
+    }
+    Ok(())
 }
 
 fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use fieldops_core::authority::{self, TypedDoc};
 use fieldops_core::crdt;
+use fieldops_core::model::stock::{LedgerDoc, LocationDoc};
 use fieldops_core::model::{Actor, DocType, check_id};
 use fieldops_core::protocol::*;
 
@@ -177,6 +178,9 @@ async fn push_one(
         }
         authority::check(&actor, old.as_ref(), &new)
             .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))?;
+        if let TypedDoc::Ledger(ledger) = &new {
+            check_ledger_location(storage, auth, &actor, old.as_ref(), ledger).await?;
+        }
         let device_heads = doc.get_heads();
         let device_changes = doc.save_after(&old_heads);
         let stamped = server_stamps(storage, &auth.tenant, &mut doc, old.as_ref(), &new)
@@ -211,6 +215,41 @@ async fn push_one(
         None,
         "the document is being changed by others; try again",
     ))
+}
+
+/// A ledger belongs to a known stock location, and what a technician may record there
+/// depends on it (receipts only into their own van).
+async fn check_ledger_location(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    actor: &Actor,
+    old: Option<&TypedDoc>,
+    ledger: &LedgerDoc,
+) -> std::result::Result<(), Rejected> {
+    let doc_id = ledger.id.as_str();
+    let unknown = || {
+        reject(
+            doc_id,
+            "invalid_document",
+            Some("location_id".into()),
+            "the ledger names an unknown stock location",
+        )
+    };
+    let stored = storage
+        .load_doc(&auth.tenant, &ledger.location_id)
+        .await
+        .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?
+        .filter(|s| s.doc_type == DocType::Location.as_str())
+        .ok_or_else(unknown)?;
+    let doc =
+        crdt::load(&stored.bytes).map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+    let location = LocationDoc::from_doc(&doc).map_err(|_| unknown())?;
+    let old = match old {
+        Some(TypedDoc::Ledger(l)) => Some(l.as_ref()),
+        _ => None,
+    };
+    authority::check_ledger_location(actor, old, ledger, location.kind, location.owner.as_deref())
+        .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))
 }
 
 /// The actor the server writes its own changes with (order numbers), one per tenant.
@@ -356,7 +395,7 @@ pub(crate) async fn sees(
     if auth.role == fieldops_core::model::Role::Warehouse {
         return Ok(matches!(
             doc_type,
-            "part" | "category" | "location" | "part_request" | "settings"
+            "part" | "category" | "location" | "ledger" | "part_request" | "settings"
         ));
     }
     storage

@@ -27,10 +27,12 @@ pub enum DocType {
     Category,
     Location,
     PartRequest,
+    /// One location's stock movements of one month.
+    Ledger,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 10] = [
+    pub const ALL: [DocType; 11] = [
         DocType::Order,
         DocType::Customer,
         DocType::Settings,
@@ -41,6 +43,7 @@ impl DocType {
         DocType::Category,
         DocType::Location,
         DocType::PartRequest,
+        DocType::Ledger,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl DocType {
             DocType::Category => "category",
             DocType::Location => "location",
             DocType::PartRequest => "part_request",
+            DocType::Ledger => "ledger",
         }
     }
 
@@ -70,6 +74,7 @@ impl DocType {
             "category" => Ok(DocType::Category),
             "location" => Ok(DocType::Location),
             "part_request" => Ok(DocType::PartRequest),
+            "ledger" => Ok(DocType::Ledger),
             other => Err(CoreError::invalid(format!(
                 "unknown document type '{other}'"
             ))),

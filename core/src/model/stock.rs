@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT};
+use automerge::{AutoCommit, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::{check_id, check_text, new_id};
@@ -226,6 +226,8 @@ impl Movement {
 }
 
 /// A stock location and its ledger.
+/// A stock location. Its movements live in monthly ledger documents ([`LedgerDoc`]); the
+/// `movements` map is only read, from locations made before ledgers were split by month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocationDoc {
@@ -233,10 +235,113 @@ pub struct LocationDoc {
     pub id: String,
     pub kind: LocationKind,
     pub name: String,
-    /// The technician whose van this is.
     #[serde(default)]
     pub owner: Option<String>,
+    #[serde(default)]
     pub movements: BTreeMap<String, Movement>,
+}
+
+/// The movements of one location in one calendar month (UTC): one document per location
+/// and month, so recording a movement costs what that month holds, not the location's whole
+/// history. Its id is derived from the location and the month, so two devices that start the
+/// same month's ledger offline start the same document; the movements sit at the root under
+/// their own ids, so both devices' movements survive the merge (a shared `movements` map
+/// created twice would keep only one of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerDoc {
+    pub id: String,
+    pub location_id: String,
+    /// "YYYY-MM".
+    pub month: String,
+    pub movements: BTreeMap<String, Movement>,
+}
+
+const LEDGER_HEADER: [&str; 4] = ["doc_type", "id", "location_id", "month"];
+
+/// The month a movement at `at_ms` (device time, ms since the epoch) is recorded under.
+pub fn ledger_month(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .format("%Y-%m")
+        .to_string()
+}
+
+/// The id of a location's ledger for a month: the same on every device.
+pub fn ledger_id(location_id: &str, month: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("fieldops-ledger:{location_id}:{month}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+fn check_month(month: &str) -> Result<()> {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m").to_string() == month)
+        .map(|_| ())
+        .ok_or_else(|| CoreError::invalid(format!("'{month}' is not a month (YYYY-MM)")))
+}
+
+impl LedgerDoc {
+    pub fn from_doc(doc: &AutoCommit) -> Result<LedgerDoc> {
+        let corrupt = |e: String| CoreError::CorruptDocument(format!("ledger: {e}"));
+        let serde_json::Value::Object(mut root) = crdt::to_json(doc)? else {
+            return Err(corrupt("not a map".into()));
+        };
+        let [doc_type, id, location_id, month] = LEDGER_HEADER.map(|key| match root.remove(key) {
+            Some(serde_json::Value::String(s)) => Ok(s),
+            _ => Err(corrupt(format!("missing '{key}'"))),
+        });
+        check_doc_type(&doc_type?, "ledger")?;
+        let (id, location_id, month) = (id?, location_id?, month?);
+        check_id("location", &location_id).map_err(|e| corrupt(e.to_string()))?;
+        check_month(&month).map_err(|e| corrupt(e.to_string()))?;
+        if id != ledger_id(&location_id, &month) {
+            return Err(corrupt(format!(
+                "{id} is not the ledger of {location_id} for {month}"
+            )));
+        }
+        let mut movements = BTreeMap::new();
+        for (key, value) in root {
+            check_id("movement", &key).map_err(|e| corrupt(e.to_string()))?;
+            let m: Movement =
+                serde_json::from_value(value).map_err(|e| corrupt(format!("{key}: {e}")))?;
+            m.validate()
+                .map_err(|e| corrupt(format!("movement {key}: {e}")))?;
+            movements.insert(key, m);
+        }
+        Ok(LedgerDoc {
+            id,
+            location_id,
+            month,
+            movements,
+        })
+    }
+}
+
+/// Write the header of a location's ledger for a month into an empty document. Returns its id.
+pub fn start_ledger_doc(doc: &mut AutoCommit, location_id: &str, month: &str) -> Result<String> {
+    check_id("location", location_id)?;
+    check_month(month)?;
+    let id = ledger_id(location_id, month);
+    doc.put(ROOT, "doc_type", "ledger")?;
+    doc.put(ROOT, "id", id.as_str())?;
+    doc.put(ROOT, "location_id", location_id)?;
+    doc.put(ROOT, "month", month)?;
+    Ok(id)
+}
+
+/// Append a movement to a month's ledger (movements are never edited: corrections are new
+/// adjustments).
+pub fn add_movement(doc: &mut AutoCommit, movement_id: &str, m: &Movement) -> Result<()> {
+    m.validate()?;
+    check_id("movement", movement_id)?;
+    let value = serde_json::to_value(m).map_err(|e| CoreError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &ROOT, movement_id, &value)
 }
 
 fn check_doc_type(found: &str, expected: &str) -> Result<()> {
@@ -345,14 +450,201 @@ pub fn new_location_doc(
         Some(o) => doc.put(ROOT, "owner", o)?,
         None => doc.put(ROOT, "owner", automerge::ScalarValue::Null)?,
     }
-    doc.put_object(ROOT, "movements", ObjType::Map)?;
     Ok(id)
 }
 
-/// Append a movement (movements are never edited: corrections are new adjustments).
-pub fn add_movement(doc: &mut AutoCommit, movement_id: &str, m: &Movement) -> Result<()> {
-    m.validate()?;
-    let movements = crdt::child_obj(doc, &ROOT, "movements")?;
-    let value = serde_json::to_value(m).map_err(|e| CoreError::invalid(e.to_string()))?;
-    crdt::put_json(doc, &movements, movement_id, &value)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authority::{self, TypedDoc};
+    use crate::model::{Actor, Role};
+
+    const TECH: &str = "00000000-0000-7000-8000-0000000000a1";
+    const LOC: &str = "00000000-0000-7000-8000-00000000b001";
+    // 2025-11-15T00:00:00Z
+    const MID_NOVEMBER: i64 = 1_763_164_800_000;
+
+    fn movement(kind: MovementKind, qty: i64, at: i64) -> Movement {
+        Movement {
+            part_id: "00000000-0000-7000-8000-00000000c001".into(),
+            kind,
+            qty,
+            by: TECH.into(),
+            at,
+            order_id: (kind == MovementKind::Issue)
+                .then(|| "00000000-0000-7000-8000-00000000d001".into()),
+            request_id: None,
+            counterpart: None,
+            note: String::new(),
+        }
+    }
+
+    fn ledger_with(movements: &[(&str, Movement)]) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        start_ledger_doc(&mut doc, LOC, &ledger_month(MID_NOVEMBER)).unwrap();
+        for (id, m) in movements {
+            add_movement(&mut doc, id, m).unwrap();
+        }
+        doc
+    }
+
+    #[test]
+    fn a_ledger_is_one_location_and_month_and_two_starts_merge_into_one() {
+        assert_eq!(ledger_month(MID_NOVEMBER), "2025-11");
+        assert_eq!(ledger_id(LOC, "2025-11"), ledger_id(LOC, "2025-11"));
+        assert_ne!(ledger_id(LOC, "2025-11"), ledger_id(LOC, "2025-12"));
+        check_id("ledger", &ledger_id(LOC, "2025-11")).unwrap();
+        for bad in ["2025-13", "2025-1", "25-11", "2025-11-01", ""] {
+            assert!(
+                start_ledger_doc(&mut AutoCommit::new(), LOC, bad).is_err(),
+                "{bad}"
+            );
+        }
+        // Two devices start the same month's ledger without knowing of each other.
+        let a_id = "00000000-0000-7000-8000-0000000000f1";
+        let b_id = "00000000-0000-7000-8000-0000000000f2";
+        let mut a = ledger_with(&[(a_id, movement(MovementKind::Issue, -1, MID_NOVEMBER))]);
+        let mut b = ledger_with(&[(b_id, movement(MovementKind::Return, 2, MID_NOVEMBER))]);
+        a.merge(&mut b).unwrap();
+        let merged = LedgerDoc::from_doc(&a).unwrap();
+        assert_eq!(merged.id, ledger_id(LOC, "2025-11"));
+        assert_eq!(
+            merged
+                .movements
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            vec![a_id, b_id]
+        );
+    }
+
+    #[test]
+    fn a_tampered_ledger_is_corrupt() {
+        let good = ledger_with(&[]);
+        assert!(LedgerDoc::from_doc(&good).is_ok());
+        let mut wrong_id = good.clone();
+        wrong_id
+            .put(ROOT, "id", ledger_id(LOC, "2025-12").as_str())
+            .unwrap();
+        let mut wrong_month = good.clone();
+        wrong_month.put(ROOT, "month", "2025-12").unwrap();
+        let mut stray_key = good.clone();
+        stray_key.put(ROOT, "owner", TECH).unwrap();
+        let mut bad_movement = good.clone();
+        crdt::put_json(
+            &mut bad_movement,
+            &ROOT,
+            "00000000-0000-7000-8000-0000000000f3",
+            &serde_json::json!({"part_id": "x", "kind": "receive", "qty": 1, "by": TECH, "at": 1}),
+        )
+        .unwrap();
+        let mut no_location = good.clone();
+        no_location.delete(ROOT, "location_id").unwrap();
+        for (what, doc) in [
+            ("id", wrong_id),
+            ("month", wrong_month),
+            ("stray key", stray_key),
+            ("movement", bad_movement),
+            ("location", no_location),
+        ] {
+            assert!(
+                matches!(
+                    LedgerDoc::from_doc(&doc),
+                    Err(CoreError::CorruptDocument(_))
+                ),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn ledger_rules() {
+        let tech = Actor {
+            user_id: TECH.into(),
+            role: Role::Technician,
+        };
+        let keeper = Actor {
+            user_id: TECH.into(),
+            role: Role::Warehouse,
+        };
+        let typed = |doc: &AutoCommit| TypedDoc::parse(crate::model::DocType::Ledger, doc).unwrap();
+        let id = "00000000-0000-7000-8000-0000000000f1";
+        let old = ledger_with(&[]);
+        let check = |actor: &Actor, m: Movement| {
+            let new = ledger_with(&[(id, m)]);
+            authority::check(actor, Some(&typed(&old)), &typed(&new)).map_err(|v| v.path)
+        };
+        let issue = movement(MovementKind::Issue, -1, MID_NOVEMBER);
+        assert_eq!(check(&tech, issue.clone()), Ok(()));
+        let mut someone_else = issue.clone();
+        someone_else.by = "00000000-0000-7000-8000-0000000000a2".into();
+        assert_eq!(
+            check(&tech, someone_else),
+            Err(format!("movements[{id}].by"))
+        );
+        // 2025-12-15: recorded in November's ledger.
+        let december = movement(MovementKind::Issue, -1, MID_NOVEMBER + 30 * 86_400_000);
+        assert_eq!(check(&tech, december), Err(format!("movements[{id}].at")));
+        let receive = movement(MovementKind::Receive, 5, MID_NOVEMBER);
+        assert_eq!(
+            check(&tech, receive.clone()),
+            Err(format!("movements[{id}]"))
+        );
+        assert_eq!(check(&keeper, receive), Ok(()));
+        // Movements are never changed or removed.
+        let first = ledger_with(&[(id, issue.clone())]);
+        let mut changed = issue.clone();
+        changed.qty = -2;
+        let edited = ledger_with(&[(id, changed)]);
+        assert_eq!(
+            authority::check(&keeper, Some(&typed(&first)), &typed(&edited)).map_err(|v| v.path),
+            Err(format!("movements[{id}]"))
+        );
+        assert!(authority::check(&keeper, Some(&typed(&first)), &typed(&old)).is_err());
+        // Receipts: a technician only into their own van.
+        let receipt = ledger_with(&[(id, movement(MovementKind::TransferIn, 3, MID_NOVEMBER))]);
+        let TypedDoc::Ledger(receipt) = typed(&receipt) else {
+            unreachable!()
+        };
+        let at = |kind, owner| {
+            authority::check_ledger_location(&tech, None, &receipt, kind, owner).is_ok()
+        };
+        assert!(at(LocationKind::Van, Some(TECH)));
+        assert!(!at(
+            LocationKind::Van,
+            Some("00000000-0000-7000-8000-0000000000a2")
+        ));
+        assert!(!at(LocationKind::Warehouse, None));
+        assert!(
+            authority::check_ledger_location(
+                &keeper,
+                None,
+                &receipt,
+                LocationKind::Warehouse,
+                None
+            )
+            .is_ok()
+        );
+        // A location itself takes no movements any more (old ones are kept as they are).
+        let location = LocationDoc {
+            doc_type: "location".into(),
+            id: LOC.into(),
+            kind: LocationKind::Warehouse,
+            name: "总仓".into(),
+            owner: None,
+            movements: BTreeMap::new(),
+        };
+        let mut with_movement = location.clone();
+        with_movement.movements.insert(id.into(), issue);
+        let as_typed = |l: &LocationDoc| TypedDoc::Location(Box::new(l.clone()));
+        assert_eq!(
+            authority::check(
+                &keeper,
+                Some(&as_typed(&location)),
+                &as_typed(&with_movement)
+            )
+            .map_err(|v| v.path),
+            Err("movements".to_string())
+        );
+    }
 }

@@ -13,7 +13,7 @@ use crate::model::order::{self, ChargeKind, ChargeLine, CostKind, CostLine};
 use crate::model::part_request::{
     self, RequestEvent, RequestEventKind, RequestLine, RequestStatus,
 };
-use crate::model::stock::{self, LocationKind, Movement, MovementKind, PartInfo};
+use crate::model::stock::{self, LedgerDoc, LocationKind, Movement, MovementKind, PartInfo};
 use crate::model::{DocType, Role, check_id, check_text, enum_name, new_id, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -418,8 +418,10 @@ impl Workspace {
 
     pub fn list_locations(&self) -> Result<Vec<LocationView>> {
         let mut stmt = self.store.conn().prepare(
-            "SELECT l.id, l.kind, l.name, l.owner, COALESCE(d.dirty, 0) FROM locations l
-             LEFT JOIN documents d ON d.id = l.id ORDER BY l.kind DESC, l.name, l.id",
+            "SELECT l.id, l.kind, l.name, l.owner,
+                COALESCE(d.dirty, 0) OR EXISTS (SELECT 1 FROM ledgers g JOIN documents ld ON ld.id = g.id
+                    WHERE g.location_id = l.id AND ld.dirty = 1)
+             FROM locations l LEFT JOIN documents d ON d.id = l.id ORDER BY l.kind DESC, l.name, l.id",
         )?;
         let rows = stmt.query_map([], |r| {
             let kind: String = r.get(1)?;
@@ -479,35 +481,70 @@ impl Workspace {
         Ok(m)
     }
 
+    /// The ledger changes that record `movements` at a location, and the movements' new ids.
+    /// Each movement goes into the ledger of its month, started here for the month's first.
     fn prepare_movements(
         &self,
         location_id: &str,
         movements: &[Movement],
-    ) -> Result<super::PreparedChange> {
-        self.get_location(location_id)
+    ) -> Result<(Vec<super::PreparedChange>, Vec<String>)> {
+        let location = self
+            .get_location(location_id)
             .map_err(|_| CoreError::invalid("choose a known stock location"))?;
-        // A ledger only grows by the movements added here, so its new state is the old one
-        // plus them: reading a long ledger back from the document a second time would double
-        // the cost of every movement. (The server still reads every pushed ledger in full.)
         let actor = self.actor()?;
-        let (_, mut doc) = self
-            .store
-            .load(location_id)?
-            .ok_or_else(|| CoreError::NotFound(format!("location {location_id}")))?;
-        let old = TypedDoc::parse(DocType::Location, &doc)?;
-        let TypedDoc::Location(old_ledger) = &old else {
-            return Err(CoreError::NotFound(format!("location {location_id}")));
-        };
-        let mut ledger = old_ledger.clone();
-        for m in movements {
-            let id = new_id();
-            stock::add_movement(&mut doc, &id, m)?;
-            ledger.movements.insert(id, m.clone());
+        let ids: Vec<String> = movements.iter().map(|_| new_id()).collect();
+        let mut by_month: BTreeMap<String, Vec<(&String, &Movement)>> = BTreeMap::new();
+        for (id, m) in ids.iter().zip(movements) {
+            by_month
+                .entry(stock::ledger_month(m.at))
+                .or_default()
+                .push((id, m));
         }
-        let new = TypedDoc::Location(ledger);
-        authority::check(&actor, Some(&old), &new).map_err(|v| v.into_error())?;
-        let changed = (old != new).then_some((doc, new));
-        Ok((DocType::Location, location_id.to_string(), changed))
+        let mut changes = Vec::new();
+        for (month, entries) in by_month {
+            let ledger_id = stock::ledger_id(location_id, &month);
+            let (mut doc, existed) = match self.store.load(&ledger_id)? {
+                Some((DocType::Ledger, doc)) => (doc, true),
+                Some(_) => {
+                    return Err(CoreError::CorruptDocument(format!(
+                        "{ledger_id} is not a ledger"
+                    )));
+                }
+                None => {
+                    let mut doc = self.store.new_doc();
+                    stock::start_ledger_doc(&mut doc, location_id, &month)?;
+                    (doc, false)
+                }
+            };
+            // Recording only appends, so the stored ledger is not read in full (on a busy
+            // month that read is most of a movement's cost): every movement already there
+            // stays untouched, the allow-list judges the ones added here, and the ledger's
+            // projection only ever inserts rows, so the added movements are all it needs.
+            let before = LedgerDoc {
+                id: ledger_id.clone(),
+                location_id: location_id.to_string(),
+                month: month.clone(),
+                movements: BTreeMap::new(),
+            };
+            let mut added = before.clone();
+            for (id, m) in entries {
+                stock::add_movement(&mut doc, id, m)?;
+                added.movements.insert(id.clone(), m.clone());
+            }
+            authority::check_ledger_location(
+                &actor,
+                Some(&before),
+                &added,
+                location.kind,
+                location.owner.as_deref(),
+            )
+            .map_err(|v| v.into_error())?;
+            let before = existed.then(|| TypedDoc::Ledger(Box::new(before)));
+            let added = TypedDoc::Ledger(Box::new(added));
+            authority::check(&actor, before.as_ref(), &added).map_err(|v| v.into_error())?;
+            changes.push((DocType::Ledger, ledger_id, Some((doc, added))));
+        }
+        Ok((changes, ids))
     }
 
     /// Goods received (+), a stock-take correction (±) or a defective part taken back.
@@ -528,8 +565,8 @@ impl Workspace {
             ));
         }
         let m = self.movement(part_id, kind, qty, note)?;
-        let change = self.prepare_movements(location_id, &[m])?;
-        self.commit_together(vec![change])?;
+        let (changes, _) = self.prepare_movements(location_id, &[m])?;
+        self.commit_together(changes)?;
         self.levels(Some(location_id), Some(part_id))
     }
 
@@ -549,9 +586,9 @@ impl Workspace {
         out.counterpart = Some(to.to_string());
         let mut inn = self.movement(part_id, MovementKind::TransferIn, qty, note)?;
         inn.counterpart = Some(from.to_string());
-        let a = self.prepare_movements(from, &[out])?;
-        let b = self.prepare_movements(to, &[inn])?;
-        self.commit_together(vec![a, b])
+        let (mut changes, _) = self.prepare_movements(from, &[out])?;
+        changes.extend(self.prepare_movements(to, &[inn])?.0);
+        self.commit_together(changes)
     }
 
     /// Stock per location and part (parts that ever moved there), with this device's pending
@@ -639,12 +676,8 @@ impl Workspace {
         }
         let mut m = self.movement(part_id, MovementKind::Issue, -qty, "")?;
         m.order_id = Some(order_id.to_string());
-        let movement_id = new_id();
-        let (loc_id, loc_doc) =
-            self.prepare_change(DocType::Location, Some(location_id), |doc, _| {
-                stock::add_movement(doc, &movement_id, &m)?;
-                Ok(location_id.to_string())
-            })?;
+        let (mut changes, ids) = self.prepare_movements(location_id, &[m])?;
+        let movement_id = ids.into_iter().next().unwrap_or_default();
         let description = format!("{} {}", part.info.sku, part.info.name_zh);
         let (ord_id, ord_doc) =
             self.prepare_change(DocType::Order, Some(order_id), |doc, actor| {
@@ -683,10 +716,8 @@ impl Workspace {
                 )?;
                 Ok(order_id.to_string())
             })?;
-        self.commit_together(vec![
-            (DocType::Location, loc_id, loc_doc),
-            (DocType::Order, ord_id, ord_doc),
-        ])?;
+        changes.push((DocType::Order, ord_id, ord_doc));
+        self.commit_together(changes)?;
         self.get_order(order_id)
     }
 
@@ -818,12 +849,13 @@ impl Workspace {
         let e = self.request_event(RequestEventKind::Issued, |e| {
             e.from_location = Some(from_location.to_string())
         })?;
-        let stock = self.prepare_movements(from_location, &out)?;
+        let (mut changes, _) = self.prepare_movements(from_location, &out)?;
         let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
             part_request::append_event(doc, &e)?;
             Ok(id.to_string())
         })?;
-        self.commit_together(vec![stock, (DocType::PartRequest, rid, rdoc)])?;
+        changes.push((DocType::PartRequest, rid, rdoc));
+        self.commit_together(changes)?;
         self.get_request(id)
     }
 
@@ -838,12 +870,13 @@ impl Workspace {
             inn.push(m);
         }
         let e = self.request_event(RequestEventKind::Received, |_| {})?;
-        let stock = self.prepare_movements(&r.to_location, &inn)?;
+        let (mut changes, _) = self.prepare_movements(&r.to_location, &inn)?;
         let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
             part_request::append_event(doc, &e)?;
             Ok(id.to_string())
         })?;
-        self.commit_together(vec![stock, (DocType::PartRequest, rid, rdoc)])?;
+        changes.push((DocType::PartRequest, rid, rdoc));
+        self.commit_together(changes)?;
         self.get_request(id)
     }
 
@@ -1058,8 +1091,18 @@ mod tests {
         let before = sup.levels(None, None).unwrap();
         sup.store.rebuild_projections().unwrap();
         assert_eq!(sup.levels(None, None).unwrap(), before);
-        let (_, doc) = sup.store.load(&wh).unwrap().unwrap();
-        let stored = crate::model::stock::LocationDoc::from_doc(&doc).unwrap();
+        let month = stock::ledger_month(now_ms());
+        let (t, doc) = sup
+            .store
+            .load(&stock::ledger_id(&wh, &month))
+            .unwrap()
+            .unwrap();
+        assert_eq!(t, DocType::Ledger);
+        let stored = LedgerDoc::from_doc(&doc).unwrap();
+        assert_eq!(
+            (stored.location_id.as_str(), stored.month.as_str()),
+            (wh.as_str(), month.as_str())
+        );
         assert_eq!(
             stored.movements.len(),
             sup.movements(&wh, &part).unwrap().len()

@@ -207,7 +207,7 @@ pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
             "SELECT 1 FROM doc_links WHERE tenant = {1} AND to_id = {2} AND from_id = {3} AND to_type = 'owner'",
         ),
         // The catalogue, every location's stock, and the tenant's settings.
-        "part" | "category" | "location" | "settings" => TechnicianScope::Everyone,
+        "part" | "category" | "location" | "ledger" | "settings" => TechnicianScope::Everyone,
         _ => TechnicianScope::Nobody,
     }
 }
