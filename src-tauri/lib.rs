@@ -2,13 +2,15 @@
 //! background task keeps the device in sync (on start, after local changes, on the
 //! server's live "feed advanced" events, and every minute as a fallback).
 
+#[cfg(mobile)]
+mod mobile_location;
 mod tokens;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fieldops_core::location::{LocationProvider, NoLocation, SimulatedLocation};
+use fieldops_core::location::{LocationProvider, SimulatedLocation};
 use fieldops_core::model::attendance::ClockKind;
 use fieldops_core::model::customer::CustomerInput;
 use fieldops_core::model::equipment::EquipmentInfo;
@@ -598,18 +600,22 @@ fn start_travel(state: State<'_, AppState>, id: String) -> CmdResult<OrderDetail
     state.mutate(|ws| ws.start_travel(&id))
 }
 
-/// Desktop builds have no positioning; FIELDOPS_SIMULATED_POSITION ("lat,lon[,accuracy]")
-/// scripts one. A bad value is reported once and ignored rather than stopping the app.
-fn location_provider() -> Box<dyn LocationProvider> {
-    match std::env::var("FIELDOPS_SIMULATED_POSITION") {
-        Ok(text) => match SimulatedLocation::parse(&text) {
-            Ok(sim) => Box::new(sim),
-            Err(e) => {
-                eprintln!("FIELDOPS_SIMULATED_POSITION ignored: {e}");
-                Box::new(NoLocation)
-            }
-        },
-        Err(_) => Box::new(NoLocation),
+/// FIELDOPS_SIMULATED_POSITION ("lat,lon[,accuracy]") scripts a position (demos, tests);
+/// otherwise Android and iOS ask the platform, and desktop has no positioning (the UI then
+/// asks for a manual position). A bad simulated value is reported and ignored.
+fn location_provider(app: &AppHandle) -> Box<dyn LocationProvider> {
+    if let Ok(text) = std::env::var("FIELDOPS_SIMULATED_POSITION") {
+        match SimulatedLocation::parse(&text) {
+            Ok(sim) => return Box::new(sim),
+            Err(e) => eprintln!("FIELDOPS_SIMULATED_POSITION ignored: {e}"),
+        }
+    }
+    #[cfg(mobile)]
+    return Box::new(mobile_location::PluginLocation(app.clone()));
+    #[cfg(desktop)]
+    {
+        let _ = app;
+        Box::new(fieldops_core::location::NoLocation)
     }
 }
 
@@ -1048,8 +1054,13 @@ fn data_dir(app: &AppHandle) -> PathBuf {
     }
 }
 
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    // Positions on Android and iOS (see mobile_location.rs).
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_geolocation::init());
+    builder
         .setup(|app| {
             let dir = data_dir(app.handle());
             std::fs::create_dir_all(&dir)?;
@@ -1066,7 +1077,7 @@ pub fn run() {
                 tokens,
                 wake: Arc::new(Notify::new()),
                 session_changed: Arc::new(Notify::new()),
-                location: location_provider(),
+                location: location_provider(app.handle()),
             });
             // Load the gazetteer in the background, so the first check-in view does not wait.
             std::thread::spawn(|| fieldops_core::address::offline_address(0.0, 0.0, &[]));

@@ -78,7 +78,7 @@ export function FieldMap({ directory, onOpen }: { directory: UserInfo[]; onOpen:
           {t("legendFlagged")}
         </span>
         <span>
-          <i style={{ background: PERSON }} />
+          <i style={{ border: `3px solid ${PERSON}`, background: "transparent" }} />
           {t("legendLastPosition")}
         </span>
       </div>

@@ -6,7 +6,7 @@ export interface MapPoint {
   lat: number;
   lon: number;
   color: string;
-  /** Sites are large rings, check-ins small dots, last positions squares-ish (thick ring). */
+  /** Sites are large filled rings, check-ins small dots, last positions hollow rings. */
   kind: "site" | "check_in" | "last";
   label: string;
   onClick?: () => void;
@@ -15,8 +15,13 @@ export interface MapPoint {
 const STYLE: Record<MapPoint["kind"], L.CircleMarkerOptions> = {
   site: { radius: 10, weight: 3, fillOpacity: 0.25 },
   check_in: { radius: 5, weight: 1, fillOpacity: 0.9 },
-  last: { radius: 7, weight: 4, fillOpacity: 0.6 },
+  // Hollow and wider than a site, so a site and a check-in at the same spot (the last
+  // position is often the last check-in) stay visible inside it.
+  last: { radius: 15, weight: 3, fillOpacity: 0 },
 };
+
+/** Drawing order: later kinds lie on top, so the small check-in dots are never hidden. */
+const LAYER: Record<MapPoint["kind"], number> = { site: 0, last: 1, check_in: 2 };
 
 /** A Leaflet map of points. With no tile URL (offline, tests) it draws them on a plain
  * background with a scale, so the picture still says where things are. */
@@ -28,7 +33,7 @@ export default function MapView({ points, tileUrl, height = 420, label }: { poin
     if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19, attribution: "map tiles: as configured" }).addTo(map);
     L.control.scale({ metric: true, imperial: false }).addTo(map);
     const layer = L.featureGroup().addTo(map);
-    for (const p of points) {
+    for (const p of [...points].sort((a, b) => LAYER[a.kind] - LAYER[b.kind])) {
       const marker = L.circleMarker([p.lat, p.lon], { ...STYLE[p.kind], color: p.color, fillColor: p.color }).bindTooltip(p.label);
       if (p.onClick) marker.on("click", p.onClick);
       marker.addTo(layer);

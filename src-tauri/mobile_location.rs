@@ -1,0 +1,51 @@
+//! Positions on Android and iOS, through the Tauri geolocation plugin. Only compiled for
+//! mobile targets: on desktop the plugin answers with a zeroed position and no error, so
+//! desktop keeps the manual and simulated providers.
+
+use fieldops_core::error::{CoreError, Result};
+use fieldops_core::location::{LocationProvider, PlatformFix};
+use fieldops_core::model::order::Position;
+use tauri::plugin::PermissionState;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_geolocation::{GeolocationExt, PermissionType, PositionOptions};
+
+pub struct PluginLocation<R: Runtime>(pub AppHandle<R>);
+
+fn unavailable(e: tauri_plugin_geolocation::Error) -> CoreError {
+    CoreError::invalid(format!(
+        "the device could not tell its position ({e}): enter it by hand"
+    ))
+}
+
+impl<R: Runtime> LocationProvider for PluginLocation<R> {
+    fn current(&self) -> Result<Position> {
+        let geo = self.0.geolocation();
+        let status = geo.check_permissions().map_err(unavailable)?;
+        if status.location != PermissionState::Granted {
+            let asked = geo
+                .request_permissions(Some(vec![PermissionType::Location]))
+                .map_err(unavailable)?;
+            if asked.location != PermissionState::Granted {
+                return Err(CoreError::invalid(
+                    "FieldOps may not use this device's location: allow it in the system settings, or enter the position by hand",
+                ));
+            }
+        }
+        let p = geo
+            .get_current_position(Some(PositionOptions {
+                enable_high_accuracy: true,
+                timeout: 15_000,
+                maximum_age: 30_000,
+            }))
+            .map_err(unavailable)?;
+        PlatformFix {
+            latitude: p.coords.latitude,
+            longitude: p.coords.longitude,
+            accuracy_m: p.coords.accuracy,
+            altitude_m: p.coords.altitude,
+            // The plugin does not pass Android's mock-location flag on.
+            mock: None,
+        }
+        .into_position()
+    }
+}
