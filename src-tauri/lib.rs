@@ -26,8 +26,8 @@ use fieldops_core::workspace::{
     AttendanceRow, AttendanceState, CategoryView, ChargeInput, CostInput, CustomerView,
     EquipmentFilter, EquipmentView, ImportReport, LevelView, LocationView, MapData, MovementView,
     OrderDetail, OrderSummary, PartView, PartsStats, PhotoInput, ProjectView, RecordView,
-    RequestLineInput, RequestView, Session, StockAlert, SyncStatus, TableFormat, TemplateView,
-    Workspace,
+    RequestLineInput, RequestView, Session, StockAlert, StockCount, StockTakeLine, SyncStatus,
+    TableFormat, TemplateView, Workspace,
 };
 use fieldops_core::{CoreError, ErrorBody};
 use serde::Serialize;
@@ -298,6 +298,16 @@ fn record_movement(
     note: String,
 ) -> CmdResult<Vec<LevelView>> {
     state.mutate(|ws| ws.record_movement(&location_id, &part_id, kind, qty, &note))
+}
+
+#[tauri::command]
+fn stock_take(
+    state: State<'_, AppState>,
+    location_id: String,
+    counts: Vec<StockCount>,
+    note: String,
+) -> CmdResult<Vec<StockTakeLine>> {
+    state.mutate(|ws| ws.stock_take(&location_id, &counts, &note))
 }
 
 #[tauri::command]
@@ -1139,6 +1149,7 @@ pub fn run() {
             create_location,
             record_movement,
             transfer_stock,
+            stock_take,
             stock_levels,
             stock_movements,
             stock_alerts,

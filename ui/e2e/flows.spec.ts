@@ -622,4 +622,37 @@ test("a warehouse keeper signs in to the parts view only", async ({ page }) => {
   await pform.getByLabel("Name (中文)").fill("冷冻机油 5L");
   await pform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("冷冻机油 5L");
+  await page.getByRole("button", { name: "+ New part" }).click();
+  await pform.getByLabel("SKU").fill("FLT-2");
+  await pform.getByLabel("Name (中文)").fill("干燥过滤器");
+  await pform.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("干燥过滤器");
+
+  // The keeper's warehouse receives 10 cans, then counts 8 of them and 3 filters nobody booked.
+  await page.getByRole("button", { name: "Stock", exact: true }).click();
+  const newLocation = page.getByRole("group", { name: "New location" });
+  await newLocation.getByLabel("Name").fill("北京仓");
+  await newLocation.getByRole("button", { name: "Add" }).click();
+  const movement = page.getByRole("group", { name: "Record a movement" });
+  await movement.getByLabel("Part").selectOption({ label: "OIL-BZ-5L 冷冻机油 5L" });
+  await movement.getByLabel("Qty", { exact: true }).fill("10");
+  await movement.getByRole("button", { name: "Record" }).click();
+  await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("10 pcs");
+  await page.getByRole("button", { name: "Stock-take" }).click();
+  const take = page.getByRole("region", { name: "Stock-take" });
+  await take.getByLabel("Add a part to the count").selectOption({ label: "FLT-2 干燥过滤器" });
+  await take.getByLabel("Counted FLT-2").fill("three");
+  await take.getByRole("button", { name: "Apply the count" }).click();
+  await expect(take.getByRole("alert")).toContainText("The count of FLT-2 must be a whole number");
+  await take.getByLabel("Counted FLT-2").fill("3");
+  await take.getByLabel("Counted OIL-BZ-5L").fill("8");
+  await take.getByLabel("Stock-take note").fill("年终盘点");
+  await take.getByRole("button", { name: "Apply the count" }).click();
+  const result = take.getByRole("table", { name: "Stock-take result" });
+  await expect(result.getByRole("row", { name: /OIL-BZ-5L/ })).toContainText("-2");
+  await expect(result.getByRole("row", { name: /FLT-2/ })).toContainText("+3");
+  const levels = page.getByRole("table", { name: "Stock levels" });
+  await expect(levels.getByRole("row", { name: /OIL-BZ-5L/ })).toContainText("8 pcs");
+  await expect(levels.getByRole("row", { name: /FLT-2/ })).toContainText("3 pcs");
+  await page.screenshot({ path: "test-results/stock-take.png", fullPage: true });
 });

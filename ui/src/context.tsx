@@ -59,3 +59,19 @@ export function useDirectory(): UserInfo[] {
 export function userName(directory: UserInfo[], id: string): string {
   return directory.find((u) => u.id === id)?.name ?? id.slice(0, 8);
 }
+
+/** Run a backend action, keeping its error (if any) for an ErrorNote; resolves to whether it succeeded. */
+export function useAction() {
+  const [error, setError] = useState<BackendError | null>(null);
+  const run = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      return true;
+    } catch (e) {
+      setError(toError(e));
+      return false;
+    }
+  };
+  return { error, run };
+}

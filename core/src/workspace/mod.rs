@@ -35,7 +35,7 @@ pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 pub use parts_stats::{PartsStats, Tally};
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
-    RequestLineView, RequestView, StockAlert,
+    RequestLineView, RequestView, StockAlert, StockCount, StockTakeLine,
 };
 
 /// A document changed and checked but not yet saved: (type, id, new state if it changed).

@@ -131,6 +131,24 @@ pub struct RequestLineInput {
     pub reason: String,
 }
 
+/// One line of a stock-take: what was counted of a part at the location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockCount {
+    pub part_id: String,
+    pub counted: i64,
+}
+
+/// What a stock-take changed: for each part counted, the level this device knew, the count,
+/// and the adjustment recorded (0: the count agreed, nothing recorded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockTakeLine {
+    pub part_id: String,
+    pub sku: String,
+    pub was: i64,
+    pub counted: i64,
+    pub adjustment: i64,
+}
+
 /// (id, name, parent id) as stored.
 type CategoryRow = (String, String, Option<String>);
 
@@ -570,6 +588,84 @@ impl Workspace {
         self.levels(Some(location_id), Some(part_id))
     }
 
+    /// A stock-take: the counted quantities of parts at a location. Each count that differs
+    /// from the level this device knows (pending movements included) becomes an adjustment by
+    /// the difference, all in one transaction; movements that reach the device later still
+    /// add on top, since the ledger records the difference, never the count as a level.
+    pub fn stock_take(
+        &mut self,
+        location_id: &str,
+        counts: &[StockCount],
+        note: &str,
+    ) -> Result<Vec<StockTakeLine>> {
+        if !self.actor()?.role.keeps_stock() {
+            return Err(CoreError::invalid(
+                "stock-takes are done by supervisors, admins and warehouse keepers",
+            ));
+        }
+        if counts.is_empty() {
+            return Err(CoreError::invalid("count at least one part"));
+        }
+        if counts.len() > 10_000 {
+            return Err(CoreError::invalid("at most 10,000 parts per stock-take"));
+        }
+        // 400, so that with "stock-take: counted …, was …" it fits a movement's note.
+        check_text("note", note, false, 400)?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut lines = Vec::new();
+        let mut adjustments = Vec::new();
+        for c in counts {
+            let part = self
+                .get_part(&c.part_id)
+                .map_err(|_| CoreError::invalid("choose parts from the catalogue"))?;
+            if !seen.insert(c.part_id.as_str()) {
+                return Err(CoreError::invalid(format!(
+                    "{} is counted twice",
+                    part.info.sku
+                )));
+            }
+            if !(0..=stock::MAX_QUANTITY).contains(&c.counted) {
+                return Err(CoreError::invalid(format!(
+                    "the count of {} must be between 0 and 1,000,000",
+                    part.info.sku
+                )));
+            }
+            let was = self
+                .levels(Some(location_id), Some(&c.part_id))?
+                .first()
+                .map_or(0, |l| l.level);
+            let adjustment = c.counted - was;
+            if adjustment != 0 {
+                let text = format!(
+                    "stock-take: counted {}, was {was}. {}",
+                    c.counted,
+                    note.trim()
+                );
+                adjustments.push(self.movement(
+                    &c.part_id,
+                    MovementKind::Adjust,
+                    adjustment,
+                    text.trim_end_matches([' ', '.']),
+                )?);
+            }
+            lines.push(StockTakeLine {
+                part_id: c.part_id.clone(),
+                sku: part.info.sku,
+                was,
+                counted: c.counted,
+                adjustment,
+            });
+        }
+        if !adjustments.is_empty() {
+            let (changes, _) = self.prepare_movements(location_id, &adjustments)?;
+            self.commit_together(changes)?;
+        } else {
+            self.get_location(location_id)
+                .map_err(|_| CoreError::invalid("choose a known stock location"))?;
+        }
+        Ok(lines)
+    }
+
     /// Move stock between two locations at once (both ledgers in one transaction).
     pub fn transfer(
         &mut self,
@@ -982,6 +1078,62 @@ mod tests {
         sup.record_movement(&wh, &part, MovementKind::Receive, qty, "PO-1")
             .unwrap();
         (sup, part, wh, van)
+    }
+
+    #[test]
+    fn a_stock_take_records_the_differences_and_nothing_when_a_count_is_wrong() {
+        let (mut sup, part, wh, _) = stocked(10);
+        let other = sup.create_part(&part_info("OIL-5L")).unwrap().id;
+        let third = sup.create_part(&part_info("FLT-2")).unwrap().id;
+        sup.record_movement(&wh, &third, MovementKind::Receive, 4, "")
+            .unwrap();
+        let count = |part_id: &str, counted| StockCount {
+            part_id: part_id.to_string(),
+            counted,
+        };
+        let movements_before = sup.movements(&wh, &part).unwrap().len();
+        // Refusals save nothing: a negative count, a part counted twice, an unknown part.
+        for bad in [
+            vec![count(&part, 8), count(&other, -1)],
+            vec![count(&part, 8), count(&part, 9)],
+            vec![count(&part, 8), count(crate::testing::TECH_A, 1)],
+            vec![],
+        ] {
+            assert!(sup.stock_take(&wh, &bad, "").is_err(), "{bad:?}");
+        }
+        assert_eq!(sup.movements(&wh, &part).unwrap().len(), movements_before);
+        let lines = sup
+            .stock_take(
+                &wh,
+                &[count(&part, 8), count(&other, 2), count(&third, 4)],
+                "year end",
+            )
+            .unwrap();
+        let got: Vec<(i64, i64, i64)> = lines
+            .iter()
+            .map(|l| (l.was, l.counted, l.adjustment))
+            .collect();
+        assert_eq!(got, vec![(10, 8, -2), (0, 2, 2), (4, 4, 0)]);
+        let level = |p: &str| sup.levels(Some(&wh), Some(p)).unwrap()[0].level;
+        assert_eq!((level(&part), level(&other), level(&third)), (8, 2, 4));
+        let adjust = sup.movements(&wh, &part).unwrap().pop().unwrap();
+        assert_eq!(
+            (adjust.kind, adjust.qty, adjust.note.as_str()),
+            (
+                MovementKind::Adjust,
+                -2,
+                "stock-take: counted 8, was 10. year end"
+            )
+        );
+        assert_eq!(
+            sup.movements(&wh, &third).unwrap().len(),
+            1,
+            "agreed: nothing"
+        );
+        // Technicians do not count warehouses.
+        let mut tech = workspace(crate::testing::TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        assert!(tech.stock_take(&wh, &[count(&part, 1)], "").is_err());
     }
 
     #[test]

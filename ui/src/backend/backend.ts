@@ -16,6 +16,8 @@ import type {
   RequestStatus,
   RequestView,
   StockAlert,
+  StockCount,
+  StockTakeLine,
   AttendanceState,
   BlobData,
   ClockKind,
@@ -121,6 +123,8 @@ export interface Backend {
   createLocation(kind: LocationKind, name: string, owner: string | null): Promise<LocationView>;
   recordMovement(locationId: string, partId: string, kind: MovementKind, qty: number, note: string): Promise<LevelView[]>;
   transferStock(from: string, to: string, partId: string, qty: number, note: string): Promise<void>;
+  /** Counted quantities at a location: each difference from the known level becomes an adjustment, all or nothing. */
+  stockTake(locationId: string, counts: StockCount[], note: string): Promise<StockTakeLine[]>;
   stockLevels(locationId: string | null, partId: string | null): Promise<LevelView[]>;
   stockMovements(locationId: string, partId: string): Promise<MovementView[]>;
   stockAlerts(): Promise<StockAlert[]>;

@@ -32,6 +32,7 @@ type StockMethods = Pick<
   | "createLocation"
   | "recordMovement"
   | "transferStock"
+  | "stockTake"
   | "stockLevels"
   | "stockMovements"
   | "stockAlerts"
@@ -304,6 +305,25 @@ export function mockStock(ctx: StockContext): StockMethods {
       if (from === to) fail("invalid_input", "a transfer goes to another location");
       move(from, part, "transfer_out", -qty, { note });
       move(to, part, "transfer_in", qty, { note });
+    },
+    async stockTake(loc, counts, note) {
+      if (!manages()) fail("invalid_input", "stock-takes are done by supervisors, admins and warehouse keepers");
+      if (counts.length === 0) fail("invalid_input", "count at least one part");
+      if (!locations.has(loc)) fail("invalid_input", "choose a known stock location");
+      const seen = new Set<string>();
+      const lines = counts.map((c) => {
+        const p = parts.get(c.part_id);
+        if (!p) return fail("invalid_input", "choose parts from the catalogue");
+        if (seen.has(c.part_id)) fail("invalid_input", `${p.info.sku} is counted twice`);
+        seen.add(c.part_id);
+        if (!Number.isInteger(c.counted) || c.counted < 0 || c.counted > 1_000_000) fail("invalid_input", `the count of ${p.info.sku} must be between 0 and 1,000,000`);
+        const was = level(loc, c.part_id);
+        return { part_id: c.part_id, sku: p.info.sku, was, counted: c.counted, adjustment: c.counted - was };
+      });
+      for (const l of lines.filter((l) => l.adjustment !== 0)) {
+        move(loc, l.part_id, "adjust", l.adjustment, { note: `stock-take: counted ${l.counted}, was ${l.was}${note.trim() ? `. ${note.trim()}` : ""}` });
+      }
+      return lines;
     },
     stockLevels: async (loc, part) => levels(loc, part),
     stockMovements: async (loc, part) => movements.filter((m) => m.location_id === loc && m.part_id === part).sort((a, b) => a.at - b.at),

@@ -72,6 +72,7 @@ export function tauriBackend(): Backend {
     createLocation: (kind, name, owner) => call("create_location", { kind, name, owner }),
     recordMovement: (locationId, partId, kind, qty, note) => call("record_movement", { locationId, partId, kind, qty, note }),
     transferStock: (from, to, partId, qty, note) => call("transfer_stock", { from, to, partId, qty, note }),
+    stockTake: (locationId, counts, note) => call("stock_take", { locationId, counts, note }),
     stockLevels: (locationId, partId) => call("stock_levels", { locationId, partId }),
     stockMovements: (locationId, partId) => call("stock_movements", { locationId, partId }),
     stockAlerts: () => call("stock_alerts"),

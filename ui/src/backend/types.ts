@@ -640,6 +640,21 @@ export interface MovementView {
   note: string;
 }
 
+/** One counted part of a stock-take. */
+export interface StockCount {
+  part_id: string;
+  counted: number;
+}
+
+/** What a stock-take changed for one part: the level known before, the count, the adjustment (0: agreed). */
+export interface StockTakeLine {
+  part_id: string;
+  sku: string;
+  was: number;
+  counted: number;
+  adjustment: number;
+}
+
 export interface StockAlert extends LevelView {
   kind: "oversold" | "low_stock";
   movements: MovementView[];

@@ -1,29 +1,14 @@
 import { useState, type FormEvent } from "react";
-import type { BackendError, ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, PartView, RequestStatus, RequestView, TableFormat, Tally, UserInfo } from "../backend";
-import { toError } from "../backend";
+import type { ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, PartView, RequestStatus, RequestView, TableFormat, Tally, UserInfo } from "../backend";
 import { formatMoney, parseDecimal } from "../backend/money";
-import { useBackend, useLoad, useSyncStatus, userName } from "../context";
+import { useAction, useBackend, useLoad, useSyncStatus, userName } from "../context";
+import { StockTake } from "./StockTake";
 import { useI18n } from "../i18n";
 import { readBase64, savedLink } from "../files";
 import { ErrorNote } from "./ErrorNote";
 import { DateRange, SavedNotice } from "./FormParts";
 
 /** Run an action and keep its error for display. */
-function useAction() {
-  const [error, setError] = useState<BackendError | null>(null);
-  const run = async (f: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await f();
-      return true;
-    } catch (e) {
-      setError(toError(e));
-      return false;
-    }
-  };
-  return { error, run };
-}
-
 /** Which part and how many: the pair every stock form asks for. */
 function PartQty({ parts, part, setPart, qty, setQty }: { parts: PartView[]; part: string; setPart: (id: string) => void; qty: string; setQty: (q: string) => void }) {
   const { t } = useI18n();
@@ -370,6 +355,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
   const [newKind, setNewKind] = useState<LocationKind>("warehouse");
   const [newName, setNewName] = useState("");
   const [owner, setOwner] = useState("");
+  const [counting, setCounting] = useState(false);
   const { error, run } = useAction();
   const technicians = directory.filter((u) => u.role === "technician");
   const record = async () => {
@@ -426,6 +412,12 @@ export function StockView({ directory, editable, version, onChanged }: { directo
       </table>
       {levels.data?.length === 0 && <p className="muted">{t("noStock")}</p>}
       {editable && current && (
+        <button aria-expanded={counting} onClick={() => setCounting(!counting)}>
+          {counting ? t("closeStockTake") : t("stockTake")}
+        </button>
+      )}
+      {editable && current && counting && <StockTake key={current.id} location={current} levels={levels.data ?? []} parts={parts} onDone={onChanged} />}
+      {editable && current && (
         <div className="line-form" role="group" aria-label={t("recordMovement")}>
           <label>
             {t("movementKind")}
@@ -454,8 +446,8 @@ export function StockView({ directory, editable, version, onChanged }: { directo
             </label>
           )}
           <label>
-            {t("note")}
-            <input aria-label={t("note")} value={note} onChange={(e) => setNote(e.target.value)} />
+            {t("movementNote")}
+            <input aria-label={t("movementNote")} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <button className="primary" onClick={record}>
             {t("record")}
