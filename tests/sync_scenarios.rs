@@ -364,6 +364,23 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
 }
 
 /// A camera-sized JPEG (3000×2000) with a coloured corner, as the tablet would hand it over.
+/// A photo of fine texture (noise): stored, it stays well over one upload chunk.
+fn textured_jpeg(seed: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
 fn camera_jpeg(seed: u8) -> Vec<u8> {
     let img = image::RgbImage::from_fn(3000, 2000, |x, y| {
         if x < 1500 && y < 1000 {
@@ -406,17 +423,27 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
                 event_id: Some(visit.clone()),
                 position: None,
             };
-            ws.attach_photo(&id, &camera_jpeg(30 + 190 * i as u8), &input)
-                .unwrap();
+            // The thermal picture is finely textured: too big for one upload chunk.
+            let taken = if i == 0 {
+                camera_jpeg(30)
+            } else {
+                textured_jpeg(7)
+            };
+            ws.attach_photo(&id, &taken, &input).unwrap();
         }
         assert_eq!(ws.store.pending_blobs().unwrap().len(), 4);
     }
-    // The connection drops half way: two of the four files reached the server, then it went
-    // away. The device still holds everything and says so.
+    // The connection drops half way: the three small files reached the server whole, the
+    // big photo only its first chunk; then the server went away. The device still holds
+    // everything and says so.
     let pending = w.tech_a.ws().store.pending_blobs().unwrap();
+    let chunk = fieldops_core::protocol::BLOB_CHUNK_BYTES;
+    let (big, small): (Vec<_>, Vec<_>) = pending.iter().partition(|b| b.2.len() > chunk);
+    assert_eq!((big.len(), small.len()), (1, 3));
+    let (big_hash, big_type, big_bytes) = big[0];
     let http = reqwest::Client::new();
     let token_a = w.tech_a.http.as_ref().unwrap().token().to_string();
-    for (hash, ct, bytes) in pending.iter().take(2) {
+    for (hash, ct, bytes) in &small {
         let resp = http
             .put(format!("{}/v1/blobs/{hash}", w.server.url))
             .bearer_auth(&token_a)
@@ -427,15 +454,53 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
             .unwrap();
         assert!(resp.status().is_success(), "{}", resp.status());
     }
+    let upload = format!("{}/v1/blobs/{big_hash}/upload", w.server.url);
+    let put_chunk = |offset: usize, body: Vec<u8>, length: usize| {
+        http.put(format!("{upload}?offset={offset}"))
+            .bearer_auth(&token_a)
+            .header("content-type", big_type.as_str())
+            .header("x-blob-length", length)
+            .body(body)
+            .send()
+    };
+    let first = put_chunk(0, big_bytes[..chunk].to_vec(), big_bytes.len())
+        .await
+        .unwrap();
+    assert!(first.status().is_success(), "{}", first.status());
+    // A chunk that does not start where the upload stands is refused, and changes nothing.
+    let skipped = put_chunk(
+        2 * chunk,
+        big_bytes[2 * chunk..3 * chunk].to_vec(),
+        big_bytes.len(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(skipped.status().as_u16(), 409);
+    let state: fieldops_core::protocol::UploadState = http
+        .get(&upload)
+        .bearer_auth(&token_a)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((state.received, state.complete), (chunk as u64, false));
     w.server.kill();
     assert!(w.tech_a.try_sync().await.is_err());
     assert_eq!(w.tech_a.ws().store.pending_blobs().unwrap().len(), 4);
     assert_eq!(w.tech_a.ws().sync_status().unwrap().pending, 1);
-    // Back online: the upload resumes (the two already there are accepted again as no-ops).
+    // Back online: the upload resumes. The small files go again (no-ops on the server); of
+    // the big photo only what the server lacks is sent.
     w.server.restart();
     let r = w.tech_a.sync().await;
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     assert_eq!(r.blobs_uploaded, 4);
+    let small_bytes: usize = small.iter().map(|b| b.2.len()).sum();
+    assert_eq!(
+        r.blob_bytes_sent as usize,
+        small_bytes + big_bytes.len() - chunk
+    );
     assert!(w.tech_a.ws().store.pending_blobs().unwrap().is_empty());
 
     // The supervisor gets the check-in with its flag, and the thumbnails.
@@ -455,6 +520,43 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
         let decoded = image::load_from_memory(&thumb).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (320, 213));
     }
+    // The big photo arrived whole from its chunks.
+    let (_, whole) = fieldops_core::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), big_hash)
+        .await
+        .unwrap();
+    assert_eq!(&whole, big_bytes);
+    // Chunks that do not add up to the blob they name are thrown away, never stored.
+    let mut damaged = big_bytes.clone();
+    damaged[10] ^= 0xff;
+    let fake_hash = fieldops_core::blob::sha256_hex(b"not these bytes");
+    let fake = format!("{}/v1/blobs/{fake_hash}/upload", w.server.url);
+    let mut last = None;
+    for start in (0..damaged.len()).step_by(chunk) {
+        let end = damaged.len().min(start + chunk);
+        last = Some(
+            http.put(format!("{fake}?offset={start}"))
+                .bearer_auth(&token_a)
+                .header("content-type", "image/jpeg")
+                .header("x-blob-length", damaged.len())
+                .body(damaged[start..end].to_vec())
+                .send()
+                .await
+                .unwrap(),
+        );
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status().as_u16(), 400);
+    assert!(last.text().await.unwrap().contains("hash_mismatch"));
+    let state: fieldops_core::protocol::UploadState = http
+        .get(&fake)
+        .bearer_auth(&token_a)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((state.received, state.complete), (0, false));
     // Tech B sees nothing of them.
     let token_b = w.tech_b.http.as_ref().unwrap().token().to_string();
     let status = http

@@ -12,6 +12,17 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_PUSH_DOCS: usize = 200;
 /// A client stops adding documents to a push once it carries this many change bytes.
 pub const PUSH_BUDGET_BYTES: usize = 4 * 1024 * 1024;
+/// Blobs larger than this are uploaded in chunks of this size, so a lost connection costs at
+/// most one chunk: the upload resumes where the server's received bytes end.
+pub const BLOB_CHUNK_BYTES: usize = 256 * 1024;
+
+/// A resumable blob upload as the server has it: bytes received from this device, and
+/// whether the blob is complete (stored and verified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadState {
+    pub received: u64,
+    pub complete: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

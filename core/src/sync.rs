@@ -39,6 +39,7 @@ pub struct SyncReport {
     pub bytes_sent: u64,
     pub bytes_received: u64,
     pub blobs_uploaded: u32,
+    pub blob_bytes_sent: u64,
 }
 
 fn http_client(timeout: Duration) -> Result<reqwest::Client> {
@@ -350,28 +351,97 @@ pub fn apply_response(
     Ok(())
 }
 
+/// What one pass over the upload queue sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlobUploads {
+    pub blobs: u32,
+    /// Blob bytes sent; after an interrupted upload, only what the server did not have.
+    pub bytes: u64,
+}
+
 /// Upload blobs the server does not have yet (the queue is the store's `blobs` table, so it
 /// survives restarts; an upload is idempotent on the server, so a retry after a lost
-/// response is harmless).
-pub async fn upload_blobs(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<u32> {
+/// response is harmless). Blobs over one chunk go up in chunks and resume where the server's
+/// received bytes end, so a lost connection costs at most a chunk.
+pub async fn upload_blobs(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<BlobUploads> {
     let pending = lock(ws)?.store.pending_blobs()?;
-    let mut uploaded = 0;
+    let mut done = BlobUploads::default();
     for (hash, content_type, bytes) in pending {
+        done.bytes += if bytes.len() <= BLOB_CHUNK_BYTES {
+            let resp = http
+                .client
+                .put(format!("{}{API_PREFIX}/blobs/{hash}", http.base))
+                .bearer_auth(&http.token)
+                .header(reqwest::header::CONTENT_TYPE, &content_type)
+                .body(bytes.clone())
+                .send()
+                .await?;
+            if !resp.status().is_success() {
+                return Err(error_from_response(resp).await);
+            }
+            bytes.len() as u64
+        } else {
+            upload_in_chunks(http, &hash, &content_type, &bytes).await?
+        };
+        lock(ws)?.store.mark_blob_uploaded(&hash)?;
+        done.blobs += 1;
+    }
+    Ok(done)
+}
+
+/// Send a blob chunk by chunk from where the server's copy ends. Returns the bytes sent.
+async fn upload_in_chunks(
+    http: &SyncHttp,
+    hash: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<u64> {
+    let url = format!("{}{API_PREFIX}/blobs/{hash}/upload", http.base);
+    let mut state = upload_state(http, &url).await?;
+    let mut sent = 0u64;
+    // Each chunk either advances the upload or, after a 409, re-reads where it stands; the
+    // bound only stops a server that keeps answering 409.
+    let mut conflicts = 0;
+    while !state.complete {
+        let start = usize::try_from(state.received)
+            .ok()
+            .filter(|s| *s < bytes.len())
+            .unwrap_or(0);
+        let chunk = &bytes[start..bytes.len().min(start + BLOB_CHUNK_BYTES)];
         let resp = http
             .client
-            .put(format!("{}{API_PREFIX}/blobs/{hash}", http.base))
+            .put(format!("{url}?offset={start}"))
             .bearer_auth(&http.token)
             .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(bytes)
+            .header("x-blob-length", bytes.len())
+            .body(chunk.to_vec())
             .send()
             .await?;
+        if resp.status() == reqwest::StatusCode::CONFLICT && conflicts < 3 {
+            conflicts += 1;
+            state = upload_state(http, &url).await?;
+            continue;
+        }
         if !resp.status().is_success() {
             return Err(error_from_response(resp).await);
         }
-        lock(ws)?.store.mark_blob_uploaded(&hash)?;
-        uploaded += 1;
+        sent += chunk.len() as u64;
+        state = resp
+            .json()
+            .await
+            .map_err(|e| CoreError::Network(format!("unreadable upload answer: {e}")))?;
     }
-    Ok(uploaded)
+    Ok(sent)
+}
+
+async fn upload_state(http: &SyncHttp, url: &str) -> Result<UploadState> {
+    let resp = http.client.get(url).bearer_auth(&http.token).send().await?;
+    if !resp.status().is_success() {
+        return Err(error_from_response(resp).await);
+    }
+    resp.json()
+        .await
+        .map_err(|e| CoreError::Network(format!("unreadable upload state: {e}")))
 }
 
 /// A blob by hash: from the device if it has it, else from the server (verified, then kept).
@@ -460,7 +530,9 @@ async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepor
         return Err(CoreError::NotSignedIn);
     }
     // Blobs first, so documents never reference something the server cannot serve.
-    report.blobs_uploaded = upload_blobs(ws, http).await?;
+    let blobs = upload_blobs(ws, http).await?;
+    report.blobs_uploaded = blobs.blobs;
+    report.blob_bytes_sent = blobs.bytes;
     // A bound on rounds keeps a misbehaving server from looping us forever.
     for _ in 0..10_000 {
         let (req, pushed) = {

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use fieldops_core::protocol::{
     FeedAdvanced, LoginRequest, LoginResponse, MAX_BODY_BYTES, SyncRequest, SyncResponse,
+    UploadState,
 };
 use futures_util::Stream;
 use serde::de::DeserializeOwned;
@@ -23,7 +24,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth;
 use crate::error::{Result, ServerError};
-use crate::storage::DynStorage;
+use crate::storage::{DynStorage, UploadChunk, out_of_order};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -52,6 +53,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/v1/blobs/{hash}",
             axum::routing::put(put_blob).get(get_blob),
+        )
+        .route(
+            "/v1/blobs/{hash}/upload",
+            axum::routing::put(put_blob_chunk).get(upload_state),
         )
         .fallback(|| async { ServerError::NotFound("no such endpoint".into()) })
         // Bodies are read by our own parser below so that an oversized body gets a JSON error.
@@ -137,6 +142,28 @@ fn feed_event(seq: u64) -> Event {
         .data(serde_json::to_string(&FeedAdvanced { seq }).unwrap_or_default())
 }
 
+/// Store a blob whose bytes hash to its name and are the image type it claims to be; false
+/// when it was already there.
+async fn verify_and_store(
+    st: &AppState,
+    tenant: &str,
+    hash: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<bool> {
+    fieldops_core::blob::check_blob(bytes, content_type).map_err(|e| ServerError::Refused {
+        code: "invalid_blob",
+        message: e.to_string(),
+    })?;
+    if fieldops_core::blob::sha256_hex(bytes) != hash {
+        return Err(ServerError::Refused {
+            code: "hash_mismatch",
+            message: "the body does not hash to the name it was sent under".into(),
+        });
+    }
+    st.storage.put_blob(tenant, hash, content_type, bytes).await
+}
+
 /// `PUT /v1/blobs/{sha256}`: idempotent; the body must hash to the name and be the image type
 /// it claims to be.
 async fn put_blob(
@@ -146,30 +173,14 @@ async fn put_blob(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
     let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
-    fieldops_core::blob::check_hash(&hash).map_err(|e| ServerError::Refused {
-        code: "invalid_hash",
-        message: e.to_string(),
-    })?;
+    checked_hash(&hash)?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
     let bytes = body.map_err(|_| ServerError::TooLarge(MAX_BODY_BYTES))?;
-    fieldops_core::blob::check_blob(&bytes, &content_type).map_err(|e| ServerError::Refused {
-        code: "invalid_blob",
-        message: e.to_string(),
-    })?;
-    if fieldops_core::blob::sha256_hex(&bytes) != hash {
-        return Err(ServerError::Refused {
-            code: "hash_mismatch",
-            message: "the body does not hash to the name it was sent under".into(),
-        });
-    }
-    let created = st
-        .storage
-        .put_blob(&ctx.tenant, &hash, &content_type, &bytes)
-        .await?;
+    let created = verify_and_store(&st, &ctx.tenant, &hash, &content_type, &bytes).await?;
     let status = if created {
         axum::http::StatusCode::CREATED
     } else {
@@ -181,6 +192,121 @@ async fn put_blob(
     ))
 }
 
+fn checked_hash(hash: &str) -> Result<()> {
+    fieldops_core::blob::check_hash(hash).map_err(|e| ServerError::Refused {
+        code: "invalid_hash",
+        message: e.to_string(),
+    })
+}
+
+/// `GET /v1/blobs/{sha256}/upload`: where this device's resumable upload of the blob stands.
+async fn upload_state(
+    State(st): State<Arc<AppState>>,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<UploadState>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    checked_hash(&hash)?;
+    if let Some((_, bytes)) = st.storage.get_blob(&ctx.tenant, &hash).await? {
+        return Ok(Json(UploadState {
+            received: bytes.len() as u64,
+            complete: true,
+        }));
+    }
+    let received = st
+        .storage
+        .upload_received(&ctx.tenant, &hash, &ctx.device_id)
+        .await?;
+    Ok(Json(UploadState {
+        received,
+        complete: false,
+    }))
+}
+
+#[derive(serde::Deserialize)]
+struct ChunkQuery {
+    offset: u64,
+}
+
+/// `PUT /v1/blobs/{sha256}/upload?offset=N`: one chunk of a resumable upload, with the whole
+/// blob's size in `X-Blob-Length` and its type in `Content-Type`. A chunk must start where
+/// the received bytes end (409 otherwise: ask `GET …/upload` and go on from there). With the
+/// last chunk the blob is checked (hash, size, type) and stored, as a whole `PUT` would.
+async fn put_blob_chunk(
+    State(st): State<Arc<AppState>>,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+    query: std::result::Result<
+        axum::extract::Query<ChunkQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<UploadState>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    checked_hash(&hash)?;
+    let offset = query
+        .map_err(|_| ServerError::BadRequest("give the chunk's ?offset= in bytes".into()))?
+        .offset;
+    let total: u64 = headers
+        .get("x-blob-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=fieldops_core::blob::MAX_BLOB_BYTES as u64).contains(n))
+        .ok_or_else(|| ServerError::Refused {
+            code: "invalid_blob",
+            message: format!(
+                "X-Blob-Length must give the blob's size, 1 to {} bytes",
+                fieldops_core::blob::MAX_BLOB_BYTES
+            ),
+        })?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = body.map_err(|_| ServerError::TooLarge(MAX_BODY_BYTES))?;
+    if bytes.is_empty() || offset + bytes.len() as u64 > total {
+        return Err(ServerError::BadRequest(format!(
+            "a chunk holds 1 or more bytes and ends within the blob's {total} bytes"
+        )));
+    }
+    if let Some((_, stored)) = st.storage.get_blob(&ctx.tenant, &hash).await? {
+        // Already here (another device, or a lost response): nothing more to send.
+        return Ok(Json(UploadState {
+            received: stored.len() as u64,
+            complete: true,
+        }));
+    }
+    let received = st
+        .storage
+        .append_upload(&UploadChunk {
+            tenant: &ctx.tenant,
+            hash: &hash,
+            device_id: &ctx.device_id,
+            content_type: &content_type,
+            total,
+            offset,
+            bytes: &bytes,
+        })
+        .await?;
+    if received < total {
+        return Ok(Json(UploadState {
+            received,
+            complete: false,
+        }));
+    }
+    let (content_type, whole) = st
+        .storage
+        .take_upload(&ctx.tenant, &hash, &ctx.device_id)
+        .await?
+        .ok_or_else(|| out_of_order(0))?;
+    verify_and_store(&st, &ctx.tenant, &hash, &content_type, &whole).await?;
+    Ok(Json(UploadState {
+        received,
+        complete: true,
+    }))
+}
+
 /// `GET /v1/blobs/{sha256}`: only to callers whose scope includes a document that references
 /// the blob; anyone else gets the same 404 as for a blob that does not exist.
 async fn get_blob(
@@ -189,10 +315,7 @@ async fn get_blob(
     headers: HeaderMap,
 ) -> Result<axum::response::Response> {
     let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
-    fieldops_core::blob::check_hash(&hash).map_err(|e| ServerError::Refused {
-        code: "invalid_hash",
-        message: e.to_string(),
-    })?;
+    checked_hash(&hash)?;
     let not_found = || ServerError::NotFound(format!("blob {hash}"));
     let mut allowed = false;
     for (doc, doc_type) in st.storage.blob_referrers(&ctx.tenant, &hash).await? {

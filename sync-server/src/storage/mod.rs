@@ -107,6 +107,18 @@ pub trait Storage: Send + Sync {
         bytes: &[u8],
     ) -> Result<bool>;
     async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// Bytes of a resumable blob upload received so far from one device.
+    async fn upload_received(&self, tenant: &str, hash: &str, device_id: &str) -> Result<u64>;
+    /// Add a chunk to a resumable upload. It must start where the received bytes end (else
+    /// `Conflict`); a chunk at offset 0 starts the upload over. Returns the bytes received.
+    async fn append_upload(&self, chunk: &UploadChunk<'_>) -> Result<u64>;
+    /// The assembled upload (content type, bytes), removed from the partial uploads.
+    async fn take_upload(
+        &self,
+        tenant: &str,
+        hash: &str,
+        device_id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>>;
     /// Documents that reference a blob.
     async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>>;
     /// The human number of an order (WO-YYYYMM-NNNN): allocated once per order and returned
@@ -157,6 +169,26 @@ pub async fn open(url: &str) -> Result<DynStorage> {
     }
 }
 
+/// One chunk of a resumable blob upload.
+pub struct UploadChunk<'a> {
+    pub tenant: &'a str,
+    pub hash: &'a str,
+    pub device_id: &'a str,
+    pub content_type: &'a str,
+    /// The whole blob's size, as announced with every chunk.
+    pub total: u64,
+    pub offset: u64,
+    pub bytes: &'a [u8],
+}
+
+/// Why a chunk cannot be added: the client should ask where the upload stands and go on
+/// from there.
+pub(crate) fn out_of_order(received: u64) -> ServerError {
+    ServerError::Conflict(format!(
+        "the upload has {received} bytes; send the chunk that starts there"
+    ))
+}
+
 /// The schema, in SQL both databases accept. BLOB/BYTEA and the integer type differ, so each
 /// backend substitutes its own names for `{blob}` and `{int}`.
 pub(crate) const SCHEMA: &[&str] = &[
@@ -179,6 +211,8 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS order_numbers(tenant TEXT NOT NULL, order_id TEXT NOT NULL, number TEXT NOT NULL UNIQUE, PRIMARY KEY(tenant, order_id))",
     "CREATE TABLE IF NOT EXISTS number_counters(tenant TEXT NOT NULL, month TEXT NOT NULL, last {int} NOT NULL, PRIMARY KEY(tenant, month))",
     "CREATE TABLE IF NOT EXISTS blobs(tenant TEXT NOT NULL, hash TEXT NOT NULL, content_type TEXT NOT NULL, size {int} NOT NULL, bytes {blob} NOT NULL, created_at {int} NOT NULL, PRIMARY KEY(tenant, hash))",
+    // Resumable uploads: the chunks received so far, per uploading device, until complete.
+    "CREATE TABLE IF NOT EXISTS blob_upload_chunks(tenant TEXT NOT NULL, hash TEXT NOT NULL, device_id TEXT NOT NULL, offset_bytes {int} NOT NULL, len {int} NOT NULL, total {int} NOT NULL, content_type TEXT NOT NULL, bytes {blob} NOT NULL, created_at {int} NOT NULL, PRIMARY KEY(tenant, hash, device_id, offset_bytes))",
     "CREATE TABLE IF NOT EXISTS blob_refs(tenant TEXT NOT NULL, hash TEXT NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, PRIMARY KEY(tenant, hash, doc_id))",
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
 ];

@@ -8,7 +8,9 @@ use fieldops_core::model::Role;
 use fieldops_core::protocol::UserInfo;
 use tokio_postgres::NoTls;
 
-use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
+use super::{
+    AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UploadChunk, UserRecord, now_ms,
+};
 use crate::error::{Result, ServerError};
 
 pub struct PgStorage {
@@ -418,6 +420,92 @@ impl Storage for PgStorage {
             )
             .await?;
         Ok(n == 1)
+    }
+
+    async fn upload_received(&self, tenant: &str, hash: &str, device_id: &str) -> Result<u64> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "SELECT COALESCE(SUM(len), 0)::BIGINT FROM blob_upload_chunks WHERE tenant = $1 AND hash = $2 AND device_id = $3",
+                &[&tenant, &hash, &device_id],
+            )
+            .await?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    async fn append_upload(&self, chunk: &UploadChunk<'_>) -> Result<u64> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let key: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+            [&chunk.tenant, &chunk.hash, &chunk.device_id];
+        if chunk.offset == 0 {
+            tx.execute(
+                "DELETE FROM blob_upload_chunks WHERE tenant = $1 AND hash = $2 AND device_id = $3",
+                &key,
+            )
+            .await?;
+        }
+        let (total, offset) = (chunk.total as i64, chunk.offset as i64);
+        let row = tx
+            .query_one(
+                "SELECT COALESCE(SUM(len), 0)::BIGINT, COALESCE(BOOL_AND(total = $4 AND content_type = $5), TRUE)
+                 FROM blob_upload_chunks WHERE tenant = $1 AND hash = $2 AND device_id = $3",
+                &[&chunk.tenant, &chunk.hash, &chunk.device_id, &total, &chunk.content_type],
+            )
+            .await?;
+        let (received, same_blob): (i64, bool) = (row.get(0), row.get(1));
+        if received != offset || !same_blob {
+            return Err(super::out_of_order(received as u64));
+        }
+        // Two chunks racing for one offset: the primary key lets only one in.
+        let n = tx
+            .execute(
+                "INSERT INTO blob_upload_chunks(tenant, hash, device_id, offset_bytes, len, total, content_type, bytes, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                &[
+                    &chunk.tenant,
+                    &chunk.hash,
+                    &chunk.device_id,
+                    &offset,
+                    &(chunk.bytes.len() as i64),
+                    &total,
+                    &chunk.content_type,
+                    &chunk.bytes,
+                    &now_ms(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(super::out_of_order(received as u64));
+        }
+        tx.commit().await?;
+        Ok(received as u64 + chunk.bytes.len() as u64)
+    }
+
+    async fn take_upload(
+        &self,
+        tenant: &str,
+        hash: &str,
+        device_id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let rows = tx
+            .query(
+                "DELETE FROM blob_upload_chunks WHERE tenant = $1 AND hash = $2 AND device_id = $3
+                 RETURNING offset_bytes, content_type, bytes",
+                &[&tenant, &hash, &device_id],
+            )
+            .await?;
+        tx.commit().await?;
+        let mut chunks: Vec<(i64, String, Vec<u8>)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        chunks.sort_by_key(|c| c.0);
+        let content_type = chunks.first().map(|c| c.1.clone());
+        Ok(content_type.map(|ct| (ct, chunks.into_iter().flat_map(|c| c.2).collect())))
     }
 
     async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>> {

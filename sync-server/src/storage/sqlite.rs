@@ -8,7 +8,9 @@ use fieldops_core::model::Role;
 use fieldops_core::protocol::UserInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UserRecord, now_ms};
+use super::{
+    AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UploadChunk, UserRecord, now_ms,
+};
 use crate::error::{Result, ServerError};
 
 pub struct SqliteStorage {
@@ -336,6 +338,85 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn upload_received(&self, tenant: &str, hash: &str, device_id: &str) -> Result<u64> {
+        let (t, h, d) = (tenant.to_string(), hash.to_string(), device_id.to_string());
+        self.run(move |c| upload_received(c, &t, &h, &d)).await
+    }
+
+    async fn append_upload(&self, chunk: &UploadChunk<'_>) -> Result<u64> {
+        let (t, h, d, ct) = (
+            chunk.tenant.to_string(),
+            chunk.hash.to_string(),
+            chunk.device_id.to_string(),
+            chunk.content_type.to_string(),
+        );
+        let (total, offset, bytes) = (
+            chunk.total as i64,
+            chunk.offset as i64,
+            chunk.bytes.to_vec(),
+        );
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            if offset == 0 {
+                tx.execute(
+                    "DELETE FROM blob_upload_chunks WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3",
+                    params![t, h, d],
+                )?;
+            }
+            let received = upload_received(&tx, &t, &h, &d)?;
+            let same_blob: bool = tx
+                .query_row(
+                    "SELECT COUNT(*) = 0 OR MIN(total = ?4 AND content_type = ?5) FROM blob_upload_chunks
+                     WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3",
+                    params![t, h, d, total, ct],
+                    |r| r.get(0),
+                )?;
+            if received as i64 != offset || !same_blob {
+                return Err(super::out_of_order(received));
+            }
+            tx.execute(
+                "INSERT INTO blob_upload_chunks(tenant, hash, device_id, offset_bytes, len, total, content_type, bytes, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![t, h, d, offset, bytes.len() as i64, total, ct, bytes, now_ms()],
+            )?;
+            tx.commit()?;
+            Ok(received + bytes.len() as u64)
+        })
+        .await
+    }
+
+    async fn take_upload(
+        &self,
+        tenant: &str,
+        hash: &str,
+        device_id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        let (t, h, d) = (tenant.to_string(), hash.to_string(), device_id.to_string());
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let mut content_type = None;
+            let mut out = Vec::new();
+            {
+                let mut stmt = tx.prepare(
+                    "SELECT content_type, bytes FROM blob_upload_chunks
+                     WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3 ORDER BY offset_bytes",
+                )?;
+                let mut rows = stmt.query(params![t, h, d])?;
+                while let Some(r) = rows.next()? {
+                    content_type = Some(r.get::<_, String>(0)?);
+                    out.extend_from_slice(&r.get::<_, Vec<u8>>(1)?);
+                }
+            }
+            tx.execute(
+                "DELETE FROM blob_upload_chunks WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3",
+                params![t, h, d],
+            )?;
+            tx.commit()?;
+            Ok(content_type.map(|ct| (ct, out)))
+        })
+        .await
+    }
+
     async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>> {
         let (t, h) = (tenant.to_string(), hash.to_string());
         self.run(move |c| {
@@ -524,4 +605,13 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+}
+
+fn upload_received(c: &Connection, tenant: &str, hash: &str, device_id: &str) -> Result<u64> {
+    let n: i64 = c.query_row(
+        "SELECT COALESCE(SUM(len), 0) FROM blob_upload_chunks WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3",
+        params![tenant, hash, device_id],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
 }
