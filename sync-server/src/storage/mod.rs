@@ -169,6 +169,9 @@ pub async fn open(url: &str) -> Result<DynStorage> {
     }
 }
 
+/// Chunks of an upload nobody continued for this long are deleted (by the next upload).
+pub(crate) const ABANDONED_UPLOAD_MS: i64 = 7 * 24 * 3600 * 1000;
+
 /// One chunk of a resumable blob upload.
 pub struct UploadChunk<'a> {
     pub tenant: &'a str,

@@ -439,6 +439,11 @@ impl Storage for PgStorage {
         let tx = client.transaction().await?;
         let key: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
             [&chunk.tenant, &chunk.hash, &chunk.device_id];
+        tx.execute(
+            "DELETE FROM blob_upload_chunks WHERE tenant = $1 AND created_at < $2",
+            &[&chunk.tenant, &(now_ms() - super::ABANDONED_UPLOAD_MS)],
+        )
+        .await?;
         if chunk.offset == 0 {
             tx.execute(
                 "DELETE FROM blob_upload_chunks WHERE tenant = $1 AND hash = $2 AND device_id = $3",

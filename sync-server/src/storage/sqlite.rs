@@ -357,6 +357,10 @@ impl Storage for SqliteStorage {
         );
         self.run(move |c| {
             let tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM blob_upload_chunks WHERE tenant = ?1 AND created_at < ?2",
+                params![t, now_ms() - super::ABANDONED_UPLOAD_MS],
+            )?;
             if offset == 0 {
                 tx.execute(
                     "DELETE FROM blob_upload_chunks WHERE tenant = ?1 AND hash = ?2 AND device_id = ?3",
