@@ -384,6 +384,19 @@ test("check-in takes the device position and shows the geofence verdict; without
   await ask.getByLabel("Longitude").fill("121.4737");
   await ask.getByRole("button", { name: "Record with this position" }).click();
   await expect(page.getByRole("alert")).toContainText("latitude 95 is outside -90..90");
+  // Or pick it on the map, centred on the site: a click 100 px north of the site is about
+  // 200 m north of it (zoom 16 at 31°N), and fills in both fields.
+  const pickMap = ask.getByRole("img", { name: "Map: click where you are to pick the position" });
+  await expect(pickMap).toHaveAttribute("data-points", "1");
+  const box = (await pickMap.boundingBox())!;
+  await pickMap.click({ position: { x: box.width / 2, y: box.height / 2 - 100 } });
+  await expect(pickMap).toHaveAttribute("data-picked", /^31\.23\d+,121\.47\d+$/);
+  const pickedLat = Number(await ask.getByLabel("Latitude").inputValue());
+  const pickedLon = Number(await ask.getByLabel("Longitude").inputValue());
+  expect(pickedLat - 31.2304).toBeGreaterThan(0.0012);
+  expect(pickedLat - 31.2304).toBeLessThan(0.0025);
+  expect(Math.abs(pickedLon - 121.4737)).toBeLessThan(0.0002);
+  await page.screenshot({ path: "test-results/pick-on-map.png", fullPage: true });
   await ask.getByLabel("Latitude").fill("31.2344");
   await ask.getByRole("button", { name: "Record with this position" }).click();
   await expect(ask).toBeHidden();

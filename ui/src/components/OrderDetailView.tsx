@@ -318,7 +318,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         </fieldset>
       )}
       {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
-      {askPosition && <PositionPanel reason={askPosition.reason} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
+      {askPosition && <PositionPanel reason={askPosition.reason} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">
           {t("reportSaved", { path: report.path })}{" "}

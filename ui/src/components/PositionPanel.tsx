@@ -1,6 +1,10 @@
-import { useState } from "react";
+import { Suspense, lazy, useCallback, useMemo, useState } from "react";
 import type { FenceCheck, OrderDetail, Position } from "../backend";
+import { useLoad } from "../context";
 import { useI18n, type Translate } from "../i18n";
+import type { LatLon, MapPoint } from "./MapView";
+
+const MapView = lazy(() => import("./MapView"));
 
 /** Words for a geofence verdict: "outside the fence: 445 m from the site (fence 200 m)". */
 export function fenceText(t: Translate, fence: FenceCheck, position: Position | null): string {
@@ -38,12 +42,21 @@ export function PlaceLine({ order, eventId }: { order: OrderDetail; eventId: str
   );
 }
 
-/** Asked when the device cannot give a position: type one (recorded as manual) or go on
- * without. `reason` is the location service's own words. */
-export function PositionPanel({ reason, onSubmit, onCancel }: { reason: string; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
+/** Asked when the device cannot give a position: type one or pick it on the map (recorded
+ * as manual), or go on without. `reason` is the location service's own words; `site`, when
+ * known, centres the map. */
+export function PositionPanel({ reason, site, onSubmit, onCancel }: { reason: string; site?: { lat: number; lon: number; name: string } | null; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const [lat, setLat] = useState("");
   const [lon, setLon] = useState("");
+  const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
+  const points = useMemo<MapPoint[]>(() => (site ? [{ lat: site.lat, lon: site.lon, kind: "site", color: "#1565c0", label: site.name }] : []), [site]);
+  const typed = { lat: Number(lat), lon: Number(lon) };
+  const picked = lat.trim() && lon.trim() && Math.abs(typed.lat) <= 90 && Math.abs(typed.lon) <= 180 ? typed : null;
+  const onPick = useCallback((p: LatLon) => {
+    setLat(p.lat.toFixed(6));
+    setLon(p.lon.toFixed(6));
+  }, []);
   return (
     <fieldset className="prompt" aria-label={t("positionFor")}>
       <legend>{t("positionFor")}</legend>
@@ -59,6 +72,9 @@ export function PositionPanel({ reason, onSubmit, onCancel }: { reason: string; 
           <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} />
         </label>
       </div>
+      <Suspense fallback={<div className="map plain" style={{ height: 220 }} />}>
+        <MapView points={points} tileUrl={tileUrl} height={220} label={t("pickOnMap")} picked={picked} onPick={onPick} />
+      </Suspense>
       <div className="actions">
         <button className="primary" disabled={!lat.trim() || !lon.trim()} onClick={() => onSubmit({ lat: Number(lat), lon: Number(lon), source: "manual" })}>
           {t("withPosition")}
