@@ -615,6 +615,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByRole("button", { name: "Statistics", exact: true }).click();
   await expect(page.getByRole("figure", { name: "Used per part" }).getByTestId("bar")).toContainText("VP-30XA 压缩机阀片1");
   await expect(page.getByRole("figure", { name: "Used per technician" }).getByTestId("bar")).toContainText("张伟 Zhang Wei1");
+  await expect(page.getByRole("figure", { name: "Used per customer" }).getByTestId("bar")).toContainText("深圳创新暖通工程1");
   // FLT-G4 was imported but never received: no stock, so not a slow mover; VP-30XA moved.
   await expect(page.getByRole("figure", { name: "Slow movers: in stock, not used in the period" })).toContainText("—");
   await expect(page.getByTestId("turnaround")).toContainText("on average from request to receipt");

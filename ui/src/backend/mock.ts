@@ -550,6 +550,10 @@ export function mockBackend(): Backend & MockControls {
       return o;
     },
     orderDetail: async (id) => detail(getOrder(id)),
+    orderCustomer: (id) => {
+      const c = customers.get(orders.get(id)?.input.customer_id ?? "");
+      return c ? { id: c.id, name: c.name } : null;
+    },
   });
 
   const backend: Backend & MockControls = {

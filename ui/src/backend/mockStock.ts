@@ -14,6 +14,8 @@ export interface StockContext {
   /** The order's lines, if the signed-in user may enter field work on it now. */
   fieldOrder(id: string): { charges: ChargeView[]; costs: CostView[] };
   orderDetail(id: string): ReturnType<Backend["getOrder"]>;
+  /** The customer (id, name) an order is for, if this device knows the order. */
+  orderCustomer(id: string): { id: string; name: string } | null;
 }
 
 type StockMethods = Pick<
@@ -204,7 +206,10 @@ export function mockStock(ctx: StockContext): StockMethods {
       return {
         by_part: sum((m) => m.part_id, partLabel),
         by_technician: sum((m) => m.by, (k) => k),
-        by_customer: [],
+        by_customer: sum(
+          (m) => (m.order_id ? ctx.orderCustomer(m.order_id)?.id : null) ?? "",
+          (k) => used.map((m) => (m.order_id ? ctx.orderCustomer(m.order_id) : null)).find((c) => c?.id === k)?.name ?? "—",
+        ).filter((t) => t.key !== ""),
         by_month: sum((m) => new Date(m.at).toISOString().slice(0, 7), (k) => k),
         stock_value: value.sort((a, b) => b.value - a.value),
         slow_movers: slow,
