@@ -6,6 +6,7 @@ use fieldops_core::model::customer::{CustomerInput, SiteInput};
 use fieldops_core::model::equipment::EquipmentInfo;
 use fieldops_core::model::order::{OrderInput, OrderType, Priority};
 use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
+use fieldops_core::model::stock::PartInfo;
 use fieldops_core::protocol::{PushDoc, SyncRequest};
 use fieldops_core::store::OrderFilter;
 use fieldops_scenarios::*;
@@ -364,6 +365,24 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
 }
 
 /// A camera-sized JPEG (3000×2000) with a coloured corner, as the tablet would hand it over.
+/// A catalogue part priced in CNY, with no minimum stock.
+fn part(sku: &str, name_zh: &str, unit: &str, sale_price_minor: i64, cost_minor: i64) -> PartInfo {
+    PartInfo {
+        sku: sku.into(),
+        name_zh: name_zh.into(),
+        name_en: String::new(),
+        category_id: None,
+        unit: unit.into(),
+        barcode: String::new(),
+        sale_price_minor,
+        cost_minor,
+        currency: "CNY".into(),
+        min_stock: 0,
+        compatible_models: vec![],
+        photo: None,
+    }
+}
+
 /// A photo of fine texture (noise): stored, it stays well over one upload chunk.
 fn textured_jpeg(seed: u32) -> Vec<u8> {
     let mut state = seed | 1;
@@ -641,26 +660,13 @@ fn chrono_day() -> String {
 }
 
 async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backend: Backend) {
-    use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
+    use fieldops_core::model::stock::{LocationKind, MovementKind};
     use fieldops_core::workspace::AlertKind;
     let w = world(backend).await;
     let (part, wh, orders) = {
         let mut ws = w.sup.ws();
         let part = ws
-            .create_part(&PartInfo {
-                sku: "VP-30XA".into(),
-                name_zh: "压缩机阀片".into(),
-                name_en: "Valve plate".into(),
-                category_id: None,
-                unit: "pcs".into(),
-                barcode: String::new(),
-                sale_price_minor: 45_000,
-                cost_minor: 28_000,
-                currency: "CNY".into(),
-                min_stock: 0,
-                compatible_models: vec![],
-                photo: None,
-            })
+            .create_part(&part("VP-30XA", "压缩机阀片", "pcs", 45_000, 28_000))
             .unwrap()
             .id;
         let wh = ws
@@ -722,25 +728,12 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
 /// server also checks a ledger against its location: a technician cannot book a receipt into
 /// a warehouse, nor write a ledger for a location that does not exist.
 async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
-    use fieldops_core::model::stock::{self, LocationKind, Movement, MovementKind, PartInfo};
+    use fieldops_core::model::stock::{self, LocationKind, Movement, MovementKind};
     let w = world(backend).await;
     let (part, wh, orders) = {
         let mut ws = w.sup.ws();
         let part = ws
-            .create_part(&PartInfo {
-                sku: "FLT-2".into(),
-                name_zh: "干燥过滤器".into(),
-                name_en: "Filter drier".into(),
-                category_id: None,
-                unit: "pcs".into(),
-                barcode: String::new(),
-                sale_price_minor: 12_000,
-                cost_minor: 7_000,
-                currency: "CNY".into(),
-                min_stock: 0,
-                compatible_models: vec![],
-                photo: None,
-            })
+            .create_part(&part("FLT-2", "干燥过滤器", "pcs", 12_000, 7_000))
             .unwrap()
             .id;
         // No movement yet, so no ledger for this month anywhere.
@@ -838,27 +831,14 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
 }
 
 async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backend) {
-    use fieldops_core::model::stock::{LocationKind, PartInfo};
+    use fieldops_core::model::stock::LocationKind;
     use fieldops_core::workspace::RequestLineInput;
     let w = world(backend).await;
     w.db.add_user(T, "keeper", "warehouse");
     let (part, van) = {
         let mut ws = w.sup.ws();
         let part = ws
-            .create_part(&PartInfo {
-                sku: "OIL-5L".into(),
-                name_zh: "冷冻机油".into(),
-                name_en: String::new(),
-                category_id: None,
-                unit: "can".into(),
-                barcode: String::new(),
-                sale_price_minor: 68_000,
-                cost_minor: 41_000,
-                currency: "CNY".into(),
-                min_stock: 0,
-                compatible_models: vec![],
-                photo: None,
-            })
+            .create_part(&part("OIL-5L", "冷冻机油", "can", 68_000, 41_000))
             .unwrap()
             .id;
         ws.create_location(LocationKind::Warehouse, "总仓", None)

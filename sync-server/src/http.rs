@@ -207,11 +207,8 @@ async fn upload_state(
 ) -> Result<Json<UploadState>> {
     let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
     checked_hash(&hash)?;
-    if let Some((_, bytes)) = st.storage.get_blob(&ctx.tenant, &hash).await? {
-        return Ok(Json(UploadState {
-            received: bytes.len() as u64,
-            complete: true,
-        }));
+    if let Some(done) = stored_upload(&st, &ctx.tenant, &hash).await? {
+        return Ok(Json(done));
     }
     let received = st
         .storage
@@ -221,6 +218,18 @@ async fn upload_state(
         received,
         complete: false,
     }))
+}
+
+/// A complete upload, when the server already stores the blob.
+async fn stored_upload(st: &AppState, tenant: &str, hash: &str) -> Result<Option<UploadState>> {
+    Ok(st
+        .storage
+        .get_blob(tenant, hash)
+        .await?
+        .map(|(_, bytes)| UploadState {
+            received: bytes.len() as u64,
+            complete: true,
+        }))
 }
 
 #[derive(serde::Deserialize)]
@@ -270,12 +279,9 @@ async fn put_blob_chunk(
             "a chunk holds 1 or more bytes and ends within the blob's {total} bytes"
         )));
     }
-    if let Some((_, stored)) = st.storage.get_blob(&ctx.tenant, &hash).await? {
-        // Already here (another device, or a lost response): nothing more to send.
-        return Ok(Json(UploadState {
-            received: stored.len() as u64,
-            complete: true,
-        }));
+    // Already here (another device, or a lost response): nothing more to send.
+    if let Some(done) = stored_upload(&st, &ctx.tenant, &hash).await? {
+        return Ok(Json(done));
     }
     let received = st
         .storage
