@@ -115,6 +115,30 @@ try {
   await until("the report preview to render a page", () => find("//*[@data-testid='report-pages' and @data-pages='1']/canvas"), 30000);
   console.log("the report preview rendered the PDF's page in the webview");
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
+
+  // The supervisor counts the central warehouse: one part is one short, booked as an adjustment
+  // through the app's own stock-take command.
+  await click("//button[normalize-space(.)='Sign out' or normalize-space(.)='退出登录']");
+  await type("//input[@name='tenant']", "demo");
+  await type("//input[@name='login']", "chen.jing");
+  await type("//input[@name='password']", "fieldops-demo");
+  await click("//button[@type='submit']");
+  await click("//*[@role='tab' and (normalize-space(.)='Parts' or normalize-space(.)='备件')]");
+  await click("//button[normalize-space(.)='Stock' or normalize-space(.)='库存']");
+  await click("//button[normalize-space(.)='Stock-take' or normalize-space(.)='盘点']");
+  const row = "//table[@aria-label='Count sheet' or @aria-label='盘点表']/tbody/tr[1]";
+  await until("the count sheet of the warehouse", () => find(`${row}/td[3]`), 30000);
+  const sku = (await text(`${row}/td[1]`)).trim();
+  const known = parseInt(await text(`${row}/td[3]`), 10);
+  if (!(known > 0)) throw new Error(`the demo warehouse should hold ${sku}: ${known}`);
+  await type(`${row}//input`, String(known - 1));
+  await click("//button[normalize-space(.)='Apply the count' or normalize-space(.)='确认盘点']");
+  const result = "//table[@aria-label='Stock-take result' or @aria-label='盘点结果']/tbody/tr[1]";
+  await until("the stock-take's result", async () => (await text(`${result}/td[4]`)).trim() === "-1");
+  const level = `//table[@aria-label='Stock levels' or @aria-label='库存数量']//tr[td[1][normalize-space(.)='${sku}']]/td[3]`;
+  await until(`${sku}'s level after the count`, async () => parseInt(await text(level), 10) === known - 1);
+  console.log(`the supervisor's stock-take booked ${sku} one short (${known} -> ${known - 1})`);
+  await until("the sync bar to show the count sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")), 30000);
   if (args.screenshot) {
     writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));
   }
