@@ -659,31 +659,44 @@ fn chrono_day() -> String {
     format!("{}-{}-{d:02}", &month[..4], &month[4..])
 }
 
-async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backend: Backend) {
+/// On the supervisor's device: a part, a warehouse that received `received` of it (if any),
+/// and an order for each technician. Returns (part, warehouse, [A's order, B's order]).
+fn part_in_a_warehouse_and_an_order_each(
+    w: &World,
+    info: PartInfo,
+    warehouse: &str,
+    received: i64,
+) -> (String, String, Vec<String>) {
     use fieldops_core::model::stock::{LocationKind, MovementKind};
+    let mut ws = w.sup.ws();
+    let part = ws.create_part(&info).unwrap().id;
+    let wh = ws
+        .create_location(LocationKind::Warehouse, warehouse, None)
+        .unwrap()
+        .id;
+    if received > 0 {
+        ws.record_movement(&wh, &part, MovementKind::Receive, received, "PO-7")
+            .unwrap();
+    }
+    let c = ws.create_customer(&customer("国网变电站")).unwrap();
+    let mut orders = Vec::new();
+    for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
+        let id = ws.create_order(&order(&c, "更换备件")).unwrap().summary.id;
+        ws.dispatch_order(&id, &[tech]).unwrap();
+        orders.push(id);
+    }
+    (part, wh, orders)
+}
+
+async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backend: Backend) {
     use fieldops_core::workspace::AlertKind;
     let w = world(backend).await;
-    let (part, wh, orders) = {
-        let mut ws = w.sup.ws();
-        let part = ws
-            .create_part(&part("VP-30XA", "压缩机阀片", "pcs", 45_000, 28_000))
-            .unwrap()
-            .id;
-        let wh = ws
-            .create_location(LocationKind::Warehouse, "上海总仓", None)
-            .unwrap()
-            .id;
-        ws.record_movement(&wh, &part, MovementKind::Receive, 1, "PO-7")
-            .unwrap();
-        let c = ws.create_customer(&customer("国网变电站")).unwrap();
-        let mut orders = Vec::new();
-        for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
-            let id = ws.create_order(&order(&c, "更换阀片")).unwrap().summary.id;
-            ws.dispatch_order(&id, &[tech]).unwrap();
-            orders.push(id);
-        }
-        (part, wh, orders)
-    };
+    let (part, wh, orders) = part_in_a_warehouse_and_an_order_each(
+        &w,
+        part("VP-30XA", "压缩机阀片", "pcs", 45_000, 28_000),
+        "上海总仓",
+        1,
+    );
     let r = w.sup.sync().await;
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     // Both technicians sync once (catalogue, stock, their order), then work offline.
@@ -728,28 +741,15 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
 /// server also checks a ledger against its location: a technician cannot book a receipt into
 /// a warehouse, nor write a ledger for a location that does not exist.
 async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
-    use fieldops_core::model::stock::{self, LocationKind, Movement, MovementKind};
+    use fieldops_core::model::stock::{self, Movement, MovementKind};
     let w = world(backend).await;
-    let (part, wh, orders) = {
-        let mut ws = w.sup.ws();
-        let part = ws
-            .create_part(&part("FLT-2", "干燥过滤器", "pcs", 12_000, 7_000))
-            .unwrap()
-            .id;
-        // No movement yet, so no ledger for this month anywhere.
-        let wh = ws
-            .create_location(LocationKind::Warehouse, "北京仓", None)
-            .unwrap()
-            .id;
-        let c = ws.create_customer(&customer("首钢")).unwrap();
-        let mut orders = Vec::new();
-        for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
-            let id = ws.create_order(&order(&c, "换过滤器")).unwrap().summary.id;
-            ws.dispatch_order(&id, &[tech]).unwrap();
-            orders.push(id);
-        }
-        (part, wh, orders)
-    };
+    // Nothing received: no movement yet, so no ledger for this month anywhere.
+    let (part, wh, orders) = part_in_a_warehouse_and_an_order_each(
+        &w,
+        part("FLT-2", "干燥过滤器", "pcs", 12_000, 7_000),
+        "北京仓",
+        0,
+    );
     w.sup.sync().await;
     for (tech, id) in [(&w.tech_a, &orders[0]), (&w.tech_b, &orders[1])] {
         tech.sync().await;
