@@ -365,6 +365,22 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
 }
 
 /// A camera-sized JPEG (3000×2000) with a coloured corner, as the tablet would hand it over.
+/// Where a resumable upload stands, as the server tells the device with `token`.
+async fn upload_state(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> fieldops_core::protocol::UploadState {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A catalogue part priced in CNY, with no minimum stock.
 fn part(sku: &str, name_zh: &str, unit: &str, sale_price_minor: i64, cost_minor: i64) -> PartInfo {
     PartInfo {
@@ -495,15 +511,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(skipped.status().as_u16(), 409);
-    let state: fieldops_core::protocol::UploadState = http
-        .get(&upload)
-        .bearer_auth(&token_a)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = upload_state(&http, &upload, &token_a).await;
     assert_eq!((state.received, state.complete), (chunk as u64, false));
     w.server.kill();
     assert!(w.tech_a.try_sync().await.is_err());
@@ -566,15 +574,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     let last = last.unwrap();
     assert_eq!(last.status().as_u16(), 400);
     assert!(last.text().await.unwrap().contains("hash_mismatch"));
-    let state: fieldops_core::protocol::UploadState = http
-        .get(&fake)
-        .bearer_auth(&token_a)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = upload_state(&http, &fake, &token_a).await;
     assert_eq!((state.received, state.complete), (0, false));
     // Tech B sees nothing of them.
     let token_b = w.tech_b.http.as_ref().unwrap().token().to_string();
