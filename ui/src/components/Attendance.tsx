@@ -79,7 +79,7 @@ export function AttendanceView({ directory, onOpen }: { directory: UserInfo[]; o
   };
   return (
     <section aria-label={t("tab.attendance")}>
-      <div className="filters">
+      <div className="filters toolbar">
         <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button onClick={exportCsv}>{t("exportCsv")}</button>
       </div>

@@ -669,7 +669,7 @@ function PartsStatistics({ directory }: { directory: UserInfo[] }) {
     });
   return (
     <section aria-label={t("partsStatistics")}>
-      <div className="filters">
+      <div className="filters toolbar">
         <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button onClick={() => exportAs("csv")}>{t("exportCsv")}</button>
         <button onClick={() => exportAs("xlsx")}>{t("exportXlsx")}</button>
