@@ -622,6 +622,27 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByRole("button", { name: "Export CSV" }).click();
   await expect(page.getByTestId("stats-exported")).toContainText("parts-statistics.csv");
   await page.screenshot({ path: "test-results/parts-statistics.png", fullPage: true });
+
+  // The valve's cost goes up in the catalogue. The order keeps the cost it was used at, and
+  // its cost line says what the catalogue says now.
+  await page.getByRole("button", { name: "Catalogue", exact: true }).click();
+  await page.getByRole("button", { name: "Edit part VP-30XA" }).click();
+  const edit = page.getByRole("form", { name: "Edit part VP-30XA" });
+  await expect(edit.getByLabel("Cost")).toHaveValue("280.00");
+  await edit.getByLabel("Name (中文)").fill("");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeVisible();
+  await edit.getByLabel("Name (中文)").fill("压缩机阀片");
+  await edit.getByLabel("Cost").fill("300");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByRole("table", { name: "Catalogue" }).getByRole("row", { name: /VP-30XA/ })).toContainText("300.00");
+  await expect(page.getByRole("img", { name: "压缩机阀片" })).toBeVisible();
+  await page.getByRole("tab", { name: "Orders" }).click();
+  await page.getByRole("row", { name: /深圳创新暖通工程/ }).click();
+  await expect(page.getByTestId("catalogue-cost")).toHaveText("catalogue cost now CN¥300.00");
+  await expect(page.getByTestId("gross-profit")).toContainText("170.00");
+  await page.screenshot({ path: "test-results/catalogue-cost.png", fullPage: true });
 });
 
 test("a warehouse keeper signs in to the parts view only", async ({ page }) => {

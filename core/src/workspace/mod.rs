@@ -151,6 +151,10 @@ pub struct CostView {
     #[serde(flatten)]
     pub line: CostLine,
     pub amount: i64,
+    /// For a parts cost tied to a stock movement: the part's catalogue cost now, when it is
+    /// not what the line says (a price changed since, or a line written past the app). The
+    /// line is kept as recorded; whoever settles the order sees the difference.
+    pub catalogue_cost_minor: Option<i64>,
 }
 
 /// What a technician types for a charge line.
@@ -1075,12 +1079,15 @@ impl Workspace {
         let mut costs: Vec<CostView> = order
             .costs
             .iter()
-            .map(|(id, l)| CostView {
-                id: id.clone(),
-                amount: l.amount(),
-                line: l.clone(),
+            .map(|(id, l)| {
+                Ok(CostView {
+                    id: id.clone(),
+                    amount: l.amount(),
+                    catalogue_cost_minor: self.catalogue_cost_if_different(l)?,
+                    line: l.clone(),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         costs.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
         Ok(OrderDetail {
             summary,

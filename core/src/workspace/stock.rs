@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, OrderDetail, Workspace};
@@ -817,6 +817,30 @@ impl Workspace {
         self.get_order(order_id)
     }
 
+    /// The catalogue cost of the part a parts-cost line's movement took, when it differs
+    /// from the line's unit cost (same currency only; unknown movements or parts say nothing).
+    pub(crate) fn catalogue_cost_if_different(&self, line: &CostLine) -> Result<Option<i64>> {
+        let Some(movement) = line.movement_id.as_deref() else {
+            return Ok(None);
+        };
+        if line.kind != CostKind::PartsCost {
+            return Ok(None);
+        }
+        let catalogue: Option<(i64, String)> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT p.cost_minor, p.currency FROM stock_movements m JOIN parts p ON p.id = m.part_id
+                 WHERE m.id = ?1",
+                [movement],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(catalogue
+            .filter(|(cost, currency)| *currency == line.currency && *cost != line.unit_cost_minor)
+            .map(|(cost, _)| cost))
+    }
+
     // ----- part requests -----
 
     pub fn create_request(
@@ -1338,7 +1362,16 @@ mod tests {
         // The supervisor's device gets both documents, and the same numbers.
         exchange(&tech, &mut sup);
         assert_eq!(sup.levels(Some(&van), Some(&part)).unwrap()[0].level, 0);
-        assert_eq!(sup.get_order(&id).unwrap().totals.gross_profit, 34_000);
+        let o = sup.get_order(&id).unwrap();
+        assert_eq!(o.totals.gross_profit, 34_000);
+        assert_eq!(o.costs[0].catalogue_cost_minor, None, "as in the catalogue");
+        // The catalogue cost changes later: the line stays as recorded, and says so.
+        let mut info = sup.get_part(&part).unwrap().info;
+        info.cost_minor = 30_000;
+        sup.update_part(&part, &info).unwrap();
+        let o = sup.get_order(&id).unwrap();
+        assert_eq!(o.costs[0].catalogue_cost_minor, Some(30_000));
+        assert_eq!(o.totals.gross_profit, 34_000);
     }
 
     #[test]

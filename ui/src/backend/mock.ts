@@ -408,7 +408,7 @@ export function mockBackend(): Backend & MockControls {
         ...(o.input.order_type === "installation" && !o.signature ? ["Customer signature / 客户签名"] : []),
       ],
       charges: o.charges,
-      costs: o.costs,
+      costs: o.costs.map((c) => ({ ...c, catalogue_cost_minor: stock.catalogueCost(c) })),
       totals: totalsOf(o),
       resolution: st.resolution,
       rating_comment: st.rating?.[1] ?? null,

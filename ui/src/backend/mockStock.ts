@@ -61,7 +61,13 @@ const blankInfo: PartInfo = { sku: "", name_zh: "", name_en: "", category_id: nu
 
 const SIGN: Record<MovementKind, number> = { receive: 1, transfer_in: 1, return: 1, defective: 1, transfer_out: -1, issue: -1, adjust: 0 };
 
-export function mockStock(ctx: StockContext): StockMethods {
+/** The stock methods, and what the order views need from the catalogue. */
+export type MockStock = StockMethods & {
+  /** A parts cost line's catalogue cost now, when it differs from the line's. */
+  catalogueCost(line: CostView): number | null;
+};
+
+export function mockStock(ctx: StockContext): MockStock {
   const parts = new Map<string, { id: string; info: PartInfo }>();
   const categories = new Map<string, { id: string; name: string; parent_id: string | null }>();
   const locations = new Map<string, LocationView>();
@@ -171,6 +177,12 @@ export function mockStock(ctx: StockContext): StockMethods {
   };
 
   return {
+    catalogueCost(line) {
+      if (line.kind !== "parts_cost" || !line.movement_id) return null;
+      const m = movements.find((x) => x.id === line.movement_id);
+      const info = m ? parts.get(m.part_id)?.info : undefined;
+      return info && info.currency === line.currency && info.cost_minor !== line.unit_cost_minor ? info.cost_minor : null;
+    },
     listParts: async (text) => {
       const q = text?.trim().toLowerCase();
       return [...parts.keys()].map(partView).filter((p) => !q || [p.sku, p.name_zh, p.name_en, p.barcode, ...p.compatible_models].some((x) => x.toLowerCase().includes(q))).sort((a, b) => a.sku.localeCompare(b.sku));

@@ -318,6 +318,8 @@ export interface CostView extends CostInput {
   at: number;
   amount: number;
   movement_id?: string | null;
+  /** A parts cost's catalogue cost now, when it differs from the line's (the line stays as recorded). */
+  catalogue_cost_minor?: number | null;
 }
 
 export interface Totals {

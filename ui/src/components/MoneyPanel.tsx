@@ -116,7 +116,14 @@ export function MoneyPanel({ order, run }: { order: OrderDetail; run: (a: () => 
                 <tr key={c.id}>
                   <td>{t(`cost.${c.kind}`)}</td>
                   <td>{c.description}</td>
-                  <td className="num">{c.quantity_milli / 1000} × {money(c.unit_cost_minor, c.currency)}</td>
+                  <td className="num">
+                    {c.quantity_milli / 1000} × {money(c.unit_cost_minor, c.currency)}
+                    {c.catalogue_cost_minor != null && (
+                      <div className="badge warn" data-testid="catalogue-cost">
+                        {t("catalogueCostNow", { cost: money(c.catalogue_cost_minor, c.currency) })}
+                      </div>
+                    )}
+                  </td>
                   <td className="num">{money(c.amount, c.currency)}</td>
                   <td>{canCost && <button className="link" onClick={() => run(() => backend.deleteCost(order.id, c.id))}>{t("remove")}</button>}</td>
                 </tr>

@@ -64,26 +64,31 @@ export function StockAlerts({ directory, version }: { directory: UserInfo[]; ver
 
 const blankPart: PartInfo = { sku: "", name_zh: "", name_en: "", category_id: null, unit: "pcs", barcode: "", sale_price_minor: 0, cost_minor: 0, currency: "CNY", min_stock: 0, compatible_models: [] };
 
-function PartForm({ onDone }: { onDone: () => void }) {
+/** Amounts in minor units as typed in a form: "450.00". */
+const decimalText = (minor: number) => (minor / 100).toFixed(2);
+
+/** A new part, or (with `part`) the edit of one: only the fields that changed are written,
+ * so an edit made elsewhere to another field survives the merge. */
+function PartForm({ part, onDone }: { part?: PartView; onDone: () => void }) {
   const backend = useBackend();
   const { t } = useI18n();
   const categories = useLoad((b) => b.listCategories(), []).data ?? [];
-  const [info, setInfo] = useState<PartInfo>(blankPart);
-  const [price, setPrice] = useState("");
-  const [cost, setCost] = useState("");
-  const [models, setModels] = useState("");
+  const [info, setInfo] = useState<PartInfo>(() => (part ? { sku: part.sku, name_zh: part.name_zh, name_en: part.name_en, category_id: part.category_id, unit: part.unit, barcode: part.barcode, sale_price_minor: part.sale_price_minor, cost_minor: part.cost_minor, currency: part.currency, min_stock: part.min_stock, compatible_models: part.compatible_models, photo: part.photo } : blankPart));
+  const [price, setPrice] = useState(part ? decimalText(part.sale_price_minor) : "");
+  const [cost, setCost] = useState(part ? decimalText(part.cost_minor) : "");
+  const [models, setModels] = useState(part ? part.compatible_models.join(", ") : "");
   const { error, run } = useAction();
   const set = (p: Partial<PartInfo>) => setInfo((i) => ({ ...i, ...p }));
+  const title = part ? t("editPart", { sku: part.sku }) : t("newPart");
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await run(() =>
-      backend.createPart({
-        ...info,
-        sale_price_minor: parseDecimal(price || "0", 2),
-        cost_minor: parseDecimal(cost || "0", 2),
-        compatible_models: models.split(/[,，;\n]/).map((m) => m.trim()).filter(Boolean),
-      }),
-    );
+    const edited = {
+      ...info,
+      sale_price_minor: parseDecimal(price || "0", 2),
+      cost_minor: parseDecimal(cost || "0", 2),
+      compatible_models: models.split(/[,，;\n]/).map((m) => m.trim()).filter(Boolean),
+    };
+    const ok = await run(() => (part ? backend.updatePart(part.id, edited) : backend.createPart(edited)));
     if (ok) {
       setInfo(blankPart);
       setPrice("");
@@ -93,8 +98,8 @@ function PartForm({ onDone }: { onDone: () => void }) {
     }
   };
   return (
-    <form className="card form" onSubmit={submit} aria-label={t("newPart")}>
-      <h3>{t("newPart")}</h3>
+    <form className="card form" onSubmit={submit} aria-label={title}>
+      <h3>{title}</h3>
       <div className="row">
         <label>
           SKU
@@ -151,8 +156,13 @@ function PartForm({ onDone }: { onDone: () => void }) {
       <ErrorNote error={error} />
       <div className="actions">
         <button className="primary" type="submit">
-          {t("create")}
+          {part ? t("save") : t("create")}
         </button>
+        {part && (
+          <button type="button" onClick={onDone}>
+            {t("cancel")}
+          </button>
+        )}
       </div>
     </form>
   );
@@ -276,7 +286,9 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
   const { t, lang } = useI18n();
   const [text, setText] = useState("");
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
   const parts = useLoad((b) => b.listParts(text || null), [text, version]);
+  const edited = parts.data?.find((p) => p.id === editing);
   return (
     <section aria-label={t("catalogue")}>
       <div className="filters">
@@ -295,6 +307,16 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
           />
         </>
       )}
+      {editable && edited && (
+        <PartForm
+          key={edited.id}
+          part={edited}
+          onDone={() => {
+            setEditing(null);
+            onChanged();
+          }}
+        />
+      )}
       <ErrorNote error={parts.error} />
       <div className="table-scroll">
         <table className="orders" aria-label={t("catalogue")}>
@@ -307,6 +329,7 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
               <th className="num">{t("salePrice")}</th>
               <th className="num">{t("unitCost")}</th>
               <th className="num">{t("inStock")}</th>
+              {editable && <th />}
             </tr>
           </thead>
           <tbody>
@@ -326,6 +349,13 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
                 <td className="num">
                   {p.total_level} {p.unit}
                 </td>
+                {editable && (
+                  <td>
+                    <button className="link" aria-label={t("editPart", { sku: p.sku })} onClick={() => setEditing(p.id)}>
+                      {t("edit")}
+                    </button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
