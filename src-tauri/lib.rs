@@ -274,6 +274,26 @@ fn create_category(
 }
 
 #[tauri::command]
+fn update_category(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    parent_id: Option<String>,
+) -> CmdResult<CategoryView> {
+    state.mutate(|ws| ws.update_category(&id, &name, parent_id.as_deref()))
+}
+
+#[tauri::command]
+fn update_location(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    owner: Option<String>,
+) -> CmdResult<LocationView> {
+    state.mutate(|ws| ws.update_location(&id, &name, owner.as_deref()))
+}
+
+#[tauri::command]
 fn list_locations(state: State<'_, AppState>) -> CmdResult<Vec<LocationView>> {
     state.read(|ws| ws.list_locations())
 }
@@ -1145,8 +1165,10 @@ pub fn run() {
             update_part,
             list_categories,
             create_category,
+            update_category,
             list_locations,
             create_location,
+            update_location,
             record_movement,
             transfer_stock,
             stock_take,

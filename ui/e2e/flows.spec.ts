@@ -690,4 +690,45 @@ test("a warehouse keeper signs in to the parts view only", async ({ page }) => {
   await expect(levels.getByRole("row", { name: /OIL-BZ-5L/ })).toContainText("8 pcs");
   await expect(levels.getByRole("row", { name: /FLT-2/ })).toContainText("3 pcs");
   await page.screenshot({ path: "test-results/stock-take.png", fullPage: true });
+
+  // Renaming the warehouse; a van changes hands.
+  await page.getByRole("button", { name: "Edit location" }).click();
+  const editLocation = page.getByRole("group", { name: "Edit location" });
+  await editLocation.getByLabel("Name").fill("北京仓 Beijing");
+  await editLocation.getByRole("button", { name: "Save" }).click();
+  await expect(editLocation).toBeHidden();
+  await expect(page.getByLabel("Location", { exact: true })).toContainText("北京仓 Beijing");
+  await newLocation.getByLabel("New location").selectOption("van");
+  await newLocation.getByLabel("Name").fill("3 号车");
+  await newLocation.getByLabel("Technician").selectOption({ label: "张伟 Zhang Wei" });
+  await newLocation.getByRole("button", { name: "Add" }).click();
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 3 号车" });
+  await page.getByRole("button", { name: "Edit location" }).click();
+  await editLocation.getByLabel("Technician").selectOption({ label: "李娜 Li Na" });
+  await editLocation.getByRole("button", { name: "Save" }).click();
+  await expect(editLocation).toBeHidden();
+  await page.getByRole("button", { name: "Edit location" }).click();
+  await expect(editLocation.getByLabel("Technician")).toHaveValue(/.+/);
+  await expect(editLocation.getByLabel("Technician").locator("option:checked")).toHaveText("李娜 Li Na");
+
+  // Categories: a tree that never loops.
+  await page.getByRole("button", { name: "Catalogue", exact: true }).click();
+  await page.getByRole("button", { name: "Categories" }).click();
+  const newCategory = page.getByRole("group", { name: "New category" });
+  await newCategory.getByLabel("New category").fill("暖通");
+  await newCategory.getByRole("button", { name: "Add" }).click();
+  await newCategory.getByLabel("New category").fill("压缩机");
+  await newCategory.getByLabel("Parent").selectOption({ label: "暖通" });
+  await newCategory.getByRole("button", { name: "Add" }).click();
+  const editCategory = page.getByRole("group", { name: "Edit category" });
+  await editCategory.getByLabel("Edit category").selectOption({ label: "暖通" });
+  await editCategory.getByLabel("Move under").selectOption({ label: "暖通 / 压缩机" });
+  await editCategory.getByRole("button", { name: "Save" }).click();
+  await expect(editCategory.getByRole("alert")).toContainText("cannot go inside itself or one of its own");
+  await editCategory.getByLabel("Edit category").selectOption({ label: "暖通 / 压缩机" });
+  await editCategory.getByLabel("Category name").fill("压缩机 Compressors");
+  await editCategory.getByLabel("Move under").selectOption({ label: "(top level)" });
+  await editCategory.getByRole("button", { name: "Save" }).click();
+  await expect(editCategory.getByLabel("Edit category")).toContainText("压缩机 Compressors");
+  await expect(editCategory.getByLabel("Edit category").locator("option", { hasText: "暖通 / " })).toHaveCount(0);
 });

@@ -431,6 +431,45 @@ pub fn new_category_doc(
     Ok(id)
 }
 
+/// Rename a category or move it: only what changed is written.
+pub fn apply_category_edit(
+    doc: &mut AutoCommit,
+    name: &str,
+    parent_id: Option<&str>,
+) -> Result<()> {
+    check_text("category name", name, true, 200)?;
+    let current = CategoryDoc::from_doc(doc)?;
+    if current.name != name.trim() {
+        doc.put(ROOT, "name", name.trim())?;
+    }
+    if current.parent_id.as_deref() != parent_id {
+        match parent_id {
+            Some(p) => doc.put(ROOT, "parent_id", p)?,
+            None => doc.put(ROOT, "parent_id", automerge::ScalarValue::Null)?,
+        }
+    }
+    Ok(())
+}
+
+/// Rename a location or give a van to another technician: only what changed is written.
+pub fn apply_location_edit(doc: &mut AutoCommit, name: &str, owner: Option<&str>) -> Result<()> {
+    check_text("location name", name, true, 200)?;
+    let current = LocationDoc::from_doc(doc)?;
+    if current.kind == LocationKind::Van && owner.is_none() {
+        return Err(CoreError::invalid("a van belongs to a technician"));
+    }
+    if current.name != name.trim() {
+        doc.put(ROOT, "name", name.trim())?;
+    }
+    if current.owner.as_deref() != owner {
+        match owner {
+            Some(o) => doc.put(ROOT, "owner", o)?,
+            None => doc.put(ROOT, "owner", automerge::ScalarValue::Null)?,
+        }
+    }
+    Ok(())
+}
+
 pub fn new_location_doc(
     doc: &mut AutoCommit,
     kind: LocationKind,

@@ -339,6 +339,50 @@ impl Workspace {
             .ok_or_else(|| CoreError::NotFound(format!("category {id}")))
     }
 
+    /// Rename a category, or move it under another (or to the top): never under itself or
+    /// one of its own subcategories.
+    pub fn update_category(
+        &mut self,
+        id: &str,
+        name: &str,
+        parent_id: Option<&str>,
+    ) -> Result<CategoryView> {
+        check_id("category", id)?;
+        check_text("category name", name, true, 200)?;
+        let all = self.list_categories()?;
+        if !all.iter().any(|c| c.id == id) {
+            return Err(CoreError::NotFound(format!("category {id}")));
+        }
+        if let Some(p) = parent_id {
+            check_id("parent category", p)?;
+            let parent_of: BTreeMap<&str, Option<&str>> = all
+                .iter()
+                .map(|c| (c.id.as_str(), c.parent_id.as_deref()))
+                .collect();
+            if !parent_of.contains_key(p) {
+                return Err(CoreError::invalid("choose a known parent category"));
+            }
+            // The tree as listed has no loops, so this walk ends at the top.
+            let mut at = Some(p);
+            while let Some(x) = at {
+                if x == id {
+                    return Err(CoreError::invalid(
+                        "a category cannot go inside itself or one of its own subcategories",
+                    ));
+                }
+                at = parent_of.get(x).copied().flatten();
+            }
+        }
+        self.change(DocType::Category, Some(id), |doc, _| {
+            stock::apply_category_edit(doc, name, parent_id)?;
+            Ok(id.to_string())
+        })?;
+        self.list_categories()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("category {id}")))
+    }
+
     /// The category tree, depth first, children by name. A category whose parent chain loops
     /// or breaks (possible after merges) is shown at the top level rather than lost.
     pub fn list_categories(&self) -> Result<Vec<CategoryView>> {
@@ -413,6 +457,33 @@ impl Workspace {
         name: &str,
         owner: Option<&str>,
     ) -> Result<LocationView> {
+        self.check_location_owner(kind, owner)?;
+        let id = self.change(DocType::Location, None, |doc, _| {
+            stock::new_location_doc(doc, kind, name, owner)
+        })?;
+        self.get_location(&id)
+    }
+
+    /// Rename a location, or give a van to another technician (a location stays a warehouse
+    /// or a van).
+    pub fn update_location(
+        &mut self,
+        id: &str,
+        name: &str,
+        owner: Option<&str>,
+    ) -> Result<LocationView> {
+        check_id("location", id)?;
+        let current = self.get_location(id)?;
+        self.check_location_owner(current.kind, owner)?;
+        self.change(DocType::Location, Some(id), |doc, _| {
+            stock::apply_location_edit(doc, name, owner)?;
+            Ok(id.to_string())
+        })?;
+        self.get_location(id)
+    }
+
+    /// A van belongs to a technician; a warehouse to no one.
+    fn check_location_owner(&self, kind: LocationKind, owner: Option<&str>) -> Result<()> {
         if let Some(o) = owner {
             match self.directory()?.into_iter().find(|u| u.id == o) {
                 Some(u) if u.role == Role::Technician => {}
@@ -428,10 +499,7 @@ impl Workspace {
         if kind == LocationKind::Warehouse && owner.is_some() {
             return Err(CoreError::invalid("a warehouse belongs to no one"));
         }
-        let id = self.change(DocType::Location, None, |doc, _| {
-            stock::new_location_doc(doc, kind, name, owner)
-        })?;
-        self.get_location(&id)
+        Ok(())
     }
 
     pub fn list_locations(&self) -> Result<Vec<LocationView>> {
@@ -1158,6 +1226,76 @@ mod tests {
         let mut tech = workspace(crate::testing::TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         assert!(tech.stock_take(&wh, &[count(&part, 1)], "").is_err());
+    }
+
+    #[test]
+    fn categories_and_locations_are_renamed_moved_and_reassigned() {
+        let (mut sup, part, wh, van) = stocked(5);
+        let hvac = sup.create_category("暖通", None).unwrap();
+        let comp = sup.create_category("压缩机", Some(&hvac.id)).unwrap();
+        let valves = sup.create_category("阀片", Some(&comp.id)).unwrap();
+        // Never inside itself or one of its own; only known parents.
+        for (parent, why) in [(&hvac.id, "itself"), (&valves.id, "its own")] {
+            assert!(
+                sup.update_category(&hvac.id, "暖通", Some(parent))
+                    .unwrap_err()
+                    .to_string()
+                    .contains("itself or one of its own"),
+                "{why}"
+            );
+        }
+        assert!(sup.update_category(&hvac.id, "暖通", Some(&wh)).is_err());
+        assert!(sup.update_category(&hvac.id, " ", None).is_err());
+        let moved = sup
+            .update_category(&valves.id, "阀片 Valves", Some(&hvac.id))
+            .unwrap();
+        assert_eq!(moved.path, "暖通 / 阀片 Valves");
+        let top = sup.update_category(&comp.id, "压缩机", None).unwrap();
+        assert_eq!((top.path.as_str(), top.depth), ("压缩机", 0));
+
+        assert_eq!(
+            sup.update_location(&wh, "上海总仓 Shanghai", None)
+                .unwrap()
+                .name,
+            "上海总仓 Shanghai"
+        );
+        assert!(
+            sup.update_location(&wh, "x", Some(TECH_A)).is_err(),
+            "warehouse"
+        );
+        assert!(
+            sup.update_location(&van, "x", None).is_err(),
+            "van without owner"
+        );
+        assert!(
+            sup.update_location(&van, "x", Some(SUPERVISOR)).is_err(),
+            "not a technician"
+        );
+        // The van goes from A to B: B takes parts from it, A no longer can.
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let mut orders = Vec::new();
+        for tech in [TECH_A, TECH_B] {
+            let id = sup
+                .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
+                .unwrap()
+                .summary
+                .id;
+            sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
+            orders.push(id);
+        }
+        sup.transfer(&wh, &van, &part, 2, "").unwrap();
+        let moved = sup.update_location(&van, "李娜的车", Some(TECH_B)).unwrap();
+        assert_eq!(moved.owner.as_deref(), Some(TECH_B));
+        for (tech, order, allowed) in [(TECH_A, &orders[0], false), (TECH_B, &orders[1], true)] {
+            let mut ws = workspace(tech, Role::Technician);
+            exchange(&sup, &mut ws);
+            ws.accept_order(order).unwrap();
+            assert_eq!(
+                ws.use_part(order, &part, 1, &van).is_ok(),
+                allowed,
+                "{tech}"
+            );
+        }
     }
 
     #[test]

@@ -119,8 +119,12 @@ export interface Backend {
   updatePart(id: string, info: PartInfo): Promise<PartView>;
   listCategories(): Promise<CategoryView[]>;
   createCategory(name: string, parentId: string | null): Promise<CategoryView>;
+  /** Rename a category or move it (parentId null: to the top); never inside itself. */
+  updateCategory(id: string, name: string, parentId: string | null): Promise<CategoryView>;
   listLocations(): Promise<LocationView[]>;
   createLocation(kind: LocationKind, name: string, owner: string | null): Promise<LocationView>;
+  /** Rename a location, or give a van to another technician. */
+  updateLocation(id: string, name: string, owner: string | null): Promise<LocationView>;
   recordMovement(locationId: string, partId: string, kind: MovementKind, qty: number, note: string): Promise<LevelView[]>;
   transferStock(from: string, to: string, partId: string, qty: number, note: string): Promise<void>;
   /** Counted quantities at a location: each difference from the known level becomes an adjustment, all or nothing. */

@@ -30,8 +30,10 @@ type StockMethods = Pick<
   | "updatePart"
   | "listCategories"
   | "createCategory"
+  | "updateCategory"
   | "listLocations"
   | "createLocation"
+  | "updateLocation"
   | "recordMovement"
   | "transferStock"
   | "stockTake"
@@ -292,6 +294,18 @@ export function mockStock(ctx: StockContext): MockStock {
     },
     listCategories: async (): Promise<CategoryView[]> =>
       [...categories.values()].map((c) => ({ ...c, path: categoryPath(c.id), depth: categoryPath(c.id).split(" / ").length - 1 })).sort((a, b) => a.path.localeCompare(b.path)),
+    async updateCategory(id, name, parentId) {
+      const c = categories.get(id) ?? fail("not_found", `category ${id}`);
+      if (!manages()) fail("forbidden", "category: only supervisors and admins keep the catalogue and the stock locations");
+      if (!name.trim()) fail("invalid_input", "category name is required");
+      if (parentId && !categories.has(parentId)) fail("invalid_input", "choose a known parent category");
+      for (let at: string | null = parentId; at; at = categories.get(at)?.parent_id ?? null) {
+        if (at === id) fail("invalid_input", "a category cannot go inside itself or one of its own subcategories");
+      }
+      categories.set(id, { ...c, name: name.trim(), parent_id: parentId });
+      ctx.changed(id);
+      return { id, name: name.trim(), parent_id: parentId, path: categoryPath(id), depth: categoryPath(id).split(" / ").length - 1 };
+    },
     async createCategory(name, parentId) {
       if (!manages()) fail("forbidden", "category: only supervisors and admins keep the catalogue and the stock locations");
       if (!name.trim()) fail("invalid_input", "category name is required");
@@ -310,6 +324,17 @@ export function mockStock(ctx: StockContext): MockStock {
       locations.set(l.id, l);
       ctx.changed(l.id);
       return l;
+    },
+    async updateLocation(id, name, owner) {
+      const l = locations.get(id) ?? fail("not_found", `location ${id}`);
+      if (!manages()) fail("forbidden", "location: only supervisors, admins and warehouse keepers rename or reassign a stock location");
+      if (!name.trim()) fail("invalid_input", "location name is required");
+      if (l.kind === "warehouse" && owner) fail("invalid_input", "a warehouse belongs to no one");
+      if (l.kind === "van" && !ctx.users.some((u) => u.id === owner && u.role === "technician")) fail("invalid_input", "a van belongs to a technician");
+      const updated: LocationView = { ...l, name: name.trim(), owner: l.kind === "van" ? owner : null, pending: true };
+      locations.set(id, updated);
+      ctx.changed(id);
+      return updated;
     },
     async recordMovement(loc, part, kind, qty, note) {
       if (!manages()) fail("forbidden", "movements: technicians record only parts used, returned or taken back, and receipts into their van");

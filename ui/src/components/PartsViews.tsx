@@ -3,6 +3,7 @@ import type { ImportReport, LocationKind, MovementKind, OrderDetail, PartInfo, P
 import { formatMoney, parseDecimal } from "../backend/money";
 import { useAction, useBackend, useLoad, useSyncStatus, userName } from "../context";
 import { StockTake } from "./StockTake";
+import { CategoryEditor, LocationEditor } from "./StockPlaces";
 import { useI18n } from "../i18n";
 import { readBase64, savedLink } from "../files";
 import { ErrorNote } from "./ErrorNote";
@@ -287,25 +288,35 @@ export function Catalogue({ editable, version, onChanged }: { editable: boolean;
   const [text, setText] = useState("");
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
+  const [sorting, setSorting] = useState(false);
   const parts = useLoad((b) => b.listParts(text || null), [text, version]);
+  const categories = useLoad((b) => (sorting ? b.listCategories() : Promise.resolve([])), [sorting, version]);
   const edited = parts.data?.find((p) => p.id === editing);
   return (
     <section aria-label={t("catalogue")}>
       <div className="filters">
         <input type="search" aria-label={t("searchParts")} placeholder={t("searchParts")} value={text} onChange={(e) => setText(e.target.value)} />
         {editable && <button onClick={() => setAdding((a) => !a)}>+ {t("newPart")}</button>}
+        {editable && (
+          <button aria-expanded={sorting} onClick={() => setSorting((v) => !v)}>
+            {t("categories")}
+          </button>
+        )}
       </div>
       {editable && <CatalogueFiles onChanged={onChanged} />}
-      {editable && adding && (
+      {editable && sorting && (
         <>
           <CategoryForm onDone={onChanged} />
-          <PartForm
-            onDone={() => {
-              setAdding(false);
-              onChanged();
-            }}
-          />
+          <CategoryEditor categories={categories.data ?? []} onDone={onChanged} />
         </>
+      )}
+      {editable && adding && (
+        <PartForm
+          onDone={() => {
+            setAdding(false);
+            onChanged();
+          }}
+        />
       )}
       {editable && edited && (
         <PartForm
@@ -386,6 +397,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
   const [newName, setNewName] = useState("");
   const [owner, setOwner] = useState("");
   const [counting, setCounting] = useState(false);
+  const [renaming, setRenaming] = useState(false);
   const { error, run } = useAction();
   const technicians = directory.filter((u) => u.role === "technician");
   const record = async () => {
@@ -413,11 +425,27 @@ export function StockView({ directory, editable, version, onChanged }: { directo
             ))}
           </select>
         </label>
+        {editable && current && (
+          <button aria-expanded={renaming} onClick={() => setRenaming((v) => !v)}>
+            {t("editLocation")}
+          </button>
+        )}
         <span className="muted" data-testid="stock-as-of">
           {sync?.last_sync_at ? t("asOf", { time: formatShort(sync.last_sync_at) }) : t("neverSynced")}
           {current?.pending ? ` · ${t("withPendingMovements")}` : ""}
         </span>
       </div>
+      {editable && current && renaming && (
+        <LocationEditor
+          key={`edit-${current.id}`}
+          location={current}
+          technicians={technicians}
+          onDone={() => {
+            setRenaming(false);
+            onChanged();
+          }}
+        />
+      )}
       <table className="orders" aria-label={t("stockLevels")}>
         <thead>
           <tr>
@@ -446,7 +474,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
           {counting ? t("closeStockTake") : t("stockTake")}
         </button>
       )}
-      {editable && current && counting && <StockTake key={current.id} location={current} levels={levels.data ?? []} parts={parts} onDone={onChanged} />}
+      {editable && current && counting && <StockTake key={`count-${current.id}`} location={current} levels={levels.data ?? []} parts={parts} onDone={onChanged} />}
       {editable && current && (
         <div className="line-form" role="group" aria-label={t("recordMovement")}>
           <label>
