@@ -475,6 +475,28 @@ impl Workspace {
         check_id("location", id)?;
         let current = self.get_location(id)?;
         self.check_location_owner(current.kind, owner)?;
+        if current.owner.as_deref() != owner {
+            // Only the requester confirms a receipt, and only into their own van: a van that
+            // changed hands with parts on their way could never receive them.
+            let open = self
+                .list_requests(None)?
+                .into_iter()
+                .filter(|r| {
+                    r.to_location == id
+                        && matches!(
+                            r.status,
+                            RequestStatus::Requested
+                                | RequestStatus::Approved
+                                | RequestStatus::Issued
+                        )
+                })
+                .count();
+            if open > 0 {
+                return Err(CoreError::invalid(format!(
+                    "{open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands"
+                )));
+            }
+        }
         self.change(DocType::Location, Some(id), |doc, _| {
             stock::apply_location_edit(doc, name, owner)?;
             Ok(id.to_string())
@@ -1284,6 +1306,33 @@ mod tests {
             orders.push(id);
         }
         sup.transfer(&wh, &van, &part, 2, "").unwrap();
+        // Not while a request into the van is open: its receipt would have no one to make it.
+        let mut a = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut a);
+        let asked = a
+            .create_request(
+                &van,
+                None,
+                &[RequestLineInput {
+                    part_id: part.clone(),
+                    qty: 1,
+                    reason: String::new(),
+                }],
+            )
+            .unwrap();
+        exchange(&a, &mut sup);
+        assert!(
+            sup.update_location(&van, "李娜的车", Some(TECH_B))
+                .unwrap_err()
+                .to_string()
+                .contains("still open")
+        );
+        assert!(
+            sup.update_location(&van, "张伟的车 A", Some(TECH_A))
+                .is_ok(),
+            "a rename is fine"
+        );
+        sup.reject_request(&asked.id, "van changes hands").unwrap();
         let moved = sup.update_location(&van, "李娜的车", Some(TECH_B)).unwrap();
         assert_eq!(moved.owner.as_deref(), Some(TECH_B));
         for (tech, order, allowed) in [(TECH_A, &orders[0], false), (TECH_B, &orders[1], true)] {

@@ -331,6 +331,8 @@ export function mockStock(ctx: StockContext): MockStock {
       if (!name.trim()) fail("invalid_input", "location name is required");
       if (l.kind === "warehouse" && owner) fail("invalid_input", "a warehouse belongs to no one");
       if (l.kind === "van" && !ctx.users.some((u) => u.id === owner && u.role === "technician")) fail("invalid_input", "a van belongs to a technician");
+      const open = [...requests.values()].map(view).filter((r) => r.to_location === id && ["requested", "approved", "issued"].includes(r.status)).length;
+      if (l.owner !== owner && open > 0) fail("invalid_input", `${open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands`);
       const updated: LocationView = { ...l, name: name.trim(), owner: l.kind === "van" ? owner : null, pending: true };
       locations.set(id, updated);
       ctx.changed(id);
