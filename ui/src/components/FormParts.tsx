@@ -1,4 +1,4 @@
-import type { OrderType } from "../backend";
+import type { OrderType, PartView } from "../backend";
 import { ORDER_TYPES } from "../backend";
 import { useI18n } from "../i18n";
 
@@ -79,5 +79,29 @@ export function SavedNotice({ saved, testId }: { saved: { path: string; href: st
         {t("download")}
       </a>
     </p>
+  );
+}
+
+/** Which part and how many: the pair every stock form asks for. */
+export function PartQty({ parts, part, setPart, qty, setQty }: { parts: PartView[]; part: string; setPart: (id: string) => void; qty: string; setQty: (q: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label>
+        {t("part")}
+        <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
+          <option value="">—</option>
+          {parts.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.sku} {p.name_zh}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("quantity")}
+        <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
+      </label>
+    </>
   );
 }
