@@ -1178,6 +1178,23 @@ mod tests {
     }
 
     /// A supervisor with a warehouse holding `qty` of one part, and a van for tech A.
+    /// A customer and one dispatched order each for technicians A and B.
+    fn an_order_for_each_technician(sup: &mut Workspace) -> Vec<String> {
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        [TECH_A, TECH_B]
+            .into_iter()
+            .map(|tech| {
+                let id = sup
+                    .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
+                    .unwrap()
+                    .summary
+                    .id;
+                sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
+                id
+            })
+            .collect()
+    }
+
     fn stocked(qty: i64) -> (Workspace, String, String, String) {
         let mut sup = workspace(SUPERVISOR, Role::Supervisor);
         let part = sup.create_part(&part_info("VP-30XA")).unwrap().id;
@@ -1294,17 +1311,7 @@ mod tests {
             "not a technician"
         );
         // The van goes from A to B: B takes parts from it, A no longer can.
-        let c = sup.create_customer(&customer_input("Acme")).unwrap();
-        let mut orders = Vec::new();
-        for tech in [TECH_A, TECH_B] {
-            let id = sup
-                .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
-                .unwrap()
-                .summary
-                .id;
-            sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
-            orders.push(id);
-        }
+        let orders = an_order_for_each_technician(&mut sup);
         sup.transfer(&wh, &van, &part, 2, "").unwrap();
         // Not while a request into the van is open: its receipt would have no one to make it.
         let mut a = workspace(TECH_A, Role::Technician);
@@ -1564,17 +1571,7 @@ mod tests {
     #[test]
     fn two_technicians_take_the_last_unit_offline_and_the_merge_says_oversold() {
         let (mut sup, part, wh, _van) = stocked(1);
-        let c = sup.create_customer(&customer_input("Acme")).unwrap();
-        let mut orders = Vec::new();
-        for tech in [TECH_A, TECH_B] {
-            let id = sup
-                .create_order(&order_input(&c.id, &c.sites[0].id, "valve"))
-                .unwrap()
-                .summary
-                .id;
-            sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
-            orders.push(id);
-        }
+        let orders = an_order_for_each_technician(&mut sup);
         let mut a = workspace(TECH_A, Role::Technician);
         let mut b = workspace(TECH_B, Role::Technician);
         exchange(&sup, &mut a);
