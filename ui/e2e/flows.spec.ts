@@ -675,6 +675,7 @@ test("a warehouse keeper signs in to the parts view only", async ({ page }) => {
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("10 pcs");
   await page.getByRole("button", { name: "Stock-take" }).click();
   const take = page.getByRole("region", { name: "Stock-take" });
+  await expect(take.getByTestId("count-basis")).toContainText("never synced");
   await take.getByLabel("Add a part to the count").selectOption({ label: "FLT-2 干燥过滤器" });
   await take.getByLabel("Counted FLT-2").fill("three");
   await take.getByRole("button", { name: "Apply the count" }).click();

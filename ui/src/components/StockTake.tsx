@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { LevelView, LocationView, PartView, StockTakeLine } from "../backend";
-import { useAction, useBackend } from "../context";
+import { useAction, useBackend, useSyncStatus } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
 
@@ -9,7 +9,8 @@ import { ErrorNote } from "./ErrorNote";
  * Parts left blank are not counted. */
 export function StockTake({ location, levels, parts, onDone }: { location: LocationView; levels: LevelView[]; parts: PartView[]; onDone: () => void }) {
   const backend = useBackend();
-  const { t } = useI18n();
+  const { t, formatShort } = useI18n();
+  const sync = useSyncStatus();
   const [extra, setExtra] = useState<string[]>([]);
   const [counts, setCounts] = useState<Record<string, string>>({});
   const [note, setNote] = useState("");
@@ -49,6 +50,9 @@ export function StockTake({ location, levels, parts, onDone }: { location: Locat
   return (
     <section className="stock-take" aria-label={t("stockTake")}>
       <h3>{t("stockTakeAt", { location: location.name })}</h3>
+      <p className="muted" data-testid="count-basis">
+        {sync?.last_sync_at ? t("countBasis", { time: formatShort(sync.last_sync_at) }) : t("countBasisNeverSynced")}
+      </p>
       <table className="orders" aria-label={t("countSheet")}>
         <thead>
           <tr>
