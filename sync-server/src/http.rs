@@ -224,10 +224,10 @@ async fn upload_state(
 async fn stored_upload(st: &AppState, tenant: &str, hash: &str) -> Result<Option<UploadState>> {
     Ok(st
         .storage
-        .get_blob(tenant, hash)
+        .blob_size(tenant, hash)
         .await?
-        .map(|(_, bytes)| UploadState {
-            received: bytes.len() as u64,
+        .map(|received| UploadState {
+            received,
             complete: true,
         }))
 }

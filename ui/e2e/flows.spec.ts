@@ -20,6 +20,18 @@ async function createCustomer(page: Page, name: string, site: string, lat: strin
   await form.getByRole("button", { name: "Create" }).click();
 }
 
+/** With the new-order form open: an order for `customer`, dispatched to 张伟 and synced; then sign out. */
+async function dispatchToZhangWei(page: Page, customer: string, description: string) {
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: customer });
+  await oform.getByLabel("Description").fill(description);
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await signOut(page);
+}
+
 async function signOut(page: Page) {
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -356,14 +368,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   await expect(form.getByRole("alert")).toContainText("between 10 m and 50,000 m");
   await form.getByLabel(/Geofence radius/).fill("100");
   await form.getByRole("button", { name: "Create" }).click();
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "上海华东医疗设备有限公司" });
-  await oform.getByLabel("Description").fill("CT 冷却泵报警");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await signOut(page);
+  await dispatchToZhangWei(page, "上海华东医疗设备有限公司", "CT 冷却泵报警");
 
   await signIn(page, "zhang.wei");
   // The working day starts with clocking in, wherever the technician is.
@@ -448,14 +453,7 @@ test("check-in takes the device position and shows the geofence verdict; without
 test("technician attaches site photos; the supervisor sees thumbnails and opens one", async ({ page }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "广州白云制冷设备", "白云仓库", "23.1291", "113.2644");
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "广州白云制冷设备" });
-  await oform.getByLabel("Description").fill("冷库压缩机 compressor check");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await signOut(page);
+  await dispatchToZhangWei(page, "广州白云制冷设备", "冷库压缩机 compressor check");
 
   await signIn(page, "zhang.wei");
   await page.getByRole("button", { name: /广州白云制冷设备/ }).click();
@@ -546,14 +544,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   // An order for 张伟 to use the part on.
   await page.getByRole("tab", { name: "Orders" }).click();
   await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
-  await oform.getByLabel("Description").fill("压缩机阀片损坏");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await signOut(page);
+  await dispatchToZhangWei(page, "深圳创新暖通工程", "压缩机阀片损坏");
 
   // The technician asks for 4.
   await signIn(page, "zhang.wei");

@@ -525,13 +525,19 @@ impl Workspace {
     }
 
     pub fn list_locations(&self) -> Result<Vec<LocationView>> {
+        self.query_locations(None)
+    }
+
+    /// Every location, or the one `id` (looked up on every movement, so not via the list).
+    fn query_locations(&self, id: Option<&str>) -> Result<Vec<LocationView>> {
         let mut stmt = self.store.conn().prepare(
             "SELECT l.id, l.kind, l.name, l.owner,
                 COALESCE(d.dirty, 0) OR EXISTS (SELECT 1 FROM ledgers g JOIN documents ld ON ld.id = g.id
                     WHERE g.location_id = l.id AND ld.dirty = 1)
-             FROM locations l LEFT JOIN documents d ON d.id = l.id ORDER BY l.kind DESC, l.name, l.id",
+             FROM locations l LEFT JOIN documents d ON d.id = l.id
+             WHERE ?1 IS NULL OR l.id = ?1 ORDER BY l.kind DESC, l.name, l.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([id], |r| {
             let kind: String = r.get(1)?;
             Ok(LocationView {
                 id: r.get(0)?,
@@ -549,9 +555,8 @@ impl Workspace {
     }
 
     pub fn get_location(&self, id: &str) -> Result<LocationView> {
-        self.list_locations()?
-            .into_iter()
-            .find(|l| l.id == id)
+        self.query_locations(Some(id))?
+            .pop()
             .ok_or_else(|| CoreError::NotFound(format!("location {id}")))
     }
 
@@ -1178,6 +1183,24 @@ mod tests {
     }
 
     /// A supervisor with a warehouse holding `qty` of one part, and a van for tech A.
+    /// Technician A's device, synced with `sup`, asking for `qty` of a part into `van`.
+    fn tech_a_asks(sup: &Workspace, van: &str, part: &str, qty: i64) -> (Workspace, RequestView) {
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(sup, &mut tech);
+        let r = tech
+            .create_request(
+                van,
+                None,
+                &[RequestLineInput {
+                    part_id: part.to_string(),
+                    qty,
+                    reason: String::new(),
+                }],
+            )
+            .unwrap();
+        (tech, r)
+    }
+
     /// A customer and one dispatched order each for technicians A and B.
     fn an_order_for_each_technician(sup: &mut Workspace) -> Vec<String> {
         let c = sup.create_customer(&customer_input("Acme")).unwrap();
@@ -1314,19 +1337,7 @@ mod tests {
         let orders = an_order_for_each_technician(&mut sup);
         sup.transfer(&wh, &van, &part, 2, "").unwrap();
         // Not while a request into the van is open: its receipt would have no one to make it.
-        let mut a = workspace(TECH_A, Role::Technician);
-        exchange(&sup, &mut a);
-        let asked = a
-            .create_request(
-                &van,
-                None,
-                &[RequestLineInput {
-                    part_id: part.clone(),
-                    qty: 1,
-                    reason: String::new(),
-                }],
-            )
-            .unwrap();
+        let (a, asked) = tech_a_asks(&sup, &van, &part, 1);
         exchange(&a, &mut sup);
         assert!(
             sup.update_location(&van, "李娜的车", Some(TECH_B))
@@ -1663,19 +1674,7 @@ mod tests {
     #[test]
     fn a_warehouse_keeper_keeps_stock_and_decides_requests_but_not_orders() {
         let (mut sup, part, wh, van) = stocked(10);
-        let mut tech = workspace(TECH_A, Role::Technician);
-        exchange(&sup, &mut tech);
-        let r = tech
-            .create_request(
-                &van,
-                None,
-                &[RequestLineInput {
-                    part_id: part.clone(),
-                    qty: 2,
-                    reason: String::new(),
-                }],
-            )
-            .unwrap();
+        let (tech, r) = tech_a_asks(&sup, &van, &part, 2);
         let mut keeper = workspace("00000000-0000-7000-8000-0000000000c1", Role::Warehouse);
         exchange(&sup, &mut keeper);
         exchange(&tech, &mut keeper);
@@ -1698,19 +1697,7 @@ mod tests {
     #[test]
     fn two_offline_decisions_end_deterministically_with_a_visible_conflict() {
         let (mut sup, part, _wh, van) = stocked(10);
-        let mut tech = workspace(TECH_A, Role::Technician);
-        exchange(&sup, &mut tech);
-        let r = tech
-            .create_request(
-                &van,
-                None,
-                &[RequestLineInput {
-                    part_id: part,
-                    qty: 2,
-                    reason: String::new(),
-                }],
-            )
-            .unwrap();
+        let (tech, r) = tech_a_asks(&sup, &van, &part, 2);
         let mut sup2 = workspace(SUPERVISOR, Role::Supervisor);
         exchange(&sup, &mut sup2);
         exchange(&tech, &mut sup);

@@ -107,6 +107,8 @@ pub trait Storage: Send + Sync {
         bytes: &[u8],
     ) -> Result<bool>;
     async fn get_blob(&self, tenant: &str, hash: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// The size of a stored blob, without reading it.
+    async fn blob_size(&self, tenant: &str, hash: &str) -> Result<Option<u64>>;
     /// Bytes of a resumable blob upload received so far from one device.
     async fn upload_received(&self, tenant: &str, hash: &str, device_id: &str) -> Result<u64>;
     /// Add a chunk to a resumable upload. It must start where the received bytes end (else

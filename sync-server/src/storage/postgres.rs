@@ -525,6 +525,18 @@ impl Storage for PgStorage {
         Ok(row.map(|r| (r.get(0), r.get(1))))
     }
 
+    async fn blob_size(&self, tenant: &str, hash: &str) -> Result<Option<u64>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT size FROM blobs WHERE tenant = $1 AND hash = $2",
+                &[&tenant, &hash],
+            )
+            .await?;
+        Ok(row.map(|r| r.get::<_, i64>(0) as u64))
+    }
+
     async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>> {
         let rows = self
             .client()

@@ -434,6 +434,21 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn blob_size(&self, tenant: &str, hash: &str) -> Result<Option<u64>> {
+        let (t, h) = (tenant.to_string(), hash.to_string());
+        self.run(move |c| {
+            let size: Option<i64> = c
+                .query_row(
+                    "SELECT size FROM blobs WHERE tenant = ?1 AND hash = ?2",
+                    params![t, h],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(size.map(|n| n as u64))
+        })
+        .await
+    }
+
     async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>> {
         let (t, h) = (tenant.to_string(), hash.to_string());
         self.run(move |c| {

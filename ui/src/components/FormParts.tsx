@@ -82,22 +82,44 @@ export function SavedNotice({ saved, testId }: { saved: { path: string; href: st
   );
 }
 
+/** One option of a `Choice`. */
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
+/** A labelled drop-down. `blank`, when given, is a first option meaning "nothing chosen" (value ""). */
+export function Choice({ label, value, onChange, options, blank }: { label: string; value: string; onChange: (value: string) => void; options: ChoiceOption[]; blank?: string }) {
+  return (
+    <label>
+      {label}
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+        {blank !== undefined && <option value="">{blank}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Catalogue parts as choices: "SKU 中文名". */
+export const partChoices = (parts: PartView[]): ChoiceOption[] => parts.map((p) => ({ value: p.id, label: `${p.sku} ${p.name_zh}` }));
+
+/** Categories as choices, by their path from the top. */
+export const categoryChoices = (categories: { id: string; path: string }[]): ChoiceOption[] => categories.map((c) => ({ value: c.id, label: c.path }));
+
+/** People or places as choices, by name. */
+export const namedChoices = (items: { id: string; name: string }[]): ChoiceOption[] => items.map((i) => ({ value: i.id, label: i.name }));
+
 /** Which part and how many: the pair every stock form asks for. */
 export function PartQty({ parts, part, setPart, qty, setQty }: { parts: PartView[]; part: string; setPart: (id: string) => void; qty: string; setQty: (q: string) => void }) {
   const { t } = useI18n();
   return (
     <>
-      <label>
-        {t("part")}
-        <select aria-label={t("part")} value={part} onChange={(e) => setPart(e.target.value)}>
-          <option value="">—</option>
-          {parts.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.sku} {p.name_zh}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t("part")} value={part} onChange={setPart} options={partChoices(parts)} blank="—" />
       <label>
         {t("quantity")}
         <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />

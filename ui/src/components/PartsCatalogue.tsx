@@ -6,10 +6,18 @@ import { useAction, useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { readBase64, savedLink } from "../files";
 import { ErrorNote } from "./ErrorNote";
-import { SavedNotice } from "./FormParts";
+import { Choice, SavedNotice, categoryChoices } from "./FormParts";
 import { CategoryEditor } from "./StockPlaces";
 
 const blankPart: PartInfo = { sku: "", name_zh: "", name_en: "", category_id: null, unit: "pcs", barcode: "", sale_price_minor: 0, cost_minor: 0, currency: "CNY", min_stock: 0, compatible_models: [] };
+
+/** The editable fields of a catalogue part (what `updatePart` takes). */
+function partInfoOf(part: PartView): PartInfo {
+  // Everything but the view's own fields, so a field added to PartInfo is never dropped.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { id, category_path, total_level, pending, ...info } = part;
+  return info;
+}
 
 /** Amounts in minor units as typed in a form: "450.00". */
 const decimalText = (minor: number) => (minor / 100).toFixed(2);
@@ -20,7 +28,7 @@ function PartForm({ part, onDone }: { part?: PartView; onDone: () => void }) {
   const backend = useBackend();
   const { t } = useI18n();
   const categories = useLoad((b) => b.listCategories(), []).data ?? [];
-  const [info, setInfo] = useState<PartInfo>(() => (part ? { sku: part.sku, name_zh: part.name_zh, name_en: part.name_en, category_id: part.category_id, unit: part.unit, barcode: part.barcode, sale_price_minor: part.sale_price_minor, cost_minor: part.cost_minor, currency: part.currency, min_stock: part.min_stock, compatible_models: part.compatible_models, photo: part.photo } : blankPart));
+  const [info, setInfo] = useState<PartInfo>(() => (part ? partInfoOf(part) : blankPart));
   const [price, setPrice] = useState(part ? decimalText(part.sale_price_minor) : "");
   const [cost, setCost] = useState(part ? decimalText(part.cost_minor) : "");
   const [models, setModels] = useState(part ? part.compatible_models.join(", ") : "");
@@ -62,17 +70,7 @@ function PartForm({ part, onDone }: { part?: PartView; onDone: () => void }) {
         </label>
       </div>
       <div className="row">
-        <label>
-          {t("category")}
-          <select aria-label={t("category")} value={info.category_id ?? ""} onChange={(e) => set({ category_id: e.target.value || null })}>
-            <option value="">—</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.path}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label={t("category")} value={info.category_id ?? ""} onChange={(v) => set({ category_id: v || null })} options={categoryChoices(categories)} blank="—" />
         <label>
           {t("unit")}
           <input aria-label={t("unit")} value={info.unit} onChange={(e) => set({ unit: e.target.value })} required />
@@ -128,17 +126,7 @@ function CategoryForm({ onDone }: { onDone: () => void }) {
         {t("newCategory")}
         <input aria-label={t("newCategory")} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
-      <label>
-        {t("parentCategory")}
-        <select aria-label={t("parentCategory")} value={parent} onChange={(e) => setParent(e.target.value)}>
-          <option value="">—</option>
-          {categories.data?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.path}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t("parentCategory")} value={parent} onChange={setParent} options={categoryChoices(categories.data ?? [])} blank="—" />
       <button
         onClick={async () => {
           if (await run(() => backend.createCategory(name, parent || null))) {

@@ -5,7 +5,7 @@ import { StockTake } from "./StockTake";
 import { LocationEditor } from "./StockPlaces";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
-import { PartQty } from "./FormParts";
+import { Choice, PartQty, namedChoices } from "./FormParts";
 import { Catalogue } from "./PartsCatalogue";
 import { RequestsView } from "./PartRequests";
 import { PartsStatistics } from "./PartsStatistics";
@@ -76,7 +76,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
   };
   return (
     <section aria-label={t("stock")}>
-      <div className="filters">
+      <div className="filters toolbar">
         <label className="mini">
           {t("location")}
           <select aria-label={t("location")} value={current?.id ?? ""} onChange={(e) => setLoc(e.target.value)}>
@@ -151,19 +151,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
           </label>
           <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
           {kind === "transfer_out" && (
-            <label>
-              {t("transferTo")}
-              <select aria-label={t("transferTo")} value={to} onChange={(e) => setTo(e.target.value)}>
-                <option value="">—</option>
-                {locations.data
-                  ?.filter((l) => l.id !== current.id)
-                  .map((l) => (
-                    <option key={l.id} value={l.id}>
-                      {l.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
+            <Choice label={t("transferTo")} value={to} onChange={setTo} options={namedChoices((locations.data ?? []).filter((l) => l.id !== current.id))} blank="—" />
           )}
           <label>
             {t("movementNote")}
@@ -188,17 +176,7 @@ export function StockView({ directory, editable, version, onChanged }: { directo
             <input aria-label={t("locationName")} value={newName} onChange={(e) => setNewName(e.target.value)} />
           </label>
           {newKind === "van" && (
-            <label>
-              {t("technician")}
-              <select aria-label={t("technician")} value={owner} onChange={(e) => setOwner(e.target.value)}>
-                <option value="">—</option>
-                {technicians.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label={t("technician")} value={owner} onChange={setOwner} options={namedChoices(technicians)} blank="—" />
           )}
           <button
             onClick={async () => {
@@ -274,16 +252,7 @@ export function UsePartPanel({ order, me, onChanged }: { order: OrderDetail; me:
     <section aria-label={t("partsUsed")}>
       <h3>{t("partsUsed")}</h3>
       <div className="line-form">
-        <label>
-          {t("takeFrom")}
-          <select aria-label={t("takeFrom")} value={from} onChange={(e) => setLoc(e.target.value)}>
-            {usable.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label={t("takeFrom")} value={from} onChange={setLoc} options={namedChoices(usable)} />
         <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
         <button
           className="primary"

@@ -3,6 +3,7 @@ import type { CategoryView, LocationView, UserInfo } from "../backend";
 import { useAction, useBackend } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { Choice, categoryChoices, namedChoices } from "./FormParts";
 
 /** Rename a stock location, or give a van to another technician. */
 export function LocationEditor({ location, technicians, onDone }: { location: LocationView; technicians: UserInfo[]; onDone: () => void }) {
@@ -18,16 +19,7 @@ export function LocationEditor({ location, technicians, onDone }: { location: Lo
         <input aria-label={t("locationName")} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       {location.kind === "van" && (
-        <label>
-          {t("technician")}
-          <select aria-label={t("technician")} value={owner} onChange={(e) => setOwner(e.target.value)}>
-            {technicians.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label={t("technician")} value={owner} onChange={setOwner} options={namedChoices(technicians)} />
       )}
       <button className="primary" onClick={async () => (await run(() => backend.updateLocation(location.id, name, location.kind === "van" ? owner || null : null))) && onDone()}>
         {t("save")}
@@ -53,36 +45,14 @@ export function CategoryEditor({ categories, onDone }: { categories: CategoryVie
   };
   return (
     <div className="line-form" role="group" aria-label={t("editCategory")}>
-      <label>
-        {t("editCategory")}
-        <select aria-label={t("editCategory")} value={id} onChange={(e) => choose(e.target.value)}>
-          <option value="">—</option>
-          {categories.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.path}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t("editCategory")} value={id} onChange={choose} options={categoryChoices(categories)} blank="—" />
       {id && (
         <>
           <label>
             {t("categoryName")}
             <input aria-label={t("categoryName")} value={name} onChange={(e) => setName(e.target.value)} />
           </label>
-          <label>
-            {t("moveUnder")}
-            <select aria-label={t("moveUnder")} value={parent} onChange={(e) => setParent(e.target.value)}>
-              <option value="">{t("topLevel")}</option>
-              {categories
-                .filter((c) => c.id !== id)
-                .map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.path}
-                  </option>
-                ))}
-            </select>
-          </label>
+          <Choice label={t("moveUnder")} value={parent} onChange={setParent} options={categoryChoices(categories.filter((c) => c.id !== id))} blank={t("topLevel")} />
           <button
             className="primary"
             onClick={async () => {

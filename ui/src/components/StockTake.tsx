@@ -3,6 +3,7 @@ import type { LevelView, LocationView, PartView, StockTakeLine } from "../backen
 import { useAction, useBackend, useSyncStatus } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
+import { Choice, partChoices } from "./FormParts";
 
 /** A count sheet for one location: the parts known there (more can be added), a counted
  * quantity per part; applying it records each difference as an adjustment, all or nothing.
@@ -78,17 +79,7 @@ export function StockTake({ location, levels, parts, onDone }: { location: Locat
         </tbody>
       </table>
       <div className="line-form">
-        <label>
-          {t("addToCount")}
-          <select aria-label={t("addToCount")} value="" onChange={(e) => e.target.value && setExtra([...extra, e.target.value])}>
-            <option value="">—</option>
-            {addable.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.sku} {p.name_zh}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label={t("addToCount")} value="" onChange={(v) => v && setExtra([...extra, v])} options={partChoices(addable)} blank="—" />
         <label>
           {t("movementNote")}
           <input aria-label={t("stockTakeNote")} value={note} onChange={(e) => setNote(e.target.value)} />
