@@ -333,10 +333,7 @@ impl Workspace {
         let id = self.change(DocType::Category, None, |doc, _| {
             stock::new_category_doc(doc, name, parent_id)
         })?;
-        self.list_categories()?
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| CoreError::NotFound(format!("category {id}")))
+        self.get_category(&id)
     }
 
     /// Rename a category, or move it under another (or to the top): never under itself or
@@ -377,6 +374,10 @@ impl Workspace {
             stock::apply_category_edit(doc, name, parent_id)?;
             Ok(id.to_string())
         })?;
+        self.get_category(id)
+    }
+
+    fn get_category(&self, id: &str) -> Result<CategoryView> {
         self.list_categories()?
             .into_iter()
             .find(|c| c.id == id)
