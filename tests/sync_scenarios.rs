@@ -942,6 +942,34 @@ async fn raw_push(
     d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
 }
 
+/// A technician's change holding maps nested hundreds deep used to overflow the server's
+/// stack and abort the process (every tenant offline). It is refused with a code, stores
+/// nothing, and the server goes on answering.
+async fn deeply_nested_changes_are_refused_and_the_server_lives(backend: Backend) {
+    let w = world(backend).await;
+    for depth in [400, 20_000] {
+        let doc_id = fieldops_core::model::new_id();
+        let changes = {
+            let mut doc = automerge::AutoCommit::new()
+                .with_actor(automerge::ActorId::from(hex_actor(&w.tech_a)));
+            use automerge::transaction::Transactable;
+            doc.put(automerge::ROOT, "doc_type", "order").unwrap();
+            doc.put(automerge::ROOT, "id", doc_id.as_str()).unwrap();
+            let mut obj = automerge::ROOT;
+            for _ in 0..depth {
+                obj = doc.put_object(&obj, "x", automerge::ObjType::Map).unwrap();
+            }
+            doc.save()
+        };
+        let resp = raw_push(&w.tech_a, &doc_id, "order", &changes).await;
+        assert!(resp.accepted.is_empty(), "depth {depth}: {resp:?}");
+        assert_eq!(resp.rejected[0].code, "invalid_document", "depth {depth}");
+    }
+    // Still serving, and nothing of it reached the feed.
+    let fresh = Device::signed_in(&w.server, T, "sup").await;
+    assert_eq!(fresh.sync().await.pulled, 1, "only the tenant's settings");
+}
+
 async fn foreign_actor_is_rejected(backend: Backend) {
     let w = world(backend).await;
     let id = dispatched_order(&w, "Calibrate sensors").await;
@@ -1491,6 +1519,7 @@ on_both!(
     offline_edits_of_different_fields_merge,
     scope_is_enforced_and_reassignment_revokes,
     foreign_actor_is_rejected,
+    deeply_nested_changes_are_refused_and_the_server_lives,
     sigkill_loses_nothing_acknowledged,
     idle_reconnect_is_one_small_request,
     bad_requests_get_clear_errors,

@@ -7,11 +7,45 @@ use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarVal
 use serde_json::{Map, Value};
 
 use crate::error::{CoreError, Result};
+use crate::protocol::MAX_DOC_DEPTH;
 
 /// The whole document as JSON. Text objects become strings, counters numbers.
+///
+/// The nesting is checked first: reading (and dropping) a value is recursive, so a document
+/// nested thousands deep, pushed or pulled, would otherwise overflow the thread's stack and
+/// abort the whole process.
 pub fn to_json(doc: &AutoCommit) -> Result<Value> {
+    check_depth(doc, MAX_DOC_DEPTH)?;
     let hydrated = doc.hydrate(ROOT, None)?;
     Ok(hydrated_to_json(&hydrated))
+}
+
+/// Refuse a document nested deeper than `max`, walking it without recursion so that the
+/// check itself cannot overflow the stack.
+pub fn check_depth(doc: &AutoCommit, max: usize) -> Result<()> {
+    let mut pending: Vec<(ObjId, usize)> = vec![(ROOT, 0)];
+    while let Some((obj, depth)) = pending.pop() {
+        let children: Vec<ObjId> = match doc.object_type(&obj)? {
+            ObjType::Map | ObjType::Table => doc
+                .map_range(&obj, ..)
+                .filter(|i| matches!(i.value, automerge::ValueRef::Object(_)))
+                .map(|i| i.id())
+                .collect(),
+            ObjType::List => doc
+                .list_range(&obj, ..)
+                .filter(|i| matches!(i.value, automerge::ValueRef::Object(_)))
+                .map(|i| i.id())
+                .collect(),
+            ObjType::Text => Vec::new(),
+        };
+        if !children.is_empty() && depth + 1 > max {
+            return Err(CoreError::CorruptDocument(format!(
+                "objects nested deeper than {max} levels"
+            )));
+        }
+        pending.extend(children.into_iter().map(|c| (c, depth + 1)));
+    }
+    Ok(())
 }
 
 fn hydrated_to_json(v: &hydrate::Value) -> Value {
@@ -188,4 +222,44 @@ pub fn write_info<T: serde::Serialize>(
     let json = |v: &T| serde_json::to_value(v).map_err(|e| CoreError::invalid(e.to_string()));
     let old = current.map(json).transpose()?;
     put_changed_fields(doc, &obj, &json(new)?, old.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(depth: usize) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        let mut obj = ROOT;
+        for _ in 0..depth {
+            obj = doc.put_object(&obj, "x", ObjType::Map).unwrap();
+        }
+        doc.put(&obj, "leaf", 1).unwrap();
+        doc
+    }
+
+    #[test]
+    fn deeply_nested_documents_are_refused_without_overflowing_the_stack() {
+        // 20,000 levels overflowed a 2 MiB stack in hydrate before the check existed.
+        for depth in [MAX_DOC_DEPTH + 1, 400, 20_000] {
+            let err = to_json(&nested(depth)).unwrap_err();
+            assert_eq!(err.code(), "corrupt_document", "depth {depth}");
+        }
+        let at_limit = to_json(&nested(MAX_DOC_DEPTH)).unwrap();
+        let mut v = &at_limit;
+        for _ in 0..MAX_DOC_DEPTH {
+            v = &v["x"];
+        }
+        assert_eq!(v["leaf"], 1);
+    }
+
+    #[test]
+    fn deep_lists_count_like_maps() {
+        let mut doc = AutoCommit::new();
+        let mut obj = doc.put_object(ROOT, "l", ObjType::List).unwrap();
+        for _ in 0..MAX_DOC_DEPTH {
+            obj = doc.insert_object(&obj, 0, ObjType::List).unwrap();
+        }
+        assert_eq!(to_json(&doc).unwrap_err().code(), "corrupt_document");
+    }
 }

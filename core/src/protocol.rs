@@ -16,6 +16,10 @@ pub const PUSH_BUDGET_BYTES: usize = 4 * 1024 * 1024;
 /// most one chunk: the upload resumes where the server's received bytes end.
 pub const BLOB_CHUNK_BYTES: usize = 256 * 1024;
 
+/// The deepest nesting of maps and lists a document may have; deeper documents are refused
+/// (`invalid_document` on a push) before anything reads them recursively.
+pub const MAX_DOC_DEPTH: usize = 16;
+
 /// A resumable blob upload as the server has it: bytes received from this device, and
 /// whether the blob is complete (stored and verified).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
