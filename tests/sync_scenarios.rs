@@ -970,6 +970,61 @@ async fn deeply_nested_changes_are_refused_and_the_server_lives(backend: Backend
     assert_eq!(fresh.sync().await.pulled, 1, "only the tenant's settings");
 }
 
+/// Damaged change bytes used to be answered "accepted" with nothing stored (automerge's
+/// incremental load stops quietly at the first bad chunk). Accepted now means every change
+/// sent is stored; anything else is `corrupt_changes`, and nothing of it is kept.
+async fn damaged_change_bytes_are_refused_not_accepted(backend: Backend) {
+    let w = world(backend).await;
+    let id = dispatched_order(&w, "Check the pump").await;
+    w.tech_a.sync().await;
+    let tech_a = w.tech_a.user_id();
+    // Two changes as two chunks: accept, then start travelling.
+    let actor = automerge::ActorId::from(hex_actor(&w.tech_a));
+    let (first, second) = {
+        let (_, doc) = w.tech_a.ws().store.load(&id).unwrap().unwrap();
+        let mut doc = doc.with_actor(actor);
+        use fieldops_core::model::order::{EventKind, OrderEvent, append_event};
+        let h0 = doc.get_heads();
+        append_event(&mut doc, &OrderEvent::new(EventKind::Accepted, &tech_a)).unwrap();
+        doc.commit();
+        let first = doc.save_after(&h0);
+        let h1 = doc.get_heads();
+        append_event(&mut doc, &OrderEvent::new(EventKind::Travelling, &tech_a)).unwrap();
+        doc.commit();
+        (first, doc.save_after(&h1))
+    };
+    let whole = [first.clone(), second].concat();
+    let mut flipped = whole.clone();
+    *flipped.last_mut().unwrap() ^= 0x40;
+    let mut bad_second_header = whole.clone();
+    bad_second_header[first.len()] = 0;
+    for (what, bytes) in [
+        ("a byte of the second change flipped", flipped),
+        (
+            "the second change cut short",
+            whole[..whole.len() - 3].to_vec(),
+        ),
+        ("the second chunk's header broken", bad_second_header),
+    ] {
+        let resp = raw_push(&w.tech_a, &id, "order", &bytes).await;
+        assert!(resp.accepted.is_empty(), "{what}: {resp:?}");
+        assert_eq!(resp.rejected[0].code, "corrupt_changes", "{what}");
+    }
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().get_order(&id).unwrap().summary.status,
+        "dispatched",
+        "nothing of the damaged pushes was stored"
+    );
+    let resp = raw_push(&w.tech_a, &id, "order", &whole).await;
+    assert_eq!(resp.accepted.len(), 1, "{resp:?}");
+    w.sup.sync().await;
+    assert_eq!(
+        w.sup.ws().get_order(&id).unwrap().summary.status,
+        "travelling"
+    );
+}
+
 async fn foreign_actor_is_rejected(backend: Backend) {
     let w = world(backend).await;
     let id = dispatched_order(&w, "Calibrate sensors").await;
@@ -1520,6 +1575,7 @@ on_both!(
     scope_is_enforced_and_reassignment_revokes,
     foreign_actor_is_rejected,
     deeply_nested_changes_are_refused_and_the_server_lives,
+    damaged_change_bytes_are_refused_not_accepted,
     sigkill_loses_nothing_acknowledged,
     idle_reconnect_is_one_small_request,
     bad_requests_get_clear_errors,

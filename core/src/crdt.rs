@@ -175,6 +175,122 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit> {
     AutoCommit::load(bytes).map_err(|e| CoreError::CorruptDocument(e.to_string()))
 }
 
+/// The four bytes every automerge chunk starts with.
+const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+/// Chunk types: a whole document, a change, a compressed change (bundles are not used).
+const CHUNK_DOCUMENT: u8 = 0;
+const CHUNK_CHANGE: u8 = 1;
+const CHUNK_COMPRESSED_CHANGE: u8 = 2;
+
+fn corrupt_changes(why: impl std::fmt::Display) -> CoreError {
+    CoreError::CorruptChanges(why.to_string())
+}
+
+/// Split automerge bytes (`save` or `save_after` output: chunks end to end) into chunks,
+/// checking each header's bounds; the type byte and the chunk's bytes, header included.
+fn split_chunks(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>> {
+    let mut chunks = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if rest.len() < 10 || rest[..4] != CHUNK_MAGIC {
+            return Err(corrupt_changes(format!(
+                "no chunk header at byte {}",
+                bytes.len() - rest.len()
+            )));
+        }
+        let kind = rest[8];
+        let (len, len_bytes) = read_uleb128(&rest[9..])
+            .ok_or_else(|| corrupt_changes("a chunk's length is unreadable"))?;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|len| (9 + len_bytes).checked_add(len))
+            .filter(|end| *end <= rest.len())
+            .ok_or_else(|| corrupt_changes("a chunk runs past the end of the bytes"))?;
+        chunks.push((kind, &rest[..end]));
+        rest = &rest[end..];
+    }
+    Ok(chunks)
+}
+
+/// An unsigned LEB128 number of at most 64 bits: its value and how many bytes it took.
+fn read_uleb128(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value: u64 = 0;
+    for (i, b) in bytes.iter().take(10).enumerate() {
+        let part = u64::from(b & 0x7f);
+        let shift = 7 * i as u32;
+        if shift == 63 && part > 1 {
+            return None;
+        }
+        value |= part << shift;
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+fn strict_load(bytes: &[u8]) -> Result<AutoCommit> {
+    AutoCommit::load_with_options(
+        bytes,
+        automerge::LoadOptions::new()
+            .on_partial_load(automerge::OnPartialLoad::Error)
+            .verification_mode(automerge::VerificationMode::Check),
+    )
+    .map_err(corrupt_changes)
+}
+
+/// Apply automerge bytes from another replica (a device's push, a server's pull) to `doc`, all
+/// or nothing: every chunk must parse and pass its checksum, and every change sent must be in
+/// the document afterwards unless it waits on a dependency the caller then asks about
+/// (`get_missing_deps`). automerge's own `load_incremental` stops quietly at the first bad
+/// chunk, which made a damaged push look like "nothing new" and be answered as accepted.
+///
+/// A panic inside automerge on crafted bytes becomes an error too. On any error `doc` may
+/// be half changed: the caller drops it.
+pub fn apply_strict(doc: &mut AutoCommit, bytes: &[u8]) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        apply_strict_inner(doc, bytes)
+    }))
+    .unwrap_or_else(|_| Err(corrupt_changes("automerge could not read the changes")))
+}
+
+fn apply_strict_inner(doc: &mut AutoCommit, bytes: &[u8]) -> Result<()> {
+    let chunks = split_chunks(bytes)?;
+    if doc.get_heads().is_empty() && chunks.first().is_some_and(|(k, _)| *k == CHUNK_DOCUMENT) {
+        // A whole document into an empty one: load it as it is (much faster than replaying
+        // its changes), strictly.
+        let actor = doc.get_actor().clone();
+        *doc = strict_load(bytes)?.with_actor(actor);
+        return Ok(());
+    }
+    let mut changes = Vec::new();
+    for (kind, chunk) in chunks {
+        match kind {
+            CHUNK_CHANGE | CHUNK_COMPRESSED_CHANGE => {
+                let change = automerge::Change::try_from(chunk).map_err(corrupt_changes)?;
+                // The header's checksum is the start of the (uncompressed) change's hash.
+                if chunk[4..8] != change.hash().0[..4] {
+                    return Err(corrupt_changes("a change's checksum does not match"));
+                }
+                changes.push(change);
+            }
+            CHUNK_DOCUMENT => changes.extend({
+                let mut whole = strict_load(chunk)?;
+                whole.get_changes(&[])
+            }),
+            other => return Err(corrupt_changes(format!("unsupported chunk type {other}"))),
+        }
+    }
+    let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
+    doc.apply_changes(changes).map_err(corrupt_changes)?;
+    if doc.get_missing_deps(&[]).is_empty()
+        && let Some(h) = hashes.iter().find(|h| doc.get_change_by_hash(h).is_none())
+    {
+        return Err(corrupt_changes(format!("change {h} was not applied")));
+    }
+    Ok(())
+}
+
 /// Write the fields of `new` (a JSON object) under `obj` whose values differ from `old`, so
 /// that concurrent edits of other fields of the same object survive a merge.
 pub fn put_changed_fields(
@@ -251,6 +367,91 @@ mod tests {
             v = &v["x"];
         }
         assert_eq!(v["leaf"], 1);
+    }
+
+    /// Two changes on top of a shared base, as separate chunks: (base, first, second).
+    fn base_and_two_changes() -> (AutoCommit, Vec<u8>, Vec<u8>) {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "a", 1).unwrap();
+        doc.commit();
+        let base = doc.fork();
+        let h0 = doc.get_heads();
+        doc.put(ROOT, "b", 2).unwrap();
+        doc.commit();
+        let first = doc.save_after(&h0);
+        let h1 = doc.get_heads();
+        doc.put(ROOT, "c", "third value").unwrap();
+        doc.commit();
+        (base, first, doc.save_after(&h1))
+    }
+
+    #[test]
+    fn damaged_change_bytes_apply_nothing_and_say_so() {
+        let (mut base, first, second) = base_and_two_changes();
+        let whole = [first.clone(), second.clone()].concat();
+        let mut flipped = whole.clone();
+        *flipped.last_mut().unwrap() ^= 0x40;
+        let mut bad_magic = whole.clone();
+        bad_magic[first.len()] = 0;
+        let damaged = [
+            ("a byte of the second change flipped", flipped),
+            (
+                "the second change cut short",
+                whole[..whole.len() - 3].to_vec(),
+            ),
+            ("the second chunk's header broken", bad_magic),
+            (
+                "the first chunk's header broken",
+                [&[0u8][..], &whole[1..]].concat(),
+            ),
+            (
+                "garbage after the changes",
+                [whole.clone(), vec![1, 2, 3]].concat(),
+            ),
+        ];
+        for (what, bytes) in damaged {
+            let mut doc = base.fork();
+            let err = apply_strict(&mut doc, &bytes).unwrap_err();
+            assert_eq!(err.code(), "corrupt_changes", "{what}");
+        }
+        // automerge's own incremental load takes the first change and drops the rest silently:
+        // the reason for apply_strict.
+        let mut lenient = base.fork();
+        lenient.load_incremental(&whole[..whole.len() - 3]).unwrap();
+        assert!(lenient.get(ROOT, "b").unwrap().is_some());
+        assert!(lenient.get(ROOT, "c").unwrap().is_none());
+
+        let mut doc = base.fork();
+        apply_strict(&mut doc, &whole).unwrap();
+        assert_eq!(to_json(&doc).unwrap()["c"], "third value");
+    }
+
+    #[test]
+    fn a_whole_document_loads_into_an_empty_one_and_keeps_the_actor() {
+        let (mut base, _, _) = base_and_two_changes();
+        let saved = base.save();
+        let actor = automerge::ActorId::random();
+        let mut doc = AutoCommit::new().with_actor(actor.clone());
+        apply_strict(&mut doc, &saved).unwrap();
+        assert_eq!(doc.get_actor(), &actor);
+        assert_eq!(to_json(&doc).unwrap()["a"], 1);
+        let mut cut = saved.clone();
+        cut.truncate(saved.len() - 1);
+        let mut doc = AutoCommit::new();
+        assert_eq!(
+            apply_strict(&mut doc, &cut).unwrap_err().code(),
+            "corrupt_changes"
+        );
+    }
+
+    #[test]
+    fn a_change_waiting_on_a_missing_dependency_is_left_to_the_caller() {
+        let (_, _, second) = base_and_two_changes();
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "z", 0).unwrap();
+        doc.commit();
+        apply_strict(&mut doc, &second).unwrap();
+        assert!(!doc.get_missing_deps(&[]).is_empty());
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub enum CoreError {
     NotSignedIn,
     #[error("the document is corrupt or not a FieldOps document: {0}")]
     CorruptDocument(String),
+    #[error("the changes are damaged or not automerge: {0}")]
+    CorruptChanges(String),
     #[error("local database error: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("CRDT error: {0}")]
@@ -44,6 +46,7 @@ impl CoreError {
             CoreError::Forbidden(_) => "forbidden",
             CoreError::NotSignedIn => "not_signed_in",
             CoreError::CorruptDocument(_) => "corrupt_document",
+            CoreError::CorruptChanges(_) => "corrupt_changes",
             CoreError::Storage(_) => "storage",
             CoreError::Crdt(_) => "crdt",
             CoreError::Network(_) => "network",

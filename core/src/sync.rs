@@ -316,7 +316,7 @@ pub fn apply_response(
             None => (automerge::AutoCommit::new(), false),
         };
         doc.set_actor(actor.clone());
-        doc.load_incremental(&bytes)
+        crdt::apply_strict(&mut doc, &bytes)
             .map_err(|e| CoreError::CorruptDocument(format!("{}: {e}", p.doc)))?;
         let typed = TypedDoc::parse(doc_type, &doc)?;
         if typed.id() != p.doc {

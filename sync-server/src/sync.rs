@@ -137,7 +137,7 @@ async fn push_one(
                 "this document is not in your scope",
             ));
         }
-        doc.load_incremental(&changes)
+        crdt::apply_strict(&mut doc, &changes)
             .map_err(|e| reject(doc_id, "corrupt_changes", None, e.to_string()))?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(reject(
