@@ -10,7 +10,7 @@ PORT ?= 8787
 SERVER_URL := http://127.0.0.1:$(PORT)
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test deps ui build-server build-app lint test-rust test-ui test-e2e-browser test-e2e-desktop check-android postgres bench clean
+.PHONY: run test deps ui build-server build-bridge build-app bindings lint test-rust test-ui test-e2e-browser test-e2e-desktop check-android postgres bench clean
 
 deps:
 	@.ci/deps.sh
@@ -19,7 +19,16 @@ ui: deps
 	cd ui && npm run build
 
 build-server:
-	$(CARGO) build -p fieldops-sync-server
+	$(CARGO) build -p fieldops-sync-server -p fieldops-tools
+
+# Development and tests only: the app's commands over loopback HTTP from a real device store.
+build-bridge:
+	$(CARGO) build -p fieldops-bridge
+
+# The UI's client and types, generated from the Rust command declarations (core/src/app).
+# `make test` fails while they are stale.
+bindings:
+	FIELDOPS_WRITE_BINDINGS=1 $(CARGO) test -p fieldops-core --features report --lib app::bindings::tests::generated_bindings_are_current
 
 # The desktop app with the UI embedded (what `cargo tauri build --debug --no-bundle` builds).
 # Clippy and the app build need ui/dist: Tauri embeds it at compile time.
@@ -29,7 +38,7 @@ build-app: deps
 run: deps build-server build-app
 	@mkdir -p $(RUN_DIR)
 	@if [ ! -f $(RUN_DIR)/server.sqlite ]; then \
-	  $(BIN)/fieldops-sync-server demo-data --tenant demo --database sqlite://$(RUN_DIR)/server.sqlite; fi
+	  $(BIN)/fieldops-tools demo-data --tenant demo --database sqlite://$(RUN_DIR)/server.sqlite; fi
 	@$(BIN)/fieldops-sync-server serve --listen 127.0.0.1:$(PORT) --database sqlite://$(RUN_DIR)/server.sqlite & \
 	  server=$$!; trap "kill $$server 2>/dev/null" EXIT; \
 	  for i in $$(seq 50); do curl -fs $(SERVER_URL)/healthz >/dev/null && break; sleep 0.2; done; \
@@ -59,7 +68,9 @@ test-rust: build-server postgres
 test-ui: deps
 	cd ui && npx vitest run
 
-test-e2e-browser: ui
+# Every flow in Chromium against the real stack: the UI on the development bridge (a real device
+# store) syncing with the real sync server binary; each test starts its own (ui/e2e/stack.ts).
+test-e2e-browser: ui build-server build-bridge
 	cd ui && npx playwright test
 
 test-e2e-desktop: build-server build-app
@@ -77,8 +88,8 @@ test: deps lint check-android test-rust test-ui test-e2e-browser test-e2e-deskto
 	@echo "all test tiers passed"
 
 bench: deps
-	$(CARGO) build --release -p fieldops-sync-server
-	$(TARGET_DIR)/release/fieldops-sync-server bench
+	$(CARGO) build --release -p fieldops-sync-server -p fieldops-tools
+	$(TARGET_DIR)/release/fieldops-tools bench
 	$(CARGO) bench -p fieldops-core --bench photo
 	$(CARGO) bench -p fieldops-core --bench stock
 

@@ -4,19 +4,9 @@
 
 use std::sync::Mutex;
 
-use serde::Serialize;
+use fieldops_core::app::{Secrets, TokenHome};
 
 const SERVICE: &str = "com.fieldops.app";
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TokenHome {
-    Keyring,
-    /// Kept for this session only; `reason` says why the keyring could not be used.
-    Memory {
-        reason: String,
-    },
-}
 
 pub struct Tokens {
     memory: Mutex<Option<(String, String)>>,
@@ -30,15 +20,17 @@ impl Tokens {
             home: Mutex::new(TokenHome::Keyring),
         }
     }
+}
 
-    pub fn home(&self) -> TokenHome {
+impl Secrets for Tokens {
+    fn home(&self) -> TokenHome {
         self.home
             .lock()
             .map(|h| h.clone())
             .unwrap_or(TokenHome::Keyring)
     }
 
-    pub fn save(&self, account: &str, token: &str) -> TokenHome {
+    fn save(&self, account: &str, token: &str) -> TokenHome {
         let home = match keyring::Entry::new(SERVICE, account).and_then(|e| e.set_password(token)) {
             Ok(()) => TokenHome::Keyring,
             Err(e) => TokenHome::Memory {
@@ -54,7 +46,7 @@ impl Tokens {
         home
     }
 
-    pub fn load(&self, account: &str) -> Option<String> {
+    fn load(&self, account: &str) -> Option<String> {
         if let Ok(m) = self.memory.lock()
             && let Some((a, t)) = m.as_ref()
             && a == account
@@ -66,7 +58,7 @@ impl Tokens {
             .ok()
     }
 
-    pub fn delete(&self, account: &str) {
+    fn delete(&self, account: &str) {
         if let Ok(mut m) = self.memory.lock() {
             *m = None;
         }

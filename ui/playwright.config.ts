@@ -1,9 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
-// Debian's Chromium, never a downloaded browser; the UI runs on its mock backend.
+// Debian's Chromium, never a downloaded browser. Each test starts its own real stack (e2e/stack.ts):
+// the sync server binary and the development bridge over a real device store.
 export default defineConfig({
   testDir: "e2e",
-  timeout: 30_000,
+  timeout: 60_000,
   retries: 0,
   workers: 1,
   reporter: [["list"]],
@@ -27,6 +28,6 @@ export default defineConfig({
     command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
     url: "http://127.0.0.1:4173",
     reuseExistingServer: false,
-    timeout: 30_000,
+    timeout: 60_000,
   },
 });

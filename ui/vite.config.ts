@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
-// Tauri loads ui/dist; the dev server is only for `vite dev` in a browser with the mock backend.
+// Tauri loads ui/dist; the dev server is for `vite dev` in a browser, against the development
+// bridge (`fieldops-bridge`, see README).
 export default defineConfig({
   plugins: [react()],
   clearScreen: false,

@@ -14,7 +14,7 @@ use crate::location::distance_m;
 /// A known site this close to a position names the place.
 pub const SITE_RANGE_M: f64 = 1_000.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AddressSource {
     /// A customer site this device knows.
@@ -25,7 +25,7 @@ pub enum AddressSource {
     Provider,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Address {
     pub text: String,
     pub source: AddressSource,
@@ -82,6 +82,20 @@ pub fn offline_address(lat: f64, lon: f64, sites: &[KnownSite<'_>]) -> Address {
 }
 
 /// An HTTP client for the geocoding service (the app has no HTTP stack of its own).
+/// The language to ask a geocoding service for: the UI's own when it looks like an
+/// Accept-Language value, English otherwise.
+pub fn accept_language(asked: &str) -> &str {
+    if asked.len() <= 40
+        && asked
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ",-;=.".contains(c))
+    {
+        asked
+    } else {
+        "en"
+    }
+}
+
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::new()
 }

@@ -28,7 +28,7 @@ pub enum CoreError {
 }
 
 /// The shape in which errors cross IPC and HTTP.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -63,8 +63,33 @@ impl CoreError {
 }
 
 impl From<reqwest::Error> for CoreError {
+    /// In the words of the innermost cause ("connection refused", "timed out"): reqwest's own
+    /// message ("error sending request") tells a person nothing.
     fn from(e: reqwest::Error) -> Self {
-        CoreError::Network(e.without_url().to_string())
+        let e = e.without_url();
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        let io_words = |k: std::io::ErrorKind| match k {
+            std::io::ErrorKind::ConnectionRefused => Some("connection refused"),
+            std::io::ErrorKind::ConnectionReset => Some("connection reset"),
+            std::io::ErrorKind::TimedOut => Some("timed out"),
+            _ => None,
+        };
+        let words = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io_words(io.kind()))
+            .map(str::to_string)
+            .or_else(|| e.is_timeout().then(|| "timed out".to_string()))
+            .unwrap_or_else(|| {
+                if std::ptr::addr_eq(cause, &e as &dyn std::error::Error) {
+                    e.to_string()
+                } else {
+                    format!("{e}: {cause}")
+                }
+            });
+        CoreError::Network(words)
     }
 }
 

@@ -2,6 +2,8 @@
 //! client. No UI or Tauri dependency: the app, the server and the tests all link this crate.
 
 pub mod address;
+#[cfg(feature = "report")]
+pub mod app;
 pub mod authority;
 pub mod blob;
 pub mod crdt;

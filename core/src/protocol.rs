@@ -22,13 +22,13 @@ pub const MAX_DOC_DEPTH: usize = 16;
 
 /// A resumable blob upload as the server has it: bytes received from this device, and
 /// whether the blob is complete (stored and verified).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UploadState {
     pub received: u64,
     pub complete: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub tenant: String,
@@ -40,7 +40,7 @@ pub struct LoginRequest {
     pub device_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UserInfo {
     pub id: String,
     pub login: String,
@@ -48,7 +48,7 @@ pub struct UserInfo {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LoginResponse {
     pub token: String,
     pub tenant: String,
@@ -58,7 +58,7 @@ pub struct LoginResponse {
     pub expires_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     /// The feed position the device has fully applied; 0 on a fresh device.
@@ -70,7 +70,7 @@ pub struct SyncRequest {
     pub directory_version: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct PushDoc {
     pub doc: String,
@@ -79,7 +79,7 @@ pub struct PushDoc {
     pub changes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncResponse {
     pub accepted: Vec<Accepted>,
     pub rejected: Vec<Rejected>,
@@ -90,14 +90,14 @@ pub struct SyncResponse {
     pub directory: Option<Directory>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Accepted {
     pub doc: String,
     /// The server's heads for the document after the push.
     pub heads: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Rejected {
     pub doc: String,
     pub code: String,
@@ -107,7 +107,7 @@ pub struct Rejected {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PullKind {
     /// Changes to merge into a document the device has.
@@ -118,7 +118,7 @@ pub enum PullKind {
     Revoked,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PullDoc {
     pub doc: String,
     pub doc_type: String,
@@ -128,14 +128,14 @@ pub struct PullDoc {
     pub data: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Directory {
     pub version: u64,
     pub users: Vec<UserInfo>,
 }
 
 /// The body of every `GET /v1/events` message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FeedAdvanced {
     pub seq: u64,
 }

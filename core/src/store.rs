@@ -933,12 +933,15 @@ fn json_text<T: Serialize>(value: &T) -> String {
 }
 
 /// Query side: filters the order list accepts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct OrderFilter {
     #[serde(default)]
+    #[ts(as = "Option<crate::model::order::Status>")]
     pub status: Option<String>,
     /// Any of these statuses (the settlement list asks for completed and settled).
     #[serde(default)]
+    #[ts(as = "Option<Vec<crate::model::order::Status>>")]
     pub statuses: Option<Vec<String>>,
     #[serde(default)]
     pub assignee: Option<String>,
@@ -951,9 +954,11 @@ pub struct OrderFilter {
 }
 
 /// Filters of the business-record archive.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct RecordFilter {
     #[serde(default)]
+    #[ts(as = "Option<crate::model::order::OrderType>")]
     pub order_type: Option<String>,
     #[serde(default)]
     pub customer_id: Option<String>,

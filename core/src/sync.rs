@@ -27,7 +27,7 @@ pub struct SyncHttp {
 }
 
 /// What one `sync_now` did, for the status bar, tests and benchmarks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncReport {
     pub round_trips: u32,
     pub pushed: u32,

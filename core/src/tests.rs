@@ -1163,6 +1163,71 @@ mod records {
             .unwrap();
         assert!(open.is_empty());
     }
+
+    #[test]
+    fn the_settlement_gives_each_margin_and_totals_per_currency() {
+        use crate::model::order::{ChargeKind, CostKind};
+        use crate::workspace::{ChargeInput, CostInput};
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let charge = |currency: &str, unit: i64| ChargeInput {
+            kind: ChargeKind::ServiceFee,
+            description: "service".into(),
+            quantity_milli: 1000,
+            unit_price_minor: unit,
+            discount_bp: 0,
+            tax_rate_bp: 600,
+            currency: currency.into(),
+        };
+        let yuan = completed(&mut sup, "Yuan Co", "one", "done");
+        let yuan2 = completed(&mut sup, "Yuan Two", "two", "done");
+        let dollar = completed(&mut sup, "Dollar Co", "three", "done");
+        let free = completed(&mut sup, "Free Co", "four", "done");
+        sup.put_charge(&yuan, None, &charge("CNY", 30_000)).unwrap();
+        sup.put_cost(
+            &yuan,
+            None,
+            &CostInput {
+                kind: CostKind::Travel,
+                description: "taxi".into(),
+                quantity_milli: 1000,
+                unit_cost_minor: 10_001,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        sup.put_charge(&yuan2, None, &charge("CNY", 10_000))
+            .unwrap();
+        sup.put_charge(&dollar, None, &charge("USD", 5_000))
+            .unwrap();
+        let s = sup.settlement().unwrap();
+        let margin = |id: &str| s.rows.iter().find(|r| r.order.id == id).unwrap().margin_bp;
+        // (300.00 − 100.01) / 300.00 = 66.663 % → 6666 bp; tax is not income.
+        assert_eq!(margin(&yuan), Some(6666));
+        assert_eq!(margin(&dollar), Some(10_000));
+        assert_eq!(margin(&free), None, "no charges, no margin");
+        let mut totals: Vec<(&str, i64, i64, i64, i64)> = s
+            .totals
+            .iter()
+            .map(|t| {
+                (
+                    t.currency.as_str(),
+                    t.orders,
+                    t.charges_net,
+                    t.costs_total,
+                    t.gross_profit,
+                )
+            })
+            .collect();
+        totals.sort();
+        // Yuan and dollars never add up; the order without money counts in neither.
+        assert_eq!(
+            totals,
+            vec![
+                ("CNY", 2, 40_000, 10_001, 29_999),
+                ("USD", 1, 5_000, 0, 5_000)
+            ]
+        );
+    }
 }
 
 mod server_written_fields {

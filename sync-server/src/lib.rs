@@ -1,8 +1,6 @@
 //! FieldOps sync server: authentication, scope, authority, storage and the live feed.
 
 pub mod auth;
-pub mod bench;
-pub mod demo;
 pub mod error;
 pub mod http;
 pub mod storage;

@@ -1,4 +1,5 @@
-//! `fieldops-sync-server`: serve, manage users, load demo data.
+//! `fieldops-sync-server`: serve, manage users, list a tenant's orders. (Demo data and the
+//! benchmark are `fieldops-tools`, not part of the production binary.)
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
@@ -8,7 +9,7 @@ use fieldops_core::model::Role;
 use fieldops_core::model::order::OrderDoc;
 use fieldops_core::protocol::UserInfo;
 use fieldops_sync_server::storage::{self, UserRecord};
-use fieldops_sync_server::{Result, ServerError, auth, demo};
+use fieldops_sync_server::{Result, ServerError, auth};
 
 #[derive(Parser)]
 #[command(name = "fieldops-sync-server", version, about = "FieldOps sync server")]
@@ -45,25 +46,6 @@ enum Command {
     /// Print every order of a tenant as one JSON line each (id, status, assignees, events).
     Orders {
         #[arg(long)]
-        tenant: String,
-        #[command(flatten)]
-        db: Db,
-    },
-    /// Measure sync: a server process on loopback and simulated devices; JSON lines out.
-    Bench {
-        /// Numbers of orders (N), comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "100,1000")]
-        sizes: Vec<usize>,
-        /// Orders changed per scenario (K).
-        #[arg(long, default_value_t = 10)]
-        k: usize,
-        /// Runs per size; the median is printed.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-    },
-    /// Fill an empty tenant with a demo company: users, customers, orders in several states.
-    DemoData {
-        #[arg(long, default_value = "demo")]
         tenant: String,
         #[command(flatten)]
         db: Db,
@@ -172,14 +154,6 @@ async fn run(cli: Cli) -> Result<()> {
                     }
                 }
             }
-            Ok(())
-        }
-        Command::Bench { sizes, k, runs } => {
-            fieldops_sync_server::bench::run(&sizes, k, runs.max(1)).await
-        }
-        Command::DemoData { tenant, db } => {
-            let storage = storage::open(&db.database).await?;
-            println!("{}", demo::create(&storage, &tenant).await?);
             Ok(())
         }
     }

@@ -19,7 +19,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 db="sqlite://$work/server.sqlite"
-"$bin/fieldops-sync-server" demo-data --tenant demo --database "$db" >/dev/null
+"$bin/fieldops-tools" demo-data --tenant demo --database "$db" >/dev/null
 port=$(free_port)
 "$bin/fieldops-sync-server" serve --listen "127.0.0.1:$port" --database "$db" > "$work/server.log" 2>&1 &
 pids+=($!)

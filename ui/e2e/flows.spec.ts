@@ -1,6 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, setPosition, test } from "./stack";
 
-// The mock backend lives in the page: sign in without reloading so its data survives.
+// Each test runs against its own real stack (see stack.ts): a sync server with the demo
+// company's people and a device store behind the development bridge.
 async function signIn(page: Page, login: string) {
   await expect(page.getByLabel("Company")).toHaveValue("demo");
   await page.getByLabel("Login").fill(login);
@@ -32,18 +34,14 @@ async function dispatchToZhangWei(page: Page, customer: string, description: str
   await signOut(page);
 }
 
+/** The server numbers orders per month (UTC): the first order of a fresh company this month. */
+const firstNumber = `WO-${new Date().toISOString().slice(0, 7).replace("-", "")}-0001`;
+
 async function signOut(page: Page) {
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 }
-
-test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
-    if (!localStorage.getItem("fieldops.lang")) localStorage.setItem("fieldops.lang", "en");
-  });
-  await page.goto("/");
-});
 
 test("login refuses a wrong password with the server's words", async ({ page }) => {
   await page.getByLabel("Login").fill("chen.jing");
@@ -52,7 +50,7 @@ test("login refuses a wrong password with the server's words", async ({ page }) 
   await expect(page.getByRole("alert")).toContainText("wrong company, login or password");
 });
 
-test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page }) => {
+test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page, stack }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
 
@@ -81,7 +79,7 @@ test("supervisor creates and dispatches; technician accepts; offline banner and 
 
   // The technician, offline: accepting still works and waits to be sent.
   await signIn(page, "zhang.wei");
-  await page.evaluate(() => window.__fieldopsMock?.setOffline(true));
+  await stack.stopServer();
   await expect(page.getByTestId("offline-banner")).toBeVisible();
   await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
   await page.getByRole("button", { name: "Accept" }).click();
@@ -90,7 +88,7 @@ test("supervisor creates and dispatches; technician accepts; offline banner and 
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByTestId("sync-error")).toContainText("connection refused");
   await page.screenshot({ path: "test-results/technician-offline.png", fullPage: true });
-  await page.evaluate(() => window.__fieldopsMock?.setOffline(false));
+  await stack.startServer();
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByTestId("offline-banner")).toBeHidden();
   await expect(page.getByTestId("pending")).toHaveText("All changes sent");
@@ -105,24 +103,28 @@ test("language switches at runtime and is remembered", async ({ page }) => {
   await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
 });
 
-test("technician works an order to completion; supervisor costs and settles it", async ({ page }) => {
+test("technician works an order to completion; supervisor costs and settles it", async ({ page, bridge, stack }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "杭州西湖数据中心", "A 栋", "30.2741", "120.1551");
   const oform = page.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "杭州西湖数据中心" });
   await oform.getByLabel("Description").fill("UPS alarm 电池告警");
+  // Offline, an order has a provisional number; the server gives the real one when it arrives.
+  await stack.stopServer();
   await oform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByTestId("order-number")).toContainText("WO-DRAFT-");
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
+  await stack.startServer();
   await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByTestId("order-number")).toHaveText("WO-202611-0001");
+  await expect(page.getByTestId("order-number")).toHaveText(firstNumber);
   await signOut(page);
 
   await signIn(page, "zhang.wei");
   await page.getByRole("button", { name: /杭州西湖数据中心/ }).click();
   await page.getByRole("button", { name: "Accept" }).click();
   await page.getByRole("button", { name: "Start travel" }).click();
+  await setPosition(bridge, { lat: 30.2741, lon: 120.1551 });
   await page.getByRole("button", { name: "Check in" }).click();
   await expect(page.locator(".detail-head .status")).toHaveText("On site");
   // Completing with open required items is refused with the list of what is missing.
@@ -147,7 +149,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   await page.getByRole("button", { name: "Save rating" }).click();
   await expect(page.getByText("★★★★ 快 fast")).toBeVisible();
   await page.getByRole("button", { name: "Service report (PDF)" }).click();
-  await expect(page.getByTestId("report-saved")).toContainText("WO-202611-0001.pdf");
+  await expect(page.getByTestId("report-saved")).toContainText(`${firstNumber}.pdf`);
   // The preview renders the PDF itself (pdf.js onto a canvas), not a look-alike.
   await expect(page.getByTestId("report-pages")).toHaveAttribute("data-pages", "1");
   await expect(page.getByTestId("report-pages").locator("canvas")).toHaveCount(1);
@@ -170,7 +172,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   const records = page.getByRole("table", { name: "Business records" });
   await expect(records.getByRole("row")).toHaveCount(2);
   await page.getByLabel(/Search records/).fill("电池");
-  await expect(records.getByRole("row").nth(1)).toContainText("WO-202611-0001");
+  await expect(records.getByRole("row").nth(1)).toContainText(firstNumber);
   await page.getByLabel(/Search records/).fill("no such words");
   await expect(page.getByText("No business records match.")).toBeVisible();
   await page.getByLabel(/Search records/).fill("battery");
@@ -202,7 +204,7 @@ test("dispatch board: drag an order onto a technician, reassign from the keyboar
   await page.screenshot({ path: "test-results/board.png", fullPage: true });
 });
 
-test("an installation needs the customer's signature, drawn on the pad", async ({ page }) => {
+test("an installation needs the customer's signature, drawn on the pad", async ({ page, bridge }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "北京精工仪器厂", "亦庄", "39.7953", "116.506");
   const oform = page.getByRole("form", { name: "New order" });
@@ -218,6 +220,7 @@ test("an installation needs the customer's signature, drawn on the pad", async (
   await signIn(page, "zhang.wei");
   await page.getByRole("button", { name: /北京精工仪器厂/ }).click();
   await page.getByRole("button", { name: "Accept" }).click();
+  await setPosition(bridge, { lat: 39.7953, lon: 116.506 });
   await page.getByRole("button", { name: "Check in" }).click();
   for (const box of await page.locator(".checklist input[type=checkbox]").all()) {
     await box.check();
@@ -265,6 +268,9 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await expect(watermark).not.toBeChecked();
   await watermark.check();
   await expect(watermark).toBeChecked();
+  // The settings go to the server before the next person signs in on this device.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
   await signOut(page);
 
   await signIn(page, "chen.jing");
@@ -277,7 +283,7 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await expect(page.getByRole("region", { name: "Checklist" }).getByText("Leak test / 检漏")).toBeVisible();
 });
 
-test("equipment and projects: create, name them on an order, service history per machine", async ({ page }) => {
+test("equipment and projects: create, name them on an order, service history per machine", async ({ page, bridge }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
   await page.getByRole("form", { name: "New order" }).getByRole("button", { name: "Cancel" }).click();
@@ -329,6 +335,7 @@ test("equipment and projects: create, name them on an order, service history per
   await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
   await expect(page.getByTestId("order-machines")).toContainText("2号冷水机组");
   await page.getByRole("button", { name: "Accept" }).click();
+  await setPosition(bridge, { lat: 22.5333, lon: 113.9304 });
   await page.getByRole("button", { name: "Check in" }).click();
   for (const label of ["Fault confirmed / 故障确认", "Root cause found / 找到原因", "Repair verified / 维修验证"]) {
     await page.getByLabel(label).check();
@@ -355,7 +362,7 @@ test("equipment and projects: create, name them on an order, service history per
   await page.screenshot({ path: "test-results/project.png", fullPage: true });
 });
 
-test("check-in takes the device position and shows the geofence verdict; without one the technician types it", async ({ page }) => {
+test("check-in takes the device position and shows the geofence verdict; without one the technician types it", async ({ page, bridge }) => {
   await signIn(page, "chen.jing");
   await page.getByRole("button", { name: "+ New customer" }).click();
   const form = page.getByRole("form", { name: "New customer" });
@@ -371,7 +378,8 @@ test("check-in takes the device position and shows the geofence verdict; without
   await dispatchToZhangWei(page, "上海华东医疗设备有限公司", "CT 冷却泵报警");
 
   await signIn(page, "zhang.wei");
-  // The working day starts with clocking in, wherever the technician is.
+  // The working day starts with clocking in, wherever the technician is (here: at the site).
+  await setPosition(bridge, { lat: 31.2304, lon: 121.4737 });
   await page.getByRole("button", { name: "Clock in" }).click();
   await expect(page.getByTestId("clock-state")).toContainText("Clocked in since");
   await page.getByRole("button", { name: /上海华东医疗设备有限公司/ }).click();
@@ -381,7 +389,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   await expect(page.getByTestId("fence")).toHaveText("on site, 0 m from the site");
   await expect(page.getByTestId("place").first()).toHaveText("📍 上海华东医疗设备有限公司 · 张江工厂 (0 m away)");
   // No location service (as on desktop): the technician is asked, and bad input is refused.
-  await page.evaluate(() => window.__fieldopsMock?.setPosition(null));
+  await setPosition(bridge, null);
   await page.getByRole("button", { name: "Check out" }).click();
   const ask = page.getByRole("group", { name: "Position for this step" });
   await expect(ask).toContainText("no location service");
@@ -440,11 +448,11 @@ test("check-in takes the device position and shows the geofence verdict; without
   // The check-in was on site (the manual position was the check-out's): nothing flagged.
   await expect(row.locator(".badge.warn")).toHaveCount(0);
   await expect(row.getByRole("cell").nth(6)).toHaveText("1");
-  await expect(row).toContainText("WO-202611-0001");
+  await expect(row).toContainText(firstNumber);
   await page.getByRole("button", { name: "Export CSV" }).click();
   await expect(page.getByTestId("export-saved")).toContainText("attendance-");
   const href = await page.getByRole("link", { name: "Download" }).getAttribute("href");
-  const csv = decodeURIComponent(href!.split(",").slice(1).join(","));
+  const csv = Buffer.from(href!.split(",")[1], "base64").toString("utf8");
   expect(csv.split("\n")[0]).toContain("date,person,clock_in,clock_out,worked_hours");
   expect(csv).toContain("张伟 Zhang Wei");
   await page.screenshot({ path: "test-results/attendance.png", fullPage: true });
@@ -532,7 +540,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await expect(page.getByTestId("import-report")).toContainText("Imported: 1 new");
   await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("初效过滤器");
   await files.getByRole("button", { name: "Export CSV" }).click();
-  await expect(page.getByTestId("parts-exported")).toContainText("parts.csv");
+  await expect(page.getByTestId("parts-exported")).toContainText(/parts-\d+\.csv/);
   await page.getByRole("button", { name: "Stock", exact: true }).click();
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🏭 上海总仓" });
   const movement = page.getByRole("group", { name: "Record a movement" });
@@ -611,7 +619,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await expect(page.getByRole("figure", { name: "Slow movers: in stock, not used in the period" })).toContainText("—");
   await expect(page.getByTestId("turnaround")).toContainText("on average from request to receipt");
   await page.getByRole("button", { name: "Export CSV" }).click();
-  await expect(page.getByTestId("stats-exported")).toContainText("parts-statistics.csv");
+  await expect(page.getByTestId("stats-exported")).toContainText(/parts-statistics-\d+-\d+\.csv/);
   await page.screenshot({ path: "test-results/parts-statistics.png", fullPage: true });
 
   // The valve's cost goes up in the catalogue. The order keeps the cost it was used at, and
@@ -666,7 +674,7 @@ test("a warehouse keeper signs in to the parts view only", async ({ page }) => {
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("10 pcs");
   await page.getByRole("button", { name: "Stock-take" }).click();
   const take = page.getByRole("region", { name: "Stock-take" });
-  await expect(take.getByTestId("count-basis")).toContainText("never synced");
+  await expect(take.getByTestId("count-basis")).toContainText("Known levels as of the last sync");
   await take.getByLabel("Add a part to the count").selectOption({ label: "FLT-2 干燥过滤器" });
   await take.getByLabel("Counted FLT-2").fill("three");
   await take.getByRole("button", { name: "Apply the count" }).click();

@@ -10,7 +10,7 @@ use super::{check_id, check_text, new_id, now_ms};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
     pub doc_type: String,
@@ -22,7 +22,7 @@ pub struct Customer {
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub name: String,
@@ -35,7 +35,7 @@ pub struct Site {
 }
 
 /// What a person types to create or edit a customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CustomerInput {
     pub name: String,
     #[serde(default)]
@@ -43,7 +43,8 @@ pub struct CustomerInput {
     pub sites: Vec<SiteInput>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct SiteInput {
     /// Absent for a new site.
     #[serde(default)]

@@ -8,7 +8,7 @@ use super::{check_date, check_id, check_text};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Equipment {
     pub doc_type: String,
@@ -19,7 +19,7 @@ pub struct Equipment {
 }
 
 /// What a person types about a machine; edited field by field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct EquipmentInfo {
     /// What people call it on site ("2号冷水机组", "Chiller 2").

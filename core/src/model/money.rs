@@ -30,7 +30,7 @@ pub fn mul_div_round(value: i64, num: i64, den: i64) -> i64 {
     (q + adjust) as i64
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct LineAmounts {
     pub gross: i64,
     pub discount: i64,

@@ -14,7 +14,7 @@ use super::{check_id, check_text, enum_name, new_id, now_ms};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderType {
     Installation,
@@ -27,7 +27,9 @@ pub enum OrderType {
     Complaint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -36,7 +38,7 @@ pub enum Priority {
     Urgent,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     #[default]
@@ -74,7 +76,7 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Created, nobody assigned yet.
@@ -121,7 +123,7 @@ impl Status {
 }
 
 /// Where the device says it was; `source` is `gps`, `network` or `manual`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
     pub lat: f64,
@@ -137,7 +139,7 @@ pub struct Position {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct OrderDoc {
     pub doc_type: String,
@@ -166,7 +168,7 @@ pub struct OrderDoc {
 
 /// A site photo: the stored JPEG and its thumbnail are blobs; when and where it was taken is
 /// kept here, never in the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoRef {
     pub hash: String,
@@ -185,7 +187,7 @@ pub struct PhotoRef {
     pub position: Option<Position>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureRef {
     /// SHA-256 of the PNG, lowercase hex.
@@ -200,7 +202,7 @@ pub fn signature_required(order_type: OrderType) -> bool {
     matches!(order_type, OrderType::Installation)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct OrderHeader {
     pub order_type: OrderType,
@@ -221,7 +223,7 @@ pub struct OrderHeader {
     pub rating_asked: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct OrderEvent {
     pub id: String,
@@ -271,7 +273,7 @@ impl OrderEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     pub label: String,
@@ -284,7 +286,7 @@ pub struct ChecklistItem {
     pub done_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ChargeKind {
     PartsFee,
@@ -293,7 +295,7 @@ pub enum ChargeKind {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CostKind {
     PartsCost,
@@ -303,7 +305,7 @@ pub enum CostKind {
 }
 
 /// What the customer is charged (entered by the technician at completion).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ChargeLine {
     pub kind: ChargeKind,
@@ -321,7 +323,7 @@ pub struct ChargeLine {
 }
 
 /// What the order cost us (entered by the supervisor at accounting).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct CostLine {
     pub kind: CostKind,
@@ -355,7 +357,7 @@ impl CostLine {
 }
 
 /// Order-level money, all in one currency (minor units).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct Totals {
     pub currency: Option<String>,
     pub charges_net: i64,
@@ -371,7 +373,7 @@ pub struct Totals {
 }
 
 /// What a supervisor types to create or edit an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OrderInput {
     pub order_type: OrderType,
     pub priority: Priority,
@@ -460,7 +462,7 @@ pub fn default_checklist(order_type: OrderType) -> &'static [(&'static str, bool
 }
 
 /// The result of folding the event log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OrderState {
     pub status: Status,
     /// The status the log gives when conflicts are set aside.

@@ -15,7 +15,7 @@ use super::{check_id, check_text, new_id, now_ms};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RequestLine {
     pub part_id: String,
@@ -24,7 +24,7 @@ pub struct RequestLine {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestEventKind {
     Requested,
@@ -35,7 +35,7 @@ pub enum RequestEventKind {
     Cancelled,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RequestEvent {
     pub id: String,
@@ -52,7 +52,7 @@ pub struct RequestEvent {
     pub from_location: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RequestDoc {
     pub doc_type: String,
@@ -66,7 +66,7 @@ pub struct RequestDoc {
     pub events: Vec<RequestEvent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     Requested,
@@ -77,7 +77,7 @@ pub enum RequestStatus {
     Cancelled,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestState {
     pub status: RequestStatus,
     /// Quantities in force per line (asked, then as approved).

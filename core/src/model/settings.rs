@@ -14,7 +14,7 @@ use super::{check_id, check_text, enum_name};
 use crate::crdt;
 use crate::error::{CoreError, Result};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsDoc {
     pub doc_type: String,
@@ -29,7 +29,7 @@ pub struct SettingsDoc {
     pub photo_watermark: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub checklist: Vec<TemplateItem>,
@@ -38,7 +38,7 @@ pub struct Template {
     pub default_duration_min: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateItem {
     pub label: String,

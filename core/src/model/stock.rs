@@ -17,7 +17,7 @@ use crate::model::money;
 /// Quantities are whole units (a part's unit: piece, metre, litre...).
 pub const MAX_QUANTITY: i64 = 1_000_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct PartDoc {
     pub doc_type: String,
@@ -27,8 +27,9 @@ pub struct PartDoc {
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct PartInfo {
     pub sku: String,
     pub name_zh: String,
@@ -112,7 +113,7 @@ impl PartInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDoc {
     pub doc_type: String,
@@ -122,14 +123,16 @@ pub struct CategoryDoc {
     pub parent_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationKind {
     Warehouse,
     Van,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MovementKind {
     /// Goods received from a supplier (+).
@@ -173,7 +176,7 @@ impl MovementKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Movement {
     pub part_id: String,
@@ -228,7 +231,7 @@ impl Movement {
 /// A stock location and its ledger.
 /// A stock location. Its movements live in monthly ledger documents ([`LedgerDoc`]); the
 /// `movements` map is only read, from locations made before ledgers were split by month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct LocationDoc {
     pub doc_type: String,

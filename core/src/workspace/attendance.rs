@@ -14,7 +14,7 @@ use crate::model::attendance::{self, ClockKind};
 use crate::model::order::Position;
 use crate::model::{DocType, now_ms};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AttendanceState {
     /// When the signed-in person clocked in, if they are clocked in now.
     pub clocked_in_since: Option<i64>,
@@ -22,7 +22,7 @@ pub struct AttendanceState {
     pub today: Vec<ClockEvent>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockEvent {
     pub id: String,
     pub kind: ClockKind,
@@ -30,7 +30,7 @@ pub struct ClockEvent {
     pub position: Option<Position>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SiteTime {
     pub order_id: String,
     pub display_number: String,
@@ -41,7 +41,7 @@ pub struct SiteTime {
 }
 
 /// One person on one local day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AttendanceRow {
     pub user_id: String,
     pub day: String,

@@ -31,21 +31,31 @@ const REQUIRED: [&str; 5] = ["sku", "name_zh", "unit", "sale_price", "cost"];
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_IMPORT_ROWS: usize = 20_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TableFormat {
     Csv,
     Xlsx,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl TableFormat {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RowError {
     /// 1-based, counting the header as row 1 (as a spreadsheet shows it).
     pub row: usize,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

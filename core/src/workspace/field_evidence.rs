@@ -9,7 +9,7 @@ use crate::error::{CoreError, Result};
 use crate::model::order::{self, PhotoRef, Position};
 use crate::model::{DocType, check_id, check_text, new_id, now_ms};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PhotoView {
     pub id: String,
     #[serde(flatten)]
@@ -17,7 +17,8 @@ pub struct PhotoView {
 }
 
 /// What the UI sends with a photo.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct PhotoInput {
     #[serde(default)]
     pub caption: String,
@@ -126,10 +127,11 @@ impl Workspace {
 }
 
 /// An order's site on the map, coloured by the order's status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MapSite {
     pub order_id: String,
     pub display_number: String,
+    #[ts(as = "crate::model::order::Status")]
     pub status: String,
     pub customer_name: Option<String>,
     pub site_name: String,
@@ -139,12 +141,14 @@ pub struct MapSite {
 }
 
 /// A check-in or check-out with a position, and its geofence verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MapCheckIn {
     pub event_id: String,
     pub order_id: String,
     pub display_number: String,
     pub user_id: String,
+    /// `checked_in` or `checked_out`.
+    #[ts(type = "\"checked_in\" | \"checked_out\"")]
     pub kind: String,
     pub at: i64,
     pub lat: f64,
@@ -155,7 +159,7 @@ pub struct MapCheckIn {
     pub radius_m: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MapData {
     /// Open orders, and closed ones with activity in the period.
     pub sites: Vec<MapSite>,

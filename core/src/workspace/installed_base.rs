@@ -12,7 +12,7 @@ use crate::model::order::OrderInput;
 use crate::model::project::{self, ProjectInfo};
 use crate::model::{DocType, check_id};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EquipmentView {
     pub id: String,
     #[serde(flatten)]
@@ -23,10 +23,12 @@ pub struct EquipmentView {
     /// Completed orders that name this machine.
     pub service_count: i64,
     pub last_service_at: Option<i64>,
+    /// Whether the warranty has ended by this device's local date; none without a date.
+    pub warranty_expired: Option<bool>,
     pub pending: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ProjectView {
     pub id: String,
     #[serde(flatten)]
@@ -42,7 +44,8 @@ pub struct ProjectView {
 }
 
 /// Which equipment to list.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct EquipmentFilter {
     #[serde(default)]
     pub customer_id: Option<String>,
@@ -60,6 +63,15 @@ const EQUIPMENT_SELECT: &str = "SELECT e.id, e.name, e.model, e.serial, e.custom
         COALESCE(d.dirty, 0), c.sites
      FROM equipment e LEFT JOIN customers c ON c.id = e.customer_id
      LEFT JOIN projects p ON p.id = e.project_id LEFT JOIN documents d ON d.id = e.id";
+
+/// A warranty that ran until yesterday (local date) has ended.
+fn warranty_expired(until: Option<&str>) -> Option<bool> {
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    until.map(|d| d < today.as_str())
+}
 
 fn equipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EquipmentView> {
     let site_id: String = r.get(5)?;
@@ -86,6 +98,7 @@ fn equipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EquipmentView> 
         project_name: r.get(12)?,
         service_count: r.get(13)?,
         last_service_at: r.get(14)?,
+        warranty_expired: warranty_expired(r.get::<_, Option<String>>(8)?.as_deref()),
         pending: r.get::<_, i64>(15)? == 1,
     })
 }
@@ -292,6 +305,21 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_warranty_is_judged_by_the_local_date() {
+        let today = chrono::Local::now().date_naive();
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        assert_eq!(warranty_expired(None), None);
+        assert_eq!(
+            warranty_expired(Some(&day(today))),
+            Some(false),
+            "its last day"
+        );
+        let yesterday = today.pred_opt().unwrap();
+        assert_eq!(warranty_expired(Some(&day(yesterday))), Some(true));
+        assert_eq!(warranty_expired(Some("2999-12-31")), Some(false));
+    }
+
     use super::*;
     use crate::error::CoreError;
     use crate::model::Role;

@@ -27,12 +27,14 @@ mod catalogue_io;
 mod field_evidence;
 mod installed_base;
 mod parts_stats;
+mod settlement;
 mod stock;
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
-pub use catalogue_io::{ImportReport, RowError, TableFormat};
+pub use catalogue_io::{ImportReport, MAX_IMPORT_BYTES, RowError, TableFormat};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 pub use parts_stats::{PartsStats, Tally};
+pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
     RequestLineView, RequestView, StockAlert, StockCount, StockTakeLine,
@@ -43,7 +45,7 @@ pub(crate) type PreparedChange = (DocType, String, Option<(AutoCommit, TypedDoc)
 
 /// Who is signed in on this device, as the server told us at login. The token is not here:
 /// it lives in the OS keyring (or in memory), never in the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Session {
     pub server_url: String,
     pub tenant: String,
@@ -51,7 +53,7 @@ pub struct Session {
     pub device_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SiteView {
     pub id: String,
     pub name: String,
@@ -61,7 +63,7 @@ pub struct SiteView {
     pub geofence_m: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CustomerView {
     pub id: String,
     pub name: String,
@@ -70,11 +72,14 @@ pub struct CustomerView {
     pub pending: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OrderSummary {
     pub id: String,
+    #[ts(as = "crate::model::order::Status")]
     pub status: String,
+    #[ts(as = "crate::model::order::OrderType")]
     pub order_type: String,
+    #[ts(as = "crate::model::order::Priority")]
     pub priority: String,
     pub customer_id: String,
     pub customer_name: Option<String>,
@@ -101,7 +106,7 @@ pub struct OrderSummary {
 }
 
 /// An order type and its template.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TemplateView {
     pub order_type: OrderType,
     #[serde(flatten)]
@@ -109,11 +114,12 @@ pub struct TemplateView {
 }
 
 /// One business record: a completed order as archived.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RecordView {
     pub order_id: String,
     pub number: Option<String>,
     pub display_number: String,
+    #[ts(as = "crate::model::order::OrderType")]
     pub order_type: String,
     pub customer_id: String,
     pub customer_name: Option<String>,
@@ -124,10 +130,11 @@ pub struct RecordView {
     pub charges_total: i64,
     pub currency: Option<String>,
     pub rating: Option<i64>,
+    #[ts(as = "crate::model::order::Status")]
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChecklistView {
     pub id: String,
     pub label: String,
@@ -137,7 +144,7 @@ pub struct ChecklistView {
     pub done_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChargeView {
     pub id: String,
     #[serde(flatten)]
@@ -145,7 +152,7 @@ pub struct ChargeView {
     pub amounts: LineAmounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CostView {
     pub id: String,
     #[serde(flatten)]
@@ -158,7 +165,7 @@ pub struct CostView {
 }
 
 /// What a technician types for a charge line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChargeInput {
     pub kind: ChargeKind,
     #[serde(default)]
@@ -173,7 +180,7 @@ pub struct ChargeInput {
 }
 
 /// What a supervisor types for a cost line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CostInput {
     pub kind: CostKind,
     #[serde(default)]
@@ -184,7 +191,7 @@ pub struct CostInput {
 }
 
 /// The next steps the signed-in user may take on an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Edit,
@@ -207,7 +214,7 @@ pub enum Action {
     Costs,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OrderDetail {
     #[serde(flatten)]
     pub summary: OrderSummary,
@@ -215,6 +222,7 @@ pub struct OrderDetail {
     pub events: Vec<OrderEvent>,
     pub actions: Vec<Action>,
     /// The status the events give when conflicts are set aside.
+    #[ts(as = "crate::model::order::Status")]
     pub underlying_status: String,
     pub conflict_events: Vec<String>,
     pub checklist: Vec<ChecklistView>,
@@ -239,7 +247,7 @@ pub struct OrderDetail {
     pub photos: Vec<PhotoView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CheckInView {
     pub event_id: String,
     pub kind: EventKind,
@@ -252,7 +260,7 @@ pub struct CheckInView {
     pub address: Option<crate::address::Address>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncStatus {
     pub signed_in: bool,
     pub pending: u64,
@@ -265,7 +273,7 @@ pub struct SyncStatus {
     pub rejected: Vec<RejectedDoc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RejectedDoc {
     pub doc: String,
     pub reason: String,

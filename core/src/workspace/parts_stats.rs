@@ -10,7 +10,7 @@ use super::Workspace;
 use crate::error::{CoreError, Result};
 use crate::model::part_request::RequestStatus;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Tally {
     /// Part id, user id, customer id, month (YYYY-MM) or location id.
     pub key: String,
@@ -20,7 +20,7 @@ pub struct Tally {
     pub value: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartsStats {
     /// Units used on orders (issued minus returned), most first.
     pub by_part: Vec<Tally>,

@@ -16,7 +16,7 @@ use crate::model::part_request::{
 use crate::model::stock::{self, LedgerDoc, LocationKind, Movement, MovementKind, PartInfo};
 use crate::model::{DocType, Role, check_id, check_text, enum_name, new_id, now_ms};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartView {
     pub id: String,
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct PartView {
     pub pending: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CategoryView {
     pub id: String,
     pub name: String,
@@ -37,7 +37,7 @@ pub struct CategoryView {
     pub depth: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LocationView {
     pub id: String,
     pub kind: LocationKind,
@@ -47,7 +47,7 @@ pub struct LocationView {
     pub pending: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LevelView {
     pub location_id: String,
     pub location_name: String,
@@ -63,7 +63,7 @@ pub struct LevelView {
     pub min_stock: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MovementView {
     pub id: String,
     pub location_id: String,
@@ -77,7 +77,7 @@ pub struct MovementView {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// Below zero after a merge: more was taken than there was.
@@ -85,7 +85,7 @@ pub enum AlertKind {
     LowStock,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StockAlert {
     pub kind: AlertKind,
     #[serde(flatten)]
@@ -94,7 +94,7 @@ pub struct StockAlert {
     pub movements: Vec<MovementView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestLineView {
     pub id: String,
     pub part_id: String,
@@ -106,7 +106,7 @@ pub struct RequestLineView {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestView {
     pub id: String,
     pub by: String,
@@ -123,7 +123,7 @@ pub struct RequestView {
 }
 
 /// Used in a part request: what to ask for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestLineInput {
     pub part_id: String,
     pub qty: i64,
@@ -132,7 +132,7 @@ pub struct RequestLineInput {
 }
 
 /// One line of a stock-take: what was counted of a part at the location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StockCount {
     pub part_id: String,
     pub counted: i64,
@@ -140,7 +140,7 @@ pub struct StockCount {
 
 /// What a stock-take changed: for each part counted, the level this device knew, the count,
 /// and the adjustment recorded (0: the count agreed, nothing recorded).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StockTakeLine {
     pub part_id: String,
     pub sku: String,

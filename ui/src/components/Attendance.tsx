@@ -1,11 +1,12 @@
 import { useState } from "react";
-import type { BackendError, ClockKind, Position, SavedExport, UserInfo } from "../backend";
+import type { BackendError, ClockKind, Position, SavedFile, UserInfo } from "../backend";
 import { toError } from "../backend";
 import { useBackend, useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
 import { DateRange, SavedNotice } from "./FormParts";
 import { PositionPanel } from "./PositionPanel";
+import { savedLink } from "../files";
 
 const offsetMin = () => -new Date().getTimezoneOffset();
 
@@ -65,7 +66,7 @@ export function AttendanceView({ directory, onOpen }: { directory: UserInfo[]; o
   const { t, formatShort } = useI18n();
   const [from, setFrom] = useState(localDate());
   const [to, setTo] = useState(localDate());
-  const [saved, setSaved] = useState<SavedExport | null>(null);
+  const [saved, setSaved] = useState<SavedFile | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
   const rows = useLoad((b) => b.attendanceReport(from, to, offsetMin()), [from, to]);
   const time = (ms: number | null) => (ms === null ? "—" : formatShort(ms));
@@ -83,7 +84,7 @@ export function AttendanceView({ directory, onOpen }: { directory: UserInfo[]; o
         <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button onClick={exportCsv}>{t("exportCsv")}</button>
       </div>
-      {saved && <SavedNotice saved={{ path: saved.path, href: `data:text/csv;charset=utf-8,${encodeURIComponent(saved.content)}` }} testId="export-saved" />}
+      {saved && <SavedNotice saved={savedLink(saved, "csv")} testId="export-saved" />}
       <ErrorNote error={error ?? rows.error} />
       <div className="table-scroll">
       <table className="orders" aria-label={t("tab.attendance")}>

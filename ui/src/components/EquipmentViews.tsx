@@ -6,13 +6,10 @@ import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
 import { CreateCancel, CustomerSelect } from "./FormParts";
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-/** "in warranty" / "warranty expired", or nothing without a date. */
-export function WarrantyBadge({ until }: { until: string | null }) {
+/** "in warranty" / "warranty expired" as the device judged it, or nothing without a date. */
+export function WarrantyBadge({ expired }: { expired: boolean | null }) {
   const { t } = useI18n();
-  if (!until) return null;
-  const expired = until < today();
+  if (expired === null) return null;
   return <span className={expired ? "badge warn" : "badge ok"}>{expired ? t("warrantyExpired") : t("inWarranty")}</span>;
 }
 
@@ -66,7 +63,7 @@ export function EquipmentList({ onOpen, onNew, selectedId }: { onOpen: (id: stri
                 <div className="muted">{e.site_name}</div>
               </td>
               <td className="nowrap">
-                {e.warranty_until ?? "—"} <WarrantyBadge until={e.warranty_until} />
+                {e.warranty_until ?? "—"} <WarrantyBadge expired={e.warranty_expired} />
               </td>
               <td className="nowrap">{e.last_service_at ? t("servicedTimes", { n: e.service_count, time: formatShort(e.last_service_at) }) : t("neverServiced")}</td>
             </tr>
@@ -261,7 +258,7 @@ export function EquipmentDetail({ id, onOpenOrder, onChanged }: { id: string; on
         <dd>{e.installed_on ?? "—"}</dd>
         <dt>{t("warrantyUntil")}</dt>
         <dd>
-          {e.warranty_until ?? "—"} <WarrantyBadge until={e.warranty_until} />
+          {e.warranty_until ?? "—"} <WarrantyBadge expired={e.warranty_expired} />
         </dd>
         <dt>{t("maintenanceEvery")}</dt>
         <dd>{e.maintenance_interval_days ?? "—"}</dd>
@@ -290,7 +287,7 @@ export function OrderMachines({ machines }: { machines: EquipmentView[] }) {
           <span className="muted">
             {m.model} · <span className="mono">{m.serial}</span>
           </span>{" "}
-          <WarrantyBadge until={m.warranty_until} />{" "}
+          <WarrantyBadge expired={m.warranty_expired} />{" "}
           <button className="link" aria-expanded={open === m.id} onClick={() => setOpen(open === m.id ? null : m.id)}>
             {t("serviceHistory")} ({m.service_count})
           </button>

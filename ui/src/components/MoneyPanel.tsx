@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ChargeKind, CostKind, OrderDetail } from "../backend";
 import { CHARGE_KINDS, COST_KINDS, toError } from "../backend";
-import { formatMoney, parseDecimal } from "../backend/money";
+import { formatMoney, parseDecimal } from "../format";
 import { useBackend } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";

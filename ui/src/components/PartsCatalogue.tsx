@@ -1,7 +1,7 @@
 // The parts catalogue: parts, categories, pictures, and catalogue files.
 import { useState, type FormEvent } from "react";
 import type { ImportReport, PartInfo, PartView, TableFormat } from "../backend";
-import { formatMoney, parseDecimal } from "../backend/money";
+import { formatMoney, parseDecimal } from "../format";
 import { useAction, useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { readBase64, savedLink } from "../files";

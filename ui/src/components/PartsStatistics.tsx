@@ -1,7 +1,7 @@
 // Parts statistics: consumption, stock value, slow movers and requests, as bar charts.
 import { useState } from "react";
 import type { RequestStatus, TableFormat, Tally, UserInfo } from "../backend";
-import { formatMoney } from "../backend/money";
+import { formatMoney } from "../format";
 import { useAction, useBackend, useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { savedLink } from "../files";

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import type { BackendError, ProjectInfo, ProjectStatus, ProjectView } from "../backend";
 import { PROJECT_STATUSES, toError } from "../backend";
-import { formatMoney, parseDecimal } from "../backend/money";
+import { formatMoney, parseDecimal } from "../format";
 import { useBackend, useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";

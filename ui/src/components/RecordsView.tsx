@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { OrderType, UserInfo } from "../backend";
 import { ORDER_TYPES } from "../backend";
-import { formatMoney } from "../backend/money";
+import { formatMoney } from "../format";
 import { useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";

@@ -1,4 +1,4 @@
-import { formatMoney } from "../backend/money";
+import { formatMoney } from "../format";
 import { useLoad } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNote } from "./ErrorNote";
@@ -7,15 +7,13 @@ import { StatusBadge } from "./StatusBadge";
 /** Completed and settled orders with their charges, costs and gross profit (费用核算). */
 export function SettlementView({ onOpen }: { onOpen: (id: string) => void }) {
   const { t, lang } = useI18n();
-  const orders = useLoad((b) => b.listOrders({ statuses: ["completed", "settled"] }), []);
-  const rows = orders.data ?? [];
+  const settlement = useLoad((b) => b.settlement(), []);
+  const rows = settlement.data?.rows ?? [];
+  const totals = settlement.data?.totals ?? [];
   const money = (minor: number, currency: string | null) => formatMoney(minor, currency, lang);
-  const currency = rows.find((o) => o.currency)?.currency ?? null;
-  // Totals add up one currency only; orders in another currency are listed but not summed.
-  const sum = (pick: (o: (typeof rows)[number]) => number) => rows.filter((o) => o.currency === currency || o.currency === null).reduce((acc, o) => acc + pick(o), 0);
   return (
     <>
-      <ErrorNote error={orders.error} />
+      <ErrorNote error={settlement.error} />
       <table className="orders" aria-label={t("tab.settlement")}>
         <thead>
           <tr>
@@ -39,21 +37,25 @@ export function SettlementView({ onOpen }: { onOpen: (id: string) => void }) {
               <td className="num">{money(o.charges_net, o.currency)}</td>
               <td className="num">{money(o.costs_total, o.currency)}</td>
               <td className="num">{money(o.gross_profit, o.currency)}</td>
-              <td className="num">{o.charges_net ? `${((o.gross_profit / o.charges_net) * 100).toFixed(1)} %` : "—"}</td>
+              <td className="num">{o.margin_bp === null ? "—" : `${(o.margin_bp / 100).toFixed(1)} %`}</td>
             </tr>
           ))}
         </tbody>
-        {rows.length > 0 && (
+        {totals.length > 0 && (
           <tfoot>
-            <tr>
-              <th colSpan={3}>{t("total")}</th>
-              <th className="num">{money(sum((o) => o.charges_net), currency)}</th>
-              <th className="num">{money(sum((o) => o.costs_total), currency)}</th>
-              <th className="num" data-testid="settlement-profit">
-                {money(sum((o) => o.gross_profit), currency)}
-              </th>
-              <th />
-            </tr>
+            {totals.map((s) => (
+              <tr key={s.currency}>
+                <th colSpan={3}>
+                  {t("total")} {totals.length > 1 ? s.currency : ""}
+                </th>
+                <th className="num">{money(s.charges_net, s.currency)}</th>
+                <th className="num">{money(s.costs_total, s.currency)}</th>
+                <th className="num" data-testid="settlement-profit">
+                  {money(s.gross_profit, s.currency)}
+                </th>
+                <th />
+              </tr>
+            ))}
           </tfoot>
         )}
       </table>

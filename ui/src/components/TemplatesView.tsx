@@ -120,18 +120,23 @@ function WatermarkSetting() {
   const { t } = useI18n();
   const current = useLoad((b) => b.photoWatermark(), []);
   const [error, setError] = useState<BackendError | null>(null);
+  // The last change: shown at once, then what the device answered, until the setting reloads.
+  const [answered, setAnswered] = useState<boolean | null>(null);
   return (
     <section className="line-form" aria-label={t("photoWatermark")}>
       <label className="check">
         <input
           type="checkbox"
-          checked={current.data ?? false}
+          checked={answered ?? current.data ?? false}
           onChange={async (e) => {
             setError(null);
+            const wanted = e.target.checked;
+            setAnswered(wanted);
             try {
-              await backend.setPhotoWatermark(e.target.checked);
+              setAnswered(await backend.setPhotoWatermark(wanted));
               current.reload();
             } catch (err) {
+              setAnswered(null);
               setError(toError(err));
             }
           }}

@@ -1,4 +1,4 @@
-//! `fieldops-sync-server bench`: a real server process on loopback and simulated devices
+//! `fieldops-tools bench`: a real server process on loopback and simulated devices
 //! through core's real sync client. Prints one JSON line per scenario and size with the
 //! median of the runs: wall time, bytes the measured device sent and received, the server
 //! process's CPU time and peak resident memory during the measured phase.
@@ -17,8 +17,8 @@ use fieldops_core::sync::{self, SyncHttp, SyncReport};
 use fieldops_core::workspace::Workspace;
 use serde::Serialize;
 
-use crate::error::{Result, ServerError};
-use crate::storage::{self, UserRecord};
+use fieldops_sync_server::storage::{self, UserRecord};
+use fieldops_sync_server::{Result, ServerError};
 
 const PASSWORD: &str = "bench-password";
 const TENANT: &str = "bench";
@@ -55,7 +55,10 @@ struct ServerProc {
 
 impl ServerProc {
     fn start(db: &str) -> Result<ServerProc> {
-        let exe = std::env::current_exe().map_err(bench_err)?;
+        // The real server binary, built beside this one.
+        let exe = std::env::current_exe()
+            .map_err(bench_err)?
+            .with_file_name("fieldops-sync-server");
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--database", db])
             .env("FIELDOPS_LOG", "warn")
@@ -157,7 +160,7 @@ async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInfo>)> {
     let db = format!("sqlite://{}", dir.join("server.sqlite").display());
     let storage = storage::open(&db).await?;
     storage.ensure_tenant(TENANT).await?;
-    let hash = crate::auth::hash_password(PASSWORD)?;
+    let hash = fieldops_sync_server::auth::hash_password(PASSWORD)?;
     let mut users = Vec::new();
     for (login, role) in [
         ("sup", Role::Supervisor),

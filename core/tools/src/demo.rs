@@ -10,9 +10,9 @@ use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
 use fieldops_core::protocol::UserInfo;
 use fieldops_core::workspace::{ChargeInput, CostInput, Session, Workspace};
 
-use crate::auth::hash_password;
-use crate::error::{Result, ServerError};
-use crate::storage::{DynStorage, UserRecord};
+use fieldops_sync_server::auth::hash_password;
+use fieldops_sync_server::storage::{DynStorage, UserRecord};
+use fieldops_sync_server::{Result, ServerError};
 
 pub const DEMO_PASSWORD: &str = "fieldops-demo";
 
@@ -360,7 +360,7 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
         )));
     }
     storage.ensure_tenant(tenant).await?;
-    crate::sync::ensure_settings(storage, tenant).await?;
+    fieldops_sync_server::sync::ensure_settings(storage, tenant).await?;
     let mut users = Vec::new();
     for u in USERS {
         let info = UserInfo {
@@ -391,7 +391,7 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     }
     let mut count = 0;
     for (doc_type, mut doc) in docs {
-        crate::sync::store_server_doc(storage, tenant, doc_type, &mut doc).await?;
+        fieldops_sync_server::sync::store_server_doc(storage, tenant, doc_type, &mut doc).await?;
         count += 1;
     }
     Ok(format!(
@@ -681,7 +681,7 @@ mod tests {
     #[tokio::test]
     async fn demo_company_has_customers_and_orders_in_several_states() {
         let dir = tempfile::tempdir().unwrap();
-        let storage = crate::storage::open(&format!(
+        let storage = fieldops_sync_server::storage::open(&format!(
             "sqlite://{}",
             dir.path().join("d.sqlite").display()
         ))

@@ -1,0 +1,16 @@
+//! Tenant settings: order templates, photo watermark, geofence default; the user directory.
+
+use crate::model::order::OrderType;
+use crate::model::settings::Template;
+use crate::protocol::UserInfo;
+use crate::workspace::TemplateView;
+
+commands! {
+    read fn photo_watermark(ws) -> bool { ws.photo_watermark() }
+    write fn set_photo_watermark(ws, on: bool) -> bool { ws.set_photo_watermark(on) }
+    read fn geofence_default(ws) -> i64 { ws.geofence_default() }
+    write fn set_geofence_default(ws, radius_m: i64) -> i64 { ws.set_geofence_default(radius_m) }
+    read fn templates(ws) -> Vec<TemplateView> { ws.templates() }
+    write fn save_template(ws, order_type: OrderType, template: Template) -> Vec<TemplateView> { ws.save_template(order_type, &template) }
+    read fn directory(ws) -> Vec<UserInfo> { ws.directory() }
+}

@@ -1,0 +1,68 @@
+//! `fieldops-tools`: what a developer or a demo needs and a production server does not carry:
+//! a demo company for an empty tenant, and the sync benchmark.
+
+mod bench;
+mod demo;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "fieldops-tools",
+    version,
+    about = "FieldOps demo data and benchmarks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill an empty tenant with a demo company: users, customers, orders in several states.
+    DemoData {
+        #[arg(long, default_value = "demo")]
+        tenant: String,
+        /// sqlite://PATH or postgres://USER@HOST:PORT/DB, as for the server.
+        #[arg(long, env = "FIELDOPS_DATABASE")]
+        database: String,
+    },
+    /// Measure sync: the real server binary on loopback and simulated devices; JSON lines out.
+    Bench {
+        /// Numbers of orders (N), comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000")]
+        sizes: Vec<usize>,
+        /// Orders changed per scenario (K).
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Runs per size; the median is printed.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+}
+
+async fn run(cli: Cli) -> fieldops_sync_server::Result<()> {
+    match cli.command {
+        Command::DemoData { tenant, database } => {
+            let storage = fieldops_sync_server::storage::open(&database).await?;
+            println!("{}", demo::create(&storage, &tenant).await?);
+            Ok(())
+        }
+        Command::Bench { sizes, k, runs } => bench::run(&sizes, k, runs.max(1)).await,
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
+        eprintln!("error [{}]: {e}", e.code());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,844 @@
+// Generated from the Rust command declarations (core/src/app): do not edit.
+// `make bindings` writes it anew; a Rust test fails when it is stale.
+
+/**
+ * The next steps the signed-in user may take on an order.
+ */
+
+export type Action = "edit" | "dispatch" | "accept" | "reject" | "travel" | "check_in" | "progress" | "check_out" | "complete" | "rate" | "settle" | "reopen" | "cancel" | "resolve" | "field_entry" | "costs";
+
+export type Address = { text: string, source: AddressSource, 
+/**
+ * How far the named place is from the position (0 for a provider's street address).
+ */
+distance_m: number, };
+
+export type AddressSource = "site" | "gazetteer" | "provider";
+
+export type AlertKind = "oversold" | "low_stock";
+
+/**
+ * One person on one local day.
+ */
+
+export type AttendanceRow = { user_id: string, day: string, clock_in: number | null, clock_out: number | null, 
+/**
+ * Sum of clock-in → clock-out spans.
+ */
+worked_minutes: number, first_check_in: number | null, last_check_in: number | null, check_ins: number, flagged_check_ins: number, customers_visited: number, on_site: Array<SiteTime>, };
+
+export type AttendanceState = { 
+/**
+ * When the signed-in person clocked in, if they are clocked in now.
+ */
+clocked_in_since: number | null, 
+/**
+ * Today's clock events (local day), oldest first.
+ */
+today: Array<ClockEvent>, };
+
+/**
+ * A blob for display.
+ */
+
+export type BlobData = { content_type: string, data_base64: string, };
+
+export type CategoryView = { id: string, name: string, parent_id: string | null, 
+/**
+ * "Compressors / Valves": the names from the root.
+ */
+path: string, depth: number, };
+
+/**
+ * What a technician types for a charge line.
+ */
+
+export type ChargeInput = { kind: ChargeKind, description: string, quantity_milli: number, unit_price_minor: number, discount_bp: number, tax_rate_bp: number, currency: string, };
+
+export type ChargeKind = "parts_fee" | "service_fee" | "travel_fee" | "other";
+
+export type ChargeView = { id: string, amounts: LineAmounts, kind: ChargeKind, description: string, quantity_milli: number, unit_price_minor: number, discount_bp: number, tax_rate_bp: number, currency: string, by: string, at: number, 
+/**
+ * Set when the line records a part taken from stock (the movement in the location's ledger).
+ */
+movement_id?: string | null, };
+
+export type CheckInView = { event_id: string, kind: EventKind, at: number, by: string, position: Position | null, 
+/**
+ * None when the order's site is not known on this device.
+ */
+fence: FenceCheck | null, 
+/**
+ * Where the position is, in words (None without a position).
+ */
+address: Address | null, };
+
+export type ChecklistView = { id: string, label: string, required: boolean, done: boolean, done_by: string | null, done_at: number | null, };
+
+export type ClockEvent = { id: string, kind: ClockKind, at: number, position: Position | null, };
+
+export type ClockKind = "clock_in" | "clock_out";
+
+/**
+ * What a supervisor types for a cost line.
+ */
+
+export type CostInput = { kind: CostKind, description: string, quantity_milli: number, unit_cost_minor: number, currency: string, };
+
+export type CostKind = "parts_cost" | "labour" | "travel" | "other";
+
+export type CostView = { id: string, amount: number, 
+/**
+ * For a parts cost tied to a stock movement: the part's catalogue cost now, when it is
+ * not what the line says (a price changed since, or a line written past the app). The
+ * line is kept as recorded; whoever settles the order sees the difference.
+ */
+catalogue_cost_minor: number | null, kind: CostKind, description: string, quantity_milli: number, unit_cost_minor: number, currency: string, by: string, at: number, 
+/**
+ * Set when the line is the cost of a part taken from stock; the technician who used the
+ * part records it with the part's catalogue cost.
+ */
+movement_id?: string | null, };
+
+/**
+ * What a person types to create or edit a customer.
+ */
+
+export type CustomerInput = { name: string, phone: string, sites: Array<SiteInput>, };
+
+export type CustomerView = { id: string, name: string, phone: string, sites: Array<SiteView>, pending: boolean, };
+
+/**
+ * What the sign-in screen starts with.
+ */
+
+export type Defaults = { server_url: string, tenant: string, 
+/**
+ * Map tiles ({z}/{x}/{y} template); absent: the map draws its points on a plain
+ * background (offline, tests).
+ */
+tile_url: string | null, };
+
+/**
+ * Which equipment to list.
+ */
+
+export type EquipmentFilter = { customer_id?: string | null, project_id?: string | null, 
+/**
+ * Matches name, model and serial number.
+ */
+text?: string | null, };
+
+/**
+ * What a person types about a machine; edited field by field.
+ */
+
+export type EquipmentInfo = { 
+/**
+ * What people call it on site ("2号冷水机组", "Chiller 2").
+ */
+name: string, model: string, serial: string, customer_id: string, site_id: string, project_id: string | null, 
+/**
+ * Calendar dates, YYYY-MM-DD.
+ */
+installed_on: string | null, warranty_until: string | null, 
+/**
+ * Days between planned maintenance visits.
+ */
+maintenance_interval_days: number | null, notes: string, };
+
+export type EquipmentView = { id: string, customer_name: string | null, site_name: string | null, project_name: string | null, 
+/**
+ * Completed orders that name this machine.
+ */
+service_count: number, last_service_at: number | null, 
+/**
+ * Whether the warranty has ended by this device's local date; none without a date.
+ */
+warranty_expired: boolean | null, pending: boolean, 
+/**
+ * What people call it on site ("2号冷水机组", "Chiller 2").
+ */
+name: string, model: string, serial: string, customer_id: string, site_id: string, project_id: string | null, 
+/**
+ * Calendar dates, YYYY-MM-DD.
+ */
+installed_on: string | null, warranty_until: string | null, 
+/**
+ * Days between planned maintenance visits.
+ */
+maintenance_interval_days: number | null, notes: string, };
+
+/**
+ * The shape in which errors cross IPC and HTTP.
+ */
+
+export type ErrorBody = { code: string, message: string, };
+
+export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved";
+
+export type FenceCheck = { verdict: FenceVerdict, 
+/**
+ * Distance from the site in metres; None without a position.
+ */
+distance_m: number | null, radius_m: number, };
+
+export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "no_position";
+
+export type ImportReport = { created: number, updated: number, unchanged: number, categories_created: number, 
+/**
+ * When not empty, nothing was imported.
+ */
+errors: Array<RowError>, };
+
+export type LevelView = { location_id: string, location_name: string, part_id: string, sku: string, name_zh: string, name_en: string, unit: string, 
+/**
+ * Usable stock: the sum of every movement except defective parts taken back.
+ */
+level: number, 
+/**
+ * Defective parts taken back (旧件), kept apart.
+ */
+defective: number, min_stock: number, };
+
+export type LineAmounts = { gross: number, discount: number, net: number, tax: number, total: number, };
+
+export type LocationKind = "warehouse" | "van";
+
+export type LocationView = { id: string, kind: LocationKind, name: string, owner: string | null, 
+/**
+ * This device's movements there that have not reached the server yet.
+ */
+pending: boolean, };
+
+/**
+ * A check-in or check-out with a position, and its geofence verdict.
+ */
+
+export type MapCheckIn = { event_id: string, order_id: string, display_number: string, user_id: string, 
+/**
+ * `checked_in` or `checked_out`.
+ */
+kind: "checked_in" | "checked_out", at: number, lat: number, lon: number, source: string, verdict: FenceVerdict | null, distance_m: number | null, radius_m: number | null, };
+
+export type MapData = { 
+/**
+ * Open orders, and closed ones with activity in the period.
+ */
+sites: Array<MapSite>, 
+/**
+ * Check-ins and check-outs in the period, oldest first.
+ */
+check_ins: Array<MapCheckIn>, 
+/**
+ * Each person's latest recorded position (whenever it was).
+ */
+last_positions: Array<MapCheckIn>, };
+
+/**
+ * An order's site on the map, coloured by the order's status.
+ */
+
+export type MapSite = { order_id: string, display_number: string, status: Status, customer_name: string | null, site_name: string, lat: number, lon: number, assignees: Array<string>, };
+
+export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
+
+export type MovementView = { id: string, location_id: string, part_id: string, kind: MovementKind, qty: number, by: string, at: number, order_id: string | null, request_id: string | null, note: string, };
+
+export type OrderDetail = { site: SiteView | null, events: Array<OrderEvent>, actions: Array<Action>, 
+/**
+ * The status the events give when conflicts are set aside.
+ */
+underlying_status: Status, conflict_events: Array<string>, checklist: Array<ChecklistView>, missing_required: Array<string>, charges: Array<ChargeView>, costs: Array<CostView>, totals: Totals, resolution: string | null, rating_comment: string | null, on_site_ms: number, 
+/**
+ * When the server received each event (by event id); absent until synced.
+ */
+received: { [key in string]: number }, signature: SignatureRef | null, 
+/**
+ * Whether this order type needs the customer's signature before completion.
+ */
+signature_required: boolean, 
+/**
+ * The machines the order names (those this device knows).
+ */
+equipment: Array<EquipmentView>, project: ProjectView | null, 
+/**
+ * Every check-in and check-out with its geofence verdict (against the site as it is now).
+ */
+check_ins: Array<CheckInView>, 
+/**
+ * Site photos, oldest first.
+ */
+photos: Array<PhotoView>, id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
+/**
+ * The server's number, once assigned.
+ */
+number: string | null, 
+/**
+ * What to show: the server's number, or a provisional one until the first sync.
+ */
+display_number: string, currency: string | null, charges_net: number, charges_total: number, costs_total: number, gross_profit: number, completed_at: number | null, rating: number | null, };
+
+export type OrderEvent = { id: string, kind: EventKind, 
+/**
+ * Device time, milliseconds since the Unix epoch (UTC).
+ */
+at: number, 
+/**
+ * The device's UTC offset in minutes when the event was recorded, for display.
+ */
+tz_offset_min: number, 
+/**
+ * The user who recorded the event.
+ */
+by: string, 
+/**
+ * Dispatch: the assignees; the first one leads.
+ */
+to?: Array<string>, 
+/**
+ * Reject, reopen, cancel: why.
+ */
+reason?: string | null, 
+/**
+ * Progress note, or a supervisor's resolution note.
+ */
+note?: string | null, 
+/**
+ * Completed: what was done.
+ */
+resolution?: string | null, 
+/**
+ * Check-in / check-out: where the device was.
+ */
+position?: Position | null, 
+/**
+ * Rated: 1 to 5 stars and the customer's words.
+ */
+stars?: number | null, comment?: string | null, 
+/**
+ * Resolved: the ids of the conflicting events this decision settles.
+ */
+resolves?: Array<string>, };
+
+/**
+ * Query side: filters the order list accepts.
+ */
+
+export type OrderFilter = { status?: Status | null, 
+/**
+ * Any of these statuses (the settlement list asks for completed and settled).
+ */
+statuses?: Array<Status> | null, assignee?: string | null, text?: string | null, project_id?: string | null, equipment_id?: string | null, };
+
+/**
+ * What a supervisor types to create or edit an order.
+ */
+
+export type OrderInput = { order_type: OrderType, priority: Priority, customer_id: string, site_id: string, equipment_ids: Array<string>, project_id: string | null, description: string, scheduled_start: number | null, scheduled_end: number | null, };
+
+export type OrderSummary = { id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
+/**
+ * The server's number, once assigned.
+ */
+number: string | null, 
+/**
+ * What to show: the server's number, or a provisional one until the first sync.
+ */
+display_number: string, currency: string | null, charges_net: number, charges_total: number, costs_total: number, gross_profit: number, completed_at: number | null, rating: number | null, };
+
+export type OrderType = "installation" | "repair" | "upgrade" | "maintenance" | "inspection" | "testing" | "training" | "complaint";
+
+export type PartInfo = { sku: string, name_zh: string, name_en: string, category_id?: string | null, 
+/**
+ * pcs, m, l, kg, set...
+ */
+unit: string, barcode: string, sale_price_minor: number, cost_minor: number, currency: string, 
+/**
+ * Below this level (per location) a low-stock alert is raised; 0: never.
+ */
+min_stock: number, 
+/**
+ * Equipment models the part fits, as typed on the equipment ("Carrier 30XA-252").
+ */
+compatible_models: Array<string>, 
+/**
+ * A picture of the part (a 320 px JPEG blob, by hash).
+ */
+photo?: string | null, };
+
+export type PartView = { id: string, category_path: string | null, 
+/**
+ * Usable stock over all locations this device knows.
+ */
+total_level: number, pending: boolean, sku: string, name_zh: string, name_en: string, category_id?: string | null, 
+/**
+ * pcs, m, l, kg, set...
+ */
+unit: string, barcode: string, sale_price_minor: number, cost_minor: number, currency: string, 
+/**
+ * Below this level (per location) a low-stock alert is raised; 0: never.
+ */
+min_stock: number, 
+/**
+ * Equipment models the part fits, as typed on the equipment ("Carrier 30XA-252").
+ */
+compatible_models: Array<string>, 
+/**
+ * A picture of the part (a 320 px JPEG blob, by hash).
+ */
+photo?: string | null, };
+
+export type PartsStats = { 
+/**
+ * Units used on orders (issued minus returned), most first.
+ */
+by_part: Array<Tally>, by_technician: Array<Tally>, by_customer: Array<Tally>, by_month: Array<Tally>, 
+/**
+ * Usable stock at catalogue cost, per location (minor units, CNY catalogue).
+ */
+stock_value: Array<Tally>, 
+/**
+ * Parts in stock that nothing used in the period: units held.
+ */
+slow_movers: Array<Tally>, requests_by_status: Array<Tally>, 
+/**
+ * Mean hours from request to receipt, over requests received in the period.
+ */
+mean_turnaround_hours: number | null, };
+
+/**
+ * What the UI sends with a photo.
+ */
+
+export type PhotoInput = { caption: string, 
+/**
+ * The progress note or check-in the photo belongs to.
+ */
+event_id?: string | null, position?: Position | null, };
+
+export type PhotoView = { id: string, hash: string, thumb_hash: string, caption: string, width: number, height: number, by: string, 
+/**
+ * Device time of capture (attachment), ms since the epoch.
+ */
+at: number, 
+/**
+ * The progress note or check-in the photo belongs to, if any.
+ */
+event_id?: string | null, position?: Position | null, };
+
+/**
+ * Where the device says it was; `source` is `gps`, `network` or `manual`.
+ */
+
+export type Position = { lat: number, lon: number, accuracy_m?: number | null, altitude_m?: number | null, 
+/**
+ * The platform said the position came from a mock-location app (Android).
+ */
+mock?: boolean | null, 
+/**
+ * gps, network, manual or simulated.
+ */
+source: string, };
+
+export type Priority = "low" | "normal" | "high" | "urgent";
+
+export type ProjectInfo = { name: string, 
+/**
+ * The customer's or our own reference ("PRJ-2026-07").
+ */
+code: string, customer_id: string, status: ProjectStatus, start_on: string | null, end_on: string | null, 
+/**
+ * Budget in minor units of `currency`.
+ */
+budget_minor: number | null, currency: string, description: string, };
+
+export type ProjectStatus = "planned" | "active" | "closed";
+
+export type ProjectView = { id: string, customer_name: string | null, order_count: number, open_orders: number, 
+/**
+ * Sums over the project's orders in the project's currency (minor units).
+ */
+charges_net: number, costs_total: number, gross_profit: number, pending: boolean, name: string, 
+/**
+ * The customer's or our own reference ("PRJ-2026-07").
+ */
+code: string, customer_id: string, status: ProjectStatus, start_on: string | null, end_on: string | null, 
+/**
+ * Budget in minor units of `currency`.
+ */
+budget_minor: number | null, currency: string, description: string, };
+
+/**
+ * Filters of the business-record archive.
+ */
+
+export type RecordFilter = { order_type?: OrderType | null, customer_id?: string | null, equipment_id?: string | null, technician?: string | null, 
+/**
+ * Completed at or after (ms since the epoch).
+ */
+from?: number | null, 
+/**
+ * Completed before (ms since the epoch).
+ */
+to?: number | null, 
+/**
+ * Full text over number, customer, description, resolution and notes.
+ */
+text?: string | null, };
+
+/**
+ * One business record: a completed order as archived.
+ */
+
+export type RecordView = { order_id: string, number: string | null, display_number: string, order_type: OrderType, customer_id: string, customer_name: string | null, technicians: Array<string>, completed_at: number, description: string, resolution: string | null, charges_total: number, currency: string | null, rating: number | null, status: Status, };
+
+export type Rejected = { doc: string, code: string, 
+/**
+ * Where in the document the refused change was, when known.
+ */
+path: string | null, message: string, };
+
+export type RejectedDoc = { doc: string, reason: string, };
+
+export type RequestEvent = { id: string, kind: RequestEventKind, by: string, at: number, reason?: string | null, 
+/**
+ * Approved quantity per line id (may be less than asked, 0 to drop a line).
+ */
+approved?: { [key in string]: number } | null, 
+/**
+ * The warehouse the parts left (issued).
+ */
+from_location?: string | null, };
+
+export type RequestEventKind = "requested" | "approved" | "rejected" | "issued" | "received" | "cancelled";
+
+/**
+ * Used in a part request: what to ask for.
+ */
+
+export type RequestLineInput = { part_id: string, qty: number, reason: string, };
+
+export type RequestLineView = { id: string, part_id: string, sku: string | null, name: string | null, asked: number, 
+/**
+ * As approved (or asked, before a decision).
+ */
+qty: number, reason: string, };
+
+export type RequestStatus = "requested" | "approved" | "rejected" | "issued" | "received" | "cancelled";
+
+export type RequestView = { id: string, by: string, to_location: string, order_id: string | null, status: RequestStatus, lines: Array<RequestLineView>, events: Array<RequestEvent>, conflicts: Array<string>, from_location: string | null, requested_at: number, closed_at: number | null, pending: boolean, };
+
+export type Role = "admin" | "supervisor" | "technician" | "warehouse";
+
+export type RowError = { 
+/**
+ * 1-based, counting the header as row 1 (as a spreadsheet shows it).
+ */
+row: number, message: string, };
+
+/**
+ * A file the device saved, with its bytes for a download link in the UI.
+ */
+
+export type SavedFile = { path: string, 
+/**
+ * The file itself (base64).
+ */
+data_base64: string, };
+
+/**
+ * A PDF the device made and saved, with its bytes for the preview.
+ */
+
+export type SavedReport = { path: string, bytes: number, 
+/**
+ * The PDF itself, so the UI can show it before it is shared.
+ */
+data_base64: string, };
+
+/**
+ * Who is signed in on this device, as the server told us at login. The token is not here:
+ * it lives in the OS keyring (or in memory), never in the database.
+ */
+
+export type Session = { server_url: string, tenant: string, user: UserInfo, device_id: string, };
+
+/**
+ * Who is signed in, and where the token is kept.
+ */
+
+export type SessionInfo = { session: Session, token_home: TokenHome, };
+
+export type Settlement = { rows: Array<SettlementRow>, totals: Array<SettlementTotals>, };
+
+export type SettlementRow = { 
+/**
+ * Gross profit over net charges, in basis points (1234 = 12.34 %); none without charges.
+ */
+margin_bp: number | null, id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
+/**
+ * The server's number, once assigned.
+ */
+number: string | null, 
+/**
+ * What to show: the server's number, or a provisional one until the first sync.
+ */
+display_number: string, currency: string | null, charges_net: number, charges_total: number, costs_total: number, gross_profit: number, completed_at: number | null, rating: number | null, };
+
+/**
+ * The sums of one currency's orders (orders with no money line yet count in none).
+ */
+
+export type SettlementTotals = { currency: string, orders: number, charges_net: number, costs_total: number, gross_profit: number, };
+
+export type SignatureRef = { 
+/**
+ * SHA-256 of the PNG, lowercase hex.
+ */
+hash: string, signer: string, by: string, at: number, };
+
+export type SiteInput = { 
+/**
+ * Absent for a new site.
+ */
+id?: string | null, name: string, address: string, lat: number, lon: number, geofence_m?: number | null, };
+
+export type SiteTime = { order_id: string, display_number: string, customer_name: string | null, minutes: number, 
+/**
+ * A check-in with no check-out after it that day.
+ */
+open: boolean, };
+
+export type SiteView = { id: string, name: string, address: string, lat: number, lon: number, geofence_m: number | null, };
+
+export type Status = "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
+
+export type StockAlert = { kind: AlertKind, 
+/**
+ * For an oversold part: the movements that took out more than the last receipt left.
+ */
+movements: Array<MovementView>, location_id: string, location_name: string, part_id: string, sku: string, name_zh: string, name_en: string, unit: string, 
+/**
+ * Usable stock: the sum of every movement except defective parts taken back.
+ */
+level: number, 
+/**
+ * Defective parts taken back (旧件), kept apart.
+ */
+defective: number, min_stock: number, };
+
+/**
+ * One line of a stock-take: what was counted of a part at the location.
+ */
+
+export type StockCount = { part_id: string, counted: number, };
+
+/**
+ * What a stock-take changed: for each part counted, the level this device knew, the count,
+ * and the adjustment recorded (0: the count agreed, nothing recorded).
+ */
+
+export type StockTakeLine = { part_id: string, sku: string, was: number, counted: number, adjustment: number, };
+
+/**
+ * What one `sync_now` did, for the status bar, tests and benchmarks.
+ */
+
+export type SyncReport = { round_trips: number, pushed: number, accepted: number, rejected: Array<Rejected>, pulled: number, revoked: number, cursor: number, bytes_sent: number, bytes_received: number, blobs_uploaded: number, blob_bytes_sent: number, };
+
+export type SyncStatus = { signed_in: boolean, pending: number, 
+/**
+ * Milliseconds since the Unix epoch of the last sync that completed.
+ */
+last_sync_at: number | null, 
+/**
+ * The last attempt's error in plain words; None once a sync succeeds.
+ */
+last_error: string | null, online: boolean, 
+/**
+ * Documents the server refused, with its reason.
+ */
+rejected: Array<RejectedDoc>, };
+
+export type TableFormat = "csv" | "xlsx";
+
+export type Tally = { 
+/**
+ * Part id, user id, customer id, month (YYYY-MM) or location id.
+ */
+key: string, 
+/**
+ * What to show: SKU and name, a person's id (the UI names it), a customer, a month.
+ */
+label: string, 
+/**
+ * Units, or minor units for money.
+ */
+value: number, };
+
+export type Template = { checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
+
+export type TemplateItem = { label: string, required: boolean, };
+
+/**
+ * An order type and its template.
+ */
+
+export type TemplateView = { order_type: OrderType, checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
+
+/**
+ * Where the bearer token lives: the OS keyring when there is one; otherwise only in memory
+ * for this run, and the UI says so.
+ */
+
+export type TokenHome = { "kind": "keyring" } | { "kind": "memory", reason: string, };
+
+/**
+ * Order-level money, all in one currency (minor units).
+ */
+
+export type Totals = { currency: string | null, charges_net: number, charges_tax: number, charges_total: number, costs_total: number, 
+/**
+ * Net charges minus costs (tax is passed through, not income).
+ */
+gross_profit: number, 
+/**
+ * Gross profit ÷ net charges, basis points; None without charges.
+ */
+margin_bp: number | null, 
+/**
+ * Lines in another currency than the first line's are left out and listed here.
+ */
+other_currency_lines: Array<string>, };
+
+export type UserInfo = { id: string, login: string, name: string, role: Role, };
+
+export const CHARGE_KINDS = ["parts_fee", "service_fee", "travel_fee", "other"] as const satisfies readonly ChargeKind[];
+
+export const COST_KINDS = ["parts_cost", "labour", "travel", "other"] as const satisfies readonly CostKind[];
+
+export const ORDER_TYPES = ["installation", "repair", "upgrade", "maintenance", "inspection", "testing", "training", "complaint"] as const satisfies readonly OrderType[];
+
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies readonly Priority[];
+
+export const STATUSES = ["new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "completed", "settled", "cancelled", "conflict"] as const satisfies readonly Status[];
+
+export const PROJECT_STATUSES = ["planned", "active", "closed"] as const satisfies readonly ProjectStatus[];
+
+/** The transport: Tauri IPC in the app, the HTTP bridge in a browser. */
+export type Call = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
+
+/** Every command of the app, as typed functions over a transport. */
+export function commands(call: Call) {
+  return {
+    /** The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT, */
+    /** FIELDOPS_TILE_URL). */
+    defaults: (): Promise<Defaults> => call("defaults", {  }),
+    /** Who is signed in on this device (none when the token is gone). */
+    session: (): Promise<SessionInfo | null> => call("session", {  }),
+    /** Sign in; binds this device to the user on the server. */
+    login: (serverUrl: string, tenant: string, login: string, password: string): Promise<SessionInfo> => call("login", { serverUrl, tenant, login, password }),
+    /** Sign out; `discard` also deletes this device's local data. */
+    logout: (discard: boolean): Promise<null> => call("logout", { discard }),
+    syncStatus: (): Promise<SyncStatus> => call("sync_status", {  }),
+    /** Sync at once (push, then pull until the server has nothing more). */
+    syncNow: (): Promise<SyncReport> => call("sync_now", {  }),
+    /** Completed and settled orders with margins and totals per currency. */
+    settlement: (): Promise<Settlement> => call("settlement", {  }),
+    listOrders: (filter: OrderFilter): Promise<Array<OrderSummary>> => call("list_orders", { filter }),
+    getOrder: (id: string): Promise<OrderDetail> => call("get_order", { id }),
+    createOrder: (input: OrderInput): Promise<OrderDetail> => call("create_order", { input }),
+    updateOrder: (id: string, input: OrderInput): Promise<OrderDetail> => call("update_order", { id, input }),
+    dispatchOrder: (id: string, to: Array<string>): Promise<OrderDetail> => call("dispatch_order", { id, to }),
+    acceptOrder: (id: string): Promise<OrderDetail> => call("accept_order", { id }),
+    rejectOrder: (id: string, reason: string): Promise<OrderDetail> => call("reject_order", { id, reason }),
+    startTravel: (id: string): Promise<OrderDetail> => call("start_travel", { id }),
+    checkIn: (id: string, position: Position | null): Promise<OrderDetail> => call("check_in", { id, position }),
+    checkOut: (id: string, position: Position | null): Promise<OrderDetail> => call("check_out", { id, position }),
+    addProgress: (id: string, note: string): Promise<OrderDetail> => call("add_progress", { id, note }),
+    completeOrder: (id: string, resolution: string): Promise<OrderDetail> => call("complete_order", { id, resolution }),
+    rateOrder: (id: string, stars: number, comment: string): Promise<OrderDetail> => call("rate_order", { id, stars, comment }),
+    settleOrder: (id: string): Promise<OrderDetail> => call("settle_order", { id }),
+    reopenOrder: (id: string, reason: string): Promise<OrderDetail> => call("reopen_order", { id, reason }),
+    cancelOrder: (id: string, reason: string): Promise<OrderDetail> => call("cancel_order", { id, reason }),
+    resolveConflicts: (id: string, note: string): Promise<OrderDetail> => call("resolve_conflicts", { id, note }),
+    setChecklistItem: (id: string, itemId: string, done: boolean): Promise<OrderDetail> => call("set_checklist_item", { id, itemId, done }),
+    putCharge: (id: string, lineId: string | null, input: ChargeInput): Promise<OrderDetail> => call("put_charge", { id, lineId, input }),
+    deleteCharge: (id: string, lineId: string): Promise<OrderDetail> => call("delete_charge", { id, lineId }),
+    putCost: (id: string, lineId: string | null, input: CostInput): Promise<OrderDetail> => call("put_cost", { id, lineId, input }),
+    deleteCost: (id: string, lineId: string): Promise<OrderDetail> => call("delete_cost", { id, lineId }),
+    addLabourCost: (id: string, rateMinorPerHour: number, currency: string): Promise<OrderDetail> => call("add_labour_cost", { id, rateMinorPerHour, currency }),
+    listRecords: (filter: RecordFilter): Promise<Array<RecordView>> => call("list_records", { filter }),
+    /** The customer's signature as a PNG (base64, no data: prefix). */
+    captureSignature: (id: string, pngBase64: string, signer: string): Promise<OrderDetail> => call("capture_signature", { id, pngBase64, signer }),
+    /** Make the service report PDF of a completed order and save it on the device. */
+    serviceReport: (id: string): Promise<SavedReport> => call("service_report", { id }),
+    clock: (kind: ClockKind, position: Position | null): Promise<AttendanceState> => call("clock", { kind, position }),
+    attendanceState: (): Promise<AttendanceState> => call("attendance_state", {  }),
+    attendanceReport: (from: string, to: string, tzOffsetMin: number): Promise<Array<AttendanceRow>> => call("attendance_report", { from, to, tzOffsetMin }),
+    mapData: (from: number, to: number): Promise<MapData> => call("map_data", { from, to }),
+    /** The attendance report as CSV, saved under the app's files folder (exports/). */
+    exportAttendance: (from: string, to: string, tzOffsetMin: number): Promise<SavedFile> => call("export_attendance", { from, to, tzOffsetMin }),
+    /** The device's position; fails with a clear message where it has none (desktop). */
+    currentPosition: (): Promise<Position> => call("current_position", {  }),
+    /** Ask the configured geocoding service for the check-ins' full addresses (no-op when none). */
+    resolveAddresses: (id: string, language: string): Promise<OrderDetail> => call("resolve_addresses", { id, language }),
+    /** A site photo as picked (JPEG, PNG or WebP; base64, no data: prefix). The image work */
+    /** (decode, orient, resize, encode: up to a second for 12 megapixels) runs on a worker */
+    /** thread, outside the store lock. */
+    attachPhoto: (id: string, dataBase64: string, input: PhotoInput): Promise<OrderDetail> => call("attach_photo", { id, dataBase64, input }),
+    /** A blob for display: from the device, or fetched (and verified) from the server. */
+    getBlob: (hash: string): Promise<BlobData> => call("get_blob", { hash }),
+    listEquipment: (filter: EquipmentFilter): Promise<Array<EquipmentView>> => call("list_equipment", { filter }),
+    createEquipment: (info: EquipmentInfo): Promise<EquipmentView> => call("create_equipment", { info }),
+    updateEquipment: (id: string, info: EquipmentInfo): Promise<EquipmentView> => call("update_equipment", { id, info }),
+    listProjects: (customerId: string | null): Promise<Array<ProjectView>> => call("list_projects", { customerId }),
+    createProject: (info: ProjectInfo): Promise<ProjectView> => call("create_project", { info }),
+    updateProject: (id: string, info: ProjectInfo): Promise<ProjectView> => call("update_project", { id, info }),
+    listCustomers: (): Promise<Array<CustomerView>> => call("list_customers", {  }),
+    createCustomer: (input: CustomerInput): Promise<CustomerView> => call("create_customer", { input }),
+    updateCustomer: (id: string, input: CustomerInput): Promise<CustomerView> => call("update_customer", { id, input }),
+    listParts: (text: string | null): Promise<Array<PartView>> => call("list_parts", { text }),
+    createPart: (info: PartInfo): Promise<PartView> => call("create_part", { info }),
+    updatePart: (id: string, info: PartInfo): Promise<PartView> => call("update_part", { id, info }),
+    listCategories: (): Promise<Array<CategoryView>> => call("list_categories", {  }),
+    createCategory: (name: string, parentId: string | null): Promise<CategoryView> => call("create_category", { name, parentId }),
+    updateCategory: (id: string, name: string, parentId: string | null): Promise<CategoryView> => call("update_category", { id, name, parentId }),
+    updateLocation: (id: string, name: string, owner: string | null): Promise<LocationView> => call("update_location", { id, name, owner }),
+    listLocations: (): Promise<Array<LocationView>> => call("list_locations", {  }),
+    createLocation: (kind: LocationKind, name: string, owner: string | null): Promise<LocationView> => call("create_location", { kind, name, owner }),
+    recordMovement: (locationId: string, partId: string, kind: MovementKind, qty: number, note: string): Promise<Array<LevelView>> => call("record_movement", { locationId, partId, kind, qty, note }),
+    stockTake: (locationId: string, counts: Array<StockCount>, note: string): Promise<Array<StockTakeLine>> => call("stock_take", { locationId, counts, note }),
+    transferStock: (from: string, to: string, partId: string, qty: number, note: string): Promise<null> => call("transfer_stock", { from, to, partId, qty, note }),
+    stockLevels: (locationId: string | null, partId: string | null): Promise<Array<LevelView>> => call("stock_levels", { locationId, partId }),
+    stockMovements: (locationId: string, partId: string): Promise<Array<MovementView>> => call("stock_movements", { locationId, partId }),
+    stockAlerts: (): Promise<Array<StockAlert>> => call("stock_alerts", {  }),
+    usePart: (orderId: string, partId: string, qty: number, locationId: string): Promise<OrderDetail> => call("use_part", { orderId, partId, qty, locationId }),
+    listRequests: (status: RequestStatus | null): Promise<Array<RequestView>> => call("list_requests", { status }),
+    createRequest: (toLocation: string, orderId: string | null, lines: Array<RequestLineInput>): Promise<RequestView> => call("create_request", { toLocation, orderId, lines }),
+    approveRequest: (id: string, quantities: { [key in string]: number }): Promise<RequestView> => call("approve_request", { id, quantities }),
+    rejectRequest: (id: string, reason: string): Promise<RequestView> => call("reject_request", { id, reason }),
+    cancelRequest: (id: string): Promise<RequestView> => call("cancel_request", { id }),
+    issueRequest: (id: string, fromLocation: string): Promise<RequestView> => call("issue_request", { id, fromLocation }),
+    receiveRequest: (id: string): Promise<RequestView> => call("receive_request", { id }),
+    partsStatistics: (from: number, to: number): Promise<PartsStats> => call("parts_statistics", { from, to }),
+    /** A picture of a part (JPEG, PNG or WebP; base64). */
+    setPartPhoto: (id: string, dataBase64: string): Promise<PartView> => call("set_part_photo", { id, dataBase64 }),
+    /** A CSV or XLSX file with a header row (base64): all rows or none. */
+    importParts: (dataBase64: string, format: TableFormat): Promise<ImportReport> => call("import_parts", { dataBase64, format }),
+    /** The parts catalogue as CSV or XLSX, saved under the app's files folder (exports/). */
+    exportParts: (format: TableFormat): Promise<SavedFile> => call("export_parts", { format }),
+    /** Parts statistics for [from, to) as CSV or XLSX, saved under exports/. */
+    exportPartsStatistics: (from: number, to: number, format: TableFormat): Promise<SavedFile> => call("export_parts_statistics", { from, to, format }),
+    photoWatermark: (): Promise<boolean> => call("photo_watermark", {  }),
+    setPhotoWatermark: (on: boolean): Promise<boolean> => call("set_photo_watermark", { on }),
+    geofenceDefault: (): Promise<number> => call("geofence_default", {  }),
+    setGeofenceDefault: (radiusM: number): Promise<number> => call("set_geofence_default", { radiusM }),
+    templates: (): Promise<Array<TemplateView>> => call("templates", {  }),
+    saveTemplate: (orderType: OrderType, template: Template): Promise<Array<TemplateView>> => call("save_template", { orderType, template }),
+    directory: (): Promise<Array<UserInfo>> => call("directory", {  }),
+  };
+}
+
+export type Commands = ReturnType<typeof commands>;
