@@ -6,7 +6,7 @@ set -euo pipefail
 need_apt=()
 pkgs=(pkg-config build-essential libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-wqy-microhei
-      poppler-utils imagemagick libreoffice-calc-nogui nodejs npm postgresql-client
+      poppler-utils imagemagick libreoffice-calc-nogui nodejs npm postgresql postgresql-client
       gcc-aarch64-linux-gnu)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
@@ -21,6 +21,19 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # A PostgreSQL server installed just now is set up as the tests expect it (`make postgres`
+  # starts it): trust for loopback connections and a database `test`. A server that was
+  # already there is left as it is.
+  if printf '%s\n' "${need_apt[@]}" | grep -qx postgresql; then
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    hba=/etc/postgresql/$version/main/pg_hba.conf
+    $SUDO sed -i -e '1i host all all 127.0.0.1/32 trust' -e '1i host all all ::1/128 trust' "$hba"
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main restart || \
+      $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 || \
+      psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test"
+  fi
 fi
 
 command -v cargo >/dev/null || { echo "Rust (cargo) is required: install it with rustup" >&2; exit 1; }

@@ -5,6 +5,9 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
+  // The real stack answers in milliseconds, but on a loaded 2-core machine a sync round can
+  // take seconds: assertions wait up to 15 s before they fail.
+  expect: { timeout: 15_000 },
   retries: 0,
   workers: 1,
   reporter: [["list"]],
@@ -28,6 +31,6 @@ export default defineConfig({
     command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
     url: "http://127.0.0.1:4173",
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 30_000,
   },
 });

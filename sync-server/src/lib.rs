@@ -10,6 +10,22 @@ use std::net::SocketAddr;
 
 pub use error::{Result, ServerError};
 
+/// Run a command-line program's work on a fresh runtime; on failure, say why with the
+/// error's code and exit with status 1.
+pub fn run_command(work: impl std::future::Future<Output = Result<()>>) {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(work) {
+        eprintln!("error [{}]: {e}", e.code());
+        std::process::exit(1);
+    }
+}
+
 /// Serve until the process is stopped.
 pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
     let storage = storage::open(database).await?;

@@ -168,15 +168,5 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = runtime.block_on(run(cli)) {
-        eprintln!("error [{}]: {e}", e.code());
-        std::process::exit(1);
-    }
+    fieldops_sync_server::run_command(run(cli));
 }

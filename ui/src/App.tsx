@@ -2,12 +2,12 @@ import { useEffect, useState } from "react";
 import type { Backend, SessionInfo } from "./backend";
 import { BackendContext, useBackend, useDirectory, useSyncStatus } from "./context";
 import { I18nProvider, useI18n, type Lang } from "./i18n";
-import { LanguageSwitch } from "./components/LanguageSwitch";
-import { LoginScreen } from "./components/LoginScreen";
-import { PartsTab } from "./components/PartsViews";
-import { SupervisorView } from "./components/SupervisorView";
-import { OfflineBanner, SyncBar } from "./components/SyncBar";
-import { TechnicianView } from "./components/TechnicianView";
+import { LanguageSwitch } from "./features/session/LanguageSwitch";
+import { LoginScreen } from "./features/session/LoginScreen";
+import { PartsTab } from "./features/parts/PartsViews";
+import { SupervisorView } from "./layout/SupervisorView";
+import { OfflineBanner, SyncBar } from "./features/session/SyncBar";
+import { TechnicianView } from "./layout/TechnicianView";
 
 export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
   return (

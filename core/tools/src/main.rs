@@ -54,15 +54,5 @@ async fn run(cli: Cli) -> fieldops_sync_server::Result<()> {
 
 fn main() {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = runtime.block_on(run(cli)) {
-        eprintln!("error [{}]: {e}", e.code());
-        std::process::exit(1);
-    }
+    fieldops_sync_server::run_command(run(cli));
 }

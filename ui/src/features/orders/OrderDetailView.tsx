@@ -1,0 +1,346 @@
+import { useEffect, useRef, useState } from "react";
+import type { BackendError, OrderDetail, Position, SavedReport, UserInfo } from "../../backend";
+import { toError } from "../../backend";
+import { useBackend, userName } from "../../context";
+import { useI18n } from "../../i18n";
+import { ChecklistPanel } from "./ChecklistPanel";
+import { OrderMachines } from "../places/EquipmentViews";
+import { ErrorNote } from "../../shared/ErrorNote";
+import { MoneyPanel } from "./MoneyPanel";
+import { OrderMap } from "../field/FieldMap";
+import { UsePartPanel } from "../parts/PartsViews";
+import { PhotosPanel } from "../field/PhotosPanel";
+import { PositionPanel } from "../field/PositionPanel";
+import { ReportPreview } from "./ReportPreview";
+import { SignaturePad } from "./SignaturePad";
+import { StatusBadge } from "./StatusBadge";
+import { Timeline } from "./Timeline";
+
+const OPEN_FOR_SIGNATURE = ["accepted", "travelling", "on_site", "checked_out"];
+
+type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note"; text: string } | null;
+
+/** One order: its facts, the next steps this user may take, checklist, money and timeline. */
+export function OrderDetailView({ order, directory, onChanged, large, me }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean; me?: string }) {
+  const backend = useBackend();
+  const { t, lang, formatTime } = useI18n();
+  const [error, setError] = useState<BackendError | null>(null);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [prompt, setPrompt] = useState<Prompt>(null);
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState("");
+  const [report, setReport] = useState<SavedReport | null>(null);
+  const [preview, setPreview] = useState(false);
+  const technicians = directory.filter((u) => u.role === "technician");
+  const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
+
+  const run = async (action: () => Promise<OrderDetail>) => {
+    setError(null);
+    try {
+      onChanged(await action());
+      setPicked([]);
+      setPrompt(null);
+      return true;
+    } catch (e) {
+      setError(toError(e));
+      return false;
+    }
+  };
+
+  // Full addresses from the geocoding service (when one is configured), once per order view.
+  const [geoError, setGeoError] = useState<string | null>(null);
+  const unnamed = order.check_ins.filter((c) => c.address && c.address.source !== "provider").length;
+  const changedRef = useRef(onChanged);
+  useEffect(() => {
+    changedRef.current = onChanged;
+  });
+  useEffect(() => {
+    if (unnamed === 0) return;
+    let live = true;
+    backend
+      .resolveAddresses(order.id, lang === "zh-CN" ? "zh-CN,zh,en" : "en")
+      .then((o) => {
+        const still = o.check_ins.filter((c) => c.address && c.address.source !== "provider").length;
+        if (live && still < unnamed) changedRef.current(o);
+      })
+      .catch((e) => live && setGeoError(toError(e).message));
+    return () => {
+      live = false;
+    };
+  }, [backend, order.id, unnamed, lang]);
+
+  // Check-in and check-out take the device's position; where it has none, ask for one.
+  const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; reason: string } | null>(null);
+  const record = (step: "in" | "out", position: Position | null) =>
+    run(() => (step === "in" ? backend.checkIn(order.id, position) : backend.checkOut(order.id, position))).then((ok) => ok && setAskPosition(null));
+  const locate = async (step: "in" | "out") => {
+    setError(null);
+    let position: Position;
+    try {
+      position = await backend.currentPosition();
+    } catch (e) {
+      setAskPosition({ step, reason: toError(e).message });
+      return;
+    }
+    await record(step, position);
+  };
+
+  const names = (ids: string[]) => ids.map((id) => userName(directory, id)).join(", ");
+  const btn = large ? "big" : "";
+  const promptAction = (p: NonNullable<Prompt>) => {
+    switch (p.kind) {
+      case "reject":
+        return () => backend.rejectOrder(order.id, p.text);
+      case "cancel":
+        return () => backend.cancelOrder(order.id, p.text);
+      case "reopen":
+        return () => backend.reopenOrder(order.id, p.text);
+      case "resolve":
+        return () => backend.resolveConflicts(order.id, p.text);
+      case "complete":
+        return () => backend.completeOrder(order.id, p.text);
+      case "note":
+        return () => backend.addProgress(order.id, p.text);
+    }
+  };
+  const promptLabel: Record<NonNullable<Prompt>["kind"], string> = {
+    reject: t("rejectReason"),
+    cancel: t("reasonPrompt"),
+    reopen: t("reasonPrompt"),
+    resolve: t("decision"),
+    complete: t("resolution"),
+    note: t("note"),
+  };
+  const promptButton: Record<NonNullable<Prompt>["kind"], string> = {
+    reject: t("reject"),
+    cancel: t("cancelOrder"),
+    reopen: t("reopen"),
+    resolve: t("resolve"),
+    complete: t("complete"),
+    note: t("addNote"),
+  };
+
+  return (
+    <section className="detail" aria-label={order.description}>
+      <header className="detail-head">
+        <h2>
+          {order.customer_name ?? "—"} <StatusBadge status={order.status} />
+          {order.pending && <span className="badge warn">{t("notSynced")}</span>}
+        </h2>
+        <div className="muted">
+          <span className="mono" data-testid="order-number">
+            {order.display_number}
+          </span>
+          {!order.number && <span> · {t("provisional")}</span>}
+        </div>
+      </header>
+      <dl className="facts">
+        <dt>{t("type")}</dt>
+        <dd>{t(`type.${order.order_type}`)}</dd>
+        <dt>{t("priority")}</dt>
+        <dd className={`prio-${order.priority}`}>{t(`priority.${order.priority}`)}</dd>
+        <dt>{t("site")}</dt>
+        <dd>{order.site ? [order.site.name, order.site.address].filter(Boolean).join(" · ") : "—"}</dd>
+        {order.equipment.length > 0 && (
+          <>
+            <dt>{t("equipment")}</dt>
+            <dd>
+              <OrderMachines machines={order.equipment} />
+            </dd>
+          </>
+        )}
+        {order.project && (
+          <>
+            <dt>{t("project")}</dt>
+            <dd>
+              {order.project.name} <span className="muted mono">{order.project.code}</span>
+            </dd>
+          </>
+        )}
+        <dt>{t("scheduled")}</dt>
+        <dd>{order.scheduled_start ? formatTime(order.scheduled_start) : "—"}</dd>
+        <dt>{t("assignees")}</dt>
+        <dd data-testid="assignees">{order.assignees.length ? names(order.assignees) : t("unassigned")}</dd>
+        <dt>{t("description")}</dt>
+        <dd className="description">{order.description}</dd>
+        {order.resolution && (
+          <>
+            <dt>{t("resolution")}</dt>
+            <dd>{order.resolution}</dd>
+          </>
+        )}
+        {order.rating && (
+          <>
+            <dt>{t("rating")}</dt>
+            <dd>
+              {"★".repeat(order.rating)} {order.rating_comment}
+            </dd>
+          </>
+        )}
+      </dl>
+
+      {order.conflicts.length > 0 && (
+        <div className="conflicts" role="alert">
+          <strong>{t("conflicts")}</strong>
+          <ul>
+            {order.conflicts.map((c, i) => (
+              <li key={i}>{c}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <div className="actions" data-testid="actions">
+        {can("accept") && (
+          <button className={`primary ${btn}`} onClick={() => run(() => backend.acceptOrder(order.id))}>
+            {t("accept")}
+          </button>
+        )}
+        {can("travel") && (
+          <button className={btn} onClick={() => run(() => backend.startTravel(order.id))}>
+            {t("travel")}
+          </button>
+        )}
+        {can("check_in") && (
+          <button className={`primary ${btn}`} onClick={() => locate("in")}>
+            {t("checkIn")}
+          </button>
+        )}
+        {can("check_out") && (
+          <button className={btn} onClick={() => locate("out")}>
+            {t("checkOut")}
+          </button>
+        )}
+        {can("complete") && (
+          <button className={`primary ${btn}`} onClick={() => setPrompt({ kind: "complete", text: "" })}>
+            {t("complete")}
+          </button>
+        )}
+        {can("progress") && (
+          <button className={btn} onClick={() => setPrompt({ kind: "note", text: "" })}>
+            {t("addNote")}
+          </button>
+        )}
+        {can("reject") && (
+          <button className={`danger ${btn}`} onClick={() => setPrompt({ kind: "reject", text: "" })}>
+            {t("reject")}
+          </button>
+        )}
+        {can("settle") && (
+          <button className="primary" onClick={() => run(() => backend.settleOrder(order.id))}>
+            {t("settle")}
+          </button>
+        )}
+        {can("resolve") && (
+          <button className="primary" onClick={() => setPrompt({ kind: "resolve", text: "" })}>
+            {t("resolve")}
+          </button>
+        )}
+        {(order.underlying_status === "completed" || order.underlying_status === "settled") && (
+          <button
+            onClick={async () => {
+              setError(null);
+              try {
+                setReport(await backend.serviceReport(order.id));
+                setPreview(true);
+              } catch (e) {
+                setError(toError(e));
+              }
+            }}
+          >
+            {t("serviceReport")}
+          </button>
+        )}
+        {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
+        {can("cancel") && (
+          <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
+            {t("cancelOrder")}
+          </button>
+        )}
+      </div>
+      {prompt && (
+        <div className="inline-form">
+          {prompt.kind === "complete" && order.missing_required.length > 0 && (
+            <div className="muted">{t("missingRequired", { items: order.missing_required.join(", ") })}</div>
+          )}
+          <label>
+            {promptLabel[prompt.kind]}
+            <textarea value={prompt.text} onChange={(e) => setPrompt({ ...prompt, text: e.target.value })} />
+          </label>
+          <div className="actions">
+            <button className={`primary ${btn}`} onClick={() => run(promptAction(prompt))}>
+              {promptButton[prompt.kind]}
+            </button>
+            <button className={btn} onClick={() => setPrompt(null)}>
+              {t("cancel")}
+            </button>
+          </div>
+        </div>
+      )}
+      {can("rate") && (
+        <fieldset className="rating">
+          <legend>{t("rating")}</legend>
+          <div className="stars" role="radiogroup" aria-label={t("rating")}>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <button key={n} type="button" role="radio" aria-checked={stars === n} aria-label={t("stars", { n })} className={n <= stars ? "star on" : "star"} onClick={() => setStars(n)}>
+                ★
+              </button>
+            ))}
+          </div>
+          <label>
+            {t("ratingComment")}
+            <input value={comment} onChange={(e) => setComment(e.target.value)} />
+          </label>
+          <button className={`primary ${btn}`} onClick={() => run(() => backend.rateOrder(order.id, stars, comment))}>
+            {t("saveRating")}
+          </button>
+        </fieldset>
+      )}
+      {can("dispatch") && (
+        <fieldset className="dispatch">
+          <legend>{order.assignees.length ? t("reassign") : t("dispatchTo")}</legend>
+          {technicians.map((u) => (
+            <label key={u.id} className="check">
+              <input
+                type="checkbox"
+                checked={picked.includes(u.id)}
+                onChange={(e) => setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))}
+              />
+              {u.name}
+            </label>
+          ))}
+          <button
+            className="primary"
+            onClick={() => (picked.length ? run(() => backend.dispatchOrder(order.id, picked)) : setError(toError({ code: "invalid_input", message: t("chooseTechnicians") })))}
+          >
+            {order.assignees.length ? t("reassign") : t("dispatch")}
+          </button>
+        </fieldset>
+      )}
+      {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
+      {askPosition && <PositionPanel reason={askPosition.reason} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
+      {report && (
+        <div className="notice" role="status" data-testid="report-saved">
+          {t("reportSaved", { path: report.path })}{" "}
+          {!preview && (
+            <button className="link" onClick={() => setPreview(true)}>
+              {t("reportPreview")}
+            </button>
+          )}
+        </div>
+      )}
+      {report && preview && <ReportPreview pdfBase64={report.data_base64} onClose={() => setPreview(false)} />}
+      <ErrorNote error={error} />
+
+      {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("field_entry")} run={run} large={large} />}
+      {(order.signature || (can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status))) && (
+        <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
+      )}
+      {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
+      <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
+      {can("field_entry") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
+      <MoneyPanel order={order} run={run} />
+      <Timeline order={order} directory={directory} />
+    </section>
+  );
+}

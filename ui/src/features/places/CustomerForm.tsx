@@ -1,0 +1,73 @@
+import { useState, type FormEvent } from "react";
+import type { BackendError, CustomerView } from "../../backend";
+import { toError } from "../../backend";
+import { useBackend } from "../../context";
+import { useI18n } from "../../i18n";
+import { ErrorNote } from "../../shared/ErrorNote";
+import { CreateCancel } from "../../shared/FormParts";
+
+export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) => void; onCancel: () => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const [name, setName] = useState("");
+  const [phone, setPhone] = useState("");
+  const [siteName, setSiteName] = useState("");
+  const [address, setAddress] = useState("");
+  const [lat, setLat] = useState("");
+  const [lon, setLon] = useState("");
+  const [fence, setFence] = useState("");
+  const [error, setError] = useState<BackendError | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      onDone(
+        await backend.createCustomer({
+          name,
+          phone,
+          sites: [{ name: siteName, address, lat: Number(lat), lon: Number(lon), geofence_m: fence.trim() ? Number(fence) : null }],
+        }),
+      );
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} aria-label={t("newCustomer")}>
+      <h2>{t("newCustomer")}</h2>
+      <label>
+        {t("customer")}
+        <input value={name} onChange={(e) => setName(e.target.value)} required />
+      </label>
+      <label>
+        {t("phone")}
+        <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+      </label>
+      <label>
+        {t("siteName")}
+        <input value={siteName} onChange={(e) => setSiteName(e.target.value)} required />
+      </label>
+      <label>
+        {t("address")}
+        <input value={address} onChange={(e) => setAddress(e.target.value)} />
+      </label>
+      <div className="row">
+        <label>
+          {t("latitude")}
+          <input inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} required />
+        </label>
+        <label>
+          {t("longitude")}
+          <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} required />
+        </label>
+      </div>
+      <label>
+        {t("geofenceRadius")}
+        <input inputMode="numeric" value={fence} onChange={(e) => setFence(e.target.value)} />
+      </label>
+      <ErrorNote error={error} />
+      <CreateCancel onCancel={onCancel} />
+    </form>
+  );
+}

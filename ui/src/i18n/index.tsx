@@ -1,0 +1,52 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+
+import { en, type Key } from "./en";
+import { zh } from "./zh-CN";
+
+export type { Key };
+export type Lang = "en" | "zh-CN";
+
+const dictionaries: Record<Lang, Record<Key, string>> = { en, "zh-CN": zh };
+
+export type Translate = (key: Key, vars?: Record<string, string | number>) => string;
+
+interface I18n {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  t: Translate;
+  formatTime: (ms: number) => string;
+  /** Compact date and time for tables. */
+  formatShort: (ms: number) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function initialLang(): Lang {
+  const saved = typeof localStorage !== "undefined" ? localStorage.getItem("fieldops.lang") : null;
+  if (saved === "en" || saved === "zh-CN") return saved;
+  return typeof navigator !== "undefined" && navigator.language.startsWith("zh") ? "zh-CN" : "en";
+}
+
+export function I18nProvider({ children, lang: fixed }: { children: ReactNode; lang?: Lang }) {
+  const [lang, setLangState] = useState<Lang>(fixed ?? initialLang());
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    localStorage.setItem("fieldops.lang", l);
+    document.documentElement.lang = l;
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[lang];
+    const t: Translate = (key, vars) =>
+      (dict[key] ?? en[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+    const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    const short = new Intl.DateTimeFormat(lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    return { lang, setLang, t, formatTime: (ms) => fmt.format(new Date(ms)), formatShort: (ms) => short.format(new Date(ms)) };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error("useI18n outside I18nProvider");
+  return ctx;
+}

@@ -1,0 +1,199 @@
+import { useCallback, useState } from "react";
+import type { Status, UserInfo } from "../backend";
+import { STATUSES } from "../backend";
+import { useLoad, userName } from "../context";
+import { useI18n } from "../i18n";
+import { AttendanceView } from "../features/field/Attendance";
+import { BoardView } from "../features/orders/BoardView";
+import { CustomerForm } from "../features/places/CustomerForm";
+import { ErrorNote } from "../shared/ErrorNote";
+import { FieldMap } from "../features/field/FieldMap";
+import { OrderDetailView } from "../features/orders/OrderDetailView";
+import { EquipmentDetail, EquipmentForm, EquipmentList } from "../features/places/EquipmentViews";
+import { OrderForm } from "../features/orders/OrderForm";
+import { PartsTab } from "../features/parts/PartsViews";
+import { ProjectDetail, ProjectForm, ProjectList } from "../features/places/ProjectViews";
+import { RecordsView } from "../features/orders/RecordsView";
+import { SettlementView } from "../features/orders/SettlementView";
+import { TemplatesView } from "../features/settings/TemplatesView";
+import { StatusBadge } from "../features/orders/StatusBadge";
+
+type Panel =
+  | { kind: "order"; id: string }
+  | { kind: "new-order" }
+  | { kind: "new-customer" }
+  | { kind: "equipment"; id: string }
+  | { kind: "new-equipment" }
+  | { kind: "project"; id: string }
+  | { kind: "new-project" }
+  | null;
+type Tab = "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
+
+/** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
+export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
+  const TABS: Tab[] = ["orders", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+  const { t, formatShort } = useI18n();
+  const [status, setStatus] = useState<Status | "">("");
+  const [assignee, setAssignee] = useState("");
+  const [text, setText] = useState("");
+  const [panel, setPanel] = useState<Panel>(null);
+  const [tab, setTab] = useState<Tab>("orders");
+  const orders = useLoad(
+    (b) => b.listOrders({ status: status || null, statuses: tab === "conflicts" ? ["conflict"] : null, assignee: assignee || null, text: text || null }),
+    [status, assignee, text, tab],
+  );
+  const open = useCallback((id: string) => setPanel({ kind: "order", id }), []);
+  const selectedId = panel?.kind === "order" ? panel.id : null;
+  const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
+  const technicians = directory.filter((u) => u.role === "technician");
+  // Lists reload after an edit in the side pane.
+  const [listVersion, setListVersion] = useState(0);
+  const bump = () => setListVersion((v) => v + 1);
+
+  return (
+    <div className="desktop">
+      <section className="list-pane">
+        <nav className="tabs" role="tablist">
+          {TABS.map((k) => (
+            <button key={k} role="tab" aria-selected={tab === k} className={tab === k ? "tab on" : "tab"} onClick={() => setTab(k)}>
+              {t(`tab.${k}`)}
+            </button>
+          ))}
+        </nav>
+        {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
+        {tab === "settlement" && <SettlementView onOpen={open} />}
+        {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
+        {tab === "templates" && <TemplatesView />}
+        {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
+        {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}
+        {tab === "parts" && <PartsTab directory={directory} me={meId ?? ""} />}
+        {tab === "equipment" && (
+          <EquipmentList
+            key={listVersion}
+            selectedId={panel?.kind === "equipment" ? panel.id : null}
+            onOpen={(id) => setPanel({ kind: "equipment", id })}
+            onNew={() => setPanel({ kind: "new-equipment" })}
+          />
+        )}
+        {tab === "projects" && (
+          <ProjectList
+            key={listVersion}
+            selectedId={panel?.kind === "project" ? panel.id : null}
+            onOpen={(id) => setPanel({ kind: "project", id })}
+            onNew={() => setPanel({ kind: "new-project" })}
+          />
+        )}
+        {(tab === "orders" || tab === "conflicts") && (
+          <>
+        <div className="toolbar">
+          <button className="primary" onClick={() => setPanel({ kind: "new-order" })}>
+            + {t("newOrder")}
+          </button>
+          <button onClick={() => setPanel({ kind: "new-customer" })}>+ {t("newCustomer")}</button>
+        </div>
+        <div className="filters">
+          <input type="search" placeholder={t("search")} value={text} onChange={(e) => setText(e.target.value)} aria-label={t("search")} />
+          <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")} aria-label={t("status")}>
+            <option value="">{t("allStatuses")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label={t("assignees")}>
+            <option value="">{t("allTechnicians")}</option>
+            {technicians.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ErrorNote error={orders.error} />
+        <table className="orders">
+          <thead>
+            <tr>
+              <th>{t("orderNumber")}</th>
+              <th>{t("customer")}</th>
+              <th>{t("type")}</th>
+              <th>{t("priority")}</th>
+              <th>{t("status")}</th>
+              <th>{t("assignees")}</th>
+              <th>{t("scheduled")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.data?.map((o) => (
+              <tr key={o.id} className={o.id === selectedId ? "selected" : ""} onClick={() => setPanel({ kind: "order", id: o.id })} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && setPanel({ kind: "order", id: o.id })}>
+                <td className="mono nowrap">{o.display_number}</td>
+                <td>
+                  {o.customer_name ?? "—"}
+                  {o.pending && <span className="dot-pending" title={t("notSynced")} />}
+                  <div className="muted clamp">{o.description}</div>
+                </td>
+                <td>{t(`type.${o.order_type}`)}</td>
+                <td className={`prio-${o.priority}`}>{t(`priority.${o.priority}`)}</td>
+                <td>
+                  <StatusBadge status={o.status} />
+                </td>
+                <td>{o.assignees.map((a) => userName(directory, a)).join(", ") || "—"}</td>
+                <td><span className="nowrap">{o.scheduled_start ? formatShort(o.scheduled_start) : "—"}</span></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {orders.data?.length === 0 && <p className="muted">{tab === "conflicts" ? t("noConflicts") : t("noOrders")}</p>}
+          </>
+        )}
+      </section>
+      <section className="side-pane">
+        {panel === null && <p className="muted">{t("selectOrder")}</p>}
+        {panel?.kind === "new-customer" && <CustomerForm onDone={() => setPanel({ kind: "new-order" })} onCancel={() => setPanel(null)} />}
+        {panel?.kind === "new-order" && (
+          <OrderForm
+            onDone={(o) => {
+              orders.reload();
+              setPanel({ kind: "order", id: o.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "order" && detail.data && (
+          <OrderDetailView
+            key={detail.data.id}
+            order={detail.data}
+            directory={directory}
+            onChanged={() => {
+              detail.reload();
+              orders.reload();
+            }}
+          />
+        )}
+        {panel?.kind === "order" && <ErrorNote error={detail.error} />}
+        {panel?.kind === "new-equipment" && (
+          <EquipmentForm
+            onDone={(e) => {
+              bump();
+              setPanel({ kind: "equipment", id: e.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "equipment" && <EquipmentDetail key={panel.id} id={panel.id} onOpenOrder={open} onChanged={bump} />}
+        {panel?.kind === "new-project" && (
+          <ProjectForm
+            onDone={(p) => {
+              bump();
+              setPanel({ kind: "project", id: p.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "project" && (
+          <ProjectDetail key={panel.id} id={panel.id} onOpenOrder={open} onOpenEquipment={(id) => setPanel({ kind: "equipment", id })} onChanged={bump} />
+        )}
+      </section>
+    </div>
+  );
+}

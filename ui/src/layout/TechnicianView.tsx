@@ -1,0 +1,64 @@
+import { useState } from "react";
+import type { UserInfo } from "../backend";
+import { useLoad } from "../context";
+import { useI18n } from "../i18n";
+import { AttendanceBar } from "../features/field/Attendance";
+import { ErrorNote } from "../shared/ErrorNote";
+import { TechParts } from "../features/parts/PartsViews";
+import { OrderDetailView } from "../features/orders/OrderDetailView";
+import { StatusBadge } from "../features/orders/StatusBadge";
+
+/** Tablet layout: big cards of my orders in schedule order; one tap opens the order. */
+export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
+  const { t, formatTime } = useI18n();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [showParts, setShowParts] = useState(false);
+  const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
+  const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
+
+  if (openId && detail.data) {
+    return (
+      <div className="tablet">
+        <button className="big back" onClick={() => setOpenId(null)}>
+          ← {t("back")}
+        </button>
+        <OrderDetailView key={detail.data.id} order={detail.data} directory={directory} me={me.id} onChanged={() => {
+            detail.reload();
+            orders.reload();
+          }} large />
+        <ErrorNote error={detail.error} />
+      </div>
+    );
+  }
+  return (
+    <div className="tablet">
+      <AttendanceBar />
+      <button className="big" aria-expanded={showParts} onClick={() => setShowParts((s) => !s)}>
+        {t("myParts")}
+      </button>
+      {showParts && <TechParts directory={directory} me={me.id} />}
+      <h2>{t("myOrders")}</h2>
+      <ErrorNote error={orders.error} />
+      {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}
+      <ul className="cards">
+        {orders.data?.map((o) => (
+          <li key={o.id}>
+            <button className="order-card" onClick={() => setOpenId(o.id)}>
+              <div className="card-top">
+                <strong>{o.customer_name ?? "—"}</strong>
+                <StatusBadge status={o.status} />
+              </div>
+              <div>
+                {t(`type.${o.order_type}`)} · <span className={`prio-${o.priority}`}>{t(`priority.${o.priority}`)}</span>
+                {o.scheduled_start ? ` · ${formatTime(o.scheduled_start)}` : ""}
+              </div>
+              <div className="muted clamp">{o.description}</div>
+              <div className="muted mono">{o.display_number}</div>
+              {o.pending && <span className="badge warn">{t("notSynced")}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
