@@ -30,12 +30,18 @@ async function dispatchToZhangWei(page: Page, customer: string, description: str
   await oform.getByRole("button", { name: "Create" }).click();
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 }
 
 /** The server numbers orders per month (UTC): the first order of a fresh company this month. */
 const firstNumber = `WO-${new Date().toISOString().slice(0, 7).replace("-", "")}-0001`;
+
+/** Sync now and wait until the server has every change: only then may another person use the device. */
+async function sendAll(page: Page) {
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+}
 
 async function signOut(page: Page) {
   page.once("dialog", (d) => d.accept());
@@ -73,8 +79,7 @@ test("supervisor creates and dispatches; technician accepts; offline banner and 
   await page.getByLabel("Status").selectOption("");
   await page.getByLabel("Search orders, customers…").fill("chiller");
   await expect(page.getByRole("row")).toHaveCount(2);
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+  await sendAll(page);
   await signOut(page);
 
   // The technician, offline: accepting still works and waits to be sent.
@@ -154,7 +159,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   await expect(page.getByTestId("report-pages")).toHaveAttribute("data-pages", "1");
   await expect(page.getByTestId("report-pages").locator("canvas")).toHaveCount(1);
   await page.screenshot({ path: "test-results/technician-completed.png", fullPage: true });
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   await signIn(page, "chen.jing");
@@ -214,7 +219,7 @@ test("an installation needs the customer's signature, drawn on the pad", async (
   await oform.getByRole("button", { name: "Create" }).click();
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   await signIn(page, "zhang.wei");
@@ -269,8 +274,7 @@ test("an administrator's template shapes the next order's checklist", async ({ p
   await watermark.check();
   await expect(watermark).toBeChecked();
   // The settings go to the server before the next person signs in on this device.
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+  await sendAll(page);
   await signOut(page);
 
   await signIn(page, "chen.jing");
@@ -327,7 +331,7 @@ test("equipment and projects: create, name them on an order, service history per
   await expect(page.getByTestId("order-machines")).toContainText("CR-30XA-5521");
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // The technician sees the machine on the order and finishes the job.
@@ -346,7 +350,7 @@ test("equipment and projects: create, name them on an order, service history per
   await expect(page.locator(".detail-head .status")).toHaveText("Completed");
   await page.getByRole("button", { name: /Service history \(1\)/ }).click();
   await expect(page.getByTestId("service-history")).toContainText("更换压缩机轴承");
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // Back at the desk: the machine's history and the project's orders show the visit.
@@ -422,7 +426,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   await expect(page.getByRole("group", { name: "Position for this step" })).toBeVisible();
   await page.getByRole("button", { name: "Without a position" }).click();
   await expect(page.getByTestId("clock-state")).toHaveText("Not clocked in");
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // The supervisor's map: the site, both check-ins (one flagged), the technician's last position.
@@ -489,7 +493,7 @@ test("technician attaches site photos; the supervisor sees thumbnails and opens 
   await photos.getByRole("button", { name: "Attach 2 photo(s)" }).click();
   await expect(photos.getByRole("heading")).toHaveText("Site photos (2)");
   await expect(photos.getByTestId("photos").locator("img")).toHaveCount(2);
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   await signIn(page, "chen.jing");
@@ -563,7 +567,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await ask.getByLabel("Reason").fill("补充车载库存");
   await ask.getByRole("button", { name: "Request parts" }).click();
   await expect(page.getByTestId("request")).toContainText("Requested");
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // The supervisor approves 3 and issues them from the warehouse.
@@ -581,7 +585,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByRole("button", { name: "Stock", exact: true }).click();
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🏭 上海总仓" });
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("7 pcs");
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // The technician confirms receipt: the van holds 3; one goes into the order.
@@ -605,7 +609,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByRole("button", { name: "My parts" }).click();
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 张伟的车" });
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("2 pcs");
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await sendAll(page);
   await signOut(page);
 
   // Statistics: consumption per part and technician, turnaround, an export.

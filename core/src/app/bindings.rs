@@ -42,17 +42,14 @@ impl TypeVisitor for Collect {
         }
         if T::output_path().is_some() {
             let name = T::ident(&self.cfg);
-            let decl = T::decl(&self.cfg);
             let docs = T::docs().map(|d| format!("{d}\n")).unwrap_or_default();
-            if let Some(other) = self
-                .decls
-                .insert(name.clone(), format!("{docs}export {decl}"))
-                && other != self.decls[&name]
-            {
+            let decl = format!("{docs}export {}", T::decl(&self.cfg));
+            if self.decls.get(&name).is_some_and(|other| *other != decl) {
                 panic!(
                     "two Rust types are called {name} in TypeScript: rename one with #[ts(rename)]"
                 );
             }
+            self.decls.insert(name, decl);
         }
         T::visit_dependencies(self);
         T::visit_generics(self);
@@ -61,7 +58,7 @@ impl TypeVisitor for Collect {
 
 /// Every value of a string enum as a TypeScript array (for pickers), read off the enum's own
 /// union type so that a variant added in Rust appears without anyone listing it.
-fn value_list<T: TS + ?Sized>(const_name: &'static str) -> (&'static str, String) {
+fn value_list<T: TS + ?Sized>(const_name: &str) -> String {
     let cfg = config();
     let union = T::inline(&cfg);
     let values: Vec<&str> = union.split(" | ").collect();
@@ -72,17 +69,14 @@ fn value_list<T: TS + ?Sized>(const_name: &'static str) -> (&'static str, String
         "{} is not a union of strings: {union}",
         T::ident(&cfg)
     );
-    (
-        const_name,
-        format!(
-            "export const {const_name} = [{}] as const satisfies readonly {}[];\n\n",
-            values.join(", "),
-            T::ident(&cfg)
-        ),
+    format!(
+        "export const {const_name} = [{}] as const satisfies readonly {}[];\n\n",
+        values.join(", "),
+        T::ident(&cfg)
     )
 }
 
-fn value_lists() -> Vec<(&'static str, String)> {
+fn value_lists() -> Vec<String> {
     use crate::model::order::{ChargeKind, CostKind, OrderType, Priority, Status};
     use crate::model::project::ProjectStatus;
     vec![
@@ -132,7 +126,7 @@ pub fn typescript() -> String {
         out.push_str(decl);
         out.push_str("\n\n");
     }
-    for (_, values) in value_lists() {
+    for values in value_lists() {
         out.push_str(&values);
     }
     out.push_str("/** The transport: Tauri IPC in the app, the HTTP bridge in a browser. */\n");

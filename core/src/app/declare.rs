@@ -1,6 +1,6 @@
 //! How a command is declared. Each feature module lists its commands once:
 //!
-//! ```ignore
+//! ```text
 //! commands! {
 //!     /// The order list, filtered.
 //!     read fn list_orders(ws, filter: OrderFilter) -> Vec<OrderSummary> { ws.list_orders(&filter) }

@@ -104,7 +104,6 @@ impl App {
             *h = http;
         }
         self.session_changed.notify_waiters();
-        self.wake.notify_one();
     }
 
     fn read<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {

@@ -109,6 +109,10 @@ async fn sign_in(
     let first = sync::sync_now(&app.ws, &http).await;
     app.set_http(Some(http));
     app.announce(first.as_ref().ok());
+    if first.is_err() {
+        // Try again soon rather than at the next regular round.
+        app.wake.notify_one();
+    }
     Ok(SessionInfo {
         session,
         token_home,
