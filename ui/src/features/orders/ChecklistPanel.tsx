@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { OrderDetail } from "../../backend";
 import { useBackend } from "../../context";
 import { useI18n } from "../../i18n";
@@ -6,16 +6,24 @@ import { useI18n } from "../../i18n";
 export function ChecklistPanel({ order, editable, run, large }: { order: OrderDetail; editable: boolean; run: (a: () => Promise<OrderDetail>) => Promise<boolean>; large?: boolean }) {
   const backend = useBackend();
   const { t } = useI18n();
-  // A tick shows at once, while the device records it; the order's own state takes over after.
+  // A tick shows at once and stays until the order itself shows it (the reload after a write can
+  // arrive later than the write's answer); a refused tick goes back to what the order says.
   const [ticking, setTicking] = useState<Record<string, boolean>>({});
-  const tick = async (itemId: string, done: boolean) => {
-    setTicking((m) => ({ ...m, [itemId]: done }));
-    await run(() => backend.setChecklistItem(order.id, itemId, done));
+  const forget = (itemId: string) =>
     setTicking((m) => {
       const rest = { ...m };
       delete rest[itemId];
       return rest;
     });
+  useEffect(() => {
+    setTicking((m) => {
+      const pending = Object.entries(m).filter(([id, done]) => order.checklist.some((i) => i.id === id && i.done !== done));
+      return pending.length === Object.keys(m).length ? m : Object.fromEntries(pending);
+    });
+  }, [order.checklist]);
+  const tick = async (itemId: string, done: boolean) => {
+    setTicking((m) => ({ ...m, [itemId]: done }));
+    if (!(await run(() => backend.setChecklistItem(order.id, itemId, done)))) forget(itemId);
   };
   return (
     <section className={large ? "checklist big-checks" : "checklist"} aria-label={t("checklist")}>

@@ -38,8 +38,6 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
     setError(null);
     try {
       onChanged(await action());
-      setPicked([]);
-      setPrompt(null);
       return true;
     } catch (e) {
       setError(toError(e));
@@ -268,7 +266,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
             <textarea value={prompt.text} onChange={(e) => setPrompt({ ...prompt, text: e.target.value })} />
           </label>
           <div className="actions">
-            <button className={`primary ${btn}`} onClick={() => run(promptAction(prompt))}>
+            <button className={`primary ${btn}`} onClick={() => void run(promptAction(prompt)).then((ok) => ok && setPrompt(null))}>
               {promptButton[prompt.kind]}
             </button>
             <button className={btn} onClick={() => setPrompt(null)}>
@@ -311,7 +309,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
           ))}
           <button
             className="primary"
-            onClick={() => (picked.length ? run(() => backend.dispatchOrder(order.id, picked)) : setError(toError({ code: "invalid_input", message: t("chooseTechnicians") })))}
+            onClick={() => (picked.length ? run(() => backend.dispatchOrder(order.id, picked)).then((ok) => ok && setPicked([])) : setError(toError({ code: "invalid_input", message: t("chooseTechnicians") })))}
           >
             {order.assignees.length ? t("reassign") : t("dispatch")}
           </button>

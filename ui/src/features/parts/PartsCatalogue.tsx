@@ -129,8 +129,10 @@ function CategoryForm({ onDone }: { onDone: () => void }) {
       <Choice label={t("parentCategory")} value={parent} onChange={setParent} options={categoryChoices(categories.data ?? [])} blank="—" />
       <button
         onClick={async () => {
-          if (await run(() => backend.createCategory(name, parent || null))) {
-            setName("");
+          const sent = name;
+          if (await run(() => backend.createCategory(sent, parent || null))) {
+            // Keep what was typed meanwhile: only the name just saved is cleared.
+            setName((typed) => (typed === sent ? "" : typed));
             categories.reload();
             onDone();
           }

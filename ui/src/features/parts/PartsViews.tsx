@@ -180,12 +180,13 @@ export function StockView({ directory, editable, version, onChanged }: { directo
           )}
           <button
             onClick={async () => {
+              const sent = newName;
               const made = await run(async () => {
-                const l = await backend.createLocation(newKind, newName, newKind === "van" ? owner || null : null);
+                const l = await backend.createLocation(newKind, sent, newKind === "van" ? owner || null : null);
                 setLoc(l.id);
               });
               if (made) {
-                setNewName("");
+                setNewName((typed) => (typed === sent ? "" : typed));
                 onChanged();
               }
             }}
