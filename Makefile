@@ -25,10 +25,10 @@ build-server:
 build-bridge:
 	$(CARGO) build -p fieldops-bridge
 
-# The UI's client and types, generated from the Rust command declarations (core/src/app).
+# The UI's client and types, generated from the Rust command declarations (core/device/src/app).
 # `make test` fails while they are stale.
 bindings:
-	FIELDOPS_WRITE_BINDINGS=1 $(CARGO) test -p fieldops-core --features report --lib app::bindings::tests::generated_bindings_are_current
+	FIELDOPS_WRITE_BINDINGS=1 $(CARGO) test -p fieldops-device --lib app::bindings::tests::generated_bindings_are_current
 
 # The desktop app with the UI embedded (what `cargo tauri build --debug --no-bundle` builds).
 # Clippy and the app build need ui/dist: Tauri embeds it at compile time.
@@ -63,7 +63,7 @@ lint: ui
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
 
 test-rust: build-server postgres
-	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops --features fieldops-core/report
+	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops
 
 test-ui: deps
 	cd ui && npx vitest run
@@ -90,8 +90,8 @@ test: deps lint check-android test-rust test-ui test-e2e-browser test-e2e-deskto
 bench: deps
 	$(CARGO) build --release -p fieldops-sync-server -p fieldops-tools
 	$(TARGET_DIR)/release/fieldops-tools bench
-	$(CARGO) bench -p fieldops-core --bench photo
-	$(CARGO) bench -p fieldops-core --bench stock
+	$(CARGO) bench -p fieldops-media --bench photo
+	$(CARGO) bench -p fieldops-device --bench stock
 
 clean:
 	rm -rf $(RUN_DIR) ui/dist

@@ -1,4 +1,4 @@
-//! The FieldOps app shell: the device application (`fieldops_core::app`) behind one Tauri
+//! The FieldOps app shell: the device application (`fieldops_device::app`) behind one Tauri
 //! command, plus what only the shell has: the window's events, the OS keyring, the data
 //! folder and, on Android and iOS, the platform's positions. Every command the UI calls is
 //! declared once in core; this file never lists them.
@@ -10,9 +10,9 @@ mod tokens;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use fieldops_core::ErrorBody;
-use fieldops_core::app::{App, Platform, Secrets};
-use fieldops_core::location::{LocationProvider, SimulatedLocation};
+use fieldops_device::ErrorBody;
+use fieldops_device::app::{App, Platform, Secrets};
+use fieldops_device::location::{LocationProvider, SimulatedLocation};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tokens::Tokens;
@@ -69,7 +69,7 @@ fn location_provider(app: &AppHandle) -> Box<dyn LocationProvider> {
     #[cfg(desktop)]
     {
         let _ = app;
-        Box::new(fieldops_core::location::NoLocation)
+        Box::new(fieldops_device::location::NoLocation)
     }
 }
 
@@ -102,7 +102,7 @@ pub fn run() {
             let device = App::open(&dir, Box::new(platform))?;
             app.manage(device.clone());
             // Load the gazetteer in the background, so the first check-in view does not wait.
-            std::thread::spawn(|| fieldops_core::address::offline_address(0.0, 0.0, &[]));
+            std::thread::spawn(|| fieldops_device::address::offline_address(0.0, 0.0, &[]));
             tauri::async_runtime::spawn(device.run_background());
             Ok(())
         })

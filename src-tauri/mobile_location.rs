@@ -2,17 +2,17 @@
 //! mobile targets: on desktop the plugin answers with a zeroed position and no error, so
 //! desktop keeps the manual and simulated providers.
 
-use fieldops_core::error::{CoreError, Result};
-use fieldops_core::location::{LocationProvider, PlatformFix};
-use fieldops_core::model::order::Position;
+use fieldops_device::error::{DeviceError, Result};
+use fieldops_device::geo::Position;
+use fieldops_device::location::{LocationProvider, PlatformFix};
 use tauri::plugin::PermissionState;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_geolocation::{GeolocationExt, PermissionType, PositionOptions};
 
 pub struct PluginLocation<R: Runtime>(pub AppHandle<R>);
 
-fn unavailable(e: tauri_plugin_geolocation::Error) -> CoreError {
-    CoreError::invalid(format!(
+fn unavailable(e: tauri_plugin_geolocation::Error) -> DeviceError {
+    DeviceError::invalid(format!(
         "the device could not tell its position ({e}): enter it by hand"
     ))
 }
@@ -26,7 +26,7 @@ impl<R: Runtime> LocationProvider for PluginLocation<R> {
                 .request_permissions(Some(vec![PermissionType::Location]))
                 .map_err(unavailable)?;
             if asked.location != PermissionState::Granted {
-                return Err(CoreError::invalid(
+                return Err(DeviceError::invalid(
                     "FieldOps may not use this device's location: allow it in the system settings, or enter the position by hand",
                 ));
             }

@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use fieldops_core::app::{Secrets, TokenHome};
+use fieldops_device::app::{Secrets, TokenHome};
 
 const SERVICE: &str = "com.fieldops.app";
 

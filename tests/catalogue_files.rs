@@ -1,10 +1,10 @@
 //! The catalogue's XLSX export opens in LibreOffice (converted there to CSV and compared), and
 //! what LibreOffice saves back as XLSX imports into FieldOps again.
 
-use fieldops_core::model::Role;
-use fieldops_core::model::stock::PartInfo;
-use fieldops_core::protocol::UserInfo;
-use fieldops_core::workspace::{Session, TableFormat, Workspace};
+use fieldops_device::model::Role;
+use fieldops_device::model::stock::PartInfo;
+use fieldops_device::protocol::UserInfo;
+use fieldops_device::workspace::{Session, TableFormat, Workspace};
 
 fn supervisor() -> Workspace {
     let mut ws = Workspace::open_in_memory().unwrap();

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
-use fieldops_core::sync::{self, SyncHttp, SyncReport};
-use fieldops_core::workspace::Workspace;
+use fieldops_device::sync::{self, SyncHttp, SyncReport};
+use fieldops_device::workspace::Workspace;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -219,7 +219,7 @@ impl Device {
             .unwrap()
     }
 
-    pub async fn try_sync(&self) -> fieldops_core::Result<SyncReport> {
+    pub async fn try_sync(&self) -> fieldops_device::Result<SyncReport> {
         sync::sync_now(&self.ws, self.http.as_ref().expect("signed in")).await
     }
 

@@ -2,13 +2,14 @@
 //! PostgreSQL. Every scenario runs on both backends.
 
 use base64::Engine;
-use fieldops_core::model::customer::{CustomerInput, SiteInput};
-use fieldops_core::model::equipment::EquipmentInfo;
-use fieldops_core::model::order::{OrderInput, OrderType, Priority};
-use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
-use fieldops_core::model::stock::PartInfo;
-use fieldops_core::protocol::{PushDoc, SyncRequest};
-use fieldops_core::store::OrderFilter;
+use fieldops_device::ErrorCode;
+use fieldops_device::model::customer::{CustomerInput, SiteInput};
+use fieldops_device::model::equipment::EquipmentInfo;
+use fieldops_device::model::order::{OrderInput, OrderType, Priority};
+use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
+use fieldops_device::model::stock::PartInfo;
+use fieldops_device::protocol::{PushDoc, SyncRequest};
+use fieldops_device::store::OrderFilter;
 use fieldops_scenarios::*;
 
 const T: &str = "acme";
@@ -28,7 +29,7 @@ fn customer(name: &str) -> CustomerInput {
     }
 }
 
-fn order(c: &fieldops_core::workspace::CustomerView, text: &str) -> OrderInput {
+fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderInput {
     OrderInput {
         order_type: OrderType::Repair,
         priority: Priority::Normal,
@@ -183,12 +184,12 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
         let mut forged = doc
             .fork()
             .with_actor(automerge::ActorId::from(hex_actor(&w.tech_b)));
-        fieldops_core::model::order::append_event(
+        fieldops_device::model::order::append_event(
             &mut forged,
-            &fieldops_core::model::order::OrderEvent {
+            &fieldops_device::model::order::OrderEvent {
                 at: 1,
-                ..fieldops_core::model::order::OrderEvent::new(
-                    fieldops_core::model::order::EventKind::Accepted,
+                ..fieldops_device::model::order::OrderEvent::new(
+                    fieldops_device::model::order::EventKind::Accepted,
                     &w.tech_b.user_id(),
                 )
             },
@@ -199,7 +200,7 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
     let _ = doc_bytes;
     let resp = raw_push(&w.tech_b, &id, "order", &changes).await;
     assert_eq!(resp.rejected.len(), 1);
-    assert_eq!(resp.rejected[0].code, "out_of_scope");
+    assert_eq!(resp.rejected[0].code, ErrorCode::OutOfScope);
 
     // Tech A may not change the header: refused with path and rule, nothing stored.
     let header_change = {
@@ -207,12 +208,12 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
         let (_, mut doc) = ws.store.load(&id).unwrap().unwrap();
         let before = doc.get_heads();
         use automerge::transaction::Transactable;
-        let header = fieldops_core::crdt::child_obj(&doc, &automerge::ROOT, "header").unwrap();
+        let header = fieldops_device::crdt::child_obj(&doc, &automerge::ROOT, "header").unwrap();
         doc.put(&header, "priority", "urgent").unwrap();
         doc.save_after(&before)
     };
     let resp = raw_push(&w.tech_a, &id, "order", &header_change).await;
-    assert_eq!(resp.rejected[0].code, "forbidden");
+    assert_eq!(resp.rejected[0].code, ErrorCode::Forbidden);
     assert_eq!(resp.rejected[0].path.as_deref(), Some("header.priority"));
     w.sup.sync().await;
     assert_eq!(
@@ -239,7 +240,7 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
     );
 }
 
-fn machine(c: &fieldops_core::workspace::CustomerView, name: &str) -> EquipmentInfo {
+fn machine(c: &fieldops_device::workspace::CustomerView, name: &str) -> EquipmentInfo {
     EquipmentInfo {
         name: name.into(),
         model: "Siemens 3AH5".into(),
@@ -324,12 +325,17 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
         let (_, mut doc) = ws.store.load(&x).unwrap().unwrap();
         let before = doc.get_heads();
         use automerge::transaction::Transactable;
-        let info = fieldops_core::crdt::child_obj(&doc, &automerge::ROOT, "info").unwrap();
+        let info = fieldops_device::crdt::child_obj(&doc, &automerge::ROOT, "info").unwrap();
         doc.put(&info, "serial", "SN-FAKE").unwrap();
         doc.save_after(&before)
     };
     let resp = raw_push(&w.tech_a, &x, "equipment", &forged).await;
-    assert_eq!(resp.rejected[0].code, "forbidden", "{:?}", resp.rejected);
+    assert_eq!(
+        resp.rejected[0].code,
+        ErrorCode::Forbidden,
+        "{:?}",
+        resp.rejected
+    );
     assert_eq!(resp.rejected[0].path.as_deref(), Some("equipment"));
 
     // The order now names the other machine: it arrives, the first one leaves.
@@ -370,7 +376,7 @@ async fn upload_state(
     http: &reqwest::Client,
     url: &str,
     token: &str,
-) -> fieldops_core::protocol::UploadState {
+) -> fieldops_device::protocol::UploadState {
     http.get(url)
         .bearer_auth(token)
         .send()
@@ -432,9 +438,9 @@ fn camera_jpeg(seed: u8) -> Vec<u8> {
 }
 
 async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
-    use fieldops_core::location::FenceVerdict;
-    use fieldops_core::model::order::Position;
-    use fieldops_core::workspace::PhotoInput;
+    use fieldops_device::geo::FenceVerdict;
+    use fieldops_device::geo::Position;
+    use fieldops_device::workspace::PhotoInput;
     let mut w = world(backend).await;
     let id = dispatched_order(&w, "配电柜发热 switchgear hot").await;
     w.tech_a.sync().await;
@@ -472,7 +478,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     // big photo only its first chunk; then the server went away. The device still holds
     // everything and says so.
     let pending = w.tech_a.ws().store.pending_blobs().unwrap();
-    let chunk = fieldops_core::protocol::BLOB_CHUNK_BYTES;
+    let chunk = fieldops_device::protocol::BLOB_CHUNK_BYTES;
     let (big, small): (Vec<_>, Vec<_>) = pending.iter().partition(|b| b.2.len() > chunk);
     assert_eq!((big.len(), small.len()), (1, 3));
     let (big_hash, big_type, big_bytes) = big[0];
@@ -540,7 +546,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     for p in &o.photos {
         assert_eq!((p.photo.width, p.photo.height), (2048, 1365));
         let (ct, thumb) =
-            fieldops_core::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), &p.photo.thumb_hash)
+            fieldops_device::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), &p.photo.thumb_hash)
                 .await
                 .unwrap();
         assert_eq!(ct, "image/jpeg");
@@ -548,14 +554,14 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
         assert_eq!((decoded.width(), decoded.height()), (320, 213));
     }
     // The big photo arrived whole from its chunks.
-    let (_, whole) = fieldops_core::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), big_hash)
+    let (_, whole) = fieldops_device::sync::fetch_blob(&w.sup.ws, w.sup.http.as_ref(), big_hash)
         .await
         .unwrap();
     assert_eq!(&whole, big_bytes);
     // Chunks that do not add up to the blob they name are thrown away, never stored.
     let mut damaged = big_bytes.clone();
     damaged[10] ^= 0xff;
-    let fake_hash = fieldops_core::blob::sha256_hex(b"not these bytes");
+    let fake_hash = fieldops_device::blob::sha256_hex(b"not these bytes");
     let fake = format!("{}/v1/blobs/{fake_hash}/upload", w.server.url);
     let mut last = None;
     for start in (0..damaged.len()).step_by(chunk) {
@@ -592,7 +598,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
 }
 
 async fn attendance_reaches_supervisors_and_no_other_technician(backend: Backend) {
-    use fieldops_core::model::attendance::ClockKind;
+    use fieldops_device::model::attendance::ClockKind;
     let w = world(backend).await;
     let a = w.tech_a.user_id();
     w.tech_a.ws().clock(ClockKind::ClockIn, None).unwrap();
@@ -617,7 +623,7 @@ async fn attendance_reaches_supervisors_and_no_other_technician(backend: Backend
     let forged = {
         let mut doc =
             automerge::AutoCommit::new().with_actor(automerge::ActorId::from(hex_actor(&w.tech_b)));
-        let id = fieldops_core::model::attendance::new_attendance_doc(
+        let id = fieldops_device::model::attendance::new_attendance_doc(
             &mut doc,
             &a,
             ClockKind::ClockIn,
@@ -629,7 +635,12 @@ async fn attendance_reaches_supervisors_and_no_other_technician(backend: Backend
         (id, doc.save())
     };
     let resp = raw_push(&w.tech_b, &forged.0, "attendance", &forged.1).await;
-    assert_eq!(resp.rejected[0].code, "forbidden", "{:?}", resp.rejected);
+    assert_eq!(
+        resp.rejected[0].code,
+        ErrorCode::Forbidden,
+        "{:?}",
+        resp.rejected
+    );
     assert_eq!(resp.rejected[0].path.as_deref(), Some("attendance.user_id"));
     w.sup.sync().await;
     let stored: i64 = w
@@ -667,7 +678,7 @@ fn part_in_a_warehouse_and_an_order_each(
     warehouse: &str,
     received: i64,
 ) -> (String, String, Vec<String>) {
-    use fieldops_core::model::stock::{LocationKind, MovementKind};
+    use fieldops_device::model::stock::{LocationKind, MovementKind};
     let mut ws = w.sup.ws();
     let part = ws.create_part(&info).unwrap().id;
     let wh = ws
@@ -689,7 +700,7 @@ fn part_in_a_warehouse_and_an_order_each(
 }
 
 async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backend: Backend) {
-    use fieldops_core::workspace::AlertKind;
+    use fieldops_device::workspace::AlertKind;
     let w = world(backend).await;
     let (part, wh, orders) = part_in_a_warehouse_and_an_order_each(
         &w,
@@ -741,7 +752,7 @@ async fn the_last_unit_taken_twice_offline_is_oversold_with_both_movements(backe
 /// server also checks a ledger against its location: a technician cannot book a receipt into
 /// a warehouse, nor write a ledger for a location that does not exist.
 async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
-    use fieldops_core::model::stock::{self, Movement, MovementKind};
+    use fieldops_device::model::stock::{self, Movement, MovementKind};
     let w = world(backend).await;
     // Nothing received: no movement yet, so no ledger for this month anywhere.
     let (part, wh, orders) = part_in_a_warehouse_and_an_order_each(
@@ -757,7 +768,7 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
         ws.accept_order(id).unwrap();
         ws.use_part(id, &part, 1, &wh).unwrap();
     }
-    let month = stock::ledger_month(fieldops_core::model::now_ms());
+    let month = stock::ledger_month(fieldops_device::model::now_ms());
     let ledger = stock::ledger_id(&wh, &month);
     for tech in [&w.tech_a, &w.tech_b] {
         let r = tech.sync().await;
@@ -779,7 +790,7 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
         kind: MovementKind::TransferIn,
         qty: 50,
         by: tech_a.clone(),
-        at: fieldops_core::model::now_ms(),
+        at: fieldops_device::model::now_ms(),
         order_id: None,
         request_id: None,
         counterpart: None,
@@ -789,19 +800,19 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
         let ws = w.tech_a.ws();
         let (_, mut doc) = ws.store.load(&ledger).unwrap().unwrap();
         let before = doc.get_heads();
-        let mid = fieldops_core::model::new_id();
+        let mid = fieldops_device::model::new_id();
         stock::add_movement(&mut doc, &mid, &receipt).unwrap();
         (mid, doc.save_after(&before))
     };
     let resp = raw_push(&w.tech_a, &ledger, "ledger", &forged.1).await;
     assert_eq!(resp.rejected.len(), 1, "{resp:?}");
-    assert_eq!(resp.rejected[0].code, "forbidden");
+    assert_eq!(resp.rejected[0].code, ErrorCode::Forbidden);
     assert_eq!(
         resp.rejected[0].path.as_deref(),
         Some(format!("movements[{}]", forged.0).as_str())
     );
     // A ledger for a location the server has never seen.
-    let nowhere = fieldops_core::model::new_id();
+    let nowhere = fieldops_device::model::new_id();
     let orphan = {
         let mut doc = w.tech_a.ws().store.new_doc();
         stock::start_ledger_doc(&mut doc, &nowhere, &month).unwrap();
@@ -809,7 +820,7 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
         issue.kind = MovementKind::Issue;
         issue.qty = -1;
         issue.order_id = Some(orders[0].clone());
-        stock::add_movement(&mut doc, &fieldops_core::model::new_id(), &issue).unwrap();
+        stock::add_movement(&mut doc, &fieldops_device::model::new_id(), &issue).unwrap();
         doc.save()
     };
     let resp = raw_push(
@@ -820,7 +831,7 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
     )
     .await;
     assert_eq!(resp.rejected.len(), 1, "{resp:?}");
-    assert_eq!(resp.rejected[0].code, "invalid_document");
+    assert_eq!(resp.rejected[0].code, ErrorCode::InvalidDocument);
     assert_eq!(resp.rejected[0].path.as_deref(), Some("location_id"));
     w.sup.sync().await;
     assert_eq!(
@@ -831,8 +842,8 @@ async fn a_month_ledger_started_on_two_devices_keeps_both(backend: Backend) {
 }
 
 async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backend) {
-    use fieldops_core::model::stock::LocationKind;
-    use fieldops_core::workspace::RequestLineInput;
+    use fieldops_device::model::stock::LocationKind;
+    use fieldops_device::workspace::RequestLineInput;
     let w = world(backend).await;
     w.db.add_user(T, "keeper", "warehouse");
     let (part, van) = {
@@ -887,7 +898,7 @@ async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backe
     w.tech_a.sync().await;
     assert_eq!(
         w.tech_a.ws().get_request(&r.id).unwrap().status,
-        fieldops_core::model::part_request::RequestStatus::Approved
+        fieldops_device::model::part_request::RequestStatus::Approved
     );
     // Tech B sees neither A's request nor its decision.
     w.tech_b.sync().await;
@@ -895,7 +906,7 @@ async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backe
 }
 
 /// Tick every required checklist item of an order, as the technician on site would.
-fn tick_required(ws: &mut fieldops_core::workspace::Workspace, id: &str) {
+fn tick_required(ws: &mut fieldops_device::workspace::Workspace, id: &str) {
     for item in ws
         .get_order(id)
         .unwrap()
@@ -923,7 +934,7 @@ async fn raw_push(
     doc: &str,
     doc_type: &str,
     changes: &[u8],
-) -> fieldops_core::protocol::SyncResponse {
+) -> fieldops_device::protocol::SyncResponse {
     let req = SyncRequest {
         cursor: d
             .ws()
@@ -948,7 +959,7 @@ async fn raw_push(
 async fn deeply_nested_changes_are_refused_and_the_server_lives(backend: Backend) {
     let w = world(backend).await;
     for depth in [400, 20_000] {
-        let doc_id = fieldops_core::model::new_id();
+        let doc_id = fieldops_device::model::new_id();
         let changes = {
             let mut doc = automerge::AutoCommit::new()
                 .with_actor(automerge::ActorId::from(hex_actor(&w.tech_a)));
@@ -963,7 +974,11 @@ async fn deeply_nested_changes_are_refused_and_the_server_lives(backend: Backend
         };
         let resp = raw_push(&w.tech_a, &doc_id, "order", &changes).await;
         assert!(resp.accepted.is_empty(), "depth {depth}: {resp:?}");
-        assert_eq!(resp.rejected[0].code, "invalid_document", "depth {depth}");
+        assert_eq!(
+            resp.rejected[0].code,
+            ErrorCode::InvalidDocument,
+            "depth {depth}"
+        );
     }
     // Still serving, and nothing of it reached the feed.
     let fresh = Device::signed_in(&w.server, T, "sup").await;
@@ -983,7 +998,7 @@ async fn damaged_change_bytes_are_refused_not_accepted(backend: Backend) {
     let (first, second) = {
         let (_, doc) = w.tech_a.ws().store.load(&id).unwrap().unwrap();
         let mut doc = doc.with_actor(actor);
-        use fieldops_core::model::order::{EventKind, OrderEvent, append_event};
+        use fieldops_device::model::order::{EventKind, OrderEvent, append_event};
         let h0 = doc.get_heads();
         append_event(&mut doc, &OrderEvent::new(EventKind::Accepted, &tech_a)).unwrap();
         doc.commit();
@@ -1008,7 +1023,7 @@ async fn damaged_change_bytes_are_refused_not_accepted(backend: Backend) {
     ] {
         let resp = raw_push(&w.tech_a, &id, "order", &bytes).await;
         assert!(resp.accepted.is_empty(), "{what}: {resp:?}");
-        assert_eq!(resp.rejected[0].code, "corrupt_changes", "{what}");
+        assert_eq!(resp.rejected[0].code, ErrorCode::CorruptChanges, "{what}");
     }
     w.sup.sync().await;
     assert_eq!(
@@ -1036,12 +1051,12 @@ async fn foreign_actor_is_rejected(backend: Backend) {
         let (_, doc) = ws.store.load(&id).unwrap().unwrap();
         let mut doc = doc.with_actor(automerge::ActorId::random());
         let before = doc.get_heads();
-        fieldops_core::model::order::append_event(
+        fieldops_device::model::order::append_event(
             &mut doc,
-            &fieldops_core::model::order::OrderEvent {
-                at: fieldops_core::model::now_ms(),
-                ..fieldops_core::model::order::OrderEvent::new(
-                    fieldops_core::model::order::EventKind::Accepted,
+            &fieldops_device::model::order::OrderEvent {
+                at: fieldops_device::model::now_ms(),
+                ..fieldops_device::model::order::OrderEvent::new(
+                    fieldops_device::model::order::EventKind::Accepted,
                     &tech_a,
                 )
             },
@@ -1051,7 +1066,7 @@ async fn foreign_actor_is_rejected(backend: Backend) {
     };
     let resp = raw_push(&w.tech_a, &id, "order", &changes).await;
     assert_eq!(resp.rejected.len(), 1);
-    assert_eq!(resp.rejected[0].code, "foreign_actor");
+    assert_eq!(resp.rejected[0].code, ErrorCode::ForeignActor);
     w.sup.sync().await;
     assert_eq!(
         w.sup.ws().get_order(&id).unwrap().summary.status,
@@ -1074,7 +1089,10 @@ async fn sigkill_loses_nothing_acknowledged(backend: Backend) {
         ws.create_order(&order(&c, "written while the server was down"))
             .unwrap();
     }
-    assert_eq!(w.sup.try_sync().await.unwrap_err().code(), "network");
+    assert_eq!(
+        w.sup.try_sync().await.unwrap_err().code(),
+        ErrorCode::Network
+    );
     let status = w.sup.ws().sync_status().unwrap();
     assert!(!status.online && status.last_error.is_some() && status.pending == 1);
     w.server.restart();
@@ -1162,13 +1180,13 @@ async fn bad_requests_get_clear_errors(backend: Backend) {
         "too_large",
     )
     .await;
-    let doc = fieldops_core::model::new_id();
+    let doc = fieldops_device::model::new_id();
     let resp = raw_push(&w.sup, &doc, "spaceship", b"x").await;
-    assert_eq!(resp.rejected[0].code, "unknown_doc_type");
+    assert_eq!(resp.rejected[0].code, ErrorCode::UnknownDocType);
     let resp = raw_push(&w.sup, &doc, "order", b"definitely not automerge").await;
-    assert_eq!(resp.rejected[0].code, "corrupt_changes");
+    assert_eq!(resp.rejected[0].code, ErrorCode::CorruptChanges);
     let resp = raw_push(&w.sup, "../etc/passwd", "order", b"x").await;
-    assert_eq!(resp.rejected[0].code, "invalid_document");
+    assert_eq!(resp.rejected[0].code, ErrorCode::InvalidDocument);
     check(http.post(format!("{}/v1/login", w.server.url)).body(r#"{"tenant":"acme","login":"sup","password":"wrong password","device_actor":"ab"}"#).send().await.unwrap(), 401, "bad_credentials").await;
     // Nothing of the above reached the feed: a fresh device gets only the tenant's settings.
     let fresh = Device::signed_in(&w.server, T, "sup").await;
@@ -1187,7 +1205,7 @@ async fn expired_token_is_refused(backend: Backend) {
     let w = world(backend).await;
     w.db.execute("UPDATE tokens SET expires_at = 1").await;
     let err = w.tech_a.try_sync().await.unwrap_err();
-    assert_eq!(err.code(), "token_expired");
+    assert_eq!(err.code(), ErrorCode::TokenExpired);
     assert!(
         w.tech_a
             .ws()
@@ -1305,8 +1323,8 @@ fn chrono_month() -> String {
 }
 
 async fn full_workflow_across_devices(backend: Backend) {
-    use fieldops_core::model::order::ChargeKind;
-    use fieldops_core::workspace::ChargeInput;
+    use fieldops_device::model::order::ChargeKind;
+    use fieldops_device::workspace::ChargeInput;
     let w = world(backend).await;
     let id = dispatched_order(&w, "Full workflow").await;
     w.tech_a.sync().await;
@@ -1411,7 +1429,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
             ws.capture_signature(&id, b"not a png", "王先生")
                 .unwrap_err()
                 .code(),
-            "invalid_input"
+            ErrorCode::InvalidInput
         );
         ws.capture_signature(&id, &png, "王先生").unwrap();
         ws.complete_order(&id, "installed and commissioned")
@@ -1425,7 +1443,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
     // A fresh supervisor device fetches the image from the server, verified by its hash.
     let other = Device::signed_in(&w.server, T, "sup").await;
     other.sync().await;
-    let (ct, bytes) = fieldops_core::sync::fetch_blob(&other.ws, other.http.as_ref(), &hash)
+    let (ct, bytes) = fieldops_device::sync::fetch_blob(&other.ws, other.http.as_ref(), &hash)
         .await
         .unwrap();
     assert_eq!(
@@ -1471,7 +1489,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
         "hash_mismatch"
     );
     let text = b"plain text".to_vec();
-    let name = fieldops_core::blob::sha256_hex(&text);
+    let name = fieldops_device::blob::sha256_hex(&text);
     let not_image = put(text, name, "image/png").await;
     assert_eq!(
         not_image.json::<serde_json::Value>().await.unwrap()["code"],
@@ -1511,7 +1529,7 @@ async fn postgres_instances_share_live_events() {
 }
 
 async fn administrators_templates_reach_every_device(backend: Backend) {
-    use fieldops_core::model::settings::{Template, TemplateItem};
+    use fieldops_device::model::settings::{Template, TemplateItem};
     let w = world(backend).await;
     w.db.add_user(T, "admin", "admin");
     let admin = Device::signed_in(&w.server, T, "admin").await;
@@ -1540,7 +1558,7 @@ async fn administrators_templates_reach_every_device(backend: Backend) {
             ..template.clone()
         },
     );
-    assert_eq!(forced.unwrap_err().code(), "forbidden");
+    assert_eq!(forced.unwrap_err().code(), ErrorCode::Forbidden);
     w.sup.sync().await;
     let c = w
         .sup

@@ -3,7 +3,7 @@
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use fieldops_core::protocol::{LoginRequest, LoginResponse};
+use fieldops_domain::protocol::{LoginRequest, LoginResponse};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 

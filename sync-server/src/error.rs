@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use fieldops_core::ErrorBody;
+use fieldops_domain::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -11,7 +11,7 @@ pub enum ServerError {
     BadRequest(String),
     /// A request refused for a specific reason the client can act on.
     #[error("{message}")]
-    Refused { code: &'static str, message: String },
+    Refused { code: ErrorCode, message: String },
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("missing bearer token")]
@@ -32,24 +32,24 @@ pub enum ServerError {
     #[error("the document changed concurrently")]
     Concurrent,
     #[error(transparent)]
-    Core(#[from] fieldops_core::CoreError),
+    Domain(#[from] fieldops_domain::DomainError),
 }
 
 impl ServerError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ServerError::BadRequest(_) => "bad_request",
-            ServerError::Refused { code, .. } => code,
-            ServerError::TooLarge(_) => "too_large",
-            ServerError::MissingToken => "unauthorized",
-            ServerError::InvalidToken => "invalid_token",
-            ServerError::TokenExpired => "token_expired",
-            ServerError::BadCredentials => "bad_credentials",
-            ServerError::Conflict(_) => "conflict",
-            ServerError::NotFound(_) => "not_found",
-            ServerError::Storage(_) => "storage",
-            ServerError::Concurrent => "concurrent_write",
-            ServerError::Core(e) => e.code(),
+            ServerError::BadRequest(_) => ErrorCode::BadRequest,
+            ServerError::Refused { code, .. } => *code,
+            ServerError::TooLarge(_) => ErrorCode::TooLarge,
+            ServerError::MissingToken => ErrorCode::Unauthorized,
+            ServerError::InvalidToken => ErrorCode::InvalidToken,
+            ServerError::TokenExpired => ErrorCode::TokenExpired,
+            ServerError::BadCredentials => ErrorCode::BadCredentials,
+            ServerError::Conflict(_) => ErrorCode::Conflict,
+            ServerError::NotFound(_) => ErrorCode::NotFound,
+            ServerError::Storage(_) => ErrorCode::Storage,
+            ServerError::Concurrent => ErrorCode::ConcurrentWrite,
+            ServerError::Domain(e) => e.code(),
         }
     }
 
@@ -64,10 +64,10 @@ impl ServerError {
             ServerError::Conflict(_) | ServerError::Concurrent => StatusCode::CONFLICT,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ServerError::Core(e) => match e.code() {
-                "invalid_input" | "corrupt_document" => StatusCode::BAD_REQUEST,
-                "forbidden" => StatusCode::FORBIDDEN,
-                "not_found" => StatusCode::NOT_FOUND,
+            ServerError::Domain(e) => match e.code() {
+                ErrorCode::InvalidInput | ErrorCode::CorruptDocument => StatusCode::BAD_REQUEST,
+                ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -83,7 +83,7 @@ impl IntoResponse for ServerError {
         (
             status,
             Json(ErrorBody {
-                code: self.code().to_string(),
+                code: self.code(),
                 message: self.to_string(),
             }),
         )

@@ -12,7 +12,8 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use fieldops_core::protocol::{
+use fieldops_domain::ErrorCode;
+use fieldops_domain::protocol::{
     FeedAdvanced, LoginRequest, LoginResponse, MAX_BODY_BYTES, SyncRequest, SyncResponse,
     UploadState,
 };
@@ -151,13 +152,13 @@ async fn verify_and_store(
     content_type: &str,
     bytes: &[u8],
 ) -> Result<bool> {
-    fieldops_core::blob::check_blob(bytes, content_type).map_err(|e| ServerError::Refused {
-        code: "invalid_blob",
+    fieldops_domain::blob::check_blob(bytes, content_type).map_err(|e| ServerError::Refused {
+        code: ErrorCode::InvalidBlob,
         message: e.to_string(),
     })?;
-    if fieldops_core::blob::sha256_hex(bytes) != hash {
+    if fieldops_domain::blob::sha256_hex(bytes) != hash {
         return Err(ServerError::Refused {
-            code: "hash_mismatch",
+            code: ErrorCode::HashMismatch,
             message: "the body does not hash to the name it was sent under".into(),
         });
     }
@@ -193,8 +194,8 @@ async fn put_blob(
 }
 
 fn checked_hash(hash: &str) -> Result<()> {
-    fieldops_core::blob::check_hash(hash).map_err(|e| ServerError::Refused {
-        code: "invalid_hash",
+    fieldops_domain::blob::check_hash(hash).map_err(|e| ServerError::Refused {
+        code: ErrorCode::InvalidHash,
         message: e.to_string(),
     })
 }
@@ -260,12 +261,12 @@ async fn put_blob_chunk(
         .get("x-blob-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .filter(|n| (1..=fieldops_core::blob::MAX_BLOB_BYTES as u64).contains(n))
+        .filter(|n| (1..=fieldops_domain::blob::MAX_BLOB_BYTES as u64).contains(n))
         .ok_or_else(|| ServerError::Refused {
-            code: "invalid_blob",
+            code: ErrorCode::InvalidBlob,
             message: format!(
                 "X-Blob-Length must give the blob's size, 1 to {} bytes",
-                fieldops_core::blob::MAX_BLOB_BYTES
+                fieldops_domain::blob::MAX_BLOB_BYTES
             ),
         })?;
     let content_type = headers

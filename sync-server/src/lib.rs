@@ -12,7 +12,9 @@ pub use error::{Result, ServerError};
 
 /// Run a command-line program's work on a fresh runtime; on failure, say why with the
 /// error's code and exit with status 1.
-pub fn run_command(work: impl std::future::Future<Output = Result<()>>) {
+pub fn run_command<E: std::fmt::Display>(
+    work: impl std::future::Future<Output = std::result::Result<(), E>>,
+) {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -21,7 +23,7 @@ pub fn run_command(work: impl std::future::Future<Output = Result<()>>) {
         }
     };
     if let Err(e) = runtime.block_on(work) {
-        eprintln!("error [{}]: {e}", e.code());
+        eprintln!("error: {e}");
         std::process::exit(1);
     }
 }

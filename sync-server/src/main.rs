@@ -5,9 +5,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
-use fieldops_core::model::Role;
-use fieldops_core::model::order::OrderDoc;
-use fieldops_core::protocol::UserInfo;
+use fieldops_domain::model::Role;
+use fieldops_domain::model::order::OrderDoc;
+use fieldops_domain::protocol::UserInfo;
 use fieldops_sync_server::storage::{self, UserRecord};
 use fieldops_sync_server::{Result, ServerError, auth};
 
@@ -138,7 +138,7 @@ async fn run(cli: Cli) -> Result<()> {
             let mut out = std::io::stdout().lock();
             for id in storage.doc_ids(&tenant, "order").await? {
                 if let Some(stored) = storage.load_doc(&tenant, &id).await? {
-                    let order = OrderDoc::from_doc(&fieldops_core::crdt::load(&stored.bytes)?)?;
+                    let order = OrderDoc::from_doc(&fieldops_domain::crdt::load(&stored.bytes)?)?;
                     let state = order.state();
                     let line = serde_json::json!({
                         "id": order.id,

@@ -4,11 +4,13 @@
 use automerge::{AutoCommit, ChangeHash};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use fieldops_core::authority::{self, TypedDoc};
-use fieldops_core::crdt;
-use fieldops_core::model::stock::{LedgerDoc, LocationDoc};
-use fieldops_core::model::{Actor, DocType, check_id};
-use fieldops_core::protocol::*;
+use fieldops_domain::ErrorCode;
+use fieldops_domain::authority;
+use fieldops_domain::crdt;
+use fieldops_domain::model::TypedDoc;
+use fieldops_domain::model::stock::{LedgerDoc, LocationDoc};
+use fieldops_domain::model::{Actor, DocType, check_id};
+use fieldops_domain::protocol::*;
 
 use crate::error::{Result, ServerError};
 use crate::storage::{AuthContext, DocCommit, DynStorage};
@@ -71,10 +73,15 @@ pub async fn handle(
     ))
 }
 
-fn reject(doc: &str, code: &str, path: Option<String>, message: impl Into<String>) -> Rejected {
+fn reject(
+    doc: &str,
+    code: ErrorCode,
+    path: Option<String>,
+    message: impl Into<String>,
+) -> Rejected {
     Rejected {
         doc: doc.to_string(),
-        code: code.to_string(),
+        code,
         path,
         message: message.into(),
     }
@@ -89,12 +96,17 @@ async fn push_one(
 ) -> std::result::Result<(Vec<String>, bool), Rejected> {
     let doc_id = p.doc.as_str();
     check_id("document", doc_id)
-        .map_err(|e| reject(doc_id, "invalid_document", None, e.to_string()))?;
+        .map_err(|e| reject(doc_id, ErrorCode::InvalidDocument, None, e.to_string()))?;
     let doc_type = DocType::parse(&p.doc_type)
-        .map_err(|e| reject(doc_id, "unknown_doc_type", None, e.to_string()))?;
-    let changes = B64
-        .decode(&p.changes)
-        .map_err(|_| reject(doc_id, "invalid_changes", None, "changes are not base64"))?;
+        .map_err(|e| reject(doc_id, ErrorCode::UnknownDocType, None, e.to_string()))?;
+    let changes = B64.decode(&p.changes).map_err(|_| {
+        reject(
+            doc_id,
+            ErrorCode::InvalidChanges,
+            None,
+            "changes are not base64",
+        )
+    })?;
     let actor = Actor {
         user_id: auth.user_id.clone(),
         role: auth.role,
@@ -104,13 +116,13 @@ async fn push_one(
         let stored = storage
             .load_doc(&auth.tenant, doc_id)
             .await
-            .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
         if let Some(s) = &stored
             && s.doc_type != doc_type.as_str()
         {
             return Err(reject(
                 doc_id,
-                "wrong_doc_type",
+                ErrorCode::WrongDocType,
                 None,
                 format!("{doc_id} is a {}", s.doc_type),
             ));
@@ -118,9 +130,9 @@ async fn push_one(
         let (mut doc, old) = match &stored {
             Some(s) => {
                 let doc = crdt::load(&s.bytes)
-                    .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+                    .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
                 let old = TypedDoc::parse(doc_type, &doc)
-                    .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+                    .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
                 (doc, Some(old))
             }
             None => (AutoCommit::new(), None),
@@ -132,17 +144,17 @@ async fn push_one(
         {
             return Err(reject(
                 doc_id,
-                "out_of_scope",
+                ErrorCode::OutOfScope,
                 None,
                 "this document is not in your scope",
             ));
         }
         crdt::apply_strict(&mut doc, &changes)
-            .map_err(|e| reject(doc_id, "corrupt_changes", None, e.to_string()))?;
+            .map_err(|e| reject(doc_id, ErrorCode::CorruptChanges, None, e.to_string()))?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(reject(
                 doc_id,
-                "missing_dependencies",
+                ErrorCode::MissingDependencies,
                 None,
                 "the changes depend on changes the server does not have; push from an earlier point",
             ));
@@ -157,7 +169,7 @@ async fn push_one(
         {
             return Err(reject(
                 doc_id,
-                "foreign_actor",
+                ErrorCode::ForeignActor,
                 None,
                 format!(
                     "change {} was made by actor {}, not by this device",
@@ -167,17 +179,17 @@ async fn push_one(
             ));
         }
         let new = TypedDoc::parse(doc_type, &doc)
-            .map_err(|e| reject(doc_id, "invalid_document", None, e.to_string()))?;
+            .map_err(|e| reject(doc_id, ErrorCode::InvalidDocument, None, e.to_string()))?;
         if new.id() != doc_id {
             return Err(reject(
                 doc_id,
-                "invalid_document",
+                ErrorCode::InvalidDocument,
                 Some("id".into()),
                 "the document names another id",
             ));
         }
         authority::check(&actor, old.as_ref(), &new)
-            .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))?;
+            .map_err(|v| reject(doc_id, ErrorCode::Forbidden, Some(v.path.clone()), v.rule))?;
         if let TypedDoc::Ledger(ledger) = &new {
             check_ledger_location(storage, auth, &actor, old.as_ref(), ledger).await?;
         }
@@ -185,7 +197,7 @@ async fn push_one(
         let device_changes = doc.save_after(&old_heads);
         let stamped = server_stamps(storage, &auth.tenant, &mut doc, old.as_ref(), &new)
             .await
-            .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
         let heads = doc.get_heads();
         let (assignees, links) = scope_projection(&new);
         let blob_refs = blob_refs_of(&new);
@@ -206,12 +218,12 @@ async fn push_one(
         match storage.commit_doc(&commit).await {
             Ok(_) => return Ok((crdt::heads_to_hex(&heads), true)),
             Err(ServerError::Concurrent) => continue,
-            Err(e) => return Err(reject(doc_id, "storage", None, e.to_string())),
+            Err(e) => return Err(reject(doc_id, ErrorCode::Storage, None, e.to_string())),
         }
     }
     Err(reject(
         doc_id,
-        "busy",
+        ErrorCode::Busy,
         None,
         "the document is being changed by others; try again",
     ))
@@ -230,7 +242,7 @@ async fn check_ledger_location(
     let unknown = || {
         reject(
             doc_id,
-            "invalid_document",
+            ErrorCode::InvalidDocument,
             Some("location_id".into()),
             "the ledger names an unknown stock location",
         )
@@ -238,18 +250,18 @@ async fn check_ledger_location(
     let stored = storage
         .load_doc(&auth.tenant, &ledger.location_id)
         .await
-        .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?
+        .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?
         .filter(|s| s.doc_type == DocType::Location.as_str())
         .ok_or_else(unknown)?;
-    let doc =
-        crdt::load(&stored.bytes).map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+    let doc = crdt::load(&stored.bytes)
+        .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
     let location = LocationDoc::from_doc(&doc).map_err(|_| unknown())?;
     let old = match old {
         Some(TypedDoc::Ledger(l)) => Some(l.as_ref()),
         _ => None,
     };
     authority::check_ledger_location(actor, old, ledger, location.kind, location.owner.as_deref())
-        .map_err(|v| reject(doc_id, "forbidden", Some(v.path.clone()), v.rule))
+        .map_err(|v| reject(doc_id, ErrorCode::Forbidden, Some(v.path.clone()), v.rule))
 }
 
 /// The actor the server writes its own changes with (order numbers), one per tenant.
@@ -297,9 +309,9 @@ async fn server_stamps(
     let device_actor = doc.get_actor().clone();
     doc.set_actor(server_actor(tenant));
     if let Some(n) = &number {
-        fieldops_core::model::order::set_number(doc, n)?;
+        fieldops_domain::model::order::set_number(doc, n)?;
     }
-    fieldops_core::model::order::set_received(doc, &stamps)?;
+    fieldops_domain::model::order::set_received(doc, &stamps)?;
     doc.commit();
     doc.set_actor(device_actor);
     Ok(true)
@@ -349,12 +361,12 @@ fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
 /// Make sure a tenant has its settings document (created by the server, so that every
 /// device edits the same one).
 pub async fn ensure_settings(storage: &DynStorage, tenant: &str) -> Result<()> {
-    let id = fieldops_core::model::settings::settings_id(tenant);
+    let id = fieldops_domain::model::settings::settings_id(tenant);
     if storage.load_doc(tenant, &id).await?.is_some() {
         return Ok(());
     }
     let mut doc = AutoCommit::new().with_actor(server_actor(tenant));
-    fieldops_core::model::settings::new_settings_doc(&mut doc, tenant)?;
+    fieldops_domain::model::settings::new_settings_doc(&mut doc, tenant)?;
     match store_server_doc(storage, tenant, DocType::Settings, &mut doc).await {
         // Another process created it meanwhile: theirs stands.
         Ok(_) | Err(ServerError::Concurrent) => Ok(()),
@@ -377,7 +389,7 @@ async fn technician_may_write(
 ) -> std::result::Result<bool, Rejected> {
     let sees = sees(storage, auth, doc_id, doc_type.as_str())
         .await
-        .map_err(|e| reject(doc_id, "storage", None, e.to_string()))?;
+        .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
     Ok(sees || matches!(old, TypedDoc::Order(o) if o.state().ever_assigned.contains(&auth.user_id)))
 }
 
@@ -392,7 +404,7 @@ pub(crate) async fn sees(
     if auth.role.manages() {
         return Ok(true);
     }
-    if auth.role == fieldops_core::model::Role::Warehouse {
+    if auth.role == fieldops_domain::model::Role::Warehouse {
         return Ok(matches!(
             doc_type,
             "part" | "category" | "location" | "ledger" | "part_request" | "settings"

@@ -18,10 +18,10 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use fieldops_core::app::{App, Platform, Secrets, TokenHome};
-use fieldops_core::location::{LocationProvider, SimulatedLocation};
-use fieldops_core::model::order::Position;
-use fieldops_core::{CoreError, ErrorBody};
+use fieldops_device::ErrorBody;
+use fieldops_device::app::{App, Platform, Secrets, TokenHome};
+use fieldops_device::geo::Position;
+use fieldops_device::location::{LocationProvider, SimulatedLocation};
 use futures_util::Stream;
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -88,10 +88,10 @@ impl Secrets for MemorySecrets {
 struct ScriptedLocation(Arc<Mutex<Option<Position>>>);
 
 impl LocationProvider for ScriptedLocation {
-    fn current(&self) -> fieldops_core::Result<Position> {
+    fn current(&self) -> fieldops_device::Result<Position> {
         match self.0.lock().ok().and_then(|p| p.clone()) {
             Some(p) => Ok(p),
-            None => fieldops_core::location::NoLocation.current(),
+            None => fieldops_device::location::NoLocation.current(),
         }
     }
 }
@@ -202,8 +202,9 @@ async fn set_position(
     Json(position): Json<Option<Position>>,
 ) -> Result<StatusCode, (StatusCode, Json<ErrorBody>)> {
     if let Some(p) = &position {
-        fieldops_core::location::check_position(p)
-            .map_err(|e: CoreError| (StatusCode::UNPROCESSABLE_ENTITY, Json(e.body())))?;
+        fieldops_device::geo::check_position(p).map_err(|e: fieldops_device::DomainError| {
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(e.body()))
+        })?;
     }
     if let Ok(mut p) = bridge.position.lock() {
         *p = position;

@@ -8,17 +8,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use fieldops_core::model::Role;
-use fieldops_core::model::customer::{CustomerInput, SiteInput};
-use fieldops_core::model::order::{OrderInput, OrderType, Priority};
-use fieldops_core::protocol::UserInfo;
-use fieldops_core::store::OrderFilter;
-use fieldops_core::sync::{self, SyncHttp, SyncReport};
-use fieldops_core::workspace::Workspace;
+use fieldops_device::model::Role;
+use fieldops_device::model::customer::{CustomerInput, SiteInput};
+use fieldops_device::model::order::{OrderInput, OrderType, Priority};
+use fieldops_device::protocol::UserInfo;
+use fieldops_device::store::OrderFilter;
+use fieldops_device::sync::{self, SyncHttp, SyncReport};
+use fieldops_device::workspace::Workspace;
 use serde::Serialize;
 
+use crate::error::{Result, ToolError};
 use fieldops_sync_server::storage::{self, UserRecord};
-use fieldops_sync_server::{Result, ServerError};
 
 const PASSWORD: &str = "bench-password";
 const TENANT: &str = "bench";
@@ -43,8 +43,8 @@ struct Sample {
     server_peak_rss_kb: u64,
 }
 
-fn bench_err(e: impl std::fmt::Display) -> ServerError {
-    ServerError::Storage(format!("bench: {e}"))
+fn bench_err(e: impl std::fmt::Display) -> ToolError {
+    ToolError::Failed(format!("bench: {e}"))
 }
 
 /// The server under test: a child process, so its CPU and memory are its own.
@@ -204,7 +204,7 @@ fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
     let sup = &users[0];
     ws.begin_login(TENANT, &sup.login)?;
     ws.set_session(
-        fieldops_core::workspace::Session {
+        fieldops_device::workspace::Session {
             server_url: "http://bench".into(),
             tenant: TENANT.into(),
             user: sup.clone(),
@@ -357,7 +357,7 @@ fn tempdir() -> Result<PathBuf> {
 pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
     for &n in sizes {
         if n < 3 * k {
-            return Err(ServerError::BadRequest(format!(
+            return Err(ToolError::Failed(format!(
                 "N must be at least 3K ({})",
                 3 * k
             )));

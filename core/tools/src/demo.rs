@@ -1,18 +1,19 @@
 //! `demo-data`: a realistic small service company, written through core's typed API (so it
 //! obeys the same rules as real edits) and stored as server-made documents.
 
-use fieldops_core::model::Role;
-use fieldops_core::model::customer::{CustomerInput, SiteInput};
-use fieldops_core::model::equipment::EquipmentInfo;
-use fieldops_core::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
-use fieldops_core::model::project::{ProjectInfo, ProjectStatus};
-use fieldops_core::model::stock::{LocationKind, MovementKind, PartInfo};
-use fieldops_core::protocol::UserInfo;
-use fieldops_core::workspace::{ChargeInput, CostInput, Session, Workspace};
+use fieldops_device::model::Role;
+use fieldops_device::model::customer::{CustomerInput, SiteInput};
+use fieldops_device::model::equipment::EquipmentInfo;
+use fieldops_device::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
+use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
+use fieldops_device::model::stock::{LocationKind, MovementKind, PartInfo};
+use fieldops_device::protocol::UserInfo;
+use fieldops_device::workspace::{ChargeInput, CostInput, Session, Workspace};
 
+use crate::error::{Result, ToolError};
+use fieldops_sync_server::ServerError;
 use fieldops_sync_server::auth::hash_password;
 use fieldops_sync_server::storage::{DynStorage, UserRecord};
-use fieldops_sync_server::{Result, ServerError};
 
 pub const DEMO_PASSWORD: &str = "fieldops-demo";
 
@@ -348,14 +349,14 @@ fn demo_signature_png() -> Vec<u8> {
         let mut body = kind.to_vec();
         body.extend(&data);
         png.extend(&body);
-        png.extend(fieldops_core::blob::crc32(&body).to_be_bytes());
+        png.extend(fieldops_device::blob::crc32(&body).to_be_bytes());
     }
     png
 }
 
 pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
     if storage.tenant_exists(tenant).await? && !storage.directory(tenant).await?.1.is_empty() {
-        return Err(ServerError::Conflict(format!(
+        return Err(ToolError::Failed(format!(
             "tenant '{tenant}' already has users; demo data is only for an empty tenant"
         )));
     }
@@ -411,7 +412,7 @@ fn build_documents(
     tenant: &str,
     users: &[UserInfo],
 ) -> Result<(
-    Vec<(fieldops_core::model::DocType, automerge::AutoCommit)>,
+    Vec<(fieldops_device::model::DocType, automerge::AutoCommit)>,
     DemoBlobs,
 )> {
     let supervisor = users
@@ -435,7 +436,7 @@ fn build_documents(
         "directory",
         &serde_json::to_string(users).unwrap_or_default(),
     )?;
-    let mut customers: Vec<fieldops_core::workspace::CustomerView> = Vec::new();
+    let mut customers: Vec<fieldops_device::workspace::CustomerView> = Vec::new();
     for (name, phone, site, address, lat, lon) in CUSTOMERS {
         customers.push(ws.create_customer(&CustomerInput {
             name: (*name).into(),
@@ -675,8 +676,8 @@ fn demo_parts(ws: &mut Workspace, techs: &[&UserInfo]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fieldops_core::authority::TypedDoc;
-    use fieldops_core::model::DocType;
+    use fieldops_device::model::DocType;
+    use fieldops_device::model::TypedDoc;
 
     #[tokio::test]
     async fn demo_company_has_customers_and_orders_in_several_states() {
@@ -710,7 +711,7 @@ mod tests {
         );
         let mut statuses = std::collections::BTreeSet::new();
         for id in orders {
-            let doc = fieldops_core::crdt::load(
+            let doc = fieldops_device::crdt::load(
                 &storage.load_doc("demo", &id).await.unwrap().unwrap().bytes,
             )
             .unwrap();

@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod error;
 
 use clap::{Parser, Subcommand};
 
@@ -41,7 +42,7 @@ enum Command {
     },
 }
 
-async fn run(cli: Cli) -> fieldops_sync_server::Result<()> {
+async fn run(cli: Cli) -> error::Result<()> {
     match cli.command {
         Command::DemoData { tenant, database } => {
             let storage = fieldops_sync_server::storage::open(&database).await?;

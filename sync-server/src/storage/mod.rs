@@ -8,8 +8,8 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use fieldops_core::model::Role;
-use fieldops_core::protocol::UserInfo;
+use fieldops_domain::model::Role;
+use fieldops_domain::protocol::UserInfo;
 
 use crate::error::{Result, ServerError};
 

@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, Pool};
-use fieldops_core::model::Role;
-use fieldops_core::protocol::UserInfo;
+use fieldops_domain::model::Role;
+use fieldops_domain::protocol::UserInfo;
 use tokio_postgres::NoTls;
 
 use super::{

@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use fieldops_core::model::Role;
-use fieldops_core::protocol::UserInfo;
+use fieldops_domain::model::Role;
+use fieldops_domain::protocol::UserInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{

@@ -1,4 +1,4 @@
-import type { Commands, ErrorBody } from "../generated/commands";
+import type { Commands, ErrorBody, ErrorCode } from "../generated/commands";
 
 export type BackendEvent = "sync-status" | "data-changed" | "signed-out" | "signed-in";
 
@@ -13,7 +13,7 @@ export type Backend = Commands & {
 };
 
 export class BackendError extends Error implements ErrorBody {
-  code: string;
+  code: ErrorCode;
   constructor(body: ErrorBody) {
     super(body.message);
     this.code = body.code;
@@ -24,7 +24,7 @@ export class BackendError extends Error implements ErrorBody {
 export function toError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    return new BackendError({ code: String(e.code), message: String(e.message) });
+    return new BackendError({ code: String(e.code) as ErrorCode, message: String(e.message) });
   }
   return new BackendError({ code: "unknown", message: e instanceof Error ? e.message : String(e) });
 }

@@ -16,7 +16,7 @@ export function bridgeBackend(base: string): Backend {
         body: JSON.stringify(args),
       });
     } catch (e) {
-      throw new BackendError({ code: "bridge_unreachable", message: `the development bridge at ${base} does not answer: ${String(e)}` });
+      throw new BackendError({ code: "network", message: `the development bridge at ${base} does not answer: ${String(e)}` });
     }
     const body: unknown = await resp.json();
     if (!resp.ok) throw toError(body);

@@ -1,4 +1,4 @@
-// Generated from the Rust command declarations (core/src/app): do not edit.
+// Generated from the Rust command declarations (core/device/src/app): do not edit.
 // `make bindings` writes it anew; a Rust test fails when it is stale.
 
 /**
@@ -173,7 +173,14 @@ maintenance_interval_days: number | null, notes: string, };
  * The shape in which errors cross IPC and HTTP.
  */
 
-export type ErrorBody = { code: string, message: string, };
+export type ErrorBody = { code: ErrorCode, message: string, };
+
+/**
+ * Every code a FieldOps error can carry across IPC and HTTP; docs/PROTOCOL.md lists them.
+ * Serialised as the snake_case strings of the protocol.
+ */
+
+export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "unknown";
 
 export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved";
 
@@ -493,7 +500,7 @@ text?: string | null, };
 
 export type RecordView = { order_id: string, number: string | null, display_number: string, order_type: OrderType, customer_id: string, customer_name: string | null, technicians: Array<string>, completed_at: number, description: string, resolution: string | null, charges_total: number, currency: string | null, rating: number | null, status: Status, };
 
-export type Rejected = { doc: string, code: string, 
+export type Rejected = { doc: string, code: ErrorCode, 
 /**
  * Where in the document the refused change was, when known.
  */

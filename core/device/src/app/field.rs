@@ -1,0 +1,100 @@
+//! Field evidence: positions, check-in addresses, photos, blobs, attendance and the map.
+
+use crate::geo::Position;
+use crate::model::attendance::ClockKind;
+use crate::workspace::{AttendanceRow, AttendanceState, MapData, OrderDetail, PhotoInput};
+
+use super::{App, decode_base64, encode_base64};
+
+/// A file the device saved, with its bytes for a download link in the UI.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct SavedFile {
+    pub path: String,
+    /// The file itself (base64).
+    pub data_base64: String,
+}
+
+/// A blob for display.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct BlobData {
+    pub content_type: String,
+    pub data_base64: String,
+}
+
+commands! {
+    write fn clock(ws, kind: ClockKind, position: Option<Position>) -> AttendanceState { ws.clock(kind, position) }
+    read fn attendance_state(ws) -> AttendanceState { ws.attendance_state() }
+    read fn attendance_report(ws, from: String, to: String, tz_offset_min: i64) -> Vec<AttendanceRow> { ws.attendance_report(&from, &to, tz_offset_min) }
+    read fn map_data(ws, from: i64, to: i64) -> MapData { ws.map_data(from, to) }
+    /// The attendance report as CSV, saved under the app's files folder (exports/).
+    task fn export_attendance(app, from: String, to: String, tz_offset_min: i64) -> SavedFile {
+        let csv = app.read(|ws| ws.attendance_csv(&from, &to, tz_offset_min))?;
+        let path = app.save_file("exports", &format!("attendance-{from}-{to}.csv"), csv.as_bytes())?;
+        Ok(SavedFile { path, data_base64: encode_base64(csv.as_bytes()) })
+    }
+    /// The device's position; fails with a clear message where it has none (desktop).
+    task fn current_position(app) -> Position {
+        let app2 = app.clone();
+        crate::app::declare::blocking(move || app2.platform.location().current()).await
+    }
+    /// Ask the configured geocoding service for the check-ins' full addresses (no-op when none).
+    task fn resolve_addresses(app, id: String, language: String) -> OrderDetail {
+        resolve_addresses(&app, &id, &language).await
+    }
+    /// A site photo as picked (JPEG, PNG or WebP; base64, no data: prefix). The image work
+    /// (decode, orient, resize, encode: up to a second for 12 megapixels) runs on a worker
+    /// thread, outside the store lock.
+    task fn attach_photo(app, id: String, data_base64: String, input: PhotoInput) -> OrderDetail {
+        app.read(|ws| ws.check_photo_input(&id, &input))?;
+        let bytes = decode_base64(&data_base64, crate::photo::MAX_INPUT_BYTES, "photo")?;
+        let lines = app.read(|ws| ws.watermark_lines(&id, &input))?;
+        let processed = crate::app::declare::blocking(move || {
+            let font = match &lines {
+                Some(_) => Some(crate::fonts::find_cjk_font()?),
+                None => None,
+            };
+            let watermark = lines.zip(font.as_ref()).map(|(lines, (font, index))| {
+                crate::photo::Watermark { lines, font, font_index: *index as u32 }
+            });
+            Ok(crate::photo::process_with(&bytes, watermark.as_ref())?)
+        })
+        .await?;
+        app.mutate(|ws| ws.attach_processed_photo(&id, &processed, &input))
+    }
+    /// A blob for display: from the device, or fetched (and verified) from the server.
+    task fn get_blob(app, hash: String) -> BlobData {
+        let (content_type, bytes) = crate::sync::fetch_blob(&app.ws, app.http().as_ref(), &hash).await?;
+        Ok(BlobData { content_type, data_base64: encode_base64(&bytes) })
+    }
+}
+
+/// Full addresses of an order's check-ins from the configured reverse-geocoding service
+/// (FIELDOPS_GEOCODER_URL, Nominatim-compatible; off by default), at most one request a
+/// second as such services ask; the answers are kept on the device.
+async fn resolve_addresses(app: &App, id: &str, language: &str) -> crate::Result<OrderDetail> {
+    let Some(url) = std::env::var("FIELDOPS_GEOCODER_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return app.read(|ws| ws.get_order(id));
+    };
+    let language = crate::address::accept_language(language);
+    let todo = app.read(|ws| ws.positions_to_geocode(id))?;
+    let client = crate::address::http_client();
+    for (i, (lat, lon)) in todo.into_iter().enumerate() {
+        if i > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        let text = crate::address::reverse_geocode(
+            &client,
+            &url,
+            lat,
+            lon,
+            language,
+            std::time::Duration::from_secs(8),
+        )
+        .await?;
+        app.read(|ws| ws.cache_geocoded(lat, lon, &text))?;
+    }
+    app.read(|ws| ws.get_order(id))
+}

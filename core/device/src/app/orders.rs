@@ -1,0 +1,76 @@
+//! Work orders: the list, the lifecycle, money lines, the checklist, the signature and
+//! the service report.
+
+use crate::geo::Position;
+use crate::model::order::OrderInput;
+use crate::store::{OrderFilter, RecordFilter};
+use crate::workspace::{ChargeInput, CostInput, OrderDetail, OrderSummary, RecordView, Settlement};
+
+use super::{decode_base64, encode_base64};
+
+/// A PDF the device made and saved, with its bytes for the preview.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct SavedReport {
+    pub path: String,
+    pub bytes: usize,
+    /// The PDF itself, so the UI can show it before it is shared.
+    pub data_base64: String,
+}
+
+commands! {
+    /// Completed and settled orders with margins and totals per currency.
+    read fn settlement(ws) -> Settlement { ws.settlement() }
+    read fn list_orders(ws, filter: OrderFilter) -> Vec<OrderSummary> { ws.list_orders(&filter) }
+    read fn get_order(ws, id: String) -> OrderDetail { ws.get_order(&id) }
+    write fn create_order(ws, input: OrderInput) -> OrderDetail { ws.create_order(&input) }
+    write fn update_order(ws, id: String, input: OrderInput) -> OrderDetail { ws.update_order(&id, &input) }
+    write fn dispatch_order(ws, id: String, to: Vec<String>) -> OrderDetail { ws.dispatch_order(&id, &to) }
+    write fn accept_order(ws, id: String) -> OrderDetail { ws.accept_order(&id) }
+    write fn reject_order(ws, id: String, reason: String) -> OrderDetail { ws.reject_order(&id, &reason) }
+    write fn start_travel(ws, id: String) -> OrderDetail { ws.start_travel(&id) }
+    write fn check_in(ws, id: String, position: Option<Position>) -> OrderDetail { ws.check_in(&id, position) }
+    write fn check_out(ws, id: String, position: Option<Position>) -> OrderDetail { ws.check_out(&id, position) }
+    write fn add_progress(ws, id: String, note: String) -> OrderDetail { ws.add_progress(&id, &note) }
+    write fn complete_order(ws, id: String, resolution: String) -> OrderDetail { ws.complete_order(&id, &resolution) }
+    write fn rate_order(ws, id: String, stars: i64, comment: String) -> OrderDetail { ws.rate_order(&id, stars, &comment) }
+    write fn settle_order(ws, id: String) -> OrderDetail { ws.settle_order(&id) }
+    write fn reopen_order(ws, id: String, reason: String) -> OrderDetail { ws.reopen_order(&id, &reason) }
+    write fn cancel_order(ws, id: String, reason: String) -> OrderDetail { ws.cancel_order(&id, &reason) }
+    write fn resolve_conflicts(ws, id: String, note: String) -> OrderDetail { ws.resolve_conflicts(&id, &note) }
+    write fn set_checklist_item(ws, id: String, item_id: String, done: bool) -> OrderDetail { ws.set_checklist_item(&id, &item_id, done) }
+    write fn put_charge(ws, id: String, line_id: Option<String>, input: ChargeInput) -> OrderDetail { ws.put_charge(&id, line_id.as_deref(), &input) }
+    write fn delete_charge(ws, id: String, line_id: String) -> OrderDetail { ws.delete_charge(&id, &line_id) }
+    write fn put_cost(ws, id: String, line_id: Option<String>, input: CostInput) -> OrderDetail { ws.put_cost(&id, line_id.as_deref(), &input) }
+    write fn delete_cost(ws, id: String, line_id: String) -> OrderDetail { ws.delete_cost(&id, &line_id) }
+    write fn add_labour_cost(ws, id: String, rate_minor_per_hour: i64, currency: String) -> OrderDetail { ws.add_labour_cost(&id, rate_minor_per_hour, &currency) }
+    read fn list_records(ws, filter: RecordFilter) -> Vec<RecordView> { ws.list_records(&filter) }
+    /// The customer's signature as a PNG (base64, no data: prefix).
+    write fn capture_signature(ws, id: String, png_base64: String, signer: String) -> OrderDetail {
+        let png = decode_base64(&png_base64, 2 * 1024 * 1024, "signature image")?;
+        ws.capture_signature(&id, &png, &signer)
+    }
+    /// Make the service report PDF of a completed order and save it on the device.
+    task fn service_report(app, id: String) -> SavedReport {
+        let (pdf, name) = crate::app::declare::blocking({
+            let app = app.clone();
+            move || app.read(|ws| service_report_pdf(ws, &id))
+        })
+        .await?;
+        let path = app.save_file("reports", &format!("{name}.pdf"), &pdf)?;
+        Ok(SavedReport { path, bytes: pdf.len(), data_base64: encode_base64(&pdf) })
+    }
+}
+
+/// The report's bytes and the order's number (its file name).
+fn service_report_pdf(
+    ws: &crate::workspace::Workspace,
+    id: &str,
+) -> crate::Result<(Vec<u8>, String)> {
+    let (font, index) = crate::report::find_cjk_font()?;
+    let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+    let number = ws.get_order(id)?.summary.display_number;
+    Ok((
+        crate::report::service_report(ws, id, &company, &font, index)?,
+        number,
+    ))
+}

@@ -1,0 +1,141 @@
+//! Signing in and out, the session the UI shows, and syncing.
+
+use serde::Serialize;
+
+use crate::sync::{self, SyncHttp, SyncReport};
+use crate::workspace::{Session, SyncStatus};
+use crate::{DeviceError, Result};
+
+use super::App;
+
+/// Where the bearer token lives: the OS keyring when there is one; otherwise only in memory
+/// for this run, and the UI says so.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenHome {
+    Keyring,
+    /// Kept for this run only; `reason` says why no secure store could be used.
+    Memory {
+        reason: String,
+    },
+}
+
+/// Who is signed in, and where the token is kept.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SessionInfo {
+    pub session: Session,
+    pub token_home: TokenHome,
+}
+
+/// What the sign-in screen starts with.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct Defaults {
+    pub server_url: String,
+    pub tenant: String,
+    /// Map tiles ({z}/{x}/{y} template); absent: the map draws its points on a plain
+    /// background (offline, tests).
+    pub tile_url: Option<String>,
+}
+
+/// The key a token is kept under: one per server, company and user.
+pub(super) fn account_key(s: &Session) -> String {
+    format!("{}|{}|{}", s.server_url, s.tenant, s.user.id)
+}
+
+commands! {
+    /// The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT,
+    /// FIELDOPS_TILE_URL).
+    task fn defaults(app) -> Defaults {
+        let _ = app;
+        Ok(Defaults {
+            server_url: std::env::var("FIELDOPS_SERVER_URL")
+                .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
+            tenant: std::env::var("FIELDOPS_TENANT").unwrap_or_default(),
+            tile_url: std::env::var("FIELDOPS_TILE_URL")
+                .ok()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        })
+    }
+    /// Who is signed in on this device (none when the token is gone).
+    task fn session(app) -> Option<SessionInfo> {
+        let session = app.workspace()?.session().cloned();
+        Ok(session.filter(|_| app.http().is_some()).map(|session| SessionInfo {
+            session,
+            token_home: app.platform.secrets().home(),
+        }))
+    }
+    /// Sign in; binds this device to the user on the server.
+    task fn login(app, server_url: String, tenant: String, login: String, password: String) -> SessionInfo {
+        sign_in(&app, &server_url, &tenant, &login, &password).await
+    }
+    /// Sign out; `discard` also deletes this device's local data.
+    task fn logout(app, discard: bool) -> () {
+        let session = app.workspace()?.session().cloned();
+        if let Some(http) = app.http() {
+            // Best effort: the token is wiped locally whether or not the server is reachable.
+            let _ = sync::logout(&http).await;
+        }
+        if let Some(s) = session {
+            app.platform.secrets().delete(&account_key(&s));
+        }
+        app.workspace()?.sign_out(discard)?;
+        app.set_http(None);
+        Ok(())
+    }
+    read fn sync_status(ws) -> SyncStatus { ws.sync_status() }
+    /// Sync at once (push, then pull until the server has nothing more).
+    task fn sync_now(app) -> SyncReport {
+        let http = app.http().ok_or(DeviceError::NotSignedIn)?;
+        let result = sync::sync_now(&app.ws, &http).await;
+        app.announce(result.as_ref().ok());
+        result
+    }
+}
+
+async fn sign_in(
+    app: &App,
+    server_url: &str,
+    tenant: &str,
+    login: &str,
+    password: &str,
+) -> Result<SessionInfo> {
+    let device = app.platform.device_name();
+    let (session, token) =
+        sync::login(&app.ws, server_url, tenant, login, password, &device).await?;
+    let token_home = app.platform.secrets().save(&account_key(&session), &token);
+    let http = SyncHttp::new(&session.server_url, &token)?;
+    // The first sync belongs to signing in: the person's orders are there when the app
+    // opens. A failure is not a failed sign-in; the sync status shows it and the loop retries.
+    let first = sync::sync_now(&app.ws, &http).await;
+    app.set_http(Some(http));
+    app.announce(first.as_ref().ok());
+    if first.is_err() {
+        // Try again soon rather than at the next regular round.
+        app.wake.notify_one();
+    }
+    Ok(SessionInfo {
+        session,
+        token_home,
+    })
+}
+
+/// `make run` signs the demo user in: FIELDOPS_SERVER_URL, FIELDOPS_TENANT, FIELDOPS_LOGIN
+/// and FIELDOPS_PASSWORD, used only when nobody is signed in yet.
+pub(super) async fn auto_login(app: &App) {
+    if app.http().is_some() {
+        return;
+    }
+    let vars = [
+        "FIELDOPS_SERVER_URL",
+        "FIELDOPS_TENANT",
+        "FIELDOPS_LOGIN",
+        "FIELDOPS_PASSWORD",
+    ]
+    .map(|k| std::env::var(k).ok());
+    if let [Some(url), Some(tenant), Some(login), Some(password)] = vars {
+        match sign_in(app, &url, &tenant, &login, &password).await {
+            Ok(info) => app.emit("signed-in", info),
+            Err(e) => eprintln!("automatic sign-in failed: {e}"),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Helpers shared by this crate's unit and property tests.
+
+use base64::Engine;
+
+use crate::geo::Position;
+use crate::model::Role;
+use crate::model::customer::{CustomerInput, SiteInput};
+use crate::model::order::{OrderInput, OrderType, Priority};
+use crate::protocol::{PullDoc, PullKind, SyncResponse, UserInfo};
+use crate::sync::{Pushed, SyncReport, apply_response};
+use crate::workspace::{Session, Workspace};
+
+pub const SUPERVISOR: &str = "00000000-0000-7000-8000-000000000001";
+pub const TECH_A: &str = "00000000-0000-7000-8000-0000000000a1";
+pub const TECH_B: &str = "00000000-0000-7000-8000-0000000000b1";
+
+pub fn directory() -> Vec<UserInfo> {
+    vec![
+        UserInfo {
+            id: SUPERVISOR.into(),
+            login: "sup".into(),
+            name: "Supervisor".into(),
+            role: Role::Supervisor,
+        },
+        UserInfo {
+            id: TECH_A.into(),
+            login: "ta".into(),
+            name: "Tech A".into(),
+            role: Role::Technician,
+        },
+        UserInfo {
+            id: TECH_B.into(),
+            login: "tb".into(),
+            name: "Tech B".into(),
+            role: Role::Technician,
+        },
+    ]
+}
+
+/// A signed-in workspace in memory for `user_id` with `role`.
+pub fn workspace(user_id: &str, role: Role) -> Workspace {
+    let mut ws = Workspace::open_in_memory().unwrap();
+    let user = directory()
+        .into_iter()
+        .find(|u| u.id == user_id)
+        .unwrap_or(UserInfo {
+            id: user_id.into(),
+            login: user_id.into(),
+            name: user_id.into(),
+            role,
+        });
+    let user = UserInfo { role, ..user };
+    ws.begin_login("acme", &user.login).unwrap();
+    let session = Session {
+        server_url: "http://127.0.0.1:1".into(),
+        tenant: "acme".into(),
+        user: user.clone(),
+        device_id: "d".into(),
+    };
+    ws.set_session(session, &user.login).unwrap();
+    ws.store
+        .set_meta("directory", &serde_json::to_string(&directory()).unwrap())
+        .unwrap();
+    ws
+}
+
+pub fn customer_input(name: &str) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        phone: "+86 21 5555 0101".into(),
+        sites: vec![SiteInput {
+            id: None,
+            name: "Main plant".into(),
+            address: "Pudong, Shanghai".into(),
+            lat: 31.2304,
+            lon: 121.4737,
+            geofence_m: None,
+        }],
+    }
+}
+
+pub fn order_input(customer_id: &str, site_id: &str, description: &str) -> OrderInput {
+    OrderInput {
+        order_type: OrderType::Repair,
+        priority: Priority::Normal,
+        customer_id: customer_id.into(),
+        site_id: site_id.into(),
+        equipment_ids: vec![],
+        project_id: None,
+        description: description.into(),
+        scheduled_start: None,
+        scheduled_end: None,
+    }
+}
+
+/// Send every document of `from` to `to` through the same code path a pull takes.
+pub fn exchange(from: &Workspace, to: &mut Workspace) {
+    let mut stmt = from
+        .store
+        .conn()
+        .prepare("SELECT id, doc_type, bytes FROM documents")
+        .unwrap();
+    let pull: Vec<PullDoc> = stmt
+        .query_map([], |r| {
+            Ok(PullDoc {
+                doc: r.get(0)?,
+                doc_type: r.get(1)?,
+                kind: PullKind::Snapshot,
+                data: Some(
+                    base64::engine::general_purpose::STANDARD.encode(r.get::<_, Vec<u8>>(2)?),
+                ),
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let cursor = to
+        .store
+        .meta("cursor")
+        .unwrap()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let resp = SyncResponse {
+        accepted: vec![],
+        rejected: vec![],
+        pull,
+        cursor,
+        more: false,
+        directory: None,
+    };
+    apply_response(
+        &mut to.store,
+        &Pushed::none(),
+        &resp,
+        &mut SyncReport::default(),
+    )
+    .unwrap();
+}
+
+/// Tick every required checklist item of an order, as the technician on site would.
+pub fn tick_required(tech: &mut Workspace, id: &str) {
+    for item in tech
+        .get_order(id)
+        .unwrap()
+        .checklist
+        .into_iter()
+        .filter(|c| c.required)
+    {
+        tech.set_checklist_item(id, &item.id, true).unwrap();
+    }
+}
+
+/// A position as a phone's GPS reports it.
+pub fn gps(lat: f64, lon: f64, accuracy_m: f64) -> Position {
+    Position {
+        lat,
+        lon,
+        accuracy_m: Some(accuracy_m),
+        altitude_m: None,
+        mock: None,
+        source: "gps".into(),
+    }
+}

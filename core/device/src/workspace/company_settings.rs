@@ -1,0 +1,109 @@
+//! The company's settings on this device: checklist templates, geofence default, photo watermark.
+
+use super::*;
+
+/// An order type and its template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TemplateView {
+    pub order_type: OrderType,
+    #[serde(flatten)]
+    pub template: Template,
+}
+
+impl Workspace {
+    pub(super) fn settings(&self) -> Result<Option<SettingsDoc>> {
+        let Some(session) = self.session.as_ref() else {
+            return Ok(None);
+        };
+        match self.store.load(&settings::settings_id(&session.tenant))? {
+            Some((DocType::Settings, doc)) => Ok(Some(SettingsDoc::from_doc(&doc)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The template in force for an order type: the tenant's, or the built-in default before
+    /// the settings have been synced.
+    pub fn template(&self, order_type: OrderType) -> Result<Template> {
+        Ok(match self.settings()? {
+            Some(s) => s.template(order_type),
+            None => settings::default_template(order_type),
+        })
+    }
+
+    pub fn templates(&self) -> Result<Vec<TemplateView>> {
+        settings::ORDER_TYPES
+            .iter()
+            .map(|t| {
+                Ok(TemplateView {
+                    order_type: *t,
+                    template: self.template(*t)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Administrators change an order type's template; orders created afterwards use it.
+    pub fn save_template(
+        &mut self,
+        order_type: OrderType,
+        template: &Template,
+    ) -> Result<Vec<TemplateView>> {
+        template.validate()?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::put_template(doc, order_type, template)?;
+            Ok(id.clone())
+        })?;
+        self.templates()
+    }
+
+    /// The tenant's settings document, which the server creates: edits wait for it.
+    pub(super) fn settings_doc_id(&self) -> Result<String> {
+        let tenant = &self
+            .session
+            .as_ref()
+            .ok_or(DeviceError::NotSignedIn)?
+            .tenant;
+        let id = settings::settings_id(tenant);
+        if self.store.load(&id)?.is_none() {
+            return Err(DeviceError::invalid(
+                "the company settings have not arrived yet; sync first",
+            ));
+        }
+        Ok(id)
+    }
+
+    /// The geofence radius of sites that set none (administrators change it).
+    pub fn geofence_default(&self) -> Result<i64> {
+        Ok(self
+            .settings()?
+            .map_or(crate::geo::DEFAULT_GEOFENCE_M, |s| s.geofence_default()))
+    }
+
+    /// Whether the company has site photos watermarked (administrators decide).
+    pub fn photo_watermark(&self) -> Result<bool> {
+        Ok(self
+            .settings()?
+            .and_then(|s| s.photo_watermark)
+            .unwrap_or(false))
+    }
+
+    pub fn set_photo_watermark(&mut self, on: bool) -> Result<bool> {
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_photo_watermark(doc, on)?;
+            Ok(id.clone())
+        })?;
+        self.photo_watermark()
+    }
+
+    pub fn set_geofence_default(&mut self, radius_m: i64) -> Result<i64> {
+        crate::geo::check_radius(radius_m)?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_geofence_default(doc, radius_m)?;
+            Ok(id.clone())
+        })?;
+        self.geofence_default()
+    }
+}

@@ -1,0 +1,629 @@
+//! Work orders: create, dispatch and the field steps, the checklist, the list and the detail with the actions this user may take.
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OrderSummary {
+    pub id: String,
+    #[ts(as = "crate::model::order::Status")]
+    pub status: String,
+    #[ts(as = "crate::model::order::OrderType")]
+    pub order_type: String,
+    #[ts(as = "crate::model::order::Priority")]
+    pub priority: String,
+    pub customer_id: String,
+    pub customer_name: Option<String>,
+    pub site_id: String,
+    pub description: String,
+    pub scheduled_start: Option<i64>,
+    pub scheduled_end: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub assignees: Vec<String>,
+    pub conflicts: Vec<String>,
+    pub pending: bool,
+    /// The server's number, once assigned.
+    pub number: Option<String>,
+    /// What to show: the server's number, or a provisional one until the first sync.
+    pub display_number: String,
+    pub currency: Option<String>,
+    pub charges_net: i64,
+    pub charges_total: i64,
+    pub costs_total: i64,
+    pub gross_profit: i64,
+    pub completed_at: Option<i64>,
+    pub rating: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ChecklistView {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub done: bool,
+    pub done_by: Option<String>,
+    pub done_at: Option<i64>,
+}
+
+/// The next steps the signed-in user may take on an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Edit,
+    Dispatch,
+    Accept,
+    Reject,
+    Travel,
+    CheckIn,
+    Progress,
+    CheckOut,
+    Complete,
+    Rate,
+    Settle,
+    Reopen,
+    Cancel,
+    Resolve,
+    /// Tick checklist items and enter charge lines.
+    FieldEntry,
+    /// Enter cost lines.
+    Costs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub summary: OrderSummary,
+    pub site: Option<SiteView>,
+    pub events: Vec<OrderEvent>,
+    pub actions: Vec<Action>,
+    /// The status the events give when conflicts are set aside.
+    #[ts(as = "crate::model::order::Status")]
+    pub underlying_status: String,
+    pub conflict_events: Vec<String>,
+    pub checklist: Vec<ChecklistView>,
+    pub missing_required: Vec<String>,
+    pub charges: Vec<ChargeView>,
+    pub costs: Vec<CostView>,
+    pub totals: Totals,
+    pub resolution: Option<String>,
+    pub rating_comment: Option<String>,
+    pub on_site_ms: i64,
+    /// When the server received each event (by event id); absent until synced.
+    pub received: std::collections::BTreeMap<String, i64>,
+    pub signature: Option<SignatureRef>,
+    /// Whether this order type needs the customer's signature before completion.
+    pub signature_required: bool,
+    /// The machines the order names (those this device knows).
+    pub equipment: Vec<EquipmentView>,
+    pub project: Option<ProjectView>,
+    /// Every check-in and check-out with its geofence verdict (against the site as it is now).
+    pub check_ins: Vec<CheckInView>,
+    /// Site photos, oldest first.
+    pub photos: Vec<PhotoView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CheckInView {
+    pub event_id: String,
+    pub kind: EventKind,
+    pub at: i64,
+    pub by: String,
+    pub position: Option<Position>,
+    /// None when the order's site is not known on this device.
+    pub fence: Option<crate::geo::FenceCheck>,
+    /// Where the position is, in words (None without a position).
+    pub address: Option<crate::address::Address>,
+}
+
+/// The order list's columns; `summary_from_row` reads them in this order.
+pub(super) const SUMMARY_SELECT: &str = "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
+        o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
+        COALESCE(d.dirty, 0), o.number, o.currency, o.charges_net, o.charges_total, o.costs_total, o.gross_profit,
+        o.completed_at, o.rating
+     FROM orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN documents d ON d.id = o.id";
+
+pub(super) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderSummary> {
+    let id: String = r.get(0)?;
+    let number: Option<String> = r.get(15)?;
+    let display_number = number.clone().unwrap_or_else(|| provisional_number(&id));
+    Ok(OrderSummary {
+        id,
+        status: r.get(1)?,
+        order_type: r.get(2)?,
+        priority: r.get(3)?,
+        customer_id: r.get(4)?,
+        customer_name: r.get(5)?,
+        site_id: r.get(6)?,
+        description: r.get(7)?,
+        scheduled_start: r.get(8)?,
+        scheduled_end: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        assignees: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+        conflicts: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
+        pending: r.get::<_, i64>(14)? == 1,
+        number,
+        display_number,
+        currency: r.get(16)?,
+        charges_net: r.get(17)?,
+        charges_total: r.get(18)?,
+        costs_total: r.get(19)?,
+        gross_profit: r.get(20)?,
+        completed_at: r.get(21)?,
+        rating: r.get(22)?,
+    })
+}
+
+impl Workspace {
+    /// Create an order from the order type's template (checklist, signature, rating, and the
+    /// default duration when only a start is given).
+    pub fn create_order(&mut self, input: &OrderInput) -> Result<OrderDetail> {
+        self.check_order_refs(input)?;
+        let tz = local_offset_min();
+        let template = self.template(input.order_type)?;
+        let mut input = input.clone();
+        if let (Some(start), None) = (input.scheduled_start, input.scheduled_end)
+            && template.default_duration_min > 0
+        {
+            input.scheduled_end = Some(start + template.default_duration_min * 60_000);
+        }
+        let id = self.change(DocType::Order, None, |doc, actor| {
+            Ok(order::new_order_doc(
+                doc,
+                &actor.user_id,
+                tz,
+                &input,
+                &template,
+            )?)
+        })?;
+        self.get_order(&id)
+    }
+
+    pub fn update_order(&mut self, id: &str, input: &OrderInput) -> Result<OrderDetail> {
+        self.check_order_refs(input)?;
+        self.change(DocType::Order, Some(id), |doc, _| {
+            let current = OrderDoc::from_doc(doc)?;
+            order::apply_header_edit(doc, input, Some(&current.header))?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    /// Dispatch (or reassign) an order to technicians; the first one leads.
+    pub fn dispatch_order(&mut self, id: &str, to: &[String]) -> Result<OrderDetail> {
+        if to.is_empty() {
+            return Err(DeviceError::invalid("choose at least one technician"));
+        }
+        let directory = self.directory()?;
+        for u in to {
+            match directory.iter().find(|d| &d.id == u) {
+                Some(d) if d.role == Role::Technician => {}
+                Some(d) => {
+                    return Err(DeviceError::invalid(format!(
+                        "{} is not a technician",
+                        d.name
+                    )));
+                }
+                None => {
+                    return Err(DeviceError::invalid(format!(
+                        "unknown technician '{u}'; sync to refresh the directory"
+                    )));
+                }
+            }
+        }
+        let mut unique = Vec::new();
+        for u in to {
+            if !unique.contains(u) {
+                unique.push(u.clone());
+            }
+        }
+        self.order_event(id, Action::Dispatch, EventKind::Dispatched, |e| {
+            e.to = unique
+        })
+    }
+
+    pub fn accept_order(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, Action::Accept, EventKind::Accepted, |_| {})
+    }
+
+    pub fn reject_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(id, Action::Reject, EventKind::Rejected, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    pub fn start_travel(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, Action::Travel, EventKind::Travelling, |_| {})
+    }
+
+    /// Check in on site with the position the device gives (or a manual one).
+    pub fn check_in(&mut self, id: &str, position: Option<Position>) -> Result<OrderDetail> {
+        if let Some(p) = &position {
+            crate::geo::check_position(p)?;
+        }
+        self.order_event(id, Action::CheckIn, EventKind::CheckedIn, |e| {
+            e.position = position
+        })
+    }
+
+    pub fn check_out(&mut self, id: &str, position: Option<Position>) -> Result<OrderDetail> {
+        if let Some(p) = &position {
+            crate::geo::check_position(p)?;
+        }
+        self.order_event(id, Action::CheckOut, EventKind::CheckedOut, |e| {
+            e.position = position
+        })
+    }
+
+    pub fn add_progress(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
+        check_text("note", note, true, 5_000)?;
+        self.order_event(id, Action::Progress, EventKind::Progress, |e| {
+            e.note = Some(note.trim().to_string())
+        })
+    }
+
+    /// Complete the order; refused while required checklist items (or the signature) are open.
+    pub fn complete_order(&mut self, id: &str, resolution: &str) -> Result<OrderDetail> {
+        check_text("resolution", resolution, true, 5_000)?;
+        self.order_event(id, Action::Complete, EventKind::Completed, |e| {
+            e.resolution = Some(resolution.trim().to_string())
+        })
+    }
+
+    /// The customer's rating, captured on the technician's device.
+    pub fn rate_order(&mut self, id: &str, stars: i64, comment: &str) -> Result<OrderDetail> {
+        if !(1..=5).contains(&stars) {
+            return Err(DeviceError::invalid("a rating is 1 to 5 stars"));
+        }
+        check_text("comment", comment, false, 2_000)?;
+        self.order_event(id, Action::Rate, EventKind::Rated, |e| {
+            e.stars = Some(stars);
+            e.comment = Some(comment.trim().to_string());
+        })
+    }
+
+    pub fn settle_order(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(id, Action::Settle, EventKind::Settled, |_| {})
+    }
+
+    pub fn reopen_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(id, Action::Reopen, EventKind::Reopened, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    pub fn cancel_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text("reason", reason, true, 2_000)?;
+        self.order_event(id, Action::Cancel, EventKind::Cancelled, |e| {
+            e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    /// Settle conflicting events with an explicit decision (the events stay in the log).
+    pub fn resolve_conflicts(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
+        check_text("note", note, true, 2_000)?;
+        let events = self.get_order(id)?.conflict_events;
+        self.order_event(id, Action::Resolve, EventKind::Resolved, |e| {
+            e.resolves = events;
+            e.note = Some(note.trim().to_string());
+        })
+    }
+
+    pub(super) fn order_event(
+        &mut self,
+        id: &str,
+        wanted: Action,
+        kind: EventKind,
+        fill: impl FnOnce(&mut OrderEvent),
+    ) -> Result<OrderDetail> {
+        let detail = self.get_order(id)?;
+        if !detail.actions.contains(&wanted) {
+            return Err(DeviceError::invalid(format!(
+                "cannot {} this order while it is {}",
+                crate::model::enum_name(&wanted).replace('_', " "),
+                detail.summary.status.replace('_', " ")
+            )));
+        }
+        // The same rule the allow-list applies to a `completed` event, said in plain words.
+        if kind == EventKind::Completed && !detail.missing_required.is_empty() {
+            return Err(DeviceError::invalid(format!(
+                "tick the required checklist items first: {}",
+                detail.missing_required.join(", ")
+            )));
+        }
+        let tz = local_offset_min();
+        let last_at = detail.events.iter().map(|e| e.at).max().unwrap_or(0);
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            let mut event = OrderEvent {
+                tz_offset_min: tz,
+                ..OrderEvent::new(kind, &actor.user_id)
+            };
+            // A device clock behind the last event would sort the new event before it.
+            event.at = event.at.max(last_at + 1);
+            fill(&mut event);
+            order::append_event(doc, &event)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    pub fn set_checklist_item(
+        &mut self,
+        id: &str,
+        item_id: &str,
+        done: bool,
+    ) -> Result<OrderDetail> {
+        check_id("checklist item", item_id)?;
+        self.require_action(id, Action::FieldEntry)?;
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            order::set_checklist_done(doc, item_id, done, &actor.user_id)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
+    }
+
+    /// The order, if the signed-in user may take `wanted` on it now.
+    pub(super) fn require_action(&self, id: &str, wanted: Action) -> Result<OrderDetail> {
+        let detail = self.get_order(id)?;
+        if detail.actions.contains(&wanted) {
+            Ok(detail)
+        } else {
+            Err(DeviceError::invalid(format!(
+                "cannot change this order while it is {}",
+                detail.summary.status.replace('_', " ")
+            )))
+        }
+    }
+
+    pub fn list_orders(&self, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                format!(
+                    "%{}%",
+                    t.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            });
+        let mut stmt = self.store.conn().prepare(
+            &format!(
+                "{SUMMARY_SELECT}
+             WHERE (?1 IS NULL OR o.status = ?1)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2))
+               AND (?4 IS NULL OR o.status IN (SELECT value FROM json_each(?4)))
+               AND (?5 IS NULL OR o.project_id = ?5)
+               AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.equipment_ids) WHERE value = ?6))
+               AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
+                    OR o.id LIKE ?3 ESCAPE '\\' OR o.number LIKE ?3 ESCAPE '\\')
+             ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id"
+            ),
+        )?;
+        let statuses = filter
+            .statuses
+            .as_ref()
+            .map(|v| serde_json::to_string(v).unwrap_or_default());
+        let rows = stmt.query_map(
+            params![
+                filter.status,
+                filter.assignee,
+                text,
+                statuses,
+                filter.project_id,
+                filter.equipment_id
+            ],
+            summary_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn get_order(&self, id: &str) -> Result<OrderDetail> {
+        check_id("order", id)?;
+        let summary = self
+            .store
+            .conn()
+            .query_row(
+                &format!("{SUMMARY_SELECT} WHERE o.id = ?1"),
+                [id],
+                summary_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| DeviceError::not_found(format!("order {id}")))?;
+        let (_, doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| DeviceError::not_found(format!("order {id}")))?;
+        let order = OrderDoc::from_doc(&doc)?;
+        let site = self
+            .get_customer(&summary.customer_id)
+            .ok()
+            .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
+        let actions = self.actions_for(&order);
+        let radius_default = self.geofence_default()?;
+        // Naming positions needs every known site; most orders carry none.
+        let customers = if order.events.iter().any(|e| e.position.is_some()) {
+            self.list_customers()?
+        } else {
+            Vec::new()
+        };
+        let check_ins = order
+            .sorted_events()
+            .into_iter()
+            .filter(|e| matches!(e.kind, EventKind::CheckedIn | EventKind::CheckedOut))
+            .map(|e| CheckInView {
+                event_id: e.id.clone(),
+                kind: e.kind,
+                at: e.at,
+                by: e.by.clone(),
+                position: e.position.clone(),
+                fence: site
+                    .as_ref()
+                    .map(|s| s.fence(e.position.as_ref(), radius_default)),
+                address: e
+                    .position
+                    .as_ref()
+                    .map(|p| self.address_for(p.lat, p.lon, &customers)),
+            })
+            .collect();
+        let events = order.sorted_events().into_iter().cloned().collect();
+        let state = order.state();
+        let mut checklist: Vec<(i64, ChecklistView)> = order
+            .checklist
+            .iter()
+            .map(|(id, c)| {
+                (
+                    c.position,
+                    ChecklistView {
+                        id: id.clone(),
+                        label: c.label.clone(),
+                        required: c.required,
+                        done: c.done,
+                        done_by: c.done_by.clone(),
+                        done_at: c.done_at,
+                    },
+                )
+            })
+            .collect();
+        checklist.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+        let mut charges: Vec<ChargeView> = order
+            .charges
+            .iter()
+            .map(|(id, l)| ChargeView {
+                id: id.clone(),
+                amounts: l.amounts(),
+                line: l.clone(),
+            })
+            .collect();
+        charges.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
+        let mut costs: Vec<CostView> = order
+            .costs
+            .iter()
+            .map(|(id, l)| {
+                Ok(CostView {
+                    id: id.clone(),
+                    amount: l.amount(),
+                    catalogue_cost_minor: self.catalogue_cost_if_different(l)?,
+                    line: l.clone(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        costs.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
+        Ok(OrderDetail {
+            summary,
+            site,
+            events,
+            actions,
+            underlying_status: state.underlying.as_str().to_string(),
+            conflict_events: state.conflict_events.clone(),
+            checklist: checklist.into_iter().map(|(_, c)| c).collect(),
+            missing_required: order
+                .missing_required()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            charges,
+            costs,
+            totals: order.totals(),
+            resolution: state.resolution.clone(),
+            rating_comment: state.rating.as_ref().map(|r| r.1.clone()),
+            on_site_ms: state.on_site_ms,
+            received: order.received.clone(),
+            signature: order.signature.clone(),
+            signature_required: order.needs_signature(),
+            equipment: order
+                .header
+                .equipment_ids
+                .iter()
+                .filter_map(|e| self.get_equipment(e).ok())
+                .collect(),
+            project: order
+                .header
+                .project_id
+                .as_deref()
+                .and_then(|p| self.get_project(p).ok()),
+            check_ins,
+            photos: {
+                let mut photos: Vec<PhotoView> = order
+                    .photos
+                    .iter()
+                    .map(|(id, p)| PhotoView {
+                        id: id.clone(),
+                        photo: p.clone(),
+                    })
+                    .collect();
+                photos.sort_by(|a, b| (a.photo.at, &a.id).cmp(&(b.photo.at, &b.id)));
+                photos
+            },
+        })
+    }
+
+    pub(super) fn actions_for(&self, order: &OrderDoc) -> Vec<Action> {
+        let Ok(actor) = self.actor() else {
+            return vec![];
+        };
+        let st = order.state();
+        let s = st.underlying;
+        let mut out = Vec::new();
+        if actor.role.manages() {
+            if s.is_open() {
+                out.extend([Action::Edit, Action::Dispatch, Action::Cancel]);
+            } else {
+                out.push(Action::Reopen);
+            }
+            if s == Status::Completed {
+                out.push(Action::Settle);
+            }
+            if !st.conflicts.is_empty() {
+                out.push(Action::Resolve);
+            }
+            if s != Status::Settled {
+                out.push(Action::Costs);
+            }
+        }
+        if st.assignees.contains(&actor.user_id) {
+            let mine = |a: &[Action]| a.to_vec();
+            out.extend(match s {
+                Status::Dispatched => mine(&[Action::Accept, Action::Reject]),
+                Status::Accepted if !st.accepted_by.contains(&actor.user_id) => {
+                    mine(&[Action::Accept, Action::Reject])
+                }
+                Status::Accepted => mine(&[
+                    Action::Travel,
+                    Action::CheckIn,
+                    Action::Progress,
+                    Action::Reject,
+                ]),
+                Status::Travelling => mine(&[Action::CheckIn, Action::Progress]),
+                Status::OnSite => mine(&[Action::Progress, Action::CheckOut, Action::Complete]),
+                Status::CheckedOut => mine(&[
+                    Action::Travel,
+                    Action::CheckIn,
+                    Action::Progress,
+                    Action::Complete,
+                ]),
+                Status::Completed if st.rating.is_none() && order.asks_rating() => {
+                    mine(&[Action::Rate])
+                }
+                _ => vec![],
+            });
+            if matches!(
+                s,
+                Status::Accepted
+                    | Status::Travelling
+                    | Status::OnSite
+                    | Status::CheckedOut
+                    | Status::Completed
+            ) {
+                out.push(Action::FieldEntry);
+            }
+        } else if actor.role.manages() && s != Status::Settled && s != Status::Cancelled {
+            out.push(Action::FieldEntry);
+        }
+        out
+    }
+}

@@ -1,0 +1,191 @@
+//! The domain: document types, roles, and the shape of each document.
+
+pub mod attendance;
+pub mod customer;
+pub mod equipment;
+pub mod money;
+pub mod order;
+pub mod part_request;
+pub mod project;
+pub mod settings;
+pub mod stock;
+mod typed;
+
+pub use typed::TypedDoc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    Order,
+    Customer,
+    Settings,
+    Equipment,
+    Project,
+    Attendance,
+    Part,
+    Category,
+    Location,
+    PartRequest,
+    /// One location's stock movements of one month.
+    Ledger,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 11] = [
+        DocType::Order,
+        DocType::Customer,
+        DocType::Settings,
+        DocType::Equipment,
+        DocType::Project,
+        DocType::Attendance,
+        DocType::Part,
+        DocType::Category,
+        DocType::Location,
+        DocType::PartRequest,
+        DocType::Ledger,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Order => "order",
+            DocType::Customer => "customer",
+            DocType::Settings => "settings",
+            DocType::Equipment => "equipment",
+            DocType::Project => "project",
+            DocType::Attendance => "attendance",
+            DocType::Part => "part",
+            DocType::Category => "category",
+            DocType::Location => "location",
+            DocType::PartRequest => "part_request",
+            DocType::Ledger => "ledger",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<DocType> {
+        match s {
+            "order" => Ok(DocType::Order),
+            "customer" => Ok(DocType::Customer),
+            "settings" => Ok(DocType::Settings),
+            "equipment" => Ok(DocType::Equipment),
+            "project" => Ok(DocType::Project),
+            "attendance" => Ok(DocType::Attendance),
+            "part" => Ok(DocType::Part),
+            "category" => Ok(DocType::Category),
+            "location" => Ok(DocType::Location),
+            "part_request" => Ok(DocType::PartRequest),
+            "ledger" => Ok(DocType::Ledger),
+            other => Err(DomainError::invalid(format!(
+                "unknown document type '{other}'"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Supervisor,
+    Technician,
+    /// Warehouse keeper: the catalogue, stock and part requests; no orders.
+    Warehouse,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Technician => "technician",
+            Role::Warehouse => "warehouse",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "supervisor" => Ok(Role::Supervisor),
+            "technician" => Ok(Role::Technician),
+            "warehouse" => Ok(Role::Warehouse),
+            other => Err(DomainError::invalid(format!(
+                "unknown role '{other}' (expected admin, supervisor, technician or warehouse)"
+            ))),
+        }
+    }
+
+    /// Supervisors and admins see and manage the whole tenant.
+    pub fn manages(self) -> bool {
+        matches!(self, Role::Admin | Role::Supervisor)
+    }
+
+    /// Who keeps the catalogue and the stock, and decides and issues part requests.
+    pub fn keeps_stock(self) -> bool {
+        matches!(self, Role::Admin | Role::Supervisor | Role::Warehouse)
+    }
+}
+
+/// Who is acting: the signed-in user as the server knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Actor {
+    pub user_id: String,
+    pub role: Role,
+}
+
+/// A new document or event id: UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Ids arrive from the UI and from sync messages; accept only the canonical UUID text.
+pub fn check_id(what: &str, id: &str) -> Result<()> {
+    match uuid::Uuid::parse_str(id) {
+        Ok(u) if u.hyphenated().to_string() == id => Ok(()),
+        _ => Err(DomainError::invalid(format!(
+            "{what} '{id}' is not a valid id"
+        ))),
+    }
+}
+
+/// A calendar date as typed and stored: YYYY-MM-DD.
+pub fn check_date(what: &str, value: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == value)
+        .ok_or_else(|| DomainError::invalid(format!("{what} '{value}' is not a date (YYYY-MM-DD)")))
+}
+
+pub fn check_text(what: &str, value: &str, required: bool, max_chars: usize) -> Result<()> {
+    if required && value.trim().is_empty() {
+        return Err(DomainError::invalid(format!("{what} is required")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(DomainError::invalid(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(DomainError::invalid(format!(
+            "{what} contains control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// A unit enum's stored name ("repair", "urgent"), as written into documents and projections.
+pub fn enum_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}

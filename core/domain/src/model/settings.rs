@@ -1,0 +1,180 @@
+//! Tenant settings, edited by administrators: for now the order-type templates (default
+//! checklist, whether the customer signs, whether a rating is asked, default duration). One
+//! settings document per tenant, with an id derived from the tenant, created by the server,
+//! so every device edits the same document.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjType, ROOT};
+use serde::{Deserialize, Serialize};
+
+use super::order::{OrderType, default_checklist};
+use super::{check_id, check_text, enum_name};
+use crate::crdt;
+use crate::error::{DomainError, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsDoc {
+    pub doc_type: String,
+    pub id: String,
+    /// Keyed by the order type's name ("repair", ...).
+    pub templates: BTreeMap<String, Template>,
+    /// Geofence radius (metres) of sites that set none; absent: 200 m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geofence_default_m: Option<i64>,
+    /// Draw time, place and order number into stored site photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_watermark: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub checklist: Vec<TemplateItem>,
+    pub signature_required: bool,
+    pub rating_asked: bool,
+    pub default_duration_min: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateItem {
+    pub label: String,
+    pub required: bool,
+}
+
+/// The settings document's id for a tenant: a UUID (version 8) from the tenant's name.
+pub fn settings_id(tenant: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("fieldops-settings:{tenant}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Uuid::new_v8(bytes).hyphenated().to_string()
+}
+
+/// What an order type starts with before an administrator changes it.
+pub fn default_template(order_type: OrderType) -> Template {
+    Template {
+        checklist: default_checklist(order_type)
+            .iter()
+            .map(|(l, r)| TemplateItem {
+                label: (*l).into(),
+                required: *r,
+            })
+            .collect(),
+        signature_required: super::order::signature_required(order_type),
+        rating_asked: true,
+        default_duration_min: match order_type {
+            OrderType::Installation => 240,
+            OrderType::Training => 180,
+            OrderType::Inspection | OrderType::Testing => 90,
+            _ => 120,
+        },
+    }
+}
+
+pub const ORDER_TYPES: [OrderType; 8] = [
+    OrderType::Installation,
+    OrderType::Repair,
+    OrderType::Upgrade,
+    OrderType::Maintenance,
+    OrderType::Inspection,
+    OrderType::Testing,
+    OrderType::Training,
+    OrderType::Complaint,
+];
+
+impl Template {
+    pub fn validate(&self) -> Result<()> {
+        if self.checklist.len() > 100 {
+            return Err(DomainError::invalid("a checklist has at most 100 items"));
+        }
+        for item in &self.checklist {
+            check_text("checklist item", &item.label, true, 500)?;
+        }
+        if !(0..=7 * 24 * 60).contains(&self.default_duration_min) {
+            return Err(DomainError::invalid(
+                "the default duration is between 0 and 7 days",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl SettingsDoc {
+    pub fn from_doc(doc: &AutoCommit) -> Result<SettingsDoc> {
+        let json = crdt::to_json(doc)?;
+        let s: SettingsDoc = serde_json::from_value(json)
+            .map_err(|e| DomainError::CorruptDocument(format!("settings: {e}")))?;
+        if s.doc_type != "settings" {
+            return Err(DomainError::CorruptDocument(
+                "doc_type is not 'settings'".into(),
+            ));
+        }
+        check_id("settings id", &s.id)?;
+        for (name, t) in &s.templates {
+            if !ORDER_TYPES.iter().any(|ty| enum_name(ty) == *name) {
+                return Err(DomainError::CorruptDocument(format!(
+                    "template for unknown order type '{name}'"
+                )));
+            }
+            t.validate()
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(r) = s.geofence_default_m {
+            crate::geo::check_radius(r).map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        Ok(s)
+    }
+
+    /// The fence radius for sites that set none.
+    pub fn geofence_default(&self) -> i64 {
+        self.geofence_default_m
+            .unwrap_or(crate::geo::DEFAULT_GEOFENCE_M)
+    }
+
+    /// The template in force for an order type (the default where none is stored).
+    pub fn template(&self, order_type: OrderType) -> Template {
+        self.templates
+            .get(&enum_name(&order_type))
+            .cloned()
+            .unwrap_or_else(|| default_template(order_type))
+    }
+}
+
+pub fn new_settings_doc(doc: &mut AutoCommit, tenant: &str) -> Result<String> {
+    let id = settings_id(tenant);
+    doc.put(ROOT, "doc_type", "settings")?;
+    doc.put(ROOT, "id", id.as_str())?;
+    doc.put_object(ROOT, "templates", ObjType::Map)?;
+    for t in ORDER_TYPES {
+        put_template(doc, t, &default_template(t))?;
+    }
+    Ok(id)
+}
+
+/// Replace one order type's template (the whole template: two administrators editing the
+/// same type offline end with one of their versions, the other types are untouched).
+pub fn put_template(
+    doc: &mut AutoCommit,
+    order_type: OrderType,
+    template: &Template,
+) -> Result<()> {
+    template.validate()?;
+    let templates = crdt::child_obj(doc, &ROOT, "templates")?;
+    let value = serde_json::to_value(template).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &templates, &enum_name(&order_type), &value)
+}
+
+pub fn set_geofence_default(doc: &mut AutoCommit, radius_m: i64) -> Result<()> {
+    crate::geo::check_radius(radius_m)?;
+    doc.put(ROOT, "geofence_default_m", radius_m)?;
+    Ok(())
+}
+
+pub fn set_photo_watermark(doc: &mut AutoCommit, on: bool) -> Result<()> {
+    doc.put(ROOT, "photo_watermark", on)?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+// What each error code means to a person, and what to do next, in both languages. The Rust
+// side names the code (generated ErrorCode); tsc fails here when a code has no words.
+import type { ErrorCode } from "../generated/commands";
+import type { Lang } from "./index";
+
+const en: Record<ErrorCode, string> = {
+  invalid_input: "This cannot be saved as entered. Correct it and try again.",
+  not_found: "This item no longer exists on this device. Go back to the list and open it again.",
+  forbidden: "Your role may not do this. Ask a supervisor or an administrator.",
+  corrupt_document: "A record on this device is damaged. Sync again; if it stays, tell your administrator.",
+  corrupt_changes: "Changes arrived damaged and were not applied. Sync again.",
+  crdt: "The change could not be recorded. Try again; nothing was saved.",
+  not_signed_in: "You are signed out. Sign in again to continue.",
+  storage: "The data could not be saved; nothing was changed. Try again; if it repeats, restart the app.",
+  network: "The sync server cannot be reached. Your work is kept on this device and sent when the connection is back.",
+  bad_request: "The server did not understand the request. Update the app and try again.",
+  unauthorized: "The server wants you to sign in again.",
+  invalid_token: "Your session has ended. Sign in again; your unsent work stays on this device.",
+  token_expired: "Your session has expired. Sign in again; your unsent work stays on this device.",
+  bad_credentials: "Company, login or password is wrong. Check them and try again.",
+  conflict: "This device is bound to another person. Sign in as that person, or ask an administrator.",
+  too_large: "This is too large to send. Use a smaller file.",
+  concurrent_write: "Someone changed this at the same moment. Sync again.",
+  invalid_document: "The server refused a change as invalid. It stays on this device; tell your administrator.",
+  unknown_doc_type: "The server does not know this kind of record. Update the app.",
+  invalid_changes: "A change could not be read by the server. Sync again.",
+  wrong_doc_type: "The server refused a change to the wrong kind of record. Tell your administrator.",
+  missing_dependencies: "The server needs earlier changes first. Sync again.",
+  foreign_actor: "The server refused changes made under another device's name. Tell your administrator.",
+  out_of_scope: "This record is not yours to change. Ask a supervisor.",
+  busy: "The server is busy. Your work is kept; it is sent on the next try.",
+  invalid_blob: "This file is not a picture or document the app accepts. Choose another file.",
+  invalid_hash: "A file's name was damaged on the way. Try again.",
+  hash_mismatch: "A file arrived damaged. It is sent again on the next sync.",
+  unknown: "Something went wrong. Try again; if it repeats, tell your administrator.",
+};
+
+const zh: Record<ErrorCode, string> = {
+  invalid_input: "按当前输入无法保存。请修改后重试。",
+  not_found: "此设备上已没有这条记录。请返回列表重新打开。",
+  forbidden: "您的角色无权执行此操作。请联系主管或管理员。",
+  corrupt_document: "此设备上的一条记录已损坏。请重新同步；如仍存在，请告知管理员。",
+  corrupt_changes: "收到的变更已损坏，未被应用。请重新同步。",
+  crdt: "无法记录此变更，未保存任何内容。请重试。",
+  not_signed_in: "您已退出登录。请重新登录后继续。",
+  storage: "数据未能保存，未做任何更改。请重试；如反复出现，请重启应用。",
+  network: "无法连接同步服务器。您的工作已保存在本设备上，连接恢复后会自动发送。",
+  bad_request: "服务器无法理解此请求。请更新应用后重试。",
+  unauthorized: "服务器要求您重新登录。",
+  invalid_token: "您的登录已失效。请重新登录；未发送的工作仍保留在本设备上。",
+  token_expired: "您的登录已过期。请重新登录；未发送的工作仍保留在本设备上。",
+  bad_credentials: "公司、账号或密码有误。请检查后重试。",
+  conflict: "此设备已绑定到其他人员。请以该人员登录，或联系管理员。",
+  too_large: "内容太大，无法发送。请使用较小的文件。",
+  concurrent_write: "有人在同一时刻修改了此内容。请重新同步。",
+  invalid_document: "服务器认为某项变更无效而拒绝。该变更仍保留在本设备上；请告知管理员。",
+  unknown_doc_type: "服务器不认识这种记录。请更新应用。",
+  invalid_changes: "服务器无法读取某项变更。请重新同步。",
+  wrong_doc_type: "服务器拒绝了对错误记录类型的变更。请告知管理员。",
+  missing_dependencies: "服务器需要先收到更早的变更。请重新同步。",
+  foreign_actor: "服务器拒绝了以其他设备名义做出的变更。请告知管理员。",
+  out_of_scope: "这条记录不归您修改。请联系主管。",
+  busy: "服务器繁忙。您的工作已保留，下次同步时发送。",
+  invalid_blob: "应用不接受此文件。请选择其他图片或文件。",
+  invalid_hash: "文件名在传输中损坏。请重试。",
+  hash_mismatch: "文件传输时损坏，下次同步时会重新发送。",
+  unknown: "出现了问题。请重试；如反复出现，请告知管理员。",
+};
+
+const texts: Record<Lang, Record<ErrorCode, string>> = { en, "zh-CN": zh };
+
+/** What happened and what to do next, in the person's language. */
+export function errorAdvice(lang: Lang, code: ErrorCode): string {
+  return texts[lang][code] ?? texts[lang].unknown;
+}
