@@ -85,6 +85,10 @@ impl IntoResponse for ServerError {
             Json(ErrorBody {
                 code: self.code(),
                 message: self.to_string(),
+                field: match &self {
+                    ServerError::Domain(e) => e.field_problem(),
+                    _ => None,
+                },
             }),
         )
             .into_response()

@@ -104,6 +104,16 @@ test("language switches at runtime and is remembered", async ({ page }) => {
   await page.getByTestId("language").click();
   await expect(page.getByRole("button", { name: "+ 新建工单" })).toBeVisible();
   await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
+  // A field the core refuses is named, with what to do, in the person's language.
+  await page.getByRole("button", { name: "+ 新建客户" }).click();
+  const form = page.getByRole("form", { name: "新建客户" });
+  // Blanks pass the browser's own "required" check; the core still refuses them.
+  await form.getByLabel("客户").fill("   ");
+  await form.getByLabel("地点名称").fill("机房");
+  await form.getByLabel("纬度").fill("31.2");
+  await form.getByLabel("经度").fill("121.5");
+  await form.getByRole("button", { name: "创建" }).click();
+  await expect(form.getByRole("alert")).toHaveText("请填写“客户名称”。");
   await page.reload();
   await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
 });

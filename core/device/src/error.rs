@@ -49,6 +49,10 @@ impl DeviceError {
         ErrorBody {
             code: self.code(),
             message: self.to_string(),
+            field: match self {
+                DeviceError::Domain(e) => e.field_problem(),
+                _ => None,
+            },
         }
     }
 }

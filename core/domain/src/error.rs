@@ -92,11 +92,136 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
+/// A field a person types, named so the UI can say which one in the person's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    ChineseName,
+    EnglishName,
+    Sku,
+    Address,
+    Barcode,
+    CategoryName,
+    ChargeDescription,
+    ChecklistItem,
+    Comment,
+    Company,
+    CompatibleModel,
+    CostDescription,
+    CustomerName,
+    Description,
+    EquipmentName,
+    EventText,
+    LocationName,
+    Login,
+    Model,
+    Note,
+    Notes,
+    OrderNumber,
+    Phone,
+    PhotoCaption,
+    ProjectCode,
+    ProjectName,
+    Reason,
+    Resolution,
+    SerialNumber,
+    Signer,
+    SiteAddress,
+    SiteName,
+    Unit,
+    EndDate,
+    From,
+    InstallationDate,
+    StartDate,
+    To,
+    WarrantyEnd,
+}
+
+impl Field {
+    /// The field's name in English, for messages in logs and command-line tools.
+    pub fn words(self) -> &'static str {
+        match self {
+            Field::ChineseName => "Chinese name",
+            Field::EnglishName => "English name",
+            Field::Sku => "SKU",
+            Field::Address => "address",
+            Field::Barcode => "barcode",
+            Field::CategoryName => "category name",
+            Field::ChargeDescription => "charge description",
+            Field::ChecklistItem => "checklist item",
+            Field::Comment => "comment",
+            Field::Company => "company",
+            Field::CompatibleModel => "compatible model",
+            Field::CostDescription => "cost description",
+            Field::CustomerName => "customer name",
+            Field::Description => "description",
+            Field::EquipmentName => "equipment name",
+            Field::EventText => "event text",
+            Field::LocationName => "location name",
+            Field::Login => "login",
+            Field::Model => "model",
+            Field::Note => "note",
+            Field::Notes => "notes",
+            Field::OrderNumber => "order number",
+            Field::Phone => "phone",
+            Field::PhotoCaption => "photo caption",
+            Field::ProjectCode => "project code",
+            Field::ProjectName => "project name",
+            Field::Reason => "reason",
+            Field::Resolution => "resolution",
+            Field::SerialNumber => "serial number",
+            Field::Signer => "signer",
+            Field::SiteAddress => "site address",
+            Field::SiteName => "site name",
+            Field::Unit => "unit",
+            Field::EndDate => "end date",
+            Field::From => "from",
+            Field::InstallationDate => "installation date",
+            Field::StartDate => "start date",
+            Field::To => "to",
+            Field::WarrantyEnd => "warranty end",
+        }
+    }
+}
+
+/// What is wrong with what was typed into a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    ControlCharacters,
+    NotADate,
+}
+
+/// A refused field and why: the parameters the UI needs to say it in the person's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct FieldProblem {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let field = self.field.words();
+        match self.problem {
+            Problem::Required => write!(f, "{field} is required"),
+            Problem::TooLong { max } => write!(f, "{field} is longer than {max} characters"),
+            Problem::ControlCharacters => write!(f, "{field} contains control characters"),
+            Problem::NotADate => write!(f, "{field} is not a date (YYYY-MM-DD)"),
+        }
+    }
+}
+
 /// The shape in which errors cross IPC and HTTP.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// For a refused field: which and why, so the UI can say it in the person's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<FieldProblem>,
 }
 
 /// A broken rule of the domain: what the device refuses before it commits and the server
@@ -105,6 +230,8 @@ pub struct ErrorBody {
 pub enum DomainError {
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    BadField(FieldProblem),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("not allowed: {0}")]
@@ -122,9 +249,21 @@ impl DomainError {
         DomainError::Invalid(msg.into())
     }
 
+    pub fn bad_field(field: Field, problem: Problem) -> Self {
+        DomainError::BadField(FieldProblem { field, problem })
+    }
+
+    /// The refused field, when the error is about one.
+    pub fn field_problem(&self) -> Option<FieldProblem> {
+        match self {
+            DomainError::BadField(p) => Some(*p),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
-            DomainError::Invalid(_) => ErrorCode::InvalidInput,
+            DomainError::Invalid(_) | DomainError::BadField(_) => ErrorCode::InvalidInput,
             DomainError::NotFound(_) => ErrorCode::NotFound,
             DomainError::Forbidden(_) => ErrorCode::Forbidden,
             DomainError::CorruptDocument(_) => ErrorCode::CorruptDocument,
@@ -137,6 +276,7 @@ impl DomainError {
         ErrorBody {
             code: self.code(),
             message: self.to_string(),
+            field: self.field_problem(),
         }
     }
 }
@@ -160,5 +300,39 @@ mod tests {
         }
         let newer: ErrorCode = serde_json::from_str("\"quota_exceeded\"").unwrap();
         assert_eq!(newer, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn a_refused_field_carries_its_name_and_problem_for_the_ui() {
+        use crate::model::{check_date, check_text};
+        let err = check_text(Field::CustomerName, "  ", true, 200).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert_eq!(err.to_string(), "customer name is required");
+        let body = serde_json::to_value(err.body()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"code": "invalid_input", "message": "customer name is required",
+                "field": {"field": "customer_name", "problem": {"kind": "required"}}})
+        );
+        let long = check_text(Field::Note, &"长".repeat(11), false, 10).unwrap_err();
+        assert_eq!(
+            long.field_problem(),
+            Some(FieldProblem {
+                field: Field::Note,
+                problem: Problem::TooLong { max: 10 }
+            })
+        );
+        let date = check_date(Field::WarrantyEnd, "2026-02-30").unwrap_err();
+        assert_eq!(
+            date.field_problem().map(|p| p.problem),
+            Some(Problem::NotADate)
+        );
+        // Other refusals carry no field.
+        assert!(DomainError::invalid("x").body().field.is_none());
+        assert!(
+            !serde_json::to_string(&DomainError::invalid("x").body())
+                .unwrap()
+                .contains("field")
+        );
     }
 }

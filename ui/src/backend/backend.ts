@@ -1,4 +1,4 @@
-import type { Commands, ErrorBody, ErrorCode } from "../generated/commands";
+import type { Commands, ErrorBody, ErrorCode, FieldProblem } from "../generated/commands";
 
 export type BackendEvent = "sync-status" | "data-changed" | "signed-out" | "signed-in";
 
@@ -14,9 +14,11 @@ export type Backend = Commands & {
 
 export class BackendError extends Error implements ErrorBody {
   code: ErrorCode;
+  field?: FieldProblem;
   constructor(body: ErrorBody) {
     super(body.message);
     this.code = body.code;
+    this.field = body.field;
   }
 }
 
@@ -24,7 +26,8 @@ export class BackendError extends Error implements ErrorBody {
 export function toError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    return new BackendError({ code: String(e.code) as ErrorCode, message: String(e.message) });
+    const field = "field" in e ? (e.field as FieldProblem | undefined) : undefined;
+    return new BackendError({ code: String(e.code) as ErrorCode, message: String(e.message), field });
   }
   return new BackendError({ code: "unknown", message: e instanceof Error ? e.message : String(e) });
 }

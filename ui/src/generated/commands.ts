@@ -173,7 +173,11 @@ maintenance_interval_days: number | null, notes: string, };
  * The shape in which errors cross IPC and HTTP.
  */
 
-export type ErrorBody = { code: ErrorCode, message: string, };
+export type ErrorBody = { code: ErrorCode, message: string, 
+/**
+ * For a refused field: which and why, so the UI can say it in the person's language.
+ */
+field?: FieldProblem, };
 
 /**
  * Every code a FieldOps error can carry across IPC and HTTP; docs/PROTOCOL.md lists them.
@@ -191,6 +195,18 @@ export type FenceCheck = { verdict: FenceVerdict,
 distance_m: number | null, radius_m: number, };
 
 export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "no_position";
+
+/**
+ * A field a person types, named so the UI can say which one in the person's language.
+ */
+
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end";
+
+/**
+ * A refused field and why: the parameters the UI needs to say it in the person's language.
+ */
+
+export type FieldProblem = { field: Field, problem: Problem, };
 
 export type ImportReport = { created: number, updated: number, unchanged: number, categories_created: number, 
 /**
@@ -449,6 +465,12 @@ mock?: boolean | null,
 source: string, };
 
 export type Priority = "low" | "normal" | "high" | "urgent";
+
+/**
+ * What is wrong with what was typed into a field.
+ */
+
+export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" };
 
 export type ProjectInfo = { name: string, 
 /**

@@ -1,6 +1,6 @@
 // What each error code means to a person, and what to do next, in both languages. The Rust
 // side names the code (generated ErrorCode); tsc fails here when a code has no words.
-import type { ErrorCode } from "../generated/commands";
+import type { ErrorCode, Field, FieldProblem } from "../generated/commands";
 import type { Lang } from "./index";
 
 const en: Record<ErrorCode, string> = {
@@ -72,4 +72,104 @@ const texts: Record<Lang, Record<ErrorCode, string>> = { en, "zh-CN": zh };
 /** What happened and what to do next, in the person's language. */
 export function errorAdvice(lang: Lang, code: ErrorCode): string {
   return texts[lang][code] ?? texts[lang].unknown;
+}
+
+const fieldsEn: Record<Field, string> = {
+  chinese_name: "Chinese name",
+  english_name: "English name",
+  sku: "SKU",
+  address: "Address",
+  barcode: "Barcode",
+  category_name: "Category name",
+  charge_description: "Charge description",
+  checklist_item: "Checklist item",
+  comment: "Comment",
+  company: "Company",
+  compatible_model: "Compatible model",
+  cost_description: "Cost description",
+  customer_name: "Customer name",
+  description: "Description",
+  equipment_name: "Equipment name",
+  event_text: "Event text",
+  location_name: "Location name",
+  login: "Login",
+  model: "Model",
+  note: "Note",
+  notes: "Notes",
+  order_number: "Order number",
+  phone: "Phone",
+  photo_caption: "Photo caption",
+  project_code: "Project code",
+  project_name: "Project name",
+  reason: "Reason",
+  resolution: "Resolution",
+  serial_number: "Serial number",
+  signer: "Signer",
+  site_address: "Site address",
+  site_name: "Site name",
+  unit: "Unit",
+  end_date: "End date",
+  from: "Start date",
+  installation_date: "Installation date",
+  start_date: "Start date",
+  to: "End date",
+  warranty_end: "Warranty end",
+};
+
+const fieldsZh: Record<Field, string> = {
+  chinese_name: "中文名称",
+  english_name: "英文名称",
+  sku: "物料编码",
+  address: "地址",
+  barcode: "条码",
+  category_name: "分类名称",
+  charge_description: "收费说明",
+  checklist_item: "检查项",
+  comment: "评价",
+  company: "公司",
+  compatible_model: "适用机型",
+  cost_description: "成本说明",
+  customer_name: "客户名称",
+  description: "描述",
+  equipment_name: "设备名称",
+  event_text: "记录内容",
+  location_name: "库位名称",
+  login: "账号",
+  model: "型号",
+  note: "备注",
+  notes: "备注",
+  order_number: "工单号",
+  phone: "电话",
+  photo_caption: "照片说明",
+  project_code: "项目编号",
+  project_name: "项目名称",
+  reason: "原因",
+  resolution: "处理结果",
+  serial_number: "序列号",
+  signer: "签字人",
+  site_address: "站点地址",
+  site_name: "站点名称",
+  unit: "单位",
+  end_date: "结束日期",
+  from: "开始日期",
+  installation_date: "安装日期",
+  start_date: "开始日期",
+  to: "结束日期",
+  warranty_end: "保修截止",
+};
+
+/** A refused field in words: which field and what is wrong with it. */
+export function fieldAdvice(lang: Lang, p: FieldProblem): string {
+  const field = (lang === "zh-CN" ? fieldsZh : fieldsEn)[p.field] ?? p.field;
+  const zhText = lang === "zh-CN";
+  switch (p.problem.kind) {
+    case "required":
+      return zhText ? `请填写“${field}”。` : `${field} is required: fill it in.`;
+    case "too_long":
+      return zhText ? `“${field}”不能超过 ${p.problem.max} 个字符，请缩短。` : `${field} is longer than ${p.problem.max} characters: shorten it.`;
+    case "control_characters":
+      return zhText ? `“${field}”含有无法保存的控制字符，请重新输入。` : `${field} contains characters that cannot be saved: type it again.`;
+    case "not_a_date":
+      return zhText ? `“${field}”不是有效日期（年-月-日）。` : `${field} is not a date (year-month-day).`;
+  }
 }

@@ -1,18 +1,25 @@
 import type { BackendError } from "../backend";
 import { useI18n } from "../i18n";
-import { errorAdvice } from "../i18n/errors";
+import { errorAdvice, fieldAdvice } from "../i18n/errors";
 
 /**
  * Shows a backend error: what happened and what to do next in the person's language (from its
- * code), then the particular reason the device gave. The code itself is for support only.
+ * code), then the particular reason the device gave. A refused field (which one, and why) is
+ * said wholly in the person's language. The code itself is for support only.
  */
 export function ErrorNote({ error }: { error: BackendError | null }) {
   const { lang } = useI18n();
   if (!error) return null;
   return (
     <div className="error" role="alert" data-code={error.code}>
-      <strong>{errorAdvice(lang, error.code)}</strong>
-      {error.message && <div className="detail">{error.message}</div>}
+      {error.field ? (
+        <strong>{fieldAdvice(lang, error.field)}</strong>
+      ) : (
+        <>
+          <strong>{errorAdvice(lang, error.code)}</strong>
+          {error.message && <div className="detail">{error.message}</div>}
+        </>
+      )}
     </div>
   );
 }

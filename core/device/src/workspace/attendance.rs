@@ -2,6 +2,7 @@
 //! read (and export as CSV): working time, first and last check-in, time on site per order,
 //! customers visited, flagged check-ins.
 
+use crate::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -169,8 +170,8 @@ impl Workspace {
         to: &str,
         tz_offset_min: i64,
     ) -> Result<Vec<AttendanceRow>> {
-        let from = crate::model::check_date("from", from)?;
-        let to = crate::model::check_date("to", to)?;
+        let from = crate::model::check_date(Field::From, from)?;
+        let to = crate::model::check_date(Field::To, to)?;
         if to < from || (to - from).num_days() > 366 {
             return Err(DeviceError::invalid(
                 "choose a period of at most a year that ends after it starts",

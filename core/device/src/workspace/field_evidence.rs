@@ -2,6 +2,7 @@
 //! thumbnail), both files kept in the upload queue in the same transaction as the order's
 //! reference to them.
 
+use crate::Field;
 use serde::{Deserialize, Serialize};
 
 use super::{Action, OrderDetail, Workspace};
@@ -46,7 +47,7 @@ impl Workspace {
 
     /// The order-side checks of a photo: run before processing and again when attaching.
     pub fn check_photo_input(&self, id: &str, input: &PhotoInput) -> Result<()> {
-        check_text("photo caption", &input.caption, false, 500)?;
+        check_text(Field::PhotoCaption, &input.caption, false, 500)?;
         if let Some(p) = &input.position {
             crate::geo::check_position(p)?;
         }
@@ -357,7 +358,7 @@ impl Workspace {
 
     /// Keep what the geocoding service said about a position.
     pub fn cache_geocoded(&self, lat: f64, lon: f64, text: &str) -> Result<()> {
-        check_text("address", text, true, 1000)?;
+        check_text(Field::Address, text, true, 1000)?;
         self.store.conn().execute(
             "INSERT OR REPLACE INTO geocode_cache(key, text, at) VALUES (?1, ?2, ?3)",
             rusqlite::params![geocode_key(lat, lon), text, now_ms()],

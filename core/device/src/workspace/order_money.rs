@@ -1,6 +1,7 @@
 //! An order's money: charge lines, cost lines, labour.
 
 use super::*;
+use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChargeView {
@@ -63,7 +64,7 @@ impl Workspace {
             input.tax_rate_bp,
             &input.currency,
         )?;
-        check_text("description", &input.description, false, 500)?;
+        check_text(Field::Description, &input.description, false, 500)?;
         self.require_action(id, Action::FieldEntry)?;
         let line_id = line_id.map(str::to_string).unwrap_or_else(new_id);
         check_id("charge line", &line_id)?;
@@ -121,7 +122,7 @@ impl Workspace {
             0,
             &input.currency,
         )?;
-        check_text("description", &input.description, false, 500)?;
+        check_text(Field::Description, &input.description, false, 500)?;
         self.require_action(id, Action::Costs)?;
         let line_id = line_id.map(str::to_string).unwrap_or_else(new_id);
         check_id("cost line", &line_id)?;

@@ -1,6 +1,7 @@
 //! Work orders: create, dispatch and the field steps, the checklist, the list and the detail with the actions this user may take.
 
 use super::*;
+use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OrderSummary {
@@ -227,7 +228,7 @@ impl Workspace {
     }
 
     pub fn reject_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
-        check_text("reason", reason, true, 2_000)?;
+        check_text(Field::Reason, reason, true, 2_000)?;
         self.order_event(id, Action::Reject, EventKind::Rejected, |e| {
             e.reason = Some(reason.trim().to_string())
         })
@@ -257,7 +258,7 @@ impl Workspace {
     }
 
     pub fn add_progress(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
-        check_text("note", note, true, 5_000)?;
+        check_text(Field::Note, note, true, 5_000)?;
         self.order_event(id, Action::Progress, EventKind::Progress, |e| {
             e.note = Some(note.trim().to_string())
         })
@@ -265,7 +266,7 @@ impl Workspace {
 
     /// Complete the order; refused while required checklist items (or the signature) are open.
     pub fn complete_order(&mut self, id: &str, resolution: &str) -> Result<OrderDetail> {
-        check_text("resolution", resolution, true, 5_000)?;
+        check_text(Field::Resolution, resolution, true, 5_000)?;
         self.order_event(id, Action::Complete, EventKind::Completed, |e| {
             e.resolution = Some(resolution.trim().to_string())
         })
@@ -276,7 +277,7 @@ impl Workspace {
         if !(1..=5).contains(&stars) {
             return Err(DeviceError::invalid("a rating is 1 to 5 stars"));
         }
-        check_text("comment", comment, false, 2_000)?;
+        check_text(Field::Comment, comment, false, 2_000)?;
         self.order_event(id, Action::Rate, EventKind::Rated, |e| {
             e.stars = Some(stars);
             e.comment = Some(comment.trim().to_string());
@@ -288,14 +289,14 @@ impl Workspace {
     }
 
     pub fn reopen_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
-        check_text("reason", reason, true, 2_000)?;
+        check_text(Field::Reason, reason, true, 2_000)?;
         self.order_event(id, Action::Reopen, EventKind::Reopened, |e| {
             e.reason = Some(reason.trim().to_string())
         })
     }
 
     pub fn cancel_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
-        check_text("reason", reason, true, 2_000)?;
+        check_text(Field::Reason, reason, true, 2_000)?;
         self.order_event(id, Action::Cancel, EventKind::Cancelled, |e| {
             e.reason = Some(reason.trim().to_string())
         })
@@ -303,7 +304,7 @@ impl Workspace {
 
     /// Settle conflicting events with an explicit decision (the events stay in the log).
     pub fn resolve_conflicts(&mut self, id: &str, note: &str) -> Result<OrderDetail> {
-        check_text("note", note, true, 2_000)?;
+        check_text(Field::Note, note, true, 2_000)?;
         let events = self.get_order(id)?.conflict_events;
         self.order_event(id, Action::Resolve, EventKind::Resolved, |e| {
             e.resolves = events;

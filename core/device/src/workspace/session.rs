@@ -1,6 +1,7 @@
 //! Who is signed in on this device: sign-in, the session, sign-out, the directory.
 
 use super::*;
+use crate::Field;
 
 /// Who is signed in on this device, as the server told us at login. The token is not here:
 /// it lives in the OS keyring (or in memory), never in the database.
@@ -21,8 +22,8 @@ impl Workspace {
     /// starts from an empty store with a fresh actor id, so nobody pushes changes in another
     /// person's name; unsent changes of the previous account are never discarded silently.
     pub fn begin_login(&mut self, tenant: &str, login: &str) -> Result<String> {
-        check_text("company", tenant, true, 100)?;
-        check_text("login", login, true, 100)?;
+        check_text(Field::Company, tenant, true, 100)?;
+        check_text(Field::Login, login, true, 100)?;
         let account = format!("{tenant}/{login}");
         if let Some(previous) = self.store.meta("last_account")?
             && previous != account

@@ -1,13 +1,14 @@
 //! The customer's signature on an order.
 
 use super::*;
+use crate::Field;
 
 impl Workspace {
     /// Capture the customer's signature (a PNG drawn on the device). The image is kept as a
     /// blob, uploaded by sync, and the order references it by hash.
     pub fn capture_signature(&mut self, id: &str, png: &[u8], signer: &str) -> Result<OrderDetail> {
         crate::blob::check_blob(png, "image/png")?;
-        check_text("signer", signer, false, 200)?;
+        check_text(Field::Signer, signer, false, 200)?;
         let detail = self.require_action(id, Action::FieldEntry)?;
         // The allow-list's rule: no signature change once the order is completed or closed.
         if matches!(

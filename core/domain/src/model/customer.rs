@@ -1,5 +1,6 @@
 //! Customer documents: name, phone and the customer's sites.
 
+use crate::error::Field;
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
@@ -60,8 +61,8 @@ pub struct SiteInput {
 
 impl CustomerInput {
     pub fn validate(&self) -> Result<()> {
-        check_text("customer name", &self.name, true, 200)?;
-        check_text("phone", &self.phone, false, 40)?;
+        check_text(Field::CustomerName, &self.name, true, 200)?;
+        check_text(Field::Phone, &self.phone, false, 40)?;
         if self.sites.is_empty() {
             return Err(DomainError::invalid("a customer needs at least one site"));
         }
@@ -82,8 +83,8 @@ impl CustomerInput {
 
 impl SiteInput {
     fn validate(&self) -> Result<()> {
-        check_text("site name", &self.name, true, 200)?;
-        check_text("site address", &self.address, false, 500)?;
+        check_text(Field::SiteName, &self.name, true, 200)?;
+        check_text(Field::SiteAddress, &self.address, false, 500)?;
         crate::geo::check_coordinates(self.lat, self.lon)?;
         self.geofence_m.map_or(Ok(()), crate::geo::check_radius)
     }
@@ -106,12 +107,12 @@ impl Customer {
             ));
         }
         check_id("customer id", &self.id)?;
-        check_text("customer name", &self.name, true, 200)?;
-        check_text("phone", &self.phone, false, 40)?;
+        check_text(Field::CustomerName, &self.name, true, 200)?;
+        check_text(Field::Phone, &self.phone, false, 40)?;
         for (id, s) in &self.sites {
             check_id("site id", id)?;
-            check_text("site name", &s.name, true, 200)?;
-            check_text("site address", &s.address, false, 500)?;
+            check_text(Field::SiteName, &s.name, true, 200)?;
+            check_text(Field::SiteAddress, &s.address, false, 500)?;
             crate::geo::check_coordinates(s.lat, s.lon)?;
             s.geofence_m.map_or(Ok(()), crate::geo::check_radius)?;
         }

@@ -1,6 +1,7 @@
 //! Equipment documents: one installed machine at a customer's site (the installed base that
 //! orders, service history, warranty and maintenance refer to).
 
+use crate::error::Field;
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +45,9 @@ pub struct EquipmentInfo {
 
 impl EquipmentInfo {
     pub fn validate(&self) -> Result<()> {
-        check_text("equipment name", &self.name, true, 200)?;
-        check_text("model", &self.model, false, 200)?;
-        check_text("serial number", &self.serial, false, 100)?;
+        check_text(Field::EquipmentName, &self.name, true, 200)?;
+        check_text(Field::Model, &self.model, false, 200)?;
+        check_text(Field::SerialNumber, &self.serial, false, 100)?;
         check_id("customer", &self.customer_id)?;
         check_id("site", &self.site_id)?;
         if let Some(p) = &self.project_id {
@@ -55,12 +56,12 @@ impl EquipmentInfo {
         let installed = self
             .installed_on
             .as_deref()
-            .map(|d| check_date("installation date", d))
+            .map(|d| check_date(Field::InstallationDate, d))
             .transpose()?;
         let warranty = self
             .warranty_until
             .as_deref()
-            .map(|d| check_date("warranty end", d))
+            .map(|d| check_date(Field::WarrantyEnd, d))
             .transpose()?;
         if let (Some(i), Some(w)) = (installed, warranty)
             && w < i
@@ -76,7 +77,7 @@ impl EquipmentInfo {
                 "the maintenance interval must be between 1 and 3650 days",
             ));
         }
-        check_text("notes", &self.notes, false, 5_000)
+        check_text(Field::Notes, &self.notes, false, 5_000)
     }
 
     /// Trimmed copy, as stored.

@@ -15,7 +15,7 @@ pub use typed::TypedDoc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Field, Problem, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -155,29 +155,28 @@ pub fn check_id(what: &str, id: &str) -> Result<()> {
 }
 
 /// A calendar date as typed and stored: YYYY-MM-DD.
-pub fn check_date(what: &str, value: &str) -> Result<chrono::NaiveDate> {
+pub fn check_date(what: Field, value: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .ok()
         .filter(|d| d.format("%Y-%m-%d").to_string() == value)
-        .ok_or_else(|| DomainError::invalid(format!("{what} '{value}' is not a date (YYYY-MM-DD)")))
+        .ok_or(DomainError::bad_field(what, Problem::NotADate))
 }
 
-pub fn check_text(what: &str, value: &str, required: bool, max_chars: usize) -> Result<()> {
+/// Text a person typed: present when required, at most `max_chars`, no control characters
+/// but line breaks and tabs.
+pub fn check_text(what: Field, value: &str, required: bool, max_chars: usize) -> Result<()> {
     if required && value.trim().is_empty() {
-        return Err(DomainError::invalid(format!("{what} is required")));
+        return Err(DomainError::bad_field(what, Problem::Required));
     }
     if value.chars().count() > max_chars {
-        return Err(DomainError::invalid(format!(
-            "{what} is longer than {max_chars} characters"
-        )));
+        let max = u32::try_from(max_chars).unwrap_or(u32::MAX);
+        return Err(DomainError::bad_field(what, Problem::TooLong { max }));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(DomainError::invalid(format!(
-            "{what} contains control characters"
-        )));
+        return Err(DomainError::bad_field(what, Problem::ControlCharacters));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! never stored: it is a deterministic fold over the log, so two devices that saw the same
 //! events agree on the status whatever order they merged in.
 
+use crate::error::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::Transactable;
@@ -387,7 +388,7 @@ impl OrderInput {
         if let Some(p) = &self.project_id {
             check_id("project", p)?;
         }
-        check_text("description", &self.description, true, 10_000)?;
+        check_text(Field::Description, &self.description, true, 10_000)?;
         if let (Some(s), Some(e)) = (self.scheduled_start, self.scheduled_end)
             && e < s
         {
@@ -488,9 +489,9 @@ impl OrderDoc {
         check_id("order id", &self.id)?;
         check_id("customer", &self.header.customer_id)?;
         check_id("site", &self.header.site_id)?;
-        check_text("description", &self.header.description, false, 10_000)?;
+        check_text(Field::Description, &self.header.description, false, 10_000)?;
         if let Some(n) = &self.number {
-            check_text("order number", n, true, 40)?;
+            check_text(Field::OrderNumber, n, true, 40)?;
         }
         let mut seen = BTreeSet::new();
         for e in &self.events {
@@ -516,7 +517,7 @@ impl OrderDoc {
                 .into_iter()
                 .flatten()
             {
-                check_text("event text", t, false, 5_000)?;
+                check_text(Field::EventText, t, false, 5_000)?;
             }
             if let Some(s) = e.stars
                 && !(1..=5).contains(&s)
@@ -532,7 +533,7 @@ impl OrderDoc {
         if let Some(sig) = &self.signature {
             crate::blob::check_hash(&sig.hash)
                 .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
-            check_text("signer", &sig.signer, false, 200)?;
+            check_text(Field::Signer, &sig.signer, false, 200)?;
         }
         if self.photos.len() > 500 {
             return Err(DomainError::CorruptDocument("more than 500 photos".into()));
@@ -543,7 +544,7 @@ impl OrderDoc {
                 crate::blob::check_hash(h)
                     .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
             }
-            check_text("photo caption", &p.caption, false, 500)?;
+            check_text(Field::PhotoCaption, &p.caption, false, 500)?;
             if !(1..=PHOTO_MAX_EDGE as i64).contains(&p.width)
                 || !(1..=PHOTO_MAX_EDGE as i64).contains(&p.height)
             {
@@ -558,11 +559,11 @@ impl OrderDoc {
         }
         for (id, c) in &self.checklist {
             check_id("checklist item", id)?;
-            check_text("checklist item", &c.label, true, 500)?;
+            check_text(Field::ChecklistItem, &c.label, true, 500)?;
         }
         for (id, c) in &self.charges {
             check_id("charge line", id)?;
-            check_text("charge description", &c.description, false, 500)?;
+            check_text(Field::ChargeDescription, &c.description, false, 500)?;
             money::check_line(
                 c.quantity_milli,
                 c.unit_price_minor,
@@ -574,7 +575,7 @@ impl OrderDoc {
         }
         for (id, c) in &self.costs {
             check_id("cost line", id)?;
-            check_text("cost description", &c.description, false, 500)?;
+            check_text(Field::CostDescription, &c.description, false, 500)?;
             money::check_line(c.quantity_milli, c.unit_cost_minor, 0, 0, &c.currency)
                 .map_err(|e| DomainError::CorruptDocument(format!("cost {id}: {e}")))?;
         }

@@ -5,6 +5,7 @@
 //! Two decisions made offline on one request end deterministically (the earlier one, by
 //! device time then author then id, stands) and the other is kept and shown as a conflict.
 
+use crate::error::Field;
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
@@ -117,7 +118,7 @@ impl RequestDoc {
         for e in &r.events {
             check_id("event", &e.id)?;
             if let Some(reason) = &e.reason {
-                check_text("reason", reason, false, 1000)?;
+                check_text(Field::Reason, reason, false, 1000)?;
             }
             if let Some(a) = &e.approved {
                 for (line, q) in a {
@@ -210,7 +211,7 @@ pub fn check_line(l: &RequestLine) -> Result<()> {
             "a requested quantity is between 1 and 1,000,000",
         ));
     }
-    check_text("reason", &l.reason, false, 500)
+    check_text(Field::Reason, &l.reason, false, 500)
 }
 
 pub fn new_request_doc(

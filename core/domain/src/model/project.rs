@@ -1,6 +1,7 @@
 //! Project documents: a piece of work for one customer that orders belong to (the reference
 //! orders keep; query and accounting per project build on it).
 
+use crate::error::Field;
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
@@ -50,18 +51,18 @@ pub struct ProjectInfo {
 
 impl ProjectInfo {
     pub fn validate(&self) -> Result<()> {
-        check_text("project name", &self.name, true, 200)?;
-        check_text("project code", &self.code, false, 60)?;
+        check_text(Field::ProjectName, &self.name, true, 200)?;
+        check_text(Field::ProjectCode, &self.code, false, 60)?;
         check_id("customer", &self.customer_id)?;
         let start = self
             .start_on
             .as_deref()
-            .map(|d| check_date("start date", d))
+            .map(|d| check_date(Field::StartDate, d))
             .transpose()?;
         let end = self
             .end_on
             .as_deref()
-            .map(|d| check_date("end date", d))
+            .map(|d| check_date(Field::EndDate, d))
             .transpose()?;
         if let (Some(s), Some(e)) = (start, end)
             && e < s
@@ -76,7 +77,7 @@ impl ProjectInfo {
             ));
         }
         money::check_currency(&self.currency)?;
-        check_text("description", &self.description, false, 10_000)
+        check_text(Field::Description, &self.description, false, 10_000)
     }
 
     fn normalised(&self) -> ProjectInfo {

@@ -3,6 +3,7 @@
 //! settings document per tenant, with an id derived from the tenant, created by the server,
 //! so every device edits the same document.
 
+use crate::error::Field;
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
@@ -92,7 +93,7 @@ impl Template {
             return Err(DomainError::invalid("a checklist has at most 100 items"));
         }
         for item in &self.checklist {
-            check_text("checklist item", &item.label, true, 500)?;
+            check_text(Field::ChecklistItem, &item.label, true, 500)?;
         }
         if !(0..=7 * 24 * 60).contains(&self.default_duration_min) {
             return Err(DomainError::invalid(

@@ -3,6 +3,7 @@
 //! movements, keyed by movement id, so concurrent movements from many devices merge without
 //! loss. A level is always the sum of movements, never a stored number.
 
+use crate::error::Field;
 use std::collections::BTreeMap;
 
 use automerge::transaction::Transactable;
@@ -57,17 +58,17 @@ pub struct PartInfo {
 
 impl PartInfo {
     pub fn validate(&self) -> Result<()> {
-        check_text("SKU", &self.sku, true, 60)?;
+        check_text(Field::Sku, &self.sku, true, 60)?;
         if self.sku.trim().chars().any(char::is_whitespace) {
             return Err(DomainError::invalid("a SKU has no spaces"));
         }
-        check_text("Chinese name", &self.name_zh, true, 200)?;
-        check_text("English name", &self.name_en, false, 200)?;
+        check_text(Field::ChineseName, &self.name_zh, true, 200)?;
+        check_text(Field::EnglishName, &self.name_en, false, 200)?;
         if let Some(c) = &self.category_id {
             check_id("category", c)?;
         }
-        check_text("unit", &self.unit, true, 20)?;
-        check_text("barcode", &self.barcode, false, 64)?;
+        check_text(Field::Unit, &self.unit, true, 20)?;
+        check_text(Field::Barcode, &self.barcode, false, 64)?;
         for (what, v) in [
             ("sale price", self.sale_price_minor),
             ("cost", self.cost_minor),
@@ -88,7 +89,7 @@ impl PartInfo {
             return Err(DomainError::invalid("at most 100 compatible models"));
         }
         for m in &self.compatible_models {
-            check_text("compatible model", m, true, 200)?;
+            check_text(Field::CompatibleModel, m, true, 200)?;
         }
         if let Some(h) = &self.photo {
             crate::blob::check_hash(h)?;
@@ -226,7 +227,7 @@ impl Movement {
                 "an issue names the order the part went to",
             ));
         }
-        check_text("note", &self.note, false, 500)
+        check_text(Field::Note, &self.note, false, 500)
     }
 }
 
@@ -376,7 +377,7 @@ impl CategoryDoc {
         let c: CategoryDoc = crdt::read_strict(doc, "category")?;
         check_doc_type(&c.doc_type, "category")?;
         check_id("category id", &c.id)?;
-        check_text("category name", &c.name, true, 200)
+        check_text(Field::CategoryName, &c.name, true, 200)
             .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         if let Some(p) = &c.parent_id {
             check_id("parent category", p)?;
@@ -390,7 +391,7 @@ impl LocationDoc {
         let l: LocationDoc = crdt::read_strict(doc, "location")?;
         check_doc_type(&l.doc_type, "location")?;
         check_id("location id", &l.id)?;
-        check_text("location name", &l.name, true, 200)
+        check_text(Field::LocationName, &l.name, true, 200)
             .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         if l.kind == LocationKind::Van && l.owner.is_none() {
             return Err(DomainError::CorruptDocument(
@@ -424,7 +425,7 @@ pub fn new_category_doc(
     name: &str,
     parent_id: Option<&str>,
 ) -> Result<String> {
-    check_text("category name", name, true, 200)?;
+    check_text(Field::CategoryName, name, true, 200)?;
     let id = new_id();
     doc.put(ROOT, "doc_type", "category")?;
     doc.put(ROOT, "id", id.as_str())?;
@@ -442,7 +443,7 @@ pub fn apply_category_edit(
     name: &str,
     parent_id: Option<&str>,
 ) -> Result<()> {
-    check_text("category name", name, true, 200)?;
+    check_text(Field::CategoryName, name, true, 200)?;
     let current = CategoryDoc::from_doc(doc)?;
     if current.name != name.trim() {
         doc.put(ROOT, "name", name.trim())?;
@@ -458,7 +459,7 @@ pub fn apply_category_edit(
 
 /// Rename a location or give a van to another technician: only what changed is written.
 pub fn apply_location_edit(doc: &mut AutoCommit, name: &str, owner: Option<&str>) -> Result<()> {
-    check_text("location name", name, true, 200)?;
+    check_text(Field::LocationName, name, true, 200)?;
     let current = LocationDoc::from_doc(doc)?;
     if current.kind == LocationKind::Van && owner.is_none() {
         return Err(DomainError::invalid("a van belongs to a technician"));
@@ -481,7 +482,7 @@ pub fn new_location_doc(
     name: &str,
     owner: Option<&str>,
 ) -> Result<String> {
-    check_text("location name", name, true, 200)?;
+    check_text(Field::LocationName, name, true, 200)?;
     if kind == LocationKind::Van && owner.is_none() {
         return Err(DomainError::invalid("a van belongs to a technician"));
     }

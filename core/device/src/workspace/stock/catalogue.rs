@@ -1,6 +1,7 @@
 //! The parts catalogue: parts (with a picture) and their category tree.
 
 use super::*;
+use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PartView {
@@ -158,7 +159,7 @@ impl Workspace {
     }
 
     pub fn create_category(&mut self, name: &str, parent_id: Option<&str>) -> Result<CategoryView> {
-        check_text("category name", name, true, 200)?;
+        check_text(Field::CategoryName, name, true, 200)?;
         if let Some(p) = parent_id {
             check_id("parent category", p)?;
             if !self.list_categories()?.iter().any(|c| c.id == p) {
@@ -180,7 +181,7 @@ impl Workspace {
         parent_id: Option<&str>,
     ) -> Result<CategoryView> {
         check_id("category", id)?;
-        check_text("category name", name, true, 200)?;
+        check_text(Field::CategoryName, name, true, 200)?;
         let all = self.list_categories()?;
         if !all.iter().any(|c| c.id == id) {
             return Err(DeviceError::not_found(format!("category {id}")));

@@ -1,6 +1,7 @@
 //! Stock movements and what they add up to: levels, history, stock-take, transfers, parts used on an order, low-stock alerts.
 
 use super::*;
+use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LevelView {
@@ -242,7 +243,7 @@ impl Workspace {
             return Err(DeviceError::invalid("at most 10,000 parts per stock-take"));
         }
         // 400, so that with "stock-take: counted …, was …" it fits a movement's note.
-        check_text("note", note, false, 400)?;
+        check_text(Field::Note, note, false, 400)?;
         let mut seen = std::collections::BTreeSet::new();
         let mut lines = Vec::new();
         let mut adjustments = Vec::new();

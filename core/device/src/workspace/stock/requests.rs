@@ -1,6 +1,7 @@
 //! Part requests: a technician asks, the warehouse approves, issues, and the van receives.
 
 use super::*;
+use crate::Field;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RequestLineView {
@@ -155,7 +156,7 @@ impl Workspace {
     }
 
     pub fn reject_request(&mut self, id: &str, reason: &str) -> Result<RequestView> {
-        check_text("reason", reason, true, 1000)?;
+        check_text(Field::Reason, reason, true, 1000)?;
         self.require_request_status(id, RequestStatus::Requested)?;
         let e = self.request_event(RequestEventKind::Rejected, |e| {
             e.reason = Some(reason.trim().to_string())
