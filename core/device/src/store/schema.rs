@@ -1,0 +1,217 @@
+//! The device database's tables: documents, blobs, meta, and the projections that answer
+//! queries (dropped and rebuilt from the documents when their shape changes).
+
+pub(super) const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    id TEXT PRIMARY KEY,
+    doc_type TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    heads TEXT NOT NULL,
+    synced_heads TEXT NOT NULL DEFAULT '[]',
+    dirty INTEGER NOT NULL DEFAULT 0,
+    rejected TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blobs(
+    hash TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    uploaded INTEGER NOT NULL DEFAULT 0
+);
+-- Addresses a reverse-geocoding service gave for positions (rounded to ~1 m); not
+-- derived from documents, so projection rebuilds keep it.
+CREATE TABLE IF NOT EXISTS geocode_cache(
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    sites TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders(
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    order_type TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    scheduled_start INTEGER,
+    scheduled_end INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    assignees TEXT NOT NULL,
+    conflicts TEXT NOT NULL,
+    number TEXT,
+    currency TEXT,
+    charges_net INTEGER NOT NULL,
+    charges_total INTEGER NOT NULL,
+    costs_total INTEGER NOT NULL,
+    gross_profit INTEGER NOT NULL,
+    completed_at INTEGER,
+    rating INTEGER,
+    project_id TEXT,
+    equipment_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
+CREATE TABLE IF NOT EXISTS checkins(
+    event_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    lat REAL,
+    lon REAL,
+    accuracy_m REAL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS checkins_at ON checkins(at);
+CREATE TABLE IF NOT EXISTS attendance(
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    tz_offset_min INTEGER NOT NULL,
+    lat REAL,
+    lon REAL,
+    accuracy_m REAL,
+    source TEXT
+);
+CREATE INDEX IF NOT EXISTS attendance_user_at ON attendance(user_id, at);
+CREATE TABLE IF NOT EXISTS parts(
+    id TEXT PRIMARY KEY,
+    sku TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    category_id TEXT,
+    unit TEXT NOT NULL,
+    barcode TEXT NOT NULL,
+    sale_price_minor INTEGER NOT NULL,
+    cost_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    min_stock INTEGER NOT NULL,
+    compatible_models TEXT NOT NULL,
+    photo TEXT
+);
+CREATE INDEX IF NOT EXISTS parts_sku ON parts(sku);
+CREATE TABLE IF NOT EXISTS categories(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT
+);
+CREATE TABLE IF NOT EXISTS locations(
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    owner TEXT
+);
+CREATE TABLE IF NOT EXISTS stock_movements(
+    id TEXT PRIMARY KEY,
+    -- The ledger (or, for movements from before monthly ledgers, the location) holding it.
+    doc_id TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    part_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    qty INTEGER NOT NULL,
+    by_user TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    order_id TEXT,
+    request_id TEXT,
+    counterpart TEXT,
+    note TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stock_movements_level ON stock_movements(location_id, part_id, qty);
+CREATE INDEX IF NOT EXISTS stock_movements_part ON stock_movements(part_id, location_id);
+CREATE INDEX IF NOT EXISTS stock_movements_doc ON stock_movements(doc_id);
+CREATE TABLE IF NOT EXISTS ledgers(
+    id TEXT PRIMARY KEY,
+    location_id TEXT NOT NULL,
+    month TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledgers_location ON ledgers(location_id, month);
+CREATE TABLE IF NOT EXISTS part_requests(
+    id TEXT PRIMARY KEY,
+    by_user TEXT NOT NULL,
+    to_location TEXT NOT NULL,
+    order_id TEXT,
+    status TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    conflicts TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checkins_order ON checkins(order_id);
+CREATE TABLE IF NOT EXISTS equipment(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    model TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    project_id TEXT,
+    installed_on TEXT,
+    warranty_until TEXT,
+    maintenance_interval_days INTEGER,
+    notes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS equipment_customer ON equipment(customer_id);
+CREATE TABLE IF NOT EXISTS projects(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_on TEXT,
+    end_on TEXT,
+    budget_minor INTEGER,
+    currency TEXT NOT NULL,
+    description TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_assignees(
+    order_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY(order_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(user_id);
+CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
+CREATE TABLE IF NOT EXISTS records(
+    order_id TEXT PRIMARY KEY,
+    order_type TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    technicians TEXT NOT NULL,
+    equipment_ids TEXT NOT NULL,
+    completed_at INTEGER NOT NULL,
+    resolution TEXT
+);
+CREATE INDEX IF NOT EXISTS records_customer ON records(customer_id, completed_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+    order_id UNINDEXED, customer_id UNINDEXED, number, customer_name, description, resolution, notes,
+    tokenize = 'trigram'
+);
+"#;
+
+/// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
+/// the documents on open (the documents are the truth; projections are only a cache).
+pub(super) const PROJECTION_VERSION: &str = "9";
+
+/// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
+pub const PROJECTION_TABLES: [&str; 15] = [
+    "attendance",
+    "ledgers",
+    "categories",
+    "locations",
+    "part_requests",
+    "parts",
+    "stock_movements",
+    "customers",
+    "checkins",
+    "equipment",
+    "projects",
+    "orders",
+    "order_assignees",
+    "records",
+    "records_fts",
+];

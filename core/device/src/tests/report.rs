@@ -1,0 +1,65 @@
+use super::*;
+
+#[test]
+fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
+    let (mut sup, id) = supervisor_with_order();
+    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    let mut tech = workspace(TECH_A, Role::Technician);
+    exchange(&sup, &mut tech);
+    tech.accept_order(&id).unwrap();
+    tech.check_in(&id, None).unwrap();
+    tick_required(&mut tech, &id);
+    tech.put_charge(
+        &id,
+        None,
+        &crate::workspace::ChargeInput {
+            kind: crate::model::order::ChargeKind::ServiceFee,
+            description: "上门服务".into(),
+            quantity_milli: 2000,
+            unit_price_minor: 30_000,
+            discount_bp: 0,
+            tax_rate_bp: 600,
+            currency: "CNY".into(),
+        },
+    )
+    .unwrap();
+    tech.capture_signature(&id, &crate::blob::tiny_png(), "王先生")
+        .unwrap();
+    assert!(
+        crate::report::service_report(&tech, &id, "华东服务公司", &[], 0).is_err(),
+        "not completed yet"
+    );
+    tech.complete_order(&id, "更换主轴轴承，振动恢复正常")
+        .unwrap();
+    let (font, index) =
+        crate::report::find_cjk_font().expect("a CJK font (make test installs fonts-wqy-microhei)");
+    let pdf =
+        crate::report::service_report(&tech, &id, "华东服务公司 East China Service", &font, index)
+            .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(pdf.len() < 400_000, "fonts are subset: {} bytes", pdf.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "华东服务公司",
+        "服务报告",
+        "上海精密仪器有限公司",
+        "更换主轴轴承",
+        "上门服务",
+        "CNY 636.00",
+        "王先生",
+        "Fault confirmed / 故障确认",
+    ] {
+        assert!(
+            text.contains(expected),
+            "'{expected}' missing from:\n{text}"
+        );
+    }
+}
