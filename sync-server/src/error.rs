@@ -89,6 +89,10 @@ impl IntoResponse for ServerError {
                     ServerError::Domain(e) => e.field_problem(),
                     _ => None,
                 },
+                refusal: match &self {
+                    ServerError::Domain(e) => e.refusal().cloned(),
+                    _ => None,
+                },
             }),
         )
             .into_response()

@@ -147,7 +147,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   await expect(page.getByText(/Still required: Fault confirmed/)).toBeVisible();
   await page.getByLabel("What was done").fill("Replaced battery string 2");
   await page.getByRole("button", { name: "Complete" }).last().click();
-  await expect(page.getByRole("alert")).toContainText("tick the required checklist items first");
+  await expect(page.getByRole("alert")).toContainText("Tick the required checklist items first: ");
   for (const label of ["Fault confirmed / 故障确认", "Root cause found / 找到原因", "Repair verified / 维修验证"]) {
     await page.getByLabel(label).check();
   }
@@ -322,7 +322,7 @@ test("equipment and projects: create, name them on an order, service history per
   await eform.getByLabel("Warranty until").fill("2021-06-14");
   await eform.getByLabel("Project").selectOption({ label: "冷站改造 chiller retrofit" });
   await eform.getByRole("button", { name: "Create" }).click();
-  await expect(eform.getByRole("alert")).toContainText("the warranty ends before the installation date");
+  await expect(eform.getByRole("alert")).toContainText("The warranty ends before the installation date: check the dates.");
   await eform.getByLabel("Warranty until").fill("2027-06-14");
   await eform.getByRole("button", { name: "Create" }).click();
   const machine = page.getByRole("article", { name: "2号冷水机组" });

@@ -2,7 +2,7 @@
 //! local database, the network, the server's refusal). Every variant has a stable
 //! `ErrorCode`, matched as a value; the message is for logs and, translated by the UI, people.
 
-use fieldops_domain::{DomainError, ErrorBody, ErrorCode};
+use fieldops_domain::{DomainError, ErrorBody, ErrorCode, Refusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
@@ -21,6 +21,10 @@ pub enum DeviceError {
 impl DeviceError {
     pub fn invalid(msg: impl Into<String>) -> Self {
         DeviceError::Domain(DomainError::Invalid(msg.into()))
+    }
+
+    pub fn refused(r: Refusal) -> Self {
+        DeviceError::Domain(DomainError::Refused(r))
     }
 
     pub fn not_found(msg: impl Into<String>) -> Self {
@@ -51,6 +55,10 @@ impl DeviceError {
             message: self.to_string(),
             field: match self {
                 DeviceError::Domain(e) => e.field_problem(),
+                _ => None,
+            },
+            refusal: match self {
+                DeviceError::Domain(e) => e.refusal().cloned(),
                 _ => None,
             },
         }

@@ -14,7 +14,9 @@ pub mod store;
 pub mod sync;
 pub mod workspace;
 
-pub use fieldops_domain::{DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem};
+pub use fieldops_domain::{
+    DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal,
+};
 pub use fieldops_domain::{authority, blob, crdt, geo, model, protocol};
 pub use fieldops_media::{fonts, photo};
 

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::order::Status;
+
 /// Every code a FieldOps error can carry across IPC and HTTP; docs/PROTOCOL.md lists them.
 /// Serialised as the snake_case strings of the protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
@@ -213,6 +215,91 @@ impl std::fmt::Display for FieldProblem {
     }
 }
 
+/// A request refused by a rule, with the parameters the UI needs to say it in the person's
+/// language and what to do next. (Rules not yet listed here refuse with `Invalid` and an
+/// English sentence.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Refusal {
+    /// Completion waits for these required checklist items (their labels).
+    ChecklistIncomplete {
+        items: Vec<String>,
+    },
+    /// The order has moved on (another device, another person): this step no longer applies.
+    NotNow {
+        status: Status,
+    },
+    RatingOutOfRange,
+    NoTechnicianChosen,
+    /// The signature is part of the completed record.
+    SignatureClosed,
+    /// Labour from time on site needs a check-in and a check-out.
+    NoTimeOnSite,
+    DuplicateSku {
+        sku: String,
+    },
+    CategoryLoop,
+    /// A van changes hands only when no part request into it is open.
+    VanHasOpenRequests {
+        open: u32,
+    },
+    /// Clocked in since this time (milliseconds since the epoch).
+    AlreadyClockedIn {
+        since: i64,
+    },
+    NotClockedIn,
+    PeriodReversed,
+    /// The company settings reach a device with its first sync.
+    SettingsNotSynced,
+    WarrantyBeforeInstallation,
+    TransferToSameLocation,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::ChecklistIncomplete { items } => {
+                write!(
+                    f,
+                    "tick the required checklist items first: {}",
+                    items.join(", ")
+                )
+            }
+            Refusal::NotNow { status } => write!(
+                f,
+                "this order is {} now: the step is no longer possible",
+                status.as_str().replace('_', " ")
+            ),
+            Refusal::RatingOutOfRange => f.write_str("a rating is 1 to 5 stars"),
+            Refusal::NoTechnicianChosen => f.write_str("choose at least one technician"),
+            Refusal::SignatureClosed => f.write_str("the signature cannot change after completion"),
+            Refusal::NoTimeOnSite => {
+                f.write_str("no time on site is recorded yet (check-in and check-out)")
+            }
+            Refusal::DuplicateSku { sku } => write!(f, "SKU '{sku}' is already in the catalogue"),
+            Refusal::CategoryLoop => {
+                f.write_str("a category cannot go inside itself or one of its own subcategories")
+            }
+            Refusal::VanHasOpenRequests { open } => write!(
+                f,
+                "{open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands"
+            ),
+            Refusal::AlreadyClockedIn { since } => {
+                write!(f, "already clocked in since {since} (ms since the epoch)")
+            }
+            Refusal::NotClockedIn => f.write_str("not clocked in today"),
+            Refusal::PeriodReversed => f.write_str("the period ends before it starts"),
+            Refusal::SettingsNotSynced => {
+                f.write_str("the company settings have not arrived yet; sync first")
+            }
+            Refusal::WarrantyBeforeInstallation => {
+                f.write_str("the warranty ends before the installation date")
+            }
+            Refusal::TransferToSameLocation => f.write_str("a transfer goes to another location"),
+        }
+    }
+}
+
 /// The shape in which errors cross IPC and HTTP.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ErrorBody {
@@ -222,6 +309,10 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<FieldProblem>,
+    /// For a request a rule refused: which rule, with its parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub refusal: Option<Refusal>,
 }
 
 /// A broken rule of the domain: what the device refuses before it commits and the server
@@ -232,6 +323,8 @@ pub enum DomainError {
     Invalid(String),
     #[error("{0}")]
     BadField(FieldProblem),
+    #[error("{0}")]
+    Refused(Refusal),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("not allowed: {0}")]
@@ -253,6 +346,14 @@ impl DomainError {
         DomainError::BadField(FieldProblem { field, problem })
     }
 
+    /// The rule that refused the request, when it is one with words of its own.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            DomainError::Refused(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// The refused field, when the error is about one.
     pub fn field_problem(&self) -> Option<FieldProblem> {
         match self {
@@ -263,7 +364,9 @@ impl DomainError {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            DomainError::Invalid(_) | DomainError::BadField(_) => ErrorCode::InvalidInput,
+            DomainError::Invalid(_) | DomainError::BadField(_) | DomainError::Refused(_) => {
+                ErrorCode::InvalidInput
+            }
             DomainError::NotFound(_) => ErrorCode::NotFound,
             DomainError::Forbidden(_) => ErrorCode::Forbidden,
             DomainError::CorruptDocument(_) => ErrorCode::CorruptDocument,
@@ -277,6 +380,7 @@ impl DomainError {
             code: self.code(),
             message: self.to_string(),
             field: self.field_problem(),
+            refusal: self.refusal().cloned(),
         }
     }
 }
@@ -326,6 +430,17 @@ mod tests {
         assert_eq!(
             date.field_problem().map(|p| p.problem),
             Some(Problem::NotADate)
+        );
+        // A refusing rule carries its parameters the same way.
+        let refused = DomainError::Refused(Refusal::DuplicateSku { sku: "VP-1".into() });
+        assert_eq!(refused.code(), ErrorCode::InvalidInput);
+        assert_eq!(
+            serde_json::to_value(refused.body()).unwrap()["refusal"],
+            serde_json::json!({"kind": "duplicate_sku", "sku": "VP-1"})
+        );
+        assert_eq!(
+            refused.to_string(),
+            "SKU 'VP-1' is already in the catalogue"
         );
         // Other refusals carry no field.
         assert!(DomainError::invalid("x").body().field.is_none());

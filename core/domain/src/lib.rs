@@ -11,4 +11,4 @@ pub mod geo;
 pub mod model;
 pub mod protocol;
 
-pub use error::{DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Result};
+pub use error::{DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Result};

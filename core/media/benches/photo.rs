@@ -31,20 +31,6 @@ fn camera_like() -> image::RgbImage {
     })
 }
 
-/// The JPEG with an EXIF block saying "rotate 90° clockwise" (orientation 6), as phones write.
-fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
-    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
-    tiff.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\x00\x00".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 fn stats(mut ms: Vec<f64>) -> serde_json::Value {
     ms.sort_by(f64::total_cmp);
     serde_json::json!({
@@ -79,7 +65,7 @@ fn main() {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
         .encode_image(&camera_like())
         .expect("encode");
-    let input = with_orientation_6(&jpeg);
+    let input = fieldops_media::samples::with_orientation(&jpeg, 6);
     let in_path = dir.path().join("in.jpg");
     std::fs::write(&in_path, &input).expect("write input");
 

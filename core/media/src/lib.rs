@@ -4,5 +4,5 @@
 
 pub mod fonts;
 pub mod photo;
-#[cfg(any(test, feature = "samples"))]
+/// Sample pictures for tests and benchmarks, here and in the crates above.
 pub mod samples;

@@ -1,4 +1,4 @@
-import type { Commands, ErrorBody, ErrorCode, FieldProblem } from "../generated/commands";
+import type { Commands, ErrorBody, ErrorCode, FieldProblem, Refusal } from "../generated/commands";
 
 export type BackendEvent = "sync-status" | "data-changed" | "signed-out" | "signed-in";
 
@@ -15,10 +15,12 @@ export type Backend = Commands & {
 export class BackendError extends Error implements ErrorBody {
   code: ErrorCode;
   field?: FieldProblem;
+  refusal?: Refusal;
   constructor(body: ErrorBody) {
     super(body.message);
     this.code = body.code;
     this.field = body.field;
+    this.refusal = body.refusal;
   }
 }
 
@@ -27,7 +29,8 @@ export function toError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const field = "field" in e ? (e.field as FieldProblem | undefined) : undefined;
-    return new BackendError({ code: String(e.code) as ErrorCode, message: String(e.message), field });
+    const refusal = "refusal" in e ? (e.refusal as Refusal | undefined) : undefined;
+    return new BackendError({ code: String(e.code) as ErrorCode, message: String(e.message), field, refusal });
   }
   return new BackendError({ code: "unknown", message: e instanceof Error ? e.message : String(e) });
 }

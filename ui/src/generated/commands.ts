@@ -177,7 +177,11 @@ export type ErrorBody = { code: ErrorCode, message: string,
 /**
  * For a refused field: which and why, so the UI can say it in the person's language.
  */
-field?: FieldProblem, };
+field?: FieldProblem, 
+/**
+ * For a request a rule refused: which rule, with its parameters.
+ */
+refusal?: Refusal, };
 
 /**
  * Every code a FieldOps error can carry across IPC and HTTP; docs/PROTOCOL.md lists them.
@@ -521,6 +525,14 @@ text?: string | null, };
  */
 
 export type RecordView = { order_id: string, number: string | null, display_number: string, order_type: OrderType, customer_id: string, customer_name: string | null, technicians: Array<string>, completed_at: number, description: string, resolution: string | null, charges_total: number, currency: string | null, rating: number | null, status: Status, };
+
+/**
+ * A request refused by a rule, with the parameters the UI needs to say it in the person's
+ * language and what to do next. (Rules not yet listed here refuse with `Invalid` and an
+ * English sentence.)
+ */
+
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { errorAdvice, fieldAdvice } from "./errors";
+import type { Refusal } from "../generated/commands";
+import { errorAdvice, fieldAdvice, refusalAdvice } from "./errors";
 
 describe("error words", () => {
   it("say a refused field and its limit in either language", () => {
@@ -12,5 +13,17 @@ describe("error words", () => {
   it("fall back to the generic words for a code this build does not know", () => {
     expect(errorAdvice("en", "quota_exceeded" as never)).toBe(errorAdvice("en", "unknown"));
     expect(errorAdvice("zh-CN", "network")).toContain("本设备");
+  });
+});
+
+describe("refusal words", () => {
+  const words = (lang: "en" | "zh-CN") => ({ lang, status: (s: string) => `<${s}>`, time: () => "09:05" });
+  it("put a rule's parameters into either language", () => {
+    const checklist: Refusal = { kind: "checklist_incomplete", items: ["Fault confirmed", "Repair verified"] };
+    expect(refusalAdvice(checklist, words("en"))).toBe("Tick the required checklist items first: Fault confirmed, Repair verified.");
+    expect(refusalAdvice(checklist, words("zh-CN"))).toBe("请先勾选必填检查项：Fault confirmed、Repair verified。");
+    expect(refusalAdvice({ kind: "not_now", status: "cancelled" }, words("en"))).toContain("This order is <cancelled> now");
+    expect(refusalAdvice({ kind: "already_clocked_in", since: 0 }, words("zh-CN"))).toBe("您已于 09:05 上班打卡。");
+    expect(refusalAdvice({ kind: "van_has_open_requests", open: 2 }, words("en"))).toMatch(/^2 part request\(s\) into this van/);
   });
 });

@@ -1,6 +1,6 @@
 // What each error code means to a person, and what to do next, in both languages. The Rust
 // side names the code (generated ErrorCode); tsc fails here when a code has no words.
-import type { ErrorCode, Field, FieldProblem } from "../generated/commands";
+import type { ErrorCode, Field, FieldProblem, Refusal } from "../generated/commands";
 import type { Lang } from "./index";
 
 const en: Record<ErrorCode, string> = {
@@ -171,5 +171,55 @@ export function fieldAdvice(lang: Lang, p: FieldProblem): string {
       return zhText ? `“${field}”含有无法保存的控制字符，请重新输入。` : `${field} contains characters that cannot be saved: type it again.`;
     case "not_a_date":
       return zhText ? `“${field}”不是有效日期（年-月-日）。` : `${field} is not a date (year-month-day).`;
+  }
+}
+
+/** What a refusing rule needs from the screen to put its parameters into words. */
+export interface RefusalWords {
+  lang: Lang;
+  /** An order status in the person's language. */
+  status: (s: Extract<Refusal, { kind: "not_now" }>["status"]) => string;
+  /** A time (ms since the epoch) in the person's locale. */
+  time: (ms: number) => string;
+}
+
+/** A request a rule refused, said in the person's language with what to do next. */
+export function refusalAdvice(r: Refusal, { lang, status, time }: RefusalWords): string {
+  const zh = lang === "zh-CN";
+  switch (r.kind) {
+    case "checklist_incomplete":
+      return zh ? `请先勾选必填检查项：${r.items.join("、")}。` : `Tick the required checklist items first: ${r.items.join(", ")}.`;
+    case "not_now":
+      return zh
+        ? `工单当前状态为“${status(r.status)}”，此步骤已不可用。请查看工单的最新状态。`
+        : `This order is ${status(r.status)} now, so this step is not open to you. Look at the order as it is now.`;
+    case "rating_out_of_range":
+      return zh ? "评分为 1 到 5 星，请选择星数。" : "A rating is 1 to 5 stars: choose the stars.";
+    case "no_technician_chosen":
+      return zh ? "请至少选择一名技术员。" : "Choose at least one technician.";
+    case "signature_closed":
+      return zh ? "工单完成后客户签字不能再修改。" : "The customer's signature cannot change once the order is completed.";
+    case "no_time_on_site":
+      return zh ? "尚无现场时间记录：需先签到并签退。" : "No time on site is recorded yet: check in and check out first.";
+    case "duplicate_sku":
+      return zh ? `物料编码“${r.sku}”已在目录中，请使用其他编码或编辑现有物料。` : `SKU “${r.sku}” is already in the catalogue: use another SKU or edit that part.`;
+    case "category_loop":
+      return zh ? "分类不能移到自身或其下级分类中，请选择其他上级分类。" : "A category cannot go inside itself or one of its own subcategories: choose another parent.";
+    case "van_has_open_requests":
+      return zh
+        ? `还有 ${r.open} 个调入此车的备件申请未完成：请先让其收货、驳回或取消，再转交车辆。`
+        : `${r.open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands.`;
+    case "already_clocked_in":
+      return zh ? `您已于 ${time(r.since)} 上班打卡。` : `You clocked in already, at ${time(r.since)}.`;
+    case "not_clocked_in":
+      return zh ? "今天尚未上班打卡，请先打卡上班。" : "You have not clocked in today: clock in first.";
+    case "period_reversed":
+      return zh ? "结束日期早于开始日期，请调整时间段。" : "The period ends before it starts: change the dates.";
+    case "settings_not_synced":
+      return zh ? "公司设置尚未同步到本设备，请先同步。" : "The company settings have not reached this device yet: sync first.";
+    case "warranty_before_installation":
+      return zh ? "保修截止日期早于安装日期，请检查日期。" : "The warranty ends before the installation date: check the dates.";
+    case "transfer_to_same_location":
+      return zh ? "调拨须转到另一个库位，请选择其他库位。" : "A transfer goes to another location: choose a different one.";
   }
 }

@@ -1,6 +1,6 @@
 import type { BackendError } from "../backend";
 import { useI18n } from "../i18n";
-import { errorAdvice, fieldAdvice } from "../i18n/errors";
+import { errorAdvice, fieldAdvice, refusalAdvice } from "../i18n/errors";
 
 /**
  * Shows a backend error: what happened and what to do next in the person's language (from its
@@ -8,12 +8,17 @@ import { errorAdvice, fieldAdvice } from "../i18n/errors";
  * said wholly in the person's language. The code itself is for support only.
  */
 export function ErrorNote({ error }: { error: BackendError | null }) {
-  const { lang } = useI18n();
+  const { lang, t, formatTime } = useI18n();
   if (!error) return null;
+  const particular = error.field
+    ? fieldAdvice(lang, error.field)
+    : error.refusal
+      ? refusalAdvice(error.refusal, { lang, status: (s) => t(`status.${s}`), time: formatTime })
+      : null;
   return (
     <div className="error" role="alert" data-code={error.code}>
-      {error.field ? (
-        <strong>{fieldAdvice(lang, error.field)}</strong>
+      {particular ? (
+        <strong>{particular}</strong>
       ) : (
         <>
           <strong>{errorAdvice(lang, error.code)}</strong>

@@ -35,6 +35,24 @@ fn happy_path_with_money_and_settlement() {
         .unwrap();
     let err = tech.complete_order(&id, "Replaced bearing").unwrap_err();
     assert!(err.to_string().contains("Fault confirmed"), "{err}");
+    // The UI gets the rule and the items' labels, to say it in the person's language.
+    match err.body().refusal {
+        Some(crate::Refusal::ChecklistIncomplete { items }) => {
+            assert!(
+                items.iter().any(|i| i.starts_with("Fault confirmed")),
+                "{items:?}"
+            )
+        }
+        other => panic!("expected the checklist refusal, got {other:?}"),
+    }
+    // A step that is not open in the order's state says the state.
+    let err = tech.accept_order(&id).unwrap_err();
+    assert_eq!(
+        err.body().refusal,
+        Some(crate::Refusal::NotNow {
+            status: crate::model::order::Status::OnSite
+        })
+    );
     tick_required(&mut tech, &id);
     tech.put_charge(
         &id,

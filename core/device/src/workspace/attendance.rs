@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Workspace;
+use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::geo::FenceVerdict;
 use crate::geo::Position;
@@ -78,13 +79,10 @@ impl Workspace {
         let state = self.attendance_state()?;
         match (kind, state.clocked_in_since) {
             (ClockKind::ClockIn, Some(since)) => {
-                return Err(DeviceError::invalid(format!(
-                    "already clocked in since {}",
-                    local_time(since)
-                )));
+                return Err(DeviceError::refused(Refusal::AlreadyClockedIn { since }));
             }
             (ClockKind::ClockOut, None) => {
-                return Err(DeviceError::invalid("not clocked in today"));
+                return Err(DeviceError::refused(Refusal::NotClockedIn));
             }
             _ => {}
         }
@@ -395,12 +393,6 @@ pub fn csv_field(value: &str) -> String {
     } else {
         defused
     }
-}
-
-fn local_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -66,9 +66,7 @@ impl Workspace {
             .tenant;
         let id = settings::settings_id(tenant);
         if self.store.load(&id)?.is_none() {
-            return Err(DeviceError::invalid(
-                "the company settings have not arrived yet; sync first",
-            ));
+            return Err(DeviceError::refused(Refusal::SettingsNotSynced));
         }
         Ok(id)
     }

@@ -6,6 +6,7 @@ use crate::Field;
 use serde::{Deserialize, Serialize};
 
 use super::{Action, OrderDetail, Workspace};
+use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::geo::Position;
 use crate::model::order::{self, PhotoRef};
@@ -175,7 +176,7 @@ impl Workspace {
     /// What the supervisor's map shows for the period [from, to) (ms since the epoch).
     pub fn map_data(&self, from: i64, to: i64) -> Result<MapData> {
         if to <= from {
-            return Err(DeviceError::invalid("the period ends before it starts"));
+            return Err(DeviceError::refused(Refusal::PeriodReversed));
         }
         let radius_default = self.geofence_default()?;
         let customers: std::collections::BTreeMap<String, super::CustomerView> = self

@@ -10,6 +10,7 @@ use automerge::AutoCommit;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::Refusal;
 use crate::authority;
 use crate::error::{DeviceError, Result};
 use crate::geo::Position;

@@ -156,9 +156,7 @@ impl Workspace {
     ) -> Result<OrderDetail> {
         let detail = self.get_order(id)?;
         if detail.on_site_ms <= 0 {
-            return Err(DeviceError::invalid(
-                "no time on site is recorded yet (check-in and check-out)",
-            ));
+            return Err(DeviceError::refused(Refusal::NoTimeOnSite));
         }
         let hours_milli = money::mul_div_round(detail.on_site_ms, 1000, 3_600_000).max(1);
         self.put_cost(

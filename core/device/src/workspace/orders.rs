@@ -193,7 +193,7 @@ impl Workspace {
     /// Dispatch (or reassign) an order to technicians; the first one leads.
     pub fn dispatch_order(&mut self, id: &str, to: &[String]) -> Result<OrderDetail> {
         if to.is_empty() {
-            return Err(DeviceError::invalid("choose at least one technician"));
+            return Err(DeviceError::refused(Refusal::NoTechnicianChosen));
         }
         let directory = self.directory()?;
         for u in to {
@@ -275,7 +275,7 @@ impl Workspace {
     /// The customer's rating, captured on the technician's device.
     pub fn rate_order(&mut self, id: &str, stars: i64, comment: &str) -> Result<OrderDetail> {
         if !(1..=5).contains(&stars) {
-            return Err(DeviceError::invalid("a rating is 1 to 5 stars"));
+            return Err(DeviceError::refused(Refusal::RatingOutOfRange));
         }
         check_text(Field::Comment, comment, false, 2_000)?;
         self.order_event(id, Action::Rate, EventKind::Rated, |e| {
@@ -321,18 +321,13 @@ impl Workspace {
     ) -> Result<OrderDetail> {
         let detail = self.get_order(id)?;
         if !detail.actions.contains(&wanted) {
-            return Err(DeviceError::invalid(format!(
-                "cannot {} this order while it is {}",
-                crate::model::enum_name(&wanted).replace('_', " "),
-                detail.summary.status.replace('_', " ")
-            )));
+            return Err(not_now(&detail));
         }
         // The same rule the allow-list applies to a `completed` event, said in plain words.
         if kind == EventKind::Completed && !detail.missing_required.is_empty() {
-            return Err(DeviceError::invalid(format!(
-                "tick the required checklist items first: {}",
-                detail.missing_required.join(", ")
-            )));
+            return Err(DeviceError::refused(Refusal::ChecklistIncomplete {
+                items: detail.missing_required.clone(),
+            }));
         }
         let tz = local_offset_min();
         let last_at = detail.events.iter().map(|e| e.at).max().unwrap_or(0);
@@ -371,10 +366,7 @@ impl Workspace {
         if detail.actions.contains(&wanted) {
             Ok(detail)
         } else {
-            Err(DeviceError::invalid(format!(
-                "cannot change this order while it is {}",
-                detail.summary.status.replace('_', " ")
-            )))
+            Err(not_now(&detail))
         }
     }
 
@@ -626,5 +618,18 @@ impl Workspace {
             out.push(Action::FieldEntry);
         }
         out
+    }
+}
+
+/// The step asked for is not open to this user in the order's present state (it moved on
+/// elsewhere, or the step is someone else's).
+fn not_now(detail: &OrderDetail) -> DeviceError {
+    match serde_json::from_value::<Status>(serde_json::Value::String(detail.summary.status.clone()))
+    {
+        Ok(status) => DeviceError::refused(Refusal::NotNow { status }),
+        Err(_) => DeviceError::invalid(format!(
+            "this step is not possible while the order is {}",
+            detail.summary.status
+        )),
     }
 }

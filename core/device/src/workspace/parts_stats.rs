@@ -7,6 +7,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::Workspace;
+use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::model::part_request::RequestStatus;
 
@@ -40,7 +41,7 @@ impl Workspace {
     /// Statistics over movements and requests with device time in [from, to) (ms).
     pub fn parts_statistics(&self, from: i64, to: i64) -> Result<PartsStats> {
         if to <= from {
-            return Err(DeviceError::invalid("the period ends before it starts"));
+            return Err(DeviceError::refused(Refusal::PeriodReversed));
         }
         let conn = self.store.conn();
         let tally = |sql: &str| -> Result<Vec<Tally>> {

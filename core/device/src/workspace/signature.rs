@@ -15,9 +15,7 @@ impl Workspace {
             detail.underlying_status.as_str(),
             "completed" | "settled" | "cancelled"
         ) {
-            return Err(DeviceError::invalid(
-                "the signature cannot change after completion",
-            ));
+            return Err(DeviceError::refused(Refusal::SignatureClosed));
         }
         let hash = crate::blob::sha256_hex(png);
         self.change_with_blobs(

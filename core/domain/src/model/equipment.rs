@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_date, check_id, check_text};
 use crate::crdt;
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Refusal, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -66,9 +66,7 @@ impl EquipmentInfo {
         if let (Some(i), Some(w)) = (installed, warranty)
             && w < i
         {
-            return Err(DomainError::invalid(
-                "the warranty ends before the installation date",
-            ));
+            return Err(DomainError::Refused(Refusal::WarrantyBeforeInstallation));
         }
         if let Some(days) = self.maintenance_interval_days
             && !(1..=3650).contains(&days)

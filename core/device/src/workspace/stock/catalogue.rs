@@ -59,10 +59,9 @@ impl Workspace {
             )
             .ok();
         if taken.is_some() {
-            return Err(DeviceError::invalid(format!(
-                "SKU '{}' is already in the catalogue",
-                info.sku.trim()
-            )));
+            return Err(DeviceError::refused(Refusal::DuplicateSku {
+                sku: info.sku.trim().to_string(),
+            }));
         }
         Ok(())
     }
@@ -199,9 +198,7 @@ impl Workspace {
             let mut at = Some(p);
             while let Some(x) = at {
                 if x == id {
-                    return Err(DeviceError::invalid(
-                        "a category cannot go inside itself or one of its own subcategories",
-                    ));
+                    return Err(DeviceError::refused(Refusal::CategoryLoop));
                 }
                 at = parent_of.get(x).copied().flatten();
             }

@@ -309,7 +309,7 @@ impl Workspace {
         note: &str,
     ) -> Result<()> {
         if from == to {
-            return Err(DeviceError::invalid("a transfer goes to another location"));
+            return Err(DeviceError::refused(Refusal::TransferToSameLocation));
         }
         let mut out = self.movement(part_id, MovementKind::TransferOut, -qty, note)?;
         out.counterpart = Some(to.to_string());

@@ -54,9 +54,9 @@ impl Workspace {
                 })
                 .count();
             if open > 0 {
-                return Err(DeviceError::invalid(format!(
-                    "{open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands"
-                )));
+                return Err(DeviceError::refused(Refusal::VanHasOpenRequests {
+                    open: u32::try_from(open).unwrap_or(u32::MAX),
+                }));
             }
         }
         self.change(DocType::Location, Some(id), |doc, _| {

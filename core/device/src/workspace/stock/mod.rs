@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, OrderDetail, PreparedChange, Workspace};
+use crate::Refusal;
 use crate::authority;
 use crate::error::{DeviceError, Result};
 use crate::model::TypedDoc;
