@@ -15,7 +15,7 @@ pub mod sync;
 pub mod workspace;
 
 pub use fieldops_domain::{
-    DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal,
+    DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Thing,
 };
 pub use fieldops_domain::{authority, blob, crdt, geo, model, protocol};
 pub use fieldops_media::{fonts, photo};

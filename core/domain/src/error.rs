@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::order::Status;
+use crate::model::part_request::RequestStatus;
 
 /// Every code a FieldOps error can carry across IPC and HTTP; docs/PROTOCOL.md lists them.
 /// Serialised as the snake_case strings of the protocol.
@@ -253,6 +254,86 @@ pub enum Refusal {
     SettingsNotSynced,
     WarrantyBeforeInstallation,
     TransferToSameLocation,
+    /// Something picked from a list that this device does not know (any more): sync to refresh.
+    Unknown {
+        thing: Thing,
+    },
+    /// A machine or project (named) of another customer than the order's or machine's.
+    BelongsToAnotherCustomer {
+        name: String,
+    },
+    MachineListedTwice,
+    TooManyMachines {
+        max: u32,
+    },
+    /// A stock-take or an imported file has more lines than one step takes.
+    TooManyLines {
+        max: u32,
+    },
+    NothingCounted,
+    CountedTwice {
+        sku: String,
+    },
+    CountOutOfRange {
+        sku: String,
+    },
+    /// Technicians request parts into their own van.
+    OwnVanOnly,
+    /// Technicians take parts from their own van or a warehouse.
+    TakeFromOwnVan,
+    FileTooLarge {
+        max_mb: u32,
+    },
+    FileEmpty,
+    /// Not CSV text or an XLSX workbook that can be read (the message names the cause).
+    FileUnreadable,
+    PeriodTooLong,
+    /// The part request has moved on to another step.
+    RequestNotNow {
+        status: RequestStatus,
+    },
+    ApproveWithinAsked,
+    /// A person (named) picked as a technician who is not one.
+    NotATechnician {
+        name: String,
+    },
+    WarehouseHasNoOwner,
+}
+
+/// What was picked from a list, for `Refusal::Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Thing {
+    Customer,
+    Site,
+    Project,
+    Equipment,
+    Part,
+    StockLocation,
+    Van,
+    Order,
+    Category,
+    ParentCategory,
+    Technician,
+}
+
+impl Thing {
+    /// What to do, in English (logs, tools).
+    fn choose(self) -> &'static str {
+        match self {
+            Thing::Customer => "choose a known customer",
+            Thing::Site => "choose one of the customer's sites",
+            Thing::Project => "choose a known project",
+            Thing::Equipment => "choose known equipment",
+            Thing::Part => "choose a part from the catalogue",
+            Thing::StockLocation => "choose a known stock location",
+            Thing::Van => "choose a known van",
+            Thing::Order => "choose one of your orders",
+            Thing::Category => "choose a known category",
+            Thing::ParentCategory => "choose a known parent category",
+            Thing::Technician => "choose a known technician",
+        }
+    }
 }
 
 impl std::fmt::Display for Refusal {
@@ -296,6 +377,32 @@ impl std::fmt::Display for Refusal {
                 f.write_str("the warranty ends before the installation date")
             }
             Refusal::TransferToSameLocation => f.write_str("a transfer goes to another location"),
+            Refusal::Unknown { thing } => f.write_str(thing.choose()),
+            Refusal::BelongsToAnotherCustomer { name } => {
+                write!(f, "'{name}' belongs to another customer")
+            }
+            Refusal::MachineListedTwice => f.write_str("a machine is listed twice"),
+            Refusal::TooManyMachines { max } => write!(f, "an order names at most {max} machines"),
+            Refusal::TooManyLines { max } => write!(f, "at most {max} parts at once"),
+            Refusal::NothingCounted => f.write_str("count at least one part"),
+            Refusal::CountedTwice { sku } => write!(f, "{sku} is counted twice"),
+            Refusal::CountOutOfRange { sku } => {
+                write!(f, "the count of {sku} must be between 0 and 1,000,000")
+            }
+            Refusal::OwnVanOnly => f.write_str("parts are requested into your own van"),
+            Refusal::TakeFromOwnVan => f.write_str("take parts from your own van or a warehouse"),
+            Refusal::FileTooLarge { max_mb } => write!(f, "the file is larger than {max_mb} MB"),
+            Refusal::FileEmpty => f.write_str("the file is empty"),
+            Refusal::FileUnreadable => f.write_str("the file cannot be read as CSV or XLSX"),
+            Refusal::PeriodTooLong => {
+                f.write_str("choose a period of at most a year that ends after it starts")
+            }
+            Refusal::RequestNotNow { status } => {
+                write!(f, "the request is {}", crate::model::enum_name(status))
+            }
+            Refusal::ApproveWithinAsked => f.write_str("approve between 0 and the quantity asked"),
+            Refusal::NotATechnician { name } => write!(f, "{name} is not a technician"),
+            Refusal::WarehouseHasNoOwner => f.write_str("a warehouse belongs to no one"),
         }
     }
 }

@@ -11,4 +11,6 @@ pub mod geo;
 pub mod model;
 pub mod protocol;
 
-pub use error::{DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Result};
+pub use error::{
+    DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Result, Thing,
+};

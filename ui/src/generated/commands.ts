@@ -532,7 +532,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -727,6 +727,12 @@ export type TemplateItem = { label: string, required: boolean, };
  */
 
 export type TemplateView = { order_type: OrderType, checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
+
+/**
+ * What was picked from a list, for `Refusal::Unknown`.
+ */
+
+export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician";
 
 /**
  * Where the bearer token lives: the OS keyring when there is one; otherwise only in memory

@@ -17,7 +17,7 @@ describe("error words", () => {
 });
 
 describe("refusal words", () => {
-  const words = (lang: "en" | "zh-CN") => ({ lang, status: (s: string) => `<${s}>`, time: () => "09:05" });
+  const words = (lang: "en" | "zh-CN") => ({ lang, status: (s: string) => `<${s}>`, requestStatus: (s: string) => `<${s}>`, time: () => "09:05" });
   it("put a rule's parameters into either language", () => {
     const checklist: Refusal = { kind: "checklist_incomplete", items: ["Fault confirmed", "Repair verified"] };
     expect(refusalAdvice(checklist, words("en"))).toBe("Tick the required checklist items first: Fault confirmed, Repair verified.");
@@ -25,5 +25,7 @@ describe("refusal words", () => {
     expect(refusalAdvice({ kind: "not_now", status: "cancelled" }, words("en"))).toContain("This order is <cancelled> now");
     expect(refusalAdvice({ kind: "already_clocked_in", since: 0 }, words("zh-CN"))).toBe("您已于 09:05 上班打卡。");
     expect(refusalAdvice({ kind: "van_has_open_requests", open: 2 }, words("en"))).toMatch(/^2 part request\(s\) into this van/);
+    expect(refusalAdvice({ kind: "unknown", thing: "stock_location" }, words("zh-CN"))).toBe("本设备上找不到该库位。请同步后从列表中重新选择。");
+    expect(refusalAdvice({ kind: "request_not_now", status: "issued" }, words("en"))).toBe("This request is <issued> now, so this step no longer applies.");
   });
 });

@@ -1,6 +1,6 @@
 // What each error code means to a person, and what to do next, in both languages. The Rust
 // side names the code (generated ErrorCode); tsc fails here when a code has no words.
-import type { ErrorCode, Field, FieldProblem, Refusal } from "../generated/commands";
+import type { ErrorCode, Field, FieldProblem, Refusal, Thing } from "../generated/commands";
 import type { Lang } from "./index";
 
 const en: Record<ErrorCode, string> = {
@@ -179,12 +179,42 @@ export interface RefusalWords {
   lang: Lang;
   /** An order status in the person's language. */
   status: (s: Extract<Refusal, { kind: "not_now" }>["status"]) => string;
+  /** A part request's status in the person's language. */
+  requestStatus: (s: Extract<Refusal, { kind: "request_not_now" }>["status"]) => string;
   /** A time (ms since the epoch) in the person's locale. */
   time: (ms: number) => string;
 }
 
+const thingsEn: Record<Thing, string> = {
+  customer: "This customer",
+  site: "This site",
+  project: "This project",
+  equipment: "This machine",
+  part: "This part",
+  stock_location: "This stock location",
+  van: "This van",
+  order: "This order",
+  category: "This category",
+  parent_category: "This parent category",
+  technician: "This technician",
+};
+
+const thingsZh: Record<Thing, string> = {
+  customer: "该客户",
+  site: "该站点",
+  project: "该项目",
+  equipment: "该设备",
+  part: "该备件",
+  stock_location: "该库位",
+  van: "该车辆",
+  order: "该工单",
+  category: "该分类",
+  parent_category: "该上级分类",
+  technician: "该技术员",
+};
+
 /** A request a rule refused, said in the person's language with what to do next. */
-export function refusalAdvice(r: Refusal, { lang, status, time }: RefusalWords): string {
+export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }: RefusalWords): string {
   const zh = lang === "zh-CN";
   switch (r.kind) {
     case "checklist_incomplete":
@@ -221,5 +251,41 @@ export function refusalAdvice(r: Refusal, { lang, status, time }: RefusalWords):
       return zh ? "保修截止日期早于安装日期，请检查日期。" : "The warranty ends before the installation date: check the dates.";
     case "transfer_to_same_location":
       return zh ? "调拨须转到另一个库位，请选择其他库位。" : "A transfer goes to another location: choose a different one.";
+    case "unknown":
+      return zh ? `本设备上找不到${thingsZh[r.thing]}。请同步后从列表中重新选择。` : `${thingsEn[r.thing]} is not known on this device. Sync, then choose again from the list.`;
+    case "belongs_to_another_customer":
+      return zh ? `“${r.name}”属于其他客户，请选择本客户的。` : `“${r.name}” belongs to another customer: choose one of this customer's.`;
+    case "machine_listed_twice":
+      return zh ? "同一台设备被选了两次。" : "A machine is listed twice: choose it once.";
+    case "too_many_machines":
+      return zh ? `一个工单最多关联 ${r.max} 台设备。` : `An order names at most ${r.max} machines.`;
+    case "too_many_lines":
+      return zh ? `一次最多处理 ${r.max} 个备件，请分批进行。` : `At most ${r.max} parts at once: split it into several.`;
+    case "nothing_counted":
+      return zh ? "请至少填写一个备件的盘点数量。" : "Count at least one part.";
+    case "counted_twice":
+      return zh ? `${r.sku} 被盘点了两次，请只保留一行。` : `${r.sku} is counted twice: keep one line.`;
+    case "count_out_of_range":
+      return zh ? `${r.sku} 的盘点数量须在 0 到 1,000,000 之间。` : `The count of ${r.sku} must be between 0 and 1,000,000.`;
+    case "own_van_only":
+      return zh ? "备件只能申请调入您自己的车辆。" : "Parts are requested into your own van.";
+    case "take_from_own_van":
+      return zh ? "请从您自己的车辆或仓库领用备件。" : "Take parts from your own van or a warehouse.";
+    case "file_too_large":
+      return zh ? `文件超过 ${r.max_mb} MB，请拆分后再导入。` : `The file is larger than ${r.max_mb} MB: split it and import the parts.`;
+    case "file_empty":
+      return zh ? "文件是空的。" : "The file is empty.";
+    case "file_unreadable":
+      return zh ? "无法读取该文件：请使用 UTF-8 编码的 CSV 或 XLSX 工作簿。" : "The file cannot be read: use a UTF-8 CSV file or an XLSX workbook.";
+    case "period_too_long":
+      return zh ? "请选择不超过一年、且结束晚于开始的时间段。" : "Choose a period of at most a year that ends after it starts.";
+    case "request_not_now":
+      return zh ? `该申请当前为“${requestStatus(r.status)}”，此步骤已不可用。` : `This request is ${requestStatus(r.status)} now, so this step no longer applies.`;
+    case "approve_within_asked":
+      return zh ? "批准数量须在 0 到申请数量之间。" : "Approve between 0 and the quantity asked.";
+    case "not_a_technician":
+      return zh ? `${r.name} 不是技术员，请选择技术员。` : `${r.name} is not a technician: choose a technician.`;
+    case "warehouse_has_no_owner":
+      return zh ? "仓库不属于任何个人，请不要选择负责人。" : "A warehouse belongs to no one: leave the technician empty.";
   }
 }

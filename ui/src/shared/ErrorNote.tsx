@@ -13,7 +13,7 @@ export function ErrorNote({ error }: { error: BackendError | null }) {
   const particular = error.field
     ? fieldAdvice(lang, error.field)
     : error.refusal
-      ? refusalAdvice(error.refusal, { lang, status: (s) => t(`status.${s}`), time: formatTime })
+      ? refusalAdvice(error.refusal, { lang, status: (s) => t(`status.${s}`), requestStatus: (s) => t(`requestStatus.${s}`), time: formatTime })
       : null;
   return (
     <div className="error" role="alert" data-code={error.code}>

@@ -171,9 +171,7 @@ impl Workspace {
         let from = crate::model::check_date(Field::From, from)?;
         let to = crate::model::check_date(Field::To, to)?;
         if to < from || (to - from).num_days() > 366 {
-            return Err(DeviceError::invalid(
-                "choose a period of at most a year that ends after it starts",
-            ));
+            return Err(DeviceError::refused(Refusal::PeriodTooLong));
         }
         if !(-14 * 60..=14 * 60).contains(&tz_offset_min) {
             return Err(DeviceError::invalid("the UTC offset is out of range"));

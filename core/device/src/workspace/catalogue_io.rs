@@ -8,6 +8,7 @@ use std::io::Cursor;
 use serde::{Deserialize, Serialize};
 
 use super::{PreparedChange, Workspace};
+use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::model::DocType;
 use crate::model::stock::{self, PartInfo};
@@ -100,12 +101,12 @@ fn number_text(f: f64) -> String {
 /// Rows of text cells from a CSV or XLSX file (first sheet).
 pub(crate) fn read_table(bytes: &[u8], format: TableFormat) -> Result<Vec<Vec<String>>> {
     if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(DeviceError::invalid("the file is larger than 10 MB"));
+        return Err(DeviceError::refused(Refusal::FileTooLarge { max_mb: 10 }));
     }
     let rows: Vec<Vec<String>> = match format {
         TableFormat::Csv => {
             let text = std::str::from_utf8(bytes)
-                .map_err(|_| DeviceError::invalid("the CSV file is not UTF-8 text"))?;
+                .map_err(|_| DeviceError::refused(Refusal::FileUnreadable))?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -129,7 +130,7 @@ pub(crate) fn read_table(bytes: &[u8], format: TableFormat) -> Result<Vec<Vec<St
             })?;
             let range = book
                 .worksheet_range_at(0)
-                .ok_or_else(|| DeviceError::invalid("the workbook has no sheet"))?
+                .ok_or_else(|| DeviceError::refused(Refusal::FileUnreadable))?
                 .map_err(|e| DeviceError::invalid(format!("the sheet cannot be read: {e}")))?;
             range
                 .rows()
@@ -149,9 +150,9 @@ pub(crate) fn read_table(bytes: &[u8], format: TableFormat) -> Result<Vec<Vec<St
         }
     };
     if rows.len() > MAX_IMPORT_ROWS + 1 {
-        return Err(DeviceError::invalid(format!(
-            "at most {MAX_IMPORT_ROWS} parts per file"
-        )));
+        return Err(DeviceError::refused(Refusal::TooManyLines {
+            max: u32::try_from(MAX_IMPORT_ROWS).unwrap_or(u32::MAX),
+        }));
     }
     Ok(rows)
 }
@@ -228,7 +229,7 @@ impl Workspace {
             errors: Vec::new(),
         };
         let Some(header) = rows.first() else {
-            return Err(DeviceError::invalid("the file is empty"));
+            return Err(DeviceError::refused(Refusal::FileEmpty));
         };
         let mut index: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, h) in header.iter().enumerate() {

@@ -11,6 +11,7 @@ use crate::model::equipment::{self, EquipmentInfo};
 use crate::model::order::OrderInput;
 use crate::model::project::{self, ProjectInfo};
 use crate::model::{DocType, check_id};
+use crate::{Refusal, Thing};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EquipmentView {
@@ -241,8 +242,11 @@ impl Workspace {
 
     fn require_customer(&self, customer_id: &str) -> Result<super::CustomerView> {
         check_id("customer", customer_id)?;
-        self.get_customer(customer_id)
-            .map_err(|_| DeviceError::invalid("choose a known customer"))
+        self.get_customer(customer_id).map_err(|_| {
+            DeviceError::refused(Refusal::Unknown {
+                thing: Thing::Customer,
+            })
+        })
     }
 
     /// A machine stands at one of its customer's sites, in one of its customer's projects.
@@ -250,7 +254,9 @@ impl Workspace {
         info.validate()?;
         let customer = self.require_customer(&info.customer_id)?;
         if !customer.sites.iter().any(|s| s.id == info.site_id) {
-            return Err(DeviceError::invalid("choose one of the customer's sites"));
+            return Err(DeviceError::refused(Refusal::Unknown {
+                thing: Thing::Site,
+            }));
         }
         if let Some(p) = &info.project_id {
             self.check_project_of(p, &info.customer_id)?;
@@ -259,14 +265,15 @@ impl Workspace {
     }
 
     fn check_project_of(&self, project_id: &str, customer_id: &str) -> Result<()> {
-        let project = self
-            .get_project(project_id)
-            .map_err(|_| DeviceError::invalid("choose a known project"))?;
+        let project = self.get_project(project_id).map_err(|_| {
+            DeviceError::refused(Refusal::Unknown {
+                thing: Thing::Project,
+            })
+        })?;
         if project.info.customer_id != customer_id {
-            return Err(DeviceError::invalid(format!(
-                "project '{}' belongs to another customer",
-                project.info.name
-            )));
+            return Err(DeviceError::refused(Refusal::BelongsToAnotherCustomer {
+                name: project.info.name.clone(),
+            }));
         }
         Ok(())
     }
@@ -276,25 +283,28 @@ impl Workspace {
         input.validate()?;
         let customer = self.require_customer(&input.customer_id)?;
         if !customer.sites.iter().any(|s| s.id == input.site_id) {
-            return Err(DeviceError::invalid("choose one of the customer's sites"));
+            return Err(DeviceError::refused(Refusal::Unknown {
+                thing: Thing::Site,
+            }));
         }
         let mut seen = std::collections::BTreeSet::new();
         for e in &input.equipment_ids {
             if !seen.insert(e) {
-                return Err(DeviceError::invalid("a machine is listed twice"));
+                return Err(DeviceError::refused(Refusal::MachineListedTwice));
             }
-            let machine = self
-                .get_equipment(e)
-                .map_err(|_| DeviceError::invalid("choose known equipment"))?;
+            let machine = self.get_equipment(e).map_err(|_| {
+                DeviceError::refused(Refusal::Unknown {
+                    thing: Thing::Equipment,
+                })
+            })?;
             if machine.info.customer_id != input.customer_id {
-                return Err(DeviceError::invalid(format!(
-                    "'{}' belongs to another customer",
-                    machine.info.name
-                )));
+                return Err(DeviceError::refused(Refusal::BelongsToAnotherCustomer {
+                    name: machine.info.name.clone(),
+                }));
             }
         }
         if input.equipment_ids.len() > 50 {
-            return Err(DeviceError::invalid("an order names at most 50 machines"));
+            return Err(DeviceError::refused(Refusal::TooManyMachines { max: 50 }));
         }
         if let Some(p) = &input.project_id {
             self.check_project_of(p, &input.customer_id)?;

@@ -10,7 +10,6 @@ use automerge::AutoCommit;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::Refusal;
 use crate::authority;
 use crate::error::{DeviceError, Result};
 use crate::geo::Position;
@@ -26,6 +25,7 @@ use crate::model::settings::{self, SettingsDoc, Template};
 use crate::model::{Actor, DocType, Role, check_id, check_text, new_id, now_ms};
 use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
+use crate::{Refusal, Thing};
 
 mod attendance;
 mod catalogue_io;

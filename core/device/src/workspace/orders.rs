@@ -200,15 +200,14 @@ impl Workspace {
             match directory.iter().find(|d| &d.id == u) {
                 Some(d) if d.role == Role::Technician => {}
                 Some(d) => {
-                    return Err(DeviceError::invalid(format!(
-                        "{} is not a technician",
-                        d.name
-                    )));
+                    return Err(DeviceError::refused(Refusal::NotATechnician {
+                        name: d.name.clone(),
+                    }));
                 }
                 None => {
-                    return Err(DeviceError::invalid(format!(
-                        "unknown technician '{u}'; sync to refresh the directory"
-                    )));
+                    return Err(DeviceError::refused(Refusal::Unknown {
+                        thing: Thing::Technician,
+                    }));
                 }
             }
         }

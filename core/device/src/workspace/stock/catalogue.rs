@@ -47,7 +47,9 @@ impl Workspace {
         if let Some(c) = &info.category_id
             && !self.list_categories()?.iter().any(|x| &x.id == c)
         {
-            return Err(DeviceError::invalid("choose a known category"));
+            return Err(DeviceError::refused(Refusal::Unknown {
+                thing: Thing::Category,
+            }));
         }
         let taken: Option<String> = self
             .store
@@ -162,7 +164,9 @@ impl Workspace {
         if let Some(p) = parent_id {
             check_id("parent category", p)?;
             if !self.list_categories()?.iter().any(|c| c.id == p) {
-                return Err(DeviceError::invalid("choose a known parent category"));
+                return Err(DeviceError::refused(Refusal::Unknown {
+                    thing: Thing::ParentCategory,
+                }));
             }
         }
         let id = self.change(DocType::Category, None, |doc, _| {
@@ -192,7 +196,9 @@ impl Workspace {
                 .map(|c| (c.id.as_str(), c.parent_id.as_deref()))
                 .collect();
             if !parent_of.contains_key(p) {
-                return Err(DeviceError::invalid("choose a known parent category"));
+                return Err(DeviceError::refused(Refusal::Unknown {
+                    thing: Thing::ParentCategory,
+                }));
             }
             // The tree as listed has no loops, so this walk ends at the top.
             let mut at = Some(p);

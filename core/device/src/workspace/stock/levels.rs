@@ -116,7 +116,7 @@ impl Workspace {
         note: &str,
     ) -> Result<Movement> {
         self.get_part(part_id)
-            .map_err(|_| DeviceError::invalid("choose a part from the catalogue"))?;
+            .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Part }))?;
         let m = Movement {
             part_id: part_id.to_string(),
             kind,
@@ -139,9 +139,11 @@ impl Workspace {
         location_id: &str,
         movements: &[Movement],
     ) -> Result<(Vec<PreparedChange>, Vec<String>)> {
-        let location = self
-            .get_location(location_id)
-            .map_err(|_| DeviceError::invalid("choose a known stock location"))?;
+        let location = self.get_location(location_id).map_err(|_| {
+            DeviceError::refused(Refusal::Unknown {
+                thing: Thing::StockLocation,
+            })
+        })?;
         let actor = self.actor()?;
         let ids: Vec<String> = movements.iter().map(|_| new_id()).collect();
         let mut by_month: BTreeMap<String, Vec<(&String, &Movement)>> = BTreeMap::new();
@@ -232,15 +234,15 @@ impl Workspace {
         note: &str,
     ) -> Result<Vec<StockTakeLine>> {
         if !self.actor()?.role.keeps_stock() {
-            return Err(DeviceError::invalid(
+            return Err(DeviceError::forbidden(
                 "stock-takes are done by supervisors, admins and warehouse keepers",
             ));
         }
         if counts.is_empty() {
-            return Err(DeviceError::invalid("count at least one part"));
+            return Err(DeviceError::refused(Refusal::NothingCounted));
         }
         if counts.len() > 10_000 {
-            return Err(DeviceError::invalid("at most 10,000 parts per stock-take"));
+            return Err(DeviceError::refused(Refusal::TooManyLines { max: 10_000 }));
         }
         // 400, so that with "stock-take: counted …, was …" it fits a movement's note.
         check_text(Field::Note, note, false, 400)?;
@@ -250,18 +252,16 @@ impl Workspace {
         for c in counts {
             let part = self
                 .get_part(&c.part_id)
-                .map_err(|_| DeviceError::invalid("choose parts from the catalogue"))?;
+                .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Part }))?;
             if !seen.insert(c.part_id.as_str()) {
-                return Err(DeviceError::invalid(format!(
-                    "{} is counted twice",
-                    part.info.sku
-                )));
+                return Err(DeviceError::refused(Refusal::CountedTwice {
+                    sku: part.info.sku.clone(),
+                }));
             }
             if !(0..=stock::MAX_QUANTITY).contains(&c.counted) {
-                return Err(DeviceError::invalid(format!(
-                    "the count of {} must be between 0 and 1,000,000",
-                    part.info.sku
-                )));
+                return Err(DeviceError::refused(Refusal::CountOutOfRange {
+                    sku: part.info.sku.clone(),
+                }));
             }
             let was = self
                 .levels(Some(location_id), Some(&c.part_id))?
@@ -293,8 +293,11 @@ impl Workspace {
             let (changes, _) = self.prepare_movements(location_id, &adjustments)?;
             self.commit_together(changes)?;
         } else {
-            self.get_location(location_id)
-                .map_err(|_| DeviceError::invalid("choose a known stock location"))?;
+            self.get_location(location_id).map_err(|_| {
+                DeviceError::refused(Refusal::Unknown {
+                    thing: Thing::StockLocation,
+                })
+            })?;
         }
         Ok(lines)
     }
@@ -388,18 +391,18 @@ impl Workspace {
         self.require_action(order_id, Action::FieldEntry)?;
         let part = self
             .get_part(part_id)
-            .map_err(|_| DeviceError::invalid("choose a part from the catalogue"))?;
-        let location = self
-            .get_location(location_id)
-            .map_err(|_| DeviceError::invalid("choose a known stock location"))?;
+            .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Part }))?;
+        let location = self.get_location(location_id).map_err(|_| {
+            DeviceError::refused(Refusal::Unknown {
+                thing: Thing::StockLocation,
+            })
+        })?;
         let me = self.actor()?;
         if !me.role.manages()
             && location.kind == LocationKind::Van
             && location.owner.as_deref() != Some(me.user_id.as_str())
         {
-            return Err(DeviceError::invalid(
-                "take parts from your own van or a warehouse",
-            ));
+            return Err(DeviceError::refused(Refusal::TakeFromOwnVan));
         }
         let mut m = self.movement(part_id, MovementKind::Issue, -qty, "")?;
         m.order_id = Some(order_id.to_string());

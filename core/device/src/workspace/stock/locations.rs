@@ -76,16 +76,19 @@ impl Workspace {
             match self.directory()?.into_iter().find(|u| u.id == o) {
                 Some(u) if u.role == Role::Technician => {}
                 Some(u) => {
-                    return Err(DeviceError::invalid(format!(
-                        "{} is not a technician",
-                        u.name
-                    )));
+                    return Err(DeviceError::refused(Refusal::NotATechnician {
+                        name: u.name.clone(),
+                    }));
                 }
-                None => return Err(DeviceError::invalid("choose a known technician")),
+                None => {
+                    return Err(DeviceError::refused(Refusal::Unknown {
+                        thing: Thing::Technician,
+                    }));
+                }
             }
         }
         if kind == LocationKind::Warehouse && owner.is_some() {
-            return Err(DeviceError::invalid("a warehouse belongs to no one"));
+            return Err(DeviceError::refused(Refusal::WarehouseHasNoOwner));
         }
         Ok(())
     }

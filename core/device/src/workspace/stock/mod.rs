@@ -7,7 +7,6 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, OrderDetail, PreparedChange, Workspace};
-use crate::Refusal;
 use crate::authority;
 use crate::error::{DeviceError, Result};
 use crate::model::TypedDoc;
@@ -17,6 +16,7 @@ use crate::model::part_request::{
 };
 use crate::model::stock::{self, LedgerDoc, LocationKind, Movement, MovementKind, PartInfo};
 use crate::model::{DocType, Role, check_id, check_text, enum_name, new_id, now_ms};
+use crate::{Refusal, Thing};
 
 mod catalogue;
 mod levels;

@@ -49,23 +49,24 @@ impl Workspace {
     ) -> Result<RequestView> {
         let van = self
             .get_location(to_location)
-            .map_err(|_| DeviceError::invalid("choose a known van"))?;
+            .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Van }))?;
         let me = self.actor()?;
         if van.kind != LocationKind::Van
             || (!me.role.manages() && van.owner.as_deref() != Some(me.user_id.as_str()))
         {
-            return Err(DeviceError::invalid(
-                "parts are requested into your own van",
-            ));
+            return Err(DeviceError::refused(Refusal::OwnVanOnly));
         }
         if let Some(o) = order_id {
-            self.get_order(o)
-                .map_err(|_| DeviceError::invalid("choose one of your orders"))?;
+            self.get_order(o).map_err(|_| {
+                DeviceError::refused(Refusal::Unknown {
+                    thing: Thing::Order,
+                })
+            })?;
         }
         let mut parsed = Vec::new();
         for l in lines {
             self.get_part(&l.part_id)
-                .map_err(|_| DeviceError::invalid("choose parts from the catalogue"))?;
+                .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Part }))?;
             parsed.push(RequestLine {
                 part_id: l.part_id.clone(),
                 qty: l.qty,
@@ -109,11 +110,9 @@ impl Workspace {
     ) -> Result<RequestView> {
         let r = self.get_request(id)?;
         if r.status != wanted {
-            return Err(DeviceError::invalid(format!(
-                "the request is {}, not {}",
-                enum_name(&r.status),
-                enum_name(&wanted)
-            )));
+            return Err(DeviceError::refused(Refusal::RequestNotNow {
+                status: r.status,
+            }));
         }
         Ok(r)
     }
@@ -144,9 +143,7 @@ impl Workspace {
                 .find(|l| &l.id == line)
                 .ok_or_else(|| DeviceError::invalid("approve lines of this request"))?;
             if !(0..=asked.asked).contains(q) {
-                return Err(DeviceError::invalid(
-                    "approve between 0 and the quantity asked",
-                ));
+                return Err(DeviceError::refused(Refusal::ApproveWithinAsked));
             }
         }
         let e = self.request_event(RequestEventKind::Approved, |e| {
