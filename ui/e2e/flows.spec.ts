@@ -114,6 +114,7 @@ test("language switches at runtime and is remembered", async ({ page }) => {
   await form.getByLabel("经度").fill("121.5");
   await form.getByRole("button", { name: "创建" }).click();
   await expect(form.getByRole("alert")).toHaveText("请填写“客户名称”。");
+  await page.screenshot({ path: "test-results/field-error-zh.png" });
   await page.reload();
   await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
 });
