@@ -30,6 +30,7 @@ async function dispatchToZhangWei(page: Page, customer: string, description: str
   await oform.getByRole("button", { name: "Create" }).click();
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
   await sendAll(page);
   await signOut(page);
 }
@@ -230,6 +231,7 @@ test("an installation needs the customer's signature, drawn on the pad", async (
   await oform.getByRole("button", { name: "Create" }).click();
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
   await sendAll(page);
   await signOut(page);
 
@@ -342,6 +344,7 @@ test("equipment and projects: create, name them on an order, service history per
   await expect(page.getByTestId("order-machines")).toContainText("CR-30XA-5521");
   await page.getByLabel("张伟 Zhang Wei").check();
   await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
   await sendAll(page);
   await signOut(page);
 

@@ -298,6 +298,11 @@ pub enum Refusal {
         name: String,
     },
     WarehouseHasNoOwner,
+    /// Another account's changes wait on this device: that account must sign in and send them.
+    UnsentWorkOfAnotherAccount {
+        account: String,
+        pending: u32,
+    },
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -403,6 +408,10 @@ impl std::fmt::Display for Refusal {
             Refusal::ApproveWithinAsked => f.write_str("approve between 0 and the quantity asked"),
             Refusal::NotATechnician { name } => write!(f, "{name} is not a technician"),
             Refusal::WarehouseHasNoOwner => f.write_str("a warehouse belongs to no one"),
+            Refusal::UnsentWorkOfAnotherAccount { account, pending } => write!(
+                f,
+                "{pending} unsent change(s) of {account} are on this device; sign in as {account} to send them first"
+            ),
         }
     }
 }

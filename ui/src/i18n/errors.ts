@@ -285,6 +285,10 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "批准数量须在 0 到申请数量之间。" : "Approve between 0 and the quantity asked.";
     case "not_a_technician":
       return zh ? `${r.name} 不是技术员，请选择技术员。` : `${r.name} is not a technician: choose a technician.`;
+    case "unsent_work_of_another_account":
+      return zh
+        ? `本设备上还有 ${r.account} 的 ${r.pending} 条更改未发送到服务器。请先以 ${r.account} 登录并同步；这些更改保留在本设备上。`
+        : `${r.pending} change(s) made by ${r.account} have not reached the server yet. Sign in as ${r.account} and sync first; they are kept on this device.`;
     case "warehouse_has_no_owner":
       return zh ? "仓库不属于任何个人，请不要选择负责人。" : "A warehouse belongs to no one: leave the technician empty.";
   }

@@ -315,10 +315,12 @@ fn a_different_account_starts_clean_but_unsent_work_blocks_it() {
     let (mut sup, _) = supervisor_with_order();
     let actor = sup.store.actor().clone();
     let err = sup.begin_login("acme", "someone-else").unwrap_err();
-    assert_eq!(
-        err.code(),
-        crate::ErrorCode::Forbidden,
-        "unsent changes must not be wiped silently"
+    assert!(
+        matches!(
+            err.body().refusal,
+            Some(crate::Refusal::UnsentWorkOfAnotherAccount { pending, .. }) if pending > 0
+        ),
+        "unsent changes must not be wiped silently: {err}"
     );
     sup.store
         .conn()

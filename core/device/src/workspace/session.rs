@@ -30,9 +30,10 @@ impl Workspace {
         {
             let pending = self.store.pending_count()?;
             if pending > 0 {
-                return Err(DeviceError::forbidden(format!(
-                    "{pending} unsent change(s) of {previous} are on this device; sign in as {previous} to send them first"
-                )));
+                return Err(DeviceError::refused(Refusal::UnsentWorkOfAnotherAccount {
+                    account: previous,
+                    pending: u32::try_from(pending).unwrap_or(u32::MAX),
+                }));
             }
             self.store.wipe(false)?;
         }
