@@ -110,9 +110,12 @@ impl App {
         f(&*self.workspace()?)
     }
 
-    /// Run a change and schedule a sync.
+    /// Run a change, show at once that it waits to be sent, and schedule a sync.
     fn mutate<T>(&self, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
         let out = f(&mut *self.workspace()?)?;
+        // Without this the sync bar kept saying "all changes sent" until the next sync ended,
+        // and a person (or a test) could sign out believing a fresh change had gone.
+        self.announce(None);
         self.wake.notify_one();
         Ok(out)
     }
