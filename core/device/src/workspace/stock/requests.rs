@@ -129,6 +129,25 @@ impl Workspace {
         self.get_request(id)
     }
 
+    /// Append a step that moves stock (issue, receipt): the request's event and the
+    /// movements at `location` are committed in one transaction, or neither is.
+    fn append_request_event_moving(
+        &mut self,
+        id: &str,
+        e: RequestEvent,
+        location: &str,
+        movements: &[Movement],
+    ) -> Result<RequestView> {
+        let (mut changes, _) = self.prepare_movements(location, movements)?;
+        let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
+            part_request::append_event(doc, &e)?;
+            Ok(id.to_string())
+        })?;
+        changes.push((DocType::PartRequest, rid, rdoc));
+        self.commit_together(changes)?;
+        self.get_request(id)
+    }
+
     /// Approve, possibly fewer than asked (line id → quantity; lines not named keep theirs).
     pub fn approve_request(
         &mut self,
@@ -180,14 +199,7 @@ impl Workspace {
         let e = self.request_event(RequestEventKind::Issued, |e| {
             e.from_location = Some(from_location.to_string())
         })?;
-        let (mut changes, _) = self.prepare_movements(from_location, &out)?;
-        let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
-            part_request::append_event(doc, &e)?;
-            Ok(id.to_string())
-        })?;
-        changes.push((DocType::PartRequest, rid, rdoc));
-        self.commit_together(changes)?;
-        self.get_request(id)
+        self.append_request_event_moving(id, e, from_location, &out)
     }
 
     /// The technician confirms the parts arrived: they enter the van.
@@ -201,14 +213,7 @@ impl Workspace {
             inn.push(m);
         }
         let e = self.request_event(RequestEventKind::Received, |_| {})?;
-        let (mut changes, _) = self.prepare_movements(&r.to_location, &inn)?;
-        let (rid, rdoc) = self.prepare_change(DocType::PartRequest, Some(id), |doc, _| {
-            part_request::append_event(doc, &e)?;
-            Ok(id.to_string())
-        })?;
-        changes.push((DocType::PartRequest, rid, rdoc));
-        self.commit_together(changes)?;
-        self.get_request(id)
+        self.append_request_event_moving(id, e, &r.to_location, &inn)
     }
 
     pub fn get_request(&self, id: &str) -> Result<RequestView> {
