@@ -2,6 +2,7 @@
 //! mobile targets: on desktop the plugin answers with a zeroed position and no error, so
 //! desktop keeps the manual and simulated providers.
 
+use fieldops_device::Refusal;
 use fieldops_device::error::{DeviceError, Result};
 use fieldops_device::geo::Position;
 use fieldops_device::location::{LocationProvider, PlatformFix};
@@ -12,9 +13,8 @@ use tauri_plugin_geolocation::{GeolocationExt, PermissionType, PositionOptions};
 pub struct PluginLocation<R: Runtime>(pub AppHandle<R>);
 
 fn unavailable(e: tauri_plugin_geolocation::Error) -> DeviceError {
-    DeviceError::invalid(format!(
-        "the device could not tell its position ({e}): enter it by hand"
-    ))
+    eprintln!("fieldops: the location service failed: {e}");
+    DeviceError::refused(Refusal::NoPositionFix)
 }
 
 impl<R: Runtime> LocationProvider for PluginLocation<R> {
@@ -26,9 +26,7 @@ impl<R: Runtime> LocationProvider for PluginLocation<R> {
                 .request_permissions(Some(vec![PermissionType::Location]))
                 .map_err(unavailable)?;
             if asked.location != PermissionState::Granted {
-                return Err(DeviceError::invalid(
-                    "FieldOps may not use this device's location: allow it in the system settings, or enter the position by hand",
-                ));
+                return Err(DeviceError::refused(Refusal::LocationNotPermitted));
             }
         }
         let p = geo

@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use fieldops_device::app::{Secrets, TokenHome};
+use fieldops_device::app::{NoKeyring, Secrets, TokenHome};
 
 const SERVICE: &str = "com.fieldops.app";
 
@@ -33,9 +33,12 @@ impl Secrets for Tokens {
     fn save(&self, account: &str, token: &str) -> TokenHome {
         let home = match keyring::Entry::new(SERVICE, account).and_then(|e| e.set_password(token)) {
             Ok(()) => TokenHome::Keyring,
-            Err(e) => TokenHome::Memory {
-                reason: e.to_string(),
-            },
+            Err(e) => {
+                eprintln!("fieldops: the system keyring refused the token: {e}");
+                TokenHome::Memory {
+                    why: NoKeyring::Unavailable,
+                }
+            }
         };
         if let Ok(mut m) = self.memory.lock() {
             *m = Some((account.to_string(), token.to_string()));

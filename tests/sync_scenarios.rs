@@ -482,7 +482,7 @@ async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     let (big, small): (Vec<_>, Vec<_>) = pending.iter().partition(|b| b.2.len() > chunk);
     assert_eq!((big.len(), small.len()), (1, 3));
     let (big_hash, big_type, big_bytes) = big[0];
-    let http = reqwest::Client::new();
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
     let token_a = w.tech_a.http.as_ref().unwrap().token().to_string();
     for (hash, ct, bytes) in &small {
         let resp = http
@@ -1132,7 +1132,7 @@ async fn idle_reconnect_is_one_small_request(backend: Backend) {
 
 async fn bad_requests_get_clear_errors(backend: Backend) {
     let w = world(backend).await;
-    let http = reqwest::Client::new();
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
     let url = format!("{}/v1/sync", w.server.url);
     let token = w.sup.http.as_ref().unwrap().token().to_string();
     let check = |resp: reqwest::Response, status: u16, code: &'static str| async move {
@@ -1213,7 +1213,8 @@ async fn expired_token_is_refused(backend: Backend) {
             .unwrap()
             .last_error
             .unwrap()
-            .contains("expired")
+            .code
+            == ErrorCode::TokenExpired
     );
 }
 
@@ -1451,7 +1452,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
         ("image/png", png.as_slice())
     );
     // Tech B's scope has no document referencing it: 404, as if it did not exist.
-    let http = reqwest::Client::new();
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
     let url = format!("{}/v1/blobs/{hash}", w.server.url);
     let token_b = w.tech_b.http.as_ref().unwrap().token().to_string();
     assert_eq!(

@@ -92,7 +92,7 @@ test("supervisor creates and dispatches; technician accepts; offline banner and 
   await expect(page.locator(".detail-head .status")).toHaveText("Accepted");
   await expect(page.getByTestId("pending")).toHaveText("1 waiting to send");
   await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByTestId("sync-error")).toContainText("connection refused");
+  await expect(page.getByTestId("sync-error")).toContainText("The sync server cannot be reached");
   await page.screenshot({ path: "test-results/technician-offline.png", fullPage: true });
   await stack.startServer();
   await page.getByRole("button", { name: "Sync now" }).click();
@@ -370,11 +370,11 @@ test("equipment and projects: create, name them on an order, service history per
   // Back at the desk: the machine's history and the project's orders show the visit.
   await signIn(page, "chen.jing");
   await page.getByRole("tab", { name: "Equipment" }).click();
-  await expect(page.getByRole("table", { name: "Equipment" })).toContainText("1 service(s)");
+  await expect(page.getByRole("table", { name: "Equipment" })).toContainText("1 service, last");
   await page.getByRole("row", { name: /2号冷水机组/ }).click();
   await expect(page.getByRole("article", { name: "2号冷水机组" }).getByTestId("service-history")).toContainText("更换压缩机轴承");
   await page.getByRole("tab", { name: "Projects" }).click();
-  await expect(page.getByRole("table", { name: "Projects" })).toContainText("1 orders, 0 open");
+  await expect(page.getByRole("table", { name: "Projects" })).toContainText("1 order, 0 open");
   await page.getByRole("row", { name: /冷站改造/ }).click();
   await expect(page.getByRole("article", { name: "冷站改造 chiller retrofit" })).toContainText("2号冷水机组");
   await page.screenshot({ path: "test-results/project.png", fullPage: true });
@@ -410,11 +410,11 @@ test("check-in takes the device position and shows the geofence verdict; without
   await setPosition(bridge, null);
   await page.getByRole("button", { name: "Check out" }).click();
   const ask = page.getByRole("group", { name: "Position for this step" });
-  await expect(ask).toContainText("no location service");
+  await expect(ask).toContainText("This device has no location service");
   await ask.getByLabel("Latitude").fill("95");
   await ask.getByLabel("Longitude").fill("121.4737");
   await ask.getByRole("button", { name: "Record with this position" }).click();
-  await expect(page.getByRole("alert")).toContainText("latitude 95 is outside -90..90");
+  await expect(page.getByRole("alert")).toContainText("Latitude must be a number from -90 to 90.");
   // Or pick it on the map, centred on the site: a click 100 px north of the site is about
   // 200 m north of it (zoom 16 at 31°N), and fills in both fields.
   const pickMap = ask.getByRole("img", { name: "Map: click where you are to pick the position" });
@@ -497,14 +497,14 @@ test("technician attaches site photos; the supervisor sees thumbnails and opens 
   });
   const photos = page.getByRole("region", { name: "Site photos" });
   await photos.getByLabel("Take or choose photos").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
-  await photos.getByRole("button", { name: "Attach 1 photo(s)" }).click();
+  await photos.getByRole("button", { name: "Attach 1 photo", exact: true }).click();
   await expect(photos.getByRole("alert")).toContainText("not a JPEG, PNG or WebP image");
   await photos.getByLabel("Take or choose photos").setInputFiles([
     { name: "nameplate.jpg", mimeType: "image/jpeg", buffer: Buffer.from(jpeg, "base64") },
     { name: "valve.jpg", mimeType: "image/jpeg", buffer: Buffer.from(jpeg, "base64") },
   ]);
   await photos.getByLabel("Caption").fill("铭牌 nameplate");
-  await photos.getByRole("button", { name: "Attach 2 photo(s)" }).click();
+  await photos.getByRole("button", { name: "Attach 2 photos" }).click();
   await expect(photos.getByRole("heading")).toHaveText("Site photos (2)");
   await expect(photos.getByTestId("photos").locator("img")).toHaveCount(2);
   await sendAll(page);

@@ -61,7 +61,7 @@ function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => vo
         <button onClick={signOut}>{t("signOut")}</button>
       </header>
       <OfflineBanner />
-      {info.token_home.kind === "memory" && <div className="notice">{t("tokenMemory", { reason: info.token_home.reason })}</div>}
+      {info.token_home.kind === "memory" && <div className="notice">{t(`tokenMemory.${info.token_home.why}`)}</div>}
       {me.role === "technician" ? (
         <TechnicianView me={me} directory={directory} />
       ) : me.role === "warehouse" ? (

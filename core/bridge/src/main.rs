@@ -19,7 +19,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use fieldops_device::ErrorBody;
-use fieldops_device::app::{App, Platform, Secrets, TokenHome};
+use fieldops_device::app::{App, NoKeyring, Platform, Secrets, TokenHome};
 use fieldops_device::geo::Position;
 use fieldops_device::location::{LocationProvider, SimulatedLocation};
 use futures_util::Stream;
@@ -78,7 +78,7 @@ impl Secrets for MemorySecrets {
     }
     fn home(&self) -> TokenHome {
         TokenHome::Memory {
-            reason: "the development bridge keeps tokens in memory".into(),
+            why: NoKeyring::DevelopmentBridge,
         }
     }
 }

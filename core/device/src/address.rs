@@ -96,10 +96,6 @@ pub fn accept_language(asked: &str) -> &str {
     }
 }
 
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
 #[derive(Deserialize)]
 struct NominatimReverse {
     display_name: Option<String>,
@@ -233,7 +229,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_service_fills_the_address_and_its_failures_are_reported() {
-        let client = reqwest::Client::new();
+        let client = crate::net::http_client(Duration::from_secs(10)).unwrap();
         let ask = |url: String| {
             let client = client.clone();
             async move {

@@ -9,6 +9,7 @@ pub mod address;
 pub mod app;
 pub mod error;
 pub mod location;
+pub mod net;
 pub mod report;
 pub mod store;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! Where this device is: the providers of its position (the platform's geolocation, none on
 //! desktop, a scripted one in tests). The rules about positions live in `fieldops_domain::geo`.
 
+use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::geo::{Position, check_position};
 
@@ -16,9 +17,7 @@ pub struct NoLocation;
 
 impl LocationProvider for NoLocation {
     fn current(&self) -> Result<Position> {
-        Err(DeviceError::invalid(
-            "this device has no location service: enter the position by hand or pick it on the map",
-        ))
+        Err(DeviceError::refused(Refusal::NoLocationService))
     }
 }
 
@@ -91,9 +90,7 @@ impl PlatformFix {
     /// place in the Gulf of Guinea, so it is refused rather than recorded.
     pub fn into_position(self) -> Result<Position> {
         if self.latitude == 0.0 && self.longitude == 0.0 && self.accuracy_m <= 0.0 {
-            return Err(DeviceError::invalid(
-                "the device gave no position: turn location on, or enter the position by hand",
-            ));
+            return Err(DeviceError::refused(Refusal::NoPositionFix));
         }
         let p = Position {
             lat: self.latitude,
@@ -115,12 +112,9 @@ mod tests {
 
     #[test]
     fn providers() {
-        assert!(
-            NoLocation
-                .current()
-                .unwrap_err()
-                .to_string()
-                .contains("by hand")
+        assert_eq!(
+            NoLocation.current().unwrap_err().body().refusal,
+            Some(Refusal::NoLocationService)
         );
         let s = SimulatedLocation::parse("31.2036, 121.5906, 8").unwrap();
         let p = s.current().unwrap();
@@ -166,11 +160,9 @@ mod tests {
             altitude_m: None,
             mock: None,
         };
-        assert!(
-            zero.into_position()
-                .unwrap_err()
-                .to_string()
-                .contains("no position")
+        assert_eq!(
+            zero.into_position().unwrap_err().body().refusal,
+            Some(Refusal::NoPositionFix)
         );
         for bad in [
             PlatformFix {

@@ -14,6 +14,7 @@ use crate::crdt;
 use crate::error::{DeviceError, Result};
 use crate::model::DocType;
 use crate::model::TypedDoc;
+use crate::net::http_client;
 use crate::protocol::*;
 use crate::store::{Store, delete_document, project, set_meta_tx, write_document};
 use crate::workspace::{Session, Workspace};
@@ -41,14 +42,6 @@ pub struct SyncReport {
     pub bytes_received: u64,
     pub blobs_uploaded: u32,
     pub blob_bytes_sent: u64,
-}
-
-fn http_client(timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(timeout)
-        .build()
-        .map_err(|e| DeviceError::Network(e.to_string()))
 }
 
 /// Normalise a server URL typed by a person: trim, drop a trailing slash, require http(s).
@@ -168,8 +161,7 @@ impl SyncHttp {
     /// Wait for the server's next "feed advanced" message (Server-Sent Events). Returns the
     /// sequence number, or an error when the stream ends or cannot be opened.
     pub async fn events(&self) -> Result<EventStream> {
-        let resp = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
+        let resp = crate::net::client_builder()
             .build()
             .map_err(|e| DeviceError::Network(e.to_string()))?
             .get(format!("{}{API_PREFIX}/events", self.base))
@@ -285,10 +277,15 @@ pub fn apply_response(
         }
     }
     for r in &resp.rejected {
-        let reason = match &r.path {
-            Some(p) => format!("{} ({p}): {}", r.code, r.message),
-            None => format!("{}: {}", r.code, r.message),
-        };
+        let reason = crate::workspace::store_error(&ErrorBody {
+            code: r.code,
+            message: match &r.path {
+                Some(p) => format!("{} ({p})", r.message),
+                None => r.message.clone(),
+            },
+            field: None,
+            refusal: None,
+        });
         tx.execute(
             "UPDATE documents SET rejected = ?2 WHERE id = ?1",
             rusqlite::params![r.doc, reason],
@@ -522,7 +519,9 @@ pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepo
             guard.store.set_meta("online", "1")?;
         }
         Err(e) => {
-            guard.store.set_meta("last_sync_error", &e.to_string())?;
+            guard
+                .store
+                .set_meta("last_sync_error", &crate::workspace::store_error(&e.body()))?;
             let reached = matches!(e, DeviceError::Server { .. });
             guard
                 .store

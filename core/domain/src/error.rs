@@ -138,6 +138,10 @@ pub enum Field {
     StartDate,
     To,
     WarrantyEnd,
+    Latitude,
+    Longitude,
+    Accuracy,
+    Altitude,
 }
 
 impl Field {
@@ -183,6 +187,10 @@ impl Field {
             Field::StartDate => "start date",
             Field::To => "to",
             Field::WarrantyEnd => "warranty end",
+            Field::Latitude => "latitude",
+            Field::Longitude => "longitude",
+            Field::Accuracy => "accuracy (m)",
+            Field::Altitude => "altitude (m)",
         }
     }
 }
@@ -192,9 +200,16 @@ impl Field {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
+    TooLong {
+        max: u32,
+    },
     ControlCharacters,
     NotADate,
+    /// A number (or no number at all) outside `min..=max`.
+    OutOfRange {
+        min: i32,
+        max: i32,
+    },
 }
 
 /// A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -212,6 +227,9 @@ impl std::fmt::Display for FieldProblem {
             Problem::TooLong { max } => write!(f, "{field} is longer than {max} characters"),
             Problem::ControlCharacters => write!(f, "{field} contains control characters"),
             Problem::NotADate => write!(f, "{field} is not a date (YYYY-MM-DD)"),
+            Problem::OutOfRange { min, max } => {
+                write!(f, "{field} is not a number from {min} to {max}")
+            }
         }
     }
 }
@@ -298,6 +316,12 @@ pub enum Refusal {
         name: String,
     },
     WarehouseHasNoOwner,
+    /// This device has no location service (a desktop): the position is typed or picked.
+    NoLocationService,
+    /// The person has not allowed the app to use the device's location.
+    LocationNotPermitted,
+    /// The location service gave no position (off, no fix in time, or it failed).
+    NoPositionFix,
     /// Another account's changes wait on this device: that account must sign in and send them.
     UnsentWorkOfAnotherAccount {
         account: String,
@@ -408,6 +432,18 @@ impl std::fmt::Display for Refusal {
             Refusal::ApproveWithinAsked => f.write_str("approve between 0 and the quantity asked"),
             Refusal::NotATechnician { name } => write!(f, "{name} is not a technician"),
             Refusal::WarehouseHasNoOwner => f.write_str("a warehouse belongs to no one"),
+            Refusal::NoLocationService => write!(
+                f,
+                "this device has no location service: enter the position by hand or pick it on the map"
+            ),
+            Refusal::LocationNotPermitted => write!(
+                f,
+                "FieldOps may not use this device's location: allow it in the system settings, or enter the position by hand"
+            ),
+            Refusal::NoPositionFix => write!(
+                f,
+                "the device gave no position: turn location on, or enter the position by hand"
+            ),
             Refusal::UnsentWorkOfAnotherAccount { account, pending } => write!(
                 f,
                 "{pending} unsent change(s) of {account} are on this device; sign in as {account} to send them first"

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Field, FieldProblem, Problem, Result};
 
 /// The geofence radius when neither the site nor the tenant sets one.
 pub const DEFAULT_GEOFENCE_M: i64 = 200;
@@ -27,35 +27,37 @@ pub struct Position {
 
 /// A latitude and longitude any place on Earth can have.
 pub fn check_coordinates(lat: f64, lon: f64) -> Result<()> {
-    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return Err(DomainError::invalid(format!(
-            "latitude {lat} is outside -90..90"
-        )));
+    within(Field::Latitude, lat, -90, 90)?;
+    within(Field::Longitude, lon, -180, 180)
+}
+
+fn within(field: Field, value: f64, min: i32, max: i32) -> Result<()> {
+    if value.is_finite() && (f64::from(min)..=f64::from(max)).contains(&value) {
+        Ok(())
+    } else {
+        Err(out_of_range(field, min, max))
     }
-    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-        return Err(DomainError::invalid(format!(
-            "longitude {lon} is outside -180..180"
-        )));
-    }
-    Ok(())
+}
+
+fn out_of_range(field: Field, min: i32, max: i32) -> DomainError {
+    DomainError::BadField(FieldProblem {
+        field,
+        problem: Problem::OutOfRange { min, max },
+    })
 }
 
 /// Refuse what no device can have measured.
 pub fn check_position(p: &Position) -> Result<()> {
     check_coordinates(p.lat, p.lon)?;
-    if let Some(a) = p.accuracy_m
-        && (!a.is_finite() || a <= 0.0 || a > 1_000_000.0)
-    {
-        return Err(DomainError::invalid(format!(
-            "accuracy {a} m is not a positive distance"
-        )));
+    if let Some(a) = p.accuracy_m {
+        // A reading claims some error radius: zero is none at all.
+        if a == 0.0 {
+            return Err(out_of_range(Field::Accuracy, 0, 1_000_000));
+        }
+        within(Field::Accuracy, a, 0, 1_000_000)?;
     }
-    if let Some(alt) = p.altitude_m
-        && (!alt.is_finite() || !(-500.0..=10_000.0).contains(&alt))
-    {
-        return Err(DomainError::invalid(format!(
-            "altitude {alt} m is outside -500..10000"
-        )));
+    if let Some(alt) = p.altitude_m {
+        within(Field::Altitude, alt, -500, 10_000)?;
     }
     if !matches!(
         p.source.as_str(),
@@ -252,8 +254,32 @@ mod tests {
         ];
         for p in bad {
             let err = check_position(&p).unwrap_err();
-            assert!(matches!(err, DomainError::Invalid(_)), "{p:?}: {err}");
+            // Measured values name their field (the UI says which, in the person's words);
+            // an unknown source is no person's typing.
+            let named = matches!(
+                err,
+                DomainError::BadField(FieldProblem {
+                    problem: Problem::OutOfRange { .. },
+                    ..
+                })
+            );
+            assert!(
+                named || (p.source == "teleport" && matches!(err, DomainError::Invalid(_))),
+                "{p:?}: {err}"
+            );
         }
+        assert_eq!(
+            check_position(&Position {
+                lat: 95.0,
+                ..ok.clone()
+            })
+            .unwrap_err()
+            .field_problem(),
+            Some(FieldProblem {
+                field: Field::Latitude,
+                problem: Problem::OutOfRange { min: -90, max: 90 }
+            })
+        );
         assert!(
             check_radius(9).is_err() && check_radius(50_001).is_err() && check_radius(200).is_ok()
         );

@@ -204,7 +204,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -271,6 +271,12 @@ export type MapSite = { order_id: string, display_number: string, status: Status
 export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
 
 export type MovementView = { id: string, location_id: string, part_id: string, kind: MovementKind, qty: number, by: string, at: number, order_id: string | null, request_id: string | null, note: string, };
+
+/**
+ * Why a token is kept in memory only (the store's own error goes to the log, not to people).
+ */
+
+export type NoKeyring = "unavailable" | "development_bridge";
 
 export type OrderDetail = { site: SiteView | null, events: Array<OrderEvent>, actions: Array<Action>, 
 /**
@@ -474,7 +480,7 @@ export type Priority = "low" | "normal" | "high" | "urgent";
  * What is wrong with what was typed into a field.
  */
 
-export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" };
+export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" } | { "kind": "out_of_range", min: number, max: number, };
 
 export type ProjectInfo = { name: string, 
 /**
@@ -532,7 +538,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -540,7 +546,11 @@ export type Rejected = { doc: string, code: ErrorCode,
  */
 path: string | null, message: string, };
 
-export type RejectedDoc = { doc: string, reason: string, };
+export type RejectedDoc = { doc: string, 
+/**
+ * The server's refusal: its code, and its words for support.
+ */
+reason: ErrorBody, };
 
 export type RequestEvent = { id: string, kind: RequestEventKind, by: string, at: number, reason?: string | null, 
 /**
@@ -694,9 +704,10 @@ export type SyncStatus = { signed_in: boolean, pending: number,
  */
 last_sync_at: number | null, 
 /**
- * The last attempt's error in plain words; None once a sync succeeds.
+ * Why the last attempt failed (its code says it in the person's language); None once a
+ * sync succeeds.
  */
-last_error: string | null, online: boolean, 
+last_error: ErrorBody | null, online: boolean, 
 /**
  * Documents the server refused, with its reason.
  */
@@ -739,7 +750,7 @@ export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "st
  * for this run, and the UI says so.
  */
 
-export type TokenHome = { "kind": "keyring" } | { "kind": "memory", reason: string, };
+export type TokenHome = { "kind": "keyring" } | { "kind": "memory", why: NoKeyring, };
 
 /**
  * Order-level money, all in one currency (minor units).

@@ -114,6 +114,10 @@ const fieldsEn: Record<Field, string> = {
   start_date: "Start date",
   to: "End date",
   warranty_end: "Warranty end",
+  latitude: "Latitude",
+  longitude: "Longitude",
+  accuracy: "Accuracy (m)",
+  altitude: "Altitude (m)",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -156,6 +160,10 @@ const fieldsZh: Record<Field, string> = {
   start_date: "开始日期",
   to: "结束日期",
   warranty_end: "保修截止",
+  latitude: "纬度",
+  longitude: "经度",
+  accuracy: "精度（米）",
+  altitude: "海拔（米）",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -171,6 +179,10 @@ export function fieldAdvice(lang: Lang, p: FieldProblem): string {
       return zhText ? `“${field}”含有无法保存的控制字符，请重新输入。` : `${field} contains characters that cannot be saved: type it again.`;
     case "not_a_date":
       return zhText ? `“${field}”不是有效日期（年-月-日）。` : `${field} is not a date (year-month-day).`;
+    case "out_of_range":
+      return zhText
+        ? `“${field}”应为 ${p.problem.min} 到 ${p.problem.max} 之间的数字。`
+        : `${field} must be a number from ${p.problem.min} to ${p.problem.max}.`;
   }
 }
 
@@ -238,7 +250,7 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
     case "van_has_open_requests":
       return zh
         ? `还有 ${r.open} 个调入此车的备件申请未完成：请先让其收货、驳回或取消，再转交车辆。`
-        : `${r.open} part request(s) into this van are still open: let them be received, rejected or cancelled before the van changes hands.`;
+        : `${r.open === 1 ? "1 part request into this van is" : `${r.open} part requests into this van are`} still open: let them be received, rejected or cancelled before the van changes hands.`;
     case "already_clocked_in":
       return zh ? `您已于 ${time(r.since)} 上班打卡。` : `You clocked in already, at ${time(r.since)}.`;
     case "not_clocked_in":
@@ -285,10 +297,16 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "批准数量须在 0 到申请数量之间。" : "Approve between 0 and the quantity asked.";
     case "not_a_technician":
       return zh ? `${r.name} 不是技术员，请选择技术员。` : `${r.name} is not a technician: choose a technician.`;
+    case "no_location_service":
+      return zh ? "此设备没有定位服务：请手动输入位置，或在地图上选取。" : "This device has no location service: type the position or pick it on the map.";
+    case "location_not_permitted":
+      return zh ? "FieldOps 无权使用本设备的位置：请在系统设置中允许，或手动输入位置。" : "FieldOps may not use this device's location: allow it in the system settings, or type the position.";
+    case "no_position_fix":
+      return zh ? "设备未能给出位置：请打开定位，或手动输入位置。" : "The device gave no position: turn location on, or type the position.";
     case "unsent_work_of_another_account":
       return zh
         ? `本设备上还有 ${r.account} 的 ${r.pending} 条更改未发送到服务器。请先以 ${r.account} 登录并同步；这些更改保留在本设备上。`
-        : `${r.pending} change(s) made by ${r.account} have not reached the server yet. Sign in as ${r.account} and sync first; they are kept on this device.`;
+        : `${r.pending === 1 ? "1 change" : `${r.pending} changes`} made by ${r.account} ${r.pending === 1 ? "has" : "have"} not reached the server yet. Sign in as ${r.account} and sync first; ${r.pending === 1 ? "it is" : "they are"} kept on this device.`;
     case "warehouse_has_no_owner":
       return zh ? "仓库不属于任何个人，请不要选择负责人。" : "A warehouse belongs to no one: leave the technician empty.";
   }

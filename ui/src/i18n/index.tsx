@@ -19,6 +19,22 @@ interface I18n {
   formatShort: (ms: number) => string;
 }
 
+/**
+ * Fills `{name}` from `vars`. A message with a singular and a plural form, written
+ * "one form||other form", picks by the language's plural rule for `vars.n` (Chinese has one
+ * form, so its messages never need the split).
+ */
+export function interpolate(lang: Lang, message: string, vars?: Record<string, string | number>): string {
+  let chosen = message;
+  const forms = message.split("||");
+  if (forms.length === 2) {
+    const n = vars?.n;
+    const one = typeof n === "number" && new Intl.PluralRules(lang).select(n) === "one";
+    chosen = one ? forms[0] : forms[1];
+  }
+  return chosen.replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+}
+
 const I18nContext = createContext<I18n | null>(null);
 
 function initialLang(): Lang {
@@ -36,8 +52,7 @@ export function I18nProvider({ children, lang: fixed }: { children: ReactNode; l
   }, []);
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[lang];
-    const t: Translate = (key, vars) =>
-      (dict[key] ?? en[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+    const t: Translate = (key, vars) => interpolate(lang, dict[key] ?? en[key] ?? key, vars);
     const fmt = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
     const short = new Intl.DateTimeFormat(lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
     return { lang, setLang, t, formatTime: (ms) => fmt.format(new Date(ms)), formatShort: (ms) => short.format(new Date(ms)) };

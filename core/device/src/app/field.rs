@@ -80,7 +80,7 @@ async fn resolve_addresses(app: &App, id: &str, language: &str) -> crate::Result
     };
     let language = crate::address::accept_language(language);
     let todo = app.read(|ws| ws.positions_to_geocode(id))?;
-    let client = crate::address::http_client();
+    let client = crate::net::http_client(std::time::Duration::from_secs(10))?;
     for (i, (lat, lon)) in todo.into_iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;

@@ -28,7 +28,7 @@ use crate::workspace::Workspace;
 use crate::{DeviceError, ErrorBody, Result};
 
 pub use bindings::typescript;
-pub use session::{Defaults, SessionInfo, TokenHome};
+pub use session::{Defaults, NoKeyring, SessionInfo, TokenHome};
 
 /// What the device's platform provides: the shell (keyring, window events, GPS) or the
 /// development bridge (memory, server-sent events, a scripted position).

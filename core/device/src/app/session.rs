@@ -14,10 +14,20 @@ use super::App;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TokenHome {
     Keyring,
-    /// Kept for this run only; `reason` says why no secure store could be used.
+    /// Kept for this run only; `why` says why no secure store could be used.
     Memory {
-        reason: String,
+        why: NoKeyring,
     },
+}
+
+/// Why a token is kept in memory only (the store's own error goes to the log, not to people).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoKeyring {
+    /// The system offers no secure store, or it refused (locked, absent, no Secret Service).
+    Unavailable,
+    /// The development bridge never keeps secrets.
+    DevelopmentBridge,
 }
 
 /// Who is signed in, and where the token is kept.

@@ -59,6 +59,7 @@ pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
     RequestLineView, RequestView, StockAlert, StockCount, StockTakeLine,
 };
+pub(crate) use sync_state::store_error;
 pub use sync_state::{RejectedDoc, SyncStatus};
 
 /// A document changed and checked but not yet saved: (type, id, new state if it changed).

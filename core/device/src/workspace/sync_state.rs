@@ -1,6 +1,7 @@
 //! What the sync status bar shows: pending changes, last sync, refusals.
 
 use super::*;
+use crate::{ErrorBody, ErrorCode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncStatus {
@@ -8,8 +9,9 @@ pub struct SyncStatus {
     pub pending: u64,
     /// Milliseconds since the Unix epoch of the last sync that completed.
     pub last_sync_at: Option<i64>,
-    /// The last attempt's error in plain words; None once a sync succeeds.
-    pub last_error: Option<String>,
+    /// Why the last attempt failed (its code says it in the person's language); None once a
+    /// sync succeeds.
+    pub last_error: Option<ErrorBody>,
     pub online: bool,
     /// Documents the server refused, with its reason.
     pub rejected: Vec<RejectedDoc>,
@@ -18,7 +20,24 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RejectedDoc {
     pub doc: String,
-    pub reason: String,
+    /// The server's refusal: its code, and its words for support.
+    pub reason: ErrorBody,
+}
+
+/// A stored error, as `store_error` wrote it. Text from an older build (plain words) reads as
+/// an unknown error with those words.
+fn stored_error(text: String) -> ErrorBody {
+    serde_json::from_str(&text).unwrap_or(ErrorBody {
+        code: ErrorCode::Unknown,
+        message: text,
+        field: None,
+        refusal: None,
+    })
+}
+
+/// How an error is kept in the store until the status bar shows it.
+pub(crate) fn store_error(error: &ErrorBody) -> String {
+    serde_json::to_string(error).unwrap_or_else(|_| error.message.clone())
 }
 
 impl Workspace {
@@ -31,7 +50,7 @@ impl Workspace {
             stmt.query_map([], |r| {
                 Ok(RejectedDoc {
                     doc: r.get(0)?,
-                    reason: r.get(1)?,
+                    reason: stored_error(r.get(1)?),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -43,7 +62,7 @@ impl Workspace {
                 .store
                 .meta("last_sync_at")?
                 .and_then(|s| s.parse().ok()),
-            last_error: self.store.meta("last_sync_error")?,
+            last_error: self.store.meta("last_sync_error")?.map(stored_error),
             online: self.store.meta("online")?.as_deref() == Some("1"),
             rejected,
         })

@@ -20,7 +20,7 @@ export function AttendanceBar() {
   const { t, formatShort } = useI18n();
   const state = useLoad((b) => b.attendanceState(), []);
   const [error, setError] = useState<BackendError | null>(null);
-  const [ask, setAsk] = useState<{ kind: ClockKind; reason: string } | null>(null);
+  const [ask, setAsk] = useState<{ kind: ClockKind; why: BackendError } | null>(null);
   const since = state.data?.clocked_in_since ?? null;
   const record = async (kind: ClockKind, position: Position | null) => {
     try {
@@ -37,7 +37,7 @@ export function AttendanceBar() {
     try {
       position = await backend.currentPosition();
     } catch (e) {
-      setAsk({ kind, reason: toError(e).message });
+      setAsk({ kind, why: toError(e) });
       return;
     }
     await record(kind, position);
@@ -54,7 +54,7 @@ export function AttendanceBar() {
           {t("clockIn")}
         </button>
       )}
-      {ask && <PositionPanel reason={ask.reason} onSubmit={(p) => record(ask.kind, p)} onCancel={() => setAsk(null)} />}
+      {ask && <PositionPanel why={ask.why} onSubmit={(p) => record(ask.kind, p)} onCancel={() => setAsk(null)} />}
       <ErrorNote error={error ?? state.error} />
     </section>
   );

@@ -1,7 +1,8 @@
 import { Suspense, lazy, useCallback, useMemo, useState } from "react";
-import type { FenceCheck, OrderDetail, Position } from "../../backend";
+import type { BackendError, FenceCheck, OrderDetail, Position } from "../../backend";
 import { useLoad } from "../../context";
 import { useI18n, type Translate } from "../../i18n";
+import { useErrorWords } from "../../shared/ErrorNote";
 import type { LatLon, MapPoint } from "./MapView";
 
 const MapView = lazy(() => import("./MapView"));
@@ -43,10 +44,11 @@ export function PlaceLine({ order, eventId }: { order: OrderDetail; eventId: str
 }
 
 /** Asked when the device cannot give a position: type one or pick it on the map (recorded
- * as manual), or go on without. `reason` is the location service's own words; `site`, when
+ * as manual), or go on without. `why` is why the location service gave none; `site`, when
  * known, centres the map. */
-export function PositionPanel({ reason, site, onSubmit, onCancel }: { reason: string; site?: { lat: number; lon: number; name: string } | null; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
+export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendError; site?: { lat: number; lon: number; name: string } | null; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
   const { t } = useI18n();
+  const words = useErrorWords()(why);
   const [lat, setLat] = useState("");
   const [lon, setLon] = useState("");
   const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
@@ -60,7 +62,7 @@ export function PositionPanel({ reason, site, onSubmit, onCancel }: { reason: st
   return (
     <fieldset className="prompt" aria-label={t("positionFor")}>
       <legend>{t("positionFor")}</legend>
-      <p className="muted">{reason}</p>
+      <p className="muted" data-testid="no-position">{words.particular ?? words.advice}</p>
       <p>{t("manualPosition")}</p>
       <div className="row">
         <label>

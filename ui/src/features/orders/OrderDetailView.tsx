@@ -68,7 +68,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
   }, [backend, order.id, unnamed, lang]);
 
   // Check-in and check-out take the device's position; where it has none, ask for one.
-  const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; reason: string } | null>(null);
+  const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; why: BackendError } | null>(null);
   const record = (step: "in" | "out", position: Position | null) =>
     run(() => (step === "in" ? backend.checkIn(order.id, position) : backend.checkOut(order.id, position))).then((ok) => ok && setAskPosition(null));
   const locate = async (step: "in" | "out") => {
@@ -77,7 +77,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
     try {
       position = await backend.currentPosition();
     } catch (e) {
-      setAskPosition({ step, reason: toError(e).message });
+      setAskPosition({ step, why: toError(e) });
       return;
     }
     await record(step, position);
@@ -316,7 +316,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         </fieldset>
       )}
       {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
-      {askPosition && <PositionPanel reason={askPosition.reason} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
+      {askPosition && <PositionPanel why={askPosition.why} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">
           {t("reportSaved", { path: report.path })}{" "}

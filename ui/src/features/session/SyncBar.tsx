@@ -2,12 +2,13 @@ import { useState } from "react";
 import { toError, type BackendError } from "../../backend";
 import { useBackend, useSyncStatus } from "../../context";
 import { useI18n } from "../../i18n";
+import { errorAdvice } from "../../i18n/errors";
 
 /** Always visible: online or not, what waits to be sent, when we last synced, what failed. */
 export function SyncBar() {
   const backend = useBackend();
   const status = useSyncStatus();
-  const { t, formatTime } = useI18n();
+  const { lang, t, formatTime } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
   if (!status) return null;
@@ -22,7 +23,9 @@ export function SyncBar() {
       setBusy(false);
     }
   };
-  const lastError = status.last_error ?? error?.message ?? null;
+  // Said from the error's code in the person's language; the device's own words are for support.
+  const failed = status.last_error ?? error;
+  const lastError = failed ? errorAdvice(lang, failed.code) : null;
   return (
     <div className="syncbar" data-testid="syncbar">
       <span className={status.online ? "dot online" : "dot offline"} aria-hidden />
@@ -32,7 +35,7 @@ export function SyncBar() {
       </span>
       <span className="muted">{status.last_sync_at ? t("lastSync", { time: formatTime(status.last_sync_at) }) : t("neverSynced")}</span>
       {status.rejected.length > 0 && (
-        <span className="badge danger" title={status.rejected.map((r) => r.reason).join("\n")}>
+        <span className="badge danger" title={[...new Set(status.rejected.map((r) => errorAdvice(lang, r.reason.code)))].join("\n")}>
           {t("rejectedDocs", { n: status.rejected.length })}
         </span>
       )}
