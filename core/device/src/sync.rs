@@ -37,6 +37,8 @@ pub struct SyncReport {
     pub rejected: Vec<Rejected>,
     pub pulled: u32,
     pub revoked: u32,
+    /// Pulled documents that could not be read, kept aside (see `apply_response`).
+    pub quarantined: u32,
     pub cursor: u64,
     pub bytes_sent: u64,
     pub bytes_received: u64,
@@ -255,8 +257,9 @@ pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
 }
 
 /// Apply one response in one transaction: acknowledgements, refusals, merges, revocations,
-/// the directory and the new cursor. A malformed pulled document aborts the whole response,
-/// so the cursor never moves past something that was not applied.
+/// the directory and the new cursor. A pulled document that cannot be read is kept aside
+/// in `quarantine` (bytes and reason) rather than applied; only a local database failure
+/// aborts the whole response, so the cursor never moves past something not kept.
 pub fn apply_response(
     store: &mut Store,
     pushed: &Pushed,
@@ -293,56 +296,31 @@ pub fn apply_response(
         report.rejected.push(r.clone());
     }
     for p in &resp.pull {
-        crate::model::check_id("document", &p.doc)?;
-        let doc_type = DocType::parse(&p.doc_type)?;
-        if p.kind == PullKind::Revoked {
-            delete_document(&tx, &p.doc)?;
-            report.revoked += 1;
-            continue;
+        // Each pulled document in a savepoint of its own: one that cannot be read is set
+        // aside with its bytes (nothing is lost, the sync bar says so) and the rest of the
+        // response is applied, so one bad document can never stop every later sync.
+        tx.execute_batch("SAVEPOINT pulled_doc")?;
+        match apply_pulled(&tx, &actor, p, report) {
+            Ok(()) => {
+                tx.execute_batch("RELEASE pulled_doc")?;
+                tx.execute("DELETE FROM quarantine WHERE doc = ?1", [&p.doc])?;
+            }
+            Err(e @ DeviceError::Storage(_)) => return Err(e),
+            Err(e) => {
+                tx.execute_batch("ROLLBACK TO pulled_doc; RELEASE pulled_doc")?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO quarantine(doc, doc_type, data, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![
+                        p.doc,
+                        p.doc_type,
+                        p.data.as_deref().unwrap_or(""),
+                        crate::workspace::store_error(&e.body()),
+                        crate::model::now_ms()
+                    ],
+                )?;
+                report.quarantined += 1;
+            }
         }
-        let data = p
-            .data
-            .as_deref()
-            .ok_or_else(|| DeviceError::Network(format!("pull of {} carries no data", p.doc)))?;
-        let bytes = B64
-            .decode(data)
-            .map_err(|_| DeviceError::Network(format!("pull of {} is not base64", p.doc)))?;
-        let existing: Option<(Vec<u8>, i64)> = {
-            use rusqlite::OptionalExtension;
-            tx.query_row(
-                "SELECT bytes, dirty FROM documents WHERE id = ?1",
-                [&p.doc],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-        };
-        let (mut doc, dirty) = match existing {
-            Some((b, dirty)) => (crdt::load(&b)?, dirty == 1),
-            None => (automerge::AutoCommit::new(), false),
-        };
-        doc.set_actor(actor.clone());
-        crdt::apply_strict(&mut doc, &bytes)
-            .map_err(|e| DeviceError::corrupt_document(format!("{}: {e}", p.doc)))?;
-        let typed = TypedDoc::parse(doc_type, &doc)?;
-        if typed.id() != p.doc {
-            return Err(DeviceError::corrupt_document(format!(
-                "pulled document {} names itself {}",
-                p.doc,
-                typed.id()
-            )));
-        }
-        write_document(&tx, doc_type, &p.doc, &mut doc, false)?;
-        if !dirty {
-            // Everything we hold came from the server: its heads are now ours.
-            let heads =
-                serde_json::to_string(&crdt::heads_to_hex(&doc.get_heads())).unwrap_or_default();
-            tx.execute(
-                "UPDATE documents SET synced_heads = ?2 WHERE id = ?1",
-                rusqlite::params![p.doc, heads],
-            )?;
-        }
-        project(&tx, &typed)?;
-        report.pulled += 1;
     }
     if let Some(dir) = &resp.directory {
         let users =
@@ -353,6 +331,65 @@ pub fn apply_response(
     set_meta_tx(&tx, "cursor", &resp.cursor.to_string())?;
     tx.commit()?;
     report.cursor = resp.cursor;
+    Ok(())
+}
+
+/// Merge one pulled document (or drop a revoked one) and project it.
+fn apply_pulled(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &automerge::ActorId,
+    p: &PullDoc,
+    report: &mut SyncReport,
+) -> Result<()> {
+    crate::model::check_id("document", &p.doc)?;
+    let doc_type = DocType::parse(&p.doc_type)?;
+    if p.kind == PullKind::Revoked {
+        delete_document(tx, &p.doc)?;
+        report.revoked += 1;
+        return Ok(());
+    }
+    let data = p.data.as_deref().ok_or_else(|| {
+        DeviceError::corrupt_document(format!("pull of {} carries no data", p.doc))
+    })?;
+    let bytes = B64
+        .decode(data)
+        .map_err(|_| DeviceError::corrupt_document(format!("pull of {} is not base64", p.doc)))?;
+    let existing: Option<(Vec<u8>, i64)> = {
+        use rusqlite::OptionalExtension;
+        tx.query_row(
+            "SELECT bytes, dirty FROM documents WHERE id = ?1",
+            [&p.doc],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+    };
+    let (mut doc, dirty) = match existing {
+        Some((b, dirty)) => (crdt::load(&b)?, dirty == 1),
+        None => (automerge::AutoCommit::new(), false),
+    };
+    doc.set_actor(actor.clone());
+    crdt::apply_strict(&mut doc, &bytes)
+        .map_err(|e| DeviceError::corrupt_document(format!("{}: {e}", p.doc)))?;
+    let typed = TypedDoc::parse(doc_type, &doc)?;
+    if typed.id() != p.doc {
+        return Err(DeviceError::corrupt_document(format!(
+            "pulled document {} names itself {}",
+            p.doc,
+            typed.id()
+        )));
+    }
+    write_document(tx, doc_type, &p.doc, &mut doc, false)?;
+    if !dirty {
+        // Everything we hold came from the server: its heads are now ours.
+        let heads =
+            serde_json::to_string(&crdt::heads_to_hex(&doc.get_heads())).unwrap_or_default();
+        tx.execute(
+            "UPDATE documents SET synced_heads = ?2 WHERE id = ?1",
+            rusqlite::params![p.doc, heads],
+        )?;
+    }
+    project(tx, &typed)?;
+    report.pulled += 1;
     Ok(())
 }
 

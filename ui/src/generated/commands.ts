@@ -696,7 +696,11 @@ export type StockTakeLine = { part_id: string, sku: string, was: number, counted
  * What one `sync_now` did, for the status bar, tests and benchmarks.
  */
 
-export type SyncReport = { round_trips: number, pushed: number, accepted: number, rejected: Array<Rejected>, pulled: number, revoked: number, cursor: number, bytes_sent: number, bytes_received: number, blobs_uploaded: number, blob_bytes_sent: number, };
+export type SyncReport = { round_trips: number, pushed: number, accepted: number, rejected: Array<Rejected>, pulled: number, revoked: number, 
+/**
+ * Pulled documents that could not be read, kept aside (see `apply_response`).
+ */
+quarantined: number, cursor: number, bytes_sent: number, bytes_received: number, blobs_uploaded: number, blob_bytes_sent: number, };
 
 export type SyncStatus = { signed_in: boolean, pending: number, 
 /**
@@ -711,7 +715,11 @@ last_error: ErrorBody | null, online: boolean,
 /**
  * Documents the server refused, with its reason.
  */
-rejected: Array<RejectedDoc>, };
+rejected: Array<RejectedDoc>, 
+/**
+ * Documents received that this device could not read, kept aside, with why.
+ */
+quarantined: Array<RejectedDoc>, };
 
 export type TableFormat = "csv" | "xlsx";
 

@@ -20,6 +20,8 @@ export const en = {
   syncNow: "Sync now",
   syncing: "Syncing…",
   syncError: "Last sync failed: {error}",
+  quarantinedDocs: "{n} record arrived damaged and was set aside||{n} records arrived damaged and were set aside",
+  quarantinedHelp: "They are kept on this device as received and applied when a readable copy arrives. If this stays, tell your administrator.",
   rejectedDocs: "{n} change refused by the server||{n} changes refused by the server",
   orders: "Work orders",
   myOrders: "My orders",

@@ -22,6 +22,8 @@ export const zh: Record<Key, string> = {
   syncNow: "立即同步",
   syncing: "同步中…",
   syncError: "上次同步失败：{error}",
+  quarantinedDocs: "{n} 条收到的记录已损坏，已单独保存",
+  quarantinedHelp: "这些记录按收到的原样保存在本设备上，收到可读的副本后会自动应用。如一直存在，请告知管理员。",
   rejectedDocs: "{n} 项更改被服务器拒绝",
   orders: "工单",
   myOrders: "我的工单",

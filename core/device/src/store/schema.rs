@@ -13,6 +13,15 @@ CREATE TABLE IF NOT EXISTS documents(
     rejected TEXT,
     updated_at INTEGER NOT NULL
 );
+-- Pulled documents this device could not read (damaged bytes, an unknown shape): kept as
+-- received, with why, until a later pull of the same document applies.
+CREATE TABLE IF NOT EXISTS quarantine(
+    doc TEXT PRIMARY KEY,
+    doc_type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS blobs(
     hash TEXT PRIMARY KEY,
     content_type TEXT NOT NULL,

@@ -501,6 +501,8 @@ proptest! {
     }
 }
 
+mod damaged_pulls;
+
 mod workflow;
 
 mod records;

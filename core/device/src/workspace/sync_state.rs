@@ -15,6 +15,8 @@ pub struct SyncStatus {
     pub online: bool,
     /// Documents the server refused, with its reason.
     pub rejected: Vec<RejectedDoc>,
+    /// Documents received that this device could not read, kept aside, with why.
+    pub quarantined: Vec<RejectedDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -42,19 +44,21 @@ pub(crate) fn store_error(error: &ErrorBody) -> String {
 
 impl Workspace {
     pub fn sync_status(&self) -> Result<SyncStatus> {
-        let rejected = {
-            let mut stmt = self
-                .store
-                .conn()
-                .prepare("SELECT id, rejected FROM documents WHERE rejected IS NOT NULL")?;
-            stmt.query_map([], |r| {
-                Ok(RejectedDoc {
-                    doc: r.get(0)?,
-                    reason: stored_error(r.get(1)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
+        let with_reasons = |sql: &str| -> Result<Vec<RejectedDoc>> {
+            let mut stmt = self.store.conn().prepare(sql)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(RejectedDoc {
+                        doc: r.get(0)?,
+                        reason: stored_error(r.get(1)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
         };
+        let rejected =
+            with_reasons("SELECT id, rejected FROM documents WHERE rejected IS NOT NULL")?;
+        let quarantined = with_reasons("SELECT doc, reason FROM quarantine ORDER BY at")?;
         Ok(SyncStatus {
             signed_in: self.session.is_some(),
             pending: self.store.pending_count()?,
@@ -65,6 +69,7 @@ impl Workspace {
             last_error: self.store.meta("last_sync_error")?.map(stored_error),
             online: self.store.meta("online")?.as_deref() == Some("1"),
             rejected,
+            quarantined,
         })
     }
 }

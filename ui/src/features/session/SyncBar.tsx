@@ -39,6 +39,11 @@ export function SyncBar() {
           {t("rejectedDocs", { n: status.rejected.length })}
         </span>
       )}
+      {status.quarantined.length > 0 && (
+        <span className="badge danger" data-testid="quarantined" title={t("quarantinedHelp")}>
+          {t("quarantinedDocs", { n: status.quarantined.length })}
+        </span>
+      )}
       <button type="button" onClick={syncNow} disabled={busy}>
         {busy ? t("syncing") : t("syncNow")}
       </button>
