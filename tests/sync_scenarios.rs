@@ -1580,6 +1580,54 @@ async fn administrators_templates_reach_every_device(backend: Backend) {
     );
 }
 
+/// Wrong passwords for one login are slowed down: after five, the next attempt waits (even
+/// with the right password) and is told so; a login that does not exist is treated alike;
+/// other people sign in meanwhile; after the wait, the right password works.
+async fn password_guessing_is_slowed_and_says_so(backend: Backend) {
+    let w = world(backend).await;
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
+    let url = format!("{}/v1/login", w.server.url);
+    let attempt = |login: &'static str, password: &'static str| {
+        let request = http.post(&url).json(&serde_json::json!({
+            // One device per person: a device is bound to whoever first signs in on it.
+            "tenant": T, "login": login, "password": password,
+            "device_actor": if login == "tech.a" { "cd" } else { "ab" }
+        }));
+        async move {
+            let resp = request.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            let body: serde_json::Value = resp.json().await.unwrap();
+            (
+                status,
+                body["code"].as_str().unwrap_or("").to_string(),
+                retry_after,
+            )
+        }
+    };
+    for login in ["sup", "nobody.here"] {
+        for _ in 0..6 {
+            let (status, code, _) = attempt(login, "wrong password").await;
+            assert_eq!((status, code.as_str()), (401, "bad_credentials"), "{login}");
+        }
+        let (status, code, retry_after) = attempt(login, PASSWORD).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (429, "too_many_attempts"),
+            "{login}"
+        );
+        assert_eq!(retry_after.as_deref(), Some("1"));
+    }
+    let (status, _, _) = attempt("tech.a", PASSWORD).await;
+    assert_eq!(status, 200, "another login is not held up");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _, _) = attempt("sup", PASSWORD).await;
+    assert_eq!(status, 200, "after the wait the right password works");
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -1598,6 +1646,7 @@ on_both!(
     sigkill_loses_nothing_acknowledged,
     idle_reconnect_is_one_small_request,
     bad_requests_get_clear_errors,
+    password_guessing_is_slowed_and_says_so,
     expired_token_is_refused,
     live_events_announce_feed_advances,
     order_numbers_are_gapless_under_concurrent_first_syncs,

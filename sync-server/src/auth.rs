@@ -7,8 +7,12 @@ use fieldops_domain::protocol::{LoginRequest, LoginResponse};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use std::net::IpAddr;
+use std::time::Instant;
+
 use crate::error::{Result, ServerError};
 use crate::storage::{AuthContext, DynStorage};
+use crate::throttle::LoginThrottle;
 
 pub const TOKEN_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
 
@@ -50,7 +54,14 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy-password-never-used").unwrap_or_default())
 }
 
-pub async fn login(storage: &DynStorage, req: &LoginRequest) -> Result<LoginResponse> {
+/// Sign in: check the password (unless the login or address must wait, see `throttle`), bind
+/// the device, issue a token.
+pub async fn login(
+    storage: &DynStorage,
+    throttle: &LoginThrottle,
+    address: Option<IpAddr>,
+    req: &LoginRequest,
+) -> Result<LoginResponse> {
     let actor = req.device_actor.trim().to_ascii_lowercase();
     if actor.len() < 2 || actor.len() > 64 || hex::decode(&actor).is_err() {
         return Err(ServerError::BadRequest(
@@ -65,6 +76,9 @@ pub async fn login(storage: &DynStorage, req: &LoginRequest) -> Result<LoginResp
     {
         return Err(ServerError::BadCredentials);
     }
+    if let Some(wait) = throttle.wait(&req.tenant, &req.login, address, Instant::now()) {
+        return Err(ServerError::TooManyAttempts(wait));
+    }
     let user = storage.find_user(&req.tenant, &req.login).await?;
     let password = req.password.clone();
     let hash = user
@@ -76,8 +90,12 @@ pub async fn login(storage: &DynStorage, req: &LoginRequest) -> Result<LoginResp
         .map_err(|e| ServerError::Storage(e.to_string()))?;
     let user = match user {
         Some(u) if ok => u,
-        _ => return Err(ServerError::BadCredentials),
+        _ => {
+            throttle.failed(&req.tenant, &req.login, address, Instant::now());
+            return Err(ServerError::BadCredentials);
+        }
     };
+    throttle.succeeded(&req.tenant, &req.login);
     let name = if req.device_name.trim().is_empty() {
         "device"
     } else {

@@ -22,6 +22,8 @@ pub enum ServerError {
     TokenExpired,
     #[error("wrong company, login or password")]
     BadCredentials,
+    #[error("too many wrong sign-ins: try again in {} s", .0.as_secs().max(1))]
+    TooManyAttempts(std::time::Duration),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -45,6 +47,7 @@ impl ServerError {
             ServerError::InvalidToken => ErrorCode::InvalidToken,
             ServerError::TokenExpired => ErrorCode::TokenExpired,
             ServerError::BadCredentials => ErrorCode::BadCredentials,
+            ServerError::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
             ServerError::Conflict(_) => ErrorCode::Conflict,
             ServerError::NotFound(_) => ErrorCode::NotFound,
             ServerError::Storage(_) => ErrorCode::Storage,
@@ -61,6 +64,7 @@ impl ServerError {
             | ServerError::InvalidToken
             | ServerError::TokenExpired
             | ServerError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ServerError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Conflict(_) | ServerError::Concurrent => StatusCode::CONFLICT,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,7 +84,11 @@ impl IntoResponse for ServerError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (
+        let retry_after = match &self {
+            ServerError::TooManyAttempts(wait) => Some(wait.as_secs().max(1).to_string()),
+            _ => None,
+        };
+        let mut response = (
             status,
             Json(ErrorBody {
                 code: self.code(),
@@ -95,7 +103,13 @@ impl IntoResponse for ServerError {
                 },
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = retry_after.and_then(|s| s.parse().ok()) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds);
+        }
+        response
     }
 }
 

@@ -27,9 +27,9 @@ use crate::auth;
 use crate::error::{Result, ServerError};
 use crate::storage::{DynStorage, UploadChunk, out_of_order};
 
-#[derive(Clone)]
 pub struct AppState {
     pub storage: DynStorage,
+    pub login_throttle: crate::throttle::LoginThrottle,
     /// (tenant, seq) each time a tenant's feed advances.
     pub feed: broadcast::Sender<(String, u64)>,
 }
@@ -37,7 +37,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(storage: DynStorage) -> Arc<AppState> {
         let (feed, _) = broadcast::channel(1024);
-        Arc::new(AppState { storage, feed })
+        Arc::new(AppState {
+            storage,
+            login_throttle: Default::default(),
+            feed,
+        })
     }
 }
 
@@ -82,10 +86,15 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn login(
     State(st): State<Arc<AppState>>,
+    // Absent when the router is served without connection info: then only the login counts.
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<LoginResponse>> {
     let req: LoginRequest = parse_body(body)?;
-    Ok(Json(auth::login(&st.storage, &req).await?))
+    let address = peer.map(|p| p.0.0.ip());
+    Ok(Json(
+        auth::login(&st.storage, &st.login_throttle, address, &req).await?,
+    ))
 }
 
 async fn logout(

@@ -5,6 +5,7 @@ pub mod error;
 pub mod http;
 pub mod storage;
 pub mod sync;
+pub mod throttle;
 
 use std::net::SocketAddr;
 
@@ -47,12 +48,15 @@ pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
             state.feed.clone(),
         ));
     }
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| ServerError::Storage(e.to_string()))
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| ServerError::Storage(e.to_string()))
 }
 
 /// A database URL without its password, for logs.

@@ -39,6 +39,8 @@ pub enum ErrorCode {
     ForeignActor,
     OutOfScope,
     Busy,
+    /// Too many wrong sign-ins for this login or from this address: wait, then try again.
+    TooManyAttempts,
     InvalidBlob,
     InvalidHash,
     HashMismatch,
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::ForeignActor => "foreign_actor",
             ErrorCode::OutOfScope => "out_of_scope",
             ErrorCode::Busy => "busy",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::InvalidBlob => "invalid_blob",
             ErrorCode::InvalidHash => "invalid_hash",
             ErrorCode::HashMismatch => "hash_mismatch",

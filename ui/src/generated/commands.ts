@@ -188,7 +188,7 @@ refusal?: Refusal, };
  * Serialised as the snake_case strings of the protocol.
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "unknown";
 
 export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved";
 
