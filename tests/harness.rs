@@ -162,6 +162,23 @@ impl Server {
         self.child.wait().unwrap();
     }
 
+    /// SIGTERM, as systemd or `docker stop` would: the exit status, once the process ended
+    /// (panics after 10 s).
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for _ in 0..100 {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return exit;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the server did not stop within 10 s of SIGTERM");
+    }
+
     /// Start again on the same address and database.
     pub fn restart(&mut self) {
         let listen = self.url.trim_start_matches("http://").to_string();

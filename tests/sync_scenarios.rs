@@ -1628,6 +1628,33 @@ async fn password_guessing_is_slowed_and_says_so(backend: Backend) {
     assert_eq!(status, 200, "after the wait the right password works");
 }
 
+/// SIGTERM stops the server cleanly (status 0) with what it acknowledged kept; every answer
+/// carries the headers that keep a browser from treating it as a page.
+async fn sigterm_stops_cleanly_and_answers_carry_security_headers(backend: Backend) {
+    let mut w = world(backend).await;
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
+    let resp = http
+        .get(format!("{}/healthz", w.server.url))
+        .send()
+        .await
+        .unwrap();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(resp.headers()[name], value, "{name}");
+    }
+    let id = dispatched_order(&w, "Before the stop").await;
+    let exit = w.server.terminate();
+    assert!(exit.success(), "{exit:?}");
+    w.server.restart();
+    let fresh = Device::signed_in(&w.server, T, "sup").await;
+    fresh.sync().await;
+    assert!(fresh.ws().get_order(&id).is_ok());
+}
+
 /// Runs a scenario on both backends.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
@@ -1647,6 +1674,7 @@ on_both!(
     idle_reconnect_is_one_small_request,
     bad_requests_get_clear_errors,
     password_guessing_is_slowed_and_says_so,
+    sigterm_stops_cleanly_and_answers_carry_security_headers,
     expired_token_is_refused,
     live_events_announce_feed_advances,
     order_numbers_are_gapless_under_concurrent_first_syncs,

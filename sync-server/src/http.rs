@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth;
 use crate::error::{Result, ServerError};
@@ -64,9 +65,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::routing::put(put_blob_chunk).get(upload_state),
         )
         .fallback(|| async { ServerError::NotFound("no such endpoint".into()) })
+        // Every answer is data for a program, never a page: no sniffing, framing, caching
+        // or referrer.
+        .layer(header_if_absent(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_if_absent(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_if_absent(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_if_absent(header::CACHE_CONTROL, "no-store"))
         // Bodies are read by our own parser below so that an oversized body gets a JSON error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+fn header_if_absent(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 fn parse_body<T: DeserializeOwned>(body: std::result::Result<Bytes, BytesRejection>) -> Result<T> {

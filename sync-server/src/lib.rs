@@ -52,11 +52,34 @@ pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
         listener,
         http::router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    // Ctrl-C or SIGTERM (systemd, docker stop): stop accepting, finish the requests in
+    // flight, then exit.
+    .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| ServerError::Storage(e.to_string()))
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }
 
 /// A database URL without its password, for logs.
