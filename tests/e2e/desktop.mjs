@@ -1,6 +1,6 @@
 // A minimal W3C WebDriver client (Node's fetch), enough to drive the FieldOps desktop app
 // through tauri-driver. Exits non-zero with a reason when any step fails.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -10,6 +10,8 @@ const { values: args } = parseArgs({
     app: { type: "string" },
     "server-bin": { type: "string" },
     database: { type: "string" },
+    "server-pid": { type: "string" },
+    "server-port": { type: "string" },
     screenshot: { type: "string" },
   },
 });
@@ -43,10 +45,11 @@ async function until(what, fn, timeoutMs = 20000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
 }
 
-const session = await wd("POST", "/session", {
-  capabilities: { alwaysMatch: { "tauri:options": { application: args.app } } },
-});
-const sid = session.sessionId;
+/** Launch the app (a WebDriver session); ending the session closes the app. */
+const launch = async () =>
+  (await wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: args.app } } } })).sessionId;
+let sid = await launch();
+let server = null;
 const s = (p) => `/session/${sid}${p}`;
 const find = (xpath) => wd("POST", s("/element"), { using: "xpath", value: xpath }).then((e) => Object.values(e)[0]);
 const click = async (xpath) => wd("POST", s(`/element/${await until(xpath, () => find(xpath))}/click`), {});
@@ -116,6 +119,25 @@ try {
   console.log("the report preview rendered the PDF's page in the webview");
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
 
+  // No network, and the app restarts (here no secure store kept the token): it opens on the
+  // technician's local orders, and work goes on.
+  process.kill(Number(args["server-pid"]), "SIGKILL");
+  await wd("DELETE", s(""));
+  sid = await launch();
+  await until("the local orders after the restart", () => find(card), 30000);
+  const resume = "//form[@data-testid='resume-sync']";
+  await until("the offer to sign in to sync", () => find(resume));
+  console.log("restarted offline: the app opened on the local orders");
+  await click("//button[normalize-space(.)='Clock in' or normalize-space(.)='上班打卡']");
+  await until("the offline clock-in to wait to be sent", async () => /1 waiting to send|1 项待发送/.test(await text("//*[@data-testid='pending']")));
+  console.log("clocked in offline; the change waits");
+  server = spawn(args["server-bin"], ["serve", "--listen", `127.0.0.1:${args["server-port"]}`, "--database", args.database], { stdio: "ignore" });
+  await until("the server to answer again", async () => (await fetch(`http://127.0.0.1:${args["server-port"]}/healthz`)).ok);
+  await type(`${resume}//input[@type='password']`, "fieldops-demo");
+  await click(`${resume}//button[@type='submit']`);
+  await until("the offline work to reach the server", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")), 30000);
+  console.log("the password alone brought sync back: the offline clock-in reached the server");
+
   // The supervisor counts the central warehouse: one part is one short, booked as an adjustment
   // through the app's own stock-take command.
   await click("//button[normalize-space(.)='Sign out' or normalize-space(.)='退出登录']");
@@ -150,6 +172,7 @@ try {
   }
 } finally {
   await wd("DELETE", s("")).catch(() => undefined);
+  server?.kill("SIGKILL");
 }
 if (failed) {
   console.error(`desktop e2e failed: ${failed.message}`);

@@ -2,7 +2,8 @@
 # The real desktop app, end to end: a real sync server with demo data, the built app under
 # Xvfb driven by tauri-driver + WebKitWebDriver. Signs in as a technician, accepts a
 # dispatched order, checks in, ticks the required checklist and completes it in the UI, and
-# checks that the server has every event.
+# checks that the server has every event; then stops the server and restarts the app, which
+# opens on the local orders, records offline work and sends it once the server is back.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
@@ -22,7 +23,8 @@ db="sqlite://$work/server.sqlite"
 "$bin/fieldops-tools" demo-data --tenant demo --database "$db" >/dev/null
 port=$(free_port)
 "$bin/fieldops-sync-server" serve --listen "127.0.0.1:$port" --database "$db" > "$work/server.log" 2>&1 &
-pids+=($!)
+server_pid=$!
+pids+=($server_pid)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
 if [ -z "${DISPLAY:-}" ]; then
@@ -46,7 +48,8 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$dport/status" >/dev/null && b
 
 mkdir -p "$root/ui/test-results"
 if ! node "$root/tests/e2e/desktop.mjs" --driver "http://127.0.0.1:$dport" --app "$bin/fieldops" \
-    --server-bin "$bin/fieldops-sync-server" --database "$db" --screenshot "$root/ui/test-results/desktop.png"; then
+    --server-bin "$bin/fieldops-sync-server" --database "$db" --server-pid "$server_pid" --server-port "$port" \
+    --screenshot "$root/ui/test-results/desktop.png"; then
   echo "--- tauri-driver log"; tail -30 "$work/driver.log"; echo "--- server log"; tail -30 "$work/server.log"
   exit 1
 fi

@@ -57,6 +57,60 @@ test("login refuses a wrong password with the server's words", async ({ page }) 
   await expect(page.getByRole("alert")).toContainText("wrong company, login or password");
 });
 
+test("a restart without network opens the local data; the password alone brings sync back", async ({ page, stack }) => {
+  await signIn(page, "chen.jing");
+  await createCustomer(page, "华东医疗设备", "张江工厂", "31.2036", "121.5906");
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "华东医疗设备" });
+  await oform.getByLabel("Description").fill("Chiller alarm E21");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("New");
+  await sendAll(page);
+  // The network goes, then the app restarts: the bridge, like a tablet without a secure
+  // store, kept its token in memory only.
+  await stack.stopServer();
+  const restarted = await stack.restartDevice("device-a");
+  await page.goto(`/?bridge=${encodeURIComponent(restarted)}`);
+  await expect(page.getByTestId("user")).toContainText("陈静 Chen Jing");
+  await expect(page.getByText("Chiller alarm E21").first()).toBeVisible();
+  const resume = page.getByRole("form", { name: "Sign in to sync" });
+  await expect(resume).toContainText("Your work is kept on this device");
+  // Work goes on offline and waits.
+  await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5336", "113.9303");
+  await oform.getByLabel("Customer").selectOption({ label: "深圳创新暖通工程" });
+  await oform.getByLabel("Description").fill("Cooling tower fan noise");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("New");
+  await expect(page.getByTestId("pending")).toHaveText("2 waiting to send");
+  await page.screenshot({ path: "test-results/resume-sync.png" });
+  // The network is back: the password alone (server, company and login are known) syncs.
+  await stack.startServer();
+  await resume.getByLabel("Password").fill("fieldops-demo");
+  await resume.getByRole("button", { name: "Sign in to sync" }).click();
+  await expect(resume).toBeHidden();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+});
+
+test("a slow location service holds nothing up: the technician types the position meanwhile", async ({ page, bridge }) => {
+  await signIn(page, "zhang.wei");
+  await setPosition(bridge, { lat: 31.2304, lon: 121.4737 }, 6000);
+  await page.getByRole("button", { name: "Clock in" }).click();
+  const locating = page.getByTestId("locating");
+  await expect(locating).toContainText("Getting the device's position");
+  // The app answers other requests while the position is being looked for.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled();
+  await expect(locating).toBeVisible();
+  await locating.getByRole("button", { name: "Type it instead" }).click();
+  const ask = page.getByRole("group", { name: "Position for this step" });
+  await expect(ask.getByTestId("no-position")).toHaveCount(0);
+  await ask.getByLabel("Latitude").fill("31.2304");
+  await ask.getByLabel("Longitude").fill("121.4737");
+  await ask.getByRole("button", { name: "Record with this position" }).click();
+  await expect(page.getByTestId("clock-state")).toContainText("Clocked in since");
+  await expect(ask).toBeHidden();
+});
+
 test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page, stack }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");
@@ -95,7 +149,8 @@ test("supervisor creates and dispatches; technician accepts; offline banner and 
   await expect(page.getByTestId("sync-error")).toContainText("The sync server cannot be reached");
   await page.screenshot({ path: "test-results/technician-offline.png", fullPage: true });
   await stack.startServer();
-  await page.getByRole("button", { name: "Sync now" }).click();
+  // The tablet's network comes back: the app syncs at once.
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
   await expect(page.getByTestId("offline-banner")).toBeHidden();
   await expect(page.getByTestId("pending")).toHaveText("All changes sent");
 });

@@ -39,7 +39,7 @@ async function stop(child: ChildProcess | null) {
 export class Stack {
   server: ChildProcess | null = null;
   serverUrl = "";
-  devices: ChildProcess[] = [];
+  devices = new Map<string, ChildProcess>();
   constructor(readonly dir: string) {}
 
   get database() {
@@ -66,20 +66,27 @@ export class Stack {
       FIELDOPS_SERVER_URL: this.serverUrl,
       FIELDOPS_TENANT: "demo",
     });
-    this.devices.push(child);
+    this.devices.set(name, child);
     return url;
   }
 
+  /** The app closed and opened again on the same store (its in-memory token is gone). */
+  async restartDevice(name: string): Promise<string> {
+    await stop(this.devices.get(name) ?? null);
+    return this.device(name);
+  }
+
   async close() {
-    await Promise.all([...this.devices, this.server].map((c) => stop(c)));
+    await Promise.all([...this.devices.values(), this.server].map((c) => stop(c)));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** Where a device's GPS says it is (null: no location service, as on desktop). */
-export async function setPosition(bridgeUrl: string, position: { lat: number; lon: number } | null) {
+/** Where a device's GPS says it is (null: no location service, as on desktop), answered after
+ * `delayMs` (a phone may take seconds for a fix). */
+export async function setPosition(bridgeUrl: string, position: { lat: number; lon: number } | null, delayMs = 0) {
   const body = position && { ...position, accuracy_m: 8, altitude_m: null, mock: null, source: "simulated" };
-  const resp = await fetch(`${bridgeUrl}/test/position`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const resp = await fetch(`${bridgeUrl}/test/position?delay_ms=${delayMs}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   expect(resp.status).toBe(204);
 }
 

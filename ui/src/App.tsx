@@ -7,6 +7,7 @@ import { LoginScreen } from "./features/session/LoginScreen";
 import { PartsTab } from "./features/parts/PartsViews";
 import { SupervisorView } from "./layout/SupervisorView";
 import { OfflineBanner, SyncBar } from "./features/session/SyncBar";
+import { ResumeSync } from "./features/session/ResumeSync";
 import { TechnicianView } from "./layout/TechnicianView";
 
 export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
@@ -33,10 +34,10 @@ function Root() {
   }, [backend]);
   if (session === undefined) return null;
   if (session === null) return <LoginScreen onSignedIn={setSession} />;
-  return <Shell info={session} onSignedOut={() => setSession(null)} />;
+  return <Shell info={session} onSession={setSession} onSignedOut={() => setSession(null)} />;
 }
 
-function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => void }) {
+function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession: (s: SessionInfo) => void; onSignedOut: () => void }) {
   const backend = useBackend();
   const { t } = useI18n();
   const status = useSyncStatus();
@@ -61,7 +62,11 @@ function Shell({ info, onSignedOut }: { info: SessionInfo; onSignedOut: () => vo
         <button onClick={signOut}>{t("signOut")}</button>
       </header>
       <OfflineBanner />
-      {info.token_home.kind === "memory" && <div className="notice">{t(`tokenMemory.${info.token_home.why}`)}</div>}
+      {!info.can_sync ? (
+        <ResumeSync info={info} onResumed={onSession} />
+      ) : (
+        info.token_home.kind === "memory" && <div className="notice">{t(`tokenMemory.${info.token_home.why}`)}</div>
+      )}
       {me.role === "technician" ? (
         <TechnicianView me={me} directory={directory} />
       ) : me.role === "warehouse" ? (

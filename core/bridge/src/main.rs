@@ -10,10 +10,11 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -84,11 +85,15 @@ impl Secrets for MemorySecrets {
 }
 
 /// A position a test sets (a phone's GPS cannot run here); none: the device has no location
-/// service, as on desktop.
-struct ScriptedLocation(Arc<Mutex<Option<Position>>>);
+/// service, as on desktop. `delay_ms` stands for the seconds a phone may take for a fix.
+struct ScriptedLocation(Arc<Mutex<Option<Position>>>, Arc<AtomicU64>);
 
 impl LocationProvider for ScriptedLocation {
     fn current(&self) -> fieldops_device::Result<Position> {
+        let delay = self.1.load(Ordering::Relaxed);
+        if delay > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+        }
         match self.0.lock().ok().and_then(|p| p.clone()) {
             Some(p) => Ok(p),
             None => fieldops_device::location::NoLocation.current(),
@@ -100,6 +105,7 @@ struct Bridge {
     app: Arc<App>,
     platform_events: broadcast::Sender<(String, Value)>,
     position: Arc<Mutex<Option<Position>>>,
+    position_delay_ms: Arc<AtomicU64>,
 }
 
 fn usage() -> ! {
@@ -136,10 +142,11 @@ async fn main() {
     }
     let (events, _) = broadcast::channel(256);
     let scripted = Arc::new(Mutex::new(position));
+    let delay = Arc::new(AtomicU64::new(0));
     let platform = Box::new(BridgePlatform {
         events: events.clone(),
         secrets: MemorySecrets::default(),
-        location: ScriptedLocation(scripted.clone()),
+        location: ScriptedLocation(scripted.clone(), delay.clone()),
         files: data.clone(),
     });
     let app = match App::open(&data, platform) {
@@ -154,6 +161,7 @@ async fn main() {
         app,
         platform_events: events,
         position: scripted,
+        position_delay_ms: delay,
     });
     let router = axum::Router::new()
         .route("/api/call/{command}", post(call))
@@ -197,10 +205,21 @@ async fn events_stream(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
+#[derive(serde::Deserialize)]
+struct PositionQuery {
+    /// How long the location service takes to answer (0: at once).
+    #[serde(default)]
+    delay_ms: u64,
+}
+
 async fn set_position(
     State(bridge): State<Arc<Bridge>>,
+    Query(query): Query<PositionQuery>,
     Json(position): Json<Option<Position>>,
 ) -> Result<StatusCode, (StatusCode, Json<ErrorBody>)> {
+    bridge
+        .position_delay_ms
+        .store(query.delay_ms.min(60_000), Ordering::Relaxed);
     if let Some(p) = &position {
         fieldops_device::geo::check_position(p).map_err(|e: fieldops_device::DomainError| {
             (StatusCode::UNPROCESSABLE_ENTITY, Json(e.body()))

@@ -619,7 +619,13 @@ export type Session = { server_url: string, tenant: string, user: UserInfo, devi
  * Who is signed in, and where the token is kept.
  */
 
-export type SessionInfo = { session: Session, token_home: TokenHome, };
+export type SessionInfo = { session: Session, token_home: TokenHome, 
+/**
+ * Whether this device holds a token to sync with. Without one (it was kept in memory
+ * only, or the platform's store lost it) the person keeps working on the local data
+ * and signs in again to send it.
+ */
+can_sync: boolean, };
 
 export type Settlement = { rows: Array<SettlementRow>, totals: Array<SettlementTotals>, };
 
@@ -801,7 +807,8 @@ export function commands(call: Call) {
     /** The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT, */
     /** FIELDOPS_TILE_URL). */
     defaults: (): Promise<Defaults> => call("defaults", {  }),
-    /** Who is signed in on this device (none when the token is gone). */
+    /** Who is signed in on this device. The session is kept in the local store, so it */
+    /** survives a restart without network or token: the token is needed only to sync. */
     session: (): Promise<SessionInfo | null> => call("session", {  }),
     /** Sign in; binds this device to the user on the server. */
     login: (serverUrl: string, tenant: string, login: string, password: string): Promise<SessionInfo> => call("login", { serverUrl, tenant, login, password }),

@@ -98,3 +98,49 @@ async fn resolve_addresses(app: &App, id: &str, language: &str) -> crate::Result
     }
     app.read(|ws| ws.get_order(id))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use crate::app::App;
+    use crate::app::test_platform::TestPlatform;
+    use crate::geo::Position;
+    use crate::location::{LocationProvider, SimulatedLocation};
+
+    /// A phone's location service that takes its time for a fix.
+    struct Slow(Duration);
+
+    impl LocationProvider for Slow {
+        fn current(&self) -> crate::Result<Position> {
+            std::thread::sleep(self.0);
+            SimulatedLocation::parse("31.2304,121.4737,8")?.current()
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_slow_position_holds_up_no_other_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(
+            dir.path(),
+            Box::new(TestPlatform::new(Slow(Duration::from_secs(3)))),
+        )
+        .unwrap();
+        let position = tokio::spawn({
+            let app = app.clone();
+            async move { app.call("current_position", json!({})).await }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // Other commands, reads and writes alike, answer while the fix is awaited.
+        app.call("sync_status", json!({})).await.unwrap();
+        app.call("defaults", json!({})).await.unwrap();
+        assert!(
+            !position.is_finished(),
+            "the position came back too soon to prove anything"
+        );
+        let p = position.await.unwrap().unwrap();
+        assert_eq!(p["source"], "simulated");
+    }
+}

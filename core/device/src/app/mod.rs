@@ -13,6 +13,8 @@ mod parts;
 mod places;
 mod session;
 mod settings;
+#[cfg(test)]
+mod test_platform;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -35,6 +35,10 @@ pub enum NoKeyring {
 pub struct SessionInfo {
     pub session: Session,
     pub token_home: TokenHome,
+    /// Whether this device holds a token to sync with. Without one (it was kept in memory
+    /// only, or the platform's store lost it) the person keeps working on the local data
+    /// and signs in again to send it.
+    pub can_sync: bool,
 }
 
 /// What the sign-in screen starts with.
@@ -66,12 +70,14 @@ commands! {
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         })
     }
-    /// Who is signed in on this device (none when the token is gone).
+    /// Who is signed in on this device. The session is kept in the local store, so it
+    /// survives a restart without network or token: the token is needed only to sync.
     task fn session(app) -> Option<SessionInfo> {
         let session = app.workspace()?.session().cloned();
-        Ok(session.filter(|_| app.http().is_some()).map(|session| SessionInfo {
+        Ok(session.map(|session| SessionInfo {
             session,
             token_home: app.platform.secrets().home(),
+            can_sync: app.http().is_some(),
         }))
     }
     /// Sign in; binds this device to the user on the server.
@@ -126,6 +132,7 @@ async fn sign_in(
     Ok(SessionInfo {
         session,
         token_home,
+        can_sync: true,
     })
 }
 
@@ -147,5 +154,63 @@ pub(super) async fn auto_login(app: &App) {
             Ok(info) => app.emit("signed-in", info),
             Err(e) => eprintln!("automatic sign-in failed: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use crate::app::App;
+    use crate::app::test_platform::TestPlatform;
+    use crate::location::NoLocation;
+    use crate::model::Role;
+    use crate::testing::{SUPERVISOR, customer_input, order_input};
+    use crate::workspace::Workspace;
+
+    #[tokio::test]
+    async fn a_restart_without_token_or_network_opens_the_local_orders() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // Signed in, then the app closed (the server unreachable ever since).
+            let mut ws = Workspace::open(&dir.path().join("fieldops.sqlite")).unwrap();
+            let seeded = crate::testing::workspace(SUPERVISOR, Role::Supervisor);
+            let session = seeded.session().unwrap().clone();
+            ws.begin_login("acme", "sup").unwrap();
+            ws.set_session(session, "sup").unwrap();
+            let c = ws
+                .create_customer(&customer_input("上海精密仪器有限公司"))
+                .unwrap();
+            ws.create_order(&order_input(&c.id, &c.sites[0].id, "Spindle vibration"))
+                .unwrap();
+        }
+        let app: Arc<App> = App::open(dir.path(), Box::new(TestPlatform::new(NoLocation))).unwrap();
+        let info = app.call("session", json!({})).await.unwrap();
+        assert_eq!(info["session"]["user"]["login"], "sup");
+        assert_eq!(info["can_sync"], false);
+        let orders = app
+            .call("list_orders", json!({"filter": {}}))
+            .await
+            .unwrap();
+        assert_eq!(orders.as_array().unwrap().len(), 1);
+        // Work goes on offline and waits to be sent.
+        let c = app.call("list_customers", json!({})).await.unwrap();
+        let customer = &c[0];
+        app.call(
+            "create_order",
+            json!({"input": {
+                "customer_id": customer["id"], "site_id": customer["sites"][0]["id"],
+                "order_type": "repair", "priority": "normal", "description": "Noise at start-up"
+            }}),
+        )
+        .await
+        .unwrap();
+        let status = app.call("sync_status", json!({})).await.unwrap();
+        assert_eq!(status["pending"], 3);
+        // Syncing needs a token: it says so (in the person's words, from its code).
+        let err = app.call("sync_now", json!({})).await.unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::NotSignedIn);
     }
 }

@@ -1,11 +1,12 @@
 import { useState } from "react";
-import type { BackendError, ClockKind, Position, SavedFile, UserInfo } from "../../backend";
+import type { BackendError, ClockKind, SavedFile, UserInfo } from "../../backend";
 import { toError } from "../../backend";
 import { useBackend, useLoad, userName } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { DateRange, SavedNotice } from "../../shared/FormParts";
 import { PositionPanel } from "./PositionPanel";
+import { Locating, useLocate } from "./useLocate";
 import { savedLink } from "../../files";
 
 const offsetMin = () => -new Date().getTimezoneOffset();
@@ -20,28 +21,22 @@ export function AttendanceBar() {
   const { t, formatShort } = useI18n();
   const state = useLoad((b) => b.attendanceState(), []);
   const [error, setError] = useState<BackendError | null>(null);
-  const [ask, setAsk] = useState<{ kind: ClockKind; why: BackendError } | null>(null);
   const since = state.data?.clocked_in_since ?? null;
-  const record = async (kind: ClockKind, position: Position | null) => {
+  const position = useLocate<ClockKind>(async (kind, p) => {
     try {
-      await backend.clock(kind, position);
-      setAsk(null);
+      await backend.clock(kind, p);
       state.reload();
+      return true;
     } catch (e) {
       setError(toError(e));
+      return false;
     }
-  };
-  const start = async (kind: ClockKind) => {
+  });
+  const start = (kind: ClockKind) => {
     setError(null);
-    let position: Position;
-    try {
-      position = await backend.currentPosition();
-    } catch (e) {
-      setAsk({ kind, why: toError(e) });
-      return;
-    }
-    await record(kind, position);
+    void position.locate(kind);
   };
+  const ask = position.ask;
   return (
     <section className="attendance-bar" aria-label={t("attendance")}>
       <span data-testid="clock-state">{since ? t("clockedInSince", { time: formatShort(since) }) : t("notClockedIn")}</span>
@@ -54,7 +49,8 @@ export function AttendanceBar() {
           {t("clockIn")}
         </button>
       )}
-      {ask && <PositionPanel why={ask.why} onSubmit={(p) => record(ask.kind, p)} onCancel={() => setAsk(null)} />}
+      {position.locating !== null && <Locating onTypeInstead={position.typeInstead} onCancel={position.cancel} />}
+      {ask && <PositionPanel why={ask.why} onSubmit={(p) => position.record(ask.step, p)} onCancel={position.cancel} />}
       <ErrorNote error={error ?? state.error} />
     </section>
   );

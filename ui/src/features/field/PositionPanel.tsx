@@ -44,11 +44,13 @@ export function PlaceLine({ order, eventId }: { order: OrderDetail; eventId: str
 }
 
 /** Asked when the device cannot give a position: type one or pick it on the map (recorded
- * as manual), or go on without. `why` is why the location service gave none; `site`, when
+ * as manual), or go on without. `why` is why the location service gave none (null: the
+ * person chose to type it); `site`, when
  * known, centres the map. */
-export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendError; site?: { lat: number; lon: number; name: string } | null; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
+export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendError | null; site?: { lat: number; lon: number; name: string } | null; onSubmit: (p: Position | null) => void; onCancel: () => void }) {
   const { t } = useI18n();
-  const words = useErrorWords()(why);
+  const sayError = useErrorWords();
+  const words = why && sayError(why);
   const [lat, setLat] = useState("");
   const [lon, setLon] = useState("");
   const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
@@ -62,7 +64,7 @@ export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendE
   return (
     <fieldset className="prompt" aria-label={t("positionFor")}>
       <legend>{t("positionFor")}</legend>
-      <p className="muted" data-testid="no-position">{words.particular ?? words.advice}</p>
+      {words && <p className="muted" data-testid="no-position">{words.particular ?? words.advice}</p>}
       <p>{t("manualPosition")}</p>
       <div className="row">
         <label>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { BackendError, OrderDetail, Position, SavedReport, UserInfo } from "../../backend";
+import type { BackendError, OrderDetail, SavedReport, UserInfo } from "../../backend";
 import { toError } from "../../backend";
 import { useBackend, userName } from "../../context";
 import { useI18n } from "../../i18n";
@@ -10,6 +10,7 @@ import { MoneyPanel } from "./MoneyPanel";
 import { OrderMap } from "../field/FieldMap";
 import { UsePartPanel } from "../parts/PartsViews";
 import { PhotosPanel } from "../field/PhotosPanel";
+import { Locating, useLocate } from "../field/useLocate";
 import { PositionPanel } from "../field/PositionPanel";
 import { ReportPreview } from "./ReportPreview";
 import { SignaturePad } from "./SignaturePad";
@@ -68,20 +69,12 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
   }, [backend, order.id, unnamed, lang]);
 
   // Check-in and check-out take the device's position; where it has none, ask for one.
-  const [askPosition, setAskPosition] = useState<{ step: "in" | "out"; why: BackendError } | null>(null);
-  const record = (step: "in" | "out", position: Position | null) =>
-    run(() => (step === "in" ? backend.checkIn(order.id, position) : backend.checkOut(order.id, position))).then((ok) => ok && setAskPosition(null));
-  const locate = async (step: "in" | "out") => {
+  const position = useLocate<"in" | "out">((step, p) => run(() => (step === "in" ? backend.checkIn(order.id, p) : backend.checkOut(order.id, p))));
+  const locate = (step: "in" | "out") => {
     setError(null);
-    let position: Position;
-    try {
-      position = await backend.currentPosition();
-    } catch (e) {
-      setAskPosition({ step, why: toError(e) });
-      return;
-    }
-    await record(step, position);
+    void position.locate(step);
   };
+  const askPosition = position.ask;
 
   const names = (ids: string[]) => ids.map((id) => userName(directory, id)).join(", ");
   const btn = large ? "big" : "";
@@ -316,7 +309,8 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         </fieldset>
       )}
       {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
-      {askPosition && <PositionPanel why={askPosition.why} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => record(askPosition.step, p)} onCancel={() => setAskPosition(null)} />}
+      {position.locating !== null && <Locating onTypeInstead={position.typeInstead} onCancel={position.cancel} />}
+      {askPosition && <PositionPanel why={askPosition.why} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => position.record(askPosition.step, p)} onCancel={position.cancel} />}
       {report && (
         <div className="notice" role="status" data-testid="report-saved">
           {t("reportSaved", { path: report.path })}{" "}

@@ -1,28 +1,35 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { toError, type BackendError } from "../../backend";
 import { useBackend, useSyncStatus } from "../../context";
 import { useI18n } from "../../i18n";
 import { errorAdvice } from "../../i18n/errors";
+import { watchReturn, type ReturnReason } from "./returning";
 
 /** Always visible: online or not, what waits to be sent, when we last synced, what failed. */
 export function SyncBar() {
   const backend = useBackend();
   const status = useSyncStatus();
   const { lang, t, formatTime } = useI18n();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<ReturnReason | "asked" | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
-  if (!status) return null;
-  const syncNow = async () => {
-    setBusy(true);
+  const syncNow = async (why: ReturnReason | "asked") => {
+    setBusy(why);
     try {
       await backend.syncNow();
       setError(null);
     } catch (e) {
       setError(toError(e));
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
+  const latest = useRef(syncNow);
+  useEffect(() => {
+    latest.current = syncNow;
+  });
+  // Back online or back in the foreground: sync at once rather than at the next round.
+  useEffect(() => watchReturn(window, (why) => void latest.current(why)), []);
+  if (!status) return null;
   // Said from the error's code in the person's language; the device's own words are for support.
   const failed = status.last_error ?? error;
   const lastError = failed ? errorAdvice(lang, failed.code) : null;
@@ -44,9 +51,14 @@ export function SyncBar() {
           {t("quarantinedDocs", { n: status.quarantined.length })}
         </span>
       )}
-      <button type="button" onClick={syncNow} disabled={busy}>
-        {busy ? t("syncing") : t("syncNow")}
+      <button type="button" onClick={() => syncNow("asked")} disabled={busy !== null}>
+        {busy === null ? t("syncNow") : t("syncing")}
       </button>
+      {(busy === "online" || busy === "foreground") && (
+        <span className="muted" role="status" data-testid="sync-return">
+          {t(busy === "online" ? "syncBackOnline" : "syncBackInForeground")}
+        </span>
+      )}
       {lastError && (
         <span className="sync-error" role="status" data-testid="sync-error">
           {t("syncError", { error: lastError })}
