@@ -5,7 +5,7 @@ set -euo pipefail
 
 need_apt=()
 pkgs=(pkg-config build-essential libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-wqy-microhei
+      librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk
       poppler-utils imagemagick libreoffice-calc-nogui nodejs npm postgresql postgresql-client
       gcc-aarch64-linux-gnu)
 for p in "${pkgs[@]}"; do

@@ -12,7 +12,7 @@ use crate::error::{DeviceError, Result};
 use crate::model::money;
 use crate::workspace::{OrderDetail, Workspace};
 
-pub use crate::fonts::{SYSTEM_CJK_FONTS, find_cjk_font};
+pub use crate::fonts::{BUNDLED_CJK_FONT, SYSTEM_CJK_FONTS, cjk_font_for};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;

@@ -49,10 +49,9 @@ commands! {
         let bytes = decode_base64(&data_base64, crate::photo::MAX_INPUT_BYTES, "photo")?;
         let lines = app.read(|ws| ws.watermark_lines(&id, &input))?;
         let processed = crate::app::declare::blocking(move || {
-            let font = match &lines {
-                Some(_) => Some(crate::fonts::find_cjk_font()?),
-                None => None,
-            };
+            let font = lines
+                .as_ref()
+                .map(|l| crate::fonts::cjk_font_for(&l.join(" "), crate::fonts::SYSTEM_CJK_FONTS));
             let watermark = lines.zip(font.as_ref()).map(|(lines, (font, index))| {
                 crate::photo::Watermark { lines, font, font_index: *index as u32 }
             });

@@ -66,9 +66,15 @@ fn service_report_pdf(
     ws: &crate::workspace::Workspace,
     id: &str,
 ) -> crate::Result<(Vec<u8>, String)> {
-    let (font, index) = crate::report::find_cjk_font()?;
     let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
-    let number = ws.get_order(id)?.summary.display_number;
+    let order = ws.get_order(id)?;
+    let number = order.summary.display_number.clone();
+    // Every word the report can print is in the order's view (and the company's name).
+    let words = format!(
+        "{company} {}",
+        serde_json::to_string(&order).unwrap_or_default()
+    );
+    let (font, index) = crate::report::cjk_font_for(&words, crate::report::SYSTEM_CJK_FONTS);
     Ok((
         crate::report::service_report(ws, id, &company, &font, index)?,
         number,
