@@ -111,6 +111,57 @@ test("a slow location service holds nothing up: the technician types the positio
   await expect(ask).toBeHidden();
 });
 
+/** Whether anything sticks out past the right edge of the window (the page scrolls sideways). */
+async function overflowsSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > width + 1) out.push(`page ${document.documentElement.scrollWidth} > ${width}`);
+    return out;
+  });
+}
+
+test("field views fit a tablet and a phone; the supervisor's fit a landscape tablet", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signIn(page, "chen.jing");
+  await createCustomer(page, "上海华东医疗设备有限公司", "张江工厂", "31.2036", "121.5906");
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: "上海华东医疗设备有限公司" });
+  await oform.getByLabel("Description").fill("Chiller compressor noise at start-up, alarm E21 twice a day");
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+  for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
+    await page.setViewportSize(size);
+    for (const tab of ["Orders", "Dispatch board", "Attendance", "Parts", "Settlement", "Business records", "Equipment", "Projects"]) {
+      await page.getByRole("tab", { name: tab }).click();
+      await expect(page.getByRole("tab", { name: tab })).toHaveAttribute("aria-selected", "true");
+      expect(await overflowsSideways(page), `${tab} at ${size.width}`).toEqual([]);
+    }
+    await page.screenshot({ path: `test-results/supervisor-${size.width}.png` });
+  }
+  await page.getByRole("tab", { name: "Orders" }).click();
+  await sendAll(page);
+  await signOut(page);
+  await signIn(page, "zhang.wei");
+  for (const size of [{ width: 768, height: 1024 }, { width: 360, height: 800 }]) {
+    await page.setViewportSize(size);
+    await expect(page.getByRole("button", { name: /上海华东医疗设备有限公司/ })).toBeVisible();
+    expect(await overflowsSideways(page), `order list at ${size.width}`).toEqual([]);
+    await page.getByRole("button", { name: /上海华东医疗设备有限公司/ }).click();
+    await expect(page.locator(".detail-head .status")).toBeVisible();
+    expect(await overflowsSideways(page), `order at ${size.width}`).toEqual([]);
+    await page.screenshot({ path: `test-results/field-${size.width}.png`, fullPage: true });
+    // Touch targets: every button of the field view at least 44 px high.
+    const small = await page.locator("button:visible").evaluateAll((els) =>
+      els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => `${e.textContent?.trim()} ${Math.round(e.getBoundingClientRect().height)}px`),
+    );
+    expect(small, `small buttons at ${size.width}`).toEqual([]);
+    await page.getByRole("button", { name: /Back/ }).click();
+  }
+});
+
 test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page, stack }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "深圳创新暖通工程", "南山机房", "22.5333", "113.9304");

@@ -50,7 +50,7 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
     onSignedOut();
   };
   return (
-    <div className={me.role === "technician" ? "app tablet-app" : "app"}>
+    <div className="app">
       <header className="topbar">
         <strong className="brand">{t("appName")}</strong>
         <SyncBar />
