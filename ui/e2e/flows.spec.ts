@@ -454,9 +454,14 @@ test("equipment and projects: create, name them on an order, service history per
   await sendAll(page);
   await signOut(page);
 
-  // The technician sees the machine on the order and finishes the job.
+  // The technician scans the machine's serial (typed loosely, as a label reads) and opens its order.
   await signIn(page, "zhang.wei");
-  await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
+  const scan = page.getByRole("form", { name: "Find by code" });
+  await scan.getByLabel("Scan or type a code").fill("cr30xa 5521");
+  await scan.getByRole("button", { name: "Find" }).click();
+  const scanned = page.getByTestId("scan-found");
+  await expect(scanned).toContainText("2号冷水机组 · Carrier 30XA-252");
+  await scanned.locator(".order-card").first().click();
   await expect(page.getByTestId("order-machines")).toContainText("2号冷水机组");
   await page.getByRole("button", { name: "Accept" }).click();
   await setPosition(bridge, { lat: 22.5333, lon: 113.9304 });
@@ -716,11 +721,20 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await page.getByLabel("Location", { exact: true }).selectOption({ label: "🚐 张伟的车" });
   await expect(page.getByRole("table", { name: "Stock levels" })).toContainText("3 pcs");
   await page.getByRole("button", { name: "My parts" }).click();
+  // A USB scanner types the part's code and Enter (here the SKU, as people type it).
+  const scan = page.getByRole("form", { name: "Find by code" }).first();
+  await scan.getByLabel("Scan or type a code").fill("vp30xa");
+  await scan.getByLabel("Scan or type a code").press("Enter");
+  await expect(page.getByTestId("scan-found")).toContainText("张伟的车: 3 pcs");
+  await page.getByTestId("scan-found").getByRole("button", { name: "Close" }).click();
   await page.getByRole("button", { name: /深圳创新暖通工程/ }).click();
   await page.getByRole("button", { name: "Accept" }).click();
   const used = page.getByRole("region", { name: "Parts used" });
   await used.getByLabel("Take from").selectOption({ label: "张伟的车" });
-  await used.getByLabel("Part").selectOption({ label: "VP-30XA 压缩机阀片" });
+  await used.getByLabel("Scan or type a code").fill("VP-30XA");
+  await used.getByLabel("Scan or type a code").press("Enter");
+  await expect(used.getByLabel("Part")).toHaveValue(/.+/);
+  await expect(used.getByLabel("Part").locator("option:checked")).toHaveText("VP-30XA 压缩机阀片");
   await used.getByRole("button", { name: "Use part" }).click();
   await expect(page.getByTestId("charges-total")).toContainText("450.00");
   await expect(page.getByTestId("gross-profit")).toContainText("170.00");

@@ -608,6 +608,8 @@ export type SavedReport = { path: string, bytes: number,
  */
 data_base64: string, };
 
+export type ScanHit = { "kind": "part", part: PartView, } | { "kind": "equipment", equipment: EquipmentView, } | { "kind": "several", parts: Array<PartView>, equipment: Array<EquipmentView>, } | { "kind": "nothing" };
+
 /**
  * Who is signed in on this device, as the server told us at login. The token is not here:
  * it lives in the OS keyring (or in memory), never in the database.
@@ -904,6 +906,8 @@ export function commands(call: Call) {
     exportParts: (format: TableFormat): Promise<SavedFile> => call("export_parts", { format }),
     /** Parts statistics for [from, to) as CSV or XLSX, saved under exports/. */
     exportPartsStatistics: (from: number, to: number, format: TableFormat): Promise<SavedFile> => call("export_parts_statistics", { from, to, format }),
+    /** What a scanned or typed code names on this device: a part, a machine, several, nothing. */
+    scanCode: (code: string): Promise<ScanHit> => call("scan_code", { code }),
     photoWatermark: (): Promise<boolean> => call("photo_watermark", {  }),
     setPhotoWatermark: (on: boolean): Promise<boolean> => call("set_photo_watermark", { on }),
     geofenceDefault: (): Promise<number> => call("geofence_default", {  }),

@@ -7,12 +7,15 @@ import { ErrorNote } from "../shared/ErrorNote";
 import { TechParts } from "../features/parts/PartsViews";
 import { OrderDetailView } from "../features/orders/OrderDetailView";
 import { StatusBadge } from "../features/orders/StatusBadge";
+import { ScanBox, type Found } from "../features/scan/ScanBox";
+import { FoundCard } from "../features/scan/FoundCard";
 
 /** Tablet layout: big cards of my orders in schedule order; one tap opens the order. */
 export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
   const { t, formatTime } = useI18n();
   const [openId, setOpenId] = useState<string | null>(null);
   const [showParts, setShowParts] = useState(false);
+  const [found, setFound] = useState<Found | null>(null);
   const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
   const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
 
@@ -33,6 +36,8 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
   return (
     <div className="tablet">
       <AttendanceBar />
+      <ScanBox onFound={setFound} />
+      {found && <FoundCard found={found} onOpenOrder={setOpenId} onClose={() => setFound(null)} />}
       <button className="big" aria-expanded={showParts} onClick={() => setShowParts((s) => !s)}>
         {t("myParts")}
       </button>

@@ -11,6 +11,7 @@ mod field;
 mod orders;
 mod parts;
 mod places;
+mod scan;
 mod session;
 mod settings;
 #[cfg(test)]

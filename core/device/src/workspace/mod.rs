@@ -37,6 +37,7 @@ mod order_money;
 mod orders;
 mod parts_stats;
 mod records;
+mod scan;
 mod session;
 mod settlement;
 mod signature;
@@ -53,6 +54,7 @@ pub use order_money::{ChargeInput, ChargeView, CostInput, CostView};
 pub use orders::{Action, CheckInView, ChecklistView, OrderDetail, OrderSummary};
 pub use parts_stats::{PartsStats, Tally};
 pub use records::RecordView;
+pub use scan::{ScanHit, clean_code};
 pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use stock::{

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { ScanBox } from "../scan/ScanBox";
 import type { LocationKind, MovementKind, OrderDetail, UserInfo } from "../../backend";
 import { useAction, useBackend, useLoad, useSyncStatus, userName } from "../../context";
 import { StockTake } from "./StockTake";
@@ -252,6 +253,7 @@ export function UsePartPanel({ order, me, onChanged }: { order: OrderDetail; me:
   return (
     <section aria-label={t("partsUsed")}>
       <h3>{t("partsUsed")}</h3>
+      <ScanBox only="part" onFound={(f) => f.kind === "part" && setPart(f.part.id)} />
       <div className="line-form">
         <Choice label={t("takeFrom")} value={from} onChange={setLoc} options={namedChoices(usable)} />
         <PartQty parts={parts} part={part} setPart={setPart} qty={qty} setQty={setQty} />
