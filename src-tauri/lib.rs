@@ -89,6 +89,10 @@ pub fn run() {
     // Positions on Android and iOS (see mobile_location.rs).
     #[cfg(mobile)]
     let builder = builder.plugin(tauri_plugin_geolocation::init());
+    // The camera scanner (parts' barcodes, machines' labels); the UI calls it directly and
+    // looks the code up with `scan_code` like any typed code.
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
     builder
         .setup(|app| {
             let handle = app.handle().clone();

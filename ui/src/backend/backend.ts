@@ -10,6 +10,8 @@ export type BackendEvent = "sync-status" | "data-changed" | "signed-out" | "sign
 export type Backend = Commands & {
   /** Subscribe to a backend event; returns the unsubscribe function. */
   on(event: BackendEvent, handler: (payload: unknown) => void): () => void;
+  /** The camera's barcode/QR scanner (the app on Android and iOS only): the code read. */
+  scanWithCamera?: () => Promise<string>;
 };
 
 export class BackendError extends Error implements ErrorBody {

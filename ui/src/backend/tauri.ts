@@ -13,8 +13,19 @@ export function tauriBackend(): Backend {
       throw toError(e);
     }
   };
+  const mobile = typeof navigator !== "undefined" && /Android|iPhone|iPad/i.test(navigator.userAgent);
   return {
     ...commands(call),
+    // The official barcode-scanner plugin, registered in the shell on mobile builds only.
+    scanWithCamera: mobile
+      ? async () => {
+          try {
+            return (await invoke<{ content: string }>("plugin:barcode-scanner|scan", { windowed: false, formats: [] })).content;
+          } catch (e) {
+            throw toError(e);
+          }
+        }
+      : undefined,
     on(event, handler) {
       const pending = listen(`fieldops://${event}`, (e) => handler(e.payload));
       return () => {

@@ -31,6 +31,7 @@ export const en = {
   scanPlaceholder: "Part barcode or SKU, machine serial or label",
   scanPartPlaceholder: "Scan the part’s barcode or type its SKU",
   find: "Find",
+  scanWithCamera: "Scan with camera",
   scanNothing: "Nothing on this device carries the code “{code}”. Check it, or sync and try again.",
   scanSeveral: "Several things carry this code: choose one.",
   scanFound: "Found by its code",

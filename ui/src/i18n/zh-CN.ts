@@ -33,6 +33,7 @@ export const zh: Record<Key, string> = {
   scanPlaceholder: "备件条码或物料编码、设备序列号或标签",
   scanPartPlaceholder: "扫描备件条码或输入物料编码",
   find: "查找",
+  scanWithCamera: "摄像头扫码",
   scanNothing: "本设备上没有编码为“{code}”的内容。请核对，或同步后重试。",
   scanSeveral: "有多项使用此编码，请选择一项。",
   scanFound: "按编码找到",

@@ -20,6 +20,21 @@ export function ScanBox({ onFound, only }: { onFound: (found: Found) => void; on
   const [error, setError] = useState<BackendError | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    await look(code);
+  };
+  const camera = backend.scanWithCamera;
+  const scanWithCamera = async () => {
+    if (!camera) return;
+    setError(null);
+    try {
+      const read = await camera();
+      setCode(read);
+      await look(read);
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+  const look = async (code: string) => {
     setError(null);
     try {
       const found = await backend.scanCode(code);
@@ -59,6 +74,11 @@ export function ScanBox({ onFound, only }: { onFound: (found: Found) => void; on
         required
       />
       <button type="submit">{t("find")}</button>
+      {camera && (
+        <button type="button" onClick={scanWithCamera}>
+          {t("scanWithCamera")}
+        </button>
+      )}
       {hit?.kind === "nothing" && (
         <p className="muted" role="status">
           {t("scanNothing", { code })}
