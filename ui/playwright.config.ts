@@ -27,6 +27,13 @@ export default defineConfig({
       ],
     },
   },
+  // Every flow at the desktop size; the field flows (tagged @field) again on a tablet held
+  // upright and on a phone.
+  projects: [
+    { name: "desktop" },
+    { name: "tablet", use: { viewport: { width: 768, height: 1024 } }, grep: /@field/ },
+    { name: "phone", use: { viewport: { width: 360, height: 800 } }, grep: /@field/ },
+  ],
   webServer: {
     command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
     url: "http://127.0.0.1:4173",

@@ -91,7 +91,7 @@ test("a restart without network opens the local data; the password alone brings 
   await expect(page.getByTestId("pending")).toHaveText("All changes sent");
 });
 
-test("a slow location service holds nothing up: the technician types the position meanwhile", async ({ page, bridge }) => {
+test("a slow location service holds nothing up: the technician types the position meanwhile", { tag: "@field" }, async ({ page, bridge }) => {
   await signIn(page, "zhang.wei");
   await setPosition(bridge, { lat: 31.2304, lon: 121.4737 }, 6000);
   await page.getByRole("button", { name: "Clock in" }).click();
@@ -226,7 +226,7 @@ test("language switches at runtime and is remembered", async ({ page }) => {
   await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
 });
 
-test("technician works an order to completion; supervisor costs and settles it", async ({ page, bridge, stack }) => {
+test("technician works an order to completion; supervisor costs and settles it", { tag: "@field" }, async ({ page, bridge, stack }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "杭州西湖数据中心", "A 栋", "30.2741", "120.1551");
   const oform = page.getByRole("form", { name: "New order" });
@@ -327,7 +327,7 @@ test("dispatch board: drag an order onto a technician, reassign from the keyboar
   await page.screenshot({ path: "test-results/board.png", fullPage: true });
 });
 
-test("an installation needs the customer's signature, drawn on the pad", async ({ page, bridge }) => {
+test("an installation needs the customer's signature, drawn on the pad", { tag: "@field" }, async ({ page, bridge }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "北京精工仪器厂", "亦庄", "39.7953", "116.506");
   const oform = page.getByRole("form", { name: "New order" });
@@ -491,7 +491,7 @@ test("equipment and projects: create, name them on an order, service history per
   await page.screenshot({ path: "test-results/project.png", fullPage: true });
 });
 
-test("check-in takes the device position and shows the geofence verdict; without one the technician types it", async ({ page, bridge }) => {
+test("check-in takes the device position and shows the geofence verdict; without one the technician types it", { tag: "@field" }, async ({ page, bridge }) => {
   await signIn(page, "chen.jing");
   await page.getByRole("button", { name: "+ New customer" }).click();
   const form = page.getByRole("form", { name: "New customer" });
@@ -587,7 +587,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   await page.screenshot({ path: "test-results/attendance.png", fullPage: true });
 });
 
-test("technician attaches site photos; the supervisor sees thumbnails and opens one", async ({ page }) => {
+test("technician attaches site photos; the supervisor sees thumbnails and opens one", { tag: "@field" }, async ({ page }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "广州白云制冷设备", "白云仓库", "23.1291", "113.2644");
   await dispatchToZhangWei(page, "广州白云制冷设备", "冷库压缩机 compressor check");
