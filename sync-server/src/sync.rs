@@ -11,6 +11,7 @@ use fieldops_domain::model::TypedDoc;
 use fieldops_domain::model::stock::{LedgerDoc, LocationDoc};
 use fieldops_domain::model::{Actor, DocType, check_id};
 use fieldops_domain::protocol::*;
+use fieldops_domain::push::{PushChecked, check_push};
 
 use crate::error::{Result, ServerError};
 use crate::storage::{AuthContext, DocCommit, DynStorage};
@@ -149,47 +150,19 @@ async fn push_one(
                 "this document is not in your scope",
             ));
         }
-        crdt::apply_strict(&mut doc, &changes)
-            .map_err(|e| reject(doc_id, ErrorCode::CorruptChanges, None, e.to_string()))?;
-        if !doc.get_missing_deps(&[]).is_empty() {
-            return Err(reject(
-                doc_id,
-                ErrorCode::MissingDependencies,
-                None,
-                "the changes depend on changes the server does not have; push from an earlier point",
-            ));
-        }
-        let new_changes = doc.get_changes(&old_heads);
-        if new_changes.is_empty() {
-            return Ok((crdt::heads_to_hex(&old_heads), false));
-        }
-        if let Some(c) = new_changes
-            .iter()
-            .find(|c| c.actor_id().to_hex_string() != auth.actor)
-        {
-            return Err(reject(
-                doc_id,
-                ErrorCode::ForeignActor,
-                None,
-                format!(
-                    "change {} was made by actor {}, not by this device",
-                    c.hash(),
-                    c.actor_id().to_hex_string()
-                ),
-            ));
-        }
-        let new = TypedDoc::parse(doc_type, &doc)
-            .map_err(|e| reject(doc_id, ErrorCode::InvalidDocument, None, e.to_string()))?;
-        if new.id() != doc_id {
-            return Err(reject(
-                doc_id,
-                ErrorCode::InvalidDocument,
-                Some("id".into()),
-                "the document names another id",
-            ));
-        }
-        authority::check(&actor, old.as_ref(), &new)
-            .map_err(|v| reject(doc_id, ErrorCode::Forbidden, Some(v.path.clone()), v.rule))?;
+        let new = match check_push(
+            &mut doc,
+            doc_type,
+            doc_id,
+            old.as_ref(),
+            &changes,
+            &auth.actor,
+            &actor,
+        ) {
+            Ok(PushChecked::NothingNew) => return Ok((crdt::heads_to_hex(&old_heads), false)),
+            Ok(PushChecked::Changed(new)) => *new,
+            Err(r) => return Err(reject(doc_id, r.code, r.path, r.message)),
+        };
         if let TypedDoc::Ledger(ledger) = &new {
             check_ledger_location(storage, auth, &actor, old.as_ref(), ledger).await?;
         }

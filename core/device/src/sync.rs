@@ -300,7 +300,17 @@ pub fn apply_response(
         // aside with its bytes (nothing is lost, the sync bar says so) and the rest of the
         // response is applied, so one bad document can never stop every later sync.
         tx.execute_batch("SAVEPOINT pulled_doc")?;
-        match apply_pulled(&tx, &actor, p, report) {
+        // A panic inside automerge on a damaged document is a damaged document too.
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            apply_pulled(&tx, &actor, p, report)
+        }))
+        .unwrap_or_else(|_| {
+            Err(DeviceError::corrupt_document(format!(
+                "{} could not be read",
+                p.doc
+            )))
+        });
+        match applied {
             Ok(()) => {
                 tx.execute_batch("RELEASE pulled_doc")?;
                 tx.execute("DELETE FROM quarantine WHERE doc = ?1", [&p.doc])?;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod geo;
 pub mod model;
 pub mod protocol;
+pub mod push;
 
 pub use error::{
     DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Result, Thing,
