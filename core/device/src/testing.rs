@@ -120,21 +120,25 @@ pub fn exchange(from: &Workspace, to: &mut Workspace) {
         .unwrap()
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let resp = SyncResponse {
+    apply_response(
+        &mut to.store,
+        &Pushed::none(),
+        &pull_response(pull, cursor),
+        &mut SyncReport::default(),
+    )
+    .unwrap();
+}
+
+/// A server's answer that only brings `pull` and moves the cursor to `cursor`.
+pub fn pull_response(pull: Vec<PullDoc>, cursor: u64) -> SyncResponse {
+    SyncResponse {
         accepted: vec![],
         rejected: vec![],
         pull,
         cursor,
         more: false,
         directory: None,
-    };
-    apply_response(
-        &mut to.store,
-        &Pushed::none(),
-        &resp,
-        &mut SyncReport::default(),
-    )
-    .unwrap();
+    }
 }
 
 /// Tick every required checklist item of an order, as the technician on site would.

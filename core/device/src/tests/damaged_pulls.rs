@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 
 use crate::ErrorCode;
 use crate::model::Role;
-use crate::protocol::{PullDoc, PullKind, SyncResponse};
+use crate::protocol::{PullDoc, PullKind};
 use crate::sync::{Pushed, SyncReport, apply_response};
 use crate::testing::*;
 
@@ -24,17 +24,6 @@ fn snapshot(ws: &crate::workspace::Workspace, id: &str) -> PullDoc {
         doc_type,
         kind: PullKind::Snapshot,
         data: Some(B64.encode(bytes)),
-    }
-}
-
-fn response(pull: Vec<PullDoc>, cursor: u64) -> SyncResponse {
-    SyncResponse {
-        accepted: vec![],
-        rejected: vec![],
-        pull,
-        cursor,
-        more: false,
-        directory: None,
     }
 }
 
@@ -64,7 +53,7 @@ fn a_damaged_document_is_kept_aside_and_the_rest_applies() {
     apply_response(
         &mut other.store,
         &Pushed::none(),
-        &response(vec![damaged.clone(), good, not_base64], 7),
+        &pull_response(vec![damaged.clone(), good, not_base64], 7),
         &mut report,
     )
     .unwrap();
@@ -104,7 +93,7 @@ fn a_damaged_document_is_kept_aside_and_the_rest_applies() {
     apply_response(
         &mut other.store,
         &Pushed::none(),
-        &response(vec![snapshot(&sup, &first.id)], 8),
+        &pull_response(vec![snapshot(&sup, &first.id)], 8),
         &mut SyncReport::default(),
     )
     .unwrap();

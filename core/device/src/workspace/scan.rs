@@ -103,18 +103,8 @@ mod tests {
 
     fn part(sku: &str, barcode: &str) -> PartInfo {
         PartInfo {
-            sku: sku.into(),
-            name_zh: "压缩机阀片".into(),
-            name_en: "Compressor valve plate".into(),
-            category_id: None,
-            unit: "pcs".into(),
             barcode: barcode.into(),
-            sale_price_minor: 12_000,
-            cost_minor: 8_000,
-            currency: "CNY".into(),
-            min_stock: 0,
-            compatible_models: vec![],
-            photo: None,
+            ..crate::workspace::stock::tests::part_info(sku)
         }
     }
 

@@ -32,7 +32,7 @@ pub use requests::{RequestLineInput, RequestLineView, RequestView};
 type CategoryRow = (String, String, Option<String>);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::testing::*;
 
