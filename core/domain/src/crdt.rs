@@ -470,4 +470,31 @@ mod tests {
             crate::ErrorCode::CorruptDocument
         );
     }
+
+    /// automerge 0.12.0 panics on this 8-byte change body (an empty actor id; batch.rs:1121,
+    /// `lookup_actor(..).unwrap()`; docs/UPSTREAM.md), found by `make fuzz`. Pushed with a
+    /// valid checksum, it must be refused, not crash.
+    #[test]
+    fn a_change_that_panics_automerge_is_refused() {
+        let body = [0x00, 0x00, 0x4a, 0x63, 0x00, 0x00, 0x00, 0x00];
+        let mut hashed = vec![1u8, body.len() as u8];
+        hashed.extend_from_slice(&body);
+        let digest = &sha256(&hashed)[..4];
+        let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83];
+        chunk.extend_from_slice(digest);
+        chunk.extend_from_slice(&hashed);
+        let raw = std::panic::catch_unwind(|| AutoCommit::new().load_incremental(&chunk));
+        assert!(
+            raw.is_err(),
+            "automerge no longer panics here: update docs/UPSTREAM.md"
+        );
+        let mut doc = AutoCommit::new();
+        let err = apply_strict(&mut doc, &chunk).unwrap_err();
+        assert!(matches!(err, DomainError::CorruptChanges(_)), "{err}");
+    }
+
+    fn sha256(bytes: &[u8]) -> Vec<u8> {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes).to_vec()
+    }
 }
