@@ -78,6 +78,10 @@ impl App {
                 .load(&session::account_key(s))
                 .and_then(|t| SyncHttp::new(&s.server_url, &t).ok())
         });
+        if http.is_none() {
+            // Without a token this device cannot reach its server, whatever the last run saw.
+            ws.store.set_meta("online", "0")?;
+        }
         Ok(Arc::new(App {
             ws: Arc::new(Mutex::new(ws)),
             http: Mutex::new(http),

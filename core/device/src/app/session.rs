@@ -185,6 +185,8 @@ mod tests {
                 .unwrap();
             ws.create_order(&order_input(&c.id, &c.sites[0].id, "Spindle vibration"))
                 .unwrap();
+            // The last run ended online.
+            ws.store.set_meta("online", "1").unwrap();
         }
         let app: Arc<App> = App::open(dir.path(), Box::new(TestPlatform::new(NoLocation))).unwrap();
         let info = app.call("session", json!({})).await.unwrap();
@@ -209,6 +211,10 @@ mod tests {
         .unwrap();
         let status = app.call("sync_status", json!({})).await.unwrap();
         assert_eq!(status["pending"], 3);
+        assert_eq!(
+            status["online"], false,
+            "no token: not connected, whatever the last run saw"
+        );
         // Syncing needs a token: it says so (in the person's words, from its code).
         let err = app.call("sync_now", json!({})).await.unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::NotSignedIn);
