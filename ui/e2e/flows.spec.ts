@@ -461,6 +461,7 @@ test("equipment and projects: create, name them on an order, service history per
   await scan.getByRole("button", { name: "Find" }).click();
   const scanned = page.getByTestId("scan-found");
   await expect(scanned).toContainText("2号冷水机组 · Carrier 30XA-252");
+  await page.screenshot({ path: "test-results/scanned-machine.png" });
   await scanned.locator(".order-card").first().click();
   await expect(page.getByTestId("order-machines")).toContainText("2号冷水机组");
   await page.getByRole("button", { name: "Accept" }).click();

@@ -1,3 +1,4 @@
+import { OrderCards } from "../features/orders/OrderCards";
 import { useState } from "react";
 import type { UserInfo } from "../backend";
 import { useLoad } from "../context";
@@ -6,13 +7,12 @@ import { AttendanceBar } from "../features/field/Attendance";
 import { ErrorNote } from "../shared/ErrorNote";
 import { TechParts } from "../features/parts/PartsViews";
 import { OrderDetailView } from "../features/orders/OrderDetailView";
-import { StatusBadge } from "../features/orders/StatusBadge";
 import { ScanBox, type Found } from "../features/scan/ScanBox";
 import { FoundCard } from "../features/scan/FoundCard";
 
 /** Tablet layout: big cards of my orders in schedule order; one tap opens the order. */
 export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
-  const { t, formatTime } = useI18n();
+  const { t } = useI18n();
   const [openId, setOpenId] = useState<string | null>(null);
   const [showParts, setShowParts] = useState(false);
   const [found, setFound] = useState<Found | null>(null);
@@ -45,25 +45,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}
-      <ul className="cards">
-        {orders.data?.map((o) => (
-          <li key={o.id}>
-            <button className="order-card" onClick={() => setOpenId(o.id)}>
-              <div className="card-top">
-                <strong>{o.customer_name ?? "—"}</strong>
-                <StatusBadge status={o.status} />
-              </div>
-              <div>
-                {t(`type.${o.order_type}`)} · <span className={`prio-${o.priority}`}>{t(`priority.${o.priority}`)}</span>
-                {o.scheduled_start ? ` · ${formatTime(o.scheduled_start)}` : ""}
-              </div>
-              <div className="muted clamp">{o.description}</div>
-              <div className="muted mono">{o.display_number}</div>
-              {o.pending && <span className="badge warn">{t("notSynced")}</span>}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <OrderCards orders={orders.data ?? []} onOpen={setOpenId} />
     </div>
   );
 }

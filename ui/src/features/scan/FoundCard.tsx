@@ -1,8 +1,8 @@
+import { OrderCards } from "../orders/OrderCards";
 import type { EquipmentView, PartView } from "../../backend";
 import { useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
-import { StatusBadge } from "../orders/StatusBadge";
 import { WarrantyBadge } from "../places/EquipmentViews";
 import type { Found } from "./ScanBox";
 
@@ -45,19 +45,7 @@ function MachineFound({ machine, onOpenOrder }: { machine: EquipmentView; onOpen
       </div>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersForMachine")}</p>}
-      <ul className="cards">
-        {orders.data?.map((o) => (
-          <li key={o.id}>
-            <button className="order-card" onClick={() => onOpenOrder(o.id)}>
-              <div className="card-top">
-                <strong>{o.display_number}</strong>
-                <StatusBadge status={o.status} />
-              </div>
-              <div className="muted clamp">{o.description}</div>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <OrderCards orders={orders.data ?? []} onOpen={onOpenOrder} />
     </>
   );
 }
