@@ -18,6 +18,7 @@ fn supervisor() -> Workspace {
                 login: "sup".into(),
                 name: "Supervisor".into(),
                 role: Role::Supervisor,
+                active: true,
             },
             device_id: "d".into(),
         },

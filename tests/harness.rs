@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
+use fieldops_device::model::customer::{CustomerInput, SiteInput};
+use fieldops_device::model::order::{OrderInput, OrderType, Priority};
 use fieldops_device::sync::{self, SyncHttp, SyncReport};
 use fieldops_device::workspace::Workspace;
 
@@ -126,11 +128,27 @@ pub struct Server {
     child: Child,
     pub url: String,
     db_url: String,
+    /// What the server printed before it listened (the setup link).
+    printed_first: String,
+    /// Kept open: what the server prints later must not meet a closed pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
     pub fn start(db: &TestDb) -> Server {
         Self::start_on(&db.url, "127.0.0.1:0")
+    }
+
+    /// Start on a database that may have no account yet; the one-time setup link `serve`
+    /// prints then, if any.
+    pub fn start_fresh(db: &TestDb) -> (Server, Option<String>) {
+        let server = Self::start_on(&db.url, "127.0.0.1:0");
+        let link = server
+            .printed_first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://") && w.contains("/setup#"))
+            .map(str::to_string);
+        (server, link)
     }
 
     fn start_on(db_url: &str, listen: &str) -> Server {
@@ -141,9 +159,17 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut printed_first = String::new();
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
+        loop {
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+            if line.starts_with("listening on ") || line.is_empty() {
+                break;
+            }
+            printed_first.push_str(&line);
+        }
         let url = line
             .trim()
             .strip_prefix("listening on ")
@@ -153,6 +179,8 @@ impl Server {
             child,
             url,
             db_url: db_url.to_string(),
+            printed_first,
+            _stdout: stdout,
         }
     }
 
@@ -248,5 +276,36 @@ impl Device {
 impl Default for Device {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A customer with one site in Beijing.
+pub fn customer(name: &str) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        phone: "+86 10 1234 5678".into(),
+        sites: vec![SiteInput {
+            id: None,
+            name: "HQ".into(),
+            address: "北京市朝阳区".into(),
+            lat: 39.9042,
+            lon: 116.4074,
+            geofence_m: None,
+        }],
+    }
+}
+
+/// A normal repair order at the customer's first site.
+pub fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderInput {
+    OrderInput {
+        order_type: OrderType::Repair,
+        priority: Priority::Normal,
+        customer_id: c.id.clone(),
+        site_id: c.sites[0].id.clone(),
+        equipment_ids: vec![],
+        project_id: None,
+        description: text.into(),
+        scheduled_start: None,
+        scheduled_end: None,
     }
 }

@@ -3,9 +3,8 @@
 
 use base64::Engine;
 use fieldops_device::ErrorCode;
-use fieldops_device::model::customer::{CustomerInput, SiteInput};
 use fieldops_device::model::equipment::EquipmentInfo;
-use fieldops_device::model::order::{OrderInput, OrderType, Priority};
+use fieldops_device::model::order::{OrderType, Priority};
 use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_device::model::stock::PartInfo;
 use fieldops_device::protocol::{PushDoc, SyncRequest};
@@ -13,35 +12,6 @@ use fieldops_device::store::OrderFilter;
 use fieldops_scenarios::*;
 
 const T: &str = "acme";
-
-fn customer(name: &str) -> CustomerInput {
-    CustomerInput {
-        name: name.into(),
-        phone: "+86 10 1234 5678".into(),
-        sites: vec![SiteInput {
-            id: None,
-            name: "HQ".into(),
-            address: "北京市朝阳区".into(),
-            lat: 39.9042,
-            lon: 116.4074,
-            geofence_m: None,
-        }],
-    }
-}
-
-fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderInput {
-    OrderInput {
-        order_type: OrderType::Repair,
-        priority: Priority::Normal,
-        customer_id: c.id.clone(),
-        site_id: c.sites[0].id.clone(),
-        equipment_ids: vec![],
-        project_id: None,
-        description: text.into(),
-        scheduled_start: None,
-        scheduled_end: None,
-    }
-}
 
 /// A server with a supervisor and two technicians, all signed in and synced once.
 struct World {

@@ -10,18 +10,17 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::time::Instant;
 
+use fieldops_domain::ErrorCode;
+use fieldops_domain::audit::AuditKind;
+
 use crate::error::{Result, ServerError};
-use crate::storage::{AuthContext, DynStorage};
+use crate::storage::{AuditRecord, AuthContext, DynStorage};
 use crate::throttle::LoginThrottle;
 
 pub const TOKEN_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
 
 pub fn hash_password(password: &str) -> Result<String> {
-    if password.chars().count() < 8 {
-        return Err(ServerError::BadRequest(
-            "a password needs at least 8 characters".into(),
-        ));
-    }
+    fieldops_domain::people::check_password(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -76,7 +75,26 @@ pub async fn login(
     {
         return Err(ServerError::BadCredentials);
     }
+    let failed = |detail: &str| AuditRecord {
+        tenant: req.tenant.clone(),
+        kind: AuditKind::SignInFailed,
+        user_id: None,
+        login: Some(req.login.chars().take(100).collect()),
+        device_id: None,
+        address: address.map(|a| a.to_string()),
+        code: None,
+        subject: None,
+        detail: detail.to_string(),
+    };
     if let Some(wait) = throttle.wait(&req.tenant, &req.login, address, Instant::now()) {
+        crate::audit::record(
+            storage,
+            AuditRecord {
+                code: Some(ErrorCode::TooManyAttempts),
+                ..failed("must wait")
+            },
+        )
+        .await;
         return Err(ServerError::TooManyAttempts(wait));
     }
     let user = storage.find_user(&req.tenant, &req.login).await?;
@@ -88,10 +106,24 @@ pub async fn login(
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ServerError::Storage(e.to_string()))?;
+    // A deactivated account gets the answer of a wrong password, after the same work.
     let user = match user {
-        Some(u) if ok => u,
-        _ => {
+        Some(u) if ok && u.info.active => u,
+        other => {
             throttle.failed(&req.tenant, &req.login, address, Instant::now());
+            let why = match other {
+                None => "unknown login",
+                Some(u) if !u.info.active => "deactivated",
+                Some(_) => "wrong password",
+            };
+            crate::audit::record(
+                storage,
+                AuditRecord {
+                    code: Some(ErrorCode::BadCredentials),
+                    ..failed(why)
+                },
+            )
+            .await;
             return Err(ServerError::BadCredentials);
         }
     };
@@ -109,6 +141,44 @@ pub async fn login(
             &name.chars().take(100).collect::<String>(),
         )
         .await?;
+    let record = AuditRecord {
+        tenant: req.tenant.clone(),
+        kind: AuditKind::SignIn,
+        user_id: Some(user.info.id.clone()),
+        login: Some(user.info.login.clone()),
+        device_id: Some(device_id.clone()),
+        address: address.map(|a| a.to_string()),
+        code: None,
+        subject: None,
+        detail: format!(
+            "{name} ({})",
+            req.device.platform.chars().take(40).collect::<String>()
+        ),
+    };
+    // A revoked device stays revoked: it signs in again only as a new device (after its wipe).
+    if crate::accounts::revocation(storage, &device_id)
+        .await?
+        .is_some()
+    {
+        crate::audit::record(
+            storage,
+            AuditRecord {
+                kind: AuditKind::SignInFailed,
+                code: Some(ErrorCode::DeviceRevoked),
+                ..record
+            },
+        )
+        .await;
+        return Err(device_revoked());
+    }
+    crate::accounts::device_signed_in(
+        storage,
+        &device_id,
+        &req.device,
+        address.map(|a| a.to_string()),
+    )
+    .await?;
+    crate::audit::record(storage, record).await;
     let token = new_token();
     let expires_at = crate::storage::now_ms() + TOKEN_LIFETIME_MS;
     storage
@@ -123,8 +193,28 @@ pub async fn login(
     })
 }
 
-/// Resolve an `Authorization: Bearer …` header value to the caller.
+pub fn device_revoked() -> ServerError {
+    ServerError::Refused {
+        code: ErrorCode::DeviceRevoked,
+        message: "an administrator removed this device: it deletes its local copy".into(),
+    }
+}
+
+/// Resolve an `Authorization: Bearer …` header value to the caller; a revoked device is
+/// refused (`device_revoked`).
 pub async fn authenticate(storage: &DynStorage, header: Option<&str>) -> Result<AuthContext> {
+    let ctx = authenticate_revoked_too(storage, header).await?;
+    if ctx.revoked.is_some() {
+        return Err(device_revoked());
+    }
+    Ok(ctx)
+}
+
+/// The caller, revoked devices included (sync tells them to wipe; logout lets them go).
+pub async fn authenticate_revoked_too(
+    storage: &DynStorage,
+    header: Option<&str>,
+) -> Result<AuthContext> {
     let token = header
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)

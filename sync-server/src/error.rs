@@ -58,6 +58,10 @@ impl ServerError {
 
     fn status(&self) -> StatusCode {
         match self {
+            ServerError::Refused {
+                code: ErrorCode::DeviceRevoked | ErrorCode::SetupLinkInvalid,
+                ..
+            } => StatusCode::FORBIDDEN,
             ServerError::BadRequest(_) | ServerError::Refused { .. } => StatusCode::BAD_REQUEST,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::MissingToken

@@ -13,6 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fieldops_domain::ErrorCode;
+use fieldops_domain::audit::AuditKind;
 use fieldops_domain::protocol::{
     FeedAdvanced, LoginRequest, LoginResponse, MAX_BODY_BYTES, SyncRequest, SyncResponse,
     UploadState,
@@ -21,29 +22,65 @@ use futures_util::Stream;
 use serde::de::DeserializeOwned;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth;
 use crate::error::{Result, ServerError};
-use crate::storage::{DynStorage, UploadChunk, out_of_order};
+use crate::storage::{AuditRecord, DynStorage, UploadChunk, out_of_order};
 
 pub struct AppState {
     pub storage: DynStorage,
     pub login_throttle: crate::throttle::LoginThrottle,
     /// (tenant, seq) each time a tenant's feed advances.
     pub feed: broadcast::Sender<(String, u64)>,
+    /// Sessions that ended (sign-out, password reset, deactivation, revocation): their live
+    /// streams close at once. (Other server instances notice within `RECHECK_STREAM`.)
+    pub ended: broadcast::Sender<Ended>,
 }
+
+/// Whose sessions ended.
+#[derive(Debug, Clone)]
+pub enum Ended {
+    Token(String),
+    Person(String),
+    Device(String),
+}
+
+impl Ended {
+    fn concerns(&self, ctx: &crate::storage::AuthContext, token_hash: &str) -> bool {
+        match self {
+            Ended::Token(h) => h == token_hash,
+            Ended::Person(id) => *id == ctx.user_id,
+            Ended::Device(id) => *id == ctx.device_id,
+        }
+    }
+}
+
+/// How often a live stream checks that its token is still good.
+const RECHECK_STREAM: Duration = Duration::from_secs(30);
 
 impl AppState {
     pub fn new(storage: DynStorage) -> Arc<AppState> {
         let (feed, _) = broadcast::channel(1024);
+        let (ended, _) = broadcast::channel(256);
         Arc::new(AppState {
             storage,
             login_throttle: Default::default(),
             feed,
+            ended,
         })
     }
+
+    pub(crate) fn end(&self, ended: Ended) {
+        // Nobody listening is fine.
+        let _ = self.ended.send(ended);
+    }
+}
+
+type Peer = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;
+
+fn address(peer: &Peer) -> Option<String> {
+    peer.as_ref().map(|p| p.0.0.ip().to_string())
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -56,6 +93,25 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/logout", post(logout))
         .route("/v1/sync", post(sync))
         .route("/v1/events", get(events))
+        .route("/setup", get(crate::setup::page))
+        .route("/v1/setup", post(crate::setup::complete))
+        .route(
+            "/v1/admin/people",
+            get(crate::admin::people).post(crate::admin::add_person),
+        )
+        .route(
+            "/v1/admin/people/{id}",
+            axum::routing::patch(crate::admin::change_person),
+        )
+        .route(
+            "/v1/admin/people/{id}/password",
+            post(crate::admin::reset_password),
+        )
+        .route(
+            "/v1/admin/devices/{id}/revoke",
+            post(crate::admin::revoke_device),
+        )
+        .route("/v1/admin/audit", get(crate::admin::audit))
         .route(
             "/v1/blobs/{hash}",
             axum::routing::put(put_blob).get(get_blob),
@@ -83,7 +139,9 @@ fn header_if_absent(
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-fn parse_body<T: DeserializeOwned>(body: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+pub(crate) fn parse_body<T: DeserializeOwned>(
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<T> {
     let bytes = body.map_err(|e| match e {
         BytesRejection::FailedToBufferBody(_) => ServerError::TooLarge(MAX_BODY_BYTES),
         other => ServerError::BadRequest(other.body_text()),
@@ -92,7 +150,7 @@ fn parse_body<T: DeserializeOwned>(body: std::result::Result<Bytes, BytesRejecti
         .map_err(|e| ServerError::BadRequest(format!("malformed request body: {e}")))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -101,7 +159,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 async fn login(
     State(st): State<Arc<AppState>>,
     // Absent when the router is served without connection info: then only the login counts.
-    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    peer: Peer,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<LoginResponse>> {
     let req: LoginRequest = parse_body(body)?;
@@ -113,25 +171,85 @@ async fn login(
 
 async fn logout(
     State(st): State<Arc<AppState>>,
+    peer: Peer,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>> {
-    auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let ctx = auth::authenticate_revoked_too(&st.storage, bearer(&headers)).await?;
     if let Some(token) = bearer(&headers).and_then(|h| h.strip_prefix("Bearer ")) {
-        st.storage
-            .revoke_token(&auth::token_hash(token.trim()))
-            .await?;
+        let hash = auth::token_hash(token.trim());
+        st.storage.revoke_token(&hash).await?;
+        st.end(Ended::Token(hash));
     }
+    crate::audit::record(
+        &st.storage,
+        AuditRecord {
+            address: address(&peer),
+            ..AuditRecord::by(&ctx, AuditKind::SignOut)
+        },
+    )
+    .await;
     Ok(Json(serde_json::json!({"status": "signed_out"})))
 }
 
 async fn sync(
     State(st): State<Arc<AppState>>,
+    peer: Peer,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<SyncResponse>> {
-    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
-    let req: SyncRequest = parse_body(body)?;
-    let (resp, advanced) = crate::sync::handle(&st.storage, &ctx, req).await?;
+    let ctx = auth::authenticate_revoked_too(&st.storage, bearer(&headers)).await?;
+    let from = address(&peer);
+    let refused = |code: ErrorCode, subject: Option<String>, detail: String| AuditRecord {
+        address: from.clone(),
+        code: Some(code),
+        subject,
+        detail,
+        ..AuditRecord::by(&ctx, AuditKind::SyncRefused)
+    };
+    let keep_unsent = match ctx.revoked {
+        None => false,
+        Some(r) if r.keep_unsent => true,
+        Some(_) => {
+            crate::audit::record(
+                &st.storage,
+                AuditRecord {
+                    address: from.clone(),
+                    ..AuditRecord::by(&ctx, AuditKind::DeviceWiped)
+                },
+            )
+            .await;
+            return Err(auth::device_revoked());
+        }
+    };
+    let req: SyncRequest = match parse_body(body) {
+        Ok(req) => req,
+        Err(e) => {
+            crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
+            return Err(e);
+        }
+    };
+    crate::accounts::device_seen(&st.storage, &ctx.device_id, from.clone()).await?;
+    let (resp, advanced) = match crate::sync::handle(&st.storage, &ctx, req, from.clone()).await {
+        Ok(done) => done,
+        Err(e) => {
+            crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
+            return Err(e);
+        }
+    };
+    let mut lines: Vec<AuditRecord> = resp
+        .rejected
+        .iter()
+        .map(|r| refused(r.code, Some(r.doc.clone()), r.message.clone()))
+        .collect();
+    if resp.wipe {
+        lines.push(AuditRecord {
+            address: from.clone(),
+            detail: format!("after {} document(s) of unsent work", resp.accepted.len()),
+            ..AuditRecord::by(&ctx, AuditKind::DeviceWiped)
+        });
+    }
+    crate::audit::record_all(&st.storage, lines).await;
+    debug_assert!(!resp.wipe || keep_unsent);
     if advanced && !st.storage.announces_feed() {
         let seq = st.storage.last_seq(&ctx.tenant).await?;
         // Nobody listening is fine.
@@ -145,19 +263,52 @@ async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
     let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let token_hash = bearer(&headers)
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(|t| auth::token_hash(t.trim()))
+        .unwrap_or_default();
+    let header = bearer(&headers).map(str::to_string);
     let current = st.storage.last_seq(&ctx.tenant).await?;
-    let tenant = ctx.tenant.clone();
-    let first = tokio_stream::once(Ok(feed_event(current)));
-    let updates = BroadcastStream::new(st.feed.subscribe()).filter_map(move |msg| match msg {
-        Ok((t, seq)) if t == tenant => Some(Ok(feed_event(seq))),
-        // A lagging listener only needs to know that the feed moved.
-        Err(tokio_stream::wrappers::errors::BroadcastStreamRecvError::Lagged(_)) => {
-            Some(Ok(feed_event(0)))
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(16);
+    let mut feed = st.feed.subscribe();
+    let mut ended = st.ended.subscribe();
+    let storage = st.storage.clone();
+    // The stream ends when the listener leaves, or when its session ends (sign-out, a new
+    // password, deactivation, revocation): then the device's next request learns why.
+    tokio::spawn(async move {
+        let mut recheck = tokio::time::interval(RECHECK_STREAM);
+        recheck.tick().await;
+        if tx.send(feed_event(current)).await.is_err() {
+            return;
         }
-        _ => None,
+        loop {
+            let event = tokio::select! {
+                _ = tx.closed() => return,
+                msg = feed.recv() => match msg {
+                    Ok((tenant, seq)) if tenant == ctx.tenant => feed_event(seq),
+                    Ok(_) => continue,
+                    // A lagging listener only needs to know that the feed moved.
+                    Err(broadcast::error::RecvError::Lagged(_)) => feed_event(0),
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                gone = ended.recv() => match gone {
+                    Ok(e) if e.concerns(&ctx, &token_hash) => return,
+                    _ => continue,
+                },
+                _ = recheck.tick() => {
+                    if auth::authenticate(&storage, header.as_deref()).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            if tx.send(event).await.is_err() {
+                return;
+            }
+        }
     });
-    Ok(Sse::new(first.chain(updates))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx).map(Ok);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 fn feed_event(seq: u64) -> Event {

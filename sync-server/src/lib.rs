@@ -1,8 +1,12 @@
 //! FieldOps sync server: authentication, scope, authority, storage and the live feed.
 
+pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod setup;
 pub mod storage;
 pub mod sync;
 pub mod throttle;
@@ -29,8 +33,9 @@ pub fn run_command<E: std::fmt::Display>(
     }
 }
 
-/// Serve until the process is stopped.
-pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
+/// Serve until the process is stopped; audit lines older than `audit_days` are deleted at
+/// start and daily.
+pub async fn serve(listen: SocketAddr, database: &str, audit_days: u32) -> Result<()> {
     let storage = storage::open(database).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -38,9 +43,16 @@ pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Storage(e.to_string()))?;
-    // Scripts and tests wait for this line to know the port.
+    if let Some(token) = setup::prepare(&storage).await? {
+        // Printed, never logged: whoever opens it creates the first administrator.
+        println!(
+            "no account exists yet: open http://{addr}/setup#{token} to create the company and its first administrator (the link works once)"
+        );
+    }
+    // Scripts and tests wait for this line to know the port (it comes last).
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %redact(database), "sync server started");
+    tokio::spawn(prune_audit_daily(storage.clone(), audit_days));
     let state = http::AppState::new(storage);
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         tokio::spawn(storage::postgres::listen_feed(
@@ -57,6 +69,17 @@ pub async fn serve(listen: SocketAddr, database: &str) -> Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| ServerError::Storage(e.to_string()))
+}
+
+async fn prune_audit_daily(storage: storage::DynStorage, days: u32) {
+    loop {
+        match audit::prune(&storage, days).await {
+            Ok(n) if n > 0 => tracing::info!(deleted = n, days, "old audit lines deleted"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "audit retention failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+    }
 }
 
 async fn shutdown_signal() {

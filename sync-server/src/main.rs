@@ -37,6 +37,9 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         db: Db,
+        /// Days the audit log keeps its lines.
+        #[arg(long, env = "FIELDOPS_AUDIT_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..))]
+        audit_days: u32,
     },
     /// Manage users.
     User {
@@ -88,7 +91,11 @@ fn read_password() -> Result<String> {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { listen, db } => fieldops_sync_server::serve(listen, &db.database).await,
+        Command::Serve {
+            listen,
+            db,
+            audit_days,
+        } => fieldops_sync_server::serve(listen, &db.database, audit_days).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -115,6 +122,7 @@ async fn run(cli: Cli) -> Result<()> {
                 login: login.clone(),
                 name: name.unwrap_or(login),
                 role,
+                active: true,
             };
             storage
                 .add_user(

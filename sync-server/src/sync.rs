@@ -14,7 +14,9 @@ use fieldops_domain::protocol::*;
 use fieldops_domain::push::{PushChecked, check_push};
 
 use crate::error::{Result, ServerError};
-use crate::storage::{AuthContext, DocCommit, DynStorage};
+use fieldops_domain::audit::AuditKind;
+
+use crate::storage::{AuditRecord, AuthContext, DocCommit, DynStorage};
 
 /// Feed entries examined per response; the client repeats while `more`.
 const PAGE_ENTRIES: u32 = 500;
@@ -25,6 +27,7 @@ pub async fn handle(
     storage: &DynStorage,
     auth: &AuthContext,
     req: SyncRequest,
+    address: Option<String>,
 ) -> Result<(SyncResponse, bool)> {
     if req.push.len() > MAX_PUSH_DOCS {
         return Err(ServerError::BadRequest(format!(
@@ -35,7 +38,7 @@ pub async fn handle(
     let mut rejected = Vec::new();
     let mut advanced = false;
     for p in &req.push {
-        match push_one(storage, auth, p).await {
+        match push_one(storage, auth, p, address.as_deref()).await {
             Ok((heads, stored)) => {
                 advanced |= stored;
                 accepted.push(Accepted {
@@ -45,6 +48,22 @@ pub async fn handle(
             }
             Err(r) => rejected.push(r),
         }
+    }
+    if auth.revoked.is_some() {
+        // A revoked device that may keep its unsent work: it pushed; it pulls nothing and
+        // wipes itself now.
+        return Ok((
+            SyncResponse {
+                accepted,
+                rejected,
+                pull: Vec::new(),
+                cursor: req.cursor,
+                more: false,
+                directory: None,
+                wipe: true,
+            },
+            advanced,
+        ));
     }
     if req.cursor == 0 {
         // A fresh (or wiped) device holds nothing: send it everything in scope again.
@@ -69,6 +88,7 @@ pub async fn handle(
             cursor,
             more,
             directory,
+            wipe: false,
         },
         advanced,
     ))
@@ -94,6 +114,7 @@ async fn push_one(
     storage: &DynStorage,
     auth: &AuthContext,
     p: &PushDoc,
+    address: Option<&str>,
 ) -> std::result::Result<(Vec<String>, bool), Rejected> {
     let doc_id = p.doc.as_str();
     check_id("document", doc_id)
@@ -168,6 +189,18 @@ async fn push_one(
         }
         let device_heads = doc.get_heads();
         let device_changes = doc.save_after(&old_heads);
+        let fields = crdt::touched_fields(&mut doc, &old_heads, &device_heads);
+        let audit = AuditRecord {
+            address: address.map(str::to_string),
+            subject: Some(doc_id.to_string()),
+            detail: format!(
+                "{}{}: {}",
+                doc_type.as_str(),
+                if old.is_none() { " created" } else { "" },
+                fields.join(", ")
+            ),
+            ..AuditRecord::by(auth, AuditKind::ChangeAccepted)
+        };
         let stamped = server_stamps(storage, &auth.tenant, &mut doc, old.as_ref(), &new)
             .await
             .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
@@ -187,6 +220,7 @@ async fn push_one(
             blob_refs,
             assignees,
             links,
+            audit: Some(audit),
         };
         match storage.commit_doc(&commit).await {
             Ok(_) => return Ok((crdt::heads_to_hex(&heads), true)),
@@ -506,6 +540,7 @@ pub async fn store_server_doc(
         changes: doc.save(),
         origin_device: None,
         server_changes: None,
+        audit: None,
         blob_refs: blob_refs_of(&typed),
         assignees,
         links,

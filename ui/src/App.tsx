@@ -23,17 +23,21 @@ export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
 function Root() {
   const backend = useBackend();
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [revoked, setRevoked] = useState(false);
   useEffect(() => {
     backend.session().then(setSession, () => setSession(null));
     const offIn = backend.on("signed-in", (s) => setSession(s as SessionInfo));
-    const offOut = backend.on("signed-out", () => setSession(null));
+    const offOut = backend.on("signed-out", (code) => {
+      setRevoked(code === "device_revoked");
+      setSession(null);
+    });
     return () => {
       offIn();
       offOut();
     };
   }, [backend]);
   if (session === undefined) return null;
-  if (session === null) return <LoginScreen onSignedIn={setSession} />;
+  if (session === null) return <LoginScreen onSignedIn={setSession} revoked={revoked} />;
   return <Shell info={session} onSession={setSession} onSignedOut={() => setSession(null)} />;
 }
 

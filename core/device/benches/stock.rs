@@ -46,6 +46,7 @@ fn main() {
         login: "sup".into(),
         name: "Supervisor".into(),
         role: Role::Supervisor,
+        active: true,
     };
     ws.begin_login("bench", "sup").expect("login");
     ws.set_session(

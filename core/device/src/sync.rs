@@ -62,6 +62,15 @@ pub fn normalise_server_url(url: &str) -> Result<String> {
 async fn error_from_response(resp: reqwest::Response) -> DeviceError {
     let status = resp.status();
     match resp.json::<ErrorBody>().await {
+        // A rule with words of its own (a field, a refusal): said as the device says it.
+        Ok(ErrorBody {
+            field: Some(problem),
+            ..
+        }) => DeviceError::Domain(crate::DomainError::BadField(problem)),
+        Ok(ErrorBody {
+            refusal: Some(refusal),
+            ..
+        }) => DeviceError::refused(refusal),
         Ok(body) => DeviceError::Server {
             code: body.code,
             message: body.message,
@@ -96,6 +105,11 @@ pub async fn login(
         password: password.to_string(),
         device_actor: actor,
         device_name: device_name.to_string(),
+        device: DeviceFacts {
+            platform: std::env::consts::OS.to_string(),
+            model: String::new(),
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+        },
     };
     let resp = http_client(Duration::from_secs(30))?
         .post(format!("{base}{API_PREFIX}/login"))
@@ -158,6 +172,48 @@ impl SyncHttp {
         let parsed: SyncResponse = serde_json::from_slice(&bytes)
             .map_err(|e| DeviceError::Network(format!("malformed sync response: {e}")))?;
         Ok((parsed, sent, bytes.len() as u64))
+    }
+
+    /// `GET` an endpoint of this server (`/v1/…`) as JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T> {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .query(query)
+            .send()
+            .await?;
+        Self::json_answer(resp).await
+    }
+
+    /// `POST` or `PATCH` JSON to an endpoint of this server; its JSON answer.
+    pub async fn send_json<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
+        let resp = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?;
+        Self::json_answer(resp).await
+    }
+
+    async fn json_answer<T: serde::de::DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
+        if !resp.status().is_success() {
+            return Err(error_from_response(resp).await);
+        }
+        let bytes = resp.bytes().await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| DeviceError::Network(format!("malformed answer from the server: {e}")))
     }
 
     /// Wait for the server's next "feed advanced" message (Server-Sent Events). Returns the
@@ -607,6 +663,13 @@ async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepor
             let again = prepare_request(&guard.store)?.0;
             !again.push.is_empty() && !resp.accepted.is_empty()
         };
+        if resp.wipe && !more_to_push {
+            // Revoked, with leave to send the unsent work first: it is sent; now the wipe.
+            return Err(DeviceError::Server {
+                code: ErrorCode::DeviceRevoked,
+                message: "an administrator removed this device after it sent its work".into(),
+            });
+        }
         if !resp.more && !more_to_push {
             return Ok(report);
         }

@@ -21,18 +21,21 @@ pub fn directory() -> Vec<UserInfo> {
             login: "sup".into(),
             name: "Supervisor".into(),
             role: Role::Supervisor,
+            active: true,
         },
         UserInfo {
             id: TECH_A.into(),
             login: "ta".into(),
             name: "Tech A".into(),
             role: Role::Technician,
+            active: true,
         },
         UserInfo {
             id: TECH_B.into(),
             login: "tb".into(),
             name: "Tech B".into(),
             role: Role::Technician,
+            active: true,
         },
     ]
 }
@@ -48,6 +51,7 @@ pub fn workspace(user_id: &str, role: Role) -> Workspace {
             login: user_id.into(),
             name: user_id.into(),
             role,
+            active: true,
         });
     let user = UserInfo { role, ..user };
     ws.begin_login("acme", &user.login).unwrap();
@@ -138,6 +142,7 @@ pub fn pull_response(pull: Vec<PullDoc>, cursor: u64) -> SyncResponse {
         cursor,
         more: false,
         directory: None,
+        wipe: false,
     }
 }
 

@@ -157,6 +157,48 @@ pub fn update_text(doc: &mut AutoCommit, parent: &ObjId, key: &str, new_text: &s
     Ok(())
 }
 
+/// The fields (map keys, two levels deep: `status`, `header.description`) that the changes
+/// between `before` and `after` touch, sorted, at most 30: what the audit log says of a change.
+pub fn touched_fields(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    after: &[ChangeHash],
+) -> Vec<String> {
+    use automerge::{PatchAction, Prop};
+    let patches =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.diff(before, after)))
+            .unwrap_or_default();
+    let mut fields = std::collections::BTreeSet::new();
+    for patch in patches {
+        let mut keys: Vec<String> = patch
+            .path
+            .iter()
+            .filter_map(|(_, prop)| match prop {
+                Prop::Map(k) => Some(k.clone()),
+                Prop::Seq(_) => None,
+            })
+            .collect();
+        match &patch.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
+                keys.push(key.clone())
+            }
+            PatchAction::Increment {
+                prop: Prop::Map(k), ..
+            }
+            | PatchAction::Conflict { prop: Prop::Map(k) } => keys.push(k.clone()),
+            _ => {}
+        }
+        keys.truncate(2);
+        if !keys.is_empty() {
+            fields.insert(keys.join("."));
+        }
+        if fields.len() >= 30 {
+            break;
+        }
+    }
+    fields.into_iter().collect()
+}
+
 pub fn heads_to_hex(heads: &[ChangeHash]) -> Vec<String> {
     heads.iter().map(|h| h.to_string()).collect()
 }

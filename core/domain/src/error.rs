@@ -44,6 +44,11 @@ pub enum ErrorCode {
     InvalidBlob,
     InvalidHash,
     HashMismatch,
+    /// The administrator cut this device off: it must wipe its local copy (see `Refusal`-free
+    /// `keep_unsent` in the sync response) and sign in again as a new device.
+    DeviceRevoked,
+    /// The one-time setup link was used already or is not this server's.
+    SetupLinkInvalid,
     /// A code this build does not know (a newer server): shown as a generic failure.
     #[serde(other)]
     Unknown,
@@ -82,13 +87,18 @@ impl ErrorCode {
             ErrorCode::InvalidBlob => "invalid_blob",
             ErrorCode::InvalidHash => "invalid_hash",
             ErrorCode::HashMismatch => "hash_mismatch",
+            ErrorCode::DeviceRevoked => "device_revoked",
+            ErrorCode::SetupLinkInvalid => "setup_link_invalid",
             ErrorCode::Unknown => "unknown",
         }
     }
 
     /// A session that is no longer valid: the person must sign in again.
     pub fn ends_session(self) -> bool {
-        matches!(self, ErrorCode::InvalidToken | ErrorCode::TokenExpired)
+        matches!(
+            self,
+            ErrorCode::InvalidToken | ErrorCode::TokenExpired | ErrorCode::DeviceRevoked
+        )
     }
 }
 
@@ -145,6 +155,8 @@ pub enum Field {
     Longitude,
     Accuracy,
     Altitude,
+    Password,
+    PersonName,
 }
 
 impl Field {
@@ -194,6 +206,8 @@ impl Field {
             Field::Longitude => "longitude",
             Field::Accuracy => "accuracy (m)",
             Field::Altitude => "altitude (m)",
+            Field::Password => "password",
+            Field::PersonName => "name",
         }
     }
 }
@@ -205,6 +219,9 @@ pub enum Problem {
     Required,
     TooLong {
         max: u32,
+    },
+    TooShort {
+        min: u32,
     },
     ControlCharacters,
     NotADate,
@@ -228,6 +245,7 @@ impl std::fmt::Display for FieldProblem {
         match self.problem {
             Problem::Required => write!(f, "{field} is required"),
             Problem::TooLong { max } => write!(f, "{field} is longer than {max} characters"),
+            Problem::TooShort { min } => write!(f, "{field} needs at least {min} characters"),
             Problem::ControlCharacters => write!(f, "{field} contains control characters"),
             Problem::NotADate => write!(f, "{field} is not a date (YYYY-MM-DD)"),
             Problem::OutOfRange { min, max } => {
@@ -330,6 +348,14 @@ pub enum Refusal {
         account: String,
         pending: u32,
     },
+    /// Another person of the company already signs in with this login.
+    LoginTaken {
+        login: String,
+    },
+    /// The company would be left without an active administrator.
+    LastAdmin,
+    /// An administrator does not deactivate their own account (another administrator does).
+    OwnAccount,
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -451,6 +477,13 @@ impl std::fmt::Display for Refusal {
                 f,
                 "{pending} unsent change(s) of {account} are on this device; sign in as {account} to send them first"
             ),
+            Refusal::LoginTaken { login } => write!(f, "the login '{login}' is taken"),
+            Refusal::LastAdmin => {
+                f.write_str("the company needs at least one active administrator")
+            }
+            Refusal::OwnAccount => {
+                f.write_str("another administrator deactivates or demotes your own account")
+            }
         }
     }
 }

@@ -3,12 +3,14 @@
 //! sync server and the device both enforce lives here, once. No storage, network or runtime:
 //! no rusqlite, reqwest or tokio.
 
+pub mod audit;
 pub mod authority;
 pub mod blob;
 pub mod crdt;
 pub mod error;
 pub mod geo;
 pub mod model;
+pub mod people;
 pub mod protocol;
 pub mod push;
 

@@ -39,6 +39,21 @@ pub struct LoginRequest {
     pub device_actor: String,
     #[serde(default)]
     pub device_name: String,
+    /// What the device is, for the administrator's list of devices (all optional, at most
+    /// 100 characters each).
+    #[serde(default)]
+    pub device: DeviceFacts,
+}
+
+/// How a device describes itself when it signs in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct DeviceFacts {
+    /// linux, windows, macos, android, ios
+    pub platform: String,
+    /// The machine's model where the platform tells it.
+    pub model: String,
+    pub app_version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -47,6 +62,14 @@ pub struct UserInfo {
     pub login: String,
     pub name: String,
     pub role: Role,
+    /// Deactivated people stay in the directory (their names stay on the orders they
+    /// worked on) but sign in no more and are not offered for new work.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -89,6 +112,10 @@ pub struct SyncResponse {
     pub more: bool,
     #[serde(default)]
     pub directory: Option<Directory>,
+    /// The administrator revoked this device and let it send its unsent work first: the
+    /// pushes above were taken, nothing was pulled, and the device now wipes its local copy.
+    #[serde(default)]
+    pub wipe: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -153,6 +153,7 @@ pub fn catalogue_import(data: &[u8]) {
         login: "sup".into(),
         name: "Supervisor".into(),
         role: Role::Supervisor,
+        active: true,
     };
     if ws.begin_login("acme", "sup").is_err() {
         return;
@@ -199,6 +200,7 @@ mod tests {
             login: "sup".into(),
             name: "Supervisor".into(),
             role: Role::Supervisor,
+            active: true,
         };
         let session = Session {
             server_url: "http://127.0.0.1:1".into(),

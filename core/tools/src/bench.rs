@@ -66,19 +66,17 @@ impl ServerProc {
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(bench_err)?;
+        // `listening on URL` comes last of what the server prints before it serves.
+        let mut out =
+            std::io::BufReader::new(child.stdout.take().ok_or_else(|| bench_err("no stdout"))?);
         let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(
-                child.stdout.take().ok_or_else(|| bench_err("no stdout"))?,
-            ),
-            &mut line,
-        )
-        .map_err(bench_err)?;
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .ok_or_else(|| bench_err(format!("server said {line:?}")))?
-            .to_string();
+        while !line.starts_with("listening on ") {
+            line.clear();
+            if std::io::BufRead::read_line(&mut out, &mut line).map_err(bench_err)? == 0 {
+                return Err(bench_err("the server ended before it listened"));
+            }
+        }
+        let url = line.trim().trim_start_matches("listening on ").to_string();
         Ok(ServerProc { child, url })
     }
 
@@ -173,6 +171,7 @@ async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInfo>)> {
             login: login.into(),
             name: login.into(),
             role,
+            active: true,
         };
         storage
             .add_user(

@@ -369,6 +369,7 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
             login: u.login.into(),
             name: u.name.into(),
             role: u.role,
+            active: true,
         };
         let password_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
             .await

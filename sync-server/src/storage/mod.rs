@@ -8,6 +8,8 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use fieldops_domain::ErrorCode;
+use fieldops_domain::audit::AuditKind;
 use fieldops_domain::model::Role;
 use fieldops_domain::protocol::UserInfo;
 
@@ -29,7 +31,126 @@ pub struct AuthContext {
     /// The automerge actor id (hex) bound to the device at login.
     pub actor: String,
     pub expires_at: i64,
+    pub login: String,
+    /// The administrator revoked this device.
+    pub revoked: Option<Revocation>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revocation {
+    /// The device may push its unsent work (and nothing else) before it wipes itself.
+    pub keep_unsent: bool,
+}
+
+/// Who presented a token: a person whose account is active. Revoked devices are in it with
+/// their revocation; deactivated people are not (their tokens are gone too).
+pub(crate) const AUTHENTICATE: &str = "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at, u.login, r.keep_unsent FROM tokens t
+     JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id
+     LEFT JOIN revoked_devices r ON r.device_id = d.id
+     WHERE t.hash = $1 AND NOT EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = u.id)";
+
+/// A value bound to, or read from, the plain SQL of `Storage::sql_query` and `sql_write`.
+/// Typed even when absent, because PostgreSQL binds by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sql {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl Sql {
+    pub fn int(v: i64) -> Sql {
+        Sql::Int(Some(v))
+    }
+
+    pub fn text(v: impl Into<String>) -> Sql {
+        Sql::Text(Some(v.into()))
+    }
+
+    pub fn opt_text(v: Option<impl Into<String>>) -> Sql {
+        Sql::Text(v.map(Into::into))
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Sql::Int(v) => *v,
+            Sql::Text(v) => v.as_deref().and_then(|t| t.parse().ok()),
+        }
+    }
+
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Sql::Text(v) => v.clone(),
+            Sql::Int(v) => v.map(|n| n.to_string()),
+        }
+    }
+}
+
+/// `$1`, `$2` … as SQLite's `?1`, `?2` …
+pub(crate) fn sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One line for the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    pub tenant: String,
+    pub kind: AuditKind,
+    pub user_id: Option<String>,
+    pub login: Option<String>,
+    pub device_id: Option<String>,
+    pub address: Option<String>,
+    pub code: Option<ErrorCode>,
+    pub subject: Option<String>,
+    pub detail: String,
+}
+
+impl AuditRecord {
+    /// A record of something the caller of `ctx` did.
+    pub fn by(ctx: &AuthContext, kind: AuditKind) -> AuditRecord {
+        AuditRecord {
+            tenant: ctx.tenant.clone(),
+            kind,
+            user_id: Some(ctx.user_id.clone()),
+            login: Some(ctx.login.clone()),
+            device_id: Some(ctx.device_id.clone()),
+            address: None,
+            code: None,
+            subject: None,
+            detail: String::new(),
+        }
+    }
+
+    pub(crate) fn params(&self) -> Vec<Sql> {
+        vec![
+            Sql::text(&self.tenant),
+            Sql::int(now_ms()),
+            Sql::text(self.kind.as_str()),
+            Sql::opt_text(self.user_id.clone()),
+            Sql::opt_text(self.login.clone()),
+            Sql::opt_text(self.device_id.clone()),
+            Sql::opt_text(self.address.clone()),
+            Sql::opt_text(self.code.map(|c| c.as_str())),
+            Sql::opt_text(self.subject.clone()),
+            Sql::text(&self.detail),
+        ]
+    }
+
+    /// The statement that appends this record, for `sql_write`.
+    pub fn statement(&self) -> (String, Vec<Sql>) {
+        (AUDIT_INSERT.to_string(), self.params())
+    }
+}
+
+pub(crate) const AUDIT_INSERT: &str = "INSERT INTO audit(tenant, at, kind, user_id, login, device_id, address, code, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 #[derive(Debug, Clone)]
 pub struct StoredDoc {
@@ -62,6 +183,8 @@ pub struct DocCommit {
     pub links: Vec<(String, String)>,
     /// Blob hashes the document references (signatures, photos), for blob access checks.
     pub blob_refs: Vec<String>,
+    /// The audit line for this change, written in the same transaction.
+    pub audit: Option<AuditRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +277,11 @@ pub trait Storage: Send + Sync {
     fn announces_feed(&self) -> bool {
         false
     }
+    /// Plain SQL for features that need nothing backend-specific: `$1`, `$2` … placeholders,
+    /// values as `Sql`; every row as its columns.
+    async fn sql_query(&self, sql: &str, params: Vec<Sql>) -> Result<Vec<Vec<Sql>>>;
+    /// Statements run in one transaction; how many rows each changed.
+    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>>;
 }
 
 pub type DynStorage = Arc<dyn Storage>;
@@ -194,8 +322,9 @@ pub(crate) fn out_of_order(received: u64) -> ServerError {
     ))
 }
 
-/// The schema, in SQL both databases accept. BLOB/BYTEA and the integer type differ, so each
-/// backend substitutes its own names for `{blob}` and `{int}`.
+/// The schema, in SQL both databases accept. BLOB/BYTEA, the integer type and the
+/// auto-numbered key differ, so each backend substitutes its own for `{blob}`, `{int}` and
+/// `{serial}`.
 pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS tenants(id TEXT PRIMARY KEY, feed_seq {int} NOT NULL DEFAULT 0, directory_version {int} NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, tenant TEXT NOT NULL REFERENCES tenants(id), login TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL, UNIQUE(tenant, login))",
@@ -220,6 +349,15 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS blob_upload_chunks(tenant TEXT NOT NULL, hash TEXT NOT NULL, device_id TEXT NOT NULL, offset_bytes {int} NOT NULL, len {int} NOT NULL, total {int} NOT NULL, content_type TEXT NOT NULL, bytes {blob} NOT NULL, created_at {int} NOT NULL, PRIMARY KEY(tenant, hash, device_id, offset_bytes))",
     "CREATE TABLE IF NOT EXISTS blob_refs(tenant TEXT NOT NULL, hash TEXT NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, PRIMARY KEY(tenant, hash, doc_id))",
     "CREATE TABLE IF NOT EXISTS device_docs(device_id TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(device_id, doc_id))",
+    // People and devices as the administrator manages them (`accounts`).
+    "CREATE TABLE IF NOT EXISTS deactivated_users(user_id TEXT PRIMARY KEY REFERENCES users(id), at {int} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS device_facts(device_id TEXT PRIMARY KEY REFERENCES devices(id), platform TEXT NOT NULL, model TEXT NOT NULL, app_version TEXT NOT NULL, first_seen {int} NOT NULL, last_seen {int} NOT NULL, last_address TEXT)",
+    "CREATE TABLE IF NOT EXISTS revoked_devices(device_id TEXT PRIMARY KEY REFERENCES devices(id), at {int} NOT NULL, keep_unsent {int} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS setup_links(hash TEXT PRIMARY KEY, created_at {int} NOT NULL, used_at {int})",
+    // Append-only: rows are only ever inserted, and deleted when older than the retention.
+    "CREATE TABLE IF NOT EXISTS audit(seq {serial}, tenant TEXT NOT NULL, at {int} NOT NULL, kind TEXT NOT NULL, user_id TEXT, login TEXT, device_id TEXT, address TEXT, code TEXT, subject TEXT, detail TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS audit_tenant ON audit(tenant, seq)",
+    "CREATE INDEX IF NOT EXISTS audit_at ON audit(at)",
 ];
 
 /// How a technician's right to read a document is decided (managers and warehouse keepers

@@ -9,7 +9,8 @@ use fieldops_domain::protocol::UserInfo;
 use tokio_postgres::NoTls;
 
 use super::{
-    AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UploadChunk, UserRecord, now_ms,
+    AuthContext, DocCommit, FeedEntry, SCHEMA, Sql, Storage, StoredDoc, UploadChunk, UserRecord,
+    now_ms,
 };
 use crate::error::{Result, ServerError};
 
@@ -75,7 +76,12 @@ impl PgStorage {
         let client = pool.get().await?;
         for stmt in SCHEMA {
             client
-                .batch_execute(&stmt.replace("{blob}", "BYTEA").replace("{int}", "BIGINT"))
+                .batch_execute(
+                    &stmt
+                        .replace("{blob}", "BYTEA")
+                        .replace("{int}", "BIGINT")
+                        .replace("{serial}", "BIGSERIAL PRIMARY KEY"),
+                )
                 .await?;
         }
         // Probe for NOTIFY once: where it is missing, commits must not call it.
@@ -102,13 +108,57 @@ fn user_from_row(r: &tokio_postgres::Row) -> (UserInfo, String) {
             login: r.get(1),
             name: r.get(2),
             role: Role::parse(&role).unwrap_or(Role::Technician),
+            active: r.get::<_, i32>(5) == 1,
         },
         r.get(4),
     )
 }
 
+fn sql_param(v: &Sql) -> &(dyn tokio_postgres::types::ToSql + Sync) {
+    match v {
+        Sql::Int(n) => n,
+        Sql::Text(t) => t,
+    }
+}
+
+fn sql_row(r: &tokio_postgres::Row) -> Result<Vec<Sql>> {
+    use tokio_postgres::types::Type;
+    (0..r.len())
+        .map(|i| {
+            let ty = r.columns()[i].type_();
+            Ok(if *ty == Type::INT8 {
+                Sql::Int(r.try_get::<_, Option<i64>>(i)?)
+            } else if *ty == Type::INT4 {
+                Sql::Int(r.try_get::<_, Option<i32>>(i)?.map(i64::from))
+            } else if *ty == Type::BOOL {
+                Sql::Int(r.try_get::<_, Option<bool>>(i)?.map(i64::from))
+            } else {
+                Sql::Text(r.try_get::<_, Option<String>>(i)?)
+            })
+        })
+        .collect()
+}
+
 #[async_trait]
 impl Storage for PgStorage {
+    async fn sql_query(&self, sql: &str, params: Vec<Sql>) -> Result<Vec<Vec<Sql>>> {
+        let refs: Vec<_> = params.iter().map(sql_param).collect();
+        let rows = self.client().await?.query(sql, &refs).await?;
+        rows.iter().map(sql_row).collect()
+    }
+
+    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let mut changed = Vec::with_capacity(statements.len());
+        for (sql, params) in &statements {
+            let refs: Vec<_> = params.iter().map(sql_param).collect();
+            changed.push(tx.execute(sql.as_str(), &refs).await?);
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     async fn ensure_tenant(&self, tenant: &str) -> Result<()> {
         self.client()
             .await?
@@ -157,7 +207,7 @@ impl Storage for PgStorage {
         let row = self
             .client()
             .await?
-            .query_opt("SELECT id, login, name, role, password_hash FROM users WHERE tenant = $1 AND login = $2", &[&tenant, &login])
+            .query_opt("SELECT id, login, name, role, password_hash, CASE WHEN EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = users.id) THEN 0 ELSE 1 END FROM users WHERE tenant = $1 AND login = $2", &[&tenant, &login])
             .await?;
         Ok(row.map(|r| {
             let (info, password_hash) = user_from_row(&r);
@@ -178,7 +228,7 @@ impl Storage for PgStorage {
             .await?
             .get(0);
         let rows = client
-            .query("SELECT id, login, name, role, password_hash FROM users WHERE tenant = $1 ORDER BY name", &[&tenant])
+            .query("SELECT id, login, name, role, password_hash, CASE WHEN EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = users.id) THEN 0 ELSE 1 END FROM users WHERE tenant = $1 ORDER BY name", &[&tenant])
             .await?;
         Ok((
             version as u64,
@@ -244,11 +294,7 @@ impl Storage for PgStorage {
         let row = self
             .client()
             .await?
-            .query_opt(
-                "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at FROM tokens t
-                 JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id WHERE t.hash = $1",
-                &[&token_hash],
-            )
+            .query_opt(super::AUTHENTICATE, &[&token_hash])
             .await?;
         Ok(row.map(|r| {
             let role: String = r.get(2);
@@ -259,6 +305,10 @@ impl Storage for PgStorage {
                 device_id: r.get(3),
                 actor: r.get(4),
                 expires_at: r.get(5),
+                login: r.get(6),
+                revoked: r.get::<_, Option<i64>>(7).map(|keep| super::Revocation {
+                    keep_unsent: keep == 1,
+                }),
             }
         }))
     }
@@ -391,6 +441,12 @@ impl Storage for PgStorage {
                 &[&m.tenant, &last, &m.doc_id, &m.doc_type, server_changes, &now_ms()],
             )
             .await?;
+        }
+        if let Some(a) = &m.audit {
+            let params = a.params();
+            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                params.iter().map(sql_param).collect();
+            tx.execute(super::AUDIT_INSERT, &refs).await?;
         }
         // Delivered on commit to every instance listening (see `listen_feed`).
         if self.notify {

@@ -9,7 +9,8 @@ use fieldops_domain::protocol::UserInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    AuthContext, DocCommit, FeedEntry, SCHEMA, Storage, StoredDoc, UploadChunk, UserRecord, now_ms,
+    AuthContext, DocCommit, FeedEntry, SCHEMA, Sql, Storage, StoredDoc, UploadChunk, UserRecord,
+    now_ms, sqlite_placeholders,
 };
 use crate::error::{Result, ServerError};
 
@@ -26,7 +27,10 @@ impl SqliteStorage {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         for stmt in SCHEMA {
             conn.execute(
-                &stmt.replace("{blob}", "BLOB").replace("{int}", "INTEGER"),
+                &stmt
+                    .replace("{blob}", "BLOB")
+                    .replace("{int}", "INTEGER")
+                    .replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
                 [],
             )?;
         }
@@ -60,13 +64,70 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(UserInfo, String)> 
             login: r.get(1)?,
             name: r.get(2)?,
             role: Role::parse(&role).unwrap_or(Role::Technician),
+            active: r.get::<_, i64>(5)? == 1,
         },
         r.get(4)?,
     ))
 }
 
+fn sql_param(v: &Sql) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match v {
+        Sql::Int(Some(n)) => Value::Integer(*n),
+        Sql::Text(Some(t)) => Value::Text(t.clone()),
+        Sql::Int(None) | Sql::Text(None) => Value::Null,
+    }
+}
+
+fn sql_value(v: rusqlite::types::ValueRef<'_>) -> Sql {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Integer(n) => Sql::Int(Some(n)),
+        ValueRef::Real(f) => Sql::Int(Some(f as i64)),
+        ValueRef::Text(t) => Sql::Text(Some(String::from_utf8_lossy(t).into_owned())),
+        ValueRef::Blob(_) | ValueRef::Null => Sql::Text(None),
+    }
+}
+
 #[async_trait]
 impl Storage for SqliteStorage {
+    async fn sql_query(&self, sql: &str, params: Vec<Sql>) -> Result<Vec<Vec<Sql>>> {
+        let sql = sqlite_placeholders(sql);
+        self.run(move |c| {
+            let mut stmt = c.prepare(&sql)?;
+            let columns = stmt.column_count();
+            let rows = stmt
+                .query_map(
+                    rusqlite::params_from_iter(params.iter().map(sql_param)),
+                    |r| {
+                        (0..columns)
+                            .map(|i| r.get_ref(i).map(sql_value))
+                            .collect::<rusqlite::Result<Vec<_>>>()
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let mut changed = Vec::with_capacity(statements.len());
+            for (sql, params) in &statements {
+                let n = tx.execute(
+                    &sqlite_placeholders(sql),
+                    rusqlite::params_from_iter(params.iter().map(sql_param)),
+                )?;
+                changed.push(n as u64);
+            }
+            tx.commit()?;
+            Ok(changed)
+        })
+        .await
+    }
+
     async fn ensure_tenant(&self, tenant: &str) -> Result<()> {
         let tenant = tenant.to_string();
         self.run(move |c| {
@@ -111,7 +172,7 @@ impl Storage for SqliteStorage {
         self.run(move |c| {
             let row = c
                 .query_row(
-                    "SELECT id, login, name, role, password_hash FROM users WHERE tenant = ?1 AND login = ?2",
+                    "SELECT id, login, name, role, password_hash, CASE WHEN EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = users.id) THEN 0 ELSE 1 END FROM users WHERE tenant = ?1 AND login = ?2",
                     params![tenant, login],
                     user_from_row,
                 )
@@ -125,7 +186,7 @@ impl Storage for SqliteStorage {
         let tenant = tenant.to_string();
         self.run(move |c| {
             let version: i64 = c.query_row("SELECT directory_version FROM tenants WHERE id = ?1", [&tenant], |r| r.get(0))?;
-            let mut stmt = c.prepare("SELECT id, login, name, role, password_hash FROM users WHERE tenant = ?1 ORDER BY name")?;
+            let mut stmt = c.prepare("SELECT id, login, name, role, password_hash, CASE WHEN EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = users.id) THEN 0 ELSE 1 END FROM users WHERE tenant = ?1 ORDER BY name")?;
             let users = stmt.query_map([&tenant], user_from_row)?.map(|r| r.map(|(u, _)| u)).collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((version as u64, users))
         })
@@ -197,11 +258,8 @@ impl Storage for SqliteStorage {
     async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>> {
         let h = token_hash.to_string();
         self.run(move |c| {
-            Ok(c.query_row(
-                "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at FROM tokens t
-                 JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id WHERE t.hash = ?1",
-                [h],
-                |r| {
+            Ok(
+                c.query_row(&super::sqlite_placeholders(super::AUTHENTICATE), [h], |r| {
                     let role: String = r.get(2)?;
                     Ok(AuthContext {
                         tenant: r.get(0)?,
@@ -210,10 +268,14 @@ impl Storage for SqliteStorage {
                         device_id: r.get(3)?,
                         actor: r.get(4)?,
                         expires_at: r.get(5)?,
+                        login: r.get(6)?,
+                        revoked: r.get::<_, Option<i64>>(7)?.map(|keep| super::Revocation {
+                            keep_unsent: keep == 1,
+                        }),
                     })
-                },
+                })
+                .optional()?,
             )
-            .optional()?)
         })
         .await
     }
@@ -300,6 +362,9 @@ impl Storage for SqliteStorage {
                     "INSERT OR IGNORE INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES (?1, ?2, ?3, ?4)",
                     params![m.tenant, h, m.doc_id, m.doc_type],
                 )?;
+            }
+            if let Some(a) = &m.audit {
+                tx.execute(&super::sqlite_placeholders(super::AUDIT_INSERT), rusqlite::params_from_iter(a.params().iter().map(sql_param)))?;
             }
             let mut last = seq;
             if let Some(server_changes) = &m.server_changes {

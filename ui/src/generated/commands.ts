@@ -38,6 +38,48 @@ clocked_in_since: number | null,
 today: Array<ClockEvent>, };
 
 /**
+ * One line of the audit log. Times are milliseconds since the epoch.
+ */
+
+export type AuditEntry = { seq: number, at: number, kind: AuditKind, 
+/**
+ * Who acted (absent for a failed sign-in of an unknown login).
+ */
+user_id: string | null, 
+/**
+ * The login as typed or as stored.
+ */
+login: string | null, device_id: string | null, address: string | null, code: ErrorCode | null, 
+/**
+ * The document concerned, or the person or device an administrator acted on.
+ */
+subject: string | null, 
+/**
+ * What changed: fields touched, role given, and the like (plain data, no secrets).
+ */
+detail: string, };
+
+export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed";
+
+/**
+ * A search of the audit log, newest first.
+ */
+
+export type AuditQuery = { 
+/**
+ * Words found in the login, subject or detail.
+ */
+text: string | null, kind: AuditKind | null, since: number | null, until: number | null, 
+/**
+ * Entries older than this sequence number (the next page).
+ */
+before: number | null, 
+/**
+ * At most `MAX_AUDIT_PAGE`.
+ */
+limit: number | null, };
+
+/**
  * A blob for display.
  */
 
@@ -120,6 +162,20 @@ export type Defaults = { server_url: string, tenant: string,
 tile_url: string | null, };
 
 /**
+ * A device as the administrator sees it. Times are milliseconds since the epoch.
+ */
+
+export type DeviceView = { id: string, name: string, platform: string, model: string, app_version: string, first_seen: number, 
+/**
+ * The last sign-in or sync.
+ */
+last_seen: number, last_address: string | null, 
+/**
+ * Whether a token of this device is still valid.
+ */
+signed_in: boolean, revoked: Revocation | null, };
+
+/**
  * Which equipment to list.
  */
 
@@ -188,7 +244,7 @@ refusal?: Refusal, };
  * Serialised as the snake_case strings of the protocol.
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "unknown";
 
 export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved";
 
@@ -204,7 +260,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -271,6 +327,16 @@ export type MapSite = { order_id: string, display_number: string, status: Status
 export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
 
 export type MovementView = { id: string, location_id: string, part_id: string, kind: MovementKind, qty: number, by: string, at: number, order_id: string | null, request_id: string | null, note: string, };
+
+/**
+ * `POST /v1/admin/people`.
+ */
+
+export type NewPerson = { login: string, name: string, role: Role, 
+/**
+ * The first password; the person is told it and changes it.
+ */
+password: string, };
 
 /**
  * Why a token is kept in memory only (the store's own error goes to the log, not to people).
@@ -441,6 +507,18 @@ slow_movers: Array<Tally>, requests_by_status: Array<Tally>,
 mean_turnaround_hours: number | null, };
 
 /**
+ * `PATCH /v1/admin/people/{id}`: what changes (absent: stays).
+ */
+
+export type PersonChange = { name: string | null, role: Role | null, active: boolean | null, };
+
+/**
+ * One person of the company with their devices, newest first.
+ */
+
+export type PersonView = { user: UserInfo, devices: Array<DeviceView>, };
+
+/**
  * What the UI sends with a photo.
  */
 
@@ -480,7 +558,7 @@ export type Priority = "low" | "normal" | "high" | "urgent";
  * What is wrong with what was typed into a field.
  */
 
-export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" } | { "kind": "out_of_range", min: number, max: number, };
+export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "too_short", min: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" } | { "kind": "out_of_range", min: number, max: number, };
 
 export type ProjectInfo = { name: string, 
 /**
@@ -538,7 +616,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -579,6 +657,12 @@ qty: number, reason: string, };
 export type RequestStatus = "requested" | "approved" | "rejected" | "issued" | "received" | "cancelled";
 
 export type RequestView = { id: string, by: string, to_location: string, order_id: string | null, status: RequestStatus, lines: Array<RequestLineView>, events: Array<RequestEvent>, conflicts: Array<string>, from_location: string | null, requested_at: number, closed_at: number | null, pending: boolean, };
+
+export type Revocation = { at: number, 
+/**
+ * The device sends its unsent work before it wipes itself.
+ */
+keep_unsent: boolean, };
 
 export type Role = "admin" | "supervisor" | "technician" | "warehouse";
 
@@ -786,7 +870,12 @@ margin_bp: number | null,
  */
 other_currency_lines: Array<string>, };
 
-export type UserInfo = { id: string, login: string, name: string, role: Role, };
+export type UserInfo = { id: string, login: string, name: string, role: Role, 
+/**
+ * Deactivated people stay in the directory (their names stay on the orders they
+ * worked on) but sign in no more and are not offered for new work.
+ */
+active: boolean, };
 
 export const CHARGE_KINDS = ["parts_fee", "service_fee", "travel_fee", "other"] as const satisfies readonly ChargeKind[];
 
@@ -915,6 +1004,20 @@ export function commands(call: Call) {
     templates: (): Promise<Array<TemplateView>> => call("templates", {  }),
     saveTemplate: (orderType: OrderType, template: Template): Promise<Array<TemplateView>> => call("save_template", { orderType, template }),
     directory: (): Promise<Array<UserInfo>> => call("directory", {  }),
+    /** Every person of the company with their devices (administrators). */
+    people: (): Promise<Array<PersonView>> => call("people", {  }),
+    addPerson: (person: NewPerson): Promise<UserInfo> => call("add_person", { person }),
+    /** Name, role, or active (a deactivated person is signed out everywhere at once). */
+    changePerson: (id: string, change: PersonChange): Promise<UserInfo> => call("change_person", { id, change }),
+    /** A new password for someone; their devices sign in again. */
+    resetPassword: (id: string, password: string): Promise<null> => call("reset_password", { id, password }),
+    /** Cut a device off: at its next contact it erases its local copy, after sending its */
+    /** unsent work when `keep_unsent`. */
+    revokeDevice: (id: string, keepUnsent: boolean): Promise<null> => call("revoke_device", { id, keepUnsent }),
+    /** The audit log, newest first. */
+    auditLog: (query: AuditQuery): Promise<Array<AuditEntry>> => call("audit_log", { query }),
+    /** The audit log as CSV (up to 500 lines of the search), saved under exports/. */
+    exportAudit: (query: AuditQuery): Promise<SavedFile> => call("export_audit", { query }),
   };
 }
 

@@ -33,6 +33,8 @@ const en: Record<ErrorCode, string> = {
   invalid_blob: "This file is not a picture or document the app accepts. Choose another file.",
   invalid_hash: "A file's name was damaged on the way. Try again.",
   hash_mismatch: "A file arrived damaged. It is sent again on the next sync.",
+  device_revoked: "An administrator removed this device. Its local data was erased; sign in again to use it as a new device.",
+  setup_link_invalid: "This setup link was used already or has expired. Restart the server for a new one.",
   unknown: "Something went wrong. Try again; if it repeats, tell your administrator.",
 };
 
@@ -66,6 +68,8 @@ const zh: Record<ErrorCode, string> = {
   invalid_blob: "应用不接受此文件。请选择其他图片或文件。",
   invalid_hash: "文件名在传输中损坏。请重试。",
   hash_mismatch: "文件传输时损坏，下次同步时会重新发送。",
+  device_revoked: "管理员已移除此设备，本机数据已清除。请重新登录，作为新设备使用。",
+  setup_link_invalid: "此设置链接已使用或已失效。请重启服务器以获得新链接。",
   unknown: "出现了问题。请重试；如反复出现，请告知管理员。",
 };
 
@@ -120,6 +124,8 @@ const fieldsEn: Record<Field, string> = {
   longitude: "Longitude",
   accuracy: "Accuracy (m)",
   altitude: "Altitude (m)",
+  password: "Password",
+  person_name: "Name",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -166,6 +172,8 @@ const fieldsZh: Record<Field, string> = {
   longitude: "经度",
   accuracy: "精度（米）",
   altitude: "海拔（米）",
+  password: "密码",
+  person_name: "姓名",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -177,6 +185,8 @@ export function fieldAdvice(lang: Lang, p: FieldProblem): string {
       return zhText ? `请填写“${field}”。` : `${field} is required: fill it in.`;
     case "too_long":
       return zhText ? `“${field}”不能超过 ${p.problem.max} 个字符，请缩短。` : `${field} is longer than ${p.problem.max} characters: shorten it.`;
+    case "too_short":
+      return zhText ? `“${field}”至少需要 ${p.problem.min} 个字符。` : `${field} needs at least ${p.problem.min} characters.`;
     case "control_characters":
       return zhText ? `“${field}”含有无法保存的控制字符，请重新输入。` : `${field} contains characters that cannot be saved: type it again.`;
     case "not_a_date":
@@ -311,5 +321,11 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
         : `${r.pending === 1 ? "1 change" : `${r.pending} changes`} made by ${r.account} ${r.pending === 1 ? "has" : "have"} not reached the server yet. Sign in as ${r.account} and sync first; ${r.pending === 1 ? "it is" : "they are"} kept on this device.`;
     case "warehouse_has_no_owner":
       return zh ? "仓库不属于任何个人，请不要选择负责人。" : "A warehouse belongs to no one: leave the technician empty.";
+    case "login_taken":
+      return zh ? `登录名“${r.login}”已被使用，请换一个。` : `The login “${r.login}” is taken: choose another.`;
+    case "last_admin":
+      return zh ? "公司至少需要一名在用的管理员：请先让另一人成为管理员。" : "The company needs at least one active administrator: make someone else one first.";
+    case "own_account":
+      return zh ? "不能停用或降级自己的账号，请由另一位管理员操作。" : "You cannot deactivate or demote your own account: another administrator does that.";
   }
 }

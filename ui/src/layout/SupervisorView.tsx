@@ -16,6 +16,8 @@ import { ProjectDetail, ProjectForm, ProjectList } from "../features/places/Proj
 import { RecordsView } from "../features/orders/RecordsView";
 import { SettlementView } from "../features/orders/SettlementView";
 import { TemplatesView } from "../features/settings/TemplatesView";
+import { AuditView } from "../features/people/AuditView";
+import { PeopleView } from "../features/people/PeopleView";
 import { StatusBadge } from "../features/orders/StatusBadge";
 
 type Panel =
@@ -27,11 +29,13 @@ type Panel =
   | { kind: "project"; id: string }
   | { kind: "new-project" }
   | null;
-type Tab = "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates";
+/** Tabs that never open anything in the side pane: they take the whole width. */
+const WIDE_TABS: Tab[] = ["templates", "people", "audit"];
+type Tab = "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -51,7 +55,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
   const bump = () => setListVersion((v) => v + 1);
 
   return (
-    <div className="desktop">
+    <div className={WIDE_TABS.includes(tab) ? "desktop wide" : "desktop"}>
       <section className="list-pane">
         <nav className="tabs" role="tablist">
           {TABS.map((k) => (
@@ -64,6 +68,8 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && <TemplatesView />}
+        {tab === "people" && <PeopleView meId={meId ?? ""} />}
+        {tab === "audit" && <AuditView />}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
         {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}
         {tab === "parts" && <PartsTab directory={directory} me={meId ?? ""} />}
@@ -147,6 +153,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           </>
         )}
       </section>
+      {!WIDE_TABS.includes(tab) && (
       <section className="side-pane">
         {panel === null && <p className="muted">{t("selectOrder")}</p>}
         {panel?.kind === "new-customer" && <CustomerForm onDone={() => setPanel({ kind: "new-order" })} onCancel={() => setPanel(null)} />}
@@ -194,6 +201,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           <ProjectDetail key={panel.id} id={panel.id} onOpenOrder={open} onOpenEquipment={(id) => setPanel({ kind: "equipment", id })} onChanged={bump} />
         )}
       </section>
+      )}
     </div>
   );
 }

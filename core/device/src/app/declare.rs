@@ -125,7 +125,9 @@ macro_rules! features {
     };
 }
 
-features!(session, orders, field, places, parts, scan, settings);
+features!(
+    session, orders, field, places, parts, scan, settings, people
+);
 
 pub(super) fn parse_args<T: serde::de::DeserializeOwned>(command: &str, args: Value) -> Result<T> {
     // A command without arguments may be called with none at all.

@@ -10,6 +10,7 @@ pub mod bindings;
 mod field;
 mod orders;
 mod parts;
+mod people;
 mod places;
 mod scan;
 mod session;
@@ -155,6 +156,34 @@ impl App {
         }
     }
 
+    /// Tell the UI what a sync did. When the server no longer takes this device's token, the
+    /// person is asked to sign in again; when an administrator revoked the device, its local
+    /// copy (documents, photos, token) is erased first.
+    fn after_sync(&self, result: &Result<SyncReport>) {
+        if let Err(DeviceError::Server { code, .. }) = result
+            && code.ends_session()
+        {
+            if *code == crate::ErrorCode::DeviceRevoked {
+                self.wipe_revoked();
+            }
+            self.set_http(None);
+            self.emit("signed-out", *code);
+        }
+        self.announce(result.as_ref().ok());
+    }
+
+    fn wipe_revoked(&self) {
+        let Ok(mut ws) = self.workspace() else {
+            return;
+        };
+        if let Some(s) = ws.session().cloned() {
+            self.platform.secrets().delete(&session::account_key(&s));
+        }
+        if let Err(e) = ws.sign_out(true) {
+            eprintln!("wiping the revoked device failed: {e}");
+        }
+    }
+
     /// Keep the device in sync for as long as the app runs: sign in from the environment
     /// when asked to (`make run`), listen to the server's live feed, and sync on start, after
     /// local changes (debounced), on live events and every minute as a fallback.
@@ -173,14 +202,7 @@ impl App {
                     Err(DeviceError::Network(_)) => failures.saturating_add(1),
                     _ => 0,
                 };
-                if let Err(DeviceError::Server { code, .. }) = &result
-                    && code.ends_session()
-                {
-                    // The server no longer accepts this device's token: ask the person to sign in.
-                    self.set_http(None);
-                    self.emit("signed-out", *code);
-                }
-                self.announce(result.as_ref().ok());
+                self.after_sync(&result);
             }
             tokio::select! {
                 _ = self.wake.notified() => {

@@ -103,7 +103,7 @@ commands! {
     task fn sync_now(app) -> SyncReport {
         let http = app.http().ok_or(DeviceError::NotSignedIn)?;
         let result = sync::sync_now(&app.ws, &http).await;
-        app.announce(result.as_ref().ok());
+        app.after_sync(&result);
         result
     }
 }
@@ -124,7 +124,7 @@ async fn sign_in(
     // opens. A failure is not a failed sign-in; the sync status shows it and the loop retries.
     let first = sync::sync_now(&app.ws, &http).await;
     app.set_http(Some(http));
-    app.announce(first.as_ref().ok());
+    app.after_sync(&first);
     if first.is_err() {
         // Try again soon rather than at the next regular round.
         app.wake.notify_one();

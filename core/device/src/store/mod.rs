@@ -328,6 +328,10 @@ impl Store {
             self.actor = actor;
         }
         tx.commit()?;
+        // Deleted rows stay in free pages (and the write-ahead log) until rewritten: a lost or
+        // revoked tablet must not keep them.
+        self.conn
+            .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())
     }
 }

@@ -6,7 +6,8 @@ import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { LanguageSwitch } from "./LanguageSwitch";
 
-export function LoginScreen({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+/** Sign in; `revoked` says first that an administrator removed this device and its data went. */
+export function LoginScreen({ onSignedIn, revoked }: { onSignedIn: (s: SessionInfo) => void; revoked?: boolean }) {
   const backend = useBackend();
   const { t } = useI18n();
   const [serverUrl, setServerUrl] = useState("");
@@ -43,6 +44,11 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (s: SessionInfo) => vo
           <h1>{t("appName")}</h1>
           <LanguageSwitch />
         </div>
+        {revoked && (
+          <p className="notice" role="alert" data-testid="revoked-notice">
+            {t("signedOutRevoked")}
+          </p>
+        )}
         <label>
           {t("serverUrl")}
           <input name="server" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required />

@@ -1,0 +1,189 @@
+//! People and devices as the administrator manages them (`/v1/admin/…`), and the rules for
+//! what an administrator types: checked here once, by the server before it stores anything.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Field, Problem, Result};
+use crate::model::{Role, check_text};
+use crate::protocol::UserInfo;
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+const MAX_PASSWORD_CHARS: usize = 200;
+const MAX_LOGIN_CHARS: usize = 100;
+const MAX_NAME_CHARS: usize = 100;
+
+/// A device as the administrator sees it. Times are milliseconds since the epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DeviceView {
+    pub id: String,
+    pub name: String,
+    pub platform: String,
+    pub model: String,
+    pub app_version: String,
+    pub first_seen: i64,
+    /// The last sign-in or sync.
+    pub last_seen: i64,
+    pub last_address: Option<String>,
+    /// Whether a token of this device is still valid.
+    pub signed_in: bool,
+    pub revoked: Option<Revocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Revocation {
+    pub at: i64,
+    /// The device sends its unsent work before it wipes itself.
+    pub keep_unsent: bool,
+}
+
+/// One person of the company with their devices, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PersonView {
+    pub user: UserInfo,
+    pub devices: Vec<DeviceView>,
+}
+
+/// `POST /v1/admin/people`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    /// The first password; the person is told it and changes it.
+    pub password: String,
+}
+
+/// `PATCH /v1/admin/people/{id}`: what changes (absent: stays).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct PersonChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+/// `POST /v1/admin/people/{id}/password`, and `POST /v1/setup`'s password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// `POST /v1/admin/devices/{id}/revoke`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRevoke {
+    pub keep_unsent: bool,
+}
+
+/// `POST /v1/setup`: the first administrator of a new server, with the one-time link's token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    pub token: String,
+    pub tenant: String,
+    pub login: String,
+    pub name: String,
+    pub password: String,
+}
+
+pub fn check_password(password: &str) -> Result<()> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        let min = MIN_PASSWORD_CHARS as u32;
+        return Err(DomainError::bad_field(
+            Field::Password,
+            Problem::TooShort { min },
+        ));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        let max = MAX_PASSWORD_CHARS as u32;
+        return Err(DomainError::bad_field(
+            Field::Password,
+            Problem::TooLong { max },
+        ));
+    }
+    Ok(())
+}
+
+/// A login: 1–100 characters, no spaces or control characters (people type it on a phone).
+pub fn check_login(login: &str) -> Result<()> {
+    check_text(Field::Login, login, true, MAX_LOGIN_CHARS)?;
+    if login.chars().any(char::is_whitespace) {
+        return Err(DomainError::bad_field(
+            Field::Login,
+            Problem::ControlCharacters,
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_person_name(name: &str) -> Result<()> {
+    check_text(Field::PersonName, name, true, MAX_NAME_CHARS)
+}
+
+impl NewPerson {
+    pub fn check(&self) -> Result<()> {
+        check_login(&self.login)?;
+        check_person_name(&self.name)?;
+        check_password(&self.password)
+    }
+}
+
+impl PersonChange {
+    pub fn check(&self) -> Result<()> {
+        if let Some(name) = &self.name {
+            check_person_name(name)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldProblem;
+
+    fn problem(r: Result<()>) -> Option<FieldProblem> {
+        r.err().and_then(|e| e.field_problem())
+    }
+
+    #[test]
+    fn what_an_administrator_types_is_checked_with_the_field_named() {
+        let person = NewPerson {
+            login: "li.wei".into(),
+            name: "李伟".into(),
+            role: Role::Technician,
+            password: "long enough".into(),
+        };
+        assert!(person.check().is_ok());
+        let short = NewPerson {
+            password: "short".into(),
+            ..person.clone()
+        };
+        assert_eq!(
+            problem(short.check()),
+            Some(FieldProblem {
+                field: Field::Password,
+                problem: Problem::TooShort { min: 8 }
+            })
+        );
+        let spaced = NewPerson {
+            login: "li wei".into(),
+            ..person.clone()
+        };
+        assert_eq!(problem(spaced.check()).unwrap().field, Field::Login);
+        let unnamed = NewPerson {
+            name: " ".into(),
+            ..person
+        };
+        assert_eq!(
+            problem(unnamed.check()),
+            Some(FieldProblem {
+                field: Field::PersonName,
+                problem: Problem::Required
+            })
+        );
+    }
+}

@@ -1,0 +1,418 @@
+//! People and devices managed by an administrator, with the real server on SQLite and on
+//! PostgreSQL: sessions that end at once, revoked devices, the one-time setup link and the
+//! audit log.
+
+use std::time::Duration;
+
+use fieldops_device::audit::{AuditEntry, AuditKind};
+use fieldops_device::people::{NewPerson, PersonChange, PersonView};
+use fieldops_device::protocol::UserInfo;
+use fieldops_device::sync::SyncHttp;
+use fieldops_device::{DeviceError, ErrorCode, Field, Problem, Refusal};
+use fieldops_scenarios::*;
+use reqwest::Method;
+
+const T: &str = "acme";
+
+struct Office {
+    _db: TestDb,
+    server: Server,
+    boss: Device,
+    tech: Device,
+}
+
+async fn office(backend: Backend) -> Office {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "boss", "admin");
+    db.add_user(T, "tech.a", "technician");
+    let server = Server::start(&db);
+    let boss = Device::signed_in(&server, T, "boss").await;
+    let tech = Device::signed_in(&server, T, "tech.a").await;
+    boss.sync().await;
+    Office {
+        _db: db,
+        server,
+        boss,
+        tech,
+    }
+}
+
+fn http(d: &Device) -> &SyncHttp {
+    d.http.as_ref().expect("signed in")
+}
+
+async fn people(d: &Device) -> fieldops_device::Result<Vec<PersonView>> {
+    http(d).get_json("/v1/admin/people", &[]).await
+}
+
+async fn audit(d: &Device, kind: AuditKind) -> Vec<AuditEntry> {
+    http(d)
+        .get_json("/v1/admin/audit", &[("kind", kind.as_str().to_string())])
+        .await
+        .unwrap()
+}
+
+fn person<'a>(list: &'a [PersonView], login: &str) -> &'a PersonView {
+    list.iter().find(|p| p.user.login == login).unwrap()
+}
+
+fn refusal(r: fieldops_device::Result<impl std::fmt::Debug>) -> Refusal {
+    match r {
+        Err(DeviceError::Domain(e)) => e.refusal().cloned().expect("a refusal"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn code(r: fieldops_device::Result<impl std::fmt::Debug>) -> ErrorCode {
+    r.expect_err("expected an error").code()
+}
+
+async fn sign_in_as(server: &Server, login: &str, password: &str) -> fieldops_device::Result<()> {
+    let d = Device::new();
+    fieldops_device::sync::login(&d.ws, &server.url, T, login, password, "phone")
+        .await
+        .map(|_| ())
+}
+
+/// The administrator lists people with their devices, adds a person, changes a role, resets
+/// a password and deactivates an account; every rule is the server's and says which.
+async fn an_administrator_manages_people_and_devices(backend: Backend) {
+    let o = office(backend).await;
+    let list = people(&o.boss).await.unwrap();
+    let tech = person(&list, "tech.a");
+    assert_eq!(tech.devices.len(), 1);
+    let device = &tech.devices[0];
+    assert_eq!(device.platform, std::env::consts::OS);
+    assert!(!device.app_version.is_empty());
+    assert_eq!(device.last_address.as_deref(), Some("127.0.0.1"));
+    assert!(device.signed_in && device.revoked.is_none());
+    // Only administrators.
+    assert_eq!(code(people(&o.tech).await), ErrorCode::Forbidden);
+
+    let add = |login: &str, password: &str| NewPerson {
+        login: login.into(),
+        name: "李伟".into(),
+        role: fieldops_device::model::Role::Technician,
+        password: password.into(),
+    };
+    let added: UserInfo = http(&o.boss)
+        .send_json(Method::POST, "/v1/admin/people", &add("li.wei", PASSWORD))
+        .await
+        .unwrap();
+    assert!(added.active);
+    let again = http(&o.boss)
+        .send_json::<_, UserInfo>(Method::POST, "/v1/admin/people", &add("li.wei", PASSWORD))
+        .await;
+    assert_eq!(
+        refusal(again),
+        Refusal::LoginTaken {
+            login: "li.wei".into()
+        }
+    );
+    let short = http(&o.boss)
+        .send_json::<_, UserInfo>(Method::POST, "/v1/admin/people", &add("wang.fang", "short"))
+        .await;
+    match short {
+        Err(DeviceError::Domain(e)) => {
+            let p = e.field_problem().unwrap();
+            assert_eq!(
+                (p.field, p.problem),
+                (Field::Password, Problem::TooShort { min: 8 })
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let li = Device::signed_in(&o.server, T, "li.wei").await;
+    li.sync().await;
+
+    // A role change reaches every device's directory with its next sync.
+    let path = format!("/v1/admin/people/{}", added.id);
+    let promoted: UserInfo = http(&o.boss)
+        .send_json(
+            Method::PATCH,
+            &path,
+            &PersonChange {
+                role: Some(fieldops_device::model::Role::Supervisor),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(promoted.role, fieldops_device::model::Role::Supervisor);
+    o.tech.sync().await;
+    let dir = o.tech.ws().directory().unwrap();
+    assert_eq!(
+        dir.iter().find(|u| u.login == "li.wei").unwrap().role,
+        fieldops_device::model::Role::Supervisor
+    );
+
+    // The last administrator stays one; nobody deactivates themselves.
+    let boss_id = o.boss.user_id();
+    let demote_self = http(&o.boss)
+        .send_json::<_, UserInfo>(
+            Method::PATCH,
+            &format!("/v1/admin/people/{boss_id}"),
+            &PersonChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(refusal(demote_self), Refusal::OwnAccount);
+
+    // A new password ends the person's sessions everywhere at once: the live stream closes,
+    // the next sync is told to sign in again; the new password works, the old one not.
+    let mut stream = http(&o.tech).events().await.unwrap();
+    stream.next().await.unwrap();
+    let reset: serde_json::Value = http(&o.boss)
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/people/{}/password", o.tech.user_id()),
+            &serde_json::json!({"password": "a brand new secret"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reset["status"], "password_reset");
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+    assert!(matches!(closed, Ok(Err(_))), "the stream ends: {closed:?}");
+    assert_eq!(code(o.tech.try_sync().await), ErrorCode::InvalidToken);
+    assert_eq!(
+        code(sign_in_as(&o.server, "tech.a", PASSWORD).await),
+        ErrorCode::BadCredentials
+    );
+    sign_in_as(&o.server, "tech.a", "a brand new secret")
+        .await
+        .unwrap();
+
+    // Deactivation: signed out at once, sign-in answered like a wrong password, the name
+    // stays in the directory marked inactive.
+    let off: UserInfo = http(&o.boss)
+        .send_json(
+            Method::PATCH,
+            &path,
+            &PersonChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!off.active);
+    assert_eq!(code(li.try_sync().await), ErrorCode::InvalidToken);
+    assert_eq!(
+        code(sign_in_as(&o.server, "li.wei", PASSWORD).await),
+        ErrorCode::BadCredentials
+    );
+    o.boss.sync().await;
+    let dir = o.boss.ws().directory().unwrap();
+    assert!(!dir.iter().find(|u| u.login == "li.wei").unwrap().active);
+
+    // All of it is in the audit log, with who, what and from where.
+    let failed = audit(&o.boss, AuditKind::SignInFailed).await;
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.login.as_deref() == Some("li.wei") && e.detail == "deactivated"),
+        "{failed:?}"
+    );
+    let changed = audit(&o.boss, AuditKind::PersonChanged).await;
+    assert!(
+        changed
+            .iter()
+            .any(|e| e.detail.contains("role technician → supervisor"))
+    );
+    assert!(changed.iter().any(|e| e.detail.contains("deactivated")));
+    let resets = audit(&o.boss, AuditKind::PasswordReset).await;
+    assert_eq!(resets.len(), 1);
+    assert_eq!(resets[0].login.as_deref(), Some("boss"));
+    let sign_ins = audit(&o.boss, AuditKind::SignIn).await;
+    assert!(
+        sign_ins
+            .iter()
+            .all(|e| e.address.as_deref() == Some("127.0.0.1"))
+    );
+    assert!(sign_ins.len() >= 4);
+}
+
+/// Every accepted change is audited with its author, document and the fields it touched;
+/// a refused one with its code. Searching finds them by words.
+async fn accepted_and_refused_changes_are_audited(backend: Backend) {
+    let o = office(backend).await;
+    let order_id = {
+        let mut ws = o.boss.ws();
+        let c = ws.create_customer(&customer("华东制冷设备公司")).unwrap();
+        let order = ws.create_order(&order(&c, "Compressor trips")).unwrap();
+        order.summary.id
+    };
+    o.boss.sync().await;
+    let accepted = audit(&o.boss, AuditKind::ChangeAccepted).await;
+    let line = accepted
+        .iter()
+        .find(|e| e.subject.as_deref() == Some(order_id.as_str()))
+        .expect("the order's creation is audited");
+    assert_eq!(line.login.as_deref(), Some("boss"));
+    assert!(
+        line.detail.starts_with("order created: "),
+        "{}",
+        line.detail
+    );
+    assert!(line.detail.contains("header"), "{}", line.detail);
+    // The technician writes into a document out of their scope: refused, and audited.
+    let refused = o
+        .tech
+        .http
+        .as_ref()
+        .unwrap()
+        .round_trip(&fieldops_device::protocol::SyncRequest {
+            cursor: 0,
+            push: vec![fieldops_device::protocol::PushDoc {
+                doc: order_id.clone(),
+                doc_type: "order".into(),
+                changes: "AAAA".into(),
+            }],
+            directory_version: 0,
+        })
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(refused.rejected.len(), 1);
+    let lines = audit(&o.boss, AuditKind::SyncRefused).await;
+    let refusal = lines
+        .iter()
+        .find(|e| e.subject.as_deref() == Some(order_id.as_str()))
+        .unwrap();
+    assert_eq!(refusal.code, Some(refused.rejected[0].code));
+    assert_eq!(refusal.login.as_deref(), Some("tech.a"));
+    // Search by words, newest first.
+    let found: Vec<AuditEntry> = http(&o.boss)
+        .get_json("/v1/admin/audit", &[("text", "TECH.A".to_string())])
+        .await
+        .unwrap();
+    assert!(!found.is_empty());
+    assert!(found.iter().all(
+        |e| e.login.as_deref() == Some("tech.a") || e.detail.to_lowercase().contains("tech.a")
+    ));
+    assert!(found.windows(2).all(|w| w[0].seq > w[1].seq));
+}
+
+/// A device revoked with "keep its unsent work" sends that work, then is told to wipe; one
+/// revoked without it is refused at once; neither signs in again as the same device, while
+/// the person signs in on a new one.
+async fn a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe(backend: Backend) {
+    let o = office(backend).await;
+    let tablet = Device::signed_in(&o.server, T, "tech.a").await;
+    let order_id = {
+        let mut ws = o.boss.ws();
+        let c = ws.create_customer(&customer("华东制冷设备公司")).unwrap();
+        let order = ws.create_order(&order(&c, "Compressor trips")).unwrap();
+        ws.dispatch_order(&order.summary.id, &[o.tech.user_id()])
+            .unwrap();
+        order.summary.id
+    };
+    o.boss.sync().await;
+    o.tech.sync().await;
+    tablet.sync().await;
+    // Offline on each: the first device accepts, the tablet adds a note.
+    o.tech.ws().accept_order(&order_id).unwrap();
+    let list = people(&o.boss).await.unwrap();
+    let devices = &person(&list, "tech.a").devices;
+    assert_eq!(devices.len(), 2);
+    let device_of = |d: &Device| d.ws().session().unwrap().device_id.clone();
+    let revoke = |id: String, keep: bool| {
+        let http = http(&o.boss).clone();
+        async move {
+            http.send_json::<_, serde_json::Value>(
+                Method::POST,
+                &format!("/v1/admin/devices/{id}/revoke"),
+                &serde_json::json!({"keep_unsent": keep}),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    revoke(device_of(&o.tech), true).await;
+    revoke(device_of(&tablet), false).await;
+    // Kept: the acceptance arrives, then the device hears it must wipe.
+    assert_eq!(code(o.tech.try_sync().await), ErrorCode::DeviceRevoked);
+    o.boss.sync().await;
+    assert_eq!(
+        o.boss.ws().get_order(&order_id).unwrap().summary.status,
+        "accepted"
+    );
+    // Not kept: refused before anything is read.
+    assert_eq!(code(tablet.try_sync().await), ErrorCode::DeviceRevoked);
+    let events = http(&tablet).events().await;
+    assert_eq!(code(events.map(|_| ())), ErrorCode::DeviceRevoked);
+    // The same device (its actor) cannot sign in again; a wiped one (new actor) can.
+    let again =
+        fieldops_device::sync::login(&tablet.ws, &o.server.url, T, "tech.a", PASSWORD, "t").await;
+    assert_eq!(code(again.map(|_| ())), ErrorCode::DeviceRevoked);
+    sign_in_as(&o.server, "tech.a", PASSWORD).await.unwrap();
+    let list = people(&o.boss).await.unwrap();
+    let devices = &person(&list, "tech.a").devices;
+    assert_eq!(devices.iter().filter(|d| d.revoked.is_some()).count(), 2);
+    assert!(
+        devices
+            .iter()
+            .filter(|d| d.revoked.is_some())
+            .all(|d| !d.signed_in)
+    );
+    let wiped = audit(&o.boss, AuditKind::DeviceWiped).await;
+    assert!(wiped.len() >= 2, "{wiped:?}");
+}
+
+/// A new server has no account and no default password: `serve` prints a one-time link;
+/// the first administrator is created through it once, and the link is spent.
+async fn the_first_administrator_comes_from_a_one_time_link(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let (server, link) = Server::start_fresh(&db);
+    let link = link.expect("a setup link on a server without accounts");
+    let token = link.split_once('#').unwrap().1.to_string();
+    let client = fieldops_device::net::http_client(Duration::from_secs(30)).unwrap();
+    let page = client.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("首次设置"));
+    let setup = |token: String, password: &str| {
+        client
+            .post(format!("{}/v1/setup", server.url))
+            .json(&serde_json::json!({
+                "token": token, "tenant": "newco", "login": "first.admin",
+                "name": "Zhang Min", "password": password
+            }))
+            .send()
+    };
+    let short = setup(token.clone(), "short").await.unwrap();
+    assert_eq!(short.status(), 400);
+    let body: serde_json::Value = short.json().await.unwrap();
+    assert_eq!(body["field"]["field"], "password");
+    let wrong = setup("0".repeat(64), PASSWORD).await.unwrap();
+    assert_eq!(wrong.status(), 403);
+    let done = setup(token.clone(), PASSWORD).await.unwrap();
+    assert_eq!(done.status(), 200);
+    let again = setup(token, PASSWORD).await.unwrap();
+    assert_eq!(again.status(), 403);
+    let body: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(body["code"], "setup_link_invalid");
+    let admin = Device::signed_in(&server, "newco", "first.admin").await;
+    admin.sync().await;
+    let me = admin.ws().session().unwrap().user.clone();
+    assert_eq!(me.role, fieldops_device::model::Role::Admin);
+    // With an account in place, a restart prints no link.
+    drop(server);
+    let (_server, link) = Server::start_fresh(&db);
+    assert!(link.is_none());
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
+        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
+    };
+}
+
+on_both!(
+    an_administrator_manages_people_and_devices,
+    accepted_and_refused_changes_are_audited,
+    a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe,
+    the_first_administrator_comes_from_a_one_time_link,
+);

@@ -1,0 +1,214 @@
+import { useState } from "react";
+import type { BackendError, DeviceView, PersonView, Role } from "../../backend";
+import { toError } from "../../backend";
+import { useBackend, useLoad } from "../../context";
+import { useI18n } from "../../i18n";
+import { ErrorNote } from "../../shared/ErrorNote";
+
+const ROLES: Role[] = ["technician", "supervisor", "warehouse", "admin"];
+
+/**
+ * Administrators: everyone of the company with their devices; add a person, change a role,
+ * reset a password, deactivate, remove a device. The server decides every rule and says why
+ * when it refuses.
+ */
+export function PeopleView({ meId }: { meId: string }) {
+  const { t } = useI18n();
+  const people = useLoad((b) => b.people(), []);
+  const [note, setNote] = useState<string | null>(null);
+  const done = (words: string) => {
+    setNote(words);
+    people.reload();
+  };
+  return (
+    <section className="people" aria-label={t("people")}>
+      <AddPerson onAdded={done} />
+      {note && (
+        <p className="ok" role="status">
+          {note}
+        </p>
+      )}
+      <ErrorNote error={people.error} />
+      <ul className="person-list">
+        {people.data?.map((p) => (
+          <Person key={p.user.id} person={p} isMe={p.user.id === meId} onChanged={done} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AddPerson({ onAdded }: { onAdded: (words: string) => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const [login, setLogin] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("technician");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<BackendError | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const added = await backend.addPerson({ login, name, role, password });
+      setLogin("");
+      setName("");
+      setPassword("");
+      onAdded(t("personAdded", { name: added.name, login: added.login }));
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+  return (
+    <form className="add-person" onSubmit={submit} aria-label={t("addPerson")}>
+      <h3>{t("addPerson")}</h3>
+      <div className="form-row">
+        <label>
+          {t("personName")}
+          <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </label>
+        <label>
+          {t("login")}
+          <input value={login} onChange={(e) => setLogin(e.target.value)} autoComplete="off" />
+        </label>
+        <label>
+          {t("role")}
+          <RoleSelect value={role} onChange={setRole} />
+        </label>
+        <label>
+          {t("firstPassword")}
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+        </label>
+        <button type="submit">{t("add")}</button>
+      </div>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+function RoleSelect({ value, onChange, label }: { value: Role; onChange: (r: Role) => void; label?: string }) {
+  const { t } = useI18n();
+  return (
+    <select value={value} aria-label={label} onChange={(e) => onChange(e.target.value as Role)}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`role.${r}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean; onChanged: (words: string) => void }) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const { user } = person;
+  const [error, setError] = useState<BackendError | null>(null);
+  const [resetting, setResetting] = useState(false);
+  const [password, setPassword] = useState("");
+  const act = async (work: () => Promise<unknown>, words: string) => {
+    setError(null);
+    try {
+      await work();
+      onChanged(words);
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+  const setActive = (active: boolean) => {
+    if (!active && !window.confirm(t("deactivateConfirm", { name: user.name }))) return;
+    void act(() => backend.changePerson(user.id, { name: null, role: null, active }), `${user.name}: ${t(active ? "active" : "deactivated")}`);
+  };
+  return (
+    <li className={user.active ? "person" : "person inactive"} data-testid={`person-${user.login}`}>
+      <div className="person-head">
+        <strong>{user.name}</strong>
+        <span className="muted">{user.login}</span>
+        {!user.active && <span className="badge warn">{t("deactivated")}</span>}
+        <span className="spacer" />
+        <RoleSelect
+          value={user.role}
+          label={`${t("role")} · ${user.name}`}
+          onChange={(role) => void act(() => backend.changePerson(user.id, { name: null, role, active: null }), `${user.name}: ${t(`role.${role}`)}`)}
+        />
+        <button onClick={() => setResetting((r) => !r)}>{t("resetPassword")}</button>
+        {!isMe && <button onClick={() => setActive(!user.active)}>{t(user.active ? "deactivate" : "reactivate")}</button>}
+      </div>
+      {resetting && (
+        <form
+          className="line-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(async () => {
+              await backend.resetPassword(user.id, password);
+              setPassword("");
+              setResetting(false);
+            }, t("passwordReset", { name: user.name }));
+          }}
+        >
+          <input type="password" aria-label={t("newPassword")} placeholder={t("newPassword")} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          <button type="submit">{t("setPassword")}</button>
+        </form>
+      )}
+      <ErrorNote error={error} />
+      {person.devices.length === 0 ? (
+        <p className="muted">{t("noDevices")}</p>
+      ) : (
+        <ul className="device-list" aria-label={`${t("devices")} · ${user.name}`}>
+          {person.devices.map((d) => (
+            <Device key={d.id} device={d} onRevoked={() => onChanged(t("deviceRemoved"))} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function Device({ device, onRevoked }: { device: DeviceView; onRevoked: () => void }) {
+  const backend = useBackend();
+  const { t, formatShort } = useI18n();
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+  const revoke = async (keepUnsent: boolean) => {
+    setError(null);
+    try {
+      await backend.revokeDevice(device.id, keepUnsent);
+      setAsking(false);
+      onRevoked();
+    } catch (err) {
+      setError(toError(err));
+    }
+  };
+  const state = device.revoked
+    ? t(device.revoked.keep_unsent ? "deviceRevokedKeep" : "deviceRevoked", { time: formatShort(device.revoked.at) })
+    : t(device.signed_in ? "deviceSignedIn" : "deviceSignedOut");
+  const what = [device.platform, device.model, device.app_version && `v${device.app_version}`].filter(Boolean).join(" · ");
+  return (
+    <li className="device" data-testid="device">
+      <div className="device-head">
+        <span>
+          <strong>{device.name}</strong> {what && <span className="muted">{what}</span>}
+        </span>
+        <span className="muted">
+          {t("lastSeen", { time: formatShort(device.last_seen) })} · {t("firstSeen", { time: formatShort(device.first_seen) })}
+          {device.last_address && ` · ${t("fromAddress", { address: device.last_address })}`}
+        </span>
+        <span className={device.revoked ? "badge warn" : "badge"}>{state}</span>
+        {!device.revoked && !asking && <button onClick={() => setAsking(true)}>{t("revokeDevice")}</button>}
+      </div>
+      {asking && (
+        <div className="confirm" role="group" aria-label={t("revokeDevice")}>
+          <p>{t("revokeWhy")}</p>
+          <button className="danger" onClick={() => void revoke(false)}>
+            {t("revokeWipe")}
+          </button>
+          <button onClick={() => void revoke(true)}>{t("revokeKeep")}</button>
+          <button className="link" onClick={() => setAsking(false)}>
+            {t("cancel")}
+          </button>
+        </div>
+      )}
+      <ErrorNote error={error} />
+    </li>
+  );
+}
