@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
+use base64::Engine;
 use fieldops_device::model::customer::{CustomerInput, SiteInput};
 use fieldops_device::model::order::{OrderInput, OrderType, Priority};
+use fieldops_device::protocol::{PushDoc, SyncRequest};
 use fieldops_device::sync::{self, SyncHttp, SyncReport};
 use fieldops_device::workspace::Workspace;
 
@@ -254,6 +256,12 @@ impl Device {
         self.http = Some(SyncHttp::new(url, &token).unwrap());
     }
 
+    /// The app closed (or killed) and opened again on the same file.
+    pub fn reopen(&mut self) {
+        let fresh = Workspace::open(&self.path).unwrap();
+        *self.ws.get_mut().unwrap() = fresh;
+    }
+
     pub fn ws(&self) -> MutexGuard<'_, Workspace> {
         self.ws.lock().unwrap()
     }
@@ -308,4 +316,90 @@ pub fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderI
         scheduled_start: None,
         scheduled_end: None,
     }
+}
+
+/// The company of the scenarios.
+pub const T: &str = "acme";
+
+/// A server with a supervisor and two technicians, all signed in and synced once.
+pub struct World {
+    pub db: TestDb,
+    pub server: Server,
+    pub sup: Device,
+    pub tech_a: Device,
+    pub tech_b: Device,
+}
+
+pub async fn world(backend: Backend) -> World {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "sup", "supervisor");
+    db.add_user(T, "tech.a", "technician");
+    db.add_user(T, "tech.b", "technician");
+    let server = Server::start(&db);
+    let sup = Device::signed_in(&server, T, "sup").await;
+    let tech_a = Device::signed_in(&server, T, "tech.a").await;
+    let tech_b = Device::signed_in(&server, T, "tech.b").await;
+    for d in [&sup, &tech_a, &tech_b] {
+        d.sync().await;
+    }
+    World {
+        db,
+        server,
+        sup,
+        tech_a,
+        tech_b,
+    }
+}
+
+/// Supervisor creates a customer and an order and dispatches it to tech A; returns the order id.
+pub async fn dispatched_order(w: &World, text: &str) -> String {
+    let id = {
+        let mut ws = w.sup.ws();
+        let c = ws.create_customer(&customer("华北电力设备公司")).unwrap();
+        let o = ws.create_order(&order(&c, text)).unwrap();
+        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
+            .unwrap();
+        o.summary.id
+    };
+    let r = w.sup.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(r.accepted, 2, "{r:?}");
+    id
+}
+
+pub fn hex_decode(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The device's automerge actor id as bytes.
+pub fn hex_actor(d: &Device) -> Vec<u8> {
+    d.ws().store.actor().to_bytes().to_vec()
+}
+
+/// Push `changes` for one document as they are, bypassing the device's own checks.
+pub async fn raw_push(
+    d: &Device,
+    doc: &str,
+    doc_type: &str,
+    changes: &[u8],
+) -> fieldops_device::protocol::SyncResponse {
+    let req = SyncRequest {
+        cursor: d
+            .ws()
+            .store
+            .meta("cursor")
+            .unwrap()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        push: vec![PushDoc {
+            doc: doc.into(),
+            doc_type: doc_type.into(),
+            changes: base64::engine::general_purpose::STANDARD.encode(changes),
+        }],
+        directory_version: 0,
+    };
+    d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
 }

@@ -12,8 +12,6 @@ use fieldops_device::{DeviceError, ErrorCode, Field, Problem, Refusal};
 use fieldops_scenarios::*;
 use reqwest::Method;
 
-const T: &str = "acme";
-
 struct Office {
     _db: TestDb,
     server: Server,

@@ -1,63 +1,13 @@
 //! Scenarios with the real server process and several client stores, on SQLite and on
 //! PostgreSQL. Every scenario runs on both backends.
 
-use base64::Engine;
 use fieldops_device::ErrorCode;
 use fieldops_device::model::equipment::EquipmentInfo;
 use fieldops_device::model::order::{OrderType, Priority};
 use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_device::model::stock::PartInfo;
-use fieldops_device::protocol::{PushDoc, SyncRequest};
 use fieldops_device::store::OrderFilter;
 use fieldops_scenarios::*;
-
-const T: &str = "acme";
-
-/// A server with a supervisor and two technicians, all signed in and synced once.
-struct World {
-    db: TestDb,
-    server: Server,
-    sup: Device,
-    tech_a: Device,
-    tech_b: Device,
-}
-
-async fn world(backend: Backend) -> World {
-    let db = TestDb::new(backend).await;
-    db.add_user(T, "sup", "supervisor");
-    db.add_user(T, "tech.a", "technician");
-    db.add_user(T, "tech.b", "technician");
-    let server = Server::start(&db);
-    let sup = Device::signed_in(&server, T, "sup").await;
-    let tech_a = Device::signed_in(&server, T, "tech.a").await;
-    let tech_b = Device::signed_in(&server, T, "tech.b").await;
-    for d in [&sup, &tech_a, &tech_b] {
-        d.sync().await;
-    }
-    World {
-        db,
-        server,
-        sup,
-        tech_a,
-        tech_b,
-    }
-}
-
-/// Supervisor creates a customer and an order and dispatches it to tech A; returns the order id.
-async fn dispatched_order(w: &World, text: &str) -> String {
-    let id = {
-        let mut ws = w.sup.ws();
-        let c = ws.create_customer(&customer("华北电力设备公司")).unwrap();
-        let o = ws.create_order(&order(&c, text)).unwrap();
-        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
-            .unwrap();
-        o.summary.id
-    };
-    let r = w.sup.sync().await;
-    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    assert_eq!(r.accepted, 2, "{r:?}");
-    id
-}
 
 async fn dispatch_then_accept(backend: Backend) {
     let w = world(backend).await;
@@ -888,162 +838,6 @@ fn tick_required(ws: &mut fieldops_device::workspace::Workspace, id: &str) {
     }
 }
 
-fn hex_decode(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex_actor(d: &Device) -> Vec<u8> {
-    d.ws().store.actor().to_bytes().to_vec()
-}
-
-async fn raw_push(
-    d: &Device,
-    doc: &str,
-    doc_type: &str,
-    changes: &[u8],
-) -> fieldops_device::protocol::SyncResponse {
-    let req = SyncRequest {
-        cursor: d
-            .ws()
-            .store
-            .meta("cursor")
-            .unwrap()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        push: vec![PushDoc {
-            doc: doc.into(),
-            doc_type: doc_type.into(),
-            changes: base64::engine::general_purpose::STANDARD.encode(changes),
-        }],
-        directory_version: 0,
-    };
-    d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
-}
-
-/// A technician's change holding maps nested hundreds deep used to overflow the server's
-/// stack and abort the process (every tenant offline). It is refused with a code, stores
-/// nothing, and the server goes on answering.
-async fn deeply_nested_changes_are_refused_and_the_server_lives(backend: Backend) {
-    let w = world(backend).await;
-    for depth in [400, 20_000] {
-        let doc_id = fieldops_device::model::new_id();
-        let changes = {
-            let mut doc = automerge::AutoCommit::new()
-                .with_actor(automerge::ActorId::from(hex_actor(&w.tech_a)));
-            use automerge::transaction::Transactable;
-            doc.put(automerge::ROOT, "doc_type", "order").unwrap();
-            doc.put(automerge::ROOT, "id", doc_id.as_str()).unwrap();
-            let mut obj = automerge::ROOT;
-            for _ in 0..depth {
-                obj = doc.put_object(&obj, "x", automerge::ObjType::Map).unwrap();
-            }
-            doc.save()
-        };
-        let resp = raw_push(&w.tech_a, &doc_id, "order", &changes).await;
-        assert!(resp.accepted.is_empty(), "depth {depth}: {resp:?}");
-        assert_eq!(
-            resp.rejected[0].code,
-            ErrorCode::InvalidDocument,
-            "depth {depth}"
-        );
-    }
-    // Still serving, and nothing of it reached the feed.
-    let fresh = Device::signed_in(&w.server, T, "sup").await;
-    assert_eq!(fresh.sync().await.pulled, 1, "only the tenant's settings");
-}
-
-/// Damaged change bytes used to be answered "accepted" with nothing stored (automerge's
-/// incremental load stops quietly at the first bad chunk). Accepted now means every change
-/// sent is stored; anything else is `corrupt_changes`, and nothing of it is kept.
-async fn damaged_change_bytes_are_refused_not_accepted(backend: Backend) {
-    let w = world(backend).await;
-    let id = dispatched_order(&w, "Check the pump").await;
-    w.tech_a.sync().await;
-    let tech_a = w.tech_a.user_id();
-    // Two changes as two chunks: accept, then start travelling.
-    let actor = automerge::ActorId::from(hex_actor(&w.tech_a));
-    let (first, second) = {
-        let (_, doc) = w.tech_a.ws().store.load(&id).unwrap().unwrap();
-        let mut doc = doc.with_actor(actor);
-        use fieldops_device::model::order::{EventKind, OrderEvent, append_event};
-        let h0 = doc.get_heads();
-        append_event(&mut doc, &OrderEvent::new(EventKind::Accepted, &tech_a)).unwrap();
-        doc.commit();
-        let first = doc.save_after(&h0);
-        let h1 = doc.get_heads();
-        append_event(&mut doc, &OrderEvent::new(EventKind::Travelling, &tech_a)).unwrap();
-        doc.commit();
-        (first, doc.save_after(&h1))
-    };
-    let whole = [first.clone(), second].concat();
-    let mut flipped = whole.clone();
-    *flipped.last_mut().unwrap() ^= 0x40;
-    let mut bad_second_header = whole.clone();
-    bad_second_header[first.len()] = 0;
-    for (what, bytes) in [
-        ("a byte of the second change flipped", flipped),
-        (
-            "the second change cut short",
-            whole[..whole.len() - 3].to_vec(),
-        ),
-        ("the second chunk's header broken", bad_second_header),
-    ] {
-        let resp = raw_push(&w.tech_a, &id, "order", &bytes).await;
-        assert!(resp.accepted.is_empty(), "{what}: {resp:?}");
-        assert_eq!(resp.rejected[0].code, ErrorCode::CorruptChanges, "{what}");
-    }
-    w.sup.sync().await;
-    assert_eq!(
-        w.sup.ws().get_order(&id).unwrap().summary.status,
-        "dispatched",
-        "nothing of the damaged pushes was stored"
-    );
-    let resp = raw_push(&w.tech_a, &id, "order", &whole).await;
-    assert_eq!(resp.accepted.len(), 1, "{resp:?}");
-    w.sup.sync().await;
-    assert_eq!(
-        w.sup.ws().get_order(&id).unwrap().summary.status,
-        "travelling"
-    );
-}
-
-async fn foreign_actor_is_rejected(backend: Backend) {
-    let w = world(backend).await;
-    let id = dispatched_order(&w, "Calibrate sensors").await;
-    w.tech_a.sync().await;
-    // Tech A's device pushes a valid accept, but made under another actor id.
-    let tech_a = w.tech_a.user_id();
-    let changes = {
-        let ws = w.tech_a.ws();
-        let (_, doc) = ws.store.load(&id).unwrap().unwrap();
-        let mut doc = doc.with_actor(automerge::ActorId::random());
-        let before = doc.get_heads();
-        fieldops_device::model::order::append_event(
-            &mut doc,
-            &fieldops_device::model::order::OrderEvent {
-                at: fieldops_device::model::now_ms(),
-                ..fieldops_device::model::order::OrderEvent::new(
-                    fieldops_device::model::order::EventKind::Accepted,
-                    &tech_a,
-                )
-            },
-        )
-        .unwrap();
-        doc.save_after(&before)
-    };
-    let resp = raw_push(&w.tech_a, &id, "order", &changes).await;
-    assert_eq!(resp.rejected.len(), 1);
-    assert_eq!(resp.rejected[0].code, ErrorCode::ForeignActor);
-    w.sup.sync().await;
-    assert_eq!(
-        w.sup.ws().get_order(&id).unwrap().summary.status,
-        "dispatched"
-    );
-}
-
 async fn sigkill_loses_nothing_acknowledged(backend: Backend) {
     let mut w = world(backend).await;
     let id = dispatched_order(&w, "Replace fan").await;
@@ -1097,94 +891,6 @@ async fn idle_reconnect_is_one_small_request(backend: Backend) {
         idle.bytes_sent + idle.bytes_received < 300,
         "idle sync moved {} bytes",
         idle.bytes_sent + idle.bytes_received
-    );
-}
-
-async fn bad_requests_get_clear_errors(backend: Backend) {
-    let w = world(backend).await;
-    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
-    let url = format!("{}/v1/sync", w.server.url);
-    let token = w.sup.http.as_ref().unwrap().token().to_string();
-    let check = |resp: reqwest::Response, status: u16, code: &'static str| async move {
-        assert_eq!(resp.status().as_u16(), status);
-        let body: serde_json::Value = resp.json().await.unwrap();
-        assert_eq!(body["code"], code, "{body}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
-    };
-    check(
-        http.post(&url).body("{}").send().await.unwrap(),
-        401,
-        "unauthorized",
-    )
-    .await;
-    check(
-        http.post(&url)
-            .bearer_auth("nope")
-            .body("{}")
-            .send()
-            .await
-            .unwrap(),
-        401,
-        "invalid_token",
-    )
-    .await;
-    check(
-        http.post(&url)
-            .bearer_auth(&token)
-            .body("{not json")
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "bad_request",
-    )
-    .await;
-    check(
-        http.post(&url)
-            .bearer_auth(&token)
-            .body(vec![b' '; 17 * 1024 * 1024])
-            .send()
-            .await
-            .unwrap(),
-        413,
-        "too_large",
-    )
-    .await;
-    let doc = fieldops_device::model::new_id();
-    let resp = raw_push(&w.sup, &doc, "spaceship", b"x").await;
-    assert_eq!(resp.rejected[0].code, ErrorCode::UnknownDocType);
-    let resp = raw_push(&w.sup, &doc, "order", b"definitely not automerge").await;
-    assert_eq!(resp.rejected[0].code, ErrorCode::CorruptChanges);
-    let resp = raw_push(&w.sup, "../etc/passwd", "order", b"x").await;
-    assert_eq!(resp.rejected[0].code, ErrorCode::InvalidDocument);
-    check(http.post(format!("{}/v1/login", w.server.url)).body(r#"{"tenant":"acme","login":"sup","password":"wrong password","device_actor":"ab"}"#).send().await.unwrap(), 401, "bad_credentials").await;
-    // Nothing of the above reached the feed: a fresh device gets only the tenant's settings.
-    let fresh = Device::signed_in(&w.server, T, "sup").await;
-    assert_eq!(fresh.sync().await.pulled, 1);
-    assert!(
-        fresh
-            .ws()
-            .list_orders(&OrderFilter::default())
-            .unwrap()
-            .is_empty()
-    );
-    assert!(fresh.ws().list_customers().unwrap().is_empty());
-}
-
-async fn expired_token_is_refused(backend: Backend) {
-    let w = world(backend).await;
-    w.db.execute("UPDATE tokens SET expires_at = 1").await;
-    let err = w.tech_a.try_sync().await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::TokenExpired);
-    assert!(
-        w.tech_a
-            .ws()
-            .sync_status()
-            .unwrap()
-            .last_error
-            .unwrap()
-            .code
-            == ErrorCode::TokenExpired
     );
 }
 
@@ -1550,54 +1256,6 @@ async fn administrators_templates_reach_every_device(backend: Backend) {
     );
 }
 
-/// Wrong passwords for one login are slowed down: after five, the next attempt waits (even
-/// with the right password) and is told so; a login that does not exist is treated alike;
-/// other people sign in meanwhile; after the wait, the right password works.
-async fn password_guessing_is_slowed_and_says_so(backend: Backend) {
-    let w = world(backend).await;
-    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
-    let url = format!("{}/v1/login", w.server.url);
-    let attempt = |login: &'static str, password: &'static str| {
-        let request = http.post(&url).json(&serde_json::json!({
-            // One device per person: a device is bound to whoever first signs in on it.
-            "tenant": T, "login": login, "password": password,
-            "device_actor": if login == "tech.a" { "cd" } else { "ab" }
-        }));
-        async move {
-            let resp = request.send().await.unwrap();
-            let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap().to_string());
-            let body: serde_json::Value = resp.json().await.unwrap();
-            (
-                status,
-                body["code"].as_str().unwrap_or("").to_string(),
-                retry_after,
-            )
-        }
-    };
-    for login in ["sup", "nobody.here"] {
-        for _ in 0..6 {
-            let (status, code, _) = attempt(login, "wrong password").await;
-            assert_eq!((status, code.as_str()), (401, "bad_credentials"), "{login}");
-        }
-        let (status, code, retry_after) = attempt(login, PASSWORD).await;
-        assert_eq!(
-            (status, code.as_str()),
-            (429, "too_many_attempts"),
-            "{login}"
-        );
-        assert_eq!(retry_after.as_deref(), Some("1"));
-    }
-    let (status, _, _) = attempt("tech.a", PASSWORD).await;
-    assert_eq!(status, 200, "another login is not held up");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (status, _, _) = attempt("sup", PASSWORD).await;
-    assert_eq!(status, 200, "after the wait the right password works");
-}
-
 /// SIGTERM stops the server cleanly (status 0) with what it acknowledged kept; every answer
 /// carries the headers that keep a browser from treating it as a page.
 async fn sigterm_stops_cleanly_and_answers_carry_security_headers(backend: Backend) {
@@ -1637,15 +1295,9 @@ on_both!(
     dispatch_then_accept,
     offline_edits_of_different_fields_merge,
     scope_is_enforced_and_reassignment_revokes,
-    foreign_actor_is_rejected,
-    deeply_nested_changes_are_refused_and_the_server_lives,
-    damaged_change_bytes_are_refused_not_accepted,
     sigkill_loses_nothing_acknowledged,
     idle_reconnect_is_one_small_request,
-    bad_requests_get_clear_errors,
-    password_guessing_is_slowed_and_says_so,
     sigterm_stops_cleanly_and_answers_carry_security_headers,
-    expired_token_is_refused,
     live_events_announce_feed_advances,
     order_numbers_are_gapless_under_concurrent_first_syncs,
     full_workflow_across_devices,

@@ -156,9 +156,12 @@ async fn person(storage: &DynStorage, tenant: &str, user_id: &str) -> Result<Use
         .ok_or_else(|| ServerError::NotFound("no such person in this company".into()))
 }
 
-pub async fn add_person(
+/// A new person of `tenant` (which must exist): the input checked, the password hashed
+/// off the async threads, a taken login refused in words. The one way people are created
+/// (administrators in the app, the setup link, the command line).
+pub async fn create_person(
     storage: &DynStorage,
-    admin: &AuthContext,
+    tenant: &str,
     new: &NewPerson,
 ) -> Result<UserInfo> {
     new.check()?;
@@ -174,15 +177,21 @@ pub async fn add_person(
         info: info.clone(),
         password_hash,
     };
-    match storage.add_user(&admin.tenant, &record).await {
-        Err(ServerError::Conflict(_)) => {
-            return Err(DomainError::Refused(Refusal::LoginTaken {
-                login: info.login.clone(),
-            })
-            .into());
-        }
-        other => other?,
+    match storage.add_user(tenant, &record).await {
+        Err(ServerError::Conflict(_)) => Err(DomainError::Refused(Refusal::LoginTaken {
+            login: info.login.clone(),
+        })
+        .into()),
+        other => other.map(|()| info),
     }
+}
+
+pub async fn add_person(
+    storage: &DynStorage,
+    admin: &AuthContext,
+    new: &NewPerson,
+) -> Result<UserInfo> {
+    let info = create_person(storage, &admin.tenant, new).await?;
     crate::audit::record(
         storage,
         AuditRecord {

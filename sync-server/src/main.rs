@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use clap::{Parser, Subcommand};
 use fieldops_domain::model::Role;
 use fieldops_domain::model::order::OrderDoc;
-use fieldops_domain::protocol::UserInfo;
-use fieldops_sync_server::storage::{self, UserRecord};
-use fieldops_sync_server::{Result, ServerError, auth};
+use fieldops_domain::people::NewPerson;
+use fieldops_sync_server::storage;
+use fieldops_sync_server::{Result, ServerError, accounts};
 
 #[derive(Parser)]
 #[command(name = "fieldops-sync-server", version, about = "FieldOps sync server")]
@@ -107,32 +107,17 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             let role = Role::parse(&role)?;
-            if login.trim().is_empty() || login.len() > 100 {
-                return Err(ServerError::BadRequest(
-                    "the login must have 1 to 100 characters".into(),
-                ));
-            }
-            let password = read_password()?;
-            let password_hash = auth::hash_password(&password)?;
+            let person = NewPerson {
+                name: name.unwrap_or_else(|| login.clone()),
+                login,
+                role,
+                password: read_password()?,
+            };
+            person.check()?;
             let storage = storage::open(&db.database).await?;
             storage.ensure_tenant(&tenant).await?;
             fieldops_sync_server::sync::ensure_settings(&storage, &tenant).await?;
-            let info = UserInfo {
-                id: uuid::Uuid::now_v7().to_string(),
-                login: login.clone(),
-                name: name.unwrap_or(login),
-                role,
-                active: true,
-            };
-            storage
-                .add_user(
-                    &tenant,
-                    &UserRecord {
-                        info: info.clone(),
-                        password_hash,
-                    },
-                )
-                .await?;
+            let info = accounts::create_person(&storage, &tenant, &person).await?;
             println!(
                 "added {} ({}) to tenant '{tenant}' with id {}",
                 info.login,

@@ -12,15 +12,14 @@ use axum::extract::rejection::BytesRejection;
 use axum::response::Html;
 use fieldops_domain::audit::AuditKind;
 use fieldops_domain::model::Role;
-use fieldops_domain::people::{SetupRequest, check_login, check_password, check_person_name};
-use fieldops_domain::protocol::UserInfo;
+use fieldops_domain::people::{NewPerson, SetupRequest};
 use fieldops_domain::{DomainError, ErrorCode, Field, Problem};
 use rand::RngCore;
 
-use crate::auth::{hash_password, token_hash};
+use crate::auth::token_hash;
 use crate::error::{Result, ServerError};
 use crate::http::{AppState, parse_body};
-use crate::storage::{AuditRecord, DynStorage, Sql, UserRecord, now_ms};
+use crate::storage::{AuditRecord, DynStorage, Sql, now_ms};
 
 async fn has_accounts(storage: &DynStorage) -> Result<bool> {
     let rows = storage
@@ -95,36 +94,20 @@ pub async fn complete(
     }
     let tenant = req.tenant.trim().to_string();
     check_tenant(&tenant)?;
-    check_login(req.login.trim())?;
-    check_person_name(req.name.trim())?;
-    check_password(&req.password)?;
-    // Spend the token first: of two people racing with the same link, one wins.
-    let used = storage_use_token(&st.storage, &req.token).await?;
-    if !used {
-        return Err(link_invalid());
-    }
-    let password = req.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ServerError::Storage(e.to_string()))??;
-    st.storage.ensure_tenant(&tenant).await?;
-    crate::sync::ensure_settings(&st.storage, &tenant).await?;
-    let info = UserInfo {
-        id: uuid::Uuid::now_v7().to_string(),
+    let person = NewPerson {
         login: req.login.trim().to_string(),
         name: req.name.trim().to_string(),
         role: Role::Admin,
-        active: true,
+        password: req.password.clone(),
     };
-    st.storage
-        .add_user(
-            &tenant,
-            &UserRecord {
-                info: info.clone(),
-                password_hash,
-            },
-        )
-        .await?;
+    person.check()?;
+    // Spend the token first: of two people racing with the same link, one wins.
+    if !storage_use_token(&st.storage, &req.token).await? {
+        return Err(link_invalid());
+    }
+    st.storage.ensure_tenant(&tenant).await?;
+    crate::sync::ensure_settings(&st.storage, &tenant).await?;
+    let info = crate::accounts::create_person(&st.storage, &tenant, &person).await?;
     crate::audit::record(
         &st.storage,
         AuditRecord {

@@ -71,6 +71,7 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
       ) : (
         info.token_home.kind === "memory" && <div className="notice">{t(`tokenMemory.${info.token_home.why}`)}</div>
       )}
+      {info.at_rest !== "encrypted" && info.token_home.kind !== "memory" && <div className="notice">{t("notEncrypted")}</div>}
       {me.role === "technician" ? (
         <TechnicianView me={me} directory={directory} />
       ) : me.role === "warehouse" ? (

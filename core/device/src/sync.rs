@@ -157,14 +157,21 @@ impl SyncHttp {
     pub async fn round_trip(&self, req: &SyncRequest) -> Result<(SyncResponse, u64, u64)> {
         let body = serde_json::to_vec(req).map_err(|e| DeviceError::invalid(e.to_string()))?;
         let sent = body.len() as u64;
-        let resp = self
-            .client
-            .post(format!("{}{API_PREFIX}/sync", self.base))
-            .bearer_auth(&self.token)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await?;
+        let send = || {
+            self.client
+                .post(format!("{}{API_PREFIX}/sync", self.base))
+                .bearer_auth(&self.token)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+        };
+        let resp = match send().await {
+            // A kept-alive connection the server closed meanwhile (it restarted, a proxy timed
+            // it out): the request never arrived whole. Once more on a fresh connection; a
+            // sync is safe to repeat.
+            Err(e) if e.is_request() && !e.is_connect() && !e.is_timeout() => send().await?,
+            other => other?,
+        };
         if !resp.status().is_success() {
             return Err(error_from_response(resp).await);
         }

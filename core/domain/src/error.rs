@@ -356,6 +356,10 @@ pub enum Refusal {
     LastAdmin,
     /// An administrator does not deactivate their own account (another administrator does).
     OwnAccount,
+    /// A deactivated person (named) gets no new work.
+    PersonDeactivated {
+        name: String,
+    },
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -483,6 +487,9 @@ impl std::fmt::Display for Refusal {
             }
             Refusal::OwnAccount => {
                 f.write_str("another administrator deactivates or demotes your own account")
+            }
+            Refusal::PersonDeactivated { name } => {
+                write!(f, "{name} is deactivated and gets no new work")
             }
         }
     }

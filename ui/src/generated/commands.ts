@@ -18,6 +18,12 @@ export type AddressSource = "site" | "gazetteer" | "provider";
 export type AlertKind = "oversold" | "low_stock";
 
 /**
+ * How the device's data is kept on this device.
+ */
+
+export type AtRest = "encrypted" | "plain_no_secure_store" | "plain_not_in_this_build";
+
+/**
  * One person on one local day.
  */
 
@@ -616,7 +622,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -711,7 +717,11 @@ export type SessionInfo = { session: Session, token_home: TokenHome,
  * only, or the platform's store lost it) the person keeps working on the local data
  * and signs in again to send it.
  */
-can_sync: boolean, };
+can_sync: boolean, 
+/**
+ * Whether the local database is encrypted on this device.
+ */
+at_rest: AtRest, };
 
 export type Settlement = { rows: Array<SettlementRow>, totals: Array<SettlementTotals>, };
 
@@ -1004,6 +1014,8 @@ export function commands(call: Call) {
     templates: (): Promise<Array<TemplateView>> => call("templates", {  }),
     saveTemplate: (orderType: OrderType, template: Template): Promise<Array<TemplateView>> => call("save_template", { orderType, template }),
     directory: (): Promise<Array<UserInfo>> => call("directory", {  }),
+    /** The technicians new work may go to (active ones). */
+    technicians: (): Promise<Array<UserInfo>> => call("technicians", {  }),
     /** Every person of the company with their devices (administrators). */
     people: (): Promise<Array<PersonView>> => call("people", {  }),
     addPerson: (person: NewPerson): Promise<UserInfo> => call("add_person", { person }),

@@ -325,6 +325,8 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? `登录名“${r.login}”已被使用，请换一个。` : `The login “${r.login}” is taken: choose another.`;
     case "last_admin":
       return zh ? "公司至少需要一名在用的管理员：请先让另一人成为管理员。" : "The company needs at least one active administrator: make someone else one first.";
+    case "person_deactivated":
+      return zh ? `${r.name} 已停用，不能再接新工作：请选择其他人。` : `${r.name} is deactivated and gets no new work: choose someone else.`;
     case "own_account":
       return zh ? "不能停用或降级自己的账号，请由另一位管理员操作。" : "You cannot deactivate or demote your own account: another administrator does that.";
   }

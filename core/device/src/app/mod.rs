@@ -58,6 +58,8 @@ pub trait Secrets: Send + Sync {
 
 /// The device: its store, its connection to the server and its platform.
 pub struct App {
+    /// Whether the local database is encrypted, for the UI's notice.
+    at_rest: crate::store::at_rest::AtRest,
     ws: Arc<Mutex<Workspace>>,
     http: Mutex<Option<SyncHttp>>,
     platform: Box<dyn Platform>,
@@ -72,7 +74,9 @@ impl App {
     pub fn open(dir: &std::path::Path, platform: Box<dyn Platform>) -> Result<Arc<App>> {
         std::fs::create_dir_all(dir)
             .map_err(|e| DeviceError::invalid(format!("cannot create {}: {e}", dir.display())))?;
-        let ws = Workspace::open(&dir.join("fieldops.sqlite"))?;
+        let file = dir.join("fieldops.sqlite");
+        let (key, at_rest) = crate::store::at_rest::prepare(&file, platform.secrets())?;
+        let ws = Workspace::open_with_key(&file, key.as_ref())?;
         let http = ws.session().and_then(|s| {
             platform
                 .secrets()
@@ -84,6 +88,7 @@ impl App {
             ws.store.set_meta("online", "0")?;
         }
         Ok(Arc::new(App {
+            at_rest,
             ws: Arc::new(Mutex::new(ws)),
             http: Mutex::new(http),
             platform,

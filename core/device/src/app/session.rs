@@ -39,6 +39,8 @@ pub struct SessionInfo {
     /// only, or the platform's store lost it) the person keeps working on the local data
     /// and signs in again to send it.
     pub can_sync: bool,
+    /// Whether the local database is encrypted on this device.
+    pub at_rest: crate::store::at_rest::AtRest,
 }
 
 /// What the sign-in screen starts with.
@@ -78,6 +80,7 @@ commands! {
             session,
             token_home: app.platform.secrets().home(),
             can_sync: app.http().is_some(),
+            at_rest: app.at_rest,
         }))
     }
     /// Sign in; binds this device to the user on the server.
@@ -133,6 +136,7 @@ async fn sign_in(
         session,
         token_home,
         can_sync: true,
+        at_rest: app.at_rest,
     })
 }
 

@@ -13,4 +13,6 @@ commands! {
     read fn templates(ws) -> Vec<TemplateView> { ws.templates() }
     write fn save_template(ws, order_type: OrderType, template: Template) -> Vec<TemplateView> { ws.save_template(order_type, &template) }
     read fn directory(ws) -> Vec<UserInfo> { ws.directory() }
+    /// The technicians new work may go to (active ones).
+    read fn technicians(ws) -> Vec<UserInfo> { ws.technicians() }
 }

@@ -17,6 +17,7 @@ use crate::model::order::OrderDoc;
 use crate::model::project::Project;
 use crate::model::{DocType, enum_name};
 
+pub mod at_rest;
 mod projection;
 mod schema;
 
@@ -39,7 +40,16 @@ pub struct StoredDoc {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        Self::init(Connection::open(path)?)
+        Self::open_with_key(path, None)
+    }
+
+    /// Open the database at `path`, encrypted with `key` when there is one (`at_rest`).
+    pub fn open_with_key(path: &Path, key: Option<&at_rest::DbKey>) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        if let Some(key) = key {
+            at_rest::apply_key(&conn, key)?;
+        }
+        Self::init(conn)
     }
 
     pub fn open_in_memory() -> Result<Store> {

@@ -556,3 +556,26 @@ fn check_ins_are_named_by_site_gazetteer_or_the_geocoding_service() {
         vec![(31.2305, 121.4737)]
     );
 }
+
+/// A deactivated technician stays in the directory (names on old orders) but is offered
+/// for no new work, and a dispatch to them is refused with their name.
+#[test]
+fn a_deactivated_technician_gets_no_new_work() {
+    let (mut sup, id) = supervisor_with_order();
+    let mut people = crate::testing::directory();
+    for u in &mut people {
+        if u.id == TECH_A {
+            u.active = false;
+        }
+    }
+    sup.store
+        .set_meta("directory", &serde_json::to_string(&people).unwrap())
+        .unwrap();
+    assert!(sup.technicians().unwrap().iter().all(|u| u.id != TECH_A));
+    assert!(sup.directory().unwrap().iter().any(|u| u.id == TECH_A));
+    let err = sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap_err();
+    assert!(matches!(
+        err.body().refusal,
+        Some(crate::Refusal::PersonDeactivated { .. })
+    ));
+}

@@ -77,6 +77,14 @@ impl Workspace {
         Self::with_store(Store::open(path)?)
     }
 
+    /// Open the database at `path`, encrypted with `key` when there is one.
+    pub fn open_with_key(
+        path: &Path,
+        key: Option<&crate::store::at_rest::DbKey>,
+    ) -> Result<Workspace> {
+        Self::with_store(Store::open_with_key(path, key)?)
+    }
+
     pub fn open_in_memory() -> Result<Workspace> {
         Self::with_store(Store::open_in_memory()?)
     }

@@ -198,7 +198,12 @@ impl Workspace {
         let directory = self.directory()?;
         for u in to {
             match directory.iter().find(|d| &d.id == u) {
-                Some(d) if d.role == Role::Technician => {}
+                Some(d) if d.role == Role::Technician && d.active => {}
+                Some(d) if !d.active => {
+                    return Err(DeviceError::refused(Refusal::PersonDeactivated {
+                        name: d.name.clone(),
+                    }));
+                }
                 Some(d) => {
                     return Err(DeviceError::refused(Refusal::NotATechnician {
                         name: d.name.clone(),

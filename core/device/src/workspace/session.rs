@@ -71,6 +71,16 @@ impl Workspace {
         })
     }
 
+    /// The technicians new work may go to: active ones (deactivated people stay in the
+    /// directory for the orders they worked on).
+    pub fn technicians(&self) -> Result<Vec<UserInfo>> {
+        Ok(self
+            .directory()?
+            .into_iter()
+            .filter(|u| u.role == crate::model::Role::Technician && u.active)
+            .collect())
+    }
+
     pub fn directory(&self) -> Result<Vec<UserInfo>> {
         Ok(match self.store.meta("directory")? {
             Some(s) => serde_json::from_str(&s).unwrap_or_default(),

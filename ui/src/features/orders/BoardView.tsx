@@ -28,9 +28,12 @@ export function BoardView({ directory, onOpen, onChanged }: { directory: UserInf
   const [error, setError] = useState<BackendError | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const orders = useLoad((b) => b.listOrders({ statuses: OPEN as OrderSummary["status"][] }), []);
-  const technicians = directory.filter((u) => u.role === "technician");
+  const active = useLoad((b) => b.technicians(), []).data ?? [];
   const onDay = (o: OrderSummary) => o.scheduled_start === null || sameDay(o.scheduled_start, day);
   const all = (orders.data ?? []).filter(onDay);
+  // Columns for the technicians who may take work, and for anyone (deactivated since) who still leads an order here.
+  const leading = new Set(all.map((o) => o.assignees[0]).filter(Boolean));
+  const technicians = [...active, ...directory.filter((u) => !u.active && leading.has(u.id))];
   const unassigned = all.filter((o) => o.assignees.length === 0 || o.status === "rejected");
   const columnOf = (tech: string) => all.filter((o) => o.assignees[0] === tech && o.status !== "rejected");
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { BackendError, OrderDetail, SavedReport, UserInfo } from "../../backend";
 import { toError } from "../../backend";
-import { useBackend, userName } from "../../context";
+import { useBackend, useLoad, userName } from "../../context";
 import { useI18n } from "../../i18n";
 import { ChecklistPanel } from "./ChecklistPanel";
 import { OrderMachines } from "../places/EquipmentViews";
@@ -32,7 +32,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
   const [comment, setComment] = useState("");
   const [report, setReport] = useState<SavedReport | null>(null);
   const [preview, setPreview] = useState(false);
-  const technicians = directory.filter((u) => u.role === "technician");
+  const technicians = useLoad((b) => b.technicians(), []).data ?? [];
   const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
 
   const run = async (action: () => Promise<OrderDetail>) => {
