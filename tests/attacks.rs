@@ -396,6 +396,54 @@ async fn ended_and_revoked_tokens_open_nothing(backend: Backend) {
     assert!(probe(token).await.iter().all(|c| c == "device_revoked"));
 }
 
+/// A crowd of syncs beyond what the server serves at once: the extra ones are told `busy`
+/// (503, with Retry-After) instead of piling up in memory, and each succeeds on a retry.
+async fn a_crowd_of_syncs_is_told_to_come_back(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "sup", "supervisor");
+    let server = Server::start_with(&db, &["--syncs-at-once", "1", "--sync-wait-ms", "0"]);
+    let sup = Device::signed_in(&server, T, "sup").await;
+    {
+        let mut ws = sup.ws();
+        let c = ws.create_customer(&customer("华北电力设备公司")).unwrap();
+        for i in 0..30 {
+            ws.create_order(&order(&c, &format!("crowd {i}"))).unwrap();
+        }
+    }
+    sup.sync().await;
+    let token = sup.http.as_ref().unwrap().token().to_string();
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(60)).unwrap();
+    let pull = || {
+        http.post(format!("{}/v1/sync", server.url))
+            .bearer_auth(&token)
+            .body(r#"{"cursor":0}"#)
+            .send()
+    };
+    let answers = futures_util::future::join_all((0..12).map(|_| pull())).await;
+    let mut busy = 0;
+    for answer in answers {
+        let resp = answer.unwrap();
+        match resp.status().as_u16() {
+            200 => {}
+            503 => {
+                busy += 1;
+                assert_eq!(resp.headers()["retry-after"], "5");
+                let body: serde_json::Value = resp.json().await.unwrap();
+                assert_eq!(body["code"], "busy");
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(
+        busy > 0,
+        "12 pulls at once against one turn: some are told to come back"
+    );
+    // Later, one at a time, each is served.
+    for _ in 0..3 {
+        assert_eq!(pull().await.unwrap().status(), 200);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
@@ -412,4 +460,5 @@ on_both!(
     password_guessing_is_slowed_and_says_so,
     forged_changes_beyond_the_role_are_refused_and_audited,
     ended_and_revoked_tokens_open_nothing,
+    a_crowd_of_syncs_is_told_to_come_back,
 );

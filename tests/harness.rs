@@ -141,6 +141,11 @@ impl Server {
         Self::start_on(&db.url, "127.0.0.1:0")
     }
 
+    /// Start with extra `serve` options (limits, for instance).
+    pub fn start_with(db: &TestDb, options: &[&str]) -> Server {
+        Self::launch(&db.url, "127.0.0.1:0", options)
+    }
+
     /// Start on a database that may have no account yet; the one-time setup link `serve`
     /// prints then, if any.
     pub fn start_fresh(db: &TestDb) -> (Server, Option<String>) {
@@ -154,8 +159,13 @@ impl Server {
     }
 
     fn start_on(db_url: &str, listen: &str) -> Server {
+        Self::launch(db_url, listen, &[])
+    }
+
+    fn launch(db_url: &str, listen: &str, options: &[&str]) -> Server {
         let mut child = Command::new(server_bin())
             .args(["serve", "--listen", listen, "--database", db_url])
+            .args(options)
             .env("FIELDOPS_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -401,6 +401,42 @@ async fn the_first_administrator_comes_from_a_one_time_link(backend: Backend) {
     assert!(link.is_none());
 }
 
+/// A person changes their own password, proving the current one: this device goes on, their
+/// other devices sign in again, a wrong current password changes nothing.
+async fn a_person_changes_their_own_password(backend: Backend) {
+    let o = office(backend).await;
+    let other = Device::signed_in(&o.server, T, "tech.a").await;
+    let change = |current: &str, new: &str| {
+        let http = http(&o.tech).clone();
+        let body = serde_json::json!({"current": current, "new": new});
+        async move {
+            http.send_json::<_, serde_json::Value>(Method::POST, "/v1/password", &body)
+                .await
+        }
+    };
+    assert_eq!(
+        code(change("not my password", "a brand new secret").await),
+        ErrorCode::BadCredentials
+    );
+    match change(PASSWORD, "short").await {
+        Err(DeviceError::Domain(e)) => {
+            assert_eq!(e.field_problem().unwrap().field, Field::Password)
+        }
+        other => panic!("{other:?}"),
+    }
+    sign_in_as(&o.server, "tech.a", PASSWORD).await.unwrap();
+    change(PASSWORD, "a brand new secret").await.unwrap();
+    o.tech.sync().await;
+    assert_eq!(code(other.try_sync().await), ErrorCode::InvalidToken);
+    assert_eq!(
+        code(sign_in_as(&o.server, "tech.a", PASSWORD).await),
+        ErrorCode::BadCredentials
+    );
+    sign_in_as(&o.server, "tech.a", "a brand new secret")
+        .await
+        .unwrap();
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
@@ -413,4 +449,5 @@ on_both!(
     accepted_and_refused_changes_are_audited,
     a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe,
     the_first_administrator_comes_from_a_one_time_link,
+    a_person_changes_their_own_password,
 );

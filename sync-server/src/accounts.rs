@@ -325,6 +325,45 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// A person changes their own password, proving the current one: their other devices'
+/// tokens end (they sign in again there); this device's stays.
+pub async fn change_own_password(
+    storage: &DynStorage,
+    ctx: &AuthContext,
+    token_hash: &str,
+    current: &str,
+    new: &str,
+) -> Result<()> {
+    check_password(new)?;
+    let me = storage
+        .find_user(&ctx.tenant, &ctx.login)
+        .await?
+        .ok_or(ServerError::InvalidToken)?;
+    if !auth::verify_off_thread(current.to_string(), me.password_hash).await? {
+        return Err(ServerError::BadCredentials);
+    }
+    let hash = hash_off_thread(new.to_string()).await?;
+    storage
+        .sql_write(vec![
+            (
+                "UPDATE users SET password_hash = $1 WHERE id = $2".into(),
+                vec![Sql::text(hash), Sql::text(&ctx.user_id)],
+            ),
+            (
+                "DELETE FROM tokens WHERE hash <> $1 AND device_id IN (SELECT id FROM devices WHERE user_id = $2)".into(),
+                vec![Sql::text(token_hash), Sql::text(&ctx.user_id)],
+            ),
+            AuditRecord {
+                subject: Some(ctx.user_id.clone()),
+                detail: "own password changed".into(),
+                ..AuditRecord::by(ctx, AuditKind::PasswordReset)
+            }
+            .statement(),
+        ])
+        .await?;
+    Ok(())
+}
+
 /// Cut a device off. Its tokens stay so that it learns, at its next request, to wipe itself
 /// (sending its unsent work first when `keep_unsent`); nothing else is served to it.
 pub async fn revoke_device(

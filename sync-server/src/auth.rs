@@ -36,6 +36,13 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Check a password against its hash on a blocking thread (argon2 takes tens of ms).
+pub async fn verify_off_thread(password: String, hash: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ServerError::Storage(e.to_string()))
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -103,9 +110,7 @@ pub async fn login(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_string());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    let ok = verify_off_thread(password, hash).await?;
     // A deactivated account gets the answer of a wrong password, after the same work.
     let user = match user {
         Some(u) if ok && u.info.active => u,

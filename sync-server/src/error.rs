@@ -24,6 +24,9 @@ pub enum ServerError {
     BadCredentials,
     #[error("too many wrong sign-ins: try again in {} s", .0.as_secs().max(1))]
     TooManyAttempts(std::time::Duration),
+    /// The server is at its limit of syncs at once; the client waits this long and retries.
+    #[error("the server is busy: try again in {} s", .0.as_secs().max(1))]
+    Busy(std::time::Duration),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -48,6 +51,7 @@ impl ServerError {
             ServerError::TokenExpired => ErrorCode::TokenExpired,
             ServerError::BadCredentials => ErrorCode::BadCredentials,
             ServerError::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
+            ServerError::Busy(_) => ErrorCode::Busy,
             ServerError::Conflict(_) => ErrorCode::Conflict,
             ServerError::NotFound(_) => ErrorCode::NotFound,
             ServerError::Storage(_) => ErrorCode::Storage,
@@ -69,6 +73,7 @@ impl ServerError {
             | ServerError::TokenExpired
             | ServerError::BadCredentials => StatusCode::UNAUTHORIZED,
             ServerError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ServerError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Conflict(_) | ServerError::Concurrent => StatusCode::CONFLICT,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,11 +90,14 @@ impl ServerError {
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        // `busy` is the server protecting itself, said to every device of a crowd: not an error.
+        if status.is_server_error() && !matches!(self, ServerError::Busy(_)) {
             tracing::error!(error = %self, "request failed");
         }
         let retry_after = match &self {
-            ServerError::TooManyAttempts(wait) => Some(wait.as_secs().max(1).to_string()),
+            ServerError::TooManyAttempts(wait) | ServerError::Busy(wait) => {
+                Some(wait.as_secs().max(1).to_string())
+            }
             _ => None,
         };
         let mut response = (

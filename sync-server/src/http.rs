@@ -36,7 +36,31 @@ pub struct AppState {
     /// Sessions that ended (sign-out, password reset, deactivation, revocation): their live
     /// streams close at once. (Other server instances notice within `RECHECK_STREAM`.)
     pub ended: broadcast::Sender<Ended>,
+    /// Syncs served at once; a request waits `sync_wait` for a turn, then gets `busy`.
+    pub sync_turns: Arc<tokio::sync::Semaphore>,
+    pub sync_wait: Duration,
 }
+
+pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
+
+/// How many syncs are served at once, and how long a request waits for its turn.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncLimits {
+    pub syncs_at_once: usize,
+    pub sync_wait: Duration,
+}
+
+impl Default for SyncLimits {
+    fn default() -> Self {
+        SyncLimits {
+            syncs_at_once: DEFAULT_SYNCS_AT_ONCE,
+            sync_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What `busy` tells a device to wait (each device adds its own back-off on top).
+const BUSY_RETRY: Duration = Duration::from_secs(5);
 
 /// Whose sessions ended.
 #[derive(Debug, Clone)]
@@ -44,6 +68,8 @@ pub enum Ended {
     Token(String),
     Person(String),
     Device(String),
+    /// Every session of the person but the one with this token hash.
+    OtherThan(String, String),
 }
 
 impl Ended {
@@ -52,6 +78,7 @@ impl Ended {
             Ended::Token(h) => h == token_hash,
             Ended::Person(id) => *id == ctx.user_id,
             Ended::Device(id) => *id == ctx.device_id,
+            Ended::OtherThan(person, keep) => *person == ctx.user_id && keep != token_hash,
         }
     }
 }
@@ -60,7 +87,10 @@ impl Ended {
 const RECHECK_STREAM: Duration = Duration::from_secs(30);
 
 impl AppState {
-    pub fn new(storage: DynStorage) -> Arc<AppState> {
+    /// At most `limits.syncs_at_once` syncs are served at the same time: the memory of a
+    /// morning when every device re-pulls at once stays bounded; the others wait up to
+    /// `limits.sync_wait`, then are told to come back.
+    pub fn new(storage: DynStorage, limits: SyncLimits) -> Arc<AppState> {
         let (feed, _) = broadcast::channel(1024);
         let (ended, _) = broadcast::channel(256);
         Arc::new(AppState {
@@ -68,6 +98,8 @@ impl AppState {
             login_throttle: Default::default(),
             feed,
             ended,
+            sync_turns: Arc::new(tokio::sync::Semaphore::new(limits.syncs_at_once.max(1))),
+            sync_wait: limits.sync_wait,
         })
     }
 
@@ -91,6 +123,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/login", post(login))
         .route("/v1/logout", post(logout))
+        .route("/v1/password", post(change_password))
         .route("/v1/sync", post(sync))
         .route("/v1/events", get(events))
         .route("/setup", get(crate::setup::page))
@@ -191,6 +224,45 @@ async fn logout(
     Ok(Json(serde_json::json!({"status": "signed_out"})))
 }
 
+/// `POST /v1/password`: the caller's own password, the current one proven; their other
+/// sessions end (streams included), this one goes on.
+async fn change_password(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let change: fieldops_domain::people::PasswordChange = parse_body(body)?;
+    let hash = bearer(&headers)
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(|t| auth::token_hash(t.trim()))
+        .unwrap_or_default();
+    if let Some(wait) =
+        st.login_throttle
+            .wait(&ctx.tenant, &ctx.login, None, std::time::Instant::now())
+    {
+        return Err(ServerError::TooManyAttempts(wait));
+    }
+    let changed = crate::accounts::change_own_password(
+        &st.storage,
+        &ctx,
+        &hash,
+        &change.current,
+        &change.new,
+    )
+    .await;
+    if let Err(e) = changed {
+        if matches!(e, ServerError::BadCredentials) {
+            // Guessing the current password through here counts like guessing at sign-in.
+            st.login_throttle
+                .failed(&ctx.tenant, &ctx.login, None, std::time::Instant::now());
+        }
+        return Err(e);
+    }
+    st.end(Ended::OtherThan(ctx.user_id.clone(), hash));
+    Ok(Json(serde_json::json!({"status": "password_changed"})))
+}
+
 async fn sync(
     State(st): State<Arc<AppState>>,
     peer: Peer,
@@ -198,6 +270,11 @@ async fn sync(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<SyncResponse>> {
     let ctx = auth::authenticate_revoked_too(&st.storage, bearer(&headers)).await?;
+    let _turn =
+        match tokio::time::timeout(st.sync_wait, st.sync_turns.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => turn,
+            _ => return Err(ServerError::Busy(BUSY_RETRY)),
+        };
     let from = address(&peer);
     let refused = |code: ErrorCode, subject: Option<String>, detail: String| AuditRecord {
         address: from.clone(),

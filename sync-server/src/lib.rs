@@ -35,7 +35,12 @@ pub fn run_command<E: std::fmt::Display>(
 
 /// Serve until the process is stopped; audit lines older than `audit_days` are deleted at
 /// start and daily.
-pub async fn serve(listen: SocketAddr, database: &str, audit_days: u32) -> Result<()> {
+pub async fn serve(
+    listen: SocketAddr,
+    database: &str,
+    audit_days: u32,
+    limits: http::SyncLimits,
+) -> Result<()> {
     let storage = storage::open(database).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -53,7 +58,7 @@ pub async fn serve(listen: SocketAddr, database: &str, audit_days: u32) -> Resul
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %redact(database), "sync server started");
     tokio::spawn(prune_audit_daily(storage.clone(), audit_days));
-    let state = http::AppState::new(storage);
+    let state = http::AppState::new(storage, limits);
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         tokio::spawn(storage::postgres::listen_feed(
             database.to_string(),

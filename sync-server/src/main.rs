@@ -37,6 +37,12 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         db: Db,
+        /// Syncs served at once; more wait up to 5 s, then get `busy` (503, Retry-After).
+        #[arg(long, env = "FIELDOPS_SYNCS_AT_ONCE", default_value_t = fieldops_sync_server::http::DEFAULT_SYNCS_AT_ONCE)]
+        syncs_at_once: usize,
+        /// How long a sync waits for its turn, in milliseconds.
+        #[arg(long, env = "FIELDOPS_SYNC_WAIT_MS", default_value_t = 5000)]
+        sync_wait_ms: u64,
         /// Days the audit log keeps its lines.
         #[arg(long, env = "FIELDOPS_AUDIT_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..))]
         audit_days: u32,
@@ -95,7 +101,15 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             db,
             audit_days,
-        } => fieldops_sync_server::serve(listen, &db.database, audit_days).await,
+            syncs_at_once,
+            sync_wait_ms,
+        } => {
+            let limits = fieldops_sync_server::http::SyncLimits {
+                syncs_at_once,
+                sync_wait: std::time::Duration::from_millis(sync_wait_ms),
+            };
+            fieldops_sync_server::serve(listen, &db.database, audit_days, limits).await
+        }
         Command::User {
             command:
                 UserCommand::Add {

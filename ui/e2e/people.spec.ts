@@ -54,6 +54,17 @@ test("an administrator adds a person and removes a technician's tablet, which er
   await expect(tablet.getByTestId("revoked-notice")).toContainText("An administrator removed this device");
   // Signing in again makes it a new device; the removed one stays removed in the list.
   await signIn(tablet, "zhang.wei");
+  // The technician changes their own password there; a wrong current one is said so.
+  await tablet.getByRole("button", { name: "Change password" }).click();
+  const change = tablet.getByRole("form", { name: "Change password" });
+  await change.getByLabel("Current password").fill("not it at all");
+  await change.getByLabel("New password (8+ characters)").fill("zhang wei 2026");
+  await change.getByRole("button", { name: "Set password" }).click();
+  await expect(change.getByRole("alert")).toHaveText("The current password is not right.");
+  await change.getByLabel("Current password").fill("fieldops-demo");
+  await change.getByLabel("New password (8+ characters)").fill("zhang wei 2026");
+  await change.getByRole("button", { name: "Set password" }).click();
+  await expect(change.getByRole("status")).toContainText("Password changed");
   await page.getByRole("tab", { name: "Audit log" }).click();
   await page.getByRole("tab", { name: "People & devices" }).click();
   await expect(zhang.getByTestId("device")).toHaveCount(2);

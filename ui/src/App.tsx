@@ -8,6 +8,7 @@ import { PartsTab } from "./features/parts/PartsViews";
 import { SupervisorView } from "./layout/SupervisorView";
 import { OfflineBanner, SyncBar } from "./features/session/SyncBar";
 import { ResumeSync } from "./features/session/ResumeSync";
+import { ChangePassword } from "./features/session/ChangePassword";
 import { TechnicianView } from "./layout/TechnicianView";
 
 export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
@@ -47,6 +48,7 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
   const status = useSyncStatus();
   const directory = useDirectory();
   const me = info.session.user;
+  const [changingPassword, setChangingPassword] = useState(false);
   const signOut = async () => {
     const pending = status?.pending ?? 0;
     if (pending > 0 && !window.confirm(t("signOutPending", { n: pending }))) return;
@@ -63,8 +65,14 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
         <span className="user" data-testid="user">
           {me.name} · {t(`role.${me.role}`)}
         </span>
+        {info.can_sync && (
+          <button className="link" onClick={() => setChangingPassword((v) => !v)}>
+            {t("changePassword")}
+          </button>
+        )}
         <button onClick={signOut}>{t("signOut")}</button>
       </header>
+      {changingPassword && <ChangePassword onClose={() => setChangingPassword(false)} />}
       <OfflineBanner />
       {!info.can_sync ? (
         <ResumeSync info={info} onResumed={onSession} />

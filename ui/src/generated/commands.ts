@@ -915,6 +915,8 @@ export function commands(call: Call) {
     login: (serverUrl: string, tenant: string, login: string, password: string): Promise<SessionInfo> => call("login", { serverUrl, tenant, login, password }),
     /** Sign out; `discard` also deletes this device's local data. */
     logout: (discard: boolean): Promise<null> => call("logout", { discard }),
+    /** Change one's own password (the current one proven); one's other devices sign in again. */
+    changePassword: (current: string, newPassword: string): Promise<null> => call("change_password", { current, newPassword }),
     syncStatus: (): Promise<SyncStatus> => call("sync_status", {  }),
     /** Sync at once (push, then pull until the server has nothing more). */
     syncNow: (): Promise<SyncReport> => call("sync_now", {  }),

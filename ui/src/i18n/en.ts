@@ -486,6 +486,10 @@ export const en = {
   "audit.device_revoked": "Device removed",
   "audit.device_wiped": "Device told to erase",
   "audit.setup_completed": "Server set up",
+  changePassword: "Change password",
+  currentPassword: "Current password",
+  passwordChanged: "Password changed. Your other devices ask you to sign in again.",
+  currentPasswordWrong: "The current password is not right.",
 };
 
 export type Key = keyof typeof en;

@@ -488,4 +488,8 @@ export const zh: Record<Key, string> = {
   "audit.device_revoked": "移除设备",
   "audit.device_wiped": "通知设备清除数据",
   "audit.setup_completed": "服务器初始设置",
+  changePassword: "修改密码",
+  currentPassword: "当前密码",
+  passwordChanged: "密码已修改。您的其他设备需要重新登录。",
+  currentPasswordWrong: "当前密码不正确。",
 };

@@ -162,6 +162,69 @@ pub fn typescript() -> String {
 mod tests {
     use super::*;
 
+    /// An argument becomes a TypeScript parameter of the same name: a reserved word there
+    /// (`new`, `default` …) would break the UI's build.
+    #[test]
+    fn no_argument_is_named_like_a_typescript_keyword() {
+        const RESERVED: &[&str] = &[
+            "break",
+            "case",
+            "catch",
+            "class",
+            "const",
+            "continue",
+            "debugger",
+            "default",
+            "delete",
+            "do",
+            "else",
+            "enum",
+            "export",
+            "extends",
+            "false",
+            "finally",
+            "for",
+            "function",
+            "if",
+            "import",
+            "in",
+            "instanceof",
+            "new",
+            "null",
+            "return",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "true",
+            "try",
+            "typeof",
+            "var",
+            "void",
+            "while",
+            "with",
+            "yield",
+            "let",
+            "static",
+            "implements",
+            "interface",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "await",
+        ];
+        for c in signatures() {
+            for (name, _) in &c.args {
+                assert!(
+                    !RESERVED.contains(&camel(name).as_str()),
+                    "command {}: argument `{name}` is a TypeScript keyword",
+                    c.name
+                );
+            }
+        }
+    }
+
     /// The UI's bindings are what the Rust declarations say. Run `make bindings` after changing
     /// a command or a type that crosses to the UI.
     #[test]

@@ -204,7 +204,12 @@ impl App {
             if let Some(http) = self.http() {
                 let result = sync::sync_now(&self.ws, &http).await;
                 failures = match &result {
-                    Err(DeviceError::Network(_)) => failures.saturating_add(1),
+                    // Unreachable, or too busy to serve: wait longer each time.
+                    Err(DeviceError::Network(_))
+                    | Err(DeviceError::Server {
+                        code: crate::ErrorCode::Busy,
+                        ..
+                    }) => failures.saturating_add(1),
                     _ => 0,
                 };
                 self.after_sync(&result);

@@ -101,6 +101,15 @@ commands! {
         app.set_http(None);
         Ok(())
     }
+    /// Change one's own password (the current one proven); one's other devices sign in again.
+    task fn change_password(app, current: String, new_password: String) -> () {
+        let http = app.http().ok_or(DeviceError::NotSignedIn)?;
+        let change = crate::people::PasswordChange { current, new: new_password };
+        let _: serde_json::Value = http
+            .send_json(reqwest::Method::POST, "/v1/password", &change)
+            .await?;
+        Ok(())
+    }
     read fn sync_status(ws) -> SyncStatus { ws.sync_status() }
     /// Sync at once (push, then pull until the server has nothing more).
     task fn sync_now(app) -> SyncReport {
