@@ -62,7 +62,7 @@ lint: ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0
 
-test-rust: build-server postgres
+test-rust: build-server build-bridge postgres
 	FIELDOPS_PG_ADMIN_URL=$(PG_ADMIN_URL) $(CARGO) test --workspace --exclude fieldops
 
 test-ui: deps

@@ -215,6 +215,72 @@ async fn a_device_stopped_mid_sync_loses_nothing_unsent(backend: Backend) {
     assert_eq!(order_ids(&fresh), written, "each order once on the server");
 }
 
+/// The app's process killed with SIGKILL at random moments while it syncs on its own (the
+/// background loop sends each change shortly after it is made), then started again on the
+/// same folder, many times: every order written is still on the device after each restart,
+/// and in the end the server has each exactly once.
+async fn the_app_killed_mid_sync_loses_nothing_unsent(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "sup", "supervisor");
+    let server = Server::start(&db);
+    let data = tempfile::tempdir().unwrap();
+    let sign_in = serde_json::json!({
+        "serverUrl": server.url, "tenant": T, "login": "sup", "password": PASSWORD
+    });
+    let mut app = BridgeDevice::start(data.path());
+    app.call("login", sign_in.clone()).await.unwrap();
+    let c = app
+        .call(
+            "create_customer",
+            serde_json::json!({"input": customer("华东制冷设备公司")}),
+        )
+        .await
+        .unwrap();
+    let mut written = BTreeSet::new();
+    let mut rng = Rng::new();
+    for round in 0..8 {
+        for k in 0..3 {
+            let input = serde_json::json!({
+                "customer_id": c["id"], "site_id": c["sites"][0]["id"], "order_type": "repair",
+                "priority": "normal", "description": format!("round {round} order {k}")
+            });
+            let o = app
+                .call("create_order", serde_json::json!({ "input": input }))
+                .await
+                .unwrap();
+            written.insert(o["id"].as_str().unwrap().to_string());
+        }
+        // The app syncs 0.7 s after the last change; the kill lands before, during or after.
+        tokio::time::sleep(Duration::from_millis(400 + rng.below(900))).await;
+        app.kill();
+        app = BridgeDevice::start(data.path());
+        let local: BTreeSet<String> = app
+            .call("list_orders", serde_json::json!({"filter": {}}))
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            local, written,
+            "round {round}: the orders after the restart"
+        );
+        // The token lived in the bridge's memory: the person signs in again and goes on.
+        app.call("login", sign_in.clone()).await.unwrap();
+    }
+    app.call("sync_now", serde_json::json!({})).await.unwrap();
+    let status = app
+        .call("sync_status", serde_json::json!({}))
+        .await
+        .unwrap();
+    assert_eq!(status["pending"], 0, "{status}");
+    let fresh = Device::signed_in(&server, T, "sup").await;
+    fresh.sync().await;
+    assert_eq!(order_ids(&fresh), written, "each order once on the server");
+}
+
 /// A TCP relay to the server that passes requests whole and cuts every response after
 /// `keep` bytes (0: the connection closes without a word).
 async fn cutting_relay(server_url: &str, keep: usize) -> String {
@@ -323,5 +389,6 @@ macro_rules! on_both {
 on_both!(
     server_killed_while_devices_push_loses_nothing_acknowledged,
     a_device_stopped_mid_sync_loses_nothing_unsent,
+    the_app_killed_mid_sync_loses_nothing_unsent,
     responses_cut_mid_body_change_nothing,
 );

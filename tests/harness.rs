@@ -31,6 +31,79 @@ pub fn server_bin() -> PathBuf {
     bin
 }
 
+/// A device as its own process: the development bridge (the real device core behind loopback
+/// HTTP, as the UI calls it) on a data folder, so a test can kill it like a crashed app.
+pub struct BridgeDevice {
+    child: Child,
+    pub url: String,
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl BridgeDevice {
+    pub fn start(data: &std::path::Path) -> BridgeDevice {
+        let bin = server_bin().with_file_name("fieldops-bridge");
+        assert!(
+            bin.exists(),
+            "{} is missing: make test builds it",
+            bin.display()
+        );
+        let mut child = Command::new(bin)
+            .args([
+                "--data",
+                &data.display().to_string(),
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("listening on ") {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "the bridge ended");
+        }
+        let url = line.trim().trim_start_matches("listening on ").to_string();
+        BridgeDevice {
+            child,
+            url,
+            _stdout: stdout,
+        }
+    }
+
+    /// Run one of the app's commands; its answer, or the error body it gave.
+    pub async fn call(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let resp = fieldops_device::net::http_client(std::time::Duration::from_secs(60))
+            .unwrap()
+            .post(format!("{}/api/call/{command}", self.url))
+            .json(&args)
+            .send()
+            .await
+            .unwrap();
+        let ok = resp.status().is_success();
+        let body: serde_json::Value = resp.json().await.unwrap();
+        if ok { Ok(body) } else { Err(body) }
+    }
+
+    /// SIGKILL, as a crash or a dead battery would stop the app.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for BridgeDevice {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Which database a scenario runs against.
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -412,4 +485,20 @@ pub async fn raw_push(
         directory_version: 0,
     };
     d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
+}
+
+/// A camera-sized JPEG (3000×2000) with a coloured corner, as a tablet would hand it over.
+pub fn camera_jpeg(seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(3000, 2000, |x, y| {
+        if x < 1500 && y < 1000 {
+            image::Rgb([seed, 255 - seed, 40])
+        } else {
+            image::Rgb([40, 40, 200])
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
 }

@@ -310,8 +310,32 @@ async fn a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe(backend: Ba
     o.boss.sync().await;
     o.tech.sync().await;
     tablet.sync().await;
-    // Offline on each: the first device accepts, the tablet adds a note.
-    o.tech.ws().accept_order(&order_id).unwrap();
+    // Offline on each: the first device accepts and takes a photo on site.
+    let photo_hash = {
+        let mut ws = o.tech.ws();
+        ws.accept_order(&order_id).unwrap();
+        ws.check_in(
+            &order_id,
+            Some(fieldops_device::geo::Position {
+                lat: 39.9042,
+                lon: 116.4074,
+                accuracy_m: Some(8.0),
+                altitude_m: None,
+                mock: None,
+                source: "gps".into(),
+            }),
+        )
+        .unwrap();
+        let input = fieldops_device::workspace::PhotoInput {
+            caption: "铭牌 nameplate".into(),
+            event_id: None,
+            position: None,
+        };
+        let o = ws
+            .attach_photo(&order_id, &camera_jpeg(90), &input)
+            .unwrap();
+        o.photos[0].photo.hash.clone()
+    };
     let list = people(&o.boss).await.unwrap();
     let devices = &person(&list, "tech.a").devices;
     assert_eq!(devices.len(), 2);
@@ -333,10 +357,18 @@ async fn a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe(backend: Ba
     // Kept: the acceptance arrives, then the device hears it must wipe.
     assert_eq!(code(o.tech.try_sync().await), ErrorCode::DeviceRevoked);
     o.boss.sync().await;
-    assert_eq!(
-        o.boss.ws().get_order(&order_id).unwrap().summary.status,
-        "accepted"
-    );
+    let seen = o.boss.ws().get_order(&order_id).unwrap();
+    assert_eq!(seen.summary.status, "on_site");
+    assert_eq!(seen.photos.len(), 1, "the photo's document arrived");
+    // …and its file too: uploads of kept work are allowed to the revoked device.
+    let file = fieldops_device::net::http_client(Duration::from_secs(30))
+        .unwrap()
+        .get(format!("{}/v1/blobs/{photo_hash}", o.server.url))
+        .bearer_auth(http(&o.boss).token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
     // Not kept: refused before anything is read.
     assert_eq!(code(tablet.try_sync().await), ErrorCode::DeviceRevoked);
     let events = http(&tablet).events().await;
@@ -437,6 +469,51 @@ async fn a_person_changes_their_own_password(backend: Backend) {
         .unwrap();
 }
 
+/// Two administrators demote each other at the same moment: one change wins, the other is
+/// refused (`last_admin`), and the company keeps an administrator.
+async fn two_administrators_demoting_each_other_leave_one(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "boss", "admin");
+    db.add_user(T, "boss.2", "admin");
+    let server = Server::start(&db);
+    let one = Device::signed_in(&server, T, "boss").await;
+    let two = Device::signed_in(&server, T, "boss.2").await;
+    let demote = |by: &Device, whom: String| {
+        let http = http(by).clone();
+        async move {
+            http.send_json::<_, UserInfo>(
+                Method::PATCH,
+                &format!("/v1/admin/people/{whom}"),
+                &PersonChange {
+                    role: Some(fieldops_device::model::Role::Supervisor),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(demote(&one, two.user_id()), demote(&two, one.user_id()));
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    let refused = if a.is_err() { a } else { b };
+    assert_eq!(refusal(refused), Refusal::LastAdmin);
+    let directory = people(if one_is_admin(&one).await { &one } else { &two })
+        .await
+        .unwrap();
+    let admins = directory
+        .iter()
+        .filter(|p| p.user.role == fieldops_device::model::Role::Admin && p.user.active)
+        .count();
+    assert_eq!(admins, 1);
+}
+
+async fn one_is_admin(d: &Device) -> bool {
+    people(d).await.is_ok()
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
@@ -450,4 +527,5 @@ on_both!(
     a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe,
     the_first_administrator_comes_from_a_one_time_link,
     a_person_changes_their_own_password,
+    two_administrators_demoting_each_other_leave_one,
 );

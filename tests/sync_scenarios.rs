@@ -342,21 +342,6 @@ fn textured_jpeg(seed: u32) -> Vec<u8> {
     out
 }
 
-fn camera_jpeg(seed: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(3000, 2000, |x, y| {
-        if x < 1500 && y < 1000 {
-            image::Rgb([seed, 255 - seed, 40])
-        } else {
-            image::Rgb([40, 40, 200])
-        }
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
 async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     use fieldops_device::geo::FenceVerdict;
     use fieldops_device::geo::Position;

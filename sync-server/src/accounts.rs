@@ -236,19 +236,27 @@ pub async fn change_person(
         .map(str::trim)
         .unwrap_or(&before.name)
         .to_string();
+    let removes_an_admin = before.role == Role::Admin && before.active && !stays_admin;
+    // The tenant row first: in PostgreSQL it orders concurrent changes of the company's people,
+    // so that two administrators demoting each other at once cannot both succeed.
     let mut statements = vec![
         (
-            "UPDATE users SET name = $1, role = $2 WHERE id = $3 AND tenant = $4".to_string(),
+            "UPDATE tenants SET directory_version = directory_version + 1 WHERE id = $1".into(),
+            vec![Sql::text(&admin.tenant)],
+        ),
+        (
+            "UPDATE users SET name = $1, role = $2 WHERE id = $3 AND tenant = $4
+               AND (CAST($5 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM users o WHERE o.tenant = $4 AND o.id <> $3
+                 AND o.role = 'admin'
+                 AND NOT EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = o.id)))"
+                .to_string(),
             vec![
                 Sql::text(&name),
                 Sql::text(role.as_str()),
                 Sql::text(user_id),
                 Sql::text(&admin.tenant),
+                Sql::int(i64::from(removes_an_admin)),
             ],
-        ),
-        (
-            "UPDATE tenants SET directory_version = directory_version + 1 WHERE id = $1".into(),
-            vec![Sql::text(&admin.tenant)],
         ),
     ];
     if active && !before.active {
@@ -282,13 +290,18 @@ pub async fn change_person(
         }
         .statement(),
     );
-    storage.sql_write(statements).await?;
+    if storage.sql_write_guarded(statements, 1).await?.is_none() {
+        return Err(DomainError::Refused(Refusal::LastAdmin).into());
+    }
     person(storage, &admin.tenant, user_id).await
 }
 
 fn end_tokens_of_user(user_id: &str) -> (String, Vec<Sql>) {
     (
-        "DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE user_id = $1)".into(),
+        // A revoked device keeps its token: it is how the device learns to wipe itself.
+        "DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE user_id = $1
+           AND id NOT IN (SELECT device_id FROM revoked_devices))"
+            .into(),
         vec![Sql::text(user_id)],
     )
 }
@@ -350,7 +363,9 @@ pub async fn change_own_password(
                 vec![Sql::text(hash), Sql::text(&ctx.user_id)],
             ),
             (
-                "DELETE FROM tokens WHERE hash <> $1 AND device_id IN (SELECT id FROM devices WHERE user_id = $2)".into(),
+                "DELETE FROM tokens WHERE hash <> $1 AND device_id IN (SELECT id FROM devices WHERE user_id = $2
+                   AND id NOT IN (SELECT device_id FROM revoked_devices))"
+                    .into(),
                 vec![Sql::text(token_hash), Sql::text(&ctx.user_id)],
             ),
             AuditRecord {

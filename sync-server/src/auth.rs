@@ -94,14 +94,16 @@ pub async fn login(
         detail: detail.to_string(),
     };
     if let Some(wait) = throttle.wait(&req.tenant, &req.login, address, Instant::now()) {
-        crate::audit::record(
-            storage,
-            AuditRecord {
-                code: Some(ErrorCode::TooManyAttempts),
-                ..failed("must wait")
-            },
-        )
-        .await;
+        if storage.tenant_exists(&req.tenant).await? {
+            crate::audit::record(
+                storage,
+                AuditRecord {
+                    code: Some(ErrorCode::TooManyAttempts),
+                    ..failed("must wait")
+                },
+            )
+            .await;
+        }
         return Err(ServerError::TooManyAttempts(wait));
     }
     let user = storage.find_user(&req.tenant, &req.login).await?;
@@ -121,14 +123,18 @@ pub async fn login(
                 Some(u) if !u.info.active => "deactivated",
                 Some(_) => "wrong password",
             };
-            crate::audit::record(
-                storage,
-                AuditRecord {
-                    code: Some(ErrorCode::BadCredentials),
-                    ..failed(why)
-                },
-            )
-            .await;
+            // Only into a company that exists: nobody writes into the logs of a company by
+            // naming it, or fills the database with invented ones.
+            if storage.tenant_exists(&req.tenant).await? {
+                crate::audit::record(
+                    storage,
+                    AuditRecord {
+                        code: Some(ErrorCode::BadCredentials),
+                        ..failed(why)
+                    },
+                )
+                .await;
+            }
             return Err(ServerError::BadCredentials);
         }
     };
@@ -213,6 +219,19 @@ pub async fn authenticate(storage: &DynStorage, header: Option<&str>) -> Result<
         return Err(device_revoked());
     }
     Ok(ctx)
+}
+
+/// The caller of an upload: a revoked device allowed to send its unsent work may still upload
+/// the photos and signatures that work references.
+pub async fn authenticate_uploader(
+    storage: &DynStorage,
+    header: Option<&str>,
+) -> Result<AuthContext> {
+    let ctx = authenticate_revoked_too(storage, header).await?;
+    match ctx.revoked {
+        Some(r) if !r.keep_unsent => Err(device_revoked()),
+        _ => Ok(ctx),
+    }
 }
 
 /// The caller, revoked devices included (sync tells them to wipe; logout lets them go).

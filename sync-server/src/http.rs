@@ -179,7 +179,11 @@ pub(crate) fn parse_body<T: DeserializeOwned>(
         BytesRejection::FailedToBufferBody(_) => ServerError::TooLarge(MAX_BODY_BYTES),
         other => ServerError::BadRequest(other.body_text()),
     })?;
-    serde_json::from_slice(&bytes)
+    parse_json(&bytes)
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes)
         .map_err(|e| ServerError::BadRequest(format!("malformed request body: {e}")))
 }
 
@@ -208,6 +212,10 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>> {
     let ctx = auth::authenticate_revoked_too(&st.storage, bearer(&headers)).await?;
+    if ctx.revoked.is_some() {
+        // Its token stays: it is how the device, wherever it is, learns to wipe itself.
+        return Err(auth::device_revoked());
+    }
     if let Some(token) = bearer(&headers).and_then(|h| h.strip_prefix("Bearer ")) {
         let hash = auth::token_hash(token.trim());
         st.storage.revoke_token(&hash).await?;
@@ -267,7 +275,8 @@ async fn sync(
     State(st): State<Arc<AppState>>,
     peer: Peer,
     headers: HeaderMap,
-    body: std::result::Result<Bytes, BytesRejection>,
+    // Read only once the request has its turn: a crowd waiting costs no bodies in memory.
+    body: axum::body::Body,
 ) -> Result<Json<SyncResponse>> {
     let ctx = auth::authenticate_revoked_too(&st.storage, bearer(&headers)).await?;
     let _turn =
@@ -298,7 +307,10 @@ async fn sync(
             return Err(auth::device_revoked());
         }
     };
-    let req: SyncRequest = match parse_body(body) {
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ServerError::TooLarge(MAX_BODY_BYTES));
+    let req: SyncRequest = match body.and_then(|b| parse_json(&b)) {
         Ok(req) => req,
         Err(e) => {
             crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
@@ -424,7 +436,7 @@ async fn put_blob(
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
-    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let ctx = auth::authenticate_uploader(&st.storage, bearer(&headers)).await?;
     checked_hash(&hash)?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -457,7 +469,7 @@ async fn upload_state(
     axum::extract::Path(hash): axum::extract::Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<UploadState>> {
-    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let ctx = auth::authenticate_uploader(&st.storage, bearer(&headers)).await?;
     checked_hash(&hash)?;
     if let Some(done) = stored_upload(&st, &ctx.tenant, &hash).await? {
         return Ok(Json(done));
@@ -503,7 +515,7 @@ async fn put_blob_chunk(
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<UploadState>> {
-    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    let ctx = auth::authenticate_uploader(&st.storage, bearer(&headers)).await?;
     checked_hash(&hash)?;
     let offset = query
         .map_err(|_| ServerError::BadRequest("give the chunk's ?offset= in bytes".into()))?

@@ -44,10 +44,26 @@ pub struct Revocation {
 
 /// Who presented a token: a person whose account is active. Revoked devices are in it with
 /// their revocation; deactivated people are not (their tokens are gone too).
-pub(crate) const AUTHENTICATE: &str = "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at, u.login, r.keep_unsent FROM tokens t
+/// A revoked device of a deactivated person still authenticates, only to learn that it is
+/// revoked.
+pub(crate) const AUTHENTICATE: &str = "SELECT d.tenant, u.id, u.role, d.id, d.actor, t.expires_at, u.login, r.keep_unsent, r.at FROM tokens t
      JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id
      LEFT JOIN revoked_devices r ON r.device_id = d.id
-     WHERE t.hash = $1 AND NOT EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = u.id)";
+     WHERE t.hash = $1
+       AND (r.device_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = u.id))";
+
+/// How long after its revocation a device allowed to keep its unsent work may still send it;
+/// after that it is told to wipe at once like any other.
+pub const KEEP_UNSENT_MS: i64 = 3 * 24 * 3600 * 1000;
+
+impl Revocation {
+    /// From the stored row: whether unsent work may still come, and since when.
+    pub(crate) fn from_row(keep_unsent: i64, at: i64) -> Revocation {
+        Revocation {
+            keep_unsent: keep_unsent == 1 && now_ms() - at < KEEP_UNSENT_MS,
+        }
+    }
+}
 
 /// A value bound to, or read from, the plain SQL of `Storage::sql_query` and `sql_write`.
 /// Typed even when absent, because PostgreSQL binds by type.
@@ -281,7 +297,18 @@ pub trait Storage: Send + Sync {
     /// values as `Sql`; every row as its columns.
     async fn sql_query(&self, sql: &str, params: Vec<Sql>) -> Result<Vec<Vec<Sql>>>;
     /// Statements run in one transaction; how many rows each changed.
-    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>>;
+    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>> {
+        self.sql_write_guarded(statements, usize::MAX)
+            .await
+            .map(Option::unwrap_or_default)
+    }
+    /// As `sql_write`, but when the statement at `guard` changes no row, everything is rolled
+    /// back and the answer is None: a condition checked and acted on in one transaction.
+    async fn sql_write_guarded(
+        &self,
+        statements: Vec<(String, Vec<Sql>)>,
+        guard: usize,
+    ) -> Result<Option<Vec<u64>>>;
 }
 
 pub type DynStorage = Arc<dyn Storage>;

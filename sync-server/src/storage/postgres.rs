@@ -147,16 +147,25 @@ impl Storage for PgStorage {
         rows.iter().map(sql_row).collect()
     }
 
-    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>> {
+    async fn sql_write_guarded(
+        &self,
+        statements: Vec<(String, Vec<Sql>)>,
+        guard: usize,
+    ) -> Result<Option<Vec<u64>>> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let mut changed = Vec::with_capacity(statements.len());
-        for (sql, params) in &statements {
+        for (i, (sql, params)) in statements.iter().enumerate() {
             let refs: Vec<_> = params.iter().map(sql_param).collect();
-            changed.push(tx.execute(sql.as_str(), &refs).await?);
+            let n = tx.execute(sql.as_str(), &refs).await?;
+            if i == guard && n == 0 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            changed.push(n);
         }
         tx.commit().await?;
-        Ok(changed)
+        Ok(Some(changed))
     }
 
     async fn ensure_tenant(&self, tenant: &str) -> Result<()> {
@@ -306,8 +315,8 @@ impl Storage for PgStorage {
                 actor: r.get(4),
                 expires_at: r.get(5),
                 login: r.get(6),
-                revoked: r.get::<_, Option<i64>>(7).map(|keep| super::Revocation {
-                    keep_unsent: keep == 1,
+                revoked: r.get::<_, Option<i64>>(7).map(|keep| {
+                    super::Revocation::from_row(keep, r.get::<_, Option<i64>>(8).unwrap_or(0))
                 }),
             }
         }))

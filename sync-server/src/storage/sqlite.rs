@@ -111,19 +111,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn sql_write(&self, statements: Vec<(String, Vec<Sql>)>) -> Result<Vec<u64>> {
+    async fn sql_write_guarded(
+        &self,
+        statements: Vec<(String, Vec<Sql>)>,
+        guard: usize,
+    ) -> Result<Option<Vec<u64>>> {
         self.run(move |c| {
             let tx = c.transaction()?;
             let mut changed = Vec::with_capacity(statements.len());
-            for (sql, params) in &statements {
+            for (i, (sql, params)) in statements.iter().enumerate() {
                 let n = tx.execute(
                     &sqlite_placeholders(sql),
                     rusqlite::params_from_iter(params.iter().map(sql_param)),
                 )?;
+                if i == guard && n == 0 {
+                    return Ok(None);
+                }
                 changed.push(n as u64);
             }
             tx.commit()?;
-            Ok(changed)
+            Ok(Some(changed))
         })
         .await
     }
@@ -261,6 +268,7 @@ impl Storage for SqliteStorage {
             Ok(
                 c.query_row(&super::sqlite_placeholders(super::AUTHENTICATE), [h], |r| {
                     let role: String = r.get(2)?;
+                    let revoked_at: Option<i64> = r.get(8)?;
                     Ok(AuthContext {
                         tenant: r.get(0)?,
                         user_id: r.get(1)?,
@@ -269,9 +277,9 @@ impl Storage for SqliteStorage {
                         actor: r.get(4)?,
                         expires_at: r.get(5)?,
                         login: r.get(6)?,
-                        revoked: r.get::<_, Option<i64>>(7)?.map(|keep| super::Revocation {
-                            keep_unsent: keep == 1,
-                        }),
+                        revoked: r
+                            .get::<_, Option<i64>>(7)?
+                            .map(|keep| super::Revocation::from_row(keep, revoked_at.unwrap_or(0))),
                     })
                 })
                 .optional()?,

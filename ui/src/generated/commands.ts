@@ -148,6 +148,8 @@ catalogue_cost_minor: number | null, kind: CostKind, description: string, quanti
  */
 movement_id?: string | null, };
 
+export type CurrencyAmount = { currency: string, minor: number, };
+
 /**
  * What a person types to create or edit a customer.
  */
@@ -180,6 +182,12 @@ last_seen: number, last_address: string | null,
  * Whether a token of this device is still valid.
  */
 signed_in: boolean, revoked: Revocation | null, };
+
+/**
+ * A number of orders, and which.
+ */
+
+export type Drill = { count: number, orders: Array<string>, };
 
 /**
  * Which equipment to list.
@@ -280,6 +288,33 @@ export type ImportReport = { created: number, updated: number, unchanged: number
  */
 errors: Array<RowError>, };
 
+export type Kpis = { 
+/**
+ * Open now (snapshot, not of the period).
+ */
+open: Drill, 
+/**
+ * Open now and past their scheduled end.
+ */
+overdue: Drill, 
+/**
+ * Completed in the period.
+ */
+completed: Drill, 
+/**
+ * Of the repairs completed in the period on a machine, those without another order for
+ * the machine within 30 days, in basis points; None when there were none.
+ */
+first_time_fix_bp: number | null, 
+/**
+ * Median time from creation to arrival on site of the orders that arrived in the period.
+ */
+median_response_ms: number | null, 
+/**
+ * Gross profit of the orders completed in the period, per currency (minor units).
+ */
+gross_profit: Array<CurrencyAmount>, };
+
 export type LevelView = { location_id: string, location_name: string, part_id: string, sku: string, name_zh: string, name_en: string, unit: string, 
 /**
  * Usable stock: the sum of every movement except defective parts taken back.
@@ -329,6 +364,12 @@ last_positions: Array<MapCheckIn>, };
  */
 
 export type MapSite = { order_id: string, display_number: string, status: Status, customer_name: string | null, site_name: string, lat: number, lon: number, assignees: Array<string>, };
+
+export type MonthMoney = { 
+/**
+ * YYYY-MM in the viewer's time zone.
+ */
+month: string, currency: string, charges_net: number, costs: number, gross_profit: number, margin_bp: number | null, orders: Array<string>, };
 
 export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
 
@@ -765,6 +806,36 @@ open: boolean, };
 
 export type SiteView = { id: string, name: string, address: string, lat: number, lon: number, geofence_m: number | null, };
 
+export type Stage = "dispatched" | "accepted" | "on_site" | "completed";
+
+/**
+ * Time from an order's creation to the first time it reached `stage`, over the orders that
+ * reached it in the period.
+ */
+
+export type StageTimes = { stage: Stage, count: number, median_ms: number | null, p90_ms: number | null, };
+
+export type Statistics = { kpis: Kpis, 
+/**
+ * The same figures for the period of the same length just before.
+ */
+previous: Kpis, stages: Array<StageTimes>, technicians: Array<TechnicianFigures>, money: Array<MonthMoney>, 
+/**
+ * Repairs created in the period on a machine that had another repair completed in the
+ * 30 (90) days before.
+ */
+repeat_repairs_30d: Drill, repeat_repairs_90d: Drill, };
+
+/**
+ * Which orders and which period: times in ms, `[from, to)`.
+ */
+
+export type StatsQuery = { from: number, to: number, technician?: string | null, customer_id?: string | null, order_type?: OrderType | null, 
+/**
+ * The viewer's UTC offset, for months.
+ */
+tz_offset_min: number, };
+
 export type Status = "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
 
 export type StockAlert = { kind: AlertKind, 
@@ -838,6 +909,24 @@ label: string,
  * Units, or minor units for money.
  */
 value: number, };
+
+export type TechnicianFigures = { user_id: string, 
+/**
+ * Orders dispatched to them in the period.
+ */
+received: Drill, accepted: Drill, declined: Drill, 
+/**
+ * Orders they were on that were completed in the period.
+ */
+completed: Drill, customers_served: number, machines_serviced: number, 
+/**
+ * Time on site (check-in to check-out) of their completed orders.
+ */
+on_site_ms: number, 
+/**
+ * Average stars × 100 of their rated completed orders.
+ */
+average_rating_centi: number | null, first_time_fix_bp: number | null, };
 
 export type Template = { checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
 
@@ -1032,6 +1121,8 @@ export function commands(call: Call) {
     auditLog: (query: AuditQuery): Promise<Array<AuditEntry>> => call("audit_log", { query }),
     /** The audit log as CSV (up to 500 lines of the search), saved under exports/. */
     exportAudit: (query: AuditQuery): Promise<SavedFile> => call("export_audit", { query }),
+    /** The dashboard's figures for a period and filters, with the orders behind each. */
+    statistics: (query: StatsQuery): Promise<Statistics> => call("statistics", { query }),
   };
 }
 

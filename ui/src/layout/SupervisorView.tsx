@@ -16,6 +16,7 @@ import { ProjectDetail, ProjectForm, ProjectList } from "../features/places/Proj
 import { RecordsView } from "../features/orders/RecordsView";
 import { SettlementView } from "../features/orders/SettlementView";
 import { TemplatesView } from "../features/settings/TemplatesView";
+import { Dashboard } from "../features/statistics/Dashboard";
 import { AuditView } from "../features/people/AuditView";
 import { PeopleView } from "../features/people/PeopleView";
 import { StatusBadge } from "../features/orders/StatusBadge";
@@ -31,11 +32,11 @@ type Panel =
   | null;
 /** Tabs that never open anything in the side pane: they take the whole width. */
 const WIDE_TABS: Tab[] = ["templates", "people", "audit"];
-type Tab = "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
+type Tab = "dashboard" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "dashboard", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -65,6 +66,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           ))}
         </nav>
         {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
+        {tab === "dashboard" && <Dashboard directory={directory} onOpen={open} />}
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && <TemplatesView />}

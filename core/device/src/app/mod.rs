@@ -15,6 +15,7 @@ mod places;
 mod scan;
 mod session;
 mod settings;
+mod statistics;
 #[cfg(test)]
 mod test_platform;
 
@@ -177,18 +178,25 @@ impl App {
         self.announce(result.as_ref().ok());
     }
 
-    fn wipe_revoked(&self) {
+    /// An administrator revoked this device: its documents, photos and signatures go (the
+    /// file rewritten so no free page keeps them), the files it saved (exports, reports), and
+    /// its token last, so that a wipe that failed is tried again at the next contact.
+    pub(crate) fn wipe_revoked(&self) {
         let Ok(mut ws) = self.workspace() else {
             return;
         };
-        if let Some(s) = ws.session().cloned() {
-            self.platform.secrets().delete(&session::account_key(&s));
-        }
+        let session = ws.session().cloned();
         if let Err(e) = ws.sign_out(true) {
             eprintln!("wiping the revoked device failed: {e}");
+            return;
+        }
+        for folder in ["exports", "reports"] {
+            let _ = std::fs::remove_dir_all(self.platform.files_dir().join(folder));
+        }
+        if let Some(s) = session {
+            self.platform.secrets().delete(&session::account_key(&s));
         }
     }
-
     /// Keep the device in sync for as long as the app runs: sign in from the environment
     /// when asked to (`make run`), listen to the server's live feed, and sync on start, after
     /// local changes (debounced), on live events and every minute as a fallback.

@@ -91,8 +91,15 @@ commands! {
     task fn logout(app, discard: bool) -> () {
         let session = app.workspace()?.session().cloned();
         if let Some(http) = app.http() {
-            // Best effort: the token is wiped locally whether or not the server is reachable.
-            let _ = sync::logout(&http).await;
+            // Best effort: the token is wiped locally whether or not the server is reachable;
+            // but a device the administrator revoked erases its copy on the way out.
+            if let Err(DeviceError::Server { code: crate::ErrorCode::DeviceRevoked, .. }) =
+                sync::logout(&http).await
+            {
+                app.wipe_revoked();
+                app.set_http(None);
+                return Ok(());
+            }
         }
         if let Some(s) = session {
             app.platform.secrets().delete(&account_key(&s));
@@ -129,7 +136,21 @@ async fn sign_in(
 ) -> Result<SessionInfo> {
     let device = app.platform.device_name();
     let (session, token) =
-        sync::login(&app.ws, server_url, tenant, login, password, &device).await?;
+        match sync::login(&app.ws, server_url, tenant, login, password, &device).await {
+            Err(DeviceError::Server {
+                code: crate::ErrorCode::DeviceRevoked,
+                message,
+            }) => {
+                // Revoked while it held no token (signed out, or its token ended): the copy
+                // goes now; signed in again, it is a new device.
+                app.wipe_revoked();
+                return Err(DeviceError::Server {
+                    code: crate::ErrorCode::DeviceRevoked,
+                    message,
+                });
+            }
+            other => other?,
+        };
     let token_home = app.platform.secrets().save(&account_key(&session), &token);
     let http = SyncHttp::new(&session.server_url, &token)?;
     // The first sync belongs to signing in: the person's orders are there when the app

@@ -69,9 +69,12 @@ pub enum AtRest {
 }
 
 /// The key for the database at `file`, and how the data is kept. A plain database from an
-/// earlier version is encrypted in place on the way; an encrypted one whose key the secure
-/// store lost cannot be read by anyone: it is moved aside and the device starts empty (what
-/// was synced comes back from the server).
+/// earlier version is encrypted in place on the way. Keys are never overwritten: each has its
+/// own generation (named in `<file>.key-id`, the key itself only in the secure store), so a
+/// key the secure store could not give this time is not replaced by a new one under the same
+/// name. An encrypted database whose key cannot be had is moved aside with its key id (to be
+/// opened again if the key comes back) and the device starts empty; what was synced comes
+/// back from the server.
 pub fn prepare(file: &Path, secrets: &dyn Secrets) -> Result<(Option<DbKey>, AtRest)> {
     if !AVAILABLE {
         return Ok((None, AtRest::PlainNotInThisBuild));
@@ -79,28 +82,42 @@ pub fn prepare(file: &Path, secrets: &dyn Secrets) -> Result<(Option<DbKey>, AtR
     if secrets.home() != TokenHome::Keyring {
         return Ok((None, AtRest::PlainNoSecureStore));
     }
-    let account = format!("database-key|{}", file.display());
-    let stored = secrets.load(&account).and_then(|k| DbKey::from_hex(&k));
+    let id_file = key_id_file(file);
+    let account = |generation: &str| format!("database-key|{}|{generation}", file.display());
+    let stored = std::fs::read_to_string(&id_file)
+        .ok()
+        .and_then(|g| secrets.load(&account(g.trim())))
+        .and_then(|k| DbKey::from_hex(&k));
     let exists = file.exists();
     let plain = exists && is_plain(file);
-    let key = match stored {
-        Some(key) if !exists || !plain => key,
-        stored => {
-            if exists && !plain {
-                set_aside(file)?;
-            }
-            let key = stored.unwrap_or_else(DbKey::random);
-            if secrets.save(&account, &key.to_hex()) != TokenHome::Keyring {
-                // Without the key kept, the data would be locked at the next start.
-                return Ok((None, AtRest::PlainNoSecureStore));
-            }
-            if exists && plain {
-                encrypt_in_place(file, &key)?;
-            }
-            key
-        }
-    };
+    if let Some(key) = stored
+        && exists
+        && !plain
+    {
+        return Ok((Some(key), AtRest::Encrypted));
+    }
+    if exists && !plain {
+        set_aside(file)?;
+    }
+    let generation = hex::encode(&DbKey::random().0[..8]);
+    let key = DbKey::random();
+    if secrets.save(&account(&generation), &key.to_hex()) != TokenHome::Keyring {
+        // Without the key kept, the data would be locked at the next start.
+        return Ok((None, AtRest::PlainNoSecureStore));
+    }
+    std::fs::write(&id_file, &generation).map_err(io("cannot write the key id"))?;
+    if exists && plain {
+        encrypt_in_place(file, &key)?;
+    }
     Ok((Some(key), AtRest::Encrypted))
+}
+
+fn key_id_file(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("fieldops.sqlite");
+    file.with_file_name(format!("{name}.key-id"))
 }
 
 /// A plain SQLite file starts with this header; an encrypted one with random bytes.
@@ -151,6 +168,14 @@ fn encrypt_in_place(file: &Path, key: &DbKey) -> Result<()> {
 
 fn set_aside(file: &Path) -> Result<()> {
     let aside = file.with_extension(format!("sqlite.unreadable-{}", crate::model::now_ms()));
+    let name = aside
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("unreadable");
+    let _ = std::fs::rename(
+        key_id_file(file),
+        aside.with_file_name(format!("{name}.key-id")),
+    );
     eprintln!(
         "fieldops: the key of {} is gone; the file is kept as {}",
         file.display(),

@@ -41,6 +41,7 @@ mod scan;
 mod session;
 mod settlement;
 mod signature;
+mod statistics;
 mod stock;
 mod sync_state;
 
@@ -57,6 +58,10 @@ pub use records::RecordView;
 pub use scan::{ScanHit, clean_code};
 pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
+pub use statistics::{
+    CurrencyAmount, Drill, Kpis, MonthMoney, Stage, StageTimes, Statistics, StatsQuery,
+    TechnicianFigures,
+};
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,
     RequestLineView, RequestView, StockAlert, StockCount, StockTakeLine,

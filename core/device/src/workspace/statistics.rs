@@ -1,0 +1,654 @@
+//! Order statistics for a period, computed on the device from its own store, offline: the
+//! supervisor's dashboard figures (open, overdue, completed, first-time fix, response), times
+//! from creation to each step (median and 90th percentile), each technician's workload,
+//! money per month and currency (never mixed), and repeat repairs on the same machine. Every
+//! figure that counts orders carries their ids, so the UI can list the orders behind it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::Workspace;
+use crate::Refusal;
+use crate::error::{DeviceError, Result};
+use crate::model::order::{EventKind, OrderDoc, OrderType};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+/// A completed repair counts as fixed the first time when no other order for the same machine
+/// is created within this long after it.
+const FOLLOW_UP_MS: i64 = 30 * DAY_MS;
+
+/// Which orders and which period: times in ms, `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
+pub struct StatsQuery {
+    pub from: i64,
+    pub to: i64,
+    #[serde(default)]
+    pub technician: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub order_type: Option<OrderType>,
+    /// The viewer's UTC offset, for months.
+    pub tz_offset_min: i64,
+}
+
+/// A number of orders, and which.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct Drill {
+    pub count: u32,
+    pub orders: Vec<String>,
+}
+
+impl Drill {
+    fn add(&mut self, id: &str) {
+        self.count += 1;
+        self.orders.push(id.to_string());
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct Kpis {
+    /// Open now (snapshot, not of the period).
+    pub open: Drill,
+    /// Open now and past their scheduled end.
+    pub overdue: Drill,
+    /// Completed in the period.
+    pub completed: Drill,
+    /// Of the repairs completed in the period on a machine, those without another order for
+    /// the machine within 30 days, in basis points; None when there were none.
+    pub first_time_fix_bp: Option<i64>,
+    /// Median time from creation to arrival on site of the orders that arrived in the period.
+    pub median_response_ms: Option<i64>,
+    /// Gross profit of the orders completed in the period, per currency (minor units).
+    pub gross_profit: Vec<CurrencyAmount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct CurrencyAmount {
+    pub currency: String,
+    pub minor: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Dispatched,
+    Accepted,
+    OnSite,
+    Completed,
+}
+
+/// Time from an order's creation to the first time it reached `stage`, over the orders that
+/// reached it in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct StageTimes {
+    pub stage: Stage,
+    pub count: u32,
+    pub median_ms: Option<i64>,
+    pub p90_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct TechnicianFigures {
+    pub user_id: String,
+    /// Orders dispatched to them in the period.
+    pub received: Drill,
+    pub accepted: Drill,
+    pub declined: Drill,
+    /// Orders they were on that were completed in the period.
+    pub completed: Drill,
+    pub customers_served: u32,
+    pub machines_serviced: u32,
+    /// Time on site (check-in to check-out) of their completed orders.
+    pub on_site_ms: i64,
+    /// Average stars × 100 of their rated completed orders.
+    pub average_rating_centi: Option<i64>,
+    pub first_time_fix_bp: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MonthMoney {
+    /// YYYY-MM in the viewer's time zone.
+    pub month: String,
+    pub currency: String,
+    pub charges_net: i64,
+    pub costs: i64,
+    pub gross_profit: i64,
+    pub margin_bp: Option<i64>,
+    pub orders: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Statistics {
+    pub kpis: Kpis,
+    /// The same figures for the period of the same length just before.
+    pub previous: Kpis,
+    pub stages: Vec<StageTimes>,
+    pub technicians: Vec<TechnicianFigures>,
+    pub money: Vec<MonthMoney>,
+    /// Repairs created in the period on a machine that had another repair completed in the
+    /// 30 (90) days before.
+    pub repeat_repairs_30d: Drill,
+    pub repeat_repairs_90d: Drill,
+}
+
+/// What statistics need of one order.
+struct Facts {
+    id: String,
+    doc: OrderDoc,
+    created: i64,
+    first: BTreeMap<&'static str, i64>,
+    completed: Option<i64>,
+    open: bool,
+}
+
+fn first_times(doc: &OrderDoc) -> BTreeMap<&'static str, i64> {
+    let mut first = BTreeMap::new();
+    for e in doc.sorted_events() {
+        let key = match e.kind {
+            EventKind::Dispatched => "dispatched",
+            EventKind::Accepted => "accepted",
+            EventKind::CheckedIn => "on_site",
+            _ => continue,
+        };
+        first.entry(key).or_insert(e.at);
+    }
+    first
+}
+
+/// The value below which `share` (0–100) of the sorted values lie (nearest rank).
+fn percentile(sorted: &[i64], share: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (share * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+fn ratio_bp(part: u32, whole: u32) -> Option<i64> {
+    (whole > 0).then(|| i64::from(part) * 10_000 / i64::from(whole))
+}
+
+impl Workspace {
+    /// Order statistics for the period and filters of `q` (supervisors and administrators).
+    pub fn statistics(&self, q: &StatsQuery) -> Result<Statistics> {
+        if !self.actor()?.role.manages() {
+            return Err(DeviceError::forbidden(
+                "statistics are for supervisors and administrators",
+            ));
+        }
+        if q.to <= q.from {
+            return Err(DeviceError::refused(Refusal::PeriodReversed));
+        }
+        if q.to - q.from > 400 * DAY_MS {
+            return Err(DeviceError::refused(Refusal::PeriodTooLong));
+        }
+        if !(-14 * 60..=14 * 60).contains(&q.tz_offset_min) {
+            return Err(DeviceError::invalid("the UTC offset is out of range"));
+        }
+        let all = self.order_facts()?;
+        let now = crate::model::now_ms();
+        let chosen: Vec<&Facts> = all.iter().filter(|f| self::matches(f, q)).collect();
+        let len = q.to - q.from;
+        Ok(Statistics {
+            kpis: kpis(&all, &chosen, q.from, q.to, now),
+            previous: kpis(&all, &chosen, q.from - len, q.from, now),
+            stages: stages(&chosen, q.from, q.to),
+            technicians: technicians(&all, &chosen, q),
+            money: money(&chosen, q),
+            repeat_repairs_30d: repeats(&all, &chosen, q, 30 * DAY_MS),
+            repeat_repairs_90d: repeats(&all, &chosen, q, 90 * DAY_MS),
+        })
+    }
+
+    fn order_facts(&self) -> Result<Vec<Facts>> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .store
+                .conn()
+                .prepare("SELECT id FROM documents WHERE doc_type = 'order'")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut facts = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some((_, doc)) = self.store.load(&id)? else {
+                continue;
+            };
+            let doc = OrderDoc::from_doc(&doc)?;
+            let state = doc.state();
+            let created = doc.sorted_events().first().map_or(0, |e| e.at);
+            facts.push(Facts {
+                first: first_times(&doc),
+                completed: state.completed_at,
+                open: state.status.is_open(),
+                created,
+                id,
+                doc,
+            });
+        }
+        Ok(facts)
+    }
+}
+
+fn matches(f: &Facts, q: &StatsQuery) -> bool {
+    q.customer_id
+        .as_ref()
+        .is_none_or(|c| *c == f.doc.header.customer_id)
+        && q.order_type.is_none_or(|t| t == f.doc.header.order_type)
+        && q.technician
+            .as_ref()
+            .is_none_or(|t| f.doc.state().ever_assigned.contains(t))
+}
+
+fn within(at: Option<i64>, from: i64, to: i64) -> bool {
+    at.is_some_and(|t| t >= from && t < to)
+}
+
+/// Was this completed order on a machine followed by another order for it within 30 days?
+fn fixed_first_time(all: &[Facts], f: &Facts) -> Option<bool> {
+    let done = f.completed?;
+    if f.doc.header.order_type != OrderType::Repair || f.doc.header.equipment_ids.is_empty() {
+        return None;
+    }
+    let machines: BTreeSet<&String> = f.doc.header.equipment_ids.iter().collect();
+    let follow_up = all.iter().any(|o| {
+        o.id != f.id
+            && o.created > done
+            && o.created <= done + FOLLOW_UP_MS
+            && o.doc
+                .header
+                .equipment_ids
+                .iter()
+                .any(|m| machines.contains(m))
+    });
+    Some(!follow_up)
+}
+
+fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis {
+    let mut k = Kpis::default();
+    let mut fixed = 0;
+    let mut eligible = 0;
+    let mut responses = Vec::new();
+    let mut profit: BTreeMap<String, i64> = BTreeMap::new();
+    for f in chosen {
+        if f.open {
+            k.open.add(&f.id);
+            if f.doc.header.scheduled_end.is_some_and(|end| end < now) {
+                k.overdue.add(&f.id);
+            }
+        }
+        if within(f.completed, from, to) {
+            k.completed.add(&f.id);
+            if let Some(first) = fixed_first_time(all, f) {
+                eligible += 1;
+                fixed += u32::from(first);
+            }
+            let totals = f.doc.totals();
+            if let Some(currency) = totals.currency {
+                *profit.entry(currency).or_default() += totals.gross_profit;
+            }
+        }
+        if let Some(&arrived) = f.first.get("on_site")
+            && arrived >= from
+            && arrived < to
+        {
+            responses.push(arrived - f.created);
+        }
+    }
+    responses.sort_unstable();
+    k.first_time_fix_bp = ratio_bp(fixed, eligible);
+    k.median_response_ms = percentile(&responses, 50);
+    k.gross_profit = profit
+        .into_iter()
+        .map(|(currency, minor)| CurrencyAmount { currency, minor })
+        .collect();
+    k
+}
+
+fn stages(chosen: &[&Facts], from: i64, to: i64) -> Vec<StageTimes> {
+    [
+        (Stage::Dispatched, "dispatched"),
+        (Stage::Accepted, "accepted"),
+        (Stage::OnSite, "on_site"),
+        (Stage::Completed, "completed"),
+    ]
+    .into_iter()
+    .map(|(stage, key)| {
+        let mut times: Vec<i64> = chosen
+            .iter()
+            .filter_map(|f| {
+                let reached = if key == "completed" {
+                    f.completed
+                } else {
+                    f.first.get(key).copied()
+                };
+                reached
+                    .filter(|&at| at >= from && at < to)
+                    .map(|at| at - f.created)
+            })
+            .collect();
+        times.sort_unstable();
+        StageTimes {
+            stage,
+            count: times.len() as u32,
+            median_ms: percentile(&times, 50),
+            p90_ms: percentile(&times, 90),
+        }
+    })
+    .collect()
+}
+
+fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<TechnicianFigures> {
+    let mut by: BTreeMap<String, TechnicianFigures> = BTreeMap::new();
+    let mut customers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut machines: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stars: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut ftf: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let figures = |by: &mut BTreeMap<String, TechnicianFigures>, user: &str| {
+        by.entry(user.to_string())
+            .or_insert_with(|| TechnicianFigures {
+                user_id: user.to_string(),
+                ..Default::default()
+            });
+    };
+    for f in chosen {
+        for e in f.doc.sorted_events() {
+            if e.at < q.from || e.at >= q.to {
+                continue;
+            }
+            match e.kind {
+                EventKind::Dispatched => {
+                    for user in &e.to {
+                        figures(&mut by, user);
+                        let t = by.get_mut(user).expect("just added");
+                        if !t.received.orders.contains(&f.id) {
+                            t.received.add(&f.id);
+                        }
+                    }
+                }
+                EventKind::Accepted | EventKind::Rejected => {
+                    figures(&mut by, &e.by);
+                    let t = by.get_mut(&e.by).expect("just added");
+                    let drill = if e.kind == EventKind::Accepted {
+                        &mut t.accepted
+                    } else {
+                        &mut t.declined
+                    };
+                    if !drill.orders.contains(&f.id) {
+                        drill.add(&f.id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !within(f.completed, q.from, q.to) {
+            continue;
+        }
+        let state = f.doc.state();
+        for user in &state.ever_assigned {
+            if !state.accepted_by.contains(user) && !state.assignees.contains(user) {
+                continue;
+            }
+            figures(&mut by, user);
+            let t = by.get_mut(user).expect("just added");
+            t.completed.add(&f.id);
+            t.on_site_ms += state.on_site_ms;
+            customers
+                .entry(user.clone())
+                .or_default()
+                .insert(f.doc.header.customer_id.clone());
+            machines
+                .entry(user.clone())
+                .or_default()
+                .extend(f.doc.header.equipment_ids.iter().cloned());
+            if let Some((s, _)) = &state.rating {
+                let e = stars.entry(user.clone()).or_default();
+                e.0 += s;
+                e.1 += 1;
+            }
+            if let Some(first) = fixed_first_time(all, f) {
+                let e = ftf.entry(user.clone()).or_default();
+                e.0 += u32::from(first);
+                e.1 += 1;
+            }
+        }
+    }
+    let mut out: Vec<TechnicianFigures> = by
+        .into_values()
+        .filter(|t| q.technician.as_ref().is_none_or(|only| *only == t.user_id))
+        .map(|mut t| {
+            t.customers_served = customers.get(&t.user_id).map_or(0, |s| s.len() as u32);
+            t.machines_serviced = machines.get(&t.user_id).map_or(0, |s| s.len() as u32);
+            t.average_rating_centi = stars
+                .get(&t.user_id)
+                .filter(|(_, n)| *n > 0)
+                .map(|(sum, n)| sum * 100 / n);
+            t.first_time_fix_bp = ftf.get(&t.user_id).and_then(|(a, b)| ratio_bp(*a, *b));
+            t
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.completed
+            .count
+            .cmp(&a.completed.count)
+            .then(a.user_id.cmp(&b.user_id))
+    });
+    out
+}
+
+fn money(chosen: &[&Facts], q: &StatsQuery) -> Vec<MonthMoney> {
+    let mut months: BTreeMap<(String, String), MonthMoney> = BTreeMap::new();
+    for f in chosen {
+        let Some(done) = f.completed.filter(|&t| t >= q.from && t < q.to) else {
+            continue;
+        };
+        let totals = f.doc.totals();
+        let Some(currency) = totals.currency else {
+            continue;
+        };
+        let local = chrono::DateTime::from_timestamp_millis(done + q.tz_offset_min * 60_000)
+            .map(|t| t.format("%Y-%m").to_string())
+            .unwrap_or_default();
+        let m = months
+            .entry((local.clone(), currency.clone()))
+            .or_insert_with(|| MonthMoney {
+                month: local,
+                currency,
+                charges_net: 0,
+                costs: 0,
+                gross_profit: 0,
+                margin_bp: None,
+                orders: Vec::new(),
+            });
+        m.charges_net += totals.charges_net;
+        m.costs += totals.costs_total;
+        m.gross_profit += totals.gross_profit;
+        m.orders.push(f.id.clone());
+    }
+    months
+        .into_values()
+        .map(|mut m| {
+            m.margin_bp = (m.charges_net != 0).then(|| m.gross_profit * 10_000 / m.charges_net);
+            m
+        })
+        .collect()
+}
+
+fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Drill {
+    let mut drill = Drill::default();
+    for f in chosen {
+        if f.doc.header.order_type != OrderType::Repair
+            || f.created < q.from
+            || f.created >= q.to
+            || f.doc.header.equipment_ids.is_empty()
+        {
+            continue;
+        }
+        let earlier = all.iter().any(|o| {
+            o.id != f.id
+                && o.doc.header.order_type == OrderType::Repair
+                && o.completed
+                    .is_some_and(|done| done < f.created && done >= f.created - window)
+                && o.doc
+                    .header
+                    .equipment_ids
+                    .iter()
+                    .any(|m| f.doc.header.equipment_ids.contains(m))
+        });
+        if earlier {
+            drill.add(&f.id);
+        }
+    }
+    drill
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::Position;
+    use crate::model::Role;
+    use crate::model::order::{ChargeKind, OrderInput};
+    use crate::testing::*;
+    use crate::workspace::ChargeInput;
+
+    fn period(now: i64) -> StatsQuery {
+        StatsQuery {
+            from: now - DAY_MS,
+            to: now + DAY_MS,
+            technician: None,
+            customer_id: None,
+            order_type: None,
+            tz_offset_min: 480,
+        }
+    }
+
+    /// Three orders: A worked to completion with a charge, B accepted and past its scheduled
+    /// end, C never dispatched. The figures and the orders behind them follow.
+    #[test]
+    fn the_dashboard_counts_what_happened_and_names_the_orders() {
+        let now = crate::model::now_ms();
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let c = sup
+            .create_customer(&customer_input("上海精密仪器有限公司"))
+            .unwrap();
+        let site = &c.sites[0];
+        let a = sup
+            .create_order(&order_input(&c.id, &site.id, "A"))
+            .unwrap()
+            .summary
+            .id;
+        let late = OrderInput {
+            scheduled_start: Some(now - 3 * 3_600_000),
+            scheduled_end: Some(now - 3_600_000),
+            ..order_input(&c.id, &site.id, "B")
+        };
+        let b = sup.create_order(&late).unwrap().summary.id;
+        let untouched = sup
+            .create_order(&order_input(&c.id, &site.id, "C"))
+            .unwrap()
+            .summary
+            .id;
+        for id in [&a, &b] {
+            sup.dispatch_order(id, &[TECH_A.to_string()]).unwrap();
+        }
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        tech.accept_order(&a).unwrap();
+        tech.accept_order(&b).unwrap();
+        let here = Position {
+            lat: site.lat,
+            lon: site.lon,
+            accuracy_m: Some(5.0),
+            altitude_m: None,
+            mock: None,
+            source: "manual".into(),
+        };
+        tech.check_in(&a, Some(here)).unwrap();
+        tick_required(&mut tech, &a);
+        tech.put_charge(
+            &a,
+            None,
+            &ChargeInput {
+                kind: ChargeKind::ServiceFee,
+                description: "labour".into(),
+                quantity_milli: 1000,
+                unit_price_minor: 50_000,
+                discount_bp: 0,
+                tax_rate_bp: 0,
+                currency: "CNY".into(),
+            },
+        )
+        .unwrap();
+        tech.complete_order(&a, "done").unwrap();
+        exchange(&tech, &mut sup);
+
+        let s = sup.statistics(&period(now)).unwrap();
+        assert_eq!(s.kpis.completed.orders, vec![a.clone()]);
+        let mut open = s.kpis.open.orders.clone();
+        open.sort();
+        let mut expected = vec![b.clone(), untouched.clone()];
+        expected.sort();
+        assert_eq!(open, expected);
+        assert_eq!(s.kpis.overdue.orders, vec![b.clone()]);
+        assert_eq!(
+            s.kpis.gross_profit,
+            vec![CurrencyAmount {
+                currency: "CNY".into(),
+                minor: 50_000
+            }]
+        );
+        assert!(s.kpis.median_response_ms.is_some());
+        assert_eq!(s.previous.completed.count, 0);
+        let count = |stage: Stage| s.stages.iter().find(|t| t.stage == stage).unwrap().count;
+        assert_eq!((count(Stage::Dispatched), count(Stage::Accepted)), (2, 2));
+        assert_eq!((count(Stage::OnSite), count(Stage::Completed)), (1, 1));
+        let t = &s.technicians[0];
+        assert_eq!(t.user_id, TECH_A);
+        assert_eq!(
+            (t.received.count, t.accepted.count, t.completed.count),
+            (2, 2, 1)
+        );
+        assert_eq!(t.customers_served, 1);
+        assert_eq!(s.money.len(), 1);
+        assert_eq!(
+            (
+                s.money[0].currency.as_str(),
+                s.money[0].charges_net,
+                s.money[0].gross_profit
+            ),
+            ("CNY", 50_000, 50_000)
+        );
+        assert_eq!(s.money[0].margin_bp, Some(10_000));
+        // Filters narrow every figure; another customer's view is empty.
+        let other = StatsQuery {
+            customer_id: Some("nobody".into()),
+            ..period(now)
+        };
+        assert_eq!(sup.statistics(&other).unwrap().kpis.open.count, 0);
+        // Rules: only managers; a period that ends before it starts is refused.
+        assert!(tech.statistics(&period(now)).is_err());
+        let reversed = StatsQuery {
+            to: now - 2 * DAY_MS,
+            ..period(now)
+        };
+        assert_eq!(
+            sup.statistics(&reversed).unwrap_err().body().refusal,
+            Some(Refusal::PeriodReversed)
+        );
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<i64> = (1..=10).collect();
+        assert_eq!(percentile(&v, 50), Some(5));
+        assert_eq!(percentile(&v, 90), Some(9));
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(ratio_bp(1, 3), Some(3333));
+        assert_eq!(ratio_bp(0, 0), None);
+    }
+}

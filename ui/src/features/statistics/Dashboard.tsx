@@ -1,0 +1,218 @@
+import { useState } from "react";
+import type { Drill, Kpis, Stage, Statistics, UserInfo } from "../../backend";
+import type { Key } from "../../i18n/en";
+import { useLoad, userName } from "../../context";
+import { formatMoney } from "../../format";
+import { useI18n } from "../../i18n";
+import { ErrorNote } from "../../shared/ErrorNote";
+import { DateRange } from "../../shared/FormParts";
+import { StatusBadge } from "../orders/StatusBadge";
+
+const DAY = 24 * 3600 * 1000;
+const isoDay = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+const dayStart = (day: string) => new Date(`${day}T00:00:00`).getTime();
+
+/** Hours with one decimal, or minutes under an hour. */
+function useDuration() {
+  const { t } = useI18n();
+  return (ms: number | null) => (ms === null ? "—" : ms < 3_600_000 ? t("minutes", { n: Math.round(ms / 60_000) }) : t("hoursShort", { h: (ms / 3_600_000).toFixed(1) }));
+}
+
+const percent = (bp: number | null) => (bp === null ? "—" : `${(bp / 100).toFixed(1)} %`);
+
+/**
+ * The supervisor's dashboard: a period's figures from the orders on this device (offline), each
+ * against the period before; every number opens the list of the orders behind it.
+ */
+export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen: (id: string) => void }) {
+  const { t, lang } = useI18n();
+  const duration = useDuration();
+  const [from, setFrom] = useState(isoDay(Date.now() - 29 * DAY));
+  const [to, setTo] = useState(isoDay(Date.now()));
+  const [technician, setTechnician] = useState("");
+  // What a figure stands for, said again in the current language at every render.
+  const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
+  const stats = useLoad(
+    (b) => b.statistics({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, tz_offset_min: -new Date().getTimezoneOffset() }),
+    [from, to, technician],
+  );
+  const orders = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null }), []);
+  const s = stats.data;
+  const open = (prefix: string, key: Key | null, d: { orders: string[] }) => setDrill({ prefix, key, orders: d.orders });
+  const drillTitle = drill ? [drill.prefix, drill.key && t(drill.key)].filter(Boolean).join(" · ") : "";
+  const technicians = directory.filter((u) => u.role === "technician");
+  return (
+    <section className="dashboard" aria-label={t("tab.dashboard")}>
+      <div className="filters toolbar">
+        <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
+        <label className="mini">
+          {t("technician")}
+          <select value={technician} onChange={(e) => setTechnician(e.target.value)}>
+            <option value="">{t("everyone")}</option>
+            {technicians.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorNote error={stats.error} />
+      {s && (
+        <>
+          <Tiles s={s} onDrill={open} />
+          {drill && (
+            <div className="drill" role="region" aria-label={drillTitle}>
+              <div className="drill-head">
+                <strong>{drillTitle}</strong> <span className="muted">{t("ordersCount", { n: drill.orders.length })}</span>
+                <button className="link" onClick={() => setDrill(null)}>
+                  {t("close")}
+                </button>
+              </div>
+              <ul>
+                {(orders.data ?? [])
+                  .filter((o) => drill.orders.includes(o.id))
+                  .map((o) => (
+                    <li key={o.id}>
+                      <button className="link" onClick={() => onOpen(o.id)}>
+                        {o.display_number}
+                      </button>{" "}
+                      <StatusBadge status={o.status} /> {o.customer_name} · {o.description}
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          )}
+          <h3>{t("stats.times")}</h3>
+          <table className="orders" aria-label={t("stats.times")}>
+            <thead>
+              <tr>
+                <th>{t("stats.fromCreation")}</th>
+                <th className="num">{t("stats.orders")}</th>
+                <th className="num">{t("stats.median")}</th>
+                <th className="num">{t("stats.p90")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.stages.map((st) => (
+                <tr key={st.stage}>
+                  <td>{t(`stage.${st.stage as Stage}`)}</td>
+                  <td className="num">{st.count}</td>
+                  <td className="num">{duration(st.median_ms)}</td>
+                  <td className="num">{duration(st.p90_ms)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t("stats.workload")}</h3>
+          <div className="table-scroll">
+            <table className="orders" aria-label={t("stats.workload")}>
+              <thead>
+                <tr>
+                  <th>{t("technician")}</th>
+                  <th className="num">{t("stats.received")}</th>
+                  <th className="num">{t("stats.accepted")}</th>
+                  <th className="num">{t("stats.declined")}</th>
+                  <th className="num">{t("stats.completed")}</th>
+                  <th className="num">{t("stats.customers")}</th>
+                  <th className="num">{t("stats.machines")}</th>
+                  <th className="num">{t("stats.onSite")}</th>
+                  <th className="num">{t("stats.rating")}</th>
+                  <th className="num">{t("stats.ftf")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.technicians.map((x) => {
+                  const who = userName(directory, x.user_id);
+                  const cell = (key: "stats.received" | "stats.accepted" | "stats.declined" | "stats.completed", d: Drill) => (
+                    <td className="num">
+                      <button className="link" onClick={() => open(who, key, d)}>
+                        {d.count}
+                      </button>
+                    </td>
+                  );
+                  return (
+                    <tr key={x.user_id}>
+                      <td>{who}</td>
+                      {cell("stats.received", x.received)}
+                      {cell("stats.accepted", x.accepted)}
+                      {cell("stats.declined", x.declined)}
+                      {cell("stats.completed", x.completed)}
+                      <td className="num">{x.customers_served}</td>
+                      <td className="num">{x.machines_serviced}</td>
+                      <td className="num">{duration(x.on_site_ms)}</td>
+                      <td className="num">{x.average_rating_centi === null ? "—" : (x.average_rating_centi / 100).toFixed(1)}</td>
+                      <td className="num">{percent(x.first_time_fix_bp)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t("stats.money")}</h3>
+          <table className="orders" aria-label={t("stats.money")}>
+            <thead>
+              <tr>
+                <th>{t("stats.month")}</th>
+                <th className="num">{t("stats.charges")}</th>
+                <th className="num">{t("stats.costs")}</th>
+                <th className="num">{t("stats.profit")}</th>
+                <th className="num">{t("margin")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.money.map((m) => (
+                <tr key={`${m.month}|${m.currency}`}>
+                  <td>
+                    <button className="link" onClick={() => open(`${m.month} · ${m.currency}`, null, m)}>
+                      {m.month}
+                    </button>
+                  </td>
+                  <td className="num">{formatMoney(m.charges_net, m.currency, lang)}</td>
+                  <td className="num">{formatMoney(m.costs, m.currency, lang)}</td>
+                  <td className="num">{formatMoney(m.gross_profit, m.currency, lang)}</td>
+                  <td className="num">{percent(m.margin_bp)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {s.money.length === 0 && <p className="muted">{t("stats.noMoney")}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The headline figures, each against the period before, each opening its orders. */
+function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: Key | null, d: { orders: string[] }) => void }) {
+  const { t, lang } = useI18n();
+  const duration = useDuration();
+  const tile = (key: "open" | "overdue" | "completed" | "ftf" | "response" | "profit" | "repeat30" | "repeat90", value: string, before: string | null, d: Drill | null) => (
+    <div className="tile" data-testid={`tile-${key}`}>
+      <span className="tile-label">{t(`kpi.${key}`)}</span>
+      {d ? (
+        <button className="tile-value link" onClick={() => onDrill("", `kpi.${key}`, d)}>
+          {value}
+        </button>
+      ) : (
+        <span className="tile-value">{value}</span>
+      )}
+      {before !== null && <span className="muted">{t("kpi.before", { value: before })}</span>}
+    </div>
+  );
+  const k: Kpis = s.kpis;
+  const p: Kpis = s.previous;
+  const profit = (x: Kpis) => (x.gross_profit.length === 0 ? "—" : x.gross_profit.map((a) => formatMoney(a.minor, a.currency, lang)).join(" + "));
+  return (
+    <div className="tiles">
+      {tile("open", String(k.open.count), null, k.open)}
+      {tile("overdue", String(k.overdue.count), null, k.overdue)}
+      {tile("completed", String(k.completed.count), String(p.completed.count), k.completed)}
+      {tile("ftf", percent(k.first_time_fix_bp), percent(p.first_time_fix_bp), null)}
+      {tile("response", duration(k.median_response_ms), duration(p.median_response_ms), null)}
+      {tile("profit", profit(k), profit(p), null)}
+      {tile("repeat30", String(s.repeat_repairs_30d.count), null, s.repeat_repairs_30d)}
+      {tile("repeat90", String(s.repeat_repairs_90d.count), null, s.repeat_repairs_90d)}
+    </div>
+  );
+}
