@@ -91,6 +91,12 @@ limit: number | null, };
 
 export type BlobData = { content_type: string, data_base64: string, };
 
+export type Bucket = { 
+/**
+ * Where the week (Monday) or month starts, in the viewer's time zone: YYYY-MM-DD.
+ */
+starts: string, created: Drill, completed: Drill, };
+
 export type CategoryView = { id: string, name: string, parent_id: string | null, 
 /**
  * "Compressors / Valves": the names from the root.
@@ -374,6 +380,12 @@ month: string, currency: string, charges_net: number, costs: number, gross_profi
 export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
 
 export type MovementView = { id: string, location_id: string, part_id: string, kind: MovementKind, qty: number, by: string, at: number, order_id: string | null, request_id: string | null, note: string, };
+
+/**
+ * A count of orders under a name (a customer, an equipment model).
+ */
+
+export type NamedCount = { label: string, orders: Drill, };
 
 /**
  * `POST /v1/admin/people`.
@@ -824,7 +836,16 @@ previous: Kpis, stages: Array<StageTimes>, technicians: Array<TechnicianFigures>
  * Repairs created in the period on a machine that had another repair completed in the
  * 30 (90) days before.
  */
-repeat_repairs_30d: Drill, repeat_repairs_90d: Drill, };
+repeat_repairs_30d: Drill, repeat_repairs_90d: Drill, 
+/**
+ * Orders created and completed per week (periods up to 92 days) or month, and the same
+ * for the period before (as many buckets, in order), for comparison.
+ */
+trend: Array<Bucket>, previous_trend: Array<Bucket>, 
+/**
+ * Repairs created in the period per customer and per equipment model, most first.
+ */
+repairs_by_customer: Array<NamedCount>, repairs_by_model: Array<NamedCount>, };
 
 /**
  * Which orders and which period: times in ms, `[from, to)`.
@@ -1123,6 +1144,8 @@ export function commands(call: Call) {
     exportAudit: (query: AuditQuery): Promise<SavedFile> => call("export_audit", { query }),
     /** The dashboard's figures for a period and filters, with the orders behind each. */
     statistics: (query: StatsQuery): Promise<Statistics> => call("statistics", { query }),
+    /** The same figures as an XLSX workbook, saved under exports/. */
+    exportStatistics: (query: StatsQuery): Promise<SavedFile> => call("export_statistics", { query }),
   };
 }
 

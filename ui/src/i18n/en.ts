@@ -528,6 +528,12 @@ export const en = {
   "kpi.repeat30": "Repeat repairs (30 days)",
   "kpi.repeat90": "Repeat repairs (90 days)",
   "kpi.before": "before: {value}",
+  "stats.trend": "Orders per week or month",
+  "stats.created": "Created",
+  "stats.createdBefore": "Created, period before",
+  "stats.repairsByCustomer": "Repairs by customer",
+  "stats.repairsByModel": "Repairs by equipment model",
+  "stats.repairs": "Repairs",
 };
 
 export type Key = keyof typeof en;

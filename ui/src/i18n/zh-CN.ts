@@ -530,4 +530,10 @@ export const zh: Record<Key, string> = {
   "kpi.repeat30": "重复维修（30 天）",
   "kpi.repeat90": "重复维修（90 天）",
   "kpi.before": "上期：{value}",
+  "stats.trend": "每周或每月工单",
+  "stats.created": "新建",
+  "stats.createdBefore": "上期新建",
+  "stats.repairsByCustomer": "按客户的维修",
+  "stats.repairsByModel": "按设备型号的维修",
+  "stats.repairs": "维修",
 };

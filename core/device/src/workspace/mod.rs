@@ -59,7 +59,7 @@ pub use scan::{ScanHit, clean_code};
 pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use statistics::{
-    CurrencyAmount, Drill, Kpis, MonthMoney, Stage, StageTimes, Statistics, StatsQuery,
+    Bucket, CurrencyAmount, Drill, Kpis, MonthMoney, Stage, StageTimes, Statistics, StatsQuery,
     TechnicianFigures,
 };
 pub use stock::{

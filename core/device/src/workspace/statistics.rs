@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::Workspace;
@@ -133,6 +134,28 @@ pub struct Statistics {
     /// 30 (90) days before.
     pub repeat_repairs_30d: Drill,
     pub repeat_repairs_90d: Drill,
+    /// Orders created and completed per week (periods up to 92 days) or month, and the same
+    /// for the period before (as many buckets, in order), for comparison.
+    pub trend: Vec<Bucket>,
+    pub previous_trend: Vec<Bucket>,
+    /// Repairs created in the period per customer and per equipment model, most first.
+    pub repairs_by_customer: Vec<NamedCount>,
+    pub repairs_by_model: Vec<NamedCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Bucket {
+    /// Where the week (Monday) or month starts, in the viewer's time zone: YYYY-MM-DD.
+    pub starts: String,
+    pub created: Drill,
+    pub completed: Drill,
+}
+
+/// A count of orders under a name (a customer, an equipment model).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct NamedCount {
+    pub label: String,
+    pub orders: Drill,
 }
 
 /// What statistics need of one order.
@@ -201,7 +224,66 @@ impl Workspace {
             money: money(&chosen, q),
             repeat_repairs_30d: repeats(&all, &chosen, q, 30 * DAY_MS),
             repeat_repairs_90d: repeats(&all, &chosen, q, 90 * DAY_MS),
+            trend: trend(&chosen, q.from, q.to, q.tz_offset_min),
+            previous_trend: trend(&chosen, q.from - len, q.from, q.tz_offset_min),
+            repairs_by_customer: self.repairs_by(
+                &chosen,
+                q,
+                |f| vec![f.doc.header.customer_id.clone()],
+                "SELECT name FROM customers WHERE id = ?1",
+            )?,
+            repairs_by_model: self.repairs_by(
+                &chosen,
+                q,
+                |f| f.doc.header.equipment_ids.clone(),
+                "SELECT model FROM equipment WHERE id = ?1",
+            )?,
         })
+    }
+
+    /// Repairs created in the period counted under the name `name_sql` gives each of the
+    /// ids `keys` picks from an order (an order with two machines of one model counts once).
+    fn repairs_by(
+        &self,
+        chosen: &[&Facts],
+        q: &StatsQuery,
+        keys: impl Fn(&Facts) -> Vec<String>,
+        name_sql: &str,
+    ) -> Result<Vec<NamedCount>> {
+        let mut stmt = self.store.conn().prepare(name_sql)?;
+        let mut by: BTreeMap<String, Drill> = BTreeMap::new();
+        for f in chosen {
+            if f.doc.header.order_type != OrderType::Repair
+                || f.created < q.from
+                || f.created >= q.to
+            {
+                continue;
+            }
+            let mut names = BTreeSet::new();
+            for key in keys(f) {
+                let name: Option<String> = stmt
+                    .query_row([&key], |r| r.get(0))
+                    .optional()?
+                    .filter(|n: &String| !n.trim().is_empty());
+                if let Some(name) = name {
+                    names.insert(name);
+                }
+            }
+            for name in names {
+                by.entry(name).or_default().add(&f.id);
+            }
+        }
+        let mut out: Vec<NamedCount> = by
+            .into_iter()
+            .map(|(label, orders)| NamedCount { label, orders })
+            .collect();
+        out.sort_by(|a, b| {
+            b.orders
+                .count
+                .cmp(&a.orders.count)
+                .then(a.label.cmp(&b.label))
+        });
+        Ok(out)
     }
 
     fn order_facts(&self) -> Result<Vec<Facts>> {
@@ -478,6 +560,278 @@ fn money(chosen: &[&Facts], q: &StatsQuery) -> Vec<MonthMoney> {
         .collect()
 }
 
+impl Workspace {
+    /// The statistics as a workbook: summary, technicians, times, money, trend and repairs, with
+    /// headers in Chinese and English (the file goes to people in either language).
+    pub fn statistics_xlsx(
+        &self,
+        q: &StatsQuery,
+        directory: &[crate::protocol::UserInfo],
+    ) -> Result<Vec<u8>> {
+        use rust_xlsxwriter::Workbook;
+        let s = self.statistics(q)?;
+        let xl = |e: rust_xlsxwriter::XlsxError| {
+            DeviceError::invalid(format!("the workbook cannot be written: {e}"))
+        };
+        let name_of = |id: &str| {
+            directory
+                .iter()
+                .find(|u| u.id == id)
+                .map_or_else(|| id.to_string(), |u| u.name.clone())
+        };
+        let mut book = Workbook::new();
+        let mut sheet = |title: &str, head: &[&str], rows: Vec<Vec<Cell>>| -> Result<()> {
+            let ws = book.add_worksheet();
+            ws.set_name(title).map_err(xl)?;
+            for (c, h) in head.iter().enumerate() {
+                ws.write_string(0, c as u16, *h).map_err(xl)?;
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = ((r + 1) as u32, c as u16);
+                    match cell {
+                        Cell::Text(t) => ws.write_string(r, c, t).map_err(xl)?,
+                        Cell::Number(n) => ws.write_number(r, c, *n).map_err(xl)?,
+                        Cell::Empty => ws,
+                    };
+                }
+            }
+            Ok(())
+        };
+        let hours =
+            |ms: Option<i64>| ms.map_or(Cell::Empty, |m| Cell::Number(m as f64 / 3_600_000.0));
+        let share = |bp: Option<i64>| bp.map_or(Cell::Empty, |b| Cell::Number(b as f64 / 10_000.0));
+        let count = |d: &Drill| Cell::Number(f64::from(d.count));
+        let money_text = |v: &[CurrencyAmount]| {
+            Cell::Text(
+                v.iter()
+                    .map(|a| format!("{} {:.2}", a.currency, a.minor as f64 / 100.0))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            )
+        };
+        let kpi_rows = |k: &Kpis| {
+            vec![
+                count(&k.open),
+                count(&k.overdue),
+                count(&k.completed),
+                share(k.first_time_fix_bp),
+                hours(k.median_response_ms),
+                money_text(&k.gross_profit),
+            ]
+        };
+        let labels = [
+            "未完成 Open",
+            "逾期 Overdue",
+            "完成 Completed",
+            "一次修复率 First-time fix",
+            "到场中位数（小时）Median to site (h)",
+            "毛利 Gross profit",
+        ];
+        let (now, before) = (kpi_rows(&s.kpis), kpi_rows(&s.previous));
+        sheet(
+            "概览 Summary",
+            &["指标 Figure", "本期 This period", "上期 Period before"],
+            labels
+                .iter()
+                .zip(now.into_iter().zip(before))
+                .map(|(l, (a, b))| vec![Cell::Text((*l).into()), a, b])
+                .collect(),
+        )?;
+        sheet(
+            "工程师 Technicians",
+            &[
+                "工程师 Technician",
+                "接收 Received",
+                "接受 Accepted",
+                "拒绝 Declined",
+                "完成 Completed",
+                "客户 Customers",
+                "设备 Machines",
+                "现场（小时）On site (h)",
+                "评分 Rating",
+                "一次修复率 First-time fix",
+            ],
+            s.technicians
+                .iter()
+                .map(|t| {
+                    vec![
+                        Cell::Text(name_of(&t.user_id)),
+                        count(&t.received),
+                        count(&t.accepted),
+                        count(&t.declined),
+                        count(&t.completed),
+                        Cell::Number(f64::from(t.customers_served)),
+                        Cell::Number(f64::from(t.machines_serviced)),
+                        hours(Some(t.on_site_ms)),
+                        t.average_rating_centi
+                            .map_or(Cell::Empty, |r| Cell::Number(r as f64 / 100.0)),
+                        share(t.first_time_fix_bp),
+                    ]
+                })
+                .collect(),
+        )?;
+        sheet(
+            "用时 Times",
+            &[
+                "自创建至 From creation to",
+                "工单 Orders",
+                "中位数（小时）Median (h)",
+                "90%（小时）90 % (h)",
+            ],
+            s.stages
+                .iter()
+                .map(|t| {
+                    let stage = match t.stage {
+                        Stage::Dispatched => "派工 dispatched",
+                        Stage::Accepted => "接单 accepted",
+                        Stage::OnSite => "到场 on site",
+                        Stage::Completed => "完成 completed",
+                    };
+                    vec![
+                        Cell::Text(stage.into()),
+                        Cell::Number(f64::from(t.count)),
+                        hours(t.median_ms),
+                        hours(t.p90_ms),
+                    ]
+                })
+                .collect(),
+        )?;
+        sheet(
+            "收支 Money",
+            &[
+                "月份 Month",
+                "币种 Currency",
+                "收费 Charges (net)",
+                "成本 Costs",
+                "毛利 Gross profit",
+                "毛利率 Margin",
+            ],
+            s.money
+                .iter()
+                .map(|m| {
+                    vec![
+                        Cell::Text(m.month.clone()),
+                        Cell::Text(m.currency.clone()),
+                        Cell::Number(m.charges_net as f64 / 100.0),
+                        Cell::Number(m.costs as f64 / 100.0),
+                        Cell::Number(m.gross_profit as f64 / 100.0),
+                        share(m.margin_bp),
+                    ]
+                })
+                .collect(),
+        )?;
+        sheet(
+            "趋势 Trend",
+            &[
+                "起始 Starts",
+                "新建 Created",
+                "完成 Completed",
+                "上期新建 Created before",
+                "上期完成 Completed before",
+            ],
+            s.trend
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let before = s.previous_trend.get(i);
+                    vec![
+                        Cell::Text(b.starts.clone()),
+                        count(&b.created),
+                        count(&b.completed),
+                        before.map_or(Cell::Empty, |p| count(&p.created)),
+                        before.map_or(Cell::Empty, |p| count(&p.completed)),
+                    ]
+                })
+                .collect(),
+        )?;
+        let mut repairs: Vec<Vec<Cell>> = Vec::new();
+        for (kind, list) in [
+            ("客户 Customer", &s.repairs_by_customer),
+            ("型号 Model", &s.repairs_by_model),
+        ] {
+            repairs.extend(list.iter().map(|n| {
+                vec![
+                    Cell::Text(kind.into()),
+                    Cell::Text(n.label.clone()),
+                    count(&n.orders),
+                ]
+            }));
+        }
+        sheet(
+            "维修 Repairs",
+            &["按 By", "名称 Name", "维修 Repairs"],
+            repairs,
+        )?;
+        book.save_to_buffer().map_err(xl)
+    }
+}
+
+enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// Week (Monday) or month starts covering [from, to) in local time, as (start ms, label).
+fn buckets(from: i64, to: i64, tz_offset_min: i64) -> Vec<(i64, String)> {
+    use chrono::{Datelike, Duration, NaiveDate};
+    let offset = tz_offset_min * 60_000;
+    let local_day = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms + offset)
+            .map(|t| t.date_naive())
+            .unwrap_or_default()
+    };
+    let start_ms = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .map_or(0, |t| t.and_utc().timestamp_millis() - offset)
+    };
+    let weekly = to - from <= 92 * DAY_MS;
+    let first = local_day(from);
+    let mut day = if weekly {
+        first - Duration::days(i64::from(first.weekday().num_days_from_monday()))
+    } else {
+        first.with_day(1).unwrap_or(first)
+    };
+    let mut out = Vec::new();
+    while start_ms(day) < to && out.len() < 120 {
+        out.push((start_ms(day), day.format("%Y-%m-%d").to_string()));
+        day = if weekly {
+            day + Duration::days(7)
+        } else {
+            day.checked_add_months(chrono::Months::new(1))
+                .unwrap_or(day)
+        };
+    }
+    out
+}
+
+fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucket> {
+    let starts = buckets(from, to, tz_offset_min);
+    let mut out: Vec<Bucket> = starts
+        .iter()
+        .map(|(_, label)| Bucket {
+            starts: label.clone(),
+            created: Drill::default(),
+            completed: Drill::default(),
+        })
+        .collect();
+    let index = |at: i64| {
+        (at >= from && at < to)
+            .then(|| starts.iter().rposition(|(start, _)| *start <= at))
+            .flatten()
+    };
+    for f in chosen {
+        if let Some(i) = index(f.created) {
+            out[i].created.add(&f.id);
+        }
+        if let Some(i) = f.completed.and_then(index) {
+            out[i].completed.add(&f.id);
+        }
+    }
+    out
+}
+
 fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Drill {
     let mut drill = Drill::default();
     for f in chosen {
@@ -623,6 +977,32 @@ mod tests {
             ("CNY", 50_000, 50_000)
         );
         assert_eq!(s.money[0].margin_bp, Some(10_000));
+        // This week's bucket holds the three orders created and the one completed.
+        let created: u32 = s.trend.iter().map(|b| b.created.count).sum();
+        let completed: u32 = s.trend.iter().map(|b| b.completed.count).sum();
+        assert_eq!((created, completed), (3, 1));
+        assert_eq!(
+            s.previous_trend
+                .iter()
+                .map(|b| b.created.count)
+                .sum::<u32>(),
+            0
+        );
+        assert_eq!(s.repairs_by_customer.len(), 1);
+        assert_eq!(s.repairs_by_customer[0].label, "上海精密仪器有限公司");
+        assert_eq!(s.repairs_by_customer[0].orders.count, 3);
+        // The workbook opens and holds the same figures.
+        let book = sup.statistics_xlsx(&period(now), &directory()).unwrap();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(book)).unwrap();
+        use calamine::Reader;
+        let summary = wb.worksheet_range("概览 Summary").unwrap();
+        let completed = summary
+            .rows()
+            .find(|r| r[0].to_string().contains("Completed"))
+            .unwrap();
+        assert_eq!(completed[1].to_string(), "1");
+        assert!(wb.sheet_names().iter().any(|n| n == "工程师 Technicians"));
         // Filters narrow every figure; another customer's view is empty.
         let other = StatsQuery {
             customer_id: Some("nobody".into()),
@@ -639,6 +1019,24 @@ mod tests {
             sup.statistics(&reversed).unwrap_err().body().refusal,
             Some(Refusal::PeriodReversed)
         );
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_on_the_first_in_local_time() {
+        // 2026-12-02 is a Wednesday; in UTC+8 midnight is 16:00 UTC the day before.
+        let wed = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        let weeks = buckets(wed, wed + 14 * DAY_MS, 480);
+        assert_eq!(weeks[0].1, "2026-11-30");
+        assert_eq!(weeks.len(), 3);
+        assert_eq!(weeks[0].0 % DAY_MS, 16 * 3_600_000);
+        let months = buckets(wed, wed + 120 * DAY_MS, 480);
+        assert_eq!(months[0].1, "2026-12-01");
+        assert_eq!(months[1].1, "2027-01-01");
     }
 
     #[test]

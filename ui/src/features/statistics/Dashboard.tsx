@@ -1,11 +1,13 @@
 import { useState } from "react";
-import type { Drill, Kpis, Stage, Statistics, UserInfo } from "../../backend";
+import type { Bucket, Drill, Kpis, NamedCount, SavedFile, Stage, Statistics, UserInfo } from "../../backend";
+import { toError, type BackendError } from "../../backend";
 import type { Key } from "../../i18n/en";
-import { useLoad, userName } from "../../context";
+import { useBackend, useLoad, userName } from "../../context";
+import { savedLink } from "../../files";
 import { formatMoney } from "../../format";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
-import { DateRange } from "../../shared/FormParts";
+import { DateRange, SavedNotice } from "../../shared/FormParts";
 import { StatusBadge } from "../orders/StatusBadge";
 
 const DAY = 24 * 3600 * 1000;
@@ -25,17 +27,26 @@ const percent = (bp: number | null) => (bp === null ? "—" : `${(bp / 100).toFi
  * against the period before; every number opens the list of the orders behind it.
  */
 export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen: (id: string) => void }) {
+  const backend = useBackend();
   const { t, lang } = useI18n();
+  const [saved, setSaved] = useState<SavedFile | null>(null);
+  const [exportError, setExportError] = useState<BackendError | null>(null);
   const duration = useDuration();
   const [from, setFrom] = useState(isoDay(Date.now() - 29 * DAY));
   const [to, setTo] = useState(isoDay(Date.now()));
   const [technician, setTechnician] = useState("");
   // What a figure stands for, said again in the current language at every render.
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
-  const stats = useLoad(
-    (b) => b.statistics({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, tz_offset_min: -new Date().getTimezoneOffset() }),
-    [from, to, technician],
-  );
+  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, tz_offset_min: -new Date().getTimezoneOffset() });
+  const stats = useLoad((b) => b.statistics(query()), [from, to, technician]);
+  const exportXlsx = async () => {
+    setExportError(null);
+    try {
+      setSaved(await backend.exportStatistics(query()));
+    } catch (e) {
+      setExportError(toError(e));
+    }
+  };
   const orders = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null }), []);
   const s = stats.data;
   const open = (prefix: string, key: Key | null, d: { orders: string[] }) => setDrill({ prefix, key, orders: d.orders });
@@ -56,8 +67,10 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             ))}
           </select>
         </label>
+        <button onClick={exportXlsx}>{t("exportXlsx")}</button>
       </div>
-      <ErrorNote error={stats.error} />
+      {saved && <SavedNotice saved={savedLink(saved, "xlsx")} testId="stats-saved" />}
+      <ErrorNote error={stats.error ?? exportError} />
       {s && (
         <>
           <Tiles s={s} onDrill={open} />
@@ -83,6 +96,8 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
               </ul>
             </div>
           )}
+          <h3>{t("stats.trend")}</h3>
+          <Trend now={s.trend} before={s.previous_trend} onDrill={(label, d) => open(label, "stats.completed", d)} />
           <h3>{t("stats.times")}</h3>
           <table className="orders" aria-label={t("stats.times")}>
             <thead>
@@ -177,6 +192,10 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             </tbody>
           </table>
           {s.money.length === 0 && <p className="muted">{t("stats.noMoney")}</p>}
+          <div className="two-lists">
+            <Named title={t("stats.repairsByCustomer")} rows={s.repairs_by_customer} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            <Named title={t("stats.repairsByModel")} rows={s.repairs_by_model} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+          </div>
         </>
       )}
     </section>
@@ -214,5 +233,66 @@ function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: K
       {tile("repeat30", String(s.repeat_repairs_30d.count), null, s.repeat_repairs_30d)}
       {tile("repeat90", String(s.repeat_repairs_90d.count), null, s.repeat_repairs_90d)}
     </div>
+  );
+}
+
+/** Orders created and completed per week or month, the period before drawn faintly beside. */
+function Trend({ now, before, onDrill }: { now: Bucket[]; before: Bucket[]; onDrill: (label: string, d: Drill) => void }) {
+  const { t } = useI18n();
+  const max = Math.max(1, ...now.map((b) => b.created.count), ...before.map((b) => b.created.count));
+  const bar = (n: number) => ({ height: `${(n / max) * 100}%` });
+  return (
+    <figure className="trend" aria-label={t("stats.trend")}>
+      <div className="trend-bars">
+        {now.map((b, i) => (
+          <div key={b.starts} className="trend-col" data-testid="trend-bucket">
+            <div className="trend-stack">
+              <span className="trend-bar before" style={bar(before[i]?.created.count ?? 0)} title={t("kpi.before", { value: before[i]?.created.count ?? 0 })} />
+              <span className="trend-bar created" style={bar(b.created.count)} title={`${t("stats.created")} ${b.created.count}`} />
+              <span className="trend-bar completed" style={bar(b.completed.count)} title={`${t("stats.completed")} ${b.completed.count}`} />
+            </div>
+            <button className="link trend-label" onClick={() => onDrill(b.starts, b.completed)}>
+              {b.starts.slice(5)}
+            </button>
+          </div>
+        ))}
+      </div>
+      <figcaption className="muted">
+        <span className="key created" /> {t("stats.created")} <span className="key completed" /> {t("stats.completed")} <span className="key before" /> {t("stats.createdBefore")}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Repairs per name (a customer, an equipment model), most first. */
+function Named({ title, rows, onDrill }: { title: string; rows: NamedCount[]; onDrill: (label: string, d: Drill) => void }) {
+  return (
+    <table className="orders" aria-label={title}>
+      <thead>
+        <tr>
+          <th>{title}</th>
+          <th className="num">#</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 10).map((r) => (
+          <tr key={r.label}>
+            <td>{r.label}</td>
+            <td className="num">
+              <button className="link" onClick={() => onDrill(r.label, r.orders)}>
+                {r.orders.count}
+              </button>
+            </td>
+          </tr>
+        ))}
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={2} className="muted">
+              —
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 }
