@@ -34,6 +34,8 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   await expect(page.getByRole("table", { name: "Repairs by customer" })).toContainText("苏州工业园区水务");
   await page.getByRole("button", { name: "Export XLSX" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(".xlsx");
+  await page.getByRole("button", { name: "Staff assessment (PDF)" }).click();
+  await expect(page.getByTestId("stats-saved")).toContainText(".pdf");
   await page.screenshot({ path: "test-results/dashboard-en.png", fullPage: true });
   await page.getByRole("button", { name: "中文" }).click();
   await expect(page.getByTestId("tile-open")).toContainText("未完成工单");

@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod app;
+pub mod assessment;
 pub mod error;
 pub mod location;
 pub mod net;

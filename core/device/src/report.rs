@@ -187,44 +187,12 @@ pub fn service_report(
             "a service report is made for completed orders",
         ));
     }
-    let mut warnings = Vec::new();
-    let parsed = ParsedFont::from_bytes(font, font_index, &mut warnings)
-        .ok_or_else(|| DeviceError::invalid("the report font cannot be read"))?;
     let mut doc = PdfDocument::new(&format!("Service report {}", o.summary.display_number));
-    let font_id = doc.add_font(&parsed);
-    let mut pages = Vec::new();
-    let mut ops: Vec<Op> = Vec::new();
-    let mut y = PAGE_H - MARGIN;
+    let mut page = Typesetter::new(&mut doc, font, font_index)?;
     for (size, text) in lines(ws, &o, company) {
-        for line in wrap(&text, size) {
-            let step = LINE_PT * size / 11.0 * 0.3528;
-            if y - step < MARGIN {
-                pages.push(PdfPage::new(
-                    Mm(PAGE_W),
-                    Mm(PAGE_H),
-                    std::mem::take(&mut ops),
-                ));
-                y = PAGE_H - MARGIN;
-            }
-            y -= step;
-            // One text section per line: a new section starts from an absolute position.
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetTextCursor {
-                pos: Point {
-                    x: Mm(MARGIN).into(),
-                    y: Mm(y).into(),
-                },
-            });
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id.clone()),
-                size: Pt(size),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(line)],
-            });
-            ops.push(Op::EndTextSection);
-        }
+        page.line(size, &text);
     }
+    let (mut pages, mut ops, y) = page.finish();
     if let Some(sig) = &o.signature
         && let Some((_, png)) = ws.store.blob(&sig.hash)?
     {
@@ -242,13 +210,89 @@ pub fn service_report(
             },
         });
     }
-    pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
-    Ok(doc.with_pages(pages).save(
+    pages.push(PdfPage::new(
+        Mm(PAGE_W),
+        Mm(PAGE_H),
+        std::mem::take(&mut ops),
+    ));
+    Ok(save(doc, pages))
+}
+
+/// A4 pages of text lines in one CJK-capable font (only the glyphs used are embedded).
+pub(crate) struct Typesetter {
+    font_id: printpdf::FontId,
+    pages: Vec<PdfPage>,
+    ops: Vec<Op>,
+    y: f32,
+}
+
+impl Typesetter {
+    pub(crate) fn new(doc: &mut PdfDocument, font: &[u8], font_index: usize) -> Result<Typesetter> {
+        let parsed = ParsedFont::from_bytes(font, font_index, &mut Vec::new())
+            .ok_or_else(|| DeviceError::invalid("the report font cannot be read"))?;
+        Ok(Typesetter {
+            font_id: doc.add_font(&parsed),
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: PAGE_H - MARGIN,
+        })
+    }
+
+    /// One line of `size` points, wrapped to the page's width; a new page when it is full.
+    pub(crate) fn line(&mut self, size: f32, text: &str) {
+        for line in wrap(text, size) {
+            let step = LINE_PT * size / 11.0 * 0.3528;
+            if self.y - step < MARGIN {
+                self.new_page();
+            }
+            self.y -= step;
+            // One text section per line: a new section starts from an absolute position.
+            self.ops.push(Op::StartTextSection);
+            self.ops.push(Op::SetTextCursor {
+                pos: Point {
+                    x: Mm(MARGIN).into(),
+                    y: Mm(self.y).into(),
+                },
+            });
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(self.font_id.clone()),
+                size: Pt(size),
+            });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::Text(line)],
+            });
+            self.ops.push(Op::EndTextSection);
+        }
+    }
+
+    pub(crate) fn new_page(&mut self) {
+        self.pages.push(PdfPage::new(
+            Mm(PAGE_W),
+            Mm(PAGE_H),
+            std::mem::take(&mut self.ops),
+        ));
+        self.y = PAGE_H - MARGIN;
+    }
+
+    /// Every page, the last one included.
+    pub(crate) fn into_pages(mut self) -> Vec<PdfPage> {
+        self.new_page();
+        self.pages
+    }
+
+    /// The full pages, the last page's operations so far (to add to), and where it ends.
+    pub(crate) fn finish(self) -> (Vec<PdfPage>, Vec<Op>, f32) {
+        (self.pages, self.ops, self.y)
+    }
+}
+
+pub(crate) fn save(mut doc: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
+    doc.with_pages(pages).save(
         &PdfSaveOptions {
             subset_fonts: true,
             optimize: true,
             ..PdfSaveOptions::default()
         },
         &mut Vec::new(),
-    ))
+    )
 }

@@ -1146,6 +1146,8 @@ export function commands(call: Call) {
     statistics: (query: StatsQuery): Promise<Statistics> => call("statistics", { query }),
     /** The same figures as an XLSX workbook, saved under exports/. */
     exportStatistics: (query: StatsQuery): Promise<SavedFile> => call("export_statistics", { query }),
+    /** The staff assessment report (one page per technician) as a PDF, saved under reports/. */
+    assessmentReport: (query: StatsQuery): Promise<SavedReport> => call("assessment_report", { query }),
   };
 }
 

@@ -534,6 +534,7 @@ export const en = {
   "stats.repairsByCustomer": "Repairs by customer",
   "stats.repairsByModel": "Repairs by equipment model",
   "stats.repairs": "Repairs",
+  "stats.assessment": "Staff assessment (PDF)",
 };
 
 export type Key = keyof typeof en;

@@ -536,4 +536,5 @@ export const zh: Record<Key, string> = {
   "stats.repairsByCustomer": "按客户的维修",
   "stats.repairsByModel": "按设备型号的维修",
   "stats.repairs": "维修",
+  "stats.assessment": "员工考核报告（PDF）",
 };

@@ -3,6 +3,7 @@
 use crate::workspace::{Statistics, StatsQuery};
 
 use super::field::SavedFile;
+use super::orders::SavedReport;
 
 commands! {
     /// The dashboard's figures for a period and filters, with the orders behind each.
@@ -13,5 +14,23 @@ commands! {
         let name = format!("statistics-{}.xlsx", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
         let path = app.save_file("exports", &name, &bytes)?;
         Ok(SavedFile { path, data_base64: super::encode_base64(&bytes) })
+    }
+    /// The staff assessment report (one page per technician) as a PDF, saved under reports/.
+    task fn assessment_report(app, query: StatsQuery) -> SavedReport {
+        let pdf = crate::app::declare::blocking({
+            let app = app.clone();
+            move || app.read(|ws| {
+                let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+                let directory = ws.directory()?;
+                let pages = crate::assessment::assessment_pages(ws, &query, &directory, &company)?;
+                let words: String = pages.iter().flatten().map(|(_, t)| t.as_str()).collect();
+                let (font, index) = crate::report::cjk_font_for(&words, crate::report::SYSTEM_CJK_FONTS);
+                crate::assessment::assessment_pdf(&pages, &font, index)
+            })
+        })
+        .await?;
+        let name = format!("assessment-{}.pdf", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+        let path = app.save_file("reports", &name, &pdf)?;
+        Ok(SavedReport { path, bytes: pdf.len(), data_base64: super::encode_base64(&pdf) })
     }
 }

@@ -63,3 +63,69 @@ fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
         );
     }
 }
+
+/// The staff assessment: a page per technician with the dashboard's figures and what the
+/// customer said, Chinese text extractable.
+#[test]
+fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
+    let (mut sup, id) = supervisor_with_order();
+    let other = {
+        let o = sup.get_order(&id).unwrap();
+        sup.create_order(&order_input(
+            &o.summary.customer_id,
+            &o.summary.site_id,
+            "第二台",
+        ))
+        .unwrap()
+        .summary
+        .id
+    };
+    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&other, &[TECH_B.to_string()]).unwrap();
+    let mut tech = workspace(TECH_A, Role::Technician);
+    exchange(&sup, &mut tech);
+    tech.accept_order(&id).unwrap();
+    tech.check_in(&id, None).unwrap();
+    tick_required(&mut tech, &id);
+    tech.complete_order(&id, "更换主轴轴承").unwrap();
+    tech.rate_order(&id, 4, "响应很快 quick").unwrap();
+    exchange(&tech, &mut sup);
+    let now = crate::model::now_ms();
+    let q = crate::workspace::StatsQuery {
+        from: now - 86_400_000,
+        to: now + 86_400_000,
+        technician: None,
+        customer_id: None,
+        order_type: None,
+        tz_offset_min: 480,
+    };
+    let pages =
+        crate::assessment::assessment_pages(&sup, &q, &directory(), "华东服务公司").unwrap();
+    assert_eq!(pages.len(), 2, "one page per technician with work");
+    let (font, index) = crate::report::cjk_font_for("", &[]);
+    let pdf = crate::assessment::assessment_pdf(&pages, &font, index).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("assessment.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches('\u{c}').count(), 2, "two pages:\n{text}");
+    let first = text.split('\u{c}').next().unwrap();
+    for expected in [
+        "工程师考核",
+        "Tech A",
+        "完成 completed 1",
+        "★★★★☆",
+        "响应很快",
+        "华东服务公司",
+    ] {
+        assert!(
+            first.contains(expected),
+            "'{expected}' missing from:\n{first}"
+        );
+    }
+}

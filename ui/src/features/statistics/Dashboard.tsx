@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Bucket, Drill, Kpis, NamedCount, SavedFile, Stage, Statistics, UserInfo } from "../../backend";
+import type { Bucket, Drill, Kpis, NamedCount, Stage, Statistics, UserInfo } from "../../backend";
 import { toError, type BackendError } from "../../backend";
 import type { Key } from "../../i18n/en";
 import { useBackend, useLoad, userName } from "../../context";
@@ -29,7 +29,7 @@ const percent = (bp: number | null) => (bp === null ? "—" : `${(bp / 100).toFi
 export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen: (id: string) => void }) {
   const backend = useBackend();
   const { t, lang } = useI18n();
-  const [saved, setSaved] = useState<SavedFile | null>(null);
+  const [saved, setSaved] = useState<{ path: string; href: string } | null>(null);
   const [exportError, setExportError] = useState<BackendError | null>(null);
   const duration = useDuration();
   const [from, setFrom] = useState(isoDay(Date.now() - 29 * DAY));
@@ -39,10 +39,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
   const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, tz_offset_min: -new Date().getTimezoneOffset() });
   const stats = useLoad((b) => b.statistics(query()), [from, to, technician]);
+  const assessment = async () => {
+    setExportError(null);
+    try {
+      const pdf = await backend.assessmentReport(query());
+      setSaved({ path: pdf.path, href: `data:application/pdf;base64,${pdf.data_base64}` });
+    } catch (e) {
+      setExportError(toError(e));
+    }
+  };
   const exportXlsx = async () => {
     setExportError(null);
     try {
-      setSaved(await backend.exportStatistics(query()));
+      setSaved(savedLink(await backend.exportStatistics(query()), "xlsx"));
     } catch (e) {
       setExportError(toError(e));
     }
@@ -68,8 +77,9 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
           </select>
         </label>
         <button onClick={exportXlsx}>{t("exportXlsx")}</button>
+        <button onClick={assessment}>{t("stats.assessment")}</button>
       </div>
-      {saved && <SavedNotice saved={savedLink(saved, "xlsx")} testId="stats-saved" />}
+      {saved && <SavedNotice saved={saved} testId="stats-saved" />}
       <ErrorNote error={stats.error ?? exportError} />
       {s && (
         <>
