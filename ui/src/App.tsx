@@ -66,8 +66,8 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
           {me.name} · {t(`role.${me.role}`)}
         </span>
         {info.can_sync && (
-          <button className="link" onClick={() => setChangingPassword((v) => !v)}>
-            {t("changePassword")}
+          <button className="link" title={t("changePassword")} onClick={() => setChangingPassword((v) => !v)}>
+            {t("password")}
           </button>
         )}
         <button onClick={signOut}>{t("signOut")}</button>
