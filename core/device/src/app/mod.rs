@@ -68,6 +68,9 @@ pub struct App {
     wake: Notify,
     /// Wakes the live-event listener when the session changes.
     session_changed: Notify,
+    /// One sync at a time: "sync now" while the background loop syncs waits for it, so two
+    /// responses are never applied over each other.
+    syncing: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -95,6 +98,7 @@ impl App {
             platform,
             wake: Notify::new(),
             session_changed: Notify::new(),
+            syncing: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -162,6 +166,12 @@ impl App {
         }
     }
 
+    /// Sync now, after any sync already under way.
+    async fn sync_once(&self, http: &SyncHttp) -> Result<SyncReport> {
+        let _turn = self.syncing.lock().await;
+        sync::sync_now(&self.ws, http).await
+    }
+
     /// Tell the UI what a sync did. When the server no longer takes this device's token, the
     /// person is asked to sign in again; when an administrator revoked the device, its local
     /// copy (documents, photos, token) is erased first.
@@ -210,7 +220,7 @@ impl App {
         let mut failures = 0u32;
         loop {
             if let Some(http) = self.http() {
-                let result = sync::sync_now(&self.ws, &http).await;
+                let result = self.sync_once(&http).await;
                 failures = match &result {
                     // Unreachable, or too busy to serve: wait longer each time.
                     Err(DeviceError::Network(_))

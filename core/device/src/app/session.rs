@@ -121,7 +121,7 @@ commands! {
     /// Sync at once (push, then pull until the server has nothing more).
     task fn sync_now(app) -> SyncReport {
         let http = app.http().ok_or(DeviceError::NotSignedIn)?;
-        let result = sync::sync_now(&app.ws, &http).await;
+        let result = app.sync_once(&http).await;
         app.after_sync(&result);
         result
     }
@@ -155,7 +155,7 @@ async fn sign_in(
     let http = SyncHttp::new(&session.server_url, &token)?;
     // The first sync belongs to signing in: the person's orders are there when the app
     // opens. A failure is not a failed sign-in; the sync status shows it and the loop retries.
-    let first = sync::sync_now(&app.ws, &http).await;
+    let first = app.sync_once(&http).await;
     app.set_http(Some(http));
     app.after_sync(&first);
     if first.is_err() {
