@@ -1,5 +1,18 @@
 use super::*;
 
+/// The text a PDF reader extracts (pages separated by form feeds).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
     let (mut sup, id) = supervisor_with_order();
@@ -38,15 +51,7 @@ fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
             .unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(pdf.len() < 400_000, "fonts are subset: {} bytes", pdf.len());
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = pdf_text(&pdf);
     for expected in [
         "华东服务公司",
         "服务报告",
@@ -104,15 +109,7 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
     assert_eq!(pages.len(), 2, "one page per technician with work");
     let (font, index) = crate::report::cjk_font_for("", &[]);
     let pdf = crate::assessment::assessment_pdf(&pages, &font, index).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("assessment.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = pdf_text(&pdf);
     assert_eq!(text.matches('\u{c}').count(), 2, "two pages:\n{text}");
     let first = text.split('\u{c}').next().unwrap();
     for expected in [

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Workspace;
 use crate::Refusal;
 use crate::error::{DeviceError, Result};
-use crate::model::order::{EventKind, OrderDoc, OrderType};
+use crate::model::order::{EventKind, OrderDoc, OrderState, OrderType};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// A completed repair counts as fixed the first time when no other order for the same machine
@@ -162,10 +162,10 @@ pub struct NamedCount {
 struct Facts {
     id: String,
     doc: OrderDoc,
+    /// The fold of the order's events, done once per statistics call.
+    state: OrderState,
     created: i64,
     first: BTreeMap<&'static str, i64>,
-    completed: Option<i64>,
-    open: bool,
 }
 
 fn first_times(doc: &OrderDoc) -> BTreeMap<&'static str, i64> {
@@ -305,8 +305,7 @@ impl Workspace {
             let created = doc.sorted_events().first().map_or(0, |e| e.at);
             facts.push(Facts {
                 first: first_times(&doc),
-                completed: state.completed_at,
-                open: state.status.is_open(),
+                state,
                 created,
                 id,
                 doc,
@@ -323,7 +322,7 @@ fn matches(f: &Facts, q: &StatsQuery) -> bool {
         && q.order_type.is_none_or(|t| t == f.doc.header.order_type)
         && q.technician
             .as_ref()
-            .is_none_or(|t| f.doc.state().ever_assigned.contains(t))
+            .is_none_or(|t| f.state.ever_assigned.contains(t))
 }
 
 fn within(at: Option<i64>, from: i64, to: i64) -> bool {
@@ -332,7 +331,7 @@ fn within(at: Option<i64>, from: i64, to: i64) -> bool {
 
 /// Was this completed order on a machine followed by another order for it within 30 days?
 fn fixed_first_time(all: &[Facts], f: &Facts) -> Option<bool> {
-    let done = f.completed?;
+    let done = f.state.completed_at?;
     if f.doc.header.order_type != OrderType::Repair || f.doc.header.equipment_ids.is_empty() {
         return None;
     }
@@ -357,13 +356,13 @@ fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis 
     let mut responses = Vec::new();
     let mut profit: BTreeMap<String, i64> = BTreeMap::new();
     for f in chosen {
-        if f.open {
+        if f.state.status.is_open() {
             k.open.add(&f.id);
             if f.doc.header.scheduled_end.is_some_and(|end| end < now) {
                 k.overdue.add(&f.id);
             }
         }
-        if within(f.completed, from, to) {
+        if within(f.state.completed_at, from, to) {
             k.completed.add(&f.id);
             if let Some(first) = fixed_first_time(all, f) {
                 eligible += 1;
@@ -404,7 +403,7 @@ fn stages(chosen: &[&Facts], from: i64, to: i64) -> Vec<StageTimes> {
             .iter()
             .filter_map(|f| {
                 let reached = if key == "completed" {
-                    f.completed
+                    f.state.completed_at
                 } else {
                     f.first.get(key).copied()
                 };
@@ -467,10 +466,10 @@ fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<Technici
                 _ => {}
             }
         }
-        if !within(f.completed, q.from, q.to) {
+        if !within(f.state.completed_at, q.from, q.to) {
             continue;
         }
-        let state = f.doc.state();
+        let state = &f.state;
         for user in &state.ever_assigned {
             if !state.accepted_by.contains(user) && !state.assignees.contains(user) {
                 continue;
@@ -525,7 +524,7 @@ fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<Technici
 fn money(chosen: &[&Facts], q: &StatsQuery) -> Vec<MonthMoney> {
     let mut months: BTreeMap<(String, String), MonthMoney> = BTreeMap::new();
     for f in chosen {
-        let Some(done) = f.completed.filter(|&t| t >= q.from && t < q.to) else {
+        let Some(done) = f.state.completed_at.filter(|&t| t >= q.from && t < q.to) else {
             continue;
         };
         let totals = f.doc.totals();
@@ -825,7 +824,7 @@ fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucke
         if let Some(i) = index(f.created) {
             out[i].created.add(&f.id);
         }
-        if let Some(i) = f.completed.and_then(index) {
+        if let Some(i) = f.state.completed_at.and_then(index) {
             out[i].completed.add(&f.id);
         }
     }
@@ -845,7 +844,8 @@ fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Dri
         let earlier = all.iter().any(|o| {
             o.id != f.id
                 && o.doc.header.order_type == OrderType::Repair
-                && o.completed
+                && o.state
+                    .completed_at
                     .is_some_and(|done| done < f.created && done >= f.created - window)
                 && o.doc
                     .header

@@ -56,7 +56,6 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
       setExportError(toError(e));
     }
   };
-  const orders = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null }), []);
   const s = stats.data;
   const open = (prefix: string, key: Key | null, d: { orders: string[] }) => setDrill({ prefix, key, orders: d.orders });
   const drillTitle = drill ? [drill.prefix, drill.key && t(drill.key)].filter(Boolean).join(" · ") : "";
@@ -84,28 +83,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
       {s && (
         <>
           <Tiles s={s} onDrill={open} />
-          {drill && (
-            <div className="drill" role="region" aria-label={drillTitle}>
-              <div className="drill-head">
-                <strong>{drillTitle}</strong> <span className="muted">{t("ordersCount", { n: drill.orders.length })}</span>
-                <button className="link" onClick={() => setDrill(null)}>
-                  {t("close")}
-                </button>
-              </div>
-              <ul>
-                {(orders.data ?? [])
-                  .filter((o) => drill.orders.includes(o.id))
-                  .map((o) => (
-                    <li key={o.id}>
-                      <button className="link" onClick={() => onOpen(o.id)}>
-                        {o.display_number}
-                      </button>{" "}
-                      <StatusBadge status={o.status} /> {o.customer_name} · {o.description}
-                    </li>
-                  ))}
-              </ul>
-            </div>
-          )}
+          {drill && <DrillList title={drillTitle} orders={drill.orders} onOpen={onOpen} onClose={() => setDrill(null)} />}
           <h3>{t("stats.trend")}</h3>
           <Trend now={s.trend} before={s.previous_trend} onDrill={(label, d) => open(label, "stats.completed", d)} />
           <h3>{t("stats.times")}</h3>
@@ -304,5 +282,33 @@ function Named({ title, rows, onDrill }: { title: string; rows: NamedCount[]; on
         )}
       </tbody>
     </table>
+  );
+}
+
+/** The orders behind a figure; the order list is read only while one is shown. */
+function DrillList({ title, orders, onOpen, onClose }: { title: string; orders: string[]; onOpen: (id: string) => void; onClose: () => void }) {
+  const { t } = useI18n();
+  const all = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null }), []);
+  return (
+    <div className="drill" role="region" aria-label={title}>
+      <div className="drill-head">
+        <strong>{title}</strong> <span className="muted">{t("ordersCount", { n: orders.length })}</span>
+        <button className="link" onClick={onClose}>
+          {t("close")}
+        </button>
+      </div>
+      <ul>
+        {(all.data ?? [])
+          .filter((o) => orders.includes(o.id))
+          .map((o) => (
+            <li key={o.id}>
+              <button className="link" onClick={() => onOpen(o.id)}>
+                {o.display_number}
+              </button>{" "}
+              <StatusBadge status={o.status} /> {o.customer_name} · {o.description}
+            </li>
+          ))}
+      </ul>
+    </div>
   );
 }
