@@ -170,3 +170,16 @@ pub fn gps(lat: f64, lon: f64, accuracy_m: f64) -> Position {
         source: "gps".into(),
     }
 }
+
+/// Put the tenant's settings document into a store, as the server's first sync would.
+pub fn with_settings(ws: &mut Workspace) {
+    let mut doc = automerge::AutoCommit::new();
+    let id = crate::model::settings::new_settings_doc(&mut doc, "acme").unwrap();
+    ws.store
+        .commit_local(crate::model::DocType::Settings, &id, &mut doc)
+        .unwrap();
+    ws.store
+        .conn()
+        .execute("UPDATE documents SET dirty = 0", [])
+        .unwrap();
+}

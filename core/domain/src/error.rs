@@ -157,6 +157,12 @@ pub enum Field {
     Altitude,
     Password,
     PersonName,
+    PlanName,
+    Interval,
+    DaysAhead,
+    DurationMinutes,
+    WarnBefore,
+    RepeatEvery,
 }
 
 impl Field {
@@ -208,6 +214,12 @@ impl Field {
             Field::Altitude => "altitude (m)",
             Field::Password => "password",
             Field::PersonName => "name",
+            Field::PlanName => "plan name",
+            Field::Interval => "interval",
+            Field::DaysAhead => "days ahead",
+            Field::DurationMinutes => "duration (minutes)",
+            Field::WarnBefore => "warn before",
+            Field::RepeatEvery => "repeat every",
         }
     }
 }
@@ -360,6 +372,16 @@ pub enum Refusal {
     PersonDeactivated {
         name: String,
     },
+    /// A plan's end date lies before its start.
+    PlanEndsBeforeStart,
+    /// Not a time zone of the IANA database (such as Asia/Shanghai).
+    UnknownTimeZone {
+        name: String,
+    },
+    /// The alert is not open any more (done, or set aside by someone else).
+    AlertNotOpen,
+    /// Orders are made only for maintenance and inspection visits.
+    AlertHasNoVisit,
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -377,6 +399,8 @@ pub enum Thing {
     Category,
     ParentCategory,
     Technician,
+    Plan,
+    Alert,
 }
 
 impl Thing {
@@ -394,6 +418,8 @@ impl Thing {
             Thing::Category => "choose a known category",
             Thing::ParentCategory => "choose a known parent category",
             Thing::Technician => "choose a known technician",
+            Thing::Plan => "choose one of the machine's plans",
+            Thing::Alert => "choose a current alert",
         }
     }
 }
@@ -490,6 +516,17 @@ impl std::fmt::Display for Refusal {
             }
             Refusal::PersonDeactivated { name } => {
                 write!(f, "{name} is deactivated and gets no new work")
+            }
+            Refusal::PlanEndsBeforeStart => f.write_str("the plan ends before it starts"),
+            Refusal::UnknownTimeZone { name } => {
+                write!(
+                    f,
+                    "'{name}' is not a known time zone (such as Asia/Shanghai)"
+                )
+            }
+            Refusal::AlertNotOpen => f.write_str("this alert is no longer open"),
+            Refusal::AlertHasNoVisit => {
+                f.write_str("orders are made from maintenance and inspection alerts only")
             }
         }
     }

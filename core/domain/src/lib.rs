@@ -3,6 +3,7 @@
 //! sync server and the device both enforce lives here, once. No storage, network or runtime:
 //! no rusqlite, reqwest or tokio.
 
+pub mod alerts;
 pub mod audit;
 pub mod authority;
 pub mod blob;

@@ -5,6 +5,7 @@ use fieldops_device::model::Role;
 use fieldops_device::model::customer::{CustomerInput, SiteInput};
 use fieldops_device::model::equipment::EquipmentInfo;
 use fieldops_device::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
+use fieldops_device::model::plan::{PeriodUnit, Plan, PlanAnchor, PlanKind};
 use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_device::model::stock::{LocationKind, MovementKind, PartInfo};
 use fieldops_device::protocol::UserInfo;
@@ -482,7 +483,27 @@ fn build_documents(
         })?;
         machines.push((*c, m.id));
     }
+    // A quarterly inspection plan on the first machine, its next visit in five days.
     let today = chrono::Utc::now().date_naive();
+    if let Some((_, first)) = machines.first() {
+        ws.save_plan(
+            first,
+            None,
+            &Plan {
+                name: "季度巡检 Quarterly inspection".into(),
+                kind: PlanKind::Inspection,
+                every: 3,
+                unit: PeriodUnit::Months,
+                start: (today + chrono::Days::new(5)).to_string(),
+                end: None,
+                anchor: PlanAnchor::Planned,
+                order_type: OrderType::Inspection,
+                duration_min: 90,
+                technician_id: None,
+                days_ahead: 7,
+            },
+        )?;
+    }
     let mut accepts = Vec::new();
     for (i, o) in ORDERS.iter().enumerate() {
         let customer = &customers[o.customer];

@@ -15,7 +15,86 @@ distance_m: number, };
 
 export type AddressSource = "site" | "gazetteer" | "provider";
 
-export type AlertKind = "oversold" | "low_stock";
+/**
+ * Why an alert was set aside, and by whom.
+ */
+
+export type AlertAck = { by: string, at: number, reason: string, };
+
+/**
+ * Which alerts to list (all of them when nothing is set).
+ */
+
+export type AlertFilter = { state?: AlertState | null, kind?: AlertKind | null, customer_id?: string | null, technician_id?: string | null, equipment_id?: string | null, };
+
+export type AlertKind = "warranty" | "maintenance" | "inspection" | "not_accepted" | "not_completed";
+
+export type AlertList = { 
+/**
+ * Today in the company's calendar (YYYY-MM-DD) and that calendar's name.
+ */
+today: string, time_zone: string, alerts: Array<AlertView>, 
+/**
+ * Open alerts (due soon and overdue) by kind, before the filter.
+ */
+open_counts: { [key in string]: number }, };
+
+/**
+ * A company's rule for one kind of alert (tenant settings, edited by administrators).
+ */
+
+export type AlertRule = { enabled: boolean, 
+/**
+ * Machines: days before the due date the "due soon" warning starts. Not accepted: hours
+ * after dispatch. Not completed: hours before the scheduled end.
+ */
+lead: number, 
+/**
+ * Days between overdue reminders.
+ */
+repeat_every_days: number, };
+
+export type AlertSettings = { time_zone: string, rules: Array<KindRule>, };
+
+export type AlertState = "overdue" | "due_soon" | "acknowledged";
+
+/**
+ * An alert with the names a person reads.
+ */
+
+export type AlertView = { customer_name: string | null, site_name: string | null, equipment_name: string | null, equipment_model: string | null, plan_name: string | null, order_number: string | null, technician_names: Array<string>, acknowledged_by_name: string | null, 
+/**
+ * `{kind}:{object}:{plan or -}:{due}`: one alert per rule, object and due date.
+ */
+key: string, kind: AlertKind, state: AlertState, 
+/**
+ * Machines: the due date (the company's calendar).
+ */
+due_on: string | null, 
+/**
+ * Orders: the due instant (ms).
+ */
+due_at: number | null, 
+/**
+ * Machines: days until the due date (negative: overdue). Orders: hours.
+ */
+left: number, 
+/**
+ * 0 for the "due soon" warning; n ≥ 1 for the n-th overdue reminder.
+ */
+reminder: number, customer_id: string, site_id: string, equipment_id: string | null, plan_id: string | null, plan_kind: PlanKind | null, 
+/**
+ * The late order, or the order made (or to be made) for a planned visit.
+ */
+order_id: string | null, 
+/**
+ * Whether that order exists (a planned visit's order may not be made yet).
+ */
+order_exists: boolean, 
+/**
+ * Who the work is for: the order's assignees or the plan's technician.
+ */
+technician_ids: Array<string>, ack: AlertAck | null, };
 
 /**
  * How the device's data is kept on this device.
@@ -280,7 +359,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -293,6 +372,17 @@ export type ImportReport = { created: number, updated: number, unchanged: number
  * When not empty, nothing was imported.
  */
 errors: Array<RowError>, };
+
+export type KindRule = { kind: AlertKind, enabled: boolean, 
+/**
+ * Machines: days before the due date the "due soon" warning starts. Not accepted: hours
+ * after dispatch. Not completed: hours before the scheduled end.
+ */
+lead: number, 
+/**
+ * Days between overdue reminders.
+ */
+repeat_every_days: number, };
 
 export type Kpis = { 
 /**
@@ -565,6 +655,8 @@ slow_movers: Array<Tally>, requests_by_status: Array<Tally>,
  */
 mean_turnaround_hours: number | null, };
 
+export type PeriodUnit = "days" | "weeks" | "months" | "years";
+
 /**
  * `PATCH /v1/admin/people/{id}`: what changes (absent: stays).
  */
@@ -596,6 +688,98 @@ at: number,
  * The progress note or check-in the photo belongs to, if any.
  */
 event_id?: string | null, position?: Position | null, };
+
+/**
+ * A recurring visit to one machine.
+ */
+
+export type Plan = { 
+/**
+ * What people call it ("季度保养", "Quarterly service"); may be empty.
+ */
+name: string, kind: PlanKind, 
+/**
+ * Every `every` `unit`s.
+ */
+every: number, unit: PeriodUnit, 
+/**
+ * The first visit's date (YYYY-MM-DD, the company's calendar).
+ */
+start: string, 
+/**
+ * No visit after this date.
+ */
+end: string | null, anchor: PlanAnchor, 
+/**
+ * The order made for a visit: its type (its template gives the checklist) and length.
+ */
+order_type: OrderType, duration_min: number, 
+/**
+ * Who the visit's order is dispatched to, when someone is named.
+ */
+technician_id: string | null, 
+/**
+ * How many days before the visit its order is made; a visit done within this many days
+ * before its date counts for it.
+ */
+days_ahead: number, };
+
+/**
+ * Where the next visit counts from.
+ */
+
+export type PlanAnchor = "planned" | "last_done";
+
+export type PlanKind = "maintenance" | "inspection" | "testing" | "calibration";
+
+/**
+ * A plan of a machine, with the visit due now.
+ */
+
+export type PlanView = { id: string, 
+/**
+ * The visit due now (None: the plan has ended).
+ */
+next_due: string | null, technician_name: string | null, 
+/**
+ * What people call it ("季度保养", "Quarterly service"); may be empty.
+ */
+name: string, kind: PlanKind, 
+/**
+ * Every `every` `unit`s.
+ */
+every: number, unit: PeriodUnit, 
+/**
+ * The first visit's date (YYYY-MM-DD, the company's calendar).
+ */
+start: string, 
+/**
+ * No visit after this date.
+ */
+end: string | null, anchor: PlanAnchor, 
+/**
+ * The order made for a visit: its type (its template gives the checklist) and length.
+ */
+order_type: OrderType, duration_min: number, 
+/**
+ * Who the visit's order is dispatched to, when someone is named.
+ */
+technician_id: string | null, 
+/**
+ * How many days before the visit its order is made; a visit done within this many days
+ * before its date counts for it.
+ */
+days_ahead: number, };
+
+/**
+ * One planned visit in a period, for the calendar.
+ */
+
+export type PlannedVisit = { date: string, equipment_id: string, equipment_name: string, customer_name: string | null, plan_id: string, plan: Plan, 
+/**
+ * The visit's order, when it has been made.
+ */
+order_id: string | null, order_status: Status | null, };
 
 /**
  * Where the device says it was; `source` is `gps`, `network` or `manual`.
@@ -675,7 +859,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -859,7 +1043,7 @@ tz_offset_min: number, };
 
 export type Status = "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
 
-export type StockAlert = { kind: AlertKind, 
+export type StockAlert = { kind: StockAlertKind, 
 /**
  * For an oversold part: the movements that took out more than the last receipt left.
  */
@@ -872,6 +1056,8 @@ level: number,
  * Defective parts taken back (旧件), kept apart.
  */
 defective: number, min_stock: number, };
+
+export type StockAlertKind = "oversold" | "low_stock";
 
 /**
  * One line of a stock-take: what was counted of a part at the location.
@@ -963,7 +1149,7 @@ export type TemplateView = { order_type: OrderType, checklist: Array<TemplateIte
  * What was picked from a list, for `Refusal::Unknown`.
  */
 
-export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician";
+export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician" | "plan" | "alert";
 
 /**
  * Where the bearer token lives: the OS keyring when there is one; otherwise only in memory
@@ -1008,6 +1194,14 @@ export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies
 export const STATUSES = ["new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "completed", "settled", "cancelled", "conflict"] as const satisfies readonly Status[];
 
 export const PROJECT_STATUSES = ["planned", "active", "closed"] as const satisfies readonly ProjectStatus[];
+
+export const ALERT_KINDS = ["warranty", "maintenance", "inspection", "not_accepted", "not_completed"] as const satisfies readonly AlertKind[];
+
+export const PLAN_KINDS = ["maintenance", "inspection", "testing", "calibration"] as const satisfies readonly PlanKind[];
+
+export const PERIOD_UNITS = ["days", "weeks", "months", "years"] as const satisfies readonly PeriodUnit[];
+
+export const PLAN_ANCHORS = ["planned", "last_done"] as const satisfies readonly PlanAnchor[];
 
 /** The transport: Tauri IPC in the app, the HTTP bridge in a browser. */
 export type Call = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
@@ -1148,6 +1342,22 @@ export function commands(call: Call) {
     exportStatistics: (query: StatsQuery): Promise<SavedFile> => call("export_statistics", { query }),
     /** The staff assessment report (one page per technician) as a PDF, saved under reports/. */
     assessmentReport: (query: StatsQuery): Promise<SavedReport> => call("assessment_report", { query }),
+    /** Current alerts (due soon, overdue, set aside) of what this device holds, on today's */
+    /** date in the company's calendar. */
+    alerts: (filter: AlertFilter): Promise<AlertList> => call("alerts", { filter }),
+    /** A supervisor sets an alert aside with a reason; a planned visit is then skipped. */
+    acknowledgeAlert: (key: string, reason: string): Promise<AlertList> => call("acknowledge_alert", { key, reason }),
+    /** The order of a due visit (one per visit, whoever makes it). */
+    createOrderFromAlert: (key: string, description: string): Promise<OrderDetail> => call("create_order_from_alert", { key, description }),
+    equipmentPlans: (equipmentId: string): Promise<Array<PlanView>> => call("equipment_plans", { equipmentId }),
+    /** Add a plan (no id) or change one. */
+    savePlan: (equipmentId: string, planId: string | null, plan: Plan): Promise<Array<PlanView>> => call("save_plan", { equipmentId, planId, plan }),
+    deletePlan: (equipmentId: string, planId: string): Promise<Array<PlanView>> => call("delete_plan", { equipmentId, planId }),
+    /** Planned visits between two dates, for the calendar. */
+    plannedVisits: (from: string, to: string): Promise<Array<PlannedVisit>> => call("planned_visits", { from, to }),
+    alertSettings: (): Promise<AlertSettings> => call("alert_settings", {  }),
+    saveAlertRule: (kind: AlertKind, rule: AlertRule): Promise<AlertSettings> => call("save_alert_rule", { kind, rule }),
+    setTimeZone: (name: string): Promise<AlertSettings> => call("set_time_zone", { name }),
   };
 }
 

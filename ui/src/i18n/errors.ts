@@ -126,6 +126,12 @@ const fieldsEn: Record<Field, string> = {
   altitude: "Altitude (m)",
   password: "Password",
   person_name: "Name",
+  plan_name: "Plan name",
+  interval: "Every",
+  days_ahead: "Order made days ahead",
+  duration_minutes: "Duration (minutes)",
+  warn_before: "Warn before",
+  repeat_every: "Remind every (days)",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -174,6 +180,12 @@ const fieldsZh: Record<Field, string> = {
   altitude: "海拔（米）",
   password: "密码",
   person_name: "姓名",
+  plan_name: "计划名称",
+  interval: "周期",
+  days_ahead: "提前生成工单天数",
+  duration_minutes: "时长（分钟）",
+  warn_before: "提前预警",
+  repeat_every: "逾期提醒间隔（天）",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -221,6 +233,8 @@ const thingsEn: Record<Thing, string> = {
   category: "This category",
   parent_category: "This parent category",
   technician: "This technician",
+  plan: "This plan",
+  alert: "This alert",
 };
 
 const thingsZh: Record<Thing, string> = {
@@ -235,6 +249,8 @@ const thingsZh: Record<Thing, string> = {
   category: "该分类",
   parent_category: "该上级分类",
   technician: "该技术员",
+  plan: "该计划",
+  alert: "该预警",
 };
 
 /** A request a rule refused, said in the person's language with what to do next. */
@@ -329,5 +345,13 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? `${r.name} 已停用，不能再接新工作：请选择其他人。` : `${r.name} is deactivated and gets no new work: choose someone else.`;
     case "own_account":
       return zh ? "不能停用或降级自己的账号，请由另一位管理员操作。" : "You cannot deactivate or demote your own account: another administrator does that.";
+    case "plan_ends_before_start":
+      return zh ? "计划的结束日期早于开始日期：请改为开始之后的日期，或留空。" : "The plan ends before it starts: choose an end after the start, or leave it empty.";
+    case "unknown_time_zone":
+      return zh ? `“${r.name}”不是已知的时区：请使用如 Asia/Shanghai 的时区名称。` : `“${r.name}” is not a known time zone: use a name such as Asia/Shanghai.`;
+    case "alert_not_open":
+      return zh ? "该预警已不再待处理（已完成或已被他人处理）。列表已刷新。" : "This alert is no longer open (done, or handled by someone else). The list has been refreshed.";
+    case "alert_has_no_visit":
+      return zh ? "只有保养和巡检预警可以生成工单。" : "Only maintenance and inspection alerts make orders.";
   }
 }

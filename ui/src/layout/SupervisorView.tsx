@@ -20,6 +20,9 @@ import { Dashboard } from "../features/statistics/Dashboard";
 import { AuditView } from "../features/people/AuditView";
 import { PeopleView } from "../features/people/PeopleView";
 import { StatusBadge } from "../features/orders/StatusBadge";
+import { AlertsTab } from "../features/alerts/AlertsTab";
+import { PlansPanel } from "../features/alerts/PlansPanel";
+import { AlertRulesView } from "../features/alerts/AlertRulesView";
 
 type Panel =
   | { kind: "order"; id: string }
@@ -32,11 +35,11 @@ type Panel =
   | null;
 /** Tabs that never open anything in the side pane: they take the whole width. */
 const WIDE_TABS: Tab[] = ["templates", "people", "audit"];
-type Tab = "dashboard" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
+type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "dashboard", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -67,9 +70,15 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         </nav>
         {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
         {tab === "dashboard" && <Dashboard directory={directory} onOpen={open} />}
+        {tab === "alerts" && <AlertsTab directory={directory} onOpen={open} />}
         {tab === "settlement" && <SettlementView onOpen={open} />}
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
-        {tab === "templates" && <TemplatesView />}
+        {tab === "templates" && (
+          <>
+            <TemplatesView />
+            <AlertRulesView />
+          </>
+        )}
         {tab === "people" && <PeopleView meId={meId ?? ""} />}
         {tab === "audit" && <AuditView />}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
@@ -189,7 +198,12 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
             onCancel={() => setPanel(null)}
           />
         )}
-        {panel?.kind === "equipment" && <EquipmentDetail key={panel.id} id={panel.id} onOpenOrder={open} onChanged={bump} />}
+        {panel?.kind === "equipment" && (
+          <>
+            <EquipmentDetail key={panel.id} id={panel.id} onOpenOrder={open} onChanged={bump} />
+            <PlansPanel key={`plans-${panel.id}`} equipmentId={panel.id} canEdit />
+          </>
+        )}
         {panel?.kind === "new-project" && (
           <ProjectForm
             onDone={(p) => {

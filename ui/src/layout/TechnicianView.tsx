@@ -9,12 +9,14 @@ import { TechParts } from "../features/parts/PartsViews";
 import { OrderDetailView } from "../features/orders/OrderDetailView";
 import { ScanBox, type Found } from "../features/scan/ScanBox";
 import { FoundCard } from "../features/scan/FoundCard";
+import { AlertsView } from "../features/alerts/AlertsView";
 
 /** Tablet layout: big cards of my orders in schedule order; one tap opens the order. */
 export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
   const { t } = useI18n();
   const [openId, setOpenId] = useState<string | null>(null);
   const [showParts, setShowParts] = useState(false);
+  const [showAlerts, setShowAlerts] = useState(false);
   const [found, setFound] = useState<Found | null>(null);
   const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
   const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
@@ -42,6 +44,10 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
         {t("myParts")}
       </button>
       {showParts && <TechParts directory={directory} me={me.id} />}
+      <button className="big" aria-expanded={showAlerts} onClick={() => setShowAlerts((s) => !s)}>
+        {t("alerts.techButton")}
+      </button>
+      {showAlerts && <AlertsView directory={directory} canManage={false} onOpenOrder={setOpenId} forTechnician />}
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}

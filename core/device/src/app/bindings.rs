@@ -77,7 +77,9 @@ fn value_list<T: TS + ?Sized>(const_name: &str) -> String {
 }
 
 fn value_lists() -> Vec<String> {
+    use crate::alerts::AlertKind;
     use crate::model::order::{ChargeKind, CostKind, OrderType, Priority, Status};
+    use crate::model::plan::{PeriodUnit, PlanAnchor, PlanKind};
     use crate::model::project::ProjectStatus;
     vec![
         value_list::<ChargeKind>("CHARGE_KINDS"),
@@ -86,6 +88,10 @@ fn value_lists() -> Vec<String> {
         value_list::<Priority>("PRIORITIES"),
         value_list::<Status>("STATUSES"),
         value_list::<ProjectStatus>("PROJECT_STATUSES"),
+        value_list::<AlertKind>("ALERT_KINDS"),
+        value_list::<PlanKind>("PLAN_KINDS"),
+        value_list::<PeriodUnit>("PERIOD_UNITS"),
+        value_list::<PlanAnchor>("PLAN_ANCHORS"),
     ]
 }
 

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod declare;
+mod alerts;
 pub mod bindings;
 mod field;
 mod orders;

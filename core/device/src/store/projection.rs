@@ -156,8 +156,8 @@ fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {
     let i = &e.info;
     tx.execute(
         "INSERT OR REPLACE INTO equipment(id, name, model, serial, customer_id, site_id, project_id,
-            installed_on, warranty_until, maintenance_interval_days, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            installed_on, warranty_until, maintenance_interval_days, notes, plans, acks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             e.id,
             i.name,
@@ -169,7 +169,9 @@ fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {
             i.installed_on,
             i.warranty_until,
             i.maintenance_interval_days,
-            i.notes
+            i.notes,
+            json_text(&e.plans),
+            json_text(&e.acks)
         ],
     )?;
     Ok(())
@@ -219,8 +221,9 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
-            charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids,
+            dispatched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         params![
             o.id,
             st.status.as_str(),
@@ -245,6 +248,11 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             st.rating.as_ref().map(|r| r.0),
             o.header.project_id,
             json_text(&o.header.equipment_ids),
+            o.events
+                .iter()
+                .filter(|e| e.kind == crate::model::order::EventKind::Dispatched)
+                .map(|e| e.at)
+                .max(),
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;

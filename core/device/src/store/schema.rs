@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS orders(
     completed_at INTEGER,
     rating INTEGER,
     project_id TEXT,
-    equipment_ids TEXT NOT NULL
+    equipment_ids TEXT NOT NULL,
+    dispatched_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
 CREATE TABLE IF NOT EXISTS checkins(
@@ -164,7 +165,9 @@ CREATE TABLE IF NOT EXISTS equipment(
     installed_on TEXT,
     warranty_until TEXT,
     maintenance_interval_days INTEGER,
-    notes TEXT NOT NULL
+    notes TEXT NOT NULL,
+    plans TEXT NOT NULL,
+    acks TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS equipment_customer ON equipment(customer_id);
 CREATE TABLE IF NOT EXISTS projects(
@@ -204,7 +207,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "9";
+pub(super) const PROJECTION_VERSION: &str = "10";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 15] = [

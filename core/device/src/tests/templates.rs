@@ -2,7 +2,6 @@ use super::*;
 use crate::model::order::OrderType;
 use crate::model::settings::{self, Template, TemplateItem};
 
-/// Put the tenant's settings document into a store, as the server's first sync would.
 #[test]
 fn administrators_set_the_default_geofence() {
     let mut admin = workspace(SUPERVISOR, Role::Admin);
@@ -51,18 +50,6 @@ fn watermarking_is_a_company_choice_and_names_time_place_and_order() {
     let mut sup = workspace(SUPERVISOR, Role::Supervisor);
     with_settings(&mut sup);
     assert!(sup.set_photo_watermark(true).unwrap_err().code() == crate::ErrorCode::Forbidden);
-}
-
-fn with_settings(ws: &mut Workspace) {
-    let mut doc = automerge::AutoCommit::new();
-    let id = settings::new_settings_doc(&mut doc, "acme").unwrap();
-    ws.store
-        .commit_local(DocType::Settings, &id, &mut doc)
-        .unwrap();
-    ws.store
-        .conn()
-        .execute("UPDATE documents SET dirty = 0", [])
-        .unwrap();
 }
 
 #[test]

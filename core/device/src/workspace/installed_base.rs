@@ -65,13 +65,9 @@ const EQUIPMENT_SELECT: &str = "SELECT e.id, e.name, e.model, e.serial, e.custom
      FROM equipment e LEFT JOIN customers c ON c.id = e.customer_id
      LEFT JOIN projects p ON p.id = e.project_id LEFT JOIN documents d ON d.id = e.id";
 
-/// A warranty that ran until yesterday (local date) has ended.
-fn warranty_expired(until: Option<&str>) -> Option<bool> {
-    let today = chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
-    until.map(|d| d < today.as_str())
+/// A warranty that ran until yesterday (the company's calendar) has ended.
+fn warranty_expired(until: Option<&str>, today: &str) -> Option<bool> {
+    until.map(|d| d < today)
 }
 
 fn equipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EquipmentView> {
@@ -99,7 +95,8 @@ fn equipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EquipmentView> 
         project_name: r.get(12)?,
         service_count: r.get(13)?,
         last_service_at: r.get(14)?,
-        warranty_expired: warranty_expired(r.get::<_, Option<String>>(8)?.as_deref()),
+        // Judged by the caller, on the company's calendar.
+        warranty_expired: None,
         pending: r.get::<_, i64>(15)? == 1,
     })
 }
@@ -180,6 +177,7 @@ impl Workspace {
                 [id],
                 equipment_from_row,
             )
+            .map(|e| self.judge_warranty(vec![e]).remove(0))
             .map_err(|_| DeviceError::not_found(format!("equipment {id}")))
     }
 
@@ -199,7 +197,15 @@ impl Workspace {
             ],
             equipment_from_row,
         )?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(self.judge_warranty(rows.collect::<rusqlite::Result<Vec<_>>>()?))
+    }
+
+    fn judge_warranty(&self, mut machines: Vec<EquipmentView>) -> Vec<EquipmentView> {
+        let today = self.company_today().to_string();
+        for m in &mut machines {
+            m.warranty_expired = warranty_expired(m.info.warranty_until.as_deref(), &today);
+        }
+        machines
     }
 
     pub fn create_project(&mut self, info: &ProjectInfo) -> Result<ProjectView> {
@@ -316,18 +322,32 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_warranty_is_judged_by_the_local_date() {
-        let today = chrono::Local::now().date_naive();
-        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-        assert_eq!(warranty_expired(None), None);
+    fn a_warranty_is_judged_by_the_company_calendar() {
+        assert_eq!(warranty_expired(None, "2026-12-02"), None);
         assert_eq!(
-            warranty_expired(Some(&day(today))),
+            warranty_expired(Some("2026-12-02"), "2026-12-02"),
             Some(false),
             "its last day"
         );
-        let yesterday = today.pred_opt().unwrap();
-        assert_eq!(warranty_expired(Some(&day(yesterday))), Some(true));
-        assert_eq!(warranty_expired(Some("2999-12-31")), Some(false));
+        assert_eq!(
+            warranty_expired(Some("2026-12-01"), "2026-12-02"),
+            Some(true)
+        );
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        with_settings(&mut sup);
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let mut info = machine(&c.id, &c.sites[0].id, "Pump");
+        let today = sup.company_today();
+        info.warranty_until = Some(today.to_string());
+        assert_eq!(
+            sup.create_equipment(&info).unwrap().warranty_expired,
+            Some(false)
+        );
+        info.warranty_until = Some(today.pred_opt().unwrap().to_string());
+        assert_eq!(
+            sup.create_equipment(&info).unwrap().warranty_expired,
+            Some(true)
+        );
     }
 
     use super::*;

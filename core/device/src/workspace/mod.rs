@@ -27,6 +27,7 @@ use crate::protocol::UserInfo;
 use crate::store::{OrderFilter, RecordFilter, Store};
 use crate::{Refusal, Thing};
 
+mod alerts;
 mod attendance;
 mod catalogue_io;
 mod company_settings;
@@ -45,6 +46,9 @@ mod statistics;
 mod stock;
 mod sync_state;
 
+pub use alerts::{
+    AlertFilter, AlertList, AlertSettings, AlertView, KindRule, PlanView, PlannedVisit,
+};
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
 pub use catalogue_io::{ImportReport, MAX_IMPORT_BYTES, RowError, TableFormat};
 pub use company_settings::TemplateView;

@@ -3,8 +3,12 @@
 
 use crate::error::Field;
 use automerge::AutoCommit;
+use automerge::transaction::Transactable;
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use super::plan::{AlertAck, Plan};
 use super::{check_date, check_id, check_text};
 use crate::crdt;
 use crate::error::{DomainError, Refusal, Result};
@@ -17,6 +21,12 @@ pub struct Equipment {
     pub info: EquipmentInfo,
     pub created_at: i64,
     pub created_by: String,
+    /// Maintenance and inspection plans, by plan id.
+    #[serde(default)]
+    pub plans: BTreeMap<String, Plan>,
+    /// Alerts about this machine set aside, by alert key.
+    #[serde(default)]
+    pub acks: BTreeMap<String, AlertAck>,
 }
 
 /// What a person types about a machine; edited field by field.
@@ -104,6 +114,11 @@ impl Equipment {
             ));
         }
         check_id("equipment id", &self.id)?;
+        for (id, plan) in &self.plans {
+            check_id("plan id", id)?;
+            plan.validate()
+                .map_err(|e| DomainError::CorruptDocument(format!("plan {id}: {e}")))?;
+        }
         self.info
             .validate()
             .map_err(|e| DomainError::CorruptDocument(format!("equipment: {e}")))
@@ -117,6 +132,10 @@ pub fn new_equipment_doc(
 ) -> Result<String> {
     info.validate()?;
     let id = crdt::new_info_doc(doc, "equipment", user_id)?;
+    // Made with the document, so two people adding a machine's first plans offline never
+    // make two maps of which one would win.
+    doc.put_object(automerge::ROOT, "plans", automerge::ObjType::Map)?;
+    doc.put_object(automerge::ROOT, "acks", automerge::ObjType::Map)?;
     apply_equipment_edit(doc, info)?;
     Ok(id)
 }

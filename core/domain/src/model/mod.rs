@@ -6,6 +6,7 @@ pub mod equipment;
 pub mod money;
 pub mod order;
 pub mod part_request;
+pub mod plan;
 pub mod project;
 pub mod settings;
 pub mod stock;

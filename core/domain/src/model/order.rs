@@ -818,8 +818,21 @@ pub fn new_order_doc(
     input: &OrderInput,
     template: &super::settings::Template,
 ) -> Result<String> {
+    new_order_doc_as(doc, &new_id(), user_id, tz_offset_min, input, template)
+}
+
+/// A new order with a given id (a planned visit's order, whose id comes from its plan).
+pub fn new_order_doc_as(
+    doc: &mut AutoCommit,
+    id: &str,
+    user_id: &str,
+    tz_offset_min: i32,
+    input: &OrderInput,
+    template: &super::settings::Template,
+) -> Result<String> {
     input.validate()?;
-    let id = new_id();
+    super::check_id("order", id)?;
+    let id = id.to_string();
     doc.put(ROOT, "doc_type", "order")?;
     doc.put(ROOT, "id", id.as_str())?;
     let header = doc.put_object(ROOT, "header", ObjType::Map)?;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::order::{OrderType, default_checklist};
 use super::{check_id, check_text, enum_name};
+use crate::alerts::{ALERT_KINDS, AlertKind, AlertRule, DEFAULT_TIME_ZONE, parse_time_zone};
 use crate::crdt;
 use crate::error::{DomainError, Result};
 
@@ -28,6 +29,12 @@ pub struct SettingsDoc {
     /// Draw time, place and order number into stored site photos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_watermark: Option<bool>,
+    /// The company's calendar for due dates (IANA name); absent: Asia/Shanghai.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Alert rules by kind ("warranty", …); a kind without one uses its default.
+    #[serde(default)]
+    pub alert_rules: BTreeMap<String, AlertRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -127,7 +134,33 @@ impl SettingsDoc {
         if let Some(r) = s.geofence_default_m {
             crate::geo::check_radius(r).map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         }
+        for (name, rule) in &s.alert_rules {
+            let kind = ALERT_KINDS
+                .iter()
+                .find(|k| k.name() == name)
+                .ok_or_else(|| {
+                    DomainError::CorruptDocument(format!("rule for unknown alert '{name}'"))
+                })?;
+            rule.validate(*kind)
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(tz) = &s.time_zone {
+            parse_time_zone(tz).map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
         Ok(s)
+    }
+
+    /// The company's calendar.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.time_zone
+            .as_deref()
+            .and_then(|t| parse_time_zone(t).ok())
+            .unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The time zone's name, as set or the default.
+    pub fn time_zone_name(&self) -> &str {
+        self.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE)
     }
 
     /// The fence radius for sites that set none.
@@ -150,6 +183,7 @@ pub fn new_settings_doc(doc: &mut AutoCommit, tenant: &str) -> Result<String> {
     doc.put(ROOT, "doc_type", "settings")?;
     doc.put(ROOT, "id", id.as_str())?;
     doc.put_object(ROOT, "templates", ObjType::Map)?;
+    doc.put_object(ROOT, "alert_rules", ObjType::Map)?;
     for t in ORDER_TYPES {
         put_template(doc, t, &default_template(t))?;
     }
@@ -173,6 +207,25 @@ pub fn set_geofence_default(doc: &mut AutoCommit, radius_m: i64) -> Result<()> {
     crate::geo::check_radius(radius_m)?;
     doc.put(ROOT, "geofence_default_m", radius_m)?;
     Ok(())
+}
+
+/// Set the company's calendar (an IANA time zone name).
+pub fn set_time_zone(doc: &mut AutoCommit, name: &str) -> Result<()> {
+    let name = name.trim();
+    parse_time_zone(name)?;
+    doc.put(ROOT, "time_zone", name)?;
+    Ok(())
+}
+
+/// Replace one kind's alert rule (the other kinds are untouched).
+pub fn put_alert_rule(doc: &mut AutoCommit, kind: AlertKind, rule: &AlertRule) -> Result<()> {
+    rule.validate(kind)?;
+    let rules = match crdt::child_obj(doc, &ROOT, "alert_rules") {
+        Ok(id) => id,
+        Err(_) => doc.put_object(ROOT, "alert_rules", ObjType::Map)?,
+    };
+    let value = serde_json::to_value(rule).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &rules, kind.name(), &value)
 }
 
 pub fn set_photo_watermark(doc: &mut AutoCommit, on: bool) -> Result<()> {

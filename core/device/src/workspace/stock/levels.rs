@@ -35,6 +35,7 @@ pub struct MovementView {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "StockAlertKind")]
 pub enum AlertKind {
     /// Below zero after a merge: more was taken than there was.
     Oversold,

@@ -1,0 +1,791 @@
+//! Alerts (预警): which machines' warranties, maintenance and inspections are due soon or
+//! overdue, and which orders are late, on a given day. One function from the documents' facts
+//! and a date, so a tablet offline and the server agree.
+//!
+//! An alert is one (rule, object, due date): its key names the three. It ends by itself when
+//! the thing is done (the visit completed, the warranty date moved, the order accepted or
+//! completed) or when a supervisor sets it aside with a reason (an acknowledgement, kept in
+//! the machine's document; for a planned visit it skips that visit).
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Field, Problem, Refusal, Result};
+use crate::model::equipment::Equipment;
+use crate::model::order::{OrderType, Status};
+use crate::model::plan::{AlertAck, PeriodUnit, Plan, PlanAnchor, PlanKind, occurrence_order_id};
+
+/// The company's calendar when it set none.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+/// A time zone name of the IANA database, or why not.
+pub fn parse_time_zone(name: &str) -> Result<Tz> {
+    name.parse::<Tz>().map_err(|_| {
+        DomainError::Refused(Refusal::UnknownTimeZone {
+            name: name.chars().take(64).collect(),
+        })
+    })
+}
+
+/// The calendar date of an instant (ms since the epoch) in `tz`.
+pub fn local_date(ms: i64, tz: Tz) -> NaiveDate {
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// The machine's warranty ends.
+    Warranty,
+    /// A maintenance (or calibration) visit falls due.
+    Maintenance,
+    /// An inspection (or testing) visit falls due.
+    Inspection,
+    /// A dispatched order nobody accepted in time.
+    NotAccepted,
+    /// An open order past its scheduled end.
+    NotCompleted,
+}
+
+pub const ALERT_KINDS: [AlertKind; 5] = [
+    AlertKind::Warranty,
+    AlertKind::Maintenance,
+    AlertKind::Inspection,
+    AlertKind::NotAccepted,
+    AlertKind::NotCompleted,
+];
+
+impl AlertKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::Warranty => "warranty",
+            AlertKind::Maintenance => "maintenance",
+            AlertKind::Inspection => "inspection",
+            AlertKind::NotAccepted => "not_accepted",
+            AlertKind::NotCompleted => "not_completed",
+        }
+    }
+
+    /// Whether the rule's `lead` counts hours (orders) rather than days (machines).
+    pub fn counts_hours(self) -> bool {
+        matches!(self, AlertKind::NotAccepted | AlertKind::NotCompleted)
+    }
+
+    pub fn of_plan(kind: PlanKind) -> AlertKind {
+        match kind {
+            PlanKind::Maintenance | PlanKind::Calibration => AlertKind::Maintenance,
+            PlanKind::Inspection | PlanKind::Testing => AlertKind::Inspection,
+        }
+    }
+}
+
+/// A company's rule for one kind of alert (tenant settings, edited by administrators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRule {
+    pub enabled: bool,
+    /// Machines: days before the due date the "due soon" warning starts. Not accepted: hours
+    /// after dispatch. Not completed: hours before the scheduled end.
+    pub lead: i64,
+    /// Days between overdue reminders.
+    pub repeat_every_days: i64,
+}
+
+impl AlertRule {
+    pub fn default_for(kind: AlertKind) -> AlertRule {
+        let (lead, repeat_every_days) = match kind {
+            AlertKind::Warranty => (30, 7),
+            AlertKind::Maintenance | AlertKind::Inspection => (7, 3),
+            AlertKind::NotAccepted => (4, 1),
+            AlertKind::NotCompleted => (2, 1),
+        };
+        AlertRule {
+            enabled: true,
+            lead,
+            repeat_every_days,
+        }
+    }
+
+    pub fn validate(&self, kind: AlertKind) -> Result<()> {
+        let max = if kind.counts_hours() { 720 } else { 365 };
+        if !(0..=max).contains(&self.lead) {
+            return Err(DomainError::bad_field(
+                Field::WarnBefore,
+                Problem::OutOfRange {
+                    min: 0,
+                    max: max as i32,
+                },
+            ));
+        }
+        if !(1..=365).contains(&self.repeat_every_days) {
+            return Err(DomainError::bad_field(
+                Field::RepeatEvery,
+                Problem::OutOfRange { min: 1, max: 365 },
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Every kind's rule in force: the stored ones, defaults for the rest.
+pub fn rules_in_force(stored: &BTreeMap<String, AlertRule>) -> BTreeMap<AlertKind, AlertRule> {
+    ALERT_KINDS
+        .iter()
+        .map(|k| {
+            let rule = stored
+                .get(k.name())
+                .copied()
+                .unwrap_or_else(|| AlertRule::default_for(*k));
+            (*k, rule)
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    Overdue,
+    DueSoon,
+    Acknowledged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Alert {
+    /// `{kind}:{object}:{plan or -}:{due}`: one alert per rule, object and due date.
+    pub key: String,
+    pub kind: AlertKind,
+    pub state: AlertState,
+    /// Machines: the due date (the company's calendar).
+    pub due_on: Option<String>,
+    /// Orders: the due instant (ms).
+    pub due_at: Option<i64>,
+    /// Machines: days until the due date (negative: overdue). Orders: hours.
+    pub left: i64,
+    /// 0 for the "due soon" warning; n ≥ 1 for the n-th overdue reminder.
+    pub reminder: i64,
+    pub customer_id: String,
+    pub site_id: String,
+    pub equipment_id: Option<String>,
+    pub plan_id: Option<String>,
+    pub plan_kind: Option<PlanKind>,
+    /// The late order, or the order made (or to be made) for a planned visit.
+    pub order_id: Option<String>,
+    /// Whether that order exists (a planned visit's order may not be made yet).
+    pub order_exists: bool,
+    /// Who the work is for: the order's assignees or the plan's technician.
+    pub technician_ids: Vec<String>,
+    pub ack: Option<AlertAck>,
+}
+
+/// A completed order that named the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit {
+    pub order_type: OrderType,
+    /// Completion day in the company's calendar.
+    pub on: NaiveDate,
+}
+
+/// What alerts need to know of an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub id: String,
+    pub status: Status,
+    /// When it was last dispatched (ms).
+    pub dispatched_at: Option<i64>,
+    pub scheduled_end: Option<i64>,
+    pub customer_id: String,
+    pub site_id: String,
+    pub assignees: Vec<String>,
+}
+
+/// What alerts need to know of a machine.
+pub struct MachineFacts<'a> {
+    pub equipment: &'a Equipment,
+    /// Completed orders naming the machine, any order.
+    pub visits: Vec<Visit>,
+}
+
+/// The key of an alert about a machine.
+pub fn machine_key(
+    kind: AlertKind,
+    equipment_id: &str,
+    plan_id: Option<&str>,
+    due: NaiveDate,
+) -> String {
+    format!(
+        "{}:{equipment_id}:{}:{due}",
+        kind.name(),
+        plan_id.unwrap_or("-")
+    )
+}
+
+fn reminder(overdue: i64, repeat: i64) -> i64 {
+    if overdue <= 0 {
+        0
+    } else {
+        1 + (overdue - 1) / repeat.max(1)
+    }
+}
+
+/// The pseudo-plan id of a machine's plain "every N days" maintenance interval.
+pub const INTERVAL_PLAN: &str = "interval";
+
+/// The id of the order for a visit of a machine's plan (or of its plain interval).
+pub fn visit_order_id(equipment_id: &str, plan_id: &str, due: NaiveDate) -> String {
+    if plan_id == INTERVAL_PLAN {
+        occurrence_order_id(&format!("{INTERVAL_PLAN}:{equipment_id}"), due)
+    } else {
+        occurrence_order_id(plan_id, due)
+    }
+}
+
+/// Every alert on `today` (the company's calendar) at `now` (ms): machines' alerts from their
+/// warranty, plans and visits; orders' from their dispatch and schedule. `order_status` gives
+/// the status of orders that exist by id (for planned visits' orders). Acknowledged alerts
+/// still current are returned with state `Acknowledged`.
+pub fn compute(
+    machines: &[MachineFacts<'_>],
+    orders: &[OrderFacts],
+    order_status: &dyn Fn(&str) -> Option<Status>,
+    stored_rules: &BTreeMap<String, AlertRule>,
+    today: NaiveDate,
+    now_ms: i64,
+) -> Vec<Alert> {
+    let rules = rules_in_force(stored_rules);
+    let mut out = Vec::new();
+    for m in machines {
+        machine_alerts(m, &rules, order_status, today, &mut out);
+    }
+    for o in orders {
+        order_alerts(o, &rules, now_ms, &mut out);
+    }
+    out.sort_by(|a, b| (a.state, a.left, &a.key).cmp(&(b.state, b.left, &b.key)));
+    out
+}
+
+struct Due<'a> {
+    kind: AlertKind,
+    plan_id: Option<&'a str>,
+    plan: Option<&'a Plan>,
+    date: NaiveDate,
+}
+
+fn machine_alerts(
+    m: &MachineFacts<'_>,
+    rules: &BTreeMap<AlertKind, AlertRule>,
+    order_status: &dyn Fn(&str) -> Option<Status>,
+    today: NaiveDate,
+    out: &mut Vec<Alert>,
+) {
+    let e = m.equipment;
+    let mut dues: Vec<Due<'_>> = Vec::new();
+    if let Some(w) = e
+        .info
+        .warranty_until
+        .as_deref()
+        .and_then(|w| w.parse().ok())
+    {
+        dues.push(Due {
+            kind: AlertKind::Warranty,
+            plan_id: None,
+            plan: None,
+            date: w,
+        });
+    }
+    let last_visit = |ty: OrderType| {
+        m.visits
+            .iter()
+            .filter(|v| v.order_type == ty)
+            .map(|v| v.on)
+            .max()
+    };
+    let acked = |kind: AlertKind, plan_id: &str, d: NaiveDate| {
+        e.acks
+            .contains_key(&machine_key(kind, &e.id, Some(plan_id), d))
+    };
+    for (plan_id, plan) in &e.plans {
+        let kind = AlertKind::of_plan(plan.kind);
+        let skipped = |d: NaiveDate| {
+            acked(kind, plan_id, d)
+                || order_status(&occurrence_order_id(plan_id, d)) == Some(Status::Cancelled)
+        };
+        if let Some(d) = plan.due_date(last_visit(plan.order_type), skipped) {
+            dues.push(Due {
+                kind,
+                plan_id: Some(plan_id),
+                plan: Some(plan),
+                date: d,
+            });
+        }
+    }
+    // A machine with only an interval and no maintenance plan: due one interval after the last
+    // maintenance (or the installation).
+    let has_maintenance_plan = e
+        .plans
+        .values()
+        .any(|p| AlertKind::of_plan(p.kind) == AlertKind::Maintenance);
+    if let (Some(days), false) = (e.info.maintenance_interval_days, has_maintenance_plan) {
+        let from = last_visit(OrderType::Maintenance)
+            .or_else(|| e.info.installed_on.as_deref().and_then(|d| d.parse().ok()));
+        if let Some(from) = from {
+            let interval = Plan {
+                name: String::new(),
+                kind: PlanKind::Maintenance,
+                every: days,
+                unit: PeriodUnit::Days,
+                start: from.to_string(),
+                end: None,
+                anchor: PlanAnchor::LastDone,
+                order_type: OrderType::Maintenance,
+                duration_min: 0,
+                technician_id: None,
+                days_ahead: 0,
+            };
+            let skipped = |d: NaiveDate| {
+                acked(AlertKind::Maintenance, INTERVAL_PLAN, d)
+                    || order_status(&visit_order_id(&e.id, INTERVAL_PLAN, d))
+                        == Some(Status::Cancelled)
+            };
+            if let Some(d) = interval.due_date(Some(from), skipped) {
+                dues.push(Due {
+                    kind: AlertKind::Maintenance,
+                    plan_id: Some(INTERVAL_PLAN),
+                    plan: None,
+                    date: d,
+                });
+            }
+        }
+    }
+    for due in dues {
+        let rule = rules[&due.kind];
+        if !rule.enabled {
+            continue;
+        }
+        let left = (due.date - today).num_days();
+        if left > rule.lead {
+            continue;
+        }
+        let key = machine_key(due.kind, &e.id, due.plan_id, due.date);
+        let ack = e.acks.get(&key).cloned();
+        let state = match (&ack, left < 0) {
+            (Some(_), _) => AlertState::Acknowledged,
+            (None, true) => AlertState::Overdue,
+            (None, false) => AlertState::DueSoon,
+        };
+        let order_id = due.plan_id.map(|p| visit_order_id(&e.id, p, due.date));
+        out.push(Alert {
+            key,
+            kind: due.kind,
+            state,
+            due_on: Some(due.date.to_string()),
+            due_at: None,
+            left,
+            reminder: reminder(-left, rule.repeat_every_days),
+            customer_id: e.info.customer_id.clone(),
+            site_id: e.info.site_id.clone(),
+            equipment_id: Some(e.id.clone()),
+            plan_id: due.plan_id.map(str::to_string),
+            plan_kind: due.plan.map(|p| p.kind),
+            order_exists: order_id
+                .as_deref()
+                .is_some_and(|o| order_status(o).is_some()),
+            order_id,
+            technician_ids: due
+                .plan
+                .and_then(|p| p.technician_id.clone())
+                .into_iter()
+                .collect(),
+            ack,
+        });
+    }
+}
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+fn order_alerts(
+    o: &OrderFacts,
+    rules: &BTreeMap<AlertKind, AlertRule>,
+    now_ms: i64,
+    out: &mut Vec<Alert>,
+) {
+    let mut push = |kind: AlertKind, due_at: i64, due_soon_from: i64| {
+        let rule = rules[&kind];
+        if !rule.enabled || now_ms < due_soon_from {
+            return;
+        }
+        let overdue_ms = now_ms - due_at;
+        let state = if overdue_ms > 0 {
+            AlertState::Overdue
+        } else {
+            AlertState::DueSoon
+        };
+        let overdue_days = if overdue_ms > 0 {
+            overdue_ms / DAY_MS + 1
+        } else {
+            0
+        };
+        out.push(Alert {
+            key: format!("{}:{}:-:{due_at}", kind.name(), o.id),
+            kind,
+            state,
+            due_on: None,
+            due_at: Some(due_at),
+            left: (due_at - now_ms).div_euclid(HOUR_MS),
+            reminder: reminder(overdue_days, rule.repeat_every_days),
+            customer_id: o.customer_id.clone(),
+            site_id: o.site_id.clone(),
+            equipment_id: None,
+            plan_id: None,
+            plan_kind: None,
+            order_id: Some(o.id.clone()),
+            order_exists: true,
+            technician_ids: o.assignees.clone(),
+            ack: None,
+        });
+    };
+    if let (Status::Dispatched, Some(at)) = (o.status, o.dispatched_at) {
+        let due = at + rules[&AlertKind::NotAccepted].lead * HOUR_MS;
+        // Not accepted has no "due soon": it is late or it is fine.
+        push(AlertKind::NotAccepted, due, due + 1);
+    }
+    if let (true, Some(end)) = (o.status.is_open(), o.scheduled_end) {
+        let lead = rules[&AlertKind::NotCompleted].lead * HOUR_MS;
+        push(AlertKind::NotCompleted, end, end - lead);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::equipment::EquipmentInfo;
+
+    const EQ: &str = "00000000-0000-4000-8000-0000000000e1";
+    const PLAN: &str = "00000000-0000-4000-8000-0000000000a1";
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn machine(warranty: Option<&str>) -> Equipment {
+        Equipment {
+            doc_type: "equipment".into(),
+            id: EQ.into(),
+            info: EquipmentInfo {
+                name: "Chiller 2".into(),
+                model: "CH-200".into(),
+                serial: "S1".into(),
+                customer_id: "00000000-0000-4000-8000-0000000000c1".into(),
+                site_id: "00000000-0000-4000-8000-0000000000d1".into(),
+                project_id: None,
+                installed_on: Some("2024-01-10".into()),
+                warranty_until: warranty.map(str::to_string),
+                maintenance_interval_days: None,
+                notes: String::new(),
+            },
+            created_at: 0,
+            created_by: "u".into(),
+            plans: BTreeMap::new(),
+            acks: BTreeMap::new(),
+        }
+    }
+
+    fn monthly(start: &str) -> Plan {
+        Plan {
+            name: "Monthly".into(),
+            kind: PlanKind::Maintenance,
+            every: 1,
+            unit: PeriodUnit::Months,
+            start: start.into(),
+            end: None,
+            anchor: PlanAnchor::Planned,
+            order_type: OrderType::Maintenance,
+            duration_min: 60,
+            technician_id: None,
+            days_ahead: 5,
+        }
+    }
+
+    fn alerts_on(e: &Equipment, visits: Vec<Visit>, today: &str) -> Vec<Alert> {
+        compute(
+            &[MachineFacts {
+                equipment: e,
+                visits,
+            }],
+            &[],
+            &|_| None,
+            &BTreeMap::new(),
+            date(today),
+            0,
+        )
+    }
+
+    #[test]
+    fn a_warranty_warns_from_thirty_days_before_and_reminds_weekly_after() {
+        let e = machine(Some("2026-12-31"));
+        assert!(
+            alerts_on(&e, vec![], "2026-11-30").is_empty(),
+            "31 days before"
+        );
+        let a = &alerts_on(&e, vec![], "2026-12-01")[0];
+        assert_eq!(
+            (a.kind, a.state, a.left, a.reminder),
+            (AlertKind::Warranty, AlertState::DueSoon, 30, 0)
+        );
+        let on_the_day = &alerts_on(&e, vec![], "2026-12-31")[0];
+        assert_eq!(
+            (on_the_day.state, on_the_day.left),
+            (AlertState::DueSoon, 0)
+        );
+        let day_after = &alerts_on(&e, vec![], "2027-01-01")[0];
+        assert_eq!(
+            (day_after.state, day_after.reminder),
+            (AlertState::Overdue, 1)
+        );
+        assert_eq!(alerts_on(&e, vec![], "2027-01-07")[0].reminder, 1);
+        assert_eq!(alerts_on(&e, vec![], "2027-01-08")[0].reminder, 2);
+        // The key names the date: extending the warranty ends this alert.
+        assert_eq!(day_after.key, format!("warranty:{EQ}:-:2026-12-31"));
+        assert!(alerts_on(&machine(Some("2027-06-30")), vec![], "2027-01-08").is_empty());
+    }
+
+    #[test]
+    fn leap_days_and_month_ends_count_as_calendar_days() {
+        let e = machine(Some("2028-02-29"));
+        assert_eq!(alerts_on(&e, vec![], "2028-01-30")[0].left, 30);
+        assert!(alerts_on(&e, vec![], "2028-01-29").is_empty());
+        assert_eq!(
+            alerts_on(&e, vec![], "2028-03-01")[0].state,
+            AlertState::Overdue
+        );
+    }
+
+    #[test]
+    fn a_planned_visit_is_due_until_a_visit_covers_it() {
+        let mut e = machine(None);
+        e.plans.insert(PLAN.into(), monthly("2026-01-15"));
+        let a = alerts_on(&e, vec![], "2026-01-10");
+        assert_eq!(
+            (a[0].kind, a[0].state, a[0].left),
+            (AlertKind::Maintenance, AlertState::DueSoon, 5)
+        );
+        assert_eq!(
+            a[0].order_id.as_deref(),
+            Some(occurrence_order_id(PLAN, date("2026-01-15")).as_str())
+        );
+        assert!(!a[0].order_exists);
+        let done = vec![Visit {
+            order_type: OrderType::Maintenance,
+            on: date("2026-01-14"),
+        }];
+        assert!(
+            alerts_on(&e, done.clone(), "2026-01-20").is_empty(),
+            "done: February is 26 days off"
+        );
+        assert_eq!(
+            alerts_on(&e, done, "2026-02-09")[0].due_on.as_deref(),
+            Some("2026-02-15")
+        );
+        // A repair is not a maintenance visit.
+        let repair = vec![Visit {
+            order_type: OrderType::Repair,
+            on: date("2026-01-14"),
+        }];
+        assert_eq!(
+            alerts_on(&e, repair, "2026-01-20")[0].state,
+            AlertState::Overdue
+        );
+    }
+
+    #[test]
+    fn setting_a_visit_aside_or_cancelling_its_order_skips_it() {
+        let mut e = machine(None);
+        e.plans.insert(PLAN.into(), monthly("2026-01-15"));
+        let key = machine_key(AlertKind::Maintenance, EQ, Some(PLAN), date("2026-01-15"));
+        e.acks.insert(
+            key,
+            AlertAck {
+                by: "s".into(),
+                at: 1,
+                reason: "site closed".into(),
+            },
+        );
+        assert!(alerts_on(&e, vec![], "2026-01-20").is_empty());
+        assert_eq!(
+            alerts_on(&e, vec![], "2026-02-12")[0].due_on.as_deref(),
+            Some("2026-02-15")
+        );
+
+        let e = {
+            let mut e = machine(None);
+            e.plans.insert(PLAN.into(), monthly("2026-01-15"));
+            e
+        };
+        let cancelled = occurrence_order_id(PLAN, date("2026-01-15"));
+        let got = compute(
+            &[MachineFacts {
+                equipment: &e,
+                visits: vec![],
+            }],
+            &[],
+            &|id| (id == cancelled).then_some(Status::Cancelled),
+            &BTreeMap::new(),
+            date("2026-01-20"),
+            0,
+        );
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn an_acknowledged_warranty_alert_stays_acknowledged() {
+        let mut e = machine(Some("2026-12-31"));
+        let key = machine_key(AlertKind::Warranty, EQ, None, date("2026-12-31"));
+        e.acks.insert(
+            key,
+            AlertAck {
+                by: "s".into(),
+                at: 1,
+                reason: "customer informed".into(),
+            },
+        );
+        let a = &alerts_on(&e, vec![], "2027-02-01")[0];
+        assert_eq!(a.state, AlertState::Acknowledged);
+        assert_eq!(a.ack.as_ref().unwrap().reason, "customer informed");
+    }
+
+    #[test]
+    fn a_plain_interval_counts_from_the_last_maintenance() {
+        let mut e = machine(None);
+        e.info.maintenance_interval_days = Some(90);
+        // Installed 2024-01-10: due 2024-04-09.
+        assert_eq!(
+            alerts_on(&e, vec![], "2024-04-02")[0].due_on.as_deref(),
+            Some("2024-04-09")
+        );
+        let v = vec![Visit {
+            order_type: OrderType::Maintenance,
+            on: date("2024-04-01"),
+        }];
+        assert_eq!(
+            alerts_on(&e, v, "2024-06-29")[0].due_on.as_deref(),
+            Some("2024-06-30")
+        );
+    }
+
+    #[test]
+    fn disabled_rules_raise_nothing_and_leads_come_from_the_rule() {
+        let e = machine(Some("2026-12-31"));
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            "warranty".to_string(),
+            AlertRule {
+                enabled: true,
+                lead: 60,
+                repeat_every_days: 7,
+            },
+        );
+        let run = |rules: &BTreeMap<String, AlertRule>| {
+            compute(
+                &[MachineFacts {
+                    equipment: &e,
+                    visits: vec![],
+                }],
+                &[],
+                &|_| None,
+                rules,
+                date("2026-11-05"),
+                0,
+            )
+        };
+        assert_eq!(run(&rules).len(), 1);
+        rules.insert(
+            "warranty".to_string(),
+            AlertRule {
+                enabled: false,
+                lead: 60,
+                repeat_every_days: 7,
+            },
+        );
+        assert!(run(&rules).is_empty());
+    }
+
+    #[test]
+    fn late_orders_are_alerts_until_accepted_or_completed() {
+        let o = OrderFacts {
+            id: "o1".into(),
+            status: Status::Dispatched,
+            dispatched_at: Some(0),
+            scheduled_end: Some(10 * HOUR_MS),
+            customer_id: "c".into(),
+            site_id: "s".into(),
+            assignees: vec!["t".into()],
+        };
+        let at = |now: i64, o: &OrderFacts| {
+            compute(
+                &[],
+                std::slice::from_ref(o),
+                &|_| None,
+                &BTreeMap::new(),
+                date("2026-01-01"),
+                now,
+            )
+        };
+        assert!(
+            at(4 * HOUR_MS, &o).is_empty(),
+            "exactly 4 hours: not late yet"
+        );
+        let late = at(4 * HOUR_MS + 1, &o);
+        assert_eq!(
+            (late[0].kind, late[0].state),
+            (AlertKind::NotAccepted, AlertState::Overdue)
+        );
+        let near_end = at(8 * HOUR_MS, &o);
+        assert!(
+            near_end
+                .iter()
+                .any(|a| a.kind == AlertKind::NotCompleted && a.state == AlertState::DueSoon)
+        );
+        let accepted = OrderFacts {
+            status: Status::Accepted,
+            ..o.clone()
+        };
+        let after_end = at(11 * HOUR_MS, &accepted);
+        assert_eq!(after_end.len(), 1);
+        assert_eq!(
+            (after_end[0].kind, after_end[0].state),
+            (AlertKind::NotCompleted, AlertState::Overdue)
+        );
+        let completed = OrderFacts {
+            status: Status::Completed,
+            ..o
+        };
+        assert!(at(11 * HOUR_MS, &completed).is_empty());
+    }
+
+    #[test]
+    fn dates_are_the_company_calendar_not_utc() {
+        let tz = parse_time_zone("Asia/Shanghai").unwrap();
+        // 2026-12-31 17:00 UTC is already 1 January in Shanghai.
+        let ms = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 31, 17, 0, 0)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(local_date(ms, tz), date("2027-01-01"));
+        assert_eq!(
+            local_date(ms, parse_time_zone("UTC").unwrap()),
+            date("2026-12-31")
+        );
+        assert!(matches!(
+            parse_time_zone("Mars/Olympus"),
+            Err(DomainError::Refused(Refusal::UnknownTimeZone { .. }))
+        ));
+    }
+}
