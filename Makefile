@@ -120,6 +120,7 @@ bench: deps
 	$(TARGET_DIR)/release/fieldops-tools bench
 	$(CARGO) bench -p fieldops-media --bench photo
 	$(CARGO) bench -p fieldops-device --bench stock
+	$(CARGO) bench -p fieldops-device --bench alerts
 
 clean:
 	rm -rf $(RUN_DIR) ui/dist

@@ -444,13 +444,6 @@ async fn a_crowd_of_syncs_is_told_to_come_back(backend: Backend) {
     }
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
-        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
-    };
-}
-
 on_both!(
     deeply_nested_changes_are_refused_and_the_server_lives,
     damaged_change_bytes_are_refused_not_accepted,

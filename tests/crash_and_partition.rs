@@ -379,13 +379,6 @@ async fn responses_cut_mid_body_change_nothing(backend: Backend) {
     assert_eq!(texts.len(), 4, "each order once: {texts:?}");
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
-        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
-    };
-}
-
 on_both!(
     server_killed_while_devices_push_loses_nothing_acknowledged,
     a_device_stopped_mid_sync_loses_nothing_unsent,

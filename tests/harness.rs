@@ -502,3 +502,13 @@ pub fn camera_jpeg(seed: u8) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// One test function per scenario and backend: `mod sqlite` and `mod postgres`, each with a
+/// test named after the scenario.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
+        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
+    };
+}

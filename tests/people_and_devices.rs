@@ -517,13 +517,6 @@ async fn one_is_admin(d: &Device) -> bool {
     people(d).await.is_ok()
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
-        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
-    };
-}
-
 on_both!(
     an_administrator_manages_people_and_devices,
     accepted_and_refused_changes_are_audited,

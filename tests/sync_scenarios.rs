@@ -1268,14 +1268,6 @@ async fn sigterm_stops_cleanly_and_answers_carry_security_headers(backend: Backe
     assert!(fresh.ws().get_order(&id).is_ok());
 }
 
-/// Runs a scenario on both backends.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Sqlite).await } )* }
-        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
-    };
-}
-
 on_both!(
     dispatch_then_accept,
     offline_edits_of_different_fields_merge,

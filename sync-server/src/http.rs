@@ -145,6 +145,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(crate::admin::revoke_device),
         )
         .route("/v1/admin/audit", get(crate::admin::audit))
+        .route("/v1/admin/alerts", get(crate::alerts::list))
         .route(
             "/v1/blobs/{hash}",
             axum::routing::put(put_blob).get(get_blob),

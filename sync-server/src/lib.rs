@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod error;

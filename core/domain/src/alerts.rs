@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, Field, Problem, Refusal, Result};
 use crate::model::equipment::Equipment;
-use crate::model::order::{OrderType, Status};
+use crate::model::order::{OrderDoc, OrderType, Status};
 use crate::model::plan::{AlertAck, PeriodUnit, Plan, PlanAnchor, PlanKind, occurrence_order_id};
 
 /// The company's calendar when it set none.
@@ -204,6 +204,46 @@ pub struct OrderFacts {
     pub customer_id: String,
     pub site_id: String,
     pub assignees: Vec<String>,
+}
+
+impl OrderFacts {
+    /// An order document's facts, its status, and the visits it made when it was completed
+    /// (one per machine it names, on its completion day in `tz`): what the server reads from
+    /// documents and the device keeps in its projections.
+    pub fn of_order(o: &OrderDoc, tz: Tz) -> (Status, Option<OrderFacts>, Vec<(String, Visit)>) {
+        let st = o.state();
+        let visits = st
+            .completed_at
+            // As the business records count it: completed even while a conflict waits.
+            .filter(|_| matches!(st.underlying, Status::Completed | Status::Settled))
+            .map(|at| {
+                let on = local_date(at, tz);
+                o.header
+                    .equipment_ids
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.clone(),
+                            Visit {
+                                order_type: o.header.order_type,
+                                on,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let facts = st.status.is_open().then(|| OrderFacts {
+            id: o.id.clone(),
+            status: st.status,
+            dispatched_at: o.last_dispatched_at(),
+            scheduled_end: o.header.scheduled_end,
+            customer_id: o.header.customer_id.clone(),
+            site_id: o.header.site_id.clone(),
+            assignees: st.assignees.clone(),
+        });
+        (st.status, facts, visits)
+    }
 }
 
 /// What alerts need to know of a machine.

@@ -248,11 +248,7 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             st.rating.as_ref().map(|r| r.0),
             o.header.project_id,
             json_text(&o.header.equipment_ids),
-            o.events
-                .iter()
-                .filter(|e| e.kind == crate::model::order::EventKind::Dispatched)
-                .map(|e| e.at)
-                .max(),
+            o.last_dispatched_at(),
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;

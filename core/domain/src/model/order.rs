@@ -583,6 +583,15 @@ impl OrderDoc {
     }
 
     /// The events in fold order: device time, then author, then id.
+    /// When the order was last dispatched (ms), if ever.
+    pub fn last_dispatched_at(&self) -> Option<i64> {
+        self.events
+            .iter()
+            .filter(|e| e.kind == EventKind::Dispatched)
+            .map(|e| e.at)
+            .max()
+    }
+
     pub fn sorted_events(&self) -> Vec<&OrderEvent> {
         let mut ev: Vec<&OrderEvent> = self.events.iter().collect();
         ev.sort_by(|a, b| (a.at, &a.by, &a.id).cmp(&(b.at, &b.by, &b.id)));

@@ -1,0 +1,106 @@
+//! The server's view of a company's alerts: the domain's one alert function over every
+//! machine and order the company has, so what the server will notify about is what the
+//! devices show. `GET /v1/admin/alerts?at=<ms>` (supervisors and administrators) answers it
+//! for a moment (now when absent), which is also how the notification scan will call it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use fieldops_domain::DomainError;
+use fieldops_domain::alerts::{self, Alert, MachineFacts, OrderFacts, Visit};
+use fieldops_domain::crdt;
+use fieldops_domain::model::equipment::Equipment;
+use fieldops_domain::model::order::{OrderDoc, Status};
+use fieldops_domain::model::settings::{SettingsDoc, settings_id};
+use serde::Deserialize;
+
+use crate::auth;
+use crate::error::{Result, ServerError};
+use crate::http::{AppState, bearer};
+use crate::storage::DynStorage;
+
+/// Every alert of `tenant` at `now` (ms), acknowledged ones included, nearest first.
+pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Result<Vec<Alert>> {
+    let settings = match storage.load_doc(tenant, &settings_id(tenant)).await? {
+        Some(stored) => Some(SettingsDoc::from_doc(&crdt::load(&stored.bytes)?)?),
+        None => None,
+    };
+    let tz = settings
+        .as_ref()
+        .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone());
+    let rules = settings.map(|s| s.alert_rules).unwrap_or_default();
+
+    let mut statuses: HashMap<String, Status> = HashMap::new();
+    let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
+    let mut orders = Vec::<OrderFacts>::new();
+    for id in storage.doc_ids(tenant, "order").await? {
+        let Some(stored) = storage.load_doc(tenant, &id).await? else {
+            continue;
+        };
+        // A document the server holds was checked when it was pushed; one that no longer
+        // reads (a newer schema) is left out rather than failing every alert.
+        let Ok(order) = crdt::load(&stored.bytes).and_then(|d| OrderDoc::from_doc(&d)) else {
+            tracing::warn!(tenant, order = %id, "order left out of alerts: unreadable");
+            continue;
+        };
+        let (status, facts, made) = OrderFacts::of_order(&order, tz);
+        statuses.insert(order.id.clone(), status);
+        orders.extend(facts);
+        for (machine, visit) in made {
+            visits.entry(machine).or_default().push(visit);
+        }
+    }
+    let mut machines = Vec::<Equipment>::new();
+    for id in storage.doc_ids(tenant, "equipment").await? {
+        let Some(stored) = storage.load_doc(tenant, &id).await? else {
+            continue;
+        };
+        match crdt::load(&stored.bytes).and_then(|d| Equipment::from_doc(&d)) {
+            Ok(e) => machines.push(e),
+            Err(e) => tracing::warn!(tenant, equipment = %id, "machine left out of alerts: {e}"),
+        }
+    }
+    let facts: Vec<MachineFacts<'_>> = machines
+        .iter()
+        .map(|e| MachineFacts {
+            equipment: e,
+            visits: visits.remove(&e.id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(alerts::compute(
+        &facts,
+        &orders,
+        &|id| statuses.get(id).copied(),
+        &rules,
+        alerts::local_date(now, tz),
+        now,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsQuery {
+    /// The moment to compute for (ms since the epoch); now when absent.
+    pub at: Option<i64>,
+}
+
+pub async fn list(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<AlertsQuery>, QueryRejection>,
+) -> Result<Json<Vec<Alert>>> {
+    let ctx = auth::authenticate(&st.storage, bearer(&headers)).await?;
+    if !ctx.role.manages() {
+        return Err(DomainError::Forbidden(
+            "only supervisors and administrators see the company's alerts".into(),
+        )
+        .into());
+    }
+    let Query(query) = query.map_err(|e| ServerError::BadRequest(e.body_text()))?;
+    let now = query.at.unwrap_or_else(fieldops_domain::model::now_ms);
+    Ok(Json(tenant_alerts(&st.storage, &ctx.tenant, now).await?))
+}
