@@ -72,6 +72,9 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await form.getByLabel("Last possible date").fill("");
   await form.getByLabel("First visit").fill(inDays(3));
   await form.getByLabel("Default technician").selectOption({ label: "张伟 Zhang Wei" });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: "test-results/plan-form-1024.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await form.getByRole("button", { name: "Save" }).click();
   const plan = page.getByTestId("plan");
   await expect(plan).toContainText("Monthly filter service 月度滤网保养");
@@ -113,6 +116,9 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await desk.getByRole("region", { name: "预警" }).getByRole("tab", { name: "待处理" }).click();
   await expect(desk.getByTestId("alert").filter({ hasText: "Monthly filter service" })).toContainText("保养到期");
   await desk.screenshot({ path: "test-results/alerts-zh.png", fullPage: true });
+  await desk.setViewportSize({ width: 768, height: 1024 });
+  await desk.screenshot({ path: "test-results/alerts-zh-768.png", fullPage: true });
+  await desk.setViewportSize({ width: 1280, height: 800 });
   await desk.getByRole("tab", { name: "日历" }).click();
   await expect(desk.getByRole("region", { name: "计划上门" })).toBeVisible();
   await desk.screenshot({ path: "test-results/alerts-calendar-zh.png", fullPage: true });

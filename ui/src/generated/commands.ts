@@ -1342,6 +1342,9 @@ export function commands(call: Call) {
     exportStatistics: (query: StatsQuery): Promise<SavedFile> => call("export_statistics", { query }),
     /** The staff assessment report (one page per technician) as a PDF, saved under reports/. */
     assessmentReport: (query: StatsQuery): Promise<SavedReport> => call("assessment_report", { query }),
+    /** The staff assessment as an XLSX workbook (a row per technician, their ratings on a */
+    /** second sheet), saved under exports/. */
+    exportAssessment: (query: StatsQuery): Promise<SavedFile> => call("export_assessment", { query }),
     /** Current alerts (due soon, overdue, set aside) of what this device holds, on today's */
     /** date in the company's calendar. */
     alerts: (filter: AlertFilter): Promise<AlertList> => call("alerts", { filter }),

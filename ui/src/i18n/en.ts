@@ -535,6 +535,7 @@ export const en = {
   "stats.repairsByModel": "Repairs by equipment model",
   "stats.repairs": "Repairs",
   "stats.assessment": "Staff assessment (PDF)",
+  "stats.assessmentXlsx": "Staff assessment (XLSX)",
   "tab.alerts": "Alerts",
   "alerts.show": "Show",
   "alerts.state.open": "Open",

@@ -537,6 +537,7 @@ export const zh: Record<Key, string> = {
   "stats.repairsByModel": "按设备型号的维修",
   "stats.repairs": "维修",
   "stats.assessment": "员工考核报告（PDF）",
+  "stats.assessmentXlsx": "员工考核表（XLSX）",
   "tab.alerts": "预警",
   "alerts.show": "显示",
   "alerts.state.open": "待处理",

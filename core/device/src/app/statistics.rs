@@ -22,7 +22,8 @@ commands! {
             move || app.read(|ws| {
                 let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
                 let directory = ws.directory()?;
-                let pages = crate::assessment::assessment_pages(ws, &query, &directory, &company)?;
+                let (heading, people) = crate::assessment::gather(ws, &query, &directory, &company)?;
+                let pages = crate::assessment::assessment_pages(&heading, &people);
                 let words: String = pages.iter().flatten().map(|(_, t)| t.as_str()).collect();
                 let (font, index) = crate::report::cjk_font_for(&words, crate::report::SYSTEM_CJK_FONTS);
                 crate::assessment::assessment_pdf(&pages, &font, index)
@@ -32,5 +33,17 @@ commands! {
         let name = format!("assessment-{}.pdf", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
         let path = app.save_file("reports", &name, &pdf)?;
         Ok(SavedReport { path, bytes: pdf.len(), data_base64: super::encode_base64(&pdf) })
+    }
+    /// The staff assessment as an XLSX workbook (a row per technician, their ratings on a
+    /// second sheet), saved under exports/.
+    task fn export_assessment(app, query: StatsQuery) -> SavedFile {
+        let bytes = app.read(|ws| {
+            let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+            let (heading, people) = crate::assessment::gather(ws, &query, &ws.directory()?, &company)?;
+            crate::assessment::assessment_xlsx(&heading, &people)
+        })?;
+        let name = format!("assessment-{}.xlsx", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+        let path = app.save_file("exports", &name, &bytes)?;
+        Ok(SavedFile { path, data_base64: super::encode_base64(&bytes) })
     }
 }

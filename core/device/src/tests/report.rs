@@ -104,8 +104,34 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
         order_type: None,
         tz_offset_min: 480,
     };
-    let pages =
-        crate::assessment::assessment_pages(&sup, &q, &directory(), "华东服务公司").unwrap();
+    let (heading, people) =
+        crate::assessment::gather(&sup, &q, &directory(), "华东服务公司").unwrap();
+    let pages = crate::assessment::assessment_pages(&heading, &people);
+    // The same figures as a workbook: a row per technician, the comments on their own sheet.
+    {
+        use calamine::Reader;
+        let book = crate::assessment::assessment_xlsx(&heading, &people).unwrap();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(book)).unwrap();
+        let main = wb.worksheet_range("考核 Assessment").unwrap();
+        let rows: Vec<Vec<String>> = main
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert!(rows[0][0].contains("华东服务公司"));
+        assert_eq!(rows[2][4], "完成 Completed");
+        let tech_a = rows
+            .iter()
+            .find(|r| r[0] == "Tech A")
+            .expect("Tech A's row");
+        assert_eq!(tech_a[4], "1", "completed: {tech_a:?}");
+        assert_eq!(tech_a[8], "4", "average rating: {tech_a:?}");
+        let ratings = wb.worksheet_range("评价 Ratings").unwrap();
+        let comment = ratings.rows().nth(1).expect("one rating");
+        assert_eq!(comment[0].to_string(), "Tech A");
+        assert_eq!(comment[2].to_string(), "4");
+        assert_eq!(comment[3].to_string(), "响应很快 quick");
+    }
     assert_eq!(pages.len(), 2, "one page per technician with work");
     let (font, index) = crate::report::cjk_font_for("", &[]);
     let pdf = crate::assessment::assessment_pdf(&pages, &font, index).unwrap();

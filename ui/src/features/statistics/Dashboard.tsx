@@ -48,10 +48,11 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
       setExportError(toError(e));
     }
   };
-  const exportXlsx = async () => {
+  const exportXlsx = async (what: "statistics" | "assessment") => {
     setExportError(null);
     try {
-      setSaved(savedLink(await backend.exportStatistics(query()), "xlsx"));
+      const file = what === "statistics" ? await backend.exportStatistics(query()) : await backend.exportAssessment(query());
+      setSaved(savedLink(file, "xlsx"));
     } catch (e) {
       setExportError(toError(e));
     }
@@ -75,8 +76,9 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             ))}
           </select>
         </label>
-        <button onClick={exportXlsx}>{t("exportXlsx")}</button>
+        <button onClick={() => exportXlsx("statistics")}>{t("exportXlsx")}</button>
         <button onClick={assessment}>{t("stats.assessment")}</button>
+        <button onClick={() => exportXlsx("assessment")}>{t("stats.assessmentXlsx")}</button>
       </div>
       {saved && <SavedNotice saved={saved} testId="stats-saved" />}
       <ErrorNote error={stats.error ?? exportError} />
