@@ -176,4 +176,114 @@ async fn server_and_device_agree(backend: Backend) {
     }
 }
 
-on_both!(server_and_device_agree);
+/// Two supervisors, each offline, make the order of the same planned visit: both orders
+/// arrive (nothing is refused or lost), the alert names one and counts two, and once the
+/// extra one is cancelled it counts one.
+async fn one_order_per_visit_from_two_offline_desks(backend: Backend) {
+    let w = world(backend).await;
+    w.db.add_user(T, "sup.two", "supervisor");
+    let two = Device::signed_in(&w.server, T, "sup.two").await;
+    let now = now_ms();
+    let today = w.sup.ws().company_today();
+    {
+        let mut ws = w.sup.ws();
+        let c = ws.create_customer(&customer("北京协和")).unwrap();
+        let m = ws
+            .create_equipment(&EquipmentInfo {
+                name: "CT-1".into(),
+                model: "CT".into(),
+                serial: String::new(),
+                customer_id: c.id.clone(),
+                site_id: c.sites[0].id.clone(),
+                project_id: None,
+                installed_on: None,
+                warranty_until: None,
+                maintenance_interval_days: None,
+                notes: String::new(),
+            })
+            .unwrap();
+        ws.save_plan(
+            &m.id,
+            None,
+            &Plan {
+                name: "Quarterly".into(),
+                kind: PlanKind::Inspection,
+                every: 3,
+                unit: PeriodUnit::Months,
+                start: (today + chrono::Days::new(2)).to_string(),
+                end: None,
+                anchor: PlanAnchor::Planned,
+                order_type: OrderType::Inspection,
+                duration_min: 60,
+                technician_id: None,
+                days_ahead: 5,
+            },
+        )
+        .unwrap();
+    }
+    w.sup.sync().await;
+    two.sync().await;
+    let key = |d: &Device| {
+        d.ws()
+            .alerts_at(&AlertFilter::default(), now)
+            .unwrap()
+            .alerts
+            .into_iter()
+            .find(|a| a.alert.kind == AlertKind::Inspection)
+            .unwrap()
+            .alert
+            .key
+    };
+    let (k1, k2) = (key(&w.sup), key(&two));
+    assert_eq!(k1, k2);
+    let first = w
+        .sup
+        .ws()
+        .create_order_from_alert_at(&k1, "Quarterly", now)
+        .unwrap();
+    let second = two
+        .ws()
+        .create_order_from_alert_at(&k2, "Quarterly", now)
+        .unwrap();
+    let r1 = w.sup.sync().await;
+    let r2 = two.sync().await;
+    assert!(
+        r1.rejected.is_empty() && r2.rejected.is_empty(),
+        "{r1:?} {r2:?}"
+    );
+    w.sup.sync().await;
+    let inspection = |alerts: Vec<Alert>| {
+        alerts
+            .into_iter()
+            .find(|a| a.kind == AlertKind::Inspection)
+            .unwrap()
+    };
+    for d in [&w.sup, &two] {
+        let a = inspection(device_alerts(d, now));
+        assert_eq!(a.visit_orders, 2);
+        assert!(
+            a.order_id == Some(first.summary.id.clone())
+                || a.order_id == Some(second.summary.id.clone())
+        );
+    }
+    let on_server = inspection(server_alerts(&w.sup, now).await.unwrap());
+    assert_eq!(on_server.visit_orders, 2);
+    // The extra order is cancelled: the visit keeps the other, counted once, not skipped.
+    w.sup
+        .ws()
+        .cancel_order(&second.summary.id, "made twice")
+        .unwrap();
+    w.sup.sync().await;
+    let after = inspection(server_alerts(&w.sup, now).await.unwrap());
+    assert_eq!(after.visit_orders, 1);
+    assert_eq!(after.order_id, Some(first.summary.id.clone()));
+    assert_eq!(
+        summary(&server_alerts(&w.sup, now).await.unwrap()),
+        summary(&device_alerts(&w.sup, now))
+    );
+}
+
+on_both!(
+    server_and_device_agree,
+    one_order_per_visit_from_two_offline_desks
+);

@@ -11,10 +11,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use fieldops_domain::DomainError;
-use fieldops_domain::alerts::{self, Alert, MachineFacts, OrderFacts, Visit};
+use fieldops_domain::alerts::{self, Alert, MachineFacts, OrderFacts, Visit, VisitOrder};
 use fieldops_domain::crdt;
 use fieldops_domain::model::equipment::Equipment;
-use fieldops_domain::model::order::{OrderDoc, Status};
+use fieldops_domain::model::order::OrderDoc;
 use fieldops_domain::model::settings::{SettingsDoc, settings_id};
 use serde::Deserialize;
 
@@ -34,8 +34,8 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
         .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone());
     let rules = settings.map(|s| s.alert_rules).unwrap_or_default();
 
-    let mut statuses: HashMap<String, Status> = HashMap::new();
     let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
+    let mut visit_orders: HashMap<String, Vec<VisitOrder>> = HashMap::new();
     let mut orders = Vec::<OrderFacts>::new();
     for id in storage.doc_ids(tenant, "order").await? {
         let Some(stored) = storage.load_doc(tenant, &id).await? else {
@@ -47,11 +47,13 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
             tracing::warn!(tenant, order = %id, "order left out of alerts: unreadable");
             continue;
         };
-        let (status, facts, made) = OrderFacts::of_order(&order, tz);
-        statuses.insert(order.id.clone(), status);
-        orders.extend(facts);
-        for (machine, visit) in made {
+        let from = OrderFacts::of_order(&order, tz);
+        orders.extend(from.open);
+        for (machine, visit) in from.visits {
             visits.entry(machine).or_default().push(visit);
+        }
+        if let Some((machine, made)) = from.visit_order {
+            visit_orders.entry(machine).or_default().push(made);
         }
     }
     let mut machines = Vec::<Equipment>::new();
@@ -69,12 +71,12 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
         .map(|e| MachineFacts {
             equipment: e,
             visits: visits.remove(&e.id).unwrap_or_default(),
+            visit_orders: visit_orders.remove(&e.id).unwrap_or_default(),
         })
         .collect();
     Ok(alerts::compute(
         &facts,
         &orders,
-        &|id| statuses.get(id).copied(),
         &rules,
         alerts::local_date(now, tz),
         now,

@@ -132,9 +132,10 @@ fn main() {
             .map(|(e, v)| MachineFacts {
                 equipment: e,
                 visits: v.clone(),
+                visit_orders: vec![],
             })
             .collect();
-        alerts::compute(&facts, &[], &|_| None, &BTreeMap::new(), today, 0).len()
+        alerts::compute(&facts, &[], &BTreeMap::new(), today, 0).len()
     });
     out.insert(
         "core_100k".into(),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, Field, Problem, Refusal, Result};
 use crate::model::equipment::Equipment;
 use crate::model::order::{OrderDoc, OrderType, Status};
-use crate::model::plan::{AlertAck, PeriodUnit, Plan, PlanAnchor, PlanKind, occurrence_order_id};
+use crate::model::plan::{AlertAck, PeriodUnit, Plan, PlanAnchor, PlanKind};
 
 /// The company's calendar when it set none.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
@@ -176,10 +176,13 @@ pub struct Alert {
     pub equipment_id: Option<String>,
     pub plan_id: Option<String>,
     pub plan_kind: Option<PlanKind>,
-    /// The late order, or the order made (or to be made) for a planned visit.
+    /// The late order, or the order made for a planned visit (none made yet: none).
     pub order_id: Option<String>,
-    /// Whether that order exists (a planned visit's order may not be made yet).
+    /// Whether that order exists.
     pub order_exists: bool,
+    /// Orders (not cancelled) made for this planned visit: more than one when two people made
+    /// one offline at the same time; a supervisor then cancels the extra ones.
+    pub visit_orders: i64,
     /// Who the work is for: the order's assignees or the plan's technician.
     pub technician_ids: Vec<String>,
     pub ack: Option<AlertAck>,
@@ -206,11 +209,30 @@ pub struct OrderFacts {
     pub assignees: Vec<String>,
 }
 
+/// The order made for a planned visit of a machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitOrder {
+    pub plan_id: String,
+    pub due: NaiveDate,
+    pub order_id: String,
+    pub status: Status,
+}
+
+/// What alerts learn from one order document.
+pub struct FromOrder {
+    pub status: Status,
+    /// Its facts while it is open.
+    pub open: Option<OrderFacts>,
+    /// The visits it made when completed: one per machine it names, on its completion day.
+    pub visits: Vec<(String, Visit)>,
+    /// The planned visit it was made for (machine id, visit).
+    pub visit_order: Option<(String, VisitOrder)>,
+}
+
 impl OrderFacts {
-    /// An order document's facts, its status, and the visits it made when it was completed
-    /// (one per machine it names, on its completion day in `tz`): what the server reads from
-    /// documents and the device keeps in its projections.
-    pub fn of_order(o: &OrderDoc, tz: Tz) -> (Status, Option<OrderFacts>, Vec<(String, Visit)>) {
+    /// What an order document tells alerts, in the company's calendar `tz`: what the server
+    /// reads from documents and the device keeps in its projections.
+    pub fn of_order(o: &OrderDoc, tz: Tz) -> FromOrder {
         let st = o.state();
         let visits = st
             .completed_at
@@ -233,7 +255,7 @@ impl OrderFacts {
                     .collect()
             })
             .unwrap_or_default();
-        let facts = st.status.is_open().then(|| OrderFacts {
+        let open = st.status.is_open().then(|| OrderFacts {
             id: o.id.clone(),
             status: st.status,
             dispatched_at: o.last_dispatched_at(),
@@ -242,7 +264,23 @@ impl OrderFacts {
             site_id: o.header.site_id.clone(),
             assignees: st.assignees.clone(),
         });
-        (st.status, facts, visits)
+        let visit_order = o.header.plan_visit.as_ref().and_then(|v| {
+            Some((
+                v.equipment_id.clone(),
+                VisitOrder {
+                    plan_id: v.plan_id.clone(),
+                    due: v.due_on.parse().ok()?,
+                    order_id: o.id.clone(),
+                    status: st.status,
+                },
+            ))
+        });
+        FromOrder {
+            status: st.status,
+            open,
+            visits,
+            visit_order,
+        }
     }
 }
 
@@ -251,6 +289,49 @@ pub struct MachineFacts<'a> {
     pub equipment: &'a Equipment,
     /// Completed orders naming the machine, any order.
     pub visits: Vec<Visit>,
+    /// Orders made for its planned visits.
+    pub visit_orders: Vec<VisitOrder>,
+}
+
+impl MachineFacts<'_> {
+    /// The day of the last completed order of this type naming the machine.
+    pub fn last_visit(&self, order_type: OrderType) -> Option<NaiveDate> {
+        self.visits
+            .iter()
+            .filter(|v| v.order_type == order_type)
+            .map(|v| v.on)
+            .max()
+    }
+
+    fn orders_of<'s>(
+        &'s self,
+        plan_id: &'s str,
+        due: NaiveDate,
+    ) -> impl Iterator<Item = &'s VisitOrder> {
+        self.visit_orders
+            .iter()
+            .filter(move |v| v.plan_id == plan_id && v.due == due)
+    }
+
+    /// A visit set aside by someone, or whose every order was cancelled, was skipped.
+    pub fn skipped(&self, kind: AlertKind, plan_id: &str, due: NaiveDate) -> bool {
+        let e = self.equipment;
+        if e.acks
+            .contains_key(&machine_key(kind, &e.id, Some(plan_id), due))
+        {
+            return true;
+        }
+        let mut orders = self.orders_of(plan_id, due).peekable();
+        orders.peek().is_some() && orders.all(|v| v.status == Status::Cancelled)
+    }
+
+    /// The visit of one of the machine's plans due now (none: the plan has ended).
+    pub fn due_visit(&self, plan_id: &str, plan: &Plan) -> Option<NaiveDate> {
+        let kind = AlertKind::of_plan(plan.kind);
+        plan.due_date(self.last_visit(plan.order_type), |d| {
+            self.skipped(kind, plan_id, d)
+        })
+    }
 }
 
 /// The key of an alert about a machine.
@@ -278,23 +359,12 @@ fn reminder(overdue: i64, repeat: i64) -> i64 {
 /// The pseudo-plan id of a machine's plain "every N days" maintenance interval.
 pub const INTERVAL_PLAN: &str = "interval";
 
-/// The id of the order for a visit of a machine's plan (or of its plain interval).
-pub fn visit_order_id(equipment_id: &str, plan_id: &str, due: NaiveDate) -> String {
-    if plan_id == INTERVAL_PLAN {
-        occurrence_order_id(&format!("{INTERVAL_PLAN}:{equipment_id}"), due)
-    } else {
-        occurrence_order_id(plan_id, due)
-    }
-}
-
 /// Every alert on `today` (the company's calendar) at `now` (ms): machines' alerts from their
-/// warranty, plans and visits; orders' from their dispatch and schedule. `order_status` gives
-/// the status of orders that exist by id (for planned visits' orders). Acknowledged alerts
-/// still current are returned with state `Acknowledged`.
+/// warranty, plans, visits and visit orders; orders' from their dispatch and schedule.
+/// Acknowledged alerts still current are returned with state `Acknowledged`.
 pub fn compute(
     machines: &[MachineFacts<'_>],
     orders: &[OrderFacts],
-    order_status: &dyn Fn(&str) -> Option<Status>,
     stored_rules: &BTreeMap<String, AlertRule>,
     today: NaiveDate,
     now_ms: i64,
@@ -302,7 +372,7 @@ pub fn compute(
     let rules = rules_in_force(stored_rules);
     let mut out = Vec::new();
     for m in machines {
-        machine_alerts(m, &rules, order_status, today, &mut out);
+        machine_alerts(m, &rules, today, &mut out);
     }
     for o in orders {
         order_alerts(o, &rules, now_ms, &mut out);
@@ -321,7 +391,6 @@ struct Due<'a> {
 fn machine_alerts(
     m: &MachineFacts<'_>,
     rules: &BTreeMap<AlertKind, AlertRule>,
-    order_status: &dyn Fn(&str) -> Option<Status>,
     today: NaiveDate,
     out: &mut Vec<Alert>,
 ) {
@@ -340,26 +409,10 @@ fn machine_alerts(
             date: w,
         });
     }
-    let last_visit = |ty: OrderType| {
-        m.visits
-            .iter()
-            .filter(|v| v.order_type == ty)
-            .map(|v| v.on)
-            .max()
-    };
-    let acked = |kind: AlertKind, plan_id: &str, d: NaiveDate| {
-        e.acks
-            .contains_key(&machine_key(kind, &e.id, Some(plan_id), d))
-    };
     for (plan_id, plan) in &e.plans {
-        let kind = AlertKind::of_plan(plan.kind);
-        let skipped = |d: NaiveDate| {
-            acked(kind, plan_id, d)
-                || order_status(&occurrence_order_id(plan_id, d)) == Some(Status::Cancelled)
-        };
-        if let Some(d) = plan.due_date(last_visit(plan.order_type), skipped) {
+        if let Some(d) = m.due_visit(plan_id, plan) {
             dues.push(Due {
-                kind,
+                kind: AlertKind::of_plan(plan.kind),
                 plan_id: Some(plan_id),
                 plan: Some(plan),
                 date: d,
@@ -373,7 +426,8 @@ fn machine_alerts(
         .values()
         .any(|p| AlertKind::of_plan(p.kind) == AlertKind::Maintenance);
     if let (Some(days), false) = (e.info.maintenance_interval_days, has_maintenance_plan) {
-        let from = last_visit(OrderType::Maintenance)
+        let from = m
+            .last_visit(OrderType::Maintenance)
             .or_else(|| e.info.installed_on.as_deref().and_then(|d| d.parse().ok()));
         if let Some(from) = from {
             let interval = Plan {
@@ -389,11 +443,7 @@ fn machine_alerts(
                 technician_id: None,
                 days_ahead: 0,
             };
-            let skipped = |d: NaiveDate| {
-                acked(AlertKind::Maintenance, INTERVAL_PLAN, d)
-                    || order_status(&visit_order_id(&e.id, INTERVAL_PLAN, d))
-                        == Some(Status::Cancelled)
-            };
+            let skipped = |d| m.skipped(AlertKind::Maintenance, INTERVAL_PLAN, d);
             if let Some(d) = interval.due_date(Some(from), skipped) {
                 dues.push(Due {
                     kind: AlertKind::Maintenance,
@@ -420,7 +470,15 @@ fn machine_alerts(
             (None, true) => AlertState::Overdue,
             (None, false) => AlertState::DueSoon,
         };
-        let order_id = due.plan_id.map(|p| visit_order_id(&e.id, p, due.date));
+        let live: Vec<&VisitOrder> = due
+            .plan_id
+            .map(|p| {
+                m.orders_of(p, due.date)
+                    .filter(|v| v.status != Status::Cancelled)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let order_id = live.iter().map(|v| v.order_id.clone()).min();
         out.push(Alert {
             key,
             kind: due.kind,
@@ -434,9 +492,8 @@ fn machine_alerts(
             equipment_id: Some(e.id.clone()),
             plan_id: due.plan_id.map(str::to_string),
             plan_kind: due.plan.map(|p| p.kind),
-            order_exists: order_id
-                .as_deref()
-                .is_some_and(|o| order_status(o).is_some()),
+            order_exists: order_id.is_some(),
+            visit_orders: live.len() as i64,
             order_id,
             technician_ids: due
                 .plan
@@ -488,6 +545,7 @@ fn order_alerts(
             plan_kind: None,
             order_id: Some(o.id.clone()),
             order_exists: true,
+            visit_orders: 0,
             technician_ids: o.assignees.clone(),
             ack: None,
         });
@@ -538,6 +596,14 @@ mod tests {
         }
     }
 
+    fn facts(e: &Equipment, visits: Vec<Visit>) -> MachineFacts<'_> {
+        MachineFacts {
+            equipment: e,
+            visits,
+            visit_orders: vec![],
+        }
+    }
+
     fn monthly(start: &str) -> Plan {
         Plan {
             name: "Monthly".into(),
@@ -555,17 +621,7 @@ mod tests {
     }
 
     fn alerts_on(e: &Equipment, visits: Vec<Visit>, today: &str) -> Vec<Alert> {
-        compute(
-            &[MachineFacts {
-                equipment: e,
-                visits,
-            }],
-            &[],
-            &|_| None,
-            &BTreeMap::new(),
-            date(today),
-            0,
-        )
+        compute(&[facts(e, visits)], &[], &BTreeMap::new(), date(today), 0)
     }
 
     #[test]
@@ -617,10 +673,7 @@ mod tests {
             (a[0].kind, a[0].state, a[0].left),
             (AlertKind::Maintenance, AlertState::DueSoon, 5)
         );
-        assert_eq!(
-            a[0].order_id.as_deref(),
-            Some(occurrence_order_id(PLAN, date("2026-01-15")).as_str())
-        );
+        assert_eq!(a[0].order_id, None);
         assert!(!a[0].order_exists);
         let done = vec![Visit {
             order_type: OrderType::Maintenance,
@@ -669,19 +722,40 @@ mod tests {
             e.plans.insert(PLAN.into(), monthly("2026-01-15"));
             e
         };
-        let cancelled = occurrence_order_id(PLAN, date("2026-01-15"));
-        let got = compute(
-            &[MachineFacts {
-                equipment: &e,
-                visits: vec![],
-            }],
-            &[],
-            &|id| (id == cancelled).then_some(Status::Cancelled),
-            &BTreeMap::new(),
-            date("2026-01-20"),
-            0,
-        );
-        assert!(got.is_empty());
+        let order = |status| VisitOrder {
+            plan_id: PLAN.into(),
+            due: date("2026-01-15"),
+            order_id: "o1".into(),
+            status,
+        };
+        let with = |orders: Vec<VisitOrder>| {
+            compute(
+                &[MachineFacts {
+                    equipment: &e,
+                    visits: vec![],
+                    visit_orders: orders,
+                }],
+                &[],
+                &BTreeMap::new(),
+                date("2026-01-20"),
+                0,
+            )
+        };
+        assert!(with(vec![order(Status::Cancelled)]).is_empty());
+        // Made and still open: the alert stays and names its order.
+        let open = with(vec![order(Status::Dispatched)]);
+        assert_eq!(open[0].order_id.as_deref(), Some("o1"));
+        assert!(open[0].order_exists);
+        // One of two orders cancelled: the visit is not skipped, the other order is named.
+        let two = with(vec![
+            order(Status::Cancelled),
+            VisitOrder {
+                order_id: "o2".into(),
+                ..order(Status::Accepted)
+            },
+        ]);
+        assert_eq!(two[0].order_id.as_deref(), Some("o2"));
+        assert_eq!(two[0].visit_orders, 1);
     }
 
     #[test]
@@ -733,17 +807,7 @@ mod tests {
             },
         );
         let run = |rules: &BTreeMap<String, AlertRule>| {
-            compute(
-                &[MachineFacts {
-                    equipment: &e,
-                    visits: vec![],
-                }],
-                &[],
-                &|_| None,
-                rules,
-                date("2026-11-05"),
-                0,
-            )
+            compute(&[facts(&e, vec![])], &[], rules, date("2026-11-05"), 0)
         };
         assert_eq!(run(&rules).len(), 1);
         rules.insert(
@@ -772,7 +836,6 @@ mod tests {
             compute(
                 &[],
                 std::slice::from_ref(o),
-                &|_| None,
                 &BTreeMap::new(),
                 date("2026-01-01"),
                 now,

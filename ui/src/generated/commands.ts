@@ -84,13 +84,18 @@ left: number,
  */
 reminder: number, customer_id: string, site_id: string, equipment_id: string | null, plan_id: string | null, plan_kind: PlanKind | null, 
 /**
- * The late order, or the order made (or to be made) for a planned visit.
+ * The late order, or the order made for a planned visit (none made yet: none).
  */
 order_id: string | null, 
 /**
- * Whether that order exists (a planned visit's order may not be made yet).
+ * Whether that order exists.
  */
 order_exists: boolean, 
+/**
+ * Orders (not cancelled) made for this planned visit: more than one when two people made
+ * one offline at the same time; a supervisor then cancels the extra ones.
+ */
+visit_orders: number, 
 /**
  * Who the work is for: the order's assignees or the plan's technician.
  */

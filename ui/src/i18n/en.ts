@@ -570,6 +570,7 @@ export const en = {
   "alerts.reason": "Reason",
   "alerts.reasonHint": "Why (the customer was told, visit not needed…)",
   "alerts.confirmSetAside": "Set aside",
+  "alerts.madeTwice": "{n} orders were made for this visit (by two people offline): cancel the extra ones.",
   "alerts.list": "List",
   "alerts.calendar": "Calendar",
   "alerts.techButton": "Due machines",

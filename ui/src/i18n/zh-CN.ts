@@ -572,6 +572,7 @@ export const zh: Record<Key, string> = {
   "alerts.reason": "原因",
   "alerts.reasonHint": "原因（已告知客户、无需上门……）",
   "alerts.confirmSetAside": "确认搁置",
+  "alerts.madeTwice": "此次上门已生成 {n} 张工单（两人离线时同时生成）：请取消多余的工单。",
   "alerts.list": "列表",
   "alerts.calendar": "日历",
   "alerts.techButton": "到期设备",

@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS orders(
     rating INTEGER,
     project_id TEXT,
     equipment_ids TEXT NOT NULL,
-    dispatched_at INTEGER
+    dispatched_at INTEGER,
+    plan_visit TEXT
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
 CREATE TABLE IF NOT EXISTS checkins(
@@ -207,7 +208,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "10";
+pub(super) const PROJECTION_VERSION: &str = "11";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 15] = [

@@ -9,9 +9,10 @@ use chrono::{NaiveDate, TimeZone};
 use super::*;
 use crate::Field;
 use crate::alerts::{
-    self, Alert, AlertKind, AlertRule, AlertState, MachineFacts, OrderFacts, Visit,
+    self, Alert, AlertKind, AlertRule, AlertState, MachineFacts, OrderFacts, Visit, VisitOrder,
 };
 use crate::model::equipment::{Equipment, EquipmentInfo};
+use crate::model::order::PlanVisit;
 use crate::model::plan::{self, AlertAck, Plan};
 
 /// Which alerts to list (all of them when nothing is set).
@@ -99,9 +100,20 @@ const MAX_CALENDAR_DAYS: i64 = 400;
 struct Facts {
     machines: Vec<Equipment>,
     visits: HashMap<String, Vec<Visit>>,
+    /// Orders made for planned visits, by machine.
+    visit_orders: HashMap<String, Vec<VisitOrder>>,
     orders: Vec<OrderFacts>,
-    statuses: HashMap<String, Status>,
     numbers: HashMap<String, String>,
+}
+
+impl Facts {
+    fn machine<'a>(&'a self, e: &'a Equipment) -> MachineFacts<'a> {
+        MachineFacts {
+            equipment: e,
+            visits: self.visits.get(&e.id).cloned().unwrap_or_default(),
+            visit_orders: self.visit_orders.get(&e.id).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 fn status_of(name: &str) -> Option<Status> {
@@ -183,11 +195,12 @@ impl Workspace {
                 visits.entry(id).or_default().push(Visit { order_type, on });
             }
         }
-        let mut statuses = HashMap::new();
+        let mut visit_orders: HashMap<String, Vec<VisitOrder>> = HashMap::new();
         let mut numbers = HashMap::new();
         let mut orders = Vec::new();
         let mut stmt = conn.prepare(
-            "SELECT id, status, dispatched_at, scheduled_end, customer_id, site_id, assignees, number
+            "SELECT id, status, dispatched_at, scheduled_end, customer_id, site_id, assignees, number,
+                    plan_visit
              FROM orders",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -200,15 +213,38 @@ impl Workspace {
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })?;
         for row in rows {
-            let (id, status, dispatched_at, scheduled_end, customer_id, site_id, assignees, number) =
-                row?;
+            let (
+                id,
+                status,
+                dispatched_at,
+                scheduled_end,
+                customer_id,
+                site_id,
+                assignees,
+                number,
+                plan_visit,
+            ) = row?;
             let Some(status) = status_of(&status) else {
                 continue;
             };
-            statuses.insert(id.clone(), status);
+            let visit = plan_visit.and_then(|v| serde_json::from_str::<PlanVisit>(&v).ok());
+            if let Some(v) = visit
+                && let Ok(due) = v.due_on.parse()
+            {
+                visit_orders
+                    .entry(v.equipment_id)
+                    .or_default()
+                    .push(VisitOrder {
+                        plan_id: v.plan_id,
+                        due,
+                        order_id: id.clone(),
+                        status,
+                    });
+            }
             if let Some(n) = number {
                 numbers.insert(id.clone(), n);
             }
@@ -227,8 +263,8 @@ impl Workspace {
         Ok(Facts {
             machines,
             visits,
+            visit_orders,
             orders,
-            statuses,
             numbers,
         })
     }
@@ -320,18 +356,11 @@ impl Workspace {
     }
 
     fn compute_alerts(&self, facts: &Facts, today: NaiveDate, now: i64) -> Result<Vec<Alert>> {
-        let machines: Vec<MachineFacts<'_>> = facts
-            .machines
-            .iter()
-            .map(|e| MachineFacts {
-                equipment: e,
-                visits: facts.visits.get(&e.id).cloned().unwrap_or_default(),
-            })
-            .collect();
+        let machines: Vec<MachineFacts<'_>> =
+            facts.machines.iter().map(|e| facts.machine(e)).collect();
         Ok(alerts::compute(
             &machines,
             &facts.orders,
-            &|id| facts.statuses.get(id).copied(),
             &self.alert_rules()?,
             today,
             now,
@@ -392,15 +421,14 @@ impl Workspace {
         now: i64,
     ) -> Result<OrderDetail> {
         let alert = self.open_alert(key, now)?;
-        let (Some(equipment_id), Some(plan_id), Some(order_id), Some(due)) = (
+        let (Some(equipment_id), Some(plan_id), Some(due)) = (
             alert.equipment_id.as_deref(),
             alert.plan_id.as_deref(),
-            alert.order_id.as_deref(),
             alert.due_on.as_deref(),
         ) else {
             return Err(DeviceError::refused(Refusal::AlertHasNoVisit));
         };
-        if alert.order_exists {
+        if let Some(order_id) = alert.order_id.as_deref() {
             return self.get_order(order_id);
         }
         let machine = self
@@ -441,16 +469,15 @@ impl Workspace {
         };
         self.check_order_refs(&input)?;
         let tz_offset = local_offset_min();
-        let id = order_id.to_string();
-        self.change(DocType::Order, None, |doc, actor| {
-            Ok(order::new_order_doc_as(
-                doc,
-                &id,
-                &actor.user_id,
-                tz_offset,
-                &input,
-                &template,
-            )?)
+        let visit = PlanVisit {
+            equipment_id: machine.id.clone(),
+            plan_id: plan_id.to_string(),
+            due_on: due.to_string(),
+        };
+        let id = self.change(DocType::Order, None, |doc, actor| {
+            let id = order::new_order_doc(doc, &actor.user_id, tz_offset, &input, &template)?;
+            order::set_plan_visit(doc, &visit)?;
+            Ok(id)
         })?;
         let technician = plan.and_then(|p| p.technician_id);
         let dispatchable = technician.as_ref().is_some_and(|t| {
@@ -478,25 +505,13 @@ impl Workspace {
                 .ok_or(DeviceError::refused(Refusal::Unknown {
                     thing: Thing::Equipment,
                 }))?;
-        let visits = facts.visits.get(equipment_id).cloned().unwrap_or_default();
+        let facts_of = facts.machine(machine);
         let directory = self.directory()?;
         Ok(machine
             .plans
             .iter()
             .map(|(id, p)| {
-                let kind = AlertKind::of_plan(p.kind);
-                let last = visits
-                    .iter()
-                    .filter(|v| v.order_type == p.order_type)
-                    .map(|v| v.on)
-                    .max();
-                let next_due = p.due_date(last, |d| {
-                    machine
-                        .acks
-                        .contains_key(&alerts::machine_key(kind, &machine.id, Some(id), d))
-                        || facts.statuses.get(&plan::occurrence_order_id(id, d))
-                            == Some(&Status::Cancelled)
-                });
+                let next_due = facts_of.due_visit(id, p);
                 PlanView {
                     id: id.clone(),
                     plan: p.clone(),
@@ -558,10 +573,18 @@ impl Workspace {
         let mut customers: HashMap<String, Option<String>> = HashMap::new();
         let mut out = Vec::new();
         for e in &facts.machines {
+            let made = facts.visit_orders.get(&e.id);
             for (plan_id, p) in &e.plans {
                 for date in p.occurrences_until(to).into_iter().filter(|d| *d >= from) {
-                    let order_id = plan::occurrence_order_id(plan_id, date);
-                    let order_status = facts.statuses.get(&order_id).copied();
+                    // The visit's order: an open one first, else a cancelled one.
+                    let order = made.and_then(|orders| {
+                        let mut of_visit: Vec<&VisitOrder> = orders
+                            .iter()
+                            .filter(|v| &v.plan_id == plan_id && v.due == date)
+                            .collect();
+                        of_visit.sort_by_key(|v| v.status == Status::Cancelled);
+                        of_visit.first().copied()
+                    });
                     let customer_name = customers
                         .entry(e.info.customer_id.clone())
                         .or_insert_with(|| {
@@ -575,8 +598,8 @@ impl Workspace {
                         customer_name,
                         plan_id: plan_id.clone(),
                         plan: p.clone(),
-                        order_id: order_status.map(|_| order_id),
-                        order_status,
+                        order_id: order.map(|v| v.order_id.clone()),
+                        order_status: order.map(|v| v.status),
                     });
                 }
             }
@@ -712,13 +735,27 @@ mod tests {
         let order = sup
             .create_order_from_alert(&visit.alert.key, "Monthly service")
             .unwrap();
-        assert_eq!(Some(&order.summary.id), visit.alert.order_id.as_ref());
+        assert_eq!(visit.alert.order_id, None, "no order before");
         assert_eq!(order.summary.status, "dispatched");
         assert_eq!(order.summary.order_type, "maintenance");
         let again = sup
             .create_order_from_alert(&visit.alert.key, "Monthly service")
             .unwrap();
         assert_eq!(again.summary.id, order.summary.id, "one order per visit");
+        let now_named = sup.alerts(&AlertFilter::default()).unwrap().alerts[0].clone();
+        assert_eq!(now_named.alert.order_id.as_ref(), Some(&order.summary.id));
+        // Editing the plan later leaves the order made for it as it was.
+        let mut longer = monthly(start, Some(TECH_A));
+        longer.duration_min = 240;
+        longer.name = "Renamed".into();
+        let plan_id = plans[0].id.clone();
+        sup.save_plan(&eq, Some(&plan_id), &longer).unwrap();
+        let kept = sup.get_order(&order.summary.id).unwrap();
+        assert_eq!(kept.summary.description, "Monthly service");
+        assert_eq!(
+            kept.summary.scheduled_end.unwrap() - kept.summary.scheduled_start.unwrap(),
+            90 * 60_000
+        );
         let count: i64 = sup
             .store
             .conn()

@@ -33,6 +33,12 @@ pub(super) fn check_order_change(
     new: &OrderDoc,
 ) -> std::result::Result<(), Violation> {
     let manages = actor.role.manages();
+    if old.header.plan_visit.is_some() && old.header.plan_visit != new.header.plan_visit {
+        return Err(Violation::new(
+            "header.plan_visit",
+            "an order made for a planned visit stays that visit's",
+        ));
+    }
     let old_state = old.state();
     let assigned_ever = old_state.ever_assigned.contains(&actor.user_id);
     if old.header != new.header && !manages {
@@ -314,6 +320,8 @@ fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
         "equipment_ids"
     } else if a.project_id != b.project_id {
         "project_id"
+    } else if a.plan_visit != b.plan_visit {
+        "plan_visit"
     } else {
         "schedule"
     }

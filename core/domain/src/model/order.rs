@@ -209,6 +209,20 @@ pub struct OrderHeader {
     pub signature_required: Option<bool>,
     #[serde(default)]
     pub rating_asked: Option<bool>,
+    /// The planned visit this order was made for (set at creation, never changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_visit: Option<PlanVisit>,
+}
+
+/// Which planned visit an order does: the machine, its plan and the visit's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PlanVisit {
+    pub equipment_id: String,
+    /// A plan id, or `interval` for the machine's plain maintenance interval.
+    pub plan_id: String,
+    /// YYYY-MM-DD.
+    pub due_on: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -827,21 +841,8 @@ pub fn new_order_doc(
     input: &OrderInput,
     template: &super::settings::Template,
 ) -> Result<String> {
-    new_order_doc_as(doc, &new_id(), user_id, tz_offset_min, input, template)
-}
-
-/// A new order with a given id (a planned visit's order, whose id comes from its plan).
-pub fn new_order_doc_as(
-    doc: &mut AutoCommit,
-    id: &str,
-    user_id: &str,
-    tz_offset_min: i32,
-    input: &OrderInput,
-    template: &super::settings::Template,
-) -> Result<String> {
     input.validate()?;
-    super::check_id("order", id)?;
-    let id = id.to_string();
+    let id = new_id();
     doc.put(ROOT, "doc_type", "order")?;
     doc.put(ROOT, "id", id.as_str())?;
     let header = doc.put_object(ROOT, "header", ObjType::Map)?;
@@ -874,6 +875,17 @@ pub fn new_order_doc_as(
         },
     )?;
     Ok(id)
+}
+
+/// Mark a new order as the one made for a planned visit.
+pub fn set_plan_visit(doc: &mut AutoCommit, visit: &PlanVisit) -> Result<()> {
+    super::check_id("equipment", &visit.equipment_id)?;
+    super::check_date(crate::error::Field::StartDate, &visit.due_on)?;
+    if visit.plan_id.is_empty() || visit.plan_id.len() > 100 {
+        return Err(DomainError::invalid("not a plan of the machine"));
+    }
+    let header = crdt::child_obj(doc, &ROOT, "header")?;
+    crdt::put_json(doc, &header, "plan_visit", &to_value(visit)?)
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<serde_json::Value> {

@@ -1,7 +1,8 @@
 //! Maintenance and inspection plans of a machine: when its visits fall due (calendar dates),
-//! which visit is due now given the visits done, and the id of the order made for one
-//! occurrence (derived from the plan and the date, so that whoever creates it, a device or
-//! the server, however often, creates the same order).
+//! which visit is due now given the visits done, and the id the server gives the order it
+//! makes for one occurrence (derived from the plan and the date, so that a retry, a crash or a
+//! second server instance makes the same order; devices make visit orders with fresh ids, see
+//! docs/ARCHITECTURE.md).
 //!
 //! Plans live in the machine's equipment document (`plans`, keyed by plan id), so they reach
 //! every device that sees the machine and are edited by the people who edit machines.
@@ -234,7 +235,7 @@ impl Plan {
 /// Skipped visits in a row looked past (a plan skipped more often than this is shown due).
 const MAX_SKIPS: usize = 1_000;
 
-/// The id of the order made for a plan's occurrence: the same from every device and server.
+/// The id of the order the server makes for a plan's occurrence: the same every time.
 pub fn occurrence_order_id(plan_id: &str, date: NaiveDate) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("fieldops-plan-visit:{plan_id}:{date}").as_bytes());

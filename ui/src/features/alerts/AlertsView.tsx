@@ -138,6 +138,11 @@ function AlertRow({ alert: a, canManage, onOpenOrder, onChanged }: { alert: Aler
           {a.reminder > 0 && <> · {t("alerts.reminder", { n: a.reminder })}</>}
           {a.technician_names.length > 0 && <> · {a.technician_names.join(", ")}</>}
         </div>
+        {a.visit_orders > 1 && (
+          <div className="late small" data-testid="made-twice">
+            {t("alerts.madeTwice", { n: a.visit_orders })}
+          </div>
+        )}
         {a.ack && (
           <div className="muted small">
             {t("alerts.setAsideBy", { name: a.acknowledged_by_name ?? "—", reason: a.ack.reason })}
