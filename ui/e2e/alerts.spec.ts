@@ -1,17 +1,10 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./stack";
+import { createCustomer, signIn } from "./steps";
 
 // Alerts and plans across two devices on the real sync server: the administrator sets a rule
 // and a machine's plan on the page's device; the supervisor, on a second device, sees the
 // plan's visit due, makes its order (dispatched to the plan's technician) and sets another
 // alert aside with a reason.
-async function signIn(page: Page, login: string) {
-  await expect(page.getByLabel("Company")).toHaveValue("demo");
-  await page.getByLabel("Login").fill(login);
-  await page.getByLabel("Password").fill("fieldops-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user")).toBeVisible();
-}
 
 /** A date `days` from now, YYYY-MM-DD. */
 function inDays(days: number): string {
@@ -43,13 +36,7 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
 
   // A customer and a machine whose warranty ends in 40 days (inside the new 60-day rule).
   await page.getByRole("tab", { name: "Orders" }).click();
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const customer = page.getByRole("form", { name: "New customer" });
-  await customer.getByLabel("Customer").fill("苏州工业园区水务");
-  await customer.getByLabel("Site name").fill("泵站 Pump station");
-  await customer.getByLabel("Latitude").fill("31.3");
-  await customer.getByLabel("Longitude").fill("120.7");
-  await customer.getByRole("button", { name: "Create" }).click();
+  await createCustomer(page, "苏州工业园区水务", "泵站 Pump station", "31.3", "120.7");
   await page.getByRole("tab", { name: "Equipment" }).click();
   await page.getByRole("button", { name: "+ New equipment" }).click();
   const machine = page.getByRole("form", { name: "New equipment" });

@@ -1,27 +1,9 @@
 import type { Page } from "@playwright/test";
 import { expect, setPosition, test } from "./stack";
+import { createCustomer, signIn } from "./steps";
 
 // Each test runs against its own real stack (see stack.ts): a sync server with the demo
 // company's people and a device store behind the development bridge.
-async function signIn(page: Page, login: string) {
-  await expect(page.getByLabel("Company")).toHaveValue("demo");
-  await page.getByLabel("Login").fill(login);
-  await page.getByLabel("Password").fill("fieldops-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user")).toBeVisible();
-}
-
-/// "+ New customer" with one site; the app then opens the new-order form.
-async function createCustomer(page: Page, name: string, site: string, lat: string, lon: string) {
-  await page.getByRole("button", { name: "+ New customer" }).click();
-  const form = page.getByRole("form", { name: "New customer" });
-  await form.getByLabel("Customer").fill(name);
-  await form.getByLabel("Site name").fill(site);
-  await form.getByLabel("Latitude").fill(lat);
-  await form.getByLabel("Longitude").fill(lon);
-  await form.getByRole("button", { name: "Create" }).click();
-}
-
 /** With the new-order form open: an order for `customer`, dispatched to 张伟 and synced; then sign out. */
 async function dispatchToZhangWei(page: Page, customer: string, description: string) {
   const oform = page.getByRole("form", { name: "New order" });

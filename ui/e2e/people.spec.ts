@@ -1,17 +1,9 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./stack";
+import { signIn } from "./steps";
 
 // People and devices across two devices: the administrator on the page's device, a
 // technician on a second device (its own store behind its own bridge), both on the real
 // sync server.
-async function signIn(page: Page, login: string, password = "fieldops-demo") {
-  await expect(page.getByLabel("Company")).toHaveValue("demo");
-  await page.getByLabel("Login").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("user")).toBeVisible();
-}
-
 test("an administrator adds a person and removes a technician's tablet, which erases itself", async ({ page, stack, context }) => {
   const tabletBridge = await stack.device("tablet");
   const tablet = await context.newPage();

@@ -10,20 +10,18 @@
 //! the parts before it.
 //! `cargo bench -p fieldops-device --bench alerts` (also part of `make bench`).
 
+mod common;
+use common::{SUPERVISOR, supervisor_store, time};
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use automerge::AutoCommit;
 use chrono::{Days, NaiveDate};
 use fieldops_device::alerts::{self, MachineFacts, Visit};
+use fieldops_device::model::DocType;
 use fieldops_device::model::equipment::{self, Equipment, EquipmentInfo};
 use fieldops_device::model::order::OrderType;
 use fieldops_device::model::plan::{self, PeriodUnit, Plan, PlanAnchor, PlanKind};
-use fieldops_device::model::{DocType, Role};
-use fieldops_device::protocol::UserInfo;
-use fieldops_device::workspace::{AlertFilter, Session, Workspace};
-
-const SUPERVISOR: &str = "00000000-0000-7000-8000-000000000001";
+use fieldops_device::workspace::AlertFilter;
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -34,22 +32,6 @@ fn peak_rss_mb() -> f64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut ms = Vec::new();
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        last = Some(f());
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    (median(ms), last.expect("at least one run"))
 }
 
 fn id(n: usize, kind: u8) -> String {
@@ -146,25 +128,7 @@ fn main() {
 
     // The device: 5,000 machines with plans in a store.
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut ws = Workspace::open(&dir.path().join("device.sqlite")).expect("open");
-    let user = UserInfo {
-        id: SUPERVISOR.into(),
-        login: "sup".into(),
-        name: "Supervisor".into(),
-        role: Role::Supervisor,
-        active: true,
-    };
-    ws.begin_login("bench", "sup").expect("login");
-    ws.set_session(
-        Session {
-            server_url: "http://127.0.0.1:1".into(),
-            tenant: "bench".into(),
-            user,
-            device_id: "bench".into(),
-        },
-        "sup",
-    )
-    .expect("session");
+    let mut ws = supervisor_store(&dir.path().join("device.sqlite"));
     let real_today = ws.company_today();
     for i in 0..5_000 {
         let m = machine(i, real_today);

@@ -6,59 +6,24 @@
 //! Prints JSON.
 //! `cargo bench -p fieldops-device --bench stock` (also part of `make bench`).
 
+mod common;
+use common::{SUPERVISOR, supervisor_store, time};
 use std::time::Instant;
 
 use chrono::Datelike;
 
 use automerge::AutoCommit;
+use fieldops_device::model::DocType;
 use fieldops_device::model::stock::{self, LocationKind, Movement, MovementKind, PartInfo};
-use fieldops_device::model::{DocType, Role};
-use fieldops_device::protocol::UserInfo;
-use fieldops_device::workspace::{Session, Workspace};
 
 const PARTS: usize = 5_000;
 const LOCATIONS: usize = 20;
 const MOVEMENTS: usize = 200_000;
-const SUPERVISOR: &str = "00000000-0000-7000-8000-000000000001";
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut ms = Vec::new();
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        last = Some(f());
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    (median(ms), last.expect("at least one run"))
-}
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("device.sqlite");
-    let mut ws = Workspace::open(&path).expect("open");
-    let user = UserInfo {
-        id: SUPERVISOR.into(),
-        login: "sup".into(),
-        name: "Supervisor".into(),
-        role: Role::Supervisor,
-        active: true,
-    };
-    ws.begin_login("bench", "sup").expect("login");
-    ws.set_session(
-        Session {
-            server_url: "http://127.0.0.1:1".into(),
-            tenant: "bench".into(),
-            user,
-            device_id: "bench".into(),
-        },
-        "sup",
-    )
-    .expect("session");
+    let mut ws = supervisor_store(&path);
 
     // Generation is not what is measured: no fsync per document while it runs.
     ws.store
