@@ -33,6 +33,14 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await zone.getByRole("button", { name: "Save" }).first().click();
   await expect(zone.getByRole("alert").first()).toHaveText("“Mars/Olympus” is not a known time zone: use a name such as Asia/Shanghai.");
   await zone.getByLabel("Company time zone").fill("Asia/Shanghai");
+  // Response targets, which the supervisor's dashboard measures against.
+  const targets = page.getByRole("region", { name: "Response targets" });
+  await targets.getByLabel("Dispatched within (min)").fill("0");
+  await targets.getByRole("button", { name: "Save" }).click();
+  await expect(targets.getByRole("alert")).toHaveText("Target (minutes) must be a number from 1 to 43200.");
+  await targets.getByLabel("Dispatched within (min)").fill("60");
+  await targets.getByRole("button", { name: "Save" }).click();
+  await expect(targets.getByRole("status")).toHaveText("Targets saved.");
 
   // A customer and a machine whose warranty ends in 40 days (inside the new 60-day rule).
   await page.getByRole("tab", { name: "Orders" }).click();
@@ -99,6 +107,10 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await expect(aside).toContainText("Set aside by 陈静 Chen Jing");
   await expect(aside).toContainText("2号水泵 Pump 2");
 
+  // The visit's order was dispatched at once: within the 60-minute target.
+  await desk.getByRole("tab", { name: "Dashboard" }).click();
+  await expect(desk.getByTestId("target-dispatched")).toContainText("100.0 %");
+  await desk.getByRole("tab", { name: "Alerts" }).click();
   await desk.getByRole("button", { name: "中文" }).click();
   await desk.getByRole("region", { name: "预警" }).getByRole("tab", { name: "待处理" }).click();
   await expect(desk.getByTestId("alert").filter({ hasText: "Monthly filter service" })).toContainText("保养到期");

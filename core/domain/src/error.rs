@@ -163,6 +163,7 @@ pub enum Field {
     DurationMinutes,
     WarnBefore,
     RepeatEvery,
+    Target,
 }
 
 impl Field {
@@ -220,6 +221,7 @@ impl Field {
             Field::DurationMinutes => "duration (minutes)",
             Field::WarnBefore => "warn before",
             Field::RepeatEvery => "repeat every",
+            Field::Target => "target (minutes)",
         }
     }
 }

@@ -364,7 +364,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -906,6 +906,12 @@ export type RequestStatus = "requested" | "approved" | "rejected" | "issued" | "
 
 export type RequestView = { id: string, by: string, to_location: string, order_id: string | null, status: RequestStatus, lines: Array<RequestLineView>, events: Array<RequestEvent>, conflicts: Array<string>, from_location: string | null, requested_at: number, closed_at: number | null, pending: boolean, };
 
+/**
+ * The company's targets, in minutes from an order's creation; none: no target for that stage.
+ */
+
+export type ResponseTargets = { dispatched_min?: number | null, accepted_min?: number | null, on_site_min?: number | null, completed_min?: number | null, };
+
 export type Revocation = { at: number, 
 /**
  * The device sends its unsent work before it wipes itself.
@@ -1014,7 +1020,19 @@ export type Stage = "dispatched" | "accepted" | "on_site" | "completed";
  * reached it in the period.
  */
 
-export type StageTimes = { stage: Stage, count: number, median_ms: number | null, p90_ms: number | null, };
+export type StageTimes = { stage: Stage, count: number, median_ms: number | null, p90_ms: number | null, 
+/**
+ * The company's target for this stage, if it set one.
+ */
+target_ms: number | null, 
+/**
+ * Of the orders counted, those that reached the stage within the target (basis points).
+ */
+within_target_bp: number | null, 
+/**
+ * The orders that took longer than the target.
+ */
+over_target: Drill, };
 
 export type Statistics = { kpis: Kpis, 
 /**
@@ -1324,6 +1342,9 @@ export function commands(call: Call) {
     setGeofenceDefault: (radiusM: number): Promise<number> => call("set_geofence_default", { radiusM }),
     templates: (): Promise<Array<TemplateView>> => call("templates", {  }),
     saveTemplate: (orderType: OrderType, template: Template): Promise<Array<TemplateView>> => call("save_template", { orderType, template }),
+    responseTargets: (): Promise<ResponseTargets> => call("response_targets", {  }),
+    /** Administrators set how soon after creation orders should reach each stage. */
+    setResponseTargets: (targets: ResponseTargets): Promise<ResponseTargets> => call("set_response_targets", { targets }),
     directory: (): Promise<Array<UserInfo>> => call("directory", {  }),
     /** The technicians new work may go to (active ones). */
     technicians: (): Promise<Array<UserInfo>> => call("technicians", {  }),

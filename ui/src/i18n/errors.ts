@@ -132,6 +132,7 @@ const fieldsEn: Record<Field, string> = {
   duration_minutes: "Duration (minutes)",
   warn_before: "Warn before",
   repeat_every: "Remind every (days)",
+  target: "Target (minutes)",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -186,6 +187,7 @@ const fieldsZh: Record<Field, string> = {
   duration_minutes: "时长（分钟）",
   warn_before: "提前预警",
   repeat_every: "逾期提醒间隔（天）",
+  target: "目标（分钟）",
 };
 
 /** A refused field in words: which field and what is wrong with it. */

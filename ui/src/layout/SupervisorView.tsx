@@ -23,6 +23,7 @@ import { StatusBadge } from "../features/orders/StatusBadge";
 import { AlertsTab } from "../features/alerts/AlertsTab";
 import { PlansPanel } from "../features/alerts/PlansPanel";
 import { AlertRulesView } from "../features/alerts/AlertRulesView";
+import { ResponseTargetsSetting } from "../features/statistics/ResponseTargetsSetting";
 
 type Panel =
   | { kind: "order"; id: string }
@@ -77,6 +78,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           <>
             <TemplatesView />
             <AlertRulesView />
+            <ResponseTargetsSetting />
           </>
         )}
         {tab === "people" && <PeopleView meId={meId ?? ""} />}

@@ -1,7 +1,7 @@
 //! Tenant settings: order templates, photo watermark, geofence default; the user directory.
 
 use crate::model::order::OrderType;
-use crate::model::settings::Template;
+use crate::model::settings::{ResponseTargets, Template};
 use crate::protocol::UserInfo;
 use crate::workspace::TemplateView;
 
@@ -12,6 +12,9 @@ commands! {
     write fn set_geofence_default(ws, radius_m: i64) -> i64 { ws.set_geofence_default(radius_m) }
     read fn templates(ws) -> Vec<TemplateView> { ws.templates() }
     write fn save_template(ws, order_type: OrderType, template: Template) -> Vec<TemplateView> { ws.save_template(order_type, &template) }
+    read fn response_targets(ws) -> ResponseTargets { ws.response_targets() }
+    /// Administrators set how soon after creation orders should reach each stage.
+    write fn set_response_targets(ws, targets: ResponseTargets) -> ResponseTargets { ws.set_response_targets(&targets) }
     read fn directory(ws) -> Vec<UserInfo> { ws.directory() }
     /// The technicians new work may go to (active ones).
     read fn technicians(ws) -> Vec<UserInfo> { ws.technicians() }

@@ -105,3 +105,27 @@ impl Workspace {
         self.geofence_default()
     }
 }
+
+impl Workspace {
+    /// The company's response targets (none set: all empty).
+    pub fn response_targets(&self) -> Result<settings::ResponseTargets> {
+        Ok(self
+            .settings()?
+            .and_then(|s| s.response_targets)
+            .unwrap_or_default())
+    }
+
+    /// Administrators set how soon orders should be dispatched, accepted, reached and done.
+    pub fn set_response_targets(
+        &mut self,
+        targets: &settings::ResponseTargets,
+    ) -> Result<settings::ResponseTargets> {
+        targets.validate()?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_response_targets(doc, targets)?;
+            Ok(id.clone())
+        })?;
+        self.response_targets()
+    }
+}

@@ -13,6 +13,7 @@ use super::Workspace;
 use crate::Refusal;
 use crate::error::{DeviceError, Result};
 use crate::model::order::{EventKind, OrderDoc, OrderState, OrderType};
+use crate::model::settings::ResponseTargets;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// A completed repair counts as fixed the first time when no other order for the same machine
@@ -90,6 +91,12 @@ pub struct StageTimes {
     pub count: u32,
     pub median_ms: Option<i64>,
     pub p90_ms: Option<i64>,
+    /// The company's target for this stage, if it set one.
+    pub target_ms: Option<i64>,
+    /// Of the orders counted, those that reached the stage within the target (basis points).
+    pub within_target_bp: Option<i64>,
+    /// The orders that took longer than the target.
+    pub over_target: Drill,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -219,7 +226,7 @@ impl Workspace {
         Ok(Statistics {
             kpis: kpis(&all, &chosen, q.from, q.to, now),
             previous: kpis(&all, &chosen, q.from - len, q.from, now),
-            stages: stages(&chosen, q.from, q.to),
+            stages: stages(&chosen, q.from, q.to, &self.response_targets()?),
             technicians: technicians(&all, &chosen, q),
             money: money(&chosen, q),
             repeat_repairs_30d: repeats(&all, &chosen, q, 30 * DAY_MS),
@@ -390,16 +397,16 @@ fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis 
     k
 }
 
-fn stages(chosen: &[&Facts], from: i64, to: i64) -> Vec<StageTimes> {
+fn stages(chosen: &[&Facts], from: i64, to: i64, targets: &ResponseTargets) -> Vec<StageTimes> {
     [
-        (Stage::Dispatched, "dispatched"),
-        (Stage::Accepted, "accepted"),
-        (Stage::OnSite, "on_site"),
-        (Stage::Completed, "completed"),
+        (Stage::Dispatched, "dispatched", targets.dispatched_min),
+        (Stage::Accepted, "accepted", targets.accepted_min),
+        (Stage::OnSite, "on_site", targets.on_site_min),
+        (Stage::Completed, "completed", targets.completed_min),
     ]
     .into_iter()
-    .map(|(stage, key)| {
-        let mut times: Vec<i64> = chosen
+    .map(|(stage, key, target_min)| {
+        let mut took: Vec<(i64, &str)> = chosen
             .iter()
             .filter_map(|f| {
                 let reached = if key == "completed" {
@@ -409,15 +416,27 @@ fn stages(chosen: &[&Facts], from: i64, to: i64) -> Vec<StageTimes> {
                 };
                 reached
                     .filter(|&at| at >= from && at < to)
-                    .map(|at| at - f.created)
+                    .map(|at| (at - f.created, f.id.as_str()))
             })
             .collect();
-        times.sort_unstable();
+        took.sort_unstable();
+        let times: Vec<i64> = took.iter().map(|(t, _)| *t).collect();
+        let target_ms = target_min.map(|m| m * 60_000);
+        let mut over_target = Drill::default();
+        if let Some(limit) = target_ms {
+            for (_, id) in took.iter().filter(|(t, _)| *t > limit) {
+                over_target.add(id);
+            }
+        }
         StageTimes {
             stage,
             count: times.len() as u32,
             median_ms: percentile(&times, 50),
             p90_ms: percentile(&times, 90),
+            within_target_bp: target_ms
+                .and_then(|_| ratio_bp(times.len() as u32 - over_target.count, times.len() as u32)),
+            target_ms,
+            over_target,
         }
     })
     .collect()
@@ -1037,6 +1056,55 @@ mod tests {
         let months = buckets(wed, wed + 120 * DAY_MS, 480);
         assert_eq!(months[0].1, "2026-12-01");
         assert_eq!(months[1].1, "2027-01-01");
+    }
+
+    #[test]
+    fn stage_times_are_measured_against_the_companys_targets() {
+        let now = crate::model::now_ms();
+        let mut admin = workspace(SUPERVISOR, Role::Admin);
+        with_settings(&mut admin);
+        let c = admin.create_customer(&customer_input("Acme")).unwrap();
+        let mut ids = Vec::new();
+        for text in ["fast", "slow"] {
+            let id = admin
+                .create_order(&order_input(&c.id, &c.sites[0].id, text))
+                .unwrap()
+                .summary
+                .id;
+            admin.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+            ids.push(id);
+        }
+        assert_eq!(
+            admin
+                .set_response_targets(&ResponseTargets {
+                    dispatched_min: Some(0),
+                    ..ResponseTargets::default()
+                })
+                .unwrap_err()
+                .code(),
+            crate::ErrorCode::InvalidInput
+        );
+        let targets = ResponseTargets {
+            dispatched_min: Some(60),
+            ..ResponseTargets::default()
+        };
+        assert_eq!(admin.set_response_targets(&targets).unwrap(), targets);
+        let s = admin.statistics(&period(now)).unwrap();
+        let dispatched = &s.stages[0];
+        assert_eq!(dispatched.stage, Stage::Dispatched);
+        assert_eq!(dispatched.target_ms, Some(3_600_000));
+        assert_eq!(dispatched.within_target_bp, Some(10_000));
+        assert_eq!(s.stages[1].target_ms, None, "no target for acceptance");
+        assert_eq!(s.stages[1].within_target_bp, None);
+        // The "slow" order as if created two hours before its dispatch: over the target.
+        let mut facts = admin.order_facts().unwrap();
+        for f in facts.iter_mut().filter(|f| f.id == ids[1]) {
+            f.created -= 2 * 3_600_000;
+        }
+        let chosen: Vec<&Facts> = facts.iter().collect();
+        let got = stages(&chosen, now - DAY_MS, now + DAY_MS, &targets);
+        assert_eq!(got[0].within_target_bp, Some(5_000));
+        assert_eq!(got[0].over_target.orders, [ids[1].clone()]);
     }
 
     #[test]

@@ -35,6 +35,59 @@ pub struct SettingsDoc {
     /// Alert rules by kind ("warranty", …); a kind without one uses its default.
     #[serde(default)]
     pub alert_rules: BTreeMap<String, AlertRule>,
+    /// How soon after creation an order should reach each stage (the dashboard's targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_targets: Option<ResponseTargets>,
+}
+
+/// The company's targets, in minutes from an order's creation; none: no target for that stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
+pub struct ResponseTargets {
+    #[serde(default)]
+    pub dispatched_min: Option<i64>,
+    #[serde(default)]
+    pub accepted_min: Option<i64>,
+    #[serde(default)]
+    pub on_site_min: Option<i64>,
+    #[serde(default)]
+    pub completed_min: Option<i64>,
+}
+
+/// The longest target: 30 days.
+pub const MAX_TARGET_MIN: i64 = 30 * 24 * 60;
+
+impl ResponseTargets {
+    pub fn validate(&self) -> Result<()> {
+        for m in [
+            self.dispatched_min,
+            self.accepted_min,
+            self.on_site_min,
+            self.completed_min,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !(1..=MAX_TARGET_MIN).contains(&m) {
+                return Err(DomainError::bad_field(
+                    crate::error::Field::Target,
+                    crate::error::Problem::OutOfRange {
+                        min: 1,
+                        max: MAX_TARGET_MIN as i32,
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Replace the company's response targets.
+pub fn set_response_targets(doc: &mut AutoCommit, targets: &ResponseTargets) -> Result<()> {
+    targets.validate()?;
+    let value = serde_json::to_value(targets).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &ROOT, "response_targets", &value)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -142,6 +195,10 @@ impl SettingsDoc {
                     DomainError::CorruptDocument(format!("rule for unknown alert '{name}'"))
                 })?;
             rule.validate(*kind)
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(t) = &s.response_targets {
+            t.validate()
                 .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         }
         if let Some(tz) = &s.time_zone {

@@ -96,6 +96,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
                 <th className="num">{t("stats.orders")}</th>
                 <th className="num">{t("stats.median")}</th>
                 <th className="num">{t("stats.p90")}</th>
+                <th className="num">{t("stats.withinTarget")}</th>
               </tr>
             </thead>
             <tbody>
@@ -105,6 +106,15 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
                   <td className="num">{st.count}</td>
                   <td className="num">{duration(st.median_ms)}</td>
                   <td className="num">{duration(st.p90_ms)}</td>
+                  <td className="num" data-testid={`target-${st.stage}`}>
+                    {st.within_target_bp === null ? (
+                      "—"
+                    ) : (
+                      <button className="link" disabled={st.over_target.count === 0} onClick={() => open(t(`stage.${st.stage as Stage}`), "stats.overTarget", st.over_target)}>
+                        {t("stats.withinOf", { share: (st.within_target_bp / 100).toFixed(1), target: duration(st.target_ms) })}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
