@@ -62,7 +62,11 @@ export type AlertState = "overdue" | "due_soon" | "acknowledged";
  * An alert with the names a person reads.
  */
 
-export type AlertView = { customer_name: string | null, site_name: string | null, equipment_name: string | null, equipment_model: string | null, plan_name: string | null, order_number: string | null, technician_names: Array<string>, acknowledged_by_name: string | null, 
+export type AlertView = { customer_name: string | null, site_name: string | null, equipment_name: string | null, equipment_model: string | null, plan_name: string | null, 
+/**
+ * The order's number, provisional (WO-DRAFT-…) until the server gives one.
+ */
+order_number: string | null, technician_names: Array<string>, acknowledged_by_name: string | null, 
 /**
  * `{kind}:{object}:{plan or -}:{due}`: one alert per rule, object and due date.
  */

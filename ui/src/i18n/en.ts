@@ -567,7 +567,6 @@ export const en = {
   "alerts.daysLate": "{n} day overdue||{n} days overdue",
   "alerts.dueToday": "due today",
   "alerts.daysLeft": "in {n} day||in {n} days",
-  "alerts.unnumbered": "order (number after sync)",
   "planKind.maintenance": "Maintenance",
   "planKind.inspection": "Inspection",
   "planKind.testing": "Testing",

@@ -569,7 +569,6 @@ export const zh: Record<Key, string> = {
   "alerts.daysLate": "已逾期 {n} 天",
   "alerts.dueToday": "今天到期",
   "alerts.daysLeft": "还有 {n} 天",
-  "alerts.unnumbered": "工单（同步后编号）",
   "planKind.maintenance": "保养",
   "planKind.inspection": "巡检",
   "planKind.testing": "检测",

@@ -41,6 +41,7 @@ pub struct AlertView {
     pub equipment_name: Option<String>,
     pub equipment_model: Option<String>,
     pub plan_name: Option<String>,
+    /// The order's number, provisional (WO-DRAFT-…) until the server gives one.
     pub order_number: Option<String>,
     pub technician_names: Vec<String>,
     pub acknowledged_by_name: Option<String>,
@@ -334,10 +335,14 @@ impl Workspace {
                     .zip(a.plan_id.as_deref())
                     .and_then(|(m, p)| m.plans.get(p))
                     .map(|p| p.name.clone()),
-                order_number: a
-                    .order_id
-                    .as_ref()
-                    .and_then(|o| facts.numbers.get(o).cloned()),
+                // Until the server numbers it, the provisional number the order list shows.
+                order_number: a.order_id.as_ref().map(|o| {
+                    facts
+                        .numbers
+                        .get(o)
+                        .cloned()
+                        .unwrap_or_else(|| super::provisional_number(o))
+                }),
                 technician_names: a.technician_ids.iter().filter_map(|t| name_of(t)).collect(),
                 acknowledged_by_name: a.ack.as_ref().and_then(|k| name_of(&k.by)),
                 alert: a,
@@ -744,6 +749,11 @@ mod tests {
         assert_eq!(again.summary.id, order.summary.id, "one order per visit");
         let now_named = sup.alerts(&AlertFilter::default()).unwrap().alerts[0].clone();
         assert_eq!(now_named.alert.order_id.as_ref(), Some(&order.summary.id));
+        assert_eq!(
+            now_named.order_number.as_ref(),
+            Some(&order.summary.display_number),
+            "the provisional number until the server numbers it"
+        );
         // Editing the plan later leaves the order made for it as it was.
         let mut longer = monthly(start, Some(TECH_A));
         longer.duration_min = 240;

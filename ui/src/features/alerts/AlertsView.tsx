@@ -102,7 +102,7 @@ function AlertRow({ alert: a, canManage, onOpenOrder, onChanged }: { alert: Aler
         : t("alerts.daysLeft", { n: a.left });
   const subject = a.equipment_name
     ? `${a.equipment_name}${a.equipment_model ? ` (${a.equipment_model})` : ""}`
-    : (a.order_number ?? t("alerts.unnumbered"));
+    : (a.order_number ?? "");
   const visit = (a.kind === "maintenance" || a.kind === "inspection") && a.state !== "acknowledged";
   const makeOrder = async () => {
     const description = [a.plan_name || t(`planKind.${a.plan_kind ?? "maintenance"}`), a.equipment_name, a.due_on].filter(Boolean).join(" · ");
@@ -152,7 +152,7 @@ function AlertRow({ alert: a, canManage, onOpenOrder, onChanged }: { alert: Aler
       <div className="alert-actions">
         {a.order_exists && a.order_id && (
           <button className="link" onClick={() => onOpenOrder(a.order_id!)}>
-            {t("alerts.openOrder", { number: a.order_number ?? t("alerts.unnumbered") })}
+            {t("alerts.openOrder", { number: a.order_number ?? "" })}
           </button>
         )}
         {canManage && visit && !a.order_exists && (
