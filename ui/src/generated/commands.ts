@@ -1064,6 +1064,10 @@ repairs_by_customer: Array<NamedCount>, repairs_by_model: Array<NamedCount>, };
 
 export type StatsQuery = { from: number, to: number, technician?: string | null, customer_id?: string | null, order_type?: OrderType | null, 
 /**
+ * Only the orders of this project.
+ */
+project_id?: string | null, 
+/**
  * The viewer's UTC offset, for months.
  */
 tz_offset_min: number, };

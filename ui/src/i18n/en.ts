@@ -499,6 +499,7 @@ export const en = {
   "stats.orders": "Orders",
   "stats.median": "Median",
   "stats.p90": "90 % within",
+  "stats.allProjects": "All projects",
   "stats.withinTarget": "Within target",
   "stats.withinOf": "{share} % (target {target})",
   "stats.overTarget": "Over the target",

@@ -501,6 +501,7 @@ export const zh: Record<Key, string> = {
   "stats.orders": "工单数",
   "stats.median": "中位数",
   "stats.p90": "90% 在此之内",
+  "stats.allProjects": "全部项目",
   "stats.withinTarget": "达标率",
   "stats.withinOf": "{share}%（目标 {target}）",
   "stats.overTarget": "超出目标",

@@ -102,6 +102,7 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
         technician: None,
         customer_id: None,
         order_type: None,
+        project_id: None,
         tz_offset_min: 480,
     };
     let (heading, people) =

@@ -33,6 +33,9 @@ pub struct StatsQuery {
     pub customer_id: Option<String>,
     #[serde(default)]
     pub order_type: Option<OrderType>,
+    /// Only the orders of this project.
+    #[serde(default)]
+    pub project_id: Option<String>,
     /// The viewer's UTC offset, for months.
     pub tz_offset_min: i64,
 }
@@ -327,6 +330,9 @@ fn matches(f: &Facts, q: &StatsQuery) -> bool {
         .as_ref()
         .is_none_or(|c| *c == f.doc.header.customer_id)
         && q.order_type.is_none_or(|t| t == f.doc.header.order_type)
+        && q.project_id
+            .as_ref()
+            .is_none_or(|p| f.doc.header.project_id.as_ref() == Some(p))
         && q.technician
             .as_ref()
             .is_none_or(|t| f.state.ever_assigned.contains(t))
@@ -895,6 +901,7 @@ mod tests {
             technician: None,
             customer_id: None,
             order_type: None,
+            project_id: None,
             tz_offset_min: 480,
         }
     }
@@ -1028,6 +1035,11 @@ mod tests {
             ..period(now)
         };
         assert_eq!(sup.statistics(&other).unwrap().kpis.open.count, 0);
+        let no_project = StatsQuery {
+            project_id: Some("00000000-0000-4000-8000-000000000999".into()),
+            ..period(now)
+        };
+        assert_eq!(sup.statistics(&no_project).unwrap().kpis.open.count, 0);
         // Rules: only managers; a period that ends before it starts is refused.
         assert!(tech.statistics(&period(now)).is_err());
         let reversed = StatsQuery {
@@ -1105,6 +1117,42 @@ mod tests {
         let got = stages(&chosen, now - DAY_MS, now + DAY_MS, &targets);
         assert_eq!(got[0].within_target_bp, Some(5_000));
         assert_eq!(got[0].over_target.orders, [ids[1].clone()]);
+    }
+
+    #[test]
+    fn a_project_filter_keeps_the_projects_orders() {
+        let now = crate::model::now_ms();
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let p = sup
+            .create_project(&crate::model::project::ProjectInfo {
+                name: "Fit-out".into(),
+                code: "PRJ-1".into(),
+                customer_id: c.id.clone(),
+                status: crate::model::project::ProjectStatus::Active,
+                start_on: None,
+                end_on: None,
+                budget_minor: None,
+                currency: "CNY".into(),
+                description: String::new(),
+            })
+            .unwrap();
+        let inside = sup
+            .create_order(&OrderInput {
+                project_id: Some(p.id.clone()),
+                ..order_input(&c.id, &c.sites[0].id, "in the project")
+            })
+            .unwrap()
+            .summary
+            .id;
+        sup.create_order(&order_input(&c.id, &c.sites[0].id, "outside"))
+            .unwrap();
+        assert_eq!(sup.statistics(&period(now)).unwrap().kpis.open.count, 2);
+        let q = StatsQuery {
+            project_id: Some(p.id.clone()),
+            ..period(now)
+        };
+        assert_eq!(sup.statistics(&q).unwrap().kpis.open.orders, [inside]);
     }
 
     #[test]

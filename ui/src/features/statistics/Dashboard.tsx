@@ -35,10 +35,12 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
   const [from, setFrom] = useState(isoDay(Date.now() - 29 * DAY));
   const [to, setTo] = useState(isoDay(Date.now()));
   const [technician, setTechnician] = useState("");
+  const [project, setProject] = useState("");
+  const projects = useLoad((b) => b.listProjects(null), []);
   // What a figure stands for, said again in the current language at every render.
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
-  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, tz_offset_min: -new Date().getTimezoneOffset() });
-  const stats = useLoad((b) => b.statistics(query()), [from, to, technician]);
+  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, tz_offset_min: -new Date().getTimezoneOffset() });
+  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project]);
   const assessment = async () => {
     setExportError(null);
     try {
@@ -76,6 +78,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             ))}
           </select>
         </label>
+        {(projects.data?.length ?? 0) > 0 && (
+          <label className="mini">
+            {t("project")}
+            <select value={project} onChange={(e) => setProject(e.target.value)}>
+              <option value="">{t("stats.allProjects")}</option>
+              {projects.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button onClick={() => exportXlsx("statistics")}>{t("exportXlsx")}</button>
         <button onClick={assessment}>{t("stats.assessment")}</button>
         <button onClick={() => exportXlsx("assessment")}>{t("stats.assessmentXlsx")}</button>
