@@ -1384,7 +1384,7 @@ export function commands(call: Call) {
     alerts: (filter: AlertFilter): Promise<AlertList> => call("alerts", { filter }),
     /** A supervisor sets an alert aside with a reason; a planned visit is then skipped. */
     acknowledgeAlert: (key: string, reason: string): Promise<AlertList> => call("acknowledge_alert", { key, reason }),
-    /** The order of a due visit (one per visit, whoever makes it). */
+    /** The order of a due visit, marked as that visit's (an existing one is returned instead). */
     createOrderFromAlert: (key: string, description: string): Promise<OrderDetail> => call("create_order_from_alert", { key, description }),
     equipmentPlans: (equipmentId: string): Promise<Array<PlanView>> => call("equipment_plans", { equipmentId }),
     /** Add a plan (no id) or change one. */

@@ -7,6 +7,7 @@ import { AttendanceView } from "../features/field/Attendance";
 import { BoardView } from "../features/orders/BoardView";
 import { CustomerForm } from "../features/places/CustomerForm";
 import { ErrorNote } from "../shared/ErrorNote";
+import { TechnicianFilter } from "../shared/FormParts";
 import { FieldMap } from "../features/field/FieldMap";
 import { OrderDetailView } from "../features/orders/OrderDetailView";
 import { EquipmentDetail, EquipmentForm, EquipmentList } from "../features/places/EquipmentViews";
@@ -54,7 +55,6 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
   const open = useCallback((id: string) => setPanel({ kind: "order", id }), []);
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
-  const technicians = directory.filter((u) => u.role === "technician");
   // Lists reload after an edit in the side pane.
   const [listVersion, setListVersion] = useState(0);
   const bump = () => setListVersion((v) => v + 1);
@@ -120,14 +120,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
               </option>
             ))}
           </select>
-          <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label={t("assignees")}>
-            <option value="">{t("allTechnicians")}</option>
-            {technicians.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
+          <TechnicianFilter directory={directory} value={assignee} onChange={setAssignee} />
         </div>
         <ErrorNote error={orders.error} />
         <table className="orders">

@@ -1,4 +1,4 @@
-import type { OrderType, PartView } from "../backend";
+import type { OrderType, PartView, UserInfo } from "../backend";
 import { ORDER_TYPES } from "../backend";
 import { useI18n } from "../i18n";
 
@@ -125,5 +125,22 @@ export function PartQty({ parts, part, setPart, qty, setQty }: { parts: PartView
         <input aria-label={t("quantity")} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value)} />
       </label>
     </>
+  );
+}
+
+/** Narrows a list to one technician's work ("All technicians" when empty). */
+export function TechnicianFilter({ directory, value, onChange }: { directory: UserInfo[]; value: string; onChange: (id: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={t("assignees")}>
+      <option value="">{t("allTechnicians")}</option>
+      {directory
+        .filter((u) => u.role === "technician")
+        .map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name}
+          </option>
+        ))}
+    </select>
   );
 }

@@ -12,7 +12,7 @@ commands! {
     read fn alerts(ws, filter: AlertFilter) -> AlertList { ws.alerts(&filter) }
     /// A supervisor sets an alert aside with a reason; a planned visit is then skipped.
     write fn acknowledge_alert(ws, key: String, reason: String) -> AlertList { ws.acknowledge_alert(&key, &reason) }
-    /// The order of a due visit (one per visit, whoever makes it).
+    /// The order of a due visit, marked as that visit's (an existing one is returned instead).
     write fn create_order_from_alert(ws, key: String, description: String) -> OrderDetail { ws.create_order_from_alert(&key, &description) }
     read fn equipment_plans(ws, equipment_id: String) -> Vec<PlanView> { ws.equipment_plans(&equipment_id) }
     /// Add a plan (no id) or change one.

@@ -98,7 +98,12 @@ pub struct KindRule {
 /// The most days the calendar shows at once.
 const MAX_CALENDAR_DAYS: i64 = 400;
 
+/// Everything one alert computation reads: the company's calendar and rules (one read of the
+/// settings document) and the machines and orders from the projections.
 struct Facts {
+    tz: chrono_tz::Tz,
+    zone: String,
+    rules: BTreeMap<String, AlertRule>,
     machines: Vec<Equipment>,
     visits: HashMap<String, Vec<Visit>>,
     /// Orders made for planned visits, by machine.
@@ -114,6 +119,17 @@ impl Facts {
             visits: self.visits.get(&e.id).cloned().unwrap_or_default(),
             visit_orders: self.visit_orders.get(&e.id).cloned().unwrap_or_default(),
         }
+    }
+
+    fn today(&self, now: i64) -> NaiveDate {
+        alerts::local_date(now, self.tz)
+    }
+
+    /// Every alert on the company's day of `now`.
+    fn compute(&self, now: i64) -> Vec<Alert> {
+        let machines: Vec<MachineFacts<'_>> =
+            self.machines.iter().map(|e| self.machine(e)).collect();
+        alerts::compute(&machines, &self.orders, &self.rules, self.today(now), now)
     }
 }
 
@@ -140,11 +156,16 @@ impl Workspace {
         alerts::local_date(now_ms(), tz)
     }
 
-    fn alert_rules(&self) -> Result<BTreeMap<String, AlertRule>> {
-        Ok(self.settings()?.map(|s| s.alert_rules).unwrap_or_default())
-    }
-
-    fn alert_facts(&self, tz: chrono_tz::Tz) -> Result<Facts> {
+    fn alert_facts(&self) -> Result<Facts> {
+        let settings = self.settings()?;
+        let tz = settings
+            .as_ref()
+            .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone());
+        let zone = settings
+            .as_ref()
+            .map_or(alerts::DEFAULT_TIME_ZONE, |s| s.time_zone_name())
+            .to_string();
+        let rules = settings.map(|s| s.alert_rules).unwrap_or_default();
         let conn = self.store.conn();
         let mut stmt = conn.prepare(
             "SELECT id, name, model, serial, customer_id, site_id, project_id, installed_on,
@@ -262,6 +283,9 @@ impl Workspace {
             }
         }
         Ok(Facts {
+            tz,
+            zone,
+            rules,
             machines,
             visits,
             visit_orders,
@@ -277,10 +301,8 @@ impl Workspace {
 
     /// `alerts` at a given instant (tests move the clock).
     pub fn alerts_at(&self, filter: &AlertFilter, now: i64) -> Result<AlertList> {
-        let tz = self.company_time_zone()?;
-        let today = alerts::local_date(now, tz);
-        let facts = self.alert_facts(tz)?;
-        let computed = self.compute_alerts(&facts, today, now)?;
+        let facts = self.alert_facts()?;
+        let computed = facts.compute(now);
         let mut open_counts = BTreeMap::new();
         for a in computed
             .iter()
@@ -349,39 +371,19 @@ impl Workspace {
             });
         }
         Ok(AlertList {
-            today: today.to_string(),
-            time_zone: self
-                .settings()?
-                .map_or(alerts::DEFAULT_TIME_ZONE.to_string(), |s| {
-                    s.time_zone_name().to_string()
-                }),
+            today: facts.today(now).to_string(),
+            time_zone: facts.zone.clone(),
             alerts,
             open_counts,
         })
     }
 
-    fn compute_alerts(&self, facts: &Facts, today: NaiveDate, now: i64) -> Result<Vec<Alert>> {
-        let machines: Vec<MachineFacts<'_>> =
-            facts.machines.iter().map(|e| facts.machine(e)).collect();
-        Ok(alerts::compute(
-            &machines,
-            &facts.orders,
-            &self.alert_rules()?,
-            today,
-            now,
-        ))
-    }
-
     /// The current alert with this key, or why not.
-    fn open_alert(&self, key: &str, now: i64) -> Result<Alert> {
-        let tz = self.company_time_zone()?;
-        let facts = self.alert_facts(tz)?;
-        let found = self
-            .compute_alerts(&facts, alerts::local_date(now, tz), now)?
-            .into_iter()
-            .find(|a| a.key == key);
+    fn open_alert(&self, key: &str, now: i64) -> Result<(Alert, Facts)> {
+        let facts = self.alert_facts()?;
+        let found = facts.compute(now).into_iter().find(|a| a.key == key);
         match found {
-            Some(a) if a.state != AlertState::Acknowledged => Ok(a),
+            Some(a) if a.state != AlertState::Acknowledged => Ok((a, facts)),
             _ => Err(DeviceError::refused(Refusal::AlertNotOpen)),
         }
     }
@@ -393,7 +395,7 @@ impl Workspace {
 
     pub fn acknowledge_alert_at(&mut self, key: &str, reason: &str, now: i64) -> Result<AlertList> {
         check_text(Field::Reason, reason, true, 500)?;
-        let alert = self.open_alert(key, now)?;
+        let (alert, _) = self.open_alert(key, now)?;
         // Late orders end when the order moves on; only machines' alerts are set aside.
         let Some(equipment_id) = alert.equipment_id.clone() else {
             return Err(DeviceError::refused(Refusal::AlertNotOpen));
@@ -413,8 +415,8 @@ impl Workspace {
         self.alerts_at(&AlertFilter::default(), now)
     }
 
-    /// Make the order of a due maintenance or inspection visit (its id comes from the plan and
-    /// the date, so the same visit never gets two orders), dispatched to the plan's technician.
+    /// Make the order of a due maintenance or inspection visit, marked as that visit's (an
+    /// alert whose visit has an order opens it instead), dispatched to the plan's technician.
     pub fn create_order_from_alert(&mut self, key: &str, description: &str) -> Result<OrderDetail> {
         self.create_order_from_alert_at(key, description, now_ms())
     }
@@ -425,7 +427,7 @@ impl Workspace {
         description: &str,
         now: i64,
     ) -> Result<OrderDetail> {
-        let alert = self.open_alert(key, now)?;
+        let (alert, facts) = self.open_alert(key, now)?;
         let (Some(equipment_id), Some(plan_id), Some(due)) = (
             alert.equipment_id.as_deref(),
             alert.plan_id.as_deref(),
@@ -436,8 +438,8 @@ impl Workspace {
         if let Some(order_id) = alert.order_id.as_deref() {
             return self.get_order(order_id);
         }
-        let machine = self
-            .alert_facts(self.company_time_zone()?)?
+        let tz = facts.tz;
+        let machine = facts
             .machines
             .into_iter()
             .find(|e| e.id == equipment_id)
@@ -452,7 +454,6 @@ impl Workspace {
         let duration = plan
             .as_ref()
             .map_or(template.default_duration_min, |p| p.duration_min);
-        let tz = self.company_time_zone()?;
         let day: NaiveDate = due
             .parse()
             .map_err(|_| DeviceError::refused(Refusal::AlertNotOpen))?;
@@ -500,8 +501,7 @@ impl Workspace {
     /// A machine's plans with the visit each has due now.
     pub fn equipment_plans(&self, equipment_id: &str) -> Result<Vec<PlanView>> {
         check_id("equipment", equipment_id)?;
-        let tz = self.company_time_zone()?;
-        let facts = self.alert_facts(tz)?;
+        let facts = self.alert_facts()?;
         let machine =
             facts
                 .machines
@@ -574,7 +574,7 @@ impl Workspace {
         if to < from || (to - from).num_days() > MAX_CALENDAR_DAYS {
             return Err(DeviceError::refused(Refusal::PeriodTooLong));
         }
-        let facts = self.alert_facts(self.company_time_zone()?)?;
+        let facts = self.alert_facts()?;
         let mut customers: HashMap<String, Option<String>> = HashMap::new();
         let mut out = Vec::new();
         for e in &facts.machines {

@@ -4,6 +4,7 @@ import { ALERT_KINDS } from "../../backend";
 import { useAction, useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { TechnicianFilter } from "../../shared/FormParts";
 
 type Shown = "open" | AlertState;
 const SHOWN: Shown[] = ["open", "overdue", "due_soon", "acknowledged"];
@@ -61,16 +62,7 @@ export function AlertsView({ directory, canManage, onOpenOrder, forTechnician }:
           ))}
         </select>
         {!forTechnician && (
-          <select value={tech} onChange={(e) => setTech(e.target.value)} aria-label={t("assignees")}>
-            <option value="">{t("allTechnicians")}</option>
-            {directory
-              .filter((u) => u.role === "technician")
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-          </select>
+          <TechnicianFilter directory={directory} value={tech} onChange={setTech} />
         )}
       </div>
       {list.data && <p className="muted small">{t("alerts.today", { date: list.data.today, zone: list.data.time_zone })}</p>}

@@ -5,7 +5,7 @@ import { formatMoney } from "../../format";
 import { useLoad, userName } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
-import { DateRange } from "../../shared/FormParts";
+import { DateRange, TechnicianFilter } from "../../shared/FormParts";
 
 function dayStart(date: string): number | null {
   if (!date) return null;
@@ -67,16 +67,7 @@ export function RecordsView({ directory, onOpen }: { directory: UserInfo[]; onOp
             </option>
           ))}
         </select>
-        <select aria-label={t("assignees")} value={technician} onChange={(e) => setTechnician(e.target.value)}>
-          <option value="">{t("allTechnicians")}</option>
-          {directory
-            .filter((u) => u.role === "technician")
-            .map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-        </select>
+        <TechnicianFilter directory={directory} value={technician} onChange={setTechnician} />
         <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
       </div>
       <ErrorNote error={records.error} />
