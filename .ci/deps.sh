@@ -6,7 +6,7 @@ set -euo pipefail
 need_apt=()
 pkgs=(pkg-config build-essential libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk
-      poppler-utils imagemagick libreoffice-calc-nogui nodejs npm postgresql postgresql-client
+      poppler-utils imagemagick python3-aiosmtpd libreoffice-calc-nogui nodejs npm postgresql postgresql-client
       gcc-aarch64-linux-gnu)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")

@@ -203,6 +203,8 @@ pub struct Server {
     child: Child,
     pub url: String,
     db_url: String,
+    /// The extra `serve` options it was started with (a restart keeps them).
+    options: Vec<String>,
     /// What the server printed before it listened (the setup link).
     printed_first: String,
     /// Kept open: what the server prints later must not meet a closed pipe.
@@ -264,6 +266,7 @@ impl Server {
             child,
             url,
             db_url: db_url.to_string(),
+            options: options.iter().map(|o| o.to_string()).collect(),
             printed_first,
             _stdout: stdout,
         }
@@ -295,7 +298,8 @@ impl Server {
     /// Start again on the same address and database.
     pub fn restart(&mut self) {
         let listen = self.url.trim_start_matches("http://").to_string();
-        *self = Self::start_on(&self.db_url, &listen);
+        let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
+        *self = Self::launch(&self.db_url, &listen, &options);
     }
 }
 

@@ -5,7 +5,7 @@
 use fieldops_domain::audit::AuditKind;
 use fieldops_domain::model::Role;
 use fieldops_domain::people::{
-    DeviceView, NewPerson, PersonChange, PersonView, Revocation, check_password,
+    Contact, DeviceView, NewPerson, PersonChange, PersonView, Revocation, check_password,
 };
 use fieldops_domain::protocol::{DeviceFacts, UserInfo};
 use fieldops_domain::{DomainError, Refusal};
@@ -121,8 +121,14 @@ pub async fn people(storage: &DynStorage, tenant: &str) -> Result<Vec<PersonView
         .map(|user| PersonView {
             user,
             devices: Vec::new(),
+            contact: Contact::default(),
         })
         .collect();
+    for (user_id, contact) in contacts(storage, tenant).await? {
+        if let Some(p) = people.iter_mut().find(|p| p.user.id == user_id) {
+            p.contact = contact;
+        }
+    }
     for r in rows {
         let owner = r[1].as_text().unwrap_or_default();
         let Some(person) = people.iter_mut().find(|p| p.user.id == owner) else {
@@ -146,6 +152,72 @@ pub async fn people(storage: &DynStorage, tenant: &str) -> Result<Vec<PersonView
         });
     }
     Ok(people)
+}
+
+/// Every person's contact of `tenant` that was set, by user id.
+pub async fn contacts(storage: &DynStorage, tenant: &str) -> Result<Vec<(String, Contact)>> {
+    let rows = storage
+        .sql_query(
+            "SELECT c.user_id, c.email, c.phone, c.language FROM user_contacts c
+             JOIN users u ON u.id = c.user_id WHERE u.tenant = $1",
+            vec![Sql::text(tenant)],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let language = serde_json::from_value(serde_json::Value::String(
+                r[3].as_text().unwrap_or_default(),
+            ))
+            .unwrap_or_default();
+            (
+                r[0].as_text().unwrap_or_default(),
+                Contact {
+                    email: r[1].as_text().unwrap_or_default(),
+                    phone: r[2].as_text().unwrap_or_default(),
+                    language,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Where a person's notifications go; audited without the address itself.
+pub async fn set_contact(
+    storage: &DynStorage,
+    admin: &AuthContext,
+    user_id: &str,
+    contact: &Contact,
+) -> Result<Contact> {
+    let contact = contact.checked()?;
+    let before = person(storage, &admin.tenant, user_id).await?;
+    let language = serde_json::to_value(contact.language)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    storage
+        .sql_write(vec![
+            (
+                "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, phone = excluded.phone,
+                   language = excluded.language"
+                    .into(),
+                vec![
+                    Sql::text(user_id),
+                    Sql::text(&contact.email),
+                    Sql::text(&contact.phone),
+                    Sql::text(language),
+                ],
+            ),
+            AuditRecord {
+                subject: Some(user_id.to_string()),
+                detail: format!("{}: contact for notifications", before.login),
+                ..AuditRecord::by(admin, AuditKind::PersonChanged)
+            }
+            .statement(),
+        ])
+        .await?;
+    Ok(contact)
 }
 
 async fn person(storage: &DynStorage, tenant: &str, user_id: &str) -> Result<UserInfo> {

@@ -9,7 +9,9 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use fieldops_domain::audit::{AuditEntry, AuditQuery};
-use fieldops_domain::people::{DeviceRevoke, NewPerson, PasswordReset, PersonChange, PersonView};
+use fieldops_domain::people::{
+    Contact, DeviceRevoke, NewPerson, PasswordReset, PersonChange, PersonView,
+};
 use fieldops_domain::protocol::UserInfo;
 
 use crate::accounts::{self, require_admin};
@@ -67,6 +69,19 @@ pub async fn change_person(
     }
     directory_changed(&st, &ctx.tenant).await;
     Ok(Json(info))
+}
+
+pub async fn set_contact(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Contact>> {
+    let ctx = admin(&st, &headers).await?;
+    let contact: Contact = parse_body(body)?;
+    Ok(Json(
+        accounts::set_contact(&st.storage, &ctx, &id, &contact).await?,
+    ))
 }
 
 pub async fn reset_password(

@@ -3,7 +3,7 @@
 //! devices show. `GET /v1/admin/alerts?at=<ms>` (supervisors and administrators) answers it
 //! for a moment (now when absent), which is also how the notification scan will call it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::Json;
@@ -11,7 +11,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use fieldops_domain::DomainError;
-use fieldops_domain::alerts::{self, Alert, MachineFacts, OrderFacts, Visit, VisitOrder};
+use fieldops_domain::alerts::{
+    self, Alert, AlertKind, AlertRule, MachineFacts, OrderFacts, Visit, VisitOrder,
+};
 use fieldops_domain::crdt;
 use fieldops_domain::model::equipment::Equipment;
 use fieldops_domain::model::order::OrderDoc;
@@ -23,8 +25,23 @@ use crate::error::{Result, ServerError};
 use crate::http::{AppState, bearer};
 use crate::storage::DynStorage;
 
+/// A company's alerts at one moment, with what messages about them need to name.
+pub struct TenantAlerts {
+    pub alerts: Vec<Alert>,
+    pub rules: BTreeMap<AlertKind, AlertRule>,
+    pub tz: chrono_tz::Tz,
+    /// Machine names and order numbers by id.
+    pub machines: HashMap<String, String>,
+    pub order_numbers: HashMap<String, String>,
+}
+
 /// Every alert of `tenant` at `now` (ms), acknowledged ones included, nearest first.
 pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Result<Vec<Alert>> {
+    Ok(load(storage, tenant, now).await?.alerts)
+}
+
+/// The alerts of `tenant` at `now` and the rules and names around them.
+pub async fn load(storage: &DynStorage, tenant: &str, now: i64) -> Result<TenantAlerts> {
     let settings = match storage.load_doc(tenant, &settings_id(tenant)).await? {
         Some(stored) => Some(SettingsDoc::from_doc(&crdt::load(&stored.bytes)?)?),
         None => None,
@@ -32,11 +49,12 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
     let tz = settings
         .as_ref()
         .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone());
-    let rules = settings.map(|s| s.alert_rules).unwrap_or_default();
+    let stored_rules = settings.map(|s| s.alert_rules).unwrap_or_default();
 
     let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
     let mut visit_orders: HashMap<String, Vec<VisitOrder>> = HashMap::new();
     let mut orders = Vec::<OrderFacts>::new();
+    let mut order_numbers = HashMap::new();
     for id in storage.doc_ids(tenant, "order").await? {
         let Some(stored) = storage.load_doc(tenant, &id).await? else {
             continue;
@@ -47,6 +65,9 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
             tracing::warn!(tenant, order = %id, "order left out of alerts: unreadable");
             continue;
         };
+        if let Some(n) = &order.number {
+            order_numbers.insert(order.id.clone(), n.clone());
+        }
         let from = OrderFacts::of_order(&order, tz);
         orders.extend(from.open);
         for (machine, visit) in from.visits {
@@ -74,13 +95,23 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
             visit_orders: visit_orders.remove(&e.id).unwrap_or_default(),
         })
         .collect();
-    Ok(alerts::compute(
+    let alerts = alerts::compute(
         &facts,
         &orders,
-        &rules,
+        &stored_rules,
         alerts::local_date(now, tz),
         now,
-    ))
+    );
+    Ok(TenantAlerts {
+        alerts,
+        rules: alerts::rules_in_force(&stored_rules),
+        tz,
+        machines: machines
+            .iter()
+            .map(|e| (e.id.clone(), e.info.name.clone()))
+            .collect(),
+        order_numbers,
+    })
 }
 
 #[derive(Debug, Deserialize)]

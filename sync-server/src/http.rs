@@ -39,6 +39,7 @@ pub struct AppState {
     /// Syncs served at once; a request waits `sync_wait` for a turn, then gets `busy`.
     pub sync_turns: Arc<tokio::sync::Semaphore>,
     pub sync_wait: Duration,
+    pub notifier: Arc<crate::notify::Notifier>,
 }
 
 pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
@@ -90,7 +91,11 @@ impl AppState {
     /// At most `limits.syncs_at_once` syncs are served at the same time: the memory of a
     /// morning when every device re-pulls at once stays bounded; the others wait up to
     /// `limits.sync_wait`, then are told to come back.
-    pub fn new(storage: DynStorage, limits: SyncLimits) -> Arc<AppState> {
+    pub fn new(
+        storage: DynStorage,
+        limits: SyncLimits,
+        notifier: Arc<crate::notify::Notifier>,
+    ) -> Arc<AppState> {
         let (feed, _) = broadcast::channel(1024);
         let (ended, _) = broadcast::channel(256);
         Arc::new(AppState {
@@ -100,6 +105,7 @@ impl AppState {
             ended,
             sync_turns: Arc::new(tokio::sync::Semaphore::new(limits.syncs_at_once.max(1))),
             sync_wait: limits.sync_wait,
+            notifier,
         })
     }
 
@@ -146,6 +152,29 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/admin/audit", get(crate::admin::audit))
         .route("/v1/admin/alerts", get(crate::alerts::list))
+        .route(
+            "/v1/admin/people/{id}/contact",
+            axum::routing::put(crate::admin::set_contact),
+        )
+        .route("/v1/notifications", get(crate::notify::routes::inbox))
+        .route(
+            "/v1/notifications/read",
+            post(crate::notify::routes::mark_read),
+        )
+        .route(
+            "/v1/admin/notify/channels",
+            get(crate::notify::routes::channels).put(crate::notify::routes::save_channel),
+        )
+        .route(
+            "/v1/admin/notify/channels/{channel}",
+            axum::routing::delete(crate::notify::routes::remove_channel),
+        )
+        .route(
+            "/v1/admin/notify/test",
+            post(crate::notify::routes::send_test),
+        )
+        .route("/v1/admin/notify/outbox", get(crate::notify::routes::list))
+        .route("/v1/admin/notify/scan", post(crate::notify::routes::scan))
         .route(
             "/v1/blobs/{hash}",
             axum::routing::put(put_blob).get(get_blob),

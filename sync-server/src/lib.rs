@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod notify;
 pub mod setup;
 pub mod storage;
 pub mod sync;
@@ -41,6 +42,7 @@ pub async fn serve(
     database: &str,
     audit_days: u32,
     limits: http::SyncLimits,
+    notify: notify::NotifyOptions,
 ) -> Result<()> {
     let storage = storage::open(database).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -59,7 +61,10 @@ pub async fn serve(
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %redact(database), "sync server started");
     tokio::spawn(prune_audit_daily(storage.clone(), audit_days));
-    let state = http::AppState::new(storage, limits);
+    let notifier = notify::Notifier::new(notify);
+    tokio::spawn(notify::run_scanner(storage.clone(), notifier.clone()));
+    tokio::spawn(notify::run_worker(storage.clone(), notifier.clone()));
+    let state = http::AppState::new(storage, limits, notifier);
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         tokio::spawn(storage::postgres::listen_feed(
             database.to_string(),

@@ -46,6 +46,19 @@ enum Command {
         /// Days the audit log keeps its lines.
         #[arg(long, env = "FIELDOPS_AUDIT_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..))]
         audit_days: u32,
+        /// Seconds between checks of every company's alerts for notifications (0: only when
+        /// an administrator asks).
+        #[arg(long, env = "FIELDOPS_NOTIFY_SCAN_SECONDS", default_value_t = 300)]
+        notify_scan_seconds: u64,
+        /// Milliseconds between looks for messages due (queuing one also wakes the sender).
+        #[arg(long, env = "FIELDOPS_NOTIFY_POLL_MS", default_value_t = 2000)]
+        notify_poll_ms: u64,
+        /// Milliseconds before a failed message is tried again; doubled at each failure.
+        #[arg(long, env = "FIELDOPS_NOTIFY_RETRY_MS", default_value_t = 30_000)]
+        notify_retry_ms: u64,
+        /// Tests only: an administrator's "check alerts now" may name the moment to decide at.
+        #[arg(long, hide = true)]
+        test_clock: bool,
     },
     /// Manage users.
     User {
@@ -103,12 +116,22 @@ async fn run(cli: Cli) -> Result<()> {
             audit_days,
             syncs_at_once,
             sync_wait_ms,
+            notify_scan_seconds,
+            notify_poll_ms,
+            notify_retry_ms,
+            test_clock,
         } => {
             let limits = fieldops_sync_server::http::SyncLimits {
                 syncs_at_once,
                 sync_wait: std::time::Duration::from_millis(sync_wait_ms),
             };
-            fieldops_sync_server::serve(listen, &db.database, audit_days, limits).await
+            let notify = fieldops_sync_server::notify::NotifyOptions {
+                scan_every: std::time::Duration::from_secs(notify_scan_seconds),
+                poll_every: std::time::Duration::from_millis(notify_poll_ms.max(10)),
+                retry_after: std::time::Duration::from_millis(notify_retry_ms.max(10)),
+                test_clock,
+            };
+            fieldops_sync_server::serve(listen, &db.database, audit_days, limits, notify).await
         }
         Command::User {
             command:

@@ -3,6 +3,7 @@ import type { Backend, SessionInfo } from "./backend";
 import { BackendContext, useBackend, useDirectory, useSyncStatus } from "./context";
 import { I18nProvider, useI18n, type Lang } from "./i18n";
 import { LanguageSwitch } from "./features/session/LanguageSwitch";
+import { NotificationBell } from "./features/notify/NotificationBell";
 import { LoginScreen } from "./features/session/LoginScreen";
 import { PartsTab } from "./features/parts/PartsViews";
 import { SupervisorView } from "./layout/SupervisorView";
@@ -61,6 +62,7 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
         <strong className="brand">{t("appName")}</strong>
         <SyncBar />
         <span className="spacer" />
+        {info.can_sync && <NotificationBell />}
         <LanguageSwitch />
         <span className="user" data-testid="user">
           {me.name} · {t(`role.${me.role}`)}

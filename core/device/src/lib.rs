@@ -19,7 +19,9 @@ pub mod workspace;
 pub use fieldops_domain::{
     DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Thing,
 };
-pub use fieldops_domain::{alerts, audit, authority, blob, crdt, geo, model, people, protocol};
+pub use fieldops_domain::{
+    alerts, audit, authority, blob, crdt, geo, model, notify, people, protocol,
+};
 pub use fieldops_media::{fonts, photo};
 
 pub use error::{DeviceError, Result};

@@ -17,6 +17,7 @@ use crate::error::{DomainError, Field, Problem, Refusal, Result};
 use crate::model::equipment::Equipment;
 use crate::model::order::{OrderDoc, OrderType, Status};
 use crate::model::plan::{AlertAck, PeriodUnit, Plan, PlanAnchor, PlanKind};
+use crate::notify::Notify;
 
 /// The company's calendar when it set none.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
@@ -88,7 +89,7 @@ impl AlertKind {
 }
 
 /// A company's rule for one kind of alert (tenant settings, edited by administrators).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct AlertRule {
     pub enabled: bool,
@@ -97,6 +98,9 @@ pub struct AlertRule {
     pub lead: i64,
     /// Days between overdue reminders.
     pub repeat_every_days: i64,
+    /// Who hears of it, by which channels (the server sends).
+    #[serde(default)]
+    pub notify: Notify,
 }
 
 impl AlertRule {
@@ -111,6 +115,7 @@ impl AlertRule {
             enabled: true,
             lead,
             repeat_every_days,
+            notify: Notify::default(),
         }
     }
 
@@ -131,7 +136,7 @@ impl AlertRule {
                 Problem::OutOfRange { min: 1, max: 365 },
             ));
         }
-        Ok(())
+        self.notify.validate()
     }
 }
 
@@ -142,7 +147,7 @@ pub fn rules_in_force(stored: &BTreeMap<String, AlertRule>) -> BTreeMap<AlertKin
         .map(|k| {
             let rule = stored
                 .get(k.name())
-                .copied()
+                .cloned()
                 .unwrap_or_else(|| AlertRule::default_for(*k));
             (*k, rule)
         })
@@ -455,7 +460,7 @@ fn machine_alerts(
         }
     }
     for due in dues {
-        let rule = rules[&due.kind];
+        let rule = &rules[&due.kind];
         if !rule.enabled {
             continue;
         }
@@ -515,7 +520,7 @@ fn order_alerts(
     out: &mut Vec<Alert>,
 ) {
     let mut push = |kind: AlertKind, due_at: i64, due_soon_from: i64| {
-        let rule = rules[&kind];
+        let rule = &rules[&kind];
         if !rule.enabled || now_ms < due_soon_from {
             return;
         }
@@ -804,6 +809,7 @@ mod tests {
                 enabled: true,
                 lead: 60,
                 repeat_every_days: 7,
+                notify: Notify::default(),
             },
         );
         let run = |rules: &BTreeMap<String, AlertRule>| {
@@ -816,6 +822,7 @@ mod tests {
                 enabled: false,
                 lead: 60,
                 repeat_every_days: 7,
+                notify: Notify::default(),
             },
         );
         assert!(run(&rules).is_empty());

@@ -22,10 +22,12 @@ pub enum AuditKind {
     /// A revoked device was told to wipe itself.
     DeviceWiped,
     SetupCompleted,
+    /// A notification channel was set up, changed or removed (never with its secrets).
+    ChannelChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 12] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::SignOut,
@@ -37,6 +39,7 @@ impl AuditKind {
         AuditKind::DeviceRevoked,
         AuditKind::DeviceWiped,
         AuditKind::SetupCompleted,
+        AuditKind::ChannelChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl AuditKind {
             AuditKind::DeviceRevoked => "device_revoked",
             AuditKind::DeviceWiped => "device_wiped",
             AuditKind::SetupCompleted => "setup_completed",
+            AuditKind::ChannelChanged => "channel_changed",
         }
     }
 

@@ -164,6 +164,12 @@ pub enum Field {
     WarnBefore,
     RepeatEvery,
     Target,
+    Email,
+    SmtpHost,
+    SmtpPort,
+    Sender,
+    WebhookUrl,
+    Secret,
 }
 
 impl Field {
@@ -222,6 +228,12 @@ impl Field {
             Field::WarnBefore => "warn before",
             Field::RepeatEvery => "repeat every",
             Field::Target => "target (minutes)",
+            Field::Email => "e-mail address",
+            Field::SmtpHost => "SMTP server",
+            Field::SmtpPort => "SMTP port",
+            Field::Sender => "sender address",
+            Field::WebhookUrl => "webhook address",
+            Field::Secret => "signing secret",
         }
     }
 }
@@ -244,6 +256,8 @@ pub enum Problem {
         min: i32,
         max: i32,
     },
+    /// Not of the form the field needs (an e-mail address, an http(s) address).
+    Malformed,
 }
 
 /// A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -262,6 +276,7 @@ impl std::fmt::Display for FieldProblem {
             Problem::TooShort { min } => write!(f, "{field} needs at least {min} characters"),
             Problem::ControlCharacters => write!(f, "{field} contains control characters"),
             Problem::NotADate => write!(f, "{field} is not a date (YYYY-MM-DD)"),
+            Problem::Malformed => write!(f, "{field} is not well formed"),
             Problem::OutOfRange { min, max } => {
                 write!(f, "{field} is not a number from {min} to {max}")
             }
@@ -305,6 +320,10 @@ pub enum Refusal {
     PeriodReversed,
     /// The company settings reach a device with its first sync.
     SettingsNotSynced,
+    /// A message through a channel the administrator has not set up yet.
+    ChannelNotSetUp {
+        channel: crate::notify::Channel,
+    },
     WarrantyBeforeInstallation,
     TransferToSameLocation,
     /// Something picked from a list that this device does not know (any more): sync to refresh.
@@ -462,6 +481,9 @@ impl std::fmt::Display for Refusal {
             Refusal::PeriodReversed => f.write_str("the period ends before it starts"),
             Refusal::SettingsNotSynced => {
                 f.write_str("the company settings have not arrived yet; sync first")
+            }
+            Refusal::ChannelNotSetUp { channel } => {
+                write!(f, "set up the {} channel first", channel.name())
             }
             Refusal::WarrantyBeforeInstallation => {
                 f.write_str("the warranty ends before the installation date")

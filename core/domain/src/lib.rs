@@ -11,6 +11,7 @@ pub mod crdt;
 pub mod error;
 pub mod geo;
 pub mod model;
+pub mod notify;
 pub mod people;
 pub mod protocol;
 pub mod push;

@@ -41,6 +41,30 @@ pub struct Revocation {
 pub struct PersonView {
     pub user: UserInfo,
     pub devices: Vec<DeviceView>,
+    /// Where notifications reach them (kept on the server, not in the synced directory).
+    pub contact: Contact,
+}
+
+/// `PUT /v1/admin/people/{id}/contact`: a person's e-mail address, mobile number (empty:
+/// none) and the language of the messages they receive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub email: String,
+    pub phone: String,
+    pub language: crate::notify::Language,
+}
+
+impl Contact {
+    /// Trimmed and checked: a malformed address or number is refused in words.
+    pub fn checked(&self) -> Result<Contact> {
+        let (email, phone) = crate::notify::check_contact(&self.email, &self.phone)?;
+        Ok(Contact {
+            email,
+            phone,
+            language: self.language,
+        })
+    }
 }
 
 /// `POST /v1/admin/people`.

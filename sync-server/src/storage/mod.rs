@@ -385,6 +385,15 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS audit(seq {serial}, tenant TEXT NOT NULL, at {int} NOT NULL, kind TEXT NOT NULL, user_id TEXT, login TEXT, device_id TEXT, address TEXT, code TEXT, subject TEXT, detail TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS audit_tenant ON audit(tenant, seq)",
     "CREATE INDEX IF NOT EXISTS audit_at ON audit(at)",
+    // Notifications (`notify`): where each person's messages go, each channel's settings
+    // (secrets included: they never leave the server), and the outbox: one row per message,
+    // keyed so that deciding twice inserts once; `lease_*` marks the instance sending it.
+    "CREATE TABLE IF NOT EXISTS user_contacts(user_id TEXT PRIMARY KEY REFERENCES users(id), email TEXT NOT NULL, phone TEXT NOT NULL, language TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS notify_channels(tenant TEXT NOT NULL, channel TEXT NOT NULL, setup TEXT NOT NULL, updated_at {int} NOT NULL, PRIMARY KEY(tenant, channel))",
+    "CREATE TABLE IF NOT EXISTS outbox(tenant TEXT NOT NULL, msg_key TEXT NOT NULL, created_at {int} NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL, recipient_name TEXT NOT NULL, address TEXT NOT NULL, mentions TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, attempts {int} NOT NULL, next_at {int} NOT NULL, last_error TEXT, sent_at {int}, lease_owner TEXT, lease_until {int}, read_at {int}, PRIMARY KEY(tenant, msg_key))",
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_at)",
+    "CREATE INDEX IF NOT EXISTS outbox_inbox ON outbox(tenant, channel, recipient, created_at)",
+    "CREATE INDEX IF NOT EXISTS outbox_recent ON outbox(tenant, created_at)",
 ];
 
 /// How a technician's right to read a document is decided (managers and warehouse keepers

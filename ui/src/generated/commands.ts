@@ -52,7 +52,11 @@ lead: number,
 /**
  * Days between overdue reminders.
  */
-repeat_every_days: number, };
+repeat_every_days: number, 
+/**
+ * Who hears of it, by which channels (the server sends).
+ */
+notify: Notify, };
 
 export type AlertSettings = { time_zone: string, rules: Array<KindRule>, };
 
@@ -153,7 +157,7 @@ subject: string | null,
  */
 detail: string, };
 
-export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed";
+export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed" | "channel_changed";
 
 /**
  * A search of the audit log, newest first.
@@ -191,6 +195,24 @@ export type CategoryView = { id: string, name: string, parent_id: string | null,
  */
 path: string, depth: number, };
 
+export type Channel = "app" | "email" | "wechat_work" | "sms";
+
+/**
+ * `PUT /v1/admin/notify/channels`: one channel's settings.
+ */
+
+export type ChannelSetup = { "channel": "email" } & EmailSetup | { "channel": "wechat_work" } & WechatWorkSetup | { "channel": "sms" } & SmsSetup;
+
+/**
+ * A channel's settings as the app sees them (no secrets).
+ */
+
+export type ChannelView = { "channel": "email", host: string, port: number, security: SmtpSecurity, username: string, password_set: boolean, from: string, } | { "channel": "wechat_work", 
+/**
+ * The address up to its key, e.g. `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`.
+ */
+webhook_hint: string, language: Language, } | { "channel": "sms", url: string, secret_set: boolean, language: Language, };
+
 /**
  * What a technician types for a charge line.
  */
@@ -220,6 +242,13 @@ export type ChecklistView = { id: string, label: string, required: boolean, done
 export type ClockEvent = { id: string, kind: ClockKind, at: number, position: Position | null, };
 
 export type ClockKind = "clock_in" | "clock_out";
+
+/**
+ * `PUT /v1/admin/people/{id}/contact`: a person's e-mail address, mobile number (empty:
+ * none) and the language of the messages they receive.
+ */
+
+export type Contact = { email: string, phone: string, language: Language, };
 
 /**
  * What a supervisor types for a cost line.
@@ -263,6 +292,8 @@ export type Defaults = { server_url: string, tenant: string,
  */
 tile_url: string | null, };
 
+export type DeliveryState = "pending" | "sent" | "retrying" | "failed";
+
 /**
  * A device as the administrator sees it. Times are milliseconds since the epoch.
  */
@@ -282,6 +313,20 @@ signed_in: boolean, revoked: Revocation | null, };
  */
 
 export type Drill = { count: number, orders: Array<string>, };
+
+/**
+ * What an administrator sets for e-mail. `password: None` keeps the stored one.
+ */
+
+export type EmailSetup = { host: string, port: number, security: SmtpSecurity, 
+/**
+ * Empty: no authentication.
+ */
+username: string, password: string | null, 
+/**
+ * The sender, e.g. `FieldOps <service@example.com>` or `service@example.com`.
+ */
+from: string, };
 
 /**
  * Which equipment to list.
@@ -368,7 +413,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -382,6 +427,12 @@ export type ImportReport = { created: number, updated: number, unchanged: number
  */
 errors: Array<RowError>, };
 
+/**
+ * `GET /v1/notifications`: the newest messages and how many are unread.
+ */
+
+export type Inbox = { unread: number, items: Array<Notification>, };
+
 export type KindRule = { kind: AlertKind, enabled: boolean, 
 /**
  * Machines: days before the due date the "due soon" warning starts. Not accepted: hours
@@ -391,7 +442,11 @@ lead: number,
 /**
  * Days between overdue reminders.
  */
-repeat_every_days: number, };
+repeat_every_days: number, 
+/**
+ * Who hears of it, by which channels (the server sends).
+ */
+notify: Notify, };
 
 export type Kpis = { 
 /**
@@ -419,6 +474,12 @@ median_response_ms: number | null,
  * Gross profit of the orders completed in the period, per currency (minor units).
  */
 gross_profit: Array<CurrencyAmount>, };
+
+/**
+ * The language of a message: the person's own, or the channel's for a group or a customer.
+ */
+
+export type Language = "zh-CN" | "en";
 
 export type LevelView = { location_id: string, location_name: string, part_id: string, sku: string, name_zh: string, name_en: string, unit: string, 
 /**
@@ -501,6 +562,34 @@ password: string, };
  */
 
 export type NoKeyring = "unavailable" | "development_bridge";
+
+/**
+ * One message in a person's notification centre.
+ */
+
+export type Notification = { key: string, at: number, subject: string, body: string, read: boolean, };
+
+/**
+ * Who hears of an alert, and how: part of each alert rule.
+ */
+
+export type Notify = { 
+/**
+ * Everyone active with one of these roles.
+ */
+roles: Array<Role>, 
+/**
+ * Named people (user ids).
+ */
+users: Array<string>, 
+/**
+ * The technicians the work is for (the order's assignees, the plan's technician).
+ */
+technician: boolean, 
+/**
+ * The customer's contact (by text message, to the customer's phone).
+ */
+customer: boolean, channels: Array<Channel>, };
 
 export type OrderDetail = { site: SiteView | null, events: Array<OrderEvent>, actions: Array<Action>, 
 /**
@@ -606,6 +695,22 @@ display_number: string, currency: string | null, charges_net: number, charges_to
 
 export type OrderType = "installation" | "repair" | "upgrade" | "maintenance" | "inspection" | "testing" | "training" | "complaint";
 
+/**
+ * One message of the outbox (`GET /v1/admin/notify/outbox`).
+ */
+
+export type OutboxEntry = { key: string, created_at: number, channel: Channel, 
+/**
+ * Who it is for: a person's name, a customer's name, or the group.
+ */
+recipient: string, 
+/**
+ * Where it goes: an e-mail address or a phone number (empty for the app and groups).
+ */
+address: string, subject: string, state: DeliveryState, attempts: number, next_attempt_at: number | null, last_error: string | null, sent_at: number | null, };
+
+export type OutboxQuery = { state: DeliveryState | null, channel: Channel | null, limit: number | null, };
+
 export type PartInfo = { sku: string, name_zh: string, name_en: string, category_id?: string | null, 
 /**
  * pcs, m, l, kg, set...
@@ -676,7 +781,11 @@ export type PersonChange = { name: string | null, role: Role | null, active: boo
  * One person of the company with their devices, newest first.
  */
 
-export type PersonView = { user: UserInfo, devices: Array<DeviceView>, };
+export type PersonView = { user: UserInfo, devices: Array<DeviceView>, 
+/**
+ * Where notifications reach them (kept on the server, not in the synced directory).
+ */
+contact: Contact, };
 
 /**
  * What the UI sends with a photo.
@@ -810,7 +919,7 @@ export type Priority = "low" | "normal" | "high" | "urgent";
  * What is wrong with what was typed into a field.
  */
 
-export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "too_short", min: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" } | { "kind": "out_of_range", min: number, max: number, };
+export type Problem = { "kind": "required" } | { "kind": "too_long", max: number, } | { "kind": "too_short", min: number, } | { "kind": "control_characters" } | { "kind": "not_a_date" } | { "kind": "out_of_range", min: number, max: number, } | { "kind": "malformed" };
 
 export type ProjectInfo = { name: string, 
 /**
@@ -868,7 +977,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -950,6 +1059,12 @@ export type SavedReport = { path: string, bytes: number,
  */
 data_base64: string, };
 
+/**
+ * `POST /v1/admin/notify/scan`'s answer: how many messages the check queued.
+ */
+
+export type ScanAnswer = { queued: number, };
+
 export type ScanHit = { "kind": "part", part: PartView, } | { "kind": "equipment", equipment: EquipmentView, } | { "kind": "several", parts: Array<PartView>, equipment: Array<EquipmentView>, } | { "kind": "nothing" };
 
 /**
@@ -1016,6 +1131,18 @@ export type SiteTime = { order_id: string, display_number: string, customer_name
 open: boolean, };
 
 export type SiteView = { id: string, name: string, address: string, lat: number, lon: number, geofence_m: number | null, };
+
+/**
+ * The company's SMS gateway: a signed HTTP webhook. `secret: None` keeps the stored one.
+ */
+
+export type SmsSetup = { url: string, secret: string | null, 
+/**
+ * For messages to customers.
+ */
+language: Language, };
+
+export type SmtpSecurity = "none" | "starttls" | "tls";
 
 export type Stage = "dispatched" | "accepted" | "on_site" | "completed";
 
@@ -1177,6 +1304,13 @@ export type TemplateItem = { label: string, required: boolean, };
 export type TemplateView = { order_type: OrderType, checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
 
 /**
+ * `POST /v1/admin/notify/test`: a test message through one channel; `to` is the e-mail
+ * address or phone number (ignored for WeChat Work, which posts to its group).
+ */
+
+export type TestMessage = { channel: Channel, to: string, };
+
+/**
  * What was picked from a list, for `Refusal::Unknown`.
  */
 
@@ -1213,6 +1347,12 @@ export type UserInfo = { id: string, login: string, name: string, role: Role,
  * worked on) but sign in no more and are not offered for new work.
  */
 active: boolean, };
+
+/**
+ * A WeChat Work group robot. `webhook_url: None` keeps the stored one (it holds the key).
+ */
+
+export type WechatWorkSetup = { webhook_url: string | null, language: Language, };
 
 export const CHARGE_KINDS = ["parts_fee", "service_fee", "travel_fee", "other"] as const satisfies readonly ChargeKind[];
 
@@ -1361,6 +1501,8 @@ export function commands(call: Call) {
     addPerson: (person: NewPerson): Promise<UserInfo> => call("add_person", { person }),
     /** Name, role, or active (a deactivated person is signed out everywhere at once). */
     changePerson: (id: string, change: PersonChange): Promise<UserInfo> => call("change_person", { id, change }),
+    /** Where someone's notifications go: e-mail, mobile number, language. */
+    setPersonContact: (id: string, contact: Contact): Promise<Contact> => call("set_person_contact", { id, contact }),
     /** A new password for someone; their devices sign in again. */
     resetPassword: (id: string, password: string): Promise<null> => call("reset_password", { id, password }),
     /** Cut a device off: at its next contact it erases its local copy, after sending its */
@@ -1395,6 +1537,21 @@ export function commands(call: Call) {
     alertSettings: (): Promise<AlertSettings> => call("alert_settings", {  }),
     saveAlertRule: (kind: AlertKind, rule: AlertRule): Promise<AlertSettings> => call("save_alert_rule", { kind, rule }),
     setTimeZone: (name: string): Promise<AlertSettings> => call("set_time_zone", { name }),
+    /** The newest messages for the signed-in person and how many are unread. */
+    notifications: (): Promise<Inbox> => call("notifications", {  }),
+    /** Mark these messages read (all of them when none are named). */
+    markNotificationsRead: (keys: Array<string>): Promise<Inbox> => call("mark_notifications_read", { keys }),
+    /** The channels the company has set up, without their secrets (administrators). */
+    notificationChannels: (): Promise<Array<ChannelView>> => call("notification_channels", {  }),
+    /** Set up or change one channel; a secret left empty keeps the stored one. */
+    saveNotificationChannel: (setup: ChannelSetup): Promise<Array<ChannelView>> => call("save_notification_channel", { setup }),
+    removeNotificationChannel: (channel: Channel): Promise<Array<ChannelView>> => call("remove_notification_channel", { channel }),
+    /** Queue a test message; its delivery shows in the outbox. */
+    sendTestMessage: (test: TestMessage): Promise<OutboxEntry> => call("send_test_message", { test }),
+    /** The company's messages, newest first, with their delivery state. */
+    notificationOutbox: (query: OutboxQuery): Promise<Array<OutboxEntry>> => call("notification_outbox", { query }),
+    /** Decide the company's messages now instead of at the server's next check. */
+    checkAlertsNow: (): Promise<ScanAnswer> => call("check_alerts_now", {  }),
   };
 }
 

@@ -1,6 +1,9 @@
 // What each error code means to a person, and what to do next, in both languages. The Rust
 // side names the code (generated ErrorCode); tsc fails here when a code has no words.
-import type { ErrorCode, Field, FieldProblem, Refusal, Thing } from "../generated/commands";
+import type { Channel, ErrorCode, Field, FieldProblem, Refusal, Thing } from "../generated/commands";
+
+const channelEn: Record<Channel, string> = { app: "in-app", email: "e-mail", wechat_work: "WeChat Work", sms: "SMS" };
+const channelZh: Record<Channel, string> = { app: "应用内", email: "邮件", wechat_work: "企业微信", sms: "短信" };
 import type { Lang } from "./index";
 
 const en: Record<ErrorCode, string> = {
@@ -133,6 +136,12 @@ const fieldsEn: Record<Field, string> = {
   warn_before: "Warn before",
   repeat_every: "Remind every (days)",
   target: "Target (minutes)",
+  email: "E-mail address",
+  smtp_host: "SMTP server",
+  smtp_port: "SMTP port",
+  sender: "Sender address",
+  webhook_url: "Webhook address",
+  secret: "Signing secret",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -188,6 +197,12 @@ const fieldsZh: Record<Field, string> = {
   warn_before: "提前预警",
   repeat_every: "逾期提醒间隔（天）",
   target: "目标（分钟）",
+  email: "电子邮箱",
+  smtp_host: "SMTP 服务器",
+  smtp_port: "SMTP 端口",
+  sender: "发件人地址",
+  webhook_url: "Webhook 地址",
+  secret: "签名密钥",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -209,6 +224,8 @@ export function fieldAdvice(lang: Lang, p: FieldProblem): string {
       return zhText
         ? `“${field}”应为 ${p.problem.min} 到 ${p.problem.max} 之间的数字。`
         : `${field} must be a number from ${p.problem.min} to ${p.problem.max}.`;
+    case "malformed":
+      return zhText ? `“${field}”格式不正确，请检查后重新输入。` : `${field} is not in the right form: check it and type it again.`;
   }
 }
 
@@ -287,6 +304,8 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "今天尚未上班打卡，请先打卡上班。" : "You have not clocked in today: clock in first.";
     case "period_reversed":
       return zh ? "结束日期早于开始日期，请调整时间段。" : "The period ends before it starts: change the dates.";
+    case "channel_not_set_up":
+      return zh ? `“${channelZh[r.channel]}”渠道尚未设置，请先填写并保存。` : `The ${channelEn[r.channel]} channel is not set up yet: fill it in and save it first.`;
     case "settings_not_synced":
       return zh ? "公司设置尚未同步到本设备，请先同步。" : "The company settings have not reached this device yet: sync first.";
     case "warranty_before_installation":

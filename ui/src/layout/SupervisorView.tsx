@@ -24,6 +24,7 @@ import { StatusBadge } from "../features/orders/StatusBadge";
 import { AlertsTab } from "../features/alerts/AlertsTab";
 import { PlansPanel } from "../features/alerts/PlansPanel";
 import { AlertRulesView } from "../features/alerts/AlertRulesView";
+import { NotifyTab } from "../features/notify/NotifyTab";
 import { ResponseTargetsSetting } from "../features/statistics/ResponseTargetsSetting";
 
 type Panel =
@@ -36,12 +37,12 @@ type Panel =
   | { kind: "new-project" }
   | null;
 /** Tabs that never open anything in the side pane: they take the whole width. */
-const WIDE_TABS: Tab[] = ["templates", "people", "audit"];
-type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "audit";
+const WIDE_TABS: Tab[] = ["templates", "people", "notify", "audit"];
+type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "notify" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -82,6 +83,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           </>
         )}
         {tab === "people" && <PeopleView meId={meId ?? ""} />}
+        {tab === "notify" && <NotifyTab />}
         {tab === "audit" && <AuditView />}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
         {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}

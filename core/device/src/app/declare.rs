@@ -126,7 +126,7 @@ macro_rules! features {
 }
 
 features!(
-    session, orders, field, places, parts, scan, settings, people, statistics, alerts
+    session, orders, field, places, parts, scan, settings, people, statistics, alerts, notify
 );
 
 pub(super) fn parse_args<T: serde::de::DeserializeOwned>(command: &str, args: Value) -> Result<T> {

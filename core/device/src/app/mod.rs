@@ -9,6 +9,7 @@ mod declare;
 mod alerts;
 pub mod bindings;
 mod field;
+mod notify;
 mod orders;
 mod parts;
 mod people;

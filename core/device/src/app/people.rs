@@ -3,7 +3,7 @@
 //! every rule; the device only carries the answers.
 
 use crate::audit::{AuditEntry, AuditQuery};
-use crate::people::{DeviceRevoke, NewPerson, PasswordReset, PersonChange, PersonView};
+use crate::people::{Contact, DeviceRevoke, NewPerson, PasswordReset, PersonChange, PersonView};
 use reqwest::Method;
 
 use crate::protocol::UserInfo;
@@ -34,6 +34,11 @@ commands! {
         let info = online(&app)?.send_json(Method::PATCH, &path, &change).await?;
         app.wake.notify_one();
         Ok(info)
+    }
+    /// Where someone's notifications go: e-mail, mobile number, language.
+    task fn set_person_contact(app, id: String, contact: Contact) -> Contact {
+        let path = format!("/v1/admin/people/{}/contact", path_id(&id)?);
+        online(&app)?.send_json(Method::PUT, &path, &contact).await
     }
     /// A new password for someone; their devices sign in again.
     task fn reset_password(app, id: String, password: String) -> () {

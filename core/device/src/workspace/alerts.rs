@@ -890,6 +890,7 @@ mod tests {
             enabled: true,
             lead: 400,
             repeat_every_days: 7,
+            notify: Default::default(),
         };
         assert_eq!(
             admin

@@ -3,6 +3,7 @@ import type { AlertRule, KindRule } from "../../backend";
 import { useAction, useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { RuleRecipients, recipientsSummary } from "../notify/RuleRecipients";
 
 /** Administrators set the company's calendar (time zone) and each kind of alert's rule. */
 export function AlertRulesView() {
@@ -20,6 +21,7 @@ export function AlertRulesView() {
             <th>{t("alerts.enabled")}</th>
             <th>{t("alerts.lead")}</th>
             <th>{t("alerts.repeat")}</th>
+            <th>{t("notify.who")}</th>
             <th />
           </tr>
         </thead>
@@ -62,11 +64,14 @@ function RuleRow({ rule, onSaved }: { rule: KindRule; onSaved: () => void }) {
   const backend = useBackend();
   const { t } = useI18n();
   const action = useAction();
-  const [draft, setDraft] = useState<AlertRule>({ enabled: rule.enabled, lead: rule.lead, repeat_every_days: rule.repeat_every_days });
+  const saved: AlertRule = { enabled: rule.enabled, lead: rule.lead, repeat_every_days: rule.repeat_every_days, notify: rule.notify };
+  const [draft, setDraft] = useState<AlertRule>(saved);
+  const [choosing, setChoosing] = useState(false);
   const hours = rule.kind === "not_accepted" || rule.kind === "not_completed";
-  const changed = draft.enabled !== rule.enabled || draft.lead !== rule.lead || draft.repeat_every_days !== rule.repeat_every_days;
+  const changed = JSON.stringify(draft) !== JSON.stringify(saved);
   const whole = (v: string) => Math.trunc(Number(v) || 0);
   return (
+    <>
     <tr data-testid={`rule-${rule.kind}`}>
       <td>{t(`alertKind.${rule.kind}`)}</td>
       <td>
@@ -80,11 +85,24 @@ function RuleRow({ rule, onSaved }: { rule: KindRule; onSaved: () => void }) {
         <input className="narrow" type="number" min={1} aria-label={t("alerts.repeat")} value={draft.repeat_every_days} onChange={(e) => setDraft({ ...draft, repeat_every_days: whole(e.target.value) })} />
       </td>
       <td>
+        <button className="link" aria-expanded={choosing} onClick={() => setChoosing((v) => !v)}>
+          {recipientsSummary(draft.notify, t)}
+        </button>
+      </td>
+      <td>
         <button disabled={!changed} onClick={async () => (await action.run(() => backend.saveAlertRule(rule.kind, draft))) && onSaved()}>
           {t("save")}
         </button>
         <ErrorNote error={action.error} />
       </td>
     </tr>
+    {choosing && (
+      <tr className="rule-recipients">
+        <td colSpan={6}>
+          <RuleRecipients notify={draft.notify} onChange={(notify) => setDraft({ ...draft, notify })} />
+        </td>
+      </tr>
+    )}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { BackendError, DeviceView, PersonView, Role } from "../../backend";
+import type { BackendError, Contact, DeviceView, PersonView, Role } from "../../backend";
 import { toError } from "../../backend";
 import { useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
@@ -105,6 +105,7 @@ function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean
   const { user } = person;
   const [error, setError] = useState<BackendError | null>(null);
   const [resetting, setResetting] = useState(false);
+  const [editingContact, setEditingContact] = useState(false);
   const [password, setPassword] = useState("");
   const act = async (work: () => Promise<unknown>, words: string) => {
     setError(null);
@@ -131,9 +132,26 @@ function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean
           label={`${t("role")} · ${user.name}`}
           onChange={(role) => void act(() => backend.changePerson(user.id, { name: null, role, active: null }), `${user.name}: ${t(`role.${role}`)}`)}
         />
+        <button onClick={() => setEditingContact((r) => !r)} aria-expanded={editingContact}>
+          {t("notify.contact")}
+        </button>
         <button onClick={() => setResetting((r) => !r)}>{t("resetPassword")}</button>
         {!isMe && <button onClick={() => setActive(!user.active)}>{t(user.active ? "deactivate" : "reactivate")}</button>}
       </div>
+      {!editingContact && (person.contact.email || person.contact.phone) && (
+        <p className="muted">{[person.contact.email, person.contact.phone].filter(Boolean).join(" · ")}</p>
+      )}
+      {editingContact && (
+        <ContactForm
+          person={person}
+          onSave={(contact) =>
+            void act(async () => {
+              await backend.setPersonContact(user.id, contact);
+              setEditingContact(false);
+            }, t("notify.contactSaved", { name: user.name }))
+          }
+        />
+      )}
       {resetting && (
         <form
           className="line-form"
@@ -161,6 +179,39 @@ function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean
         </ul>
       )}
     </li>
+  );
+}
+
+/** Where a person's notifications go: e-mail, mobile number, and the language of the messages. */
+function ContactForm({ person, onSave }: { person: PersonView; onSave: (c: Contact) => void }) {
+  const { t } = useI18n();
+  const [contact, setContact] = useState<Contact>(person.contact);
+  return (
+    <form
+      className="line-form"
+      aria-label={`${t("notify.contact")} · ${person.user.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(contact);
+      }}
+    >
+      <label>
+        {t("notify.email")}
+        <input type="email" value={contact.email} onChange={(e) => setContact({ ...contact, email: e.target.value })} autoComplete="off" />
+      </label>
+      <label>
+        {t("notify.mobile")}
+        <input type="tel" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} autoComplete="off" />
+      </label>
+      <label>
+        {t("notify.language")}
+        <select value={contact.language} onChange={(e) => setContact({ ...contact, language: e.target.value as Contact["language"] })}>
+          <option value="zh-CN">中文</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      <button type="submit">{t("save")}</button>
+    </form>
   );
 }
 
