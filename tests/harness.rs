@@ -516,3 +516,32 @@ macro_rules! on_both {
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(Backend::Postgres).await } )* }
     };
 }
+
+/// `serve` options for scenarios that decide at injected moments: no periodic alert scan
+/// (tests ask with `scan_at`), fast delivery polling and retries.
+pub const TEST_CLOCK: [&str; 7] = [
+    "--test-clock",
+    "--notify-scan-seconds",
+    "0",
+    "--notify-poll-ms",
+    "50",
+    "--notify-retry-ms",
+    "300",
+];
+
+/// An administrator's "check alerts now" as if it were `at` (ms): planned orders made and
+/// messages queued; how many messages were new.
+pub async fn scan_at(admin: &Device, at: i64) -> u64 {
+    let answer: serde_json::Value = admin
+        .http
+        .as_ref()
+        .expect("signed in")
+        .send_json(
+            reqwest::Method::POST,
+            "/v1/admin/notify/scan",
+            &serde_json::json!({ "at": at }),
+        )
+        .await
+        .unwrap();
+    answer["queued"].as_u64().unwrap()
+}

@@ -28,16 +28,6 @@ use sha2::Sha256;
 const DAY_MS: i64 = 86_400_000;
 const SMS_SECRET: &str = "gateway-secret-0123456789";
 const ROBOT_KEY: &str = "robot-key-5f1e2d";
-const SERVE: [&str; 7] = [
-    "--test-clock",
-    "--notify-scan-seconds",
-    "0",
-    "--notify-poll-ms",
-    "50",
-    "--notify-retry-ms",
-    "300",
-];
-
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -229,18 +219,6 @@ async fn get<T: serde::de::DeserializeOwned>(
         .await
 }
 
-async fn scan(d: &Device, at: i64) -> u64 {
-    let answer: Value = send(
-        d,
-        Method::POST,
-        "/v1/admin/notify/scan",
-        &json!({ "at": at }),
-    )
-    .await
-    .unwrap();
-    answer["queued"].as_u64().unwrap()
-}
-
 async fn outbox(d: &Device) -> Vec<OutboxEntry> {
     get(d, "/v1/admin/notify/outbox", &[("limit", "500".into())])
         .await
@@ -265,7 +243,7 @@ async fn company(backend: Backend, smtp: SmtpSink) -> Company {
     db.add_user(T, "admin", "admin");
     db.add_user(T, "sup", "supervisor");
     db.add_user(T, "tech.a", "technician");
-    let server = Server::start_with(&db, &SERVE);
+    let server = Server::start_with(&db, &TEST_CLOCK);
     let admin = Device::signed_in(&server, T, "admin").await;
     let sup = Device::signed_in(&server, T, "sup").await;
     admin.sync().await;
@@ -389,7 +367,7 @@ async fn a_warranty_alert_reaches_each_person_once_and_reminds_until_extended(ba
     let now = now_ms();
 
     // Supervisor: app + e-mail + SMS; the customer: SMS; the group: one robot message.
-    assert_eq!(scan(&c.admin, now).await, 5);
+    assert_eq!(scan_at(&c.admin, now).await, 5);
     settled(&c.admin).await;
     let mails = emails_to(&c, "chen.jing@acme.cn");
     assert_eq!(mails.len(), 1, "{mails:?}");
@@ -438,8 +416,8 @@ async fn a_warranty_alert_reaches_each_person_once_and_reminds_until_extended(ba
     }
 
     // Deciding again, now or the next day, sends nothing new.
-    assert_eq!(scan(&c.admin, now).await, 0);
-    assert_eq!(scan(&c.admin, now + DAY_MS).await, 0);
+    assert_eq!(scan_at(&c.admin, now).await, 0);
+    assert_eq!(scan_at(&c.admin, now + DAY_MS).await, 0);
 
     // The supervisor's notification centre.
     let inbox: Inbox = get(&c.sup, "/v1/notifications", &[]).await.unwrap();
@@ -462,9 +440,9 @@ async fn a_warranty_alert_reaches_each_person_once_and_reminds_until_extended(ba
 
     // Five days after the end: the first overdue reminder; two days later nothing new; a week
     // after the first reminder, the next.
-    assert_eq!(scan(&c.admin, now + 25 * DAY_MS).await, 5);
-    assert_eq!(scan(&c.admin, now + 27 * DAY_MS).await, 0);
-    assert_eq!(scan(&c.admin, now + 34 * DAY_MS).await, 5);
+    assert_eq!(scan_at(&c.admin, now + 25 * DAY_MS).await, 5);
+    assert_eq!(scan_at(&c.admin, now + 27 * DAY_MS).await, 0);
+    assert_eq!(scan_at(&c.admin, now + 34 * DAY_MS).await, 5);
     settled(&c.admin).await;
     let mails = emails_to(&c, "chen.jing@acme.cn");
     assert_eq!(mails.len(), 3);
@@ -489,7 +467,7 @@ async fn a_warranty_alert_reaches_each_person_once_and_reminds_until_extended(ba
         .unwrap();
     }
     assert!(c.sup.sync().await.rejected.is_empty());
-    assert_eq!(scan(&c.admin, now + 41 * DAY_MS).await, 0);
+    assert_eq!(scan_at(&c.admin, now + 41 * DAY_MS).await, 0);
     assert_eq!(emails_to(&c, "chen.jing@acme.cn").len(), 3);
     let _ = (&c.db, &c.server, &c.hooks_url);
 }
@@ -621,7 +599,7 @@ async fn a_channel_that_is_down_is_retried_and_delivers_once_when_back(backend: 
     let mut c = company(backend, SmtpSink::down()).await;
     c.hooks.failing.store(true, Ordering::SeqCst);
     machine_with_warranty(&c, "1号空压机", 10).await;
-    assert_eq!(scan(&c.admin, now_ms()).await, 5);
+    assert_eq!(scan_at(&c.admin, now_ms()).await, 5);
     eventually("e-mail and robot retrying with their reasons", async || {
         let rows = outbox(&c.admin).await;
         let email = rows.iter().find(|m| m.channel == Channel::Email);
@@ -651,7 +629,7 @@ async fn a_channel_that_is_down_is_retried_and_delivers_once_when_back(backend: 
 async fn a_server_killed_before_delivering_delivers_after_its_restart_once(backend: Backend) {
     let mut c = company(backend, SmtpSink::down()).await;
     machine_with_warranty(&c, "3号锅炉", 5).await;
-    assert_eq!(scan(&c.admin, now_ms()).await, 5);
+    assert_eq!(scan_at(&c.admin, now_ms()).await, 5);
     eventually("the e-mail waiting for its SMTP server", async || {
         outbox(&c.admin)
             .await
@@ -683,10 +661,10 @@ async fn two_instances_on_one_postgresql_deliver_each_message_once() {
     for i in 0..8 {
         machine_with_warranty(&c, &format!("{i}号机组"), 10 + i).await;
     }
-    let second = Server::start_with(&c.db, &SERVE);
+    let second = Server::start_with(&c.db, &TEST_CLOCK);
     let admin_two = Device::signed_in(&second, T, "admin").await;
     let now = now_ms();
-    let (a, b) = tokio::join!(scan(&c.admin, now), scan(&admin_two, now));
+    let (a, b) = tokio::join!(scan_at(&c.admin, now), scan_at(&admin_two, now));
     assert_eq!(a + b, 8 * 5, "each message decided once: {a} + {b}");
     settled(&c.admin).await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -40,8 +40,64 @@ pub async fn tenant_alerts(storage: &DynStorage, tenant: &str, now: i64) -> Resu
     Ok(load(storage, tenant, now).await?.alerts)
 }
 
+/// What the alert function reads of a company: its settings, machines and orders.
+pub struct CompanyFacts {
+    pub settings: Option<SettingsDoc>,
+    pub tz: chrono_tz::Tz,
+    pub machines: Vec<Equipment>,
+    visits: HashMap<String, Vec<Visit>>,
+    visit_orders: HashMap<String, Vec<VisitOrder>>,
+    orders: Vec<OrderFacts>,
+    order_numbers: HashMap<String, String>,
+}
+
+impl CompanyFacts {
+    /// Each machine with its visits and visit orders.
+    pub fn machine_facts(&self) -> Vec<MachineFacts<'_>> {
+        self.machines
+            .iter()
+            .map(|e| MachineFacts {
+                equipment: e,
+                visits: self.visits.get(&e.id).cloned().unwrap_or_default(),
+                visit_orders: self.visit_orders.get(&e.id).cloned().unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    pub fn alerts_at(self, now: i64) -> TenantAlerts {
+        let stored_rules = self
+            .settings
+            .as_ref()
+            .map(|s| s.alert_rules.clone())
+            .unwrap_or_default();
+        let alerts = alerts::compute(
+            &self.machine_facts(),
+            &self.orders,
+            &stored_rules,
+            alerts::local_date(now, self.tz),
+            now,
+        );
+        TenantAlerts {
+            alerts,
+            rules: alerts::rules_in_force(&stored_rules),
+            tz: self.tz,
+            machines: self
+                .machines
+                .iter()
+                .map(|e| (e.id.clone(), e.info.name.clone()))
+                .collect(),
+            order_numbers: self.order_numbers,
+        }
+    }
+}
+
 /// The alerts of `tenant` at `now` and the rules and names around them.
 pub async fn load(storage: &DynStorage, tenant: &str, now: i64) -> Result<TenantAlerts> {
+    Ok(facts(storage, tenant).await?.alerts_at(now))
+}
+
+/// Read a company's settings, machines and orders from the stored documents.
+pub async fn facts(storage: &DynStorage, tenant: &str) -> Result<CompanyFacts> {
     let settings = match storage.load_doc(tenant, &settings_id(tenant)).await? {
         Some(stored) => Some(SettingsDoc::from_doc(&crdt::load(&stored.bytes)?)?),
         None => None,
@@ -49,8 +105,6 @@ pub async fn load(storage: &DynStorage, tenant: &str, now: i64) -> Result<Tenant
     let tz = settings
         .as_ref()
         .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone());
-    let stored_rules = settings.map(|s| s.alert_rules).unwrap_or_default();
-
     let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
     let mut visit_orders: HashMap<String, Vec<VisitOrder>> = HashMap::new();
     let mut orders = Vec::<OrderFacts>::new();
@@ -87,29 +141,13 @@ pub async fn load(storage: &DynStorage, tenant: &str, now: i64) -> Result<Tenant
             Err(e) => tracing::warn!(tenant, equipment = %id, "machine left out of alerts: {e}"),
         }
     }
-    let facts: Vec<MachineFacts<'_>> = machines
-        .iter()
-        .map(|e| MachineFacts {
-            equipment: e,
-            visits: visits.remove(&e.id).unwrap_or_default(),
-            visit_orders: visit_orders.remove(&e.id).unwrap_or_default(),
-        })
-        .collect();
-    let alerts = alerts::compute(
-        &facts,
-        &orders,
-        &stored_rules,
-        alerts::local_date(now, tz),
-        now,
-    );
-    Ok(TenantAlerts {
-        alerts,
-        rules: alerts::rules_in_force(&stored_rules),
+    Ok(CompanyFacts {
+        settings,
         tz,
-        machines: machines
-            .iter()
-            .map(|e| (e.id.clone(), e.info.name.clone()))
-            .collect(),
+        machines,
+        visits,
+        visit_orders,
+        orders,
         order_numbers,
     })
 }

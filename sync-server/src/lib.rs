@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod http;
 pub mod notify;
+pub mod planned;
 pub mod setup;
 pub mod storage;
 pub mod sync;
@@ -62,9 +63,10 @@ pub async fn serve(
     tracing::info!(%addr, database = %redact(database), "sync server started");
     tokio::spawn(prune_audit_daily(storage.clone(), audit_days));
     let notifier = notify::Notifier::new(notify);
+    let state = http::AppState::new(storage.clone(), limits, notifier.clone());
+    let _ = notifier.feed.set(state.feed.clone());
     tokio::spawn(notify::run_scanner(storage.clone(), notifier.clone()));
-    tokio::spawn(notify::run_worker(storage.clone(), notifier.clone()));
-    let state = http::AppState::new(storage, limits, notifier);
+    tokio::spawn(notify::run_worker(storage, notifier));
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         tokio::spawn(storage::postgres::listen_feed(
             database.to_string(),

@@ -57,6 +57,8 @@ export function useDirectory(): UserInfo[] {
 }
 
 export function userName(directory: UserInfo[], id: string): string {
+  // Orders the server makes for planned visits name the system as their author.
+  if (id === "system") return "FieldOps";
   return directory.find((u) => u.id === id)?.name ?? id.slice(0, 8);
 }
 

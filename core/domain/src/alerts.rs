@@ -337,6 +337,40 @@ impl MachineFacts<'_> {
             self.skipped(kind, plan_id, d)
         })
     }
+
+    /// The planned visits whose orders the server makes on `today`: each visit from the one
+    /// due now up to `days_ahead` days ahead (fixed-calendar plans; a plan counted from the
+    /// last visit has only the next), without an order yet (a cancelled one counts: a
+    /// cancelled visit is not made again) and not set aside. Earlier missed occurrences are
+    /// not made again: the one due now stands for them.
+    pub fn visits_to_make(&self, today: NaiveDate) -> Vec<(String, NaiveDate)> {
+        let mut out = Vec::new();
+        for (plan_id, plan) in &self.equipment.plans {
+            let Some(first) = self.due_visit(plan_id, plan) else {
+                continue;
+            };
+            let Some(horizon) =
+                today.checked_add_days(chrono::Days::new(plan.days_ahead.max(0) as u64))
+            else {
+                continue;
+            };
+            let dates: Vec<NaiveDate> = match plan.anchor {
+                PlanAnchor::Planned => plan
+                    .occurrences_until(horizon)
+                    .into_iter()
+                    .filter(|d| *d == first || (*d > first && *d >= today))
+                    .collect(),
+                PlanAnchor::LastDone => vec![first].into_iter().filter(|d| *d <= horizon).collect(),
+            };
+            let kind = AlertKind::of_plan(plan.kind);
+            for d in dates {
+                if self.orders_of(plan_id, d).next().is_none() && !self.skipped(kind, plan_id, d) {
+                    out.push((plan_id.clone(), d));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The key of an alert about a machine.
@@ -607,6 +641,57 @@ mod tests {
             visits,
             visit_orders: vec![],
         }
+    }
+
+    #[test]
+    fn the_server_makes_each_visit_days_ahead_once_and_never_a_cancelled_or_set_aside_one() {
+        let mut e = machine(None);
+        e.plans.insert(PLAN.into(), monthly("2027-01-10"));
+        let mut f = facts(&e, vec![]);
+        let made = |f: &MachineFacts, on: &str| -> Vec<String> {
+            f.visits_to_make(date(on))
+                .into_iter()
+                .map(|(_, d)| d.to_string())
+                .collect()
+        };
+        assert!(made(&f, "2027-01-04").is_empty(), "six days before");
+        assert_eq!(made(&f, "2027-01-05"), vec!["2027-01-10"]);
+        f.visit_orders.push(VisitOrder {
+            plan_id: PLAN.into(),
+            due: date("2027-01-10"),
+            order_id: "o1".into(),
+            status: Status::Dispatched,
+        });
+        assert!(made(&f, "2027-01-05").is_empty(), "made already");
+        // The January visit is still open when February's comes into range: both stand.
+        assert_eq!(made(&f, "2027-02-05"), vec!["2027-02-10"]);
+        f.visit_orders.push(VisitOrder {
+            plan_id: PLAN.into(),
+            due: date("2027-02-10"),
+            order_id: "o2".into(),
+            status: Status::Cancelled,
+        });
+        assert!(
+            made(&f, "2027-02-06").is_empty(),
+            "a cancelled visit is not made again"
+        );
+        // March set aside by a supervisor.
+        let mut e2 = e.clone();
+        e2.acks.insert(
+            machine_key(AlertKind::Maintenance, EQ, Some(PLAN), date("2027-03-10")),
+            AlertAck {
+                by: "s".into(),
+                at: 0,
+                reason: "closed for the holiday".into(),
+            },
+        );
+        let f2 = MachineFacts {
+            equipment: &e2,
+            visits: vec![],
+            visit_orders: f.visit_orders.clone(),
+        };
+        assert!(made(&f2, "2027-03-07").is_empty());
+        assert_eq!(made(&f2, "2027-04-05"), vec!["2027-04-10"]);
     }
 
     fn monthly(start: &str) -> Plan {

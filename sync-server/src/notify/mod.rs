@@ -60,6 +60,8 @@ pub struct Notifier {
     pub http: reqwest::Client,
     /// This instance's name on the leases it takes.
     pub instance: String,
+    /// The live feed's announcer, once the HTTP state exists.
+    pub feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<(String, u64)>>,
 }
 
 impl Notifier {
@@ -69,19 +71,31 @@ impl Notifier {
             wake: tokio::sync::Notify::new(),
             http: send::http_client(),
             instance: uuid::Uuid::new_v4().to_string(),
+            feed: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Devices hear that a company's feed moved on (orders the server made). PostgreSQL
+    /// announces it to every instance itself.
+    async fn feed_advanced(&self, storage: &DynStorage, tenant: &str) {
+        if storage.announces_feed() {
+            return;
+        }
+        if let (Some(feed), Ok(seq)) = (self.feed.get(), storage.last_seq(tenant).await) {
+            let _ = feed.send((tenant.to_string(), seq));
+        }
     }
 }
 
-/// Every company's alerts at `now`, into the outbox; how many messages were new.
-pub async fn scan_all(storage: &DynStorage, now: i64) -> Result<u64> {
+/// Every company's planned orders made and alerts decided at `now`; how many messages were new.
+pub async fn scan_all(storage: &DynStorage, notifier: &Notifier, now: i64) -> Result<u64> {
     let tenants = storage
         .sql_query("SELECT id FROM tenants ORDER BY id", vec![])
         .await?;
     let mut queued = 0;
     for t in tenants {
         let tenant = t[0].as_text().unwrap_or_default();
-        match scan_tenant(storage, &tenant, now).await {
+        match scan_tenant(storage, notifier, &tenant, now).await {
             Ok(n) => queued += n,
             Err(e) => tracing::warn!(tenant, error = %e, "alert scan failed"),
         }
@@ -89,9 +103,23 @@ pub async fn scan_all(storage: &DynStorage, now: i64) -> Result<u64> {
     Ok(queued)
 }
 
-/// One company's messages due at `now`, written in one transaction; how many were new.
-pub async fn scan_tenant(storage: &DynStorage, tenant: &str, now: i64) -> Result<u64> {
-    let facts = alerts::load(storage, tenant, now).await?;
+/// One company's scan at `now`: the orders of planned visits due to be made, then the
+/// messages its alerts call for (one transaction); how many messages were new.
+pub async fn scan_tenant(
+    storage: &DynStorage,
+    notifier: &Notifier,
+    tenant: &str,
+    now: i64,
+) -> Result<u64> {
+    let mut company = alerts::facts(storage, tenant).await?;
+    if !crate::planned::make_due_orders(storage, tenant, &company, now)
+        .await?
+        .is_empty()
+    {
+        notifier.feed_advanced(storage, tenant).await;
+        company = alerts::facts(storage, tenant).await?;
+    }
+    let facts = company.alerts_at(now);
     let setups = outbox::channel_setups(storage, tenant).await?;
     let (_, directory) = storage.directory(tenant).await?;
     let contacts: HashMap<String, Contact> = crate::accounts::contacts(storage, tenant)
@@ -238,7 +266,7 @@ pub async fn run_scanner(storage: DynStorage, notifier: Arc<Notifier>) {
         return;
     }
     loop {
-        match scan_all(&storage, now_ms()).await {
+        match scan_all(&storage, &notifier, now_ms()).await {
             Ok(n) if n > 0 => {
                 tracing::info!(queued = n, "notifications queued");
                 notifier.wake.notify_one();

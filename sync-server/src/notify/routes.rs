@@ -193,7 +193,7 @@ pub async fn scan(
         }
         None => now_ms(),
     };
-    let queued = super::scan_tenant(&st.storage, &ctx.tenant, now).await?;
+    let queued = super::scan_tenant(&st.storage, &st.notifier, &ctx.tenant, now).await?;
     if queued > 0 {
         st.notifier.wake.notify_one();
     }

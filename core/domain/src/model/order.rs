@@ -841,8 +841,24 @@ pub fn new_order_doc(
     input: &OrderInput,
     template: &super::settings::Template,
 ) -> Result<String> {
+    new_order_doc_with_id(doc, &new_id(), user_id, tz_offset_min, input, template)
+}
+
+/// Who the server's own orders (those it makes for planned visits) name as their author.
+pub const SYSTEM_USER: &str = "system";
+
+/// As `new_order_doc`, under an id the caller chose (the server's planned orders derive theirs
+/// from the plan and the visit's date, so that no retry or second instance makes two).
+pub fn new_order_doc_with_id(
+    doc: &mut AutoCommit,
+    id: &str,
+    user_id: &str,
+    tz_offset_min: i32,
+    input: &OrderInput,
+    template: &super::settings::Template,
+) -> Result<String> {
     input.validate()?;
-    let id = new_id();
+    let id = id.to_string();
     doc.put(ROOT, "doc_type", "order")?;
     doc.put(ROOT, "id", id.as_str())?;
     let header = doc.put_object(ROOT, "header", ObjType::Map)?;

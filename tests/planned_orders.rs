@@ -1,0 +1,170 @@
+//! The server makes the orders of planned visits ahead of time, with the real server binary on
+//! SQLite and on PostgreSQL and an injected clock: a monthly plan over a simulated year makes
+//! twelve orders, each once, numbered without gaps, under ids derived from (plan, date),
+//! dispatched to the plan's technician, whose device receives them; two server instances on
+//! one PostgreSQL make each once.
+
+use std::collections::BTreeSet;
+
+use fieldops_device::model::equipment::EquipmentInfo;
+use fieldops_device::model::now_ms;
+use fieldops_device::model::order::OrderType;
+use fieldops_device::model::plan::{PeriodUnit, Plan, PlanAnchor, PlanKind, occurrence_order_id};
+use fieldops_device::store::OrderFilter;
+use fieldops_device::workspace::OrderSummary;
+use fieldops_scenarios::*;
+
+const DAY_MS: i64 = 86_400_000;
+
+struct Company {
+    db: TestDb,
+    _server: Server,
+    admin: Device,
+    sup: Device,
+    tech: Device,
+}
+
+async fn company(backend: Backend) -> Company {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "admin", "admin");
+    db.add_user(T, "sup", "supervisor");
+    db.add_user(T, "tech.a", "technician");
+    let server = Server::start_with(&db, &TEST_CLOCK);
+    let admin = Device::signed_in(&server, T, "admin").await;
+    let sup = Device::signed_in(&server, T, "sup").await;
+    let tech = Device::signed_in(&server, T, "tech.a").await;
+    for d in [&admin, &sup, &tech] {
+        d.sync().await;
+    }
+    Company {
+        db,
+        _server: server,
+        admin,
+        sup,
+        tech,
+    }
+}
+
+/// A machine with a monthly plan whose first visit is in three days, made five days ahead,
+/// for the technician; the plan's id.
+async fn monthly_plan(c: &Company) -> String {
+    let plan_id = {
+        let mut ws = c.sup.ws();
+        let today = ws.company_today();
+        let cust = ws.create_customer(&customer("杭州湾石化")).unwrap();
+        let machine = ws
+            .create_equipment(&EquipmentInfo {
+                name: "1号压缩机".into(),
+                model: "AC-90".into(),
+                serial: String::new(),
+                customer_id: cust.id.clone(),
+                site_id: cust.sites[0].id.clone(),
+                project_id: None,
+                installed_on: Some("2025-03-01".into()),
+                warranty_until: None,
+                maintenance_interval_days: None,
+                notes: String::new(),
+            })
+            .unwrap();
+        let plans = ws
+            .save_plan(
+                &machine.id,
+                None,
+                &Plan {
+                    name: "月度保养 Monthly service".into(),
+                    kind: PlanKind::Maintenance,
+                    every: 1,
+                    unit: PeriodUnit::Months,
+                    start: (today + chrono::Days::new(3)).to_string(),
+                    end: None,
+                    anchor: PlanAnchor::Planned,
+                    order_type: OrderType::Maintenance,
+                    duration_min: 90,
+                    technician_id: Some(c.tech.user_id()),
+                    days_ahead: 5,
+                },
+            )
+            .unwrap();
+        plans[0].id.clone()
+    };
+    assert!(c.sup.sync().await.rejected.is_empty());
+    plan_id
+}
+
+fn orders_of(d: &Device) -> Vec<OrderSummary> {
+    d.ws().list_orders(&OrderFilter::default()).unwrap()
+}
+
+/// Each order is the plan's, under the id derived from its visit day, once per day.
+fn check_orders(orders: &[OrderSummary], plan_id: &str) -> BTreeSet<chrono::NaiveDate> {
+    let tz = chrono_tz::Asia::Shanghai;
+    let mut days = BTreeSet::new();
+    for o in orders {
+        let start = chrono::DateTime::from_timestamp_millis(o.scheduled_start.unwrap())
+            .unwrap()
+            .with_timezone(&tz);
+        let day = start.date_naive();
+        assert_eq!(start.format("%H:%M").to_string(), "09:00");
+        assert_eq!(o.id, occurrence_order_id(plan_id, day));
+        assert!(days.insert(day), "two orders for {day}");
+    }
+    days
+}
+
+/// Every fifth day of a year, as the server's periodic check would (its window is five days).
+async fn a_year_of_checks(admin: &Device, now: i64) {
+    for day in (0..=360).step_by(5) {
+        scan_at(admin, now + day * DAY_MS).await;
+    }
+}
+
+async fn a_monthly_plan_makes_twelve_orders_over_a_year_once_each(backend: Backend) {
+    let c = company(backend).await;
+    let plan_id = monthly_plan(&c).await;
+    let now = now_ms();
+    a_year_of_checks(&c.admin, now).await;
+    // The same checks again make nothing new.
+    a_year_of_checks(&c.admin, now).await;
+
+    c.sup.sync().await;
+    let orders = orders_of(&c.sup);
+    assert_eq!(orders.len(), 12, "{orders:#?}");
+    let days = check_orders(&orders, &plan_id);
+    assert_eq!(days.len(), 12);
+    let mut numbers: Vec<String> = orders.iter().map(|o| o.number.clone().unwrap()).collect();
+    numbers.sort();
+    let month = numbers[0][..10].to_string();
+    let expected: Vec<String> = (1..=12).map(|n| format!("{month}{n:04}")).collect();
+    assert_eq!(numbers, expected, "gapless numbers");
+    for o in &orders {
+        assert_eq!(o.status, "dispatched");
+        assert_eq!(o.assignees, vec![c.tech.user_id()]);
+    }
+    // The technician's device, which never saw the plan, receives its orders.
+    c.tech.sync().await;
+    assert_eq!(orders_of(&c.tech).len(), 12);
+}
+
+on_both!(a_monthly_plan_makes_twelve_orders_over_a_year_once_each);
+
+/// Two instances on one PostgreSQL checking at the same moments make each order once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgresql_make_each_planned_order_once() {
+    let c = company(Backend::Postgres).await;
+    let plan_id = monthly_plan(&c).await;
+    let second = Server::start_with(&c.db, &TEST_CLOCK);
+    let admin_two = Device::signed_in(&second, T, "admin").await;
+    let now = now_ms();
+    tokio::join!(
+        a_year_of_checks(&c.admin, now),
+        a_year_of_checks(&admin_two, now)
+    );
+    c.sup.sync().await;
+    let orders = orders_of(&c.sup);
+    assert_eq!(orders.len(), 12);
+    check_orders(&orders, &plan_id);
+    let mut numbers: BTreeSet<String> = BTreeSet::new();
+    for o in &orders {
+        assert!(numbers.insert(o.number.clone().unwrap()));
+    }
+}
