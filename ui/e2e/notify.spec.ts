@@ -100,8 +100,20 @@ test("an administrator sets up channels and tests them; the supervisor's bell sh
     await expect.poll(() => existsSync(mailbox) && readFileSync(mailbox, "utf8")).toContain("it@example.com");
     await page.screenshot({ path: "test-results/notify-channels-1280.png", fullPage: true });
 
-    // A machine whose warranty ends in 10 days: the default rule tells supervisors in the app
-    // and by e-mail.
+    // The warranty rule also tells every administrator.
+    await page.getByRole("tab", { name: "Order templates" }).click();
+    const warranty = page.getByTestId("rule-warranty");
+    await expect(warranty).toContainText("Supervisor, the assigned technician · In the app, E-mail");
+    await warranty.getByRole("button", { name: /Supervisor/ }).click();
+    await page.getByRole("checkbox", { name: "every Administrator" }).check();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.screenshot({ path: "test-results/notify-rule-1024.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await warranty.getByRole("button", { name: "Save" }).click();
+    await expect(warranty).toContainText("Supervisor, Administrator, the assigned technician · In the app, E-mail");
+
+    // A machine whose warranty ends in 10 days: supervisors and administrators hear of it in
+    // the app and by e-mail.
     await page.getByRole("tab", { name: "Orders" }).click();
     await createCustomer(page, "无锡新区热电", "1号厂房 Plant 1", "31.5", "120.3");
     await page.getByRole("tab", { name: "Equipment" }).click();
@@ -130,6 +142,9 @@ test("an administrator sets up channels and tests them; the supervisor's bell sh
     await desk.screenshot({ path: "test-results/notify-bell-1280.png" });
     await panel.getByRole("button", { name: "Mark all read" }).click();
     await expect(desk.getByTestId("unread")).toHaveCount(0);
+    // The administrator too (the rule changed on their device, reached the server by sync).
+    await page.getByRole("button", { name: /Notifications \(/ }).click();
+    await expect(page.getByRole("dialog", { name: "Notifications" })).toContainText("保修即将到期：3号锅炉 Boiler 3");
   } finally {
     sink.kill();
   }
