@@ -84,6 +84,7 @@ async fn server_and_device_agree(backend: Backend) {
                 duration_min: 60,
                 technician_id: Some(w.tech_a.user_id()),
                 days_ahead: 5,
+                rule: None,
             },
         )
         .unwrap();
@@ -217,6 +218,7 @@ async fn one_order_per_visit_from_two_offline_desks(backend: Backend) {
                 duration_min: 60,
                 technician_id: None,
                 days_ahead: 5,
+                rule: None,
             },
         )
         .unwrap();

@@ -82,6 +82,7 @@ async fn monthly_plan(c: &Company) -> String {
                     duration_min: 90,
                     technician_id: Some(c.tech.user_id()),
                     days_ahead: 5,
+                    rule: None,
                 },
             )
             .unwrap();

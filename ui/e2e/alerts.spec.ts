@@ -122,3 +122,33 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await expect(desk.getByRole("region", { name: "计划上门" })).toBeVisible();
   await desk.screenshot({ path: "test-results/alerts-calendar-zh.png", fullPage: true });
 });
+
+test("a plan on a calendar rule: a rule that never comes is refused, a quarterly one gives its next visit", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await createCustomer(page, "宁波港集团", "3号码头 Pier 3", "29.9", "121.6");
+  await page.getByRole("tab", { name: "Equipment" }).click();
+  await page.getByRole("button", { name: "+ New equipment" }).click();
+  const machine = page.getByRole("form", { name: "New equipment" });
+  await machine.getByLabel("Customer").selectOption({ label: "宁波港集团" });
+  await machine.getByLabel("Name on site").fill("岸桥 Quay crane 7");
+  await machine.getByLabel("Model").fill("ZPMC-65");
+  await machine.getByRole("button", { name: "Create" }).click();
+
+  await page.getByRole("button", { name: "+ Add plan" }).click();
+  const form = page.getByRole("form", { name: "Plan" });
+  await form.getByLabel("Name").fill("Quarterly inspection 季度检验");
+  await form.getByLabel("Repeats").selectOption({ label: "By a calendar rule (RFC 5545)" });
+  await form.getByLabel("First visit").fill("2027-01-01");
+  await form.getByLabel("Calendar rule", { exact: true }).fill("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("alert")).toHaveText("This calendar rule gives no visit on or after the first visit's date: change the rule or the dates.");
+  await form.getByLabel("Calendar rule", { exact: true }).fill("FREQ=FORTNIGHTLY");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("alert")).toHaveText("Calendar rule is not in the right form: check it and type it again.");
+  // The second Tuesday of each quarter from 2027: 12 January is the first.
+  await form.getByLabel("Calendar rule", { exact: true }).fill("FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU");
+  await form.getByRole("button", { name: "Save" }).click();
+  const plan = page.getByTestId("plan");
+  await expect(plan).toContainText("rule FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU");
+  await expect(plan).toContainText("2027-01-12");
+});

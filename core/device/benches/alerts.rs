@@ -63,6 +63,7 @@ fn plan(i: usize, start: NaiveDate) -> Plan {
         duration_min: 60,
         technician_id: None,
         days_ahead: 7,
+        rule: None,
     }
 }
 

@@ -354,7 +354,7 @@ impl MachineFacts<'_> {
             else {
                 continue;
             };
-            let dates: Vec<NaiveDate> = match plan.anchor {
+            let dates: Vec<NaiveDate> = match plan.effective_anchor() {
                 PlanAnchor::Planned => plan
                     .occurrences_until(horizon)
                     .into_iter()
@@ -481,6 +481,7 @@ fn machine_alerts(
                 duration_min: 0,
                 technician_id: None,
                 days_ahead: 0,
+                rule: None,
             };
             let skipped = |d| m.skipped(AlertKind::Maintenance, INTERVAL_PLAN, d);
             if let Some(d) = interval.due_date(Some(from), skipped) {
@@ -707,6 +708,7 @@ mod tests {
             duration_min: 60,
             technician_id: None,
             days_ahead: 5,
+            rule: None,
         }
     }
 

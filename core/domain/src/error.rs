@@ -170,6 +170,7 @@ pub enum Field {
     Sender,
     WebhookUrl,
     Secret,
+    Recurrence,
 }
 
 impl Field {
@@ -234,6 +235,7 @@ impl Field {
             Field::Sender => "sender address",
             Field::WebhookUrl => "webhook address",
             Field::Secret => "signing secret",
+            Field::Recurrence => "recurrence rule",
         }
     }
 }
@@ -395,6 +397,8 @@ pub enum Refusal {
     },
     /// A plan's end date lies before its start.
     PlanEndsBeforeStart,
+    /// The plan's recurrence rule gives no visit on or after its start.
+    PlanNeverOccurs,
     /// Not a time zone of the IANA database (such as Asia/Shanghai).
     UnknownTimeZone {
         name: String,
@@ -542,6 +546,9 @@ impl std::fmt::Display for Refusal {
                 write!(f, "{name} is deactivated and gets no new work")
             }
             Refusal::PlanEndsBeforeStart => f.write_str("the plan ends before it starts"),
+            Refusal::PlanNeverOccurs => {
+                f.write_str("the recurrence rule gives no visit on or after the start")
+            }
             Refusal::UnknownTimeZone { name } => {
                 write!(
                     f,

@@ -501,6 +501,7 @@ fn build_documents(
                 duration_min: 90,
                 technician_id: None,
                 days_ahead: 7,
+                rule: None,
             },
         )?;
     }

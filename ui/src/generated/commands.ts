@@ -413,7 +413,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -840,7 +840,12 @@ technician_id: string | null,
  * How many days before the visit its order is made; a visit done within this many days
  * before its date counts for it.
  */
-days_ahead: number, };
+days_ahead: number, 
+/**
+ * An RFC 5545 recurrence rule (`FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU`: the second Tuesday
+ * of each quarter) from `start`, instead of `every` `unit`; a fixed calendar.
+ */
+rule?: string | null, };
 
 /**
  * Where the next visit counts from.
@@ -887,7 +892,12 @@ technician_id: string | null,
  * How many days before the visit its order is made; a visit done within this many days
  * before its date counts for it.
  */
-days_ahead: number, };
+days_ahead: number, 
+/**
+ * An RFC 5545 recurrence rule (`FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU`: the second Tuesday
+ * of each quarter) from `start`, instead of `every` `unit`; a fixed calendar.
+ */
+rule?: string | null, };
 
 /**
  * One planned visit in a period, for the calendar.
@@ -977,7 +987,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**

@@ -683,6 +683,12 @@ export const en = {
   "notify.email": "E-mail",
   "notify.mobile": "Mobile",
   "notify.reason": "Why:",
+  "plans.repeat": "Repeats",
+  "plans.repeatInterval": "At a fixed interval (days, weeks, months, years)",
+  "plans.repeatRule": "By a calendar rule (RFC 5545)",
+  "plans.rule": "Calendar rule",
+  "plans.ruleHint": "e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU is the second Tuesday of each quarter; visits fall on the calendar from the first visit.",
+  "plans.ruleShown": "rule {rule}",
 };
 
 export type Key = keyof typeof en;

@@ -142,6 +142,7 @@ const fieldsEn: Record<Field, string> = {
   sender: "Sender address",
   webhook_url: "Webhook address",
   secret: "Signing secret",
+  recurrence: "Calendar rule",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -203,6 +204,7 @@ const fieldsZh: Record<Field, string> = {
   sender: "发件人地址",
   webhook_url: "Webhook 地址",
   secret: "签名密钥",
+  recurrence: "日历规则",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -304,6 +306,8 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "今天尚未上班打卡，请先打卡上班。" : "You have not clocked in today: clock in first.";
     case "period_reversed":
       return zh ? "结束日期早于开始日期，请调整时间段。" : "The period ends before it starts: change the dates.";
+    case "plan_never_occurs":
+      return zh ? "按此日历规则，首次保养日之后没有任何一次保养，请修改规则或日期。" : "This calendar rule gives no visit on or after the first visit's date: change the rule or the dates.";
     case "channel_not_set_up":
       return zh ? `“${channelZh[r.channel]}”渠道尚未设置，请先填写并保存。` : `The ${channelEn[r.channel]} channel is not set up yet: fill it in and save it first.`;
     case "settings_not_synced":

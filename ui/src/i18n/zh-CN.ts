@@ -685,4 +685,10 @@ export const zh: Record<Key, string> = {
   "notify.email": "邮箱",
   "notify.mobile": "手机",
   "notify.reason": "原因：",
+  "plans.repeat": "重复方式",
+  "plans.repeatInterval": "固定间隔（天、周、月、年）",
+  "plans.repeatRule": "按日历规则（RFC 5545）",
+  "plans.rule": "日历规则",
+  "plans.ruleHint": "例如 FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU 表示每季度第二个星期二；从首次保养日起按日历排期。",
+  "plans.ruleShown": "规则 {rule}",
 };

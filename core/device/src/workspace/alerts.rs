@@ -682,6 +682,7 @@ mod tests {
             duration_min: 90,
             technician_id: technician.map(str::to_string),
             days_ahead: 5,
+            rule: None,
         }
     }
 

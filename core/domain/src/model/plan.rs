@@ -88,6 +88,55 @@ pub struct Plan {
     /// How many days before the visit its order is made; a visit done within this many days
     /// before its date counts for it.
     pub days_ahead: i64,
+    /// An RFC 5545 recurrence rule (`FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU`: the second Tuesday
+    /// of each quarter) from `start`, instead of `every` `unit`; a fixed calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+const MAX_RULE_CHARS: usize = 300;
+/// Occurrences one question to a rule may produce (a day-by-day rule over five years).
+const RULE_LIMIT: u16 = 2_000;
+/// How far ahead a rule is searched for its next visit.
+const RULE_HORIZON_YEARS: u32 = 20;
+
+/// The rule's dates from `from` to `until`, both included, at most `RULE_LIMIT`.
+fn rule_dates(rule: &str, start: NaiveDate, from: NaiveDate, until: NaiveDate) -> Vec<NaiveDate> {
+    let Ok(set) = rule_set(rule, start) else {
+        return Vec::new();
+    };
+    let at = |d: NaiveDate| {
+        use chrono::TimeZone;
+        rrule::Tz::UTC.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+    };
+    let mut dates: Vec<NaiveDate> = set
+        .after(at(from))
+        .before(at(until))
+        .all(RULE_LIMIT)
+        .dates
+        .into_iter()
+        .map(|t| t.date_naive())
+        .filter(|d| *d >= from && *d <= until)
+        .collect();
+    dates.dedup();
+    dates
+}
+
+/// A rule as RFC 5545 reads it, from the plan's first day (date-only: midnight UTC).
+fn rule_set(rule: &str, start: NaiveDate) -> std::result::Result<rrule::RRuleSet, String> {
+    use chrono::TimeZone;
+    let parsed: rrule::RRule<rrule::Unvalidated> = rule
+        .trim()
+        .parse()
+        .map_err(|e: rrule::RRuleError| e.to_string())?;
+    if matches!(
+        parsed.get_freq(),
+        rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
+    ) {
+        return Err("visits fall on days: use DAILY, WEEKLY, MONTHLY or YEARLY".into());
+    }
+    let dtstart = rrule::Tz::UTC.from_utc_datetime(&start.and_hms_opt(0, 0, 0).unwrap_or_default());
+    parsed.build(dtstart).map_err(|e| e.to_string())
 }
 
 pub const MAX_EVERY: i64 = 1_000;
@@ -133,7 +182,32 @@ impl Plan {
         if let Some(t) = &self.technician_id {
             check_id("technician", t)?;
         }
+        if let Some(rule) = &self.rule {
+            check_text(Field::Recurrence, rule, true, MAX_RULE_CHARS)?;
+            if rule.contains(['\n', ':']) || rule_set(rule, start).is_err() {
+                return Err(DomainError::bad_field(
+                    Field::Recurrence,
+                    Problem::Malformed,
+                ));
+            }
+            let until = start
+                .checked_add_months(Months::new(12 * RULE_HORIZON_YEARS))
+                .unwrap_or(start);
+            let until = self.end_date().map_or(until, |e| e.min(until));
+            if rule_dates(rule, start, start, until).is_empty() {
+                return Err(DomainError::Refused(Refusal::PlanNeverOccurs));
+            }
+        }
         Ok(())
+    }
+
+    /// Where the next visit counts from: a recurrence rule is always a fixed calendar.
+    pub fn effective_anchor(&self) -> PlanAnchor {
+        if self.rule.is_some() {
+            PlanAnchor::Planned
+        } else {
+            self.anchor
+        }
     }
 
     fn start_date(&self) -> Option<NaiveDate> {
@@ -167,6 +241,9 @@ impl Plan {
             return Vec::new();
         };
         let last = end.map_or(until, |e| e.min(until));
+        if let Some(rule) = &self.rule {
+            return rule_dates(rule, start, start, last);
+        }
         (0u32..)
             .map_while(|k| self.step(start, k))
             .take_while(|d| *d <= last)
@@ -176,6 +253,11 @@ impl Plan {
     /// The first fixed-calendar occurrence after `after` (from the start when none).
     fn planned_after(&self, after: Option<NaiveDate>) -> Option<NaiveDate> {
         let start = self.start_date()?;
+        if let Some(rule) = &self.rule {
+            let from = after.map_or(Some(start), |a| a.succ_opt())?.max(start);
+            let until = from.checked_add_months(Months::new(12 * RULE_HORIZON_YEARS))?;
+            return rule_dates(rule, start, from, until).into_iter().next();
+        }
         let Some(after) = after else {
             return Some(start);
         };
@@ -207,8 +289,10 @@ impl Plan {
         skipped: impl Fn(NaiveDate) -> bool,
     ) -> Option<NaiveDate> {
         let start = self.start_date()?;
-        let mut due = match (self.anchor, last_visit) {
-            (PlanAnchor::Planned, None) => Some(start),
+        let anchor = self.effective_anchor();
+        let mut due = match (anchor, last_visit) {
+            // A rule's first date need not be its start.
+            (PlanAnchor::Planned, None) => self.planned_after(None),
             (PlanAnchor::Planned, Some(v)) => {
                 self.planned_after(v.checked_add_days(Days::new(self.days_ahead as u64)))
             }
@@ -220,7 +304,7 @@ impl Plan {
         for _ in 0..MAX_SKIPS {
             match due {
                 Some(d) if skipped(d) => {
-                    due = match self.anchor {
+                    due = match anchor {
                         PlanAnchor::Planned => self.planned_after(Some(d)),
                         PlanAnchor::LastDone => self.step(d, 1),
                     }
@@ -295,6 +379,7 @@ fn ensure_map(doc: &mut AutoCommit, key: &str) -> Result<automerge::ObjId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FieldProblem;
     use proptest::prelude::*;
 
     fn date(s: &str) -> NaiveDate {
@@ -314,7 +399,81 @@ mod tests {
             duration_min: 120,
             technician_id: None,
             days_ahead: 7,
+            rule: None,
         }
+    }
+
+    fn ruled(rule: &str, start: &str) -> Plan {
+        Plan {
+            rule: Some(rule.into()),
+            ..plan(1, PeriodUnit::Months, start, PlanAnchor::LastDone)
+        }
+    }
+
+    #[test]
+    fn recurrence_rules_give_their_dates_and_the_visit_due() {
+        // The second Tuesday of each quarter, from 2027-01-01.
+        let p = ruled("FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU", "2027-01-01");
+        p.validate().unwrap();
+        let dates: Vec<String> = p
+            .occurrences_until(date("2027-12-31"))
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            dates,
+            ["2027-01-12", "2027-04-13", "2027-07-13", "2027-10-12"]
+        );
+        // A rule is a fixed calendar, whatever the anchor says.
+        assert_eq!(p.effective_anchor(), PlanAnchor::Planned);
+        assert_eq!(p.due_date(None, |_| false), Some(date("2027-01-12")));
+        // A visit on 2027-01-10 (within the 7 days ahead) covers January's date.
+        assert_eq!(
+            p.due_date(Some(date("2027-01-10")), |_| false),
+            Some(date("2027-04-13"))
+        );
+        // Skipping April moves to July.
+        assert_eq!(
+            p.due_date(Some(date("2027-01-10")), |x| x == date("2027-04-13")),
+            Some(date("2027-07-13"))
+        );
+        // An end date stops it.
+        let ended = Plan {
+            end: Some("2027-06-30".into()),
+            ..p.clone()
+        };
+        assert_eq!(ended.occurrences_until(date("2028-12-31")).len(), 2);
+        assert_eq!(ended.due_date(Some(date("2027-04-13")), |_| false), None);
+    }
+
+    #[test]
+    fn bad_recurrence_rules_are_refused_in_words() {
+        let refused = |rule: &str| ruled(rule, "2027-01-01").validate().unwrap_err();
+        for bad in [
+            "FREQ=FORTNIGHTLY",
+            "",
+            "FREQ=HOURLY",
+            "DTSTART:20270101\nRRULE:FREQ=DAILY",
+        ] {
+            assert!(
+                matches!(refused(bad), DomainError::BadField(f) if f.field == Field::Recurrence),
+                "{bad}"
+            );
+        }
+        // 30 February never comes.
+        assert!(matches!(
+            refused("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"),
+            DomainError::Refused(Refusal::PlanNeverOccurs)
+        ));
+        // Nor does a rule that ended before the plan starts.
+        assert!(matches!(
+            refused("FREQ=MONTHLY;UNTIL=20261231T000000Z"),
+            DomainError::Refused(Refusal::PlanNeverOccurs)
+                | DomainError::BadField(FieldProblem {
+                    field: Field::Recurrence,
+                    ..
+                })
+        ));
     }
 
     #[test]

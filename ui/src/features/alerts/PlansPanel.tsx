@@ -18,8 +18,12 @@ function blankPlan(today: string): Plan {
     duration_min: 120,
     technician_id: null,
     days_ahead: 7,
+    rule: null,
   };
 }
+
+/** Common recurrence rules, as examples to start from (RFC 5545). */
+const RULE_EXAMPLES = ["FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=WEEKLY;BYDAY=MO", "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=15"];
 
 /** A machine's maintenance and inspection plans, with the visit each has due; supervisors edit them. */
 export function PlansPanel({ equipmentId, canEdit }: { equipmentId: string; canEdit: boolean }) {
@@ -36,7 +40,8 @@ export function PlansPanel({ equipmentId, canEdit }: { equipmentId: string; canE
       <ul className="plain">
         {plans.data?.map((p) => (
           <li key={p.id} data-testid="plan">
-            <strong>{p.name || t(`planKind.${p.kind}`)}</strong> · {t("plans.every", { n: p.every, unit: t(`periodUnit.${p.unit}`) })} · {t(`planAnchor.${p.anchor}`)}
+            <strong>{p.name || t(`planKind.${p.kind}`)}</strong> ·{" "}
+            {p.rule ? t("plans.ruleShown", { rule: p.rule }) : <>{t("plans.every", { n: p.every, unit: t(`periodUnit.${p.unit}`) })} · {t(`planAnchor.${p.anchor}`)}</>}
             <div className="muted small">
               {p.next_due ? t("plans.nextDue", { date: p.next_due }) : t("plans.ended")}
               {p.technician_name && <> · {p.technician_name}</>}
@@ -79,6 +84,7 @@ function planOf(v: PlanView): Plan {
     duration_min: v.duration_min,
     technician_id: v.technician_id,
     days_ahead: v.days_ahead,
+    rule: v.rule ?? null,
   };
 }
 
@@ -113,6 +119,29 @@ function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmen
           ))}
         </select>
       </label>
+      <label>
+        {t("plans.repeat")}
+        <select value={p.rule === null || p.rule === undefined ? "interval" : "rule"} onChange={(e) => set({ rule: e.target.value === "rule" ? RULE_EXAMPLES[0] : null })}>
+          <option value="interval">{t("plans.repeatInterval")}</option>
+          <option value="rule">{t("plans.repeatRule")}</option>
+        </select>
+      </label>
+      {p.rule !== null && p.rule !== undefined ? (
+        <>
+          <label>
+            {t("plans.rule")}
+            <input value={p.rule} onChange={(e) => set({ rule: e.target.value })} list="rule-examples" spellCheck={false} aria-describedby="rule-hint" />
+          </label>
+          <datalist id="rule-examples">
+            {RULE_EXAMPLES.map((r) => (
+              <option key={r} value={r} />
+            ))}
+          </datalist>
+          <p className="muted small" id="rule-hint">
+            {t("plans.ruleHint")}
+          </p>
+        </>
+      ) : (
       <div className="row">
         <label>
           {t("plans.everyLabel")}
@@ -129,6 +158,7 @@ function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmen
           </select>
         </label>
       </div>
+      )}
       <div className="row">
         <label>
           {t("plans.start")}
@@ -139,6 +169,7 @@ function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmen
           <input type="date" value={p.end ?? ""} onChange={(e) => set({ end: e.target.value || null })} />
         </label>
       </div>
+      {!p.rule && (
       <label>
         {t("plans.anchor")}
         <select value={p.anchor} onChange={(e) => set({ anchor: e.target.value as Plan["anchor"] })}>
@@ -149,6 +180,7 @@ function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmen
           ))}
         </select>
       </label>
+      )}
       <div className="row">
         <label>
           {t("type")}
