@@ -46,9 +46,9 @@ async fn company(backend: Backend) -> Company {
 }
 
 /// A machine with a monthly plan whose first visit is in three days, made five days ahead,
-/// for the technician; the plan's id.
-async fn monthly_plan(c: &Company) -> String {
-    let plan_id = {
+/// for the technician; the machine's and the plan's ids.
+async fn monthly_plan(c: &Company) -> (String, String) {
+    let ids = {
         let mut ws = c.sup.ws();
         let today = ws.company_today();
         let cust = ws.create_customer(&customer("杭州湾石化")).unwrap();
@@ -67,46 +67,54 @@ async fn monthly_plan(c: &Company) -> String {
             })
             .unwrap();
         let plans = ws
-            .save_plan(
-                &machine.id,
-                None,
-                &Plan {
-                    name: "月度保养 Monthly service".into(),
-                    kind: PlanKind::Maintenance,
-                    every: 1,
-                    unit: PeriodUnit::Months,
-                    start: (today + chrono::Days::new(3)).to_string(),
-                    end: None,
-                    anchor: PlanAnchor::Planned,
-                    order_type: OrderType::Maintenance,
-                    duration_min: 90,
-                    technician_id: Some(c.tech.user_id()),
-                    days_ahead: 5,
-                    rule: None,
-                },
-            )
+            .save_plan(&machine.id, None, &monthly(today, c.tech.user_id()))
             .unwrap();
-        plans[0].id.clone()
+        (machine.id.clone(), plans[0].id.clone())
     };
     assert!(c.sup.sync().await.rejected.is_empty());
-    plan_id
+    ids
+}
+
+fn monthly(today: chrono::NaiveDate, technician: String) -> Plan {
+    Plan {
+        name: "月度保养 Monthly service".into(),
+        kind: PlanKind::Maintenance,
+        every: 1,
+        unit: PeriodUnit::Months,
+        start: (today + chrono::Days::new(3)).to_string(),
+        end: None,
+        anchor: PlanAnchor::Planned,
+        order_type: OrderType::Maintenance,
+        duration_min: 90,
+        technician_id: Some(technician),
+        days_ahead: 5,
+        rule: None,
+    }
 }
 
 fn orders_of(d: &Device) -> Vec<OrderSummary> {
     d.ws().list_orders(&OrderFilter::default()).unwrap()
 }
 
+/// The day an order's visit is planned for: it starts at 09:00 that day, company time.
+fn visit_day(o: &OrderSummary) -> chrono::NaiveDate {
+    let start = chrono::DateTime::from_timestamp_millis(o.scheduled_start.unwrap())
+        .unwrap()
+        .with_timezone(&chrono_tz::Asia::Shanghai);
+    assert_eq!(start.format("%H:%M").to_string(), "09:00");
+    start.date_naive()
+}
+
 /// Each order is the plan's, under the id derived from its visit day, once per day.
-fn check_orders(orders: &[OrderSummary], plan_id: &str) -> BTreeSet<chrono::NaiveDate> {
-    let tz = chrono_tz::Asia::Shanghai;
+fn check_orders(
+    orders: &[OrderSummary],
+    machine_id: &str,
+    plan_id: &str,
+) -> BTreeSet<chrono::NaiveDate> {
     let mut days = BTreeSet::new();
     for o in orders {
-        let start = chrono::DateTime::from_timestamp_millis(o.scheduled_start.unwrap())
-            .unwrap()
-            .with_timezone(&tz);
-        let day = start.date_naive();
-        assert_eq!(start.format("%H:%M").to_string(), "09:00");
-        assert_eq!(o.id, occurrence_order_id(plan_id, day));
+        let day = visit_day(o);
+        assert_eq!(o.id, occurrence_order_id(machine_id, plan_id, day));
         assert!(days.insert(day), "two orders for {day}");
     }
     days
@@ -121,7 +129,7 @@ async fn a_year_of_checks(admin: &Device, now: i64) {
 
 async fn a_monthly_plan_makes_twelve_orders_over_a_year_once_each(backend: Backend) {
     let c = company(backend).await;
-    let plan_id = monthly_plan(&c).await;
+    let (machine_id, plan_id) = monthly_plan(&c).await;
     let now = now_ms();
     a_year_of_checks(&c.admin, now).await;
     // The same checks again make nothing new.
@@ -130,7 +138,7 @@ async fn a_monthly_plan_makes_twelve_orders_over_a_year_once_each(backend: Backe
     c.sup.sync().await;
     let orders = orders_of(&c.sup);
     assert_eq!(orders.len(), 12, "{orders:#?}");
-    let days = check_orders(&orders, &plan_id);
+    let days = check_orders(&orders, &machine_id, &plan_id);
     assert_eq!(days.len(), 12);
     let mut numbers: Vec<String> = orders.iter().map(|o| o.number.clone().unwrap()).collect();
     numbers.sort();
@@ -146,13 +154,87 @@ async fn a_monthly_plan_makes_twelve_orders_over_a_year_once_each(backend: Backe
     assert_eq!(orders_of(&c.tech).len(), 12);
 }
 
-on_both!(a_monthly_plan_makes_twelve_orders_over_a_year_once_each);
+/// A project's plan visits each of its machines: one order per machine and date.
+async fn a_project_plan_makes_each_machines_orders(backend: Backend) {
+    let c = company(backend).await;
+    let (project_id, machines) = {
+        let mut ws = c.sup.ws();
+        let today = ws.company_today();
+        let cust = ws.create_customer(&customer("舟山港务")).unwrap();
+        let project = ws
+            .create_project(&fieldops_device::model::project::ProjectInfo {
+                name: "码头设备维保 Pier upkeep".into(),
+                code: "PRJ-7".into(),
+                customer_id: cust.id.clone(),
+                status: fieldops_device::model::project::ProjectStatus::Active,
+                start_on: None,
+                end_on: None,
+                budget_minor: None,
+                currency: "CNY".into(),
+                description: String::new(),
+            })
+            .unwrap();
+        let machines: Vec<String> = ["1号吊机", "2号吊机"]
+            .iter()
+            .map(|name| {
+                ws.create_equipment(&EquipmentInfo {
+                    name: (*name).into(),
+                    model: "QC-40".into(),
+                    serial: String::new(),
+                    customer_id: cust.id.clone(),
+                    site_id: cust.sites[0].id.clone(),
+                    project_id: Some(project.id.clone()),
+                    installed_on: None,
+                    warranty_until: None,
+                    maintenance_interval_days: None,
+                    notes: String::new(),
+                })
+                .unwrap()
+                .id
+            })
+            .collect();
+        let plans = ws
+            .save_project_plan(&project.id, None, &monthly(today, c.tech.user_id()))
+            .unwrap();
+        assert_eq!(plans[0].project_id.as_deref(), Some(project.id.as_str()));
+        // Each machine shows the project's plan with its visit due.
+        let on_machine = ws.equipment_plans(&machines[0]).unwrap();
+        assert_eq!(
+            on_machine[0].project_id.as_deref(),
+            Some(project.id.as_str())
+        );
+        assert!(on_machine[0].next_due.is_some());
+        (project.id, machines)
+    };
+    assert!(c.sup.sync().await.rejected.is_empty());
+    let plan_id = c.sup.ws().project_plans(&project_id).unwrap()[0].id.clone();
+    let now = now_ms();
+    for day in (0..=40).step_by(5) {
+        scan_at(&c.admin, now + day * DAY_MS).await;
+    }
+    c.sup.sync().await;
+    let orders = orders_of(&c.sup);
+    for m in &machines {
+        let mine: Vec<&OrderSummary> = orders
+            .iter()
+            .filter(|o| o.id == occurrence_order_id(m, &plan_id, visit_day(o)))
+            .collect();
+        // Two visits within the first 45 days of a monthly plan starting in three.
+        assert_eq!(mine.len(), 2, "machine {m}: {orders:#?}");
+    }
+    assert_eq!(orders.len(), 4);
+}
+
+on_both!(
+    a_monthly_plan_makes_twelve_orders_over_a_year_once_each,
+    a_project_plan_makes_each_machines_orders,
+);
 
 /// Two instances on one PostgreSQL checking at the same moments make each order once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgresql_make_each_planned_order_once() {
     let c = company(Backend::Postgres).await;
-    let plan_id = monthly_plan(&c).await;
+    let (machine_id, plan_id) = monthly_plan(&c).await;
     let second = Server::start_with(&c.db, &TEST_CLOCK);
     let admin_two = Device::signed_in(&second, T, "admin").await;
     let now = now_ms();
@@ -163,7 +245,7 @@ async fn two_instances_on_one_postgresql_make_each_planned_order_once() {
     c.sup.sync().await;
     let orders = orders_of(&c.sup);
     assert_eq!(orders.len(), 12);
-    check_orders(&orders, &plan_id);
+    check_orders(&orders, &machine_id, &plan_id);
     let mut numbers: BTreeSet<String> = BTreeSet::new();
     for o in &orders {
         assert!(numbers.insert(o.number.clone().unwrap()));

@@ -17,6 +17,7 @@ use fieldops_domain::alerts::{
 use fieldops_domain::crdt;
 use fieldops_domain::model::equipment::Equipment;
 use fieldops_domain::model::order::OrderDoc;
+use fieldops_domain::model::project::Project;
 use fieldops_domain::model::settings::{SettingsDoc, settings_id};
 use serde::Deserialize;
 
@@ -139,6 +140,30 @@ pub async fn facts(storage: &DynStorage, tenant: &str) -> Result<CompanyFacts> {
         match crdt::load(&stored.bytes).and_then(|d| Equipment::from_doc(&d)) {
             Ok(e) => machines.push(e),
             Err(e) => tracing::warn!(tenant, equipment = %id, "machine left out of alerts: {e}"),
+        }
+    }
+    // A project's plans visit each of its machines.
+    let mut project_plans = HashMap::new();
+    for id in storage.doc_ids(tenant, "project").await? {
+        let Some(stored) = storage.load_doc(tenant, &id).await? else {
+            continue;
+        };
+        match crdt::load(&stored.bytes).and_then(|d| Project::from_doc(&d)) {
+            Ok(p) if !p.plans.is_empty() => {
+                project_plans.insert(p.id, p.plans);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(tenant, project = %id, "project left out of alerts: {e}"),
+        }
+    }
+    for m in &mut machines {
+        if let Some(plans) = m
+            .info
+            .project_id
+            .as_ref()
+            .and_then(|p| project_plans.get(p))
+        {
+            alerts::add_project_plans(m, plans);
         }
     }
     Ok(CompanyFacts {

@@ -47,7 +47,7 @@ pub async fn make_due_orders(
             let Some(plan) = e.plans.get(&plan_id) else {
                 continue;
             };
-            let id = occurrence_order_id(&plan_id, due);
+            let id = occurrence_order_id(&e.id, &plan_id, due);
             if storage.load_doc(tenant, &id).await?.is_some() {
                 continue;
             }

@@ -123,16 +123,16 @@ test("an administrator sets a rule and a plan; the supervisor sees the visit due
   await desk.screenshot({ path: "test-results/alerts-calendar-zh.png", fullPage: true });
 });
 
-test("a plan on a calendar rule: a rule that never comes is refused, a quarterly one gives its next visit", async ({ page }) => {
+test("a project's plan on a calendar rule: a rule that never comes is refused; each machine of the project gets the visit", async ({ page }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "宁波港集团", "3号码头 Pier 3", "29.9", "121.6");
-  await page.getByRole("tab", { name: "Equipment" }).click();
-  await page.getByRole("button", { name: "+ New equipment" }).click();
-  const machine = page.getByRole("form", { name: "New equipment" });
-  await machine.getByLabel("Customer").selectOption({ label: "宁波港集团" });
-  await machine.getByLabel("Name on site").fill("岸桥 Quay crane 7");
-  await machine.getByLabel("Model").fill("ZPMC-65");
-  await machine.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("tab", { name: "Projects" }).click();
+  await page.getByRole("button", { name: "+ New project" }).click();
+  const project = page.getByRole("form", { name: "New project" });
+  await project.getByLabel("Customer").selectOption({ label: "宁波港集团" });
+  await project.getByLabel("Project name").fill("码头设备维保 Pier upkeep");
+  await project.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("article", { name: "码头设备维保 Pier upkeep" })).toBeVisible();
 
   await page.getByRole("button", { name: "+ Add plan" }).click();
   const form = page.getByRole("form", { name: "Plan" });
@@ -148,7 +148,19 @@ test("a plan on a calendar rule: a rule that never comes is refused, a quarterly
   // The second Tuesday of each quarter from 2027: 12 January is the first.
   await form.getByLabel("Calendar rule", { exact: true }).fill("FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU");
   await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("plan")).toContainText("Visits each machine of the project");
+
+  await page.getByRole("tab", { name: "Equipment" }).click();
+  await page.getByRole("button", { name: "+ New equipment" }).click();
+  const machine = page.getByRole("form", { name: "New equipment" });
+  await machine.getByLabel("Customer").selectOption({ label: "宁波港集团" });
+  await machine.getByLabel("Name on site").fill("岸桥 Quay crane 7");
+  await machine.getByLabel("Model").fill("ZPMC-65");
+  await machine.getByLabel("Project").selectOption({ label: "码头设备维保 Pier upkeep" });
+  await machine.getByRole("button", { name: "Create" }).click();
   const plan = page.getByTestId("plan");
   await expect(plan).toContainText("rule FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU");
-  await expect(plan).toContainText("2027-01-12");
+  await expect(plan).toContainText("Next visit due 2027-01-12");
+  await expect(plan).toContainText("from the project (edit it there)");
+  await expect(plan.getByRole("button", { name: "Edit" })).toHaveCount(0);
 });

@@ -156,7 +156,7 @@ fn main() {
         for (i, p) in plans.iter().enumerate() {
             let pid = id(i, 0xa);
             for d in p.occurrences_until(until) {
-                ids.insert(plan::occurrence_order_id(&pid, d));
+                ids.insert(plan::occurrence_order_id("bench-machine", &pid, d));
             }
         }
         ids.len()

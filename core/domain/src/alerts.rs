@@ -373,6 +373,18 @@ impl MachineFacts<'_> {
     }
 }
 
+/// A machine with the plans of its project added (its own plan wins a shared id): a
+/// project's plan brings a visit to each of its machines, each with its own orders and
+/// set-asides.
+pub fn add_project_plans(machine: &mut Equipment, project_plans: &BTreeMap<String, Plan>) {
+    for (id, plan) in project_plans {
+        machine
+            .plans
+            .entry(id.clone())
+            .or_insert_with(|| plan.clone());
+    }
+}
+
 /// The key of an alert about a machine.
 pub fn machine_key(
     kind: AlertKind,

@@ -865,6 +865,10 @@ export type PlanView = { id: string,
  */
 next_due: string | null, technician_name: string | null, 
 /**
+ * The project whose plan this is (edited on the project), when it is not the machine's own.
+ */
+project_id: string | null, 
+/**
  * What people call it ("季度保养", "Quarterly service"); may be empty.
  */
 name: string, kind: PlanKind, 
@@ -1542,6 +1546,10 @@ export function commands(call: Call) {
     /** Add a plan (no id) or change one. */
     savePlan: (equipmentId: string, planId: string | null, plan: Plan): Promise<Array<PlanView>> => call("save_plan", { equipmentId, planId, plan }),
     deletePlan: (equipmentId: string, planId: string): Promise<Array<PlanView>> => call("delete_plan", { equipmentId, planId }),
+    /** A project's plans: each visits every machine of the project. */
+    projectPlans: (projectId: string): Promise<Array<PlanView>> => call("project_plans", { projectId }),
+    saveProjectPlan: (projectId: string, planId: string | null, plan: Plan): Promise<Array<PlanView>> => call("save_project_plan", { projectId, planId, plan }),
+    deleteProjectPlan: (projectId: string, planId: string): Promise<Array<PlanView>> => call("delete_project_plan", { projectId, planId }),
     /** Planned visits between two dates, for the calendar. */
     plannedVisits: (from: string, to: string): Promise<Array<PlannedVisit>> => call("planned_visits", { from, to }),
     alertSettings: (): Promise<AlertSettings> => call("alert_settings", {  }),

@@ -689,6 +689,8 @@ export const en = {
   "plans.rule": "Calendar rule",
   "plans.ruleHint": "e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU is the second Tuesday of each quarter; visits fall on the calendar from the first visit.",
   "plans.ruleShown": "rule {rule}",
+  "plans.everyMachine": "Visits each machine of the project",
+  "plans.fromProject": "from the project (edit it there)",
 };
 
 export type Key = keyof typeof en;

@@ -691,4 +691,6 @@ export const zh: Record<Key, string> = {
   "plans.rule": "日历规则",
   "plans.ruleHint": "例如 FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU 表示每季度第二个星期二；从首次保养日起按日历排期。",
   "plans.ruleShown": "规则 {rule}",
+  "plans.everyMachine": "适用于项目中的每台设备",
+  "plans.fromProject": "来自项目（在项目中修改）",
 };

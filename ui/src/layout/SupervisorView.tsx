@@ -198,7 +198,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         {panel?.kind === "equipment" && (
           <>
             <EquipmentDetail key={panel.id} id={panel.id} onOpenOrder={open} onChanged={bump} />
-            <PlansPanel key={`plans-${panel.id}`} equipmentId={panel.id} canEdit />
+            <PlansPanel key={`plans-${panel.id}`} owner={{ kind: "equipment", id: panel.id }} canEdit />
           </>
         )}
         {panel?.kind === "new-project" && (
@@ -211,7 +211,10 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           />
         )}
         {panel?.kind === "project" && (
-          <ProjectDetail key={panel.id} id={panel.id} onOpenOrder={open} onOpenEquipment={(id) => setPanel({ kind: "equipment", id })} onChanged={bump} />
+          <>
+            <ProjectDetail key={panel.id} id={panel.id} onOpenOrder={open} onOpenEquipment={(id) => setPanel({ kind: "equipment", id })} onChanged={bump} />
+            <PlansPanel key={`project-plans-${panel.id}`} owner={{ kind: "project", id: panel.id }} canEdit />
+          </>
         )}
       </section>
       )}

@@ -18,6 +18,10 @@ commands! {
     /// Add a plan (no id) or change one.
     write fn save_plan(ws, equipment_id: String, plan_id: Option<String>, plan: Plan) -> Vec<PlanView> { ws.save_plan(&equipment_id, plan_id.as_deref(), &plan) }
     write fn delete_plan(ws, equipment_id: String, plan_id: String) -> Vec<PlanView> { ws.delete_plan(&equipment_id, &plan_id) }
+    /// A project's plans: each visits every machine of the project.
+    read fn project_plans(ws, project_id: String) -> Vec<PlanView> { ws.project_plans(&project_id) }
+    write fn save_project_plan(ws, project_id: String, plan_id: Option<String>, plan: Plan) -> Vec<PlanView> { ws.save_project_plan(&project_id, plan_id.as_deref(), &plan) }
+    write fn delete_project_plan(ws, project_id: String, plan_id: String) -> Vec<PlanView> { ws.delete_project_plan(&project_id, &plan_id) }
     /// Planned visits between two dates, for the calendar.
     read fn planned_visits(ws, from: String, to: String) -> Vec<PlannedVisit> { ws.planned_visits(&from, &to) }
     read fn alert_settings(ws) -> AlertSettings { ws.alert_settings() }

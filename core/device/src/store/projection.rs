@@ -181,8 +181,8 @@ fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
     let i = &p.info;
     tx.execute(
         "INSERT OR REPLACE INTO projects(id, name, code, customer_id, status, start_on, end_on,
-            budget_minor, currency, description)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            budget_minor, currency, description, plans)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             p.id,
             i.name,
@@ -193,7 +193,8 @@ fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
             i.end_on,
             i.budget_minor,
             i.currency,
-            i.description
+            i.description,
+            serde_json::to_string(&p.plans).unwrap_or_else(|_| "{}".into())
         ],
     )?;
     Ok(())

@@ -181,7 +181,8 @@ CREATE TABLE IF NOT EXISTS projects(
     end_on TEXT,
     budget_minor INTEGER,
     currency TEXT NOT NULL,
-    description TEXT NOT NULL
+    description TEXT NOT NULL,
+    plans TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS order_assignees(
     order_id TEXT NOT NULL,
@@ -208,7 +209,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "11";
+pub(super) const PROJECTION_VERSION: &str = "12";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 15] = [

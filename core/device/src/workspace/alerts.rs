@@ -66,6 +66,8 @@ pub struct PlanView {
     /// The visit due now (None: the plan has ended).
     pub next_due: Option<String>,
     pub technician_name: Option<String>,
+    /// The project whose plan this is (edited on the project), when it is not the machine's own.
+    pub project_id: Option<String>,
 }
 
 /// One planned visit in a period, for the calendar.
@@ -110,6 +112,8 @@ struct Facts {
     visit_orders: HashMap<String, Vec<VisitOrder>>,
     orders: Vec<OrderFacts>,
     numbers: HashMap<String, String>,
+    /// Each project's plans, which its machines carry too.
+    project_plans: HashMap<String, BTreeMap<String, Plan>>,
 }
 
 impl Facts {
@@ -197,6 +201,24 @@ impl Workspace {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare("SELECT id, plans FROM projects WHERE plans <> '{}'")?;
+        let project_plans: HashMap<String, BTreeMap<String, Plan>> = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(id, plans)| (id, serde_json::from_str(&plans).unwrap_or_default()))
+            .collect();
+        let mut machines = machines;
+        for m in &mut machines {
+            if let Some(plans) = m
+                .info
+                .project_id
+                .as_ref()
+                .and_then(|p| project_plans.get(p))
+            {
+                alerts::add_project_plans(m, plans);
+            }
+        }
         let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
         let mut stmt =
             conn.prepare("SELECT order_type, completed_at, equipment_ids FROM records")?;
@@ -291,6 +313,7 @@ impl Workspace {
             visit_orders,
             orders,
             numbers,
+            project_plans,
         })
     }
 
@@ -512,23 +535,70 @@ impl Workspace {
                 }))?;
         let facts_of = facts.machine(machine);
         let directory = self.directory()?;
+        let project = machine.info.project_id.as_ref();
+        let of_project = project.and_then(|p| facts.project_plans.get(p));
         Ok(machine
             .plans
             .iter()
             .map(|(id, p)| {
-                let next_due = facts_of.due_visit(id, p);
-                PlanView {
-                    id: id.clone(),
-                    plan: p.clone(),
-                    next_due: next_due.map(|d| d.to_string()),
-                    technician_name: p
-                        .technician_id
-                        .as_ref()
-                        .and_then(|t| directory.iter().find(|u| &u.id == t))
-                        .map(|u| u.name.clone()),
-                }
+                let from_project = of_project.is_some_and(|plans| plans.get(id) == Some(p));
+                plan_view(
+                    id,
+                    p,
+                    facts_of.due_visit(id, p),
+                    &directory,
+                    project.filter(|_| from_project),
+                )
             })
             .collect())
+    }
+
+    /// A project's plans (each visits every machine of the project); the next due is left to
+    /// each machine.
+    pub fn project_plans(&self, project_id: &str) -> Result<Vec<PlanView>> {
+        check_id("project", project_id)?;
+        let facts = self.alert_facts()?;
+        let directory = self.directory()?;
+        let project = project_id.to_string();
+        Ok(facts
+            .project_plans
+            .get(project_id)
+            .map(|plans| {
+                plans
+                    .iter()
+                    .map(|(id, p)| plan_view(id, p, None, &directory, Some(&project)))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Add a plan to a project (no id) or change one: every machine of the project gets its
+    /// visits.
+    pub fn save_project_plan(
+        &mut self,
+        project_id: &str,
+        plan_id: Option<&str>,
+        plan: &Plan,
+    ) -> Result<Vec<PlanView>> {
+        self.check_plan(plan)?;
+        let plan_id = plan_id.map_or_else(new_id, str::to_string);
+        self.change(DocType::Project, Some(project_id), |doc, _| {
+            plan::put_plan(doc, &plan_id, plan)?;
+            Ok(project_id.to_string())
+        })?;
+        self.project_plans(project_id)
+    }
+
+    pub fn delete_project_plan(
+        &mut self,
+        project_id: &str,
+        plan_id: &str,
+    ) -> Result<Vec<PlanView>> {
+        self.change(DocType::Project, Some(project_id), |doc, _| {
+            plan::delete_plan(doc, plan_id)?;
+            Ok(project_id.to_string())
+        })?;
+        self.project_plans(project_id)
     }
 
     /// Add a plan to a machine (no id) or change one. Orders already made keep what they were
@@ -539,6 +609,17 @@ impl Workspace {
         plan_id: Option<&str>,
         plan: &Plan,
     ) -> Result<Vec<PlanView>> {
+        self.check_plan(plan)?;
+        let plan_id = plan_id.map_or_else(new_id, str::to_string);
+        self.change(DocType::Equipment, Some(equipment_id), |doc, _| {
+            plan::put_plan(doc, &plan_id, plan)?;
+            Ok(equipment_id.to_string())
+        })?;
+        self.equipment_plans(equipment_id)
+    }
+
+    /// A plan as typed, with its technician known to this device.
+    fn check_plan(&self, plan: &Plan) -> Result<()> {
         plan.validate()?;
         if let Some(t) = &plan.technician_id {
             let known = self
@@ -551,12 +632,7 @@ impl Workspace {
                 }));
             }
         }
-        let plan_id = plan_id.map_or_else(new_id, str::to_string);
-        self.change(DocType::Equipment, Some(equipment_id), |doc, _| {
-            plan::put_plan(doc, &plan_id, plan)?;
-            Ok(equipment_id.to_string())
-        })?;
-        self.equipment_plans(equipment_id)
+        Ok(())
     }
 
     pub fn delete_plan(&mut self, equipment_id: &str, plan_id: &str) -> Result<Vec<PlanView>> {
@@ -652,6 +728,26 @@ impl Workspace {
             Ok(id.clone())
         })?;
         self.alert_settings()
+    }
+}
+
+fn plan_view(
+    id: &str,
+    p: &Plan,
+    next_due: Option<chrono::NaiveDate>,
+    directory: &[crate::protocol::UserInfo],
+    project_id: Option<&String>,
+) -> PlanView {
+    PlanView {
+        id: id.to_string(),
+        plan: p.clone(),
+        next_due: next_due.map(|d| d.to_string()),
+        technician_name: p
+            .technician_id
+            .as_ref()
+            .and_then(|t| directory.iter().find(|u| &u.id == t))
+            .map(|u| u.name.clone()),
+        project_id: project_id.cloned(),
     }
 }
 

@@ -320,9 +320,11 @@ impl Plan {
 const MAX_SKIPS: usize = 1_000;
 
 /// The id of the order the server makes for a plan's occurrence: the same every time.
-pub fn occurrence_order_id(plan_id: &str, date: NaiveDate) -> String {
+pub fn occurrence_order_id(equipment_id: &str, plan_id: &str, date: NaiveDate) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("fieldops-plan-visit:{plan_id}:{date}").as_bytes());
+    // The machine is part of it: a project's plan has one visit per machine on each date.
+    let digest =
+        Sha256::digest(format!("fieldops-plan-visit:{equipment_id}:{plan_id}:{date}").as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     uuid::Uuid::new_v8(bytes).hyphenated().to_string()
@@ -586,14 +588,35 @@ mod tests {
 
     #[test]
     fn an_occurrence_has_one_order_id() {
-        let a = occurrence_order_id("5f0c2d1e-0000-4000-8000-000000000001", date("2026-03-01"));
+        let a = occurrence_order_id(
+            "eq1",
+            "5f0c2d1e-0000-4000-8000-000000000001",
+            date("2026-03-01"),
+        );
         assert_eq!(
             a,
-            occurrence_order_id("5f0c2d1e-0000-4000-8000-000000000001", date("2026-03-01"))
+            occurrence_order_id(
+                "eq1",
+                "5f0c2d1e-0000-4000-8000-000000000001",
+                date("2026-03-01")
+            )
         );
         assert_ne!(
             a,
-            occurrence_order_id("5f0c2d1e-0000-4000-8000-000000000001", date("2026-03-02"))
+            occurrence_order_id(
+                "eq1",
+                "5f0c2d1e-0000-4000-8000-000000000001",
+                date("2026-03-02")
+            )
+        );
+        assert_ne!(
+            a,
+            occurrence_order_id(
+                "eq2",
+                "5f0c2d1e-0000-4000-8000-000000000001",
+                date("2026-03-01")
+            ),
+            "a project's plan visits each machine"
         );
         check_id("order", &a).unwrap();
     }
@@ -617,7 +640,7 @@ mod tests {
             let p = plan(every, PERIOD_UNITS[unit], "2024-01-31", PlanAnchor::Planned);
             let until = date("2024-01-31") + Days::new(days);
             let ids = |p: &Plan| -> Vec<String> {
-                p.occurrences_until(until).into_iter().map(|d| occurrence_order_id("p", d)).collect()
+                p.occurrences_until(until).into_iter().map(|d| occurrence_order_id("eq1", "p", d)).collect()
             };
             let first = ids(&p);
             prop_assert_eq!(&first, &ids(&p.clone()));

@@ -3,6 +3,7 @@
 
 use crate::error::Field;
 use automerge::AutoCommit;
+use automerge::transaction::Transactable;
 use serde::{Deserialize, Serialize};
 
 use super::{check_date, check_id, check_text};
@@ -26,6 +27,10 @@ pub struct Project {
     pub info: ProjectInfo,
     pub created_at: i64,
     pub created_by: String,
+    /// Plans for every machine of the project (each machine keeps its own visits, orders and
+    /// set-asides; see `alerts::add_project_plans`).
+    #[serde(default)]
+    pub plans: std::collections::BTreeMap<String, super::plan::Plan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -104,6 +109,11 @@ impl Project {
             ));
         }
         check_id("project id", &self.id)?;
+        for (id, plan) in &self.plans {
+            check_id("plan id", id)?;
+            plan.validate()
+                .map_err(|e| DomainError::CorruptDocument(format!("plan {id}: {e}")))?;
+        }
         self.info
             .validate()
             .map_err(|e| DomainError::CorruptDocument(format!("project: {e}")))
@@ -113,6 +123,8 @@ impl Project {
 pub fn new_project_doc(doc: &mut AutoCommit, user_id: &str, info: &ProjectInfo) -> Result<String> {
     info.validate()?;
     let id = crdt::new_info_doc(doc, "project", user_id)?;
+    // Made with the document, as a machine's: two first plans made offline share one map.
+    doc.put_object(automerge::ROOT, "plans", automerge::ObjType::Map)?;
     apply_project_edit(doc, info)?;
     Ok(id)
 }

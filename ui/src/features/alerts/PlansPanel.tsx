@@ -25,10 +25,16 @@ function blankPlan(today: string): Plan {
 /** Common recurrence rules, as examples to start from (RFC 5545). */
 const RULE_EXAMPLES = ["FREQ=MONTHLY;INTERVAL=3;BYDAY=+2TU", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=WEEKLY;BYDAY=MO", "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=15"];
 
-/** A machine's maintenance and inspection plans, with the visit each has due; supervisors edit them. */
-export function PlansPanel({ equipmentId, canEdit }: { equipmentId: string; canEdit: boolean }) {
+/** Whose plans: one machine's (its own and its project's), or a project's (for all its machines). */
+export type PlanOwner = { kind: "equipment"; id: string } | { kind: "project"; id: string };
+
+/**
+ * Maintenance and inspection plans with the visit each has due; supervisors edit them. A
+ * machine shows its project's plans too, edited on the project.
+ */
+export function PlansPanel({ owner, canEdit }: { owner: PlanOwner; canEdit: boolean }) {
   const { t } = useI18n();
-  const plans = useLoad((b) => b.equipmentPlans(equipmentId), [equipmentId]);
+  const plans = useLoad((b) => (owner.kind === "equipment" ? b.equipmentPlans(owner.id) : b.projectPlans(owner.id)), [owner.kind, owner.id]);
   const [editing, setEditing] = useState<{ id: string | null; plan: Plan } | null>(null);
   // The device's local date ("sv" writes YYYY-MM-DD): only the new plan's first guess.
   const today = new Date().toLocaleDateString("sv");
@@ -43,10 +49,11 @@ export function PlansPanel({ equipmentId, canEdit }: { equipmentId: string; canE
             <strong>{p.name || t(`planKind.${p.kind}`)}</strong> ·{" "}
             {p.rule ? t("plans.ruleShown", { rule: p.rule }) : <>{t("plans.every", { n: p.every, unit: t(`periodUnit.${p.unit}`) })} · {t(`planAnchor.${p.anchor}`)}</>}
             <div className="muted small">
-              {p.next_due ? t("plans.nextDue", { date: p.next_due }) : t("plans.ended")}
+              {owner.kind === "project" ? t("plans.everyMachine") : p.next_due ? t("plans.nextDue", { date: p.next_due }) : t("plans.ended")}
               {p.technician_name && <> · {p.technician_name}</>}
+              {owner.kind === "equipment" && p.project_id && <> · {t("plans.fromProject")}</>}
             </div>
-            {canEdit && (
+            {canEdit && (owner.kind === "project" || !p.project_id) && (
               <button className="link" onClick={() => setEditing({ id: p.id, plan: planOf(p) })}>
                 {t("edit")}
               </button>
@@ -57,7 +64,7 @@ export function PlansPanel({ equipmentId, canEdit }: { equipmentId: string; canE
       {canEdit && !editing && <button onClick={() => setEditing({ id: null, plan: blankPlan(today) })}>+ {t("plans.add")}</button>}
       {editing && (
         <PlanForm
-          equipmentId={equipmentId}
+          owner={owner}
           planId={editing.id}
           initial={editing.plan}
           onDone={() => {
@@ -88,7 +95,7 @@ function planOf(v: PlanView): Plan {
   };
 }
 
-function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmentId: string; planId: string | null; initial: Plan; onDone: () => void; onCancel: () => void }) {
+function PlanForm({ owner, planId, initial, onDone, onCancel }: { owner: PlanOwner; planId: string | null; initial: Plan; onDone: () => void; onCancel: () => void }) {
   const backend = useBackend();
   const { t } = useI18n();
   const action = useAction();
@@ -98,10 +105,13 @@ function PlanForm({ equipmentId, planId, initial, onDone, onCancel }: { equipmen
   // An empty or fractional box is sent as a whole number; the core says what range it takes.
   const num = (v: string) => Math.trunc(Number(v) || 0);
   const save = async () => {
-    if (await action.run(() => backend.savePlan(equipmentId, planId, p))) onDone();
+    const saving = () => (owner.kind === "equipment" ? backend.savePlan(owner.id, planId, p) : backend.saveProjectPlan(owner.id, planId, p));
+    if (await action.run(saving)) onDone();
   };
   const remove = async () => {
-    if (planId && (await action.run(() => backend.deletePlan(equipmentId, planId)))) onDone();
+    if (!planId) return;
+    const removing = () => (owner.kind === "equipment" ? backend.deletePlan(owner.id, planId) : backend.deleteProjectPlan(owner.id, planId));
+    if (await action.run(removing)) onDone();
   };
   return (
     <div className="form plan-form" role="form" aria-label={t("plans.edit")}>
