@@ -161,6 +161,17 @@ try {
   await until(`${sku}'s level after the count`, async () => parseInt(await text(level), 10) === known - 1);
   console.log(`the supervisor's stock-take booked ${sku} one short (${known} -> ${known - 1})`);
   await until("the sync bar to show the count sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")), 30000);
+
+  // The demo's quarterly inspection is due within the week: the supervisor's alerts show it,
+  // and its order (made here, or already by the server ahead of time) opens from the alert.
+  await click("//*[@role='tab' and (normalize-space(.)='Alerts' or normalize-space(.)='预警')]");
+  const inspection = "//li[@data-testid='alert'][contains(., '季度巡检')]";
+  await until("the demo inspection's alert", () => find(inspection), 30000);
+  const make = `${inspection}//button[normalize-space(.)='Create order' or normalize-space(.)='生成工单']`;
+  if (await find(make).catch(() => null)) await click(make);
+  const opens = `${inspection}//button[starts-with(normalize-space(.), 'Open ') or starts-with(normalize-space(.), '打开')]`;
+  await until("the inspection's order to open from the alert", () => find(opens), 30000);
+  console.log("the supervisor's alerts show the demo inspection due, with its order");
   if (args.screenshot) {
     writeFileSync(args.screenshot, Buffer.from(await wd("GET", s("/screenshot")), "base64"));
   }
