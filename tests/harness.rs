@@ -390,6 +390,25 @@ pub fn customer(name: &str) -> CustomerInput {
     }
 }
 
+/// A machine at the customer's first site, with nothing else known about it.
+pub fn equipment(
+    c: &fieldops_device::workspace::CustomerView,
+    name: &str,
+) -> fieldops_device::model::equipment::EquipmentInfo {
+    fieldops_device::model::equipment::EquipmentInfo {
+        name: name.into(),
+        model: "CH-200".into(),
+        serial: String::new(),
+        customer_id: c.id.clone(),
+        site_id: c.sites[0].id.clone(),
+        project_id: None,
+        installed_on: None,
+        warranty_until: None,
+        maintenance_interval_days: None,
+        notes: String::new(),
+    }
+}
+
 /// A normal repair order at the customer's first site.
 pub fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderInput {
     OrderInput {

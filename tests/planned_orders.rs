@@ -52,20 +52,7 @@ async fn monthly_plan(c: &Company) -> (String, String) {
         let mut ws = c.sup.ws();
         let today = ws.company_today();
         let cust = ws.create_customer(&customer("杭州湾石化")).unwrap();
-        let machine = ws
-            .create_equipment(&EquipmentInfo {
-                name: "1号压缩机".into(),
-                model: "AC-90".into(),
-                serial: String::new(),
-                customer_id: cust.id.clone(),
-                site_id: cust.sites[0].id.clone(),
-                project_id: None,
-                installed_on: Some("2025-03-01".into()),
-                warranty_until: None,
-                maintenance_interval_days: None,
-                notes: String::new(),
-            })
-            .unwrap();
+        let machine = ws.create_equipment(&equipment(&cust, "1号压缩机")).unwrap();
         let plans = ws
             .save_plan(&machine.id, None, &monthly(today, c.tech.user_id()))
             .unwrap();
@@ -178,16 +165,8 @@ async fn a_project_plan_makes_each_machines_orders(backend: Backend) {
             .iter()
             .map(|name| {
                 ws.create_equipment(&EquipmentInfo {
-                    name: (*name).into(),
-                    model: "QC-40".into(),
-                    serial: String::new(),
-                    customer_id: cust.id.clone(),
-                    site_id: cust.sites[0].id.clone(),
                     project_id: Some(project.id.clone()),
-                    installed_on: None,
-                    warranty_until: None,
-                    maintenance_interval_days: None,
-                    notes: String::new(),
+                    ..equipment(&cust, name)
                 })
                 .unwrap()
                 .id

@@ -156,16 +156,7 @@ pub async fn facts(storage: &DynStorage, tenant: &str) -> Result<CompanyFacts> {
             Err(e) => tracing::warn!(tenant, project = %id, "project left out of alerts: {e}"),
         }
     }
-    for m in &mut machines {
-        if let Some(plans) = m
-            .info
-            .project_id
-            .as_ref()
-            .and_then(|p| project_plans.get(p))
-        {
-            alerts::add_project_plans(m, plans);
-        }
-    }
+    alerts::add_project_plans(&mut machines, &project_plans);
     Ok(CompanyFacts {
         settings,
         tz,

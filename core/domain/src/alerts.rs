@@ -376,12 +376,25 @@ impl MachineFacts<'_> {
 /// A machine with the plans of its project added (its own plan wins a shared id): a
 /// project's plan brings a visit to each of its machines, each with its own orders and
 /// set-asides.
-pub fn add_project_plans(machine: &mut Equipment, project_plans: &BTreeMap<String, Plan>) {
-    for (id, plan) in project_plans {
-        machine
-            .plans
-            .entry(id.clone())
-            .or_insert_with(|| plan.clone());
+pub fn add_project_plans(
+    machines: &mut [Equipment],
+    by_project: &std::collections::HashMap<String, BTreeMap<String, Plan>>,
+) {
+    for machine in machines {
+        let Some(plans) = machine
+            .info
+            .project_id
+            .as_ref()
+            .and_then(|p| by_project.get(p))
+        else {
+            continue;
+        };
+        for (id, plan) in plans {
+            machine
+                .plans
+                .entry(id.clone())
+                .or_insert_with(|| plan.clone());
+        }
     }
 }
 

@@ -209,16 +209,7 @@ impl Workspace {
             .map(|(id, plans)| (id, serde_json::from_str(&plans).unwrap_or_default()))
             .collect();
         let mut machines = machines;
-        for m in &mut machines {
-            if let Some(plans) = m
-                .info
-                .project_id
-                .as_ref()
-                .and_then(|p| project_plans.get(p))
-            {
-                alerts::add_project_plans(m, plans);
-            }
-        }
+        alerts::add_project_plans(&mut machines, &project_plans);
         let mut visits: HashMap<String, Vec<Visit>> = HashMap::new();
         let mut stmt =
             conn.prepare("SELECT order_type, completed_at, equipment_ids FROM records")?;
