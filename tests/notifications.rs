@@ -644,12 +644,15 @@ async fn a_server_killed_before_delivering_delivers_after_its_restart_once(backe
     machine_with_warranty(&c, "3号锅炉", 5).await;
     assert_eq!(scan_at(&c.admin, now_ms()).await, 5);
     // Killed when the e-mail waits for its next attempt and nothing else is being sent.
-    eventually("the e-mail waiting for its SMTP server, the rest sent", async || {
-        outbox(&c.admin).await.iter().all(|m| match m.channel {
-            Channel::Email => m.state == DeliveryState::Retrying,
-            _ => m.state == DeliveryState::Sent,
-        })
-    })
+    eventually(
+        "the e-mail waiting for its SMTP server, the rest sent",
+        async || {
+            outbox(&c.admin).await.iter().all(|m| match m.channel {
+                Channel::Email => m.state == DeliveryState::Retrying,
+                _ => m.state == DeliveryState::Sent,
+            })
+        },
+    )
     .await;
     c.server.kill();
     c.smtp.start();

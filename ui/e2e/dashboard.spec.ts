@@ -38,6 +38,8 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   await expect(page.getByTestId("stats-saved")).toContainText(".pdf");
   await page.getByRole("button", { name: "Staff assessment (XLSX)" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(/assessment-.*\.xlsx/);
+  await page.getByRole("button", { name: "CSV · Money" }).click();
+  await expect(page.getByTestId("stats-saved")).toContainText(/statistics-money-.*\.csv/);
   await page.screenshot({ path: "test-results/dashboard-en.png", fullPage: true });
   await page.getByRole("button", { name: "中文" }).click();
   await expect(page.getByTestId("tile-open")).toContainText("未完成工单");

@@ -1213,6 +1213,12 @@ project_id?: string | null,
  */
 tz_offset_min: number, };
 
+/**
+ * The tables of the statistics, in the order they are made (and the workbook's sheets).
+ */
+
+export type StatsTable = "summary" | "technicians" | "times" | "money" | "trend" | "repairs";
+
 export type Status = "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
 
 export type StockAlert = { kind: StockAlertKind, 
@@ -1530,6 +1536,8 @@ export function commands(call: Call) {
     statistics: (query: StatsQuery): Promise<Statistics> => call("statistics", { query }),
     /** The same figures as an XLSX workbook, saved under exports/. */
     exportStatistics: (query: StatsQuery): Promise<SavedFile> => call("export_statistics", { query }),
+    /** One of those tables as CSV, saved under exports/. */
+    exportStatisticsTable: (query: StatsQuery, table: StatsTable): Promise<SavedFile> => call("export_statistics_table", { query, table }),
     /** The staff assessment report (one page per technician) as a PDF, saved under reports/. */
     assessmentReport: (query: StatsQuery): Promise<SavedReport> => call("assessment_report", { query }),
     /** The staff assessment as an XLSX workbook (a row per technician, their ratings on a */

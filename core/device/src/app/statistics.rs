@@ -1,6 +1,6 @@
 //! Statistics: the supervisor's dashboard, computed on the device from its own store.
 
-use crate::workspace::{Statistics, StatsQuery};
+use crate::workspace::{Statistics, StatsQuery, StatsTable};
 
 use super::field::SavedFile;
 use super::orders::SavedReport;
@@ -14,6 +14,13 @@ commands! {
         let name = format!("statistics-{}.xlsx", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
         let path = app.save_file("exports", &name, &bytes)?;
         Ok(SavedFile { path, data_base64: super::encode_base64(&bytes) })
+    }
+    /// One of those tables as CSV, saved under exports/.
+    task fn export_statistics_table(app, query: StatsQuery, table: StatsTable) -> SavedFile {
+        let csv = app.read(|ws| ws.statistics_csv(&query, &ws.directory()?, table))?;
+        let name = format!("statistics-{}-{}.csv", table.name(), chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+        let path = app.save_file("exports", &name, csv.as_bytes())?;
+        Ok(SavedFile { path, data_base64: super::encode_base64(csv.as_bytes()) })
     }
     /// The staff assessment report (one page per technician) as a PDF, saved under reports/.
     task fn assessment_report(app, query: StatsQuery) -> SavedReport {

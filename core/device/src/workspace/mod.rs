@@ -64,7 +64,7 @@ pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use statistics::{
     Bucket, CurrencyAmount, Drill, Kpis, MonthMoney, Stage, StageTimes, Statistics, StatsQuery,
-    TechnicianFigures,
+    StatsTable, TechnicianFigures,
 };
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,

@@ -587,30 +587,23 @@ fn money(chosen: &[&Facts], q: &StatsQuery) -> Vec<MonthMoney> {
 impl Workspace {
     /// The statistics as a workbook: summary, technicians, times, money, trend and repairs, with
     /// headers in Chinese and English (the file goes to people in either language).
+    /// Every table of the statistics as an XLSX workbook, one sheet each.
     pub fn statistics_xlsx(
         &self,
         q: &StatsQuery,
         directory: &[crate::protocol::UserInfo],
     ) -> Result<Vec<u8>> {
-        use rust_xlsxwriter::Workbook;
-        let s = self.statistics(q)?;
         let xl = |e: rust_xlsxwriter::XlsxError| {
             DeviceError::invalid(format!("the workbook cannot be written: {e}"))
         };
-        let name_of = |id: &str| {
-            directory
-                .iter()
-                .find(|u| u.id == id)
-                .map_or_else(|| id.to_string(), |u| u.name.clone())
-        };
-        let mut book = Workbook::new();
-        let mut sheet = |title: &str, head: &[&str], rows: Vec<Vec<Cell>>| -> Result<()> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for (_, table) in self.statistics_tables(q, directory)? {
             let ws = book.add_worksheet();
-            ws.set_name(title).map_err(xl)?;
-            for (c, h) in head.iter().enumerate() {
-                ws.write_string(0, c as u16, *h).map_err(xl)?;
+            ws.set_name(&table.title).map_err(xl)?;
+            for (c, h) in table.head.iter().enumerate() {
+                ws.write_string(0, c as u16, h).map_err(xl)?;
             }
-            for (r, row) in rows.iter().enumerate() {
+            for (r, row) in table.rows.iter().enumerate() {
                 for (c, cell) in row.iter().enumerate() {
                     let (r, c) = ((r + 1) as u32, c as u16);
                     match cell {
@@ -620,8 +613,74 @@ impl Workspace {
                     };
                 }
             }
-            Ok(())
+        }
+        book.save_to_buffer().map_err(xl)
+    }
+
+    /// One table of the statistics as CSV (UTF-8 with a byte-order mark, so spreadsheet
+    /// programs read the Chinese headings right).
+    pub fn statistics_csv(
+        &self,
+        q: &StatsQuery,
+        directory: &[crate::protocol::UserInfo],
+        which: StatsTable,
+    ) -> Result<String> {
+        let table = self
+            .statistics_tables(q, directory)?
+            .into_iter()
+            .find(|(t, _)| *t == which)
+            .map(|(_, t)| t)
+            .ok_or_else(|| DeviceError::invalid("no such table"))?;
+        let line = |cells: Vec<String>| {
+            cells
+                .iter()
+                .map(|c| super::csv_field(c))
+                .collect::<Vec<_>>()
+                .join(",")
         };
+        let mut out = String::from("\u{feff}");
+        out.push_str(&line(table.head.clone()));
+        out.push('\n');
+        for row in &table.rows {
+            out.push_str(&line(
+                row.iter()
+                    .map(|c| match c {
+                        Cell::Text(t) => t.clone(),
+                        Cell::Number(n) => n.to_string(),
+                        Cell::Empty => String::new(),
+                    })
+                    .collect(),
+            ));
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    fn statistics_tables(
+        &self,
+        q: &StatsQuery,
+        directory: &[crate::protocol::UserInfo],
+    ) -> Result<Vec<(StatsTable, Table)>> {
+        let s = self.statistics(q)?;
+        let name_of = |id: &str| {
+            directory
+                .iter()
+                .find(|u| u.id == id)
+                .map_or_else(|| id.to_string(), |u| u.name.clone())
+        };
+        let mut tables = Vec::new();
+        let mut sheet =
+            |which: StatsTable, title: &str, head: &[&str], rows: Vec<Vec<Cell>>| -> Result<()> {
+                tables.push((
+                    which,
+                    Table {
+                        title: title.to_string(),
+                        head: head.iter().map(|h| h.to_string()).collect(),
+                        rows,
+                    },
+                ));
+                Ok(())
+            };
         let hours =
             |ms: Option<i64>| ms.map_or(Cell::Empty, |m| Cell::Number(m as f64 / 3_600_000.0));
         let share = |bp: Option<i64>| bp.map_or(Cell::Empty, |b| Cell::Number(b as f64 / 10_000.0));
@@ -654,6 +713,7 @@ impl Workspace {
         ];
         let (now, before) = (kpi_rows(&s.kpis), kpi_rows(&s.previous));
         sheet(
+            StatsTable::Summary,
             "概览 Summary",
             &["指标 Figure", "本期 This period", "上期 Period before"],
             labels
@@ -663,6 +723,7 @@ impl Workspace {
                 .collect(),
         )?;
         sheet(
+            StatsTable::Technicians,
             "工程师 Technicians",
             &[
                 "工程师 Technician",
@@ -696,6 +757,7 @@ impl Workspace {
                 .collect(),
         )?;
         sheet(
+            StatsTable::Times,
             "用时 Times",
             &[
                 "自创建至 From creation to",
@@ -722,6 +784,7 @@ impl Workspace {
                 .collect(),
         )?;
         sheet(
+            StatsTable::Money,
             "收支 Money",
             &[
                 "月份 Month",
@@ -746,6 +809,7 @@ impl Workspace {
                 .collect(),
         )?;
         sheet(
+            StatsTable::Trend,
             "趋势 Trend",
             &[
                 "起始 Starts",
@@ -783,12 +847,44 @@ impl Workspace {
             }));
         }
         sheet(
+            StatsTable::Repairs,
             "维修 Repairs",
             &["按 By", "名称 Name", "维修 Repairs"],
             repairs,
         )?;
-        book.save_to_buffer().map_err(xl)
+        Ok(tables)
     }
+}
+
+/// The tables of the statistics, in the order they are made (and the workbook's sheets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsTable {
+    Summary,
+    Technicians,
+    Times,
+    Money,
+    Trend,
+    Repairs,
+}
+
+impl StatsTable {
+    pub fn name(self) -> &'static str {
+        match self {
+            StatsTable::Summary => "summary",
+            StatsTable::Technicians => "technicians",
+            StatsTable::Times => "times",
+            StatsTable::Money => "money",
+            StatsTable::Trend => "trend",
+            StatsTable::Repairs => "repairs",
+        }
+    }
+}
+
+struct Table {
+    title: String,
+    head: Vec<String>,
+    rows: Vec<Vec<Cell>>,
 }
 
 enum Cell {
@@ -893,6 +989,35 @@ mod tests {
     use crate::model::order::{ChargeKind, OrderInput};
     use crate::testing::*;
     use crate::workspace::ChargeInput;
+
+    /// `libreoffice --headless --convert-to` into `dir/out`, with its own profile; the file
+    /// made. LibreOffice is installed by `make deps`; a missing one fails the test.
+    fn libreoffice_converts(
+        input: &std::path::Path,
+        filter: &str,
+        dir: &std::path::Path,
+    ) -> std::path::PathBuf {
+        let outdir = dir.join("out");
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("lo-profile").display()
+        );
+        let out = std::process::Command::new("libreoffice")
+            .args([&profile, "--headless", "--convert-to", filter, "--outdir"])
+            .arg(&outdir)
+            .arg(input)
+            .output()
+            .expect(
+                "LibreOffice is needed for this test (make deps installs it); it does not skip",
+            );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ext = filter.split(':').next().unwrap();
+        outdir.join(input.with_extension(ext).file_name().unwrap())
+    }
 
     fn period(now: i64) -> StatsQuery {
         StatsQuery {
@@ -1029,6 +1154,42 @@ mod tests {
             .unwrap();
         assert_eq!(completed[1].to_string(), "1");
         assert!(wb.sheet_names().iter().any(|n| n == "工程师 Technicians"));
+        // LibreOffice opens both exports: the workbook (its first sheet back as CSV) and the
+        // money table's CSV (back as a workbook).
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = dir.path().join("statistics.xlsx");
+        std::fs::write(
+            &xlsx,
+            sup.statistics_xlsx(&period(now), &directory()).unwrap(),
+        )
+        .unwrap();
+        let summary_csv = libreoffice_converts(
+            &xlsx,
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            dir.path(),
+        );
+        let summary_csv = std::fs::read_to_string(summary_csv).unwrap();
+        assert!(
+            summary_csv
+                .lines()
+                .any(|l| l.replace('"', "").starts_with("完成 Completed,1,")),
+            "{summary_csv}"
+        );
+        let money = sup
+            .statistics_csv(&period(now), &directory(), StatsTable::Money)
+            .unwrap();
+        assert!(
+            money.starts_with('\u{feff}'),
+            "a byte-order mark for spreadsheets"
+        );
+        let csv = dir.path().join("money.csv");
+        std::fs::write(&csv, &money).unwrap();
+        let back = libreoffice_converts(&csv, "xlsx:Calc MS Excel 2007 XML", dir.path());
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(back).unwrap();
+        let range = wb.worksheet_range_at(0).unwrap().unwrap();
+        let row = range.rows().nth(1).unwrap();
+        assert_eq!(row[1].to_string(), "CNY");
+        assert_eq!(row[2].to_string(), "500");
         // Filters narrow every figure; another customer's view is empty.
         let other = StatsQuery {
             customer_id: Some("nobody".into()),

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Bucket, Drill, Kpis, NamedCount, Stage, Statistics, UserInfo } from "../../backend";
+import type { Bucket, Drill, Kpis, NamedCount, Stage, Statistics, StatsTable, UserInfo } from "../../backend";
 import { toError, type BackendError } from "../../backend";
 import type { Key } from "../../i18n/en";
 import { useBackend, useLoad, userName } from "../../context";
@@ -59,6 +59,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
       setExportError(toError(e));
     }
   };
+  const exportCsv = async (table: StatsTable) => {
+    setExportError(null);
+    try {
+      setSaved(savedLink(await backend.exportStatisticsTable(query(), table), "csv"));
+    } catch (e) {
+      setExportError(toError(e));
+    }
+  };
+  const csv = (table: StatsTable, label: string) => (
+    <button className="link small" aria-label={`CSV · ${label}`} onClick={() => void exportCsv(table)}>
+      CSV
+    </button>
+  );
   const s = stats.data;
   const open = (prefix: string, key: Key | null, d: { orders: string[] }) => setDrill({ prefix, key, orders: d.orders });
   const drillTitle = drill ? [drill.prefix, drill.key && t(drill.key)].filter(Boolean).join(" · ") : "";
@@ -101,9 +114,13 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
         <>
           <Tiles s={s} onDrill={open} />
           {drill && <DrillList title={drillTitle} orders={drill.orders} onOpen={onOpen} onClose={() => setDrill(null)} />}
-          <h3>{t("stats.trend")}</h3>
+          <h3>
+            {t("stats.trend")} {csv("trend", t("stats.trend"))}
+          </h3>
           <Trend now={s.trend} before={s.previous_trend} onDrill={(label, d) => open(label, "stats.completed", d)} />
-          <h3>{t("stats.times")}</h3>
+          <h3>
+            {t("stats.times")} {csv("times", t("stats.times"))}
+          </h3>
           <table className="orders" aria-label={t("stats.times")}>
             <thead>
               <tr>
@@ -134,7 +151,9 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
               ))}
             </tbody>
           </table>
-          <h3>{t("stats.workload")}</h3>
+          <h3>
+            {t("stats.workload")} {csv("technicians", t("stats.workload"))}
+          </h3>
           <div className="table-scroll">
             <table className="orders" aria-label={t("stats.workload")}>
               <thead>
@@ -179,7 +198,9 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
               </tbody>
             </table>
           </div>
-          <h3>{t("stats.money")}</h3>
+          <h3>
+            {t("stats.money")} {csv("money", t("stats.money"))}
+          </h3>
           <table className="orders" aria-label={t("stats.money")}>
             <thead>
               <tr>
