@@ -342,27 +342,60 @@ fn within(at: Option<i64>, from: i64, to: i64) -> bool {
     at.is_some_and(|t| t >= from && t < to)
 }
 
+/// A moment of each order per machine, sorted: "was there an order for this machine between
+/// these moments" is a binary search, not a pass over every order.
+struct MachineTimes<'a>(std::collections::HashMap<&'a str, Vec<i64>>);
+
+impl<'a> MachineTimes<'a> {
+    fn of(all: &'a [Facts], at: impl Fn(&Facts) -> Option<i64>) -> Self {
+        let mut by_machine: std::collections::HashMap<&str, Vec<i64>> = Default::default();
+        for o in all {
+            let Some(t) = at(o) else { continue };
+            for m in &o.doc.header.equipment_ids {
+                by_machine.entry(m.as_str()).or_default().push(t);
+            }
+        }
+        for times in by_machine.values_mut() {
+            times.sort_unstable();
+        }
+        MachineTimes(by_machine)
+    }
+
+    /// A moment for `machine` within `range`.
+    fn any(&self, machine: &str, range: impl std::ops::RangeBounds<i64>) -> bool {
+        use std::ops::Bound;
+        self.0.get(machine).is_some_and(|times| {
+            let i = match range.start_bound() {
+                Bound::Included(s) => times.partition_point(|t| t < s),
+                Bound::Excluded(s) => times.partition_point(|t| t <= s),
+                Bound::Unbounded => 0,
+            };
+            times.get(i).is_some_and(|t| range.contains(t))
+        })
+    }
+}
+
 /// Was this completed order on a machine followed by another order for it within 30 days?
-fn fixed_first_time(all: &[Facts], f: &Facts) -> Option<bool> {
+/// (The order itself was created before it was completed, so it never counts.)
+fn fixed_first_time(created: &MachineTimes, f: &Facts) -> Option<bool> {
     let done = f.state.completed_at?;
     if f.doc.header.order_type != OrderType::Repair || f.doc.header.equipment_ids.is_empty() {
         return None;
     }
-    let machines: BTreeSet<&String> = f.doc.header.equipment_ids.iter().collect();
-    let follow_up = all.iter().any(|o| {
-        o.id != f.id
-            && o.created > done
-            && o.created <= done + FOLLOW_UP_MS
-            && o.doc
-                .header
-                .equipment_ids
-                .iter()
-                .any(|m| machines.contains(m))
+    let follow_up = f.doc.header.equipment_ids.iter().any(|m| {
+        created.any(
+            m,
+            (
+                std::ops::Bound::Excluded(done),
+                std::ops::Bound::Included(done + FOLLOW_UP_MS),
+            ),
+        )
     });
     Some(!follow_up)
 }
 
 fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis {
+    let follow_ups = MachineTimes::of(all, |o| Some(o.created));
     let mut k = Kpis::default();
     let mut fixed = 0;
     let mut eligible = 0;
@@ -377,7 +410,7 @@ fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis 
         }
         if within(f.state.completed_at, from, to) {
             k.completed.add(&f.id);
-            if let Some(first) = fixed_first_time(all, f) {
+            if let Some(first) = fixed_first_time(&follow_ups, f) {
                 eligible += 1;
                 fixed += u32::from(first);
             }
@@ -449,6 +482,7 @@ fn stages(chosen: &[&Facts], from: i64, to: i64, targets: &ResponseTargets) -> V
 }
 
 fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<TechnicianFigures> {
+    let follow_ups = MachineTimes::of(all, |o| Some(o.created));
     let mut by: BTreeMap<String, TechnicianFigures> = BTreeMap::new();
     let mut customers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut machines: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -516,7 +550,7 @@ fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<Technici
                 e.0 += s;
                 e.1 += 1;
             }
-            if let Some(first) = fixed_first_time(all, f) {
+            if let Some(first) = fixed_first_time(&follow_ups, f) {
                 let e = ftf.entry(user.clone()).or_default();
                 e.0 += u32::from(first);
                 e.1 += 1;
@@ -954,6 +988,13 @@ fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucke
 
 fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Drill {
     let mut drill = Drill::default();
+    // When each machine's repairs were completed (an order completes after it is created, so
+    // a repair never counts as its own earlier one).
+    let repairs_done = MachineTimes::of(all, |o| {
+        (o.doc.header.order_type == OrderType::Repair)
+            .then_some(o.state.completed_at)
+            .flatten()
+    });
     for f in chosen {
         if f.doc.header.order_type != OrderType::Repair
             || f.created < q.from
@@ -962,18 +1003,12 @@ fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Dri
         {
             continue;
         }
-        let earlier = all.iter().any(|o| {
-            o.id != f.id
-                && o.doc.header.order_type == OrderType::Repair
-                && o.state
-                    .completed_at
-                    .is_some_and(|done| done < f.created && done >= f.created - window)
-                && o.doc
-                    .header
-                    .equipment_ids
-                    .iter()
-                    .any(|m| f.doc.header.equipment_ids.contains(m))
-        });
+        let earlier = f
+            .doc
+            .header
+            .equipment_ids
+            .iter()
+            .any(|m| repairs_done.any(m, f.created - window..f.created));
         if earlier {
             drill.add(&f.id);
         }
@@ -1029,6 +1064,87 @@ mod tests {
             project_id: None,
             tz_offset_min: 480,
         }
+    }
+
+    /// A repair completed on a machine is fixed first time until another order for that
+    /// machine follows within 30 days; that order is then a repeat repair.
+    #[test]
+    fn a_follow_up_order_on_the_machine_undoes_the_first_time_fix_and_counts_as_a_repeat() {
+        let now = crate::model::now_ms();
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let c = sup
+            .create_customer(&customer_input("上海精密仪器有限公司"))
+            .unwrap();
+        let site = &c.sites[0];
+        let machine = sup
+            .create_equipment(&crate::model::equipment::EquipmentInfo {
+                name: "1号机床".into(),
+                model: "VMC-850".into(),
+                serial: String::new(),
+                customer_id: c.id.clone(),
+                site_id: site.id.clone(),
+                project_id: None,
+                installed_on: None,
+                warranty_until: None,
+                maintenance_interval_days: None,
+                notes: String::new(),
+            })
+            .unwrap()
+            .id;
+        let on_machine = |text: &str| OrderInput {
+            equipment_ids: vec![machine.clone()],
+            ..order_input(&c.id, &site.id, text)
+        };
+        let first = sup
+            .create_order(&on_machine("spindle noise"))
+            .unwrap()
+            .summary
+            .id;
+        sup.dispatch_order(&first, &[TECH_A.to_string()]).unwrap();
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        tech.accept_order(&first).unwrap();
+        let here = Position {
+            lat: site.lat,
+            lon: site.lon,
+            accuracy_m: Some(5.0),
+            altitude_m: None,
+            mock: None,
+            source: "manual".into(),
+        };
+        tech.check_in(&first, Some(here)).unwrap();
+        tick_required(&mut tech, &first);
+        tech.complete_order(&first, "bearing replaced").unwrap();
+        exchange(&tech, &mut sup);
+        let s = sup.statistics(&period(now)).unwrap();
+        assert_eq!(s.kpis.first_time_fix_bp, Some(10_000));
+        assert_eq!(s.technicians[0].first_time_fix_bp, Some(10_000));
+        assert_eq!(s.repeat_repairs_30d.count, 0);
+
+        // The noise is back: a second repair on the same machine, and one on no machine.
+        let again = sup
+            .create_order(&on_machine("noise again"))
+            .unwrap()
+            .summary
+            .id;
+        sup.create_order(&order_input(&c.id, &site.id, "other"))
+            .unwrap();
+        let s = sup.statistics(&period(now)).unwrap();
+        assert_eq!(s.kpis.first_time_fix_bp, Some(0));
+        assert_eq!(s.technicians[0].first_time_fix_bp, Some(0));
+        assert_eq!(s.repeat_repairs_30d.orders, vec![again.clone()]);
+        assert_eq!(s.repeat_repairs_90d.orders, vec![again]);
+    }
+
+    #[test]
+    fn machine_times_answer_open_and_closed_ranges() {
+        let times = MachineTimes(std::collections::HashMap::from([("m", vec![10, 20, 30])]));
+        use std::ops::Bound::{Excluded, Included};
+        assert!(times.any("m", 10..11));
+        assert!(!times.any("m", 11..20));
+        assert!(times.any("m", (Excluded(10), Included(20))));
+        assert!(!times.any("m", (Excluded(30), Included(99))));
+        assert!(!times.any("other", 0..99));
     }
 
     /// Three orders: A worked to completion with a charge, B accepted and past its scheduled
