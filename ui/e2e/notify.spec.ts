@@ -35,6 +35,9 @@ function inDays(days: number): string {
 }
 
 test("an administrator sets up channels and tests them; the supervisor's bell shows the alert", async ({ page, stack, context }) => {
+  // Two devices, a mail server and several sync rounds: longer than the default minute on a
+  // loaded 2-core machine.
+  test.setTimeout(150_000);
   const port = await freePort();
   const mailbox = join(mkdtempSync(join(tmpdir(), "fieldops-smtp-")), "messages.jsonl");
   const sink = await smtpSink(port, mailbox);
@@ -99,6 +102,15 @@ test("an administrator sets up channels and tests them; the supervisor's bell sh
     await expect(outbox.getByTestId("outbox-row").filter({ hasText: "SMS" })).toContainText("Why: SMS gateway");
     await expect.poll(() => existsSync(mailbox) && readFileSync(mailbox, "utf8")).toContain("it@example.com");
     await page.screenshot({ path: "test-results/notify-channels-1280.png", fullPage: true });
+    // The same page in Chinese, at a tablet's width.
+    await page.getByRole("button", { name: "中文" }).click();
+    await expect(page.getByRole("tab", { name: "通知" })).toBeVisible();
+    const outboxZh = page.getByRole("region", { name: "已发送和待发送的消息" });
+    await expect(outboxZh.getByTestId("outbox-row").filter({ hasText: "短信" })).toContainText("失败，将重试");
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.screenshot({ path: "test-results/notify-channels-zh-1024.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole("button", { name: "English" }).click();
 
     // The warranty rule also tells every administrator.
     await page.getByRole("tab", { name: "Order templates" }).click();
