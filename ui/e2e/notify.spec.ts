@@ -105,6 +105,7 @@ test("an administrator sets up channels and tests them; the supervisor's bell sh
     // The same page in Chinese, at a tablet's width.
     await page.getByRole("button", { name: "中文" }).click();
     await expect(page.getByRole("tab", { name: "通知" })).toBeVisible();
+    await expect(email.getByRole("status")).toHaveText("测试消息已排队，发送结果见下方列表。");
     const outboxZh = page.getByRole("region", { name: "已发送和待发送的消息" });
     await expect(outboxZh.getByTestId("outbox-row").filter({ hasText: "短信" })).toContainText("失败，将重试");
     await page.setViewportSize({ width: 1024, height: 768 });

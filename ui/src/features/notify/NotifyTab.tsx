@@ -81,7 +81,8 @@ function ChannelCard({ channel, view, onChanged }: { channel: SetUpChannel; view
   const [draft, setDraft] = useState<Draft>(() => draftOf(view));
   const [shownFor, setShownFor] = useState(view);
   const [to, setTo] = useState("");
-  const [note, setNote] = useState<string | null>(null);
+  // The note is kept as its key, so it follows the language switch.
+  const [note, setNote] = useState<"notify.saved" | "notify.testQueued" | null>(null);
   if (shownFor !== view) {
     // A reload brought the stored settings: show them (secrets stay blank).
     setShownFor(view);
@@ -93,14 +94,14 @@ function ChannelCard({ channel, view, onChanged }: { channel: SetUpChannel; view
     e.preventDefault();
     setNote(null);
     if (await action.run(() => backend.saveNotificationChannel(setupOf(channel, draft)))) {
-      setNote(t("notify.saved"));
+      setNote("notify.saved");
       onChanged();
     }
   };
   const test = async () => {
     setNote(null);
     if (await action.run(() => backend.sendTestMessage({ channel, to }))) {
-      setNote(t("notify.testQueued"));
+      setNote("notify.testQueued");
       onChanged();
     }
   };
@@ -202,7 +203,7 @@ function ChannelCard({ channel, view, onChanged }: { channel: SetUpChannel; view
       )}
       {note && (
         <p className="ok" role="status">
-          {note}
+          {t(note)}
         </p>
       )}
       <ErrorNote error={action.error} />
@@ -216,13 +217,13 @@ function OutboxView() {
   const { t, formatShort } = useI18n();
   const action = useAction();
   const [state, setState] = useState<DeliveryState | "">("");
-  const [note, setNote] = useState<string | null>(null);
+  const [queued, setQueued] = useState<number | null>(null);
   const outbox = useLoad((b) => b.notificationOutbox({ state: state || null, channel: null, limit: 200 }), [state]);
   const checkNow = async () => {
-    setNote(null);
-    let queued = 0;
-    if (await action.run(async () => (queued = (await backend.checkAlertsNow()).queued))) {
-      setNote(t("notify.queued", { n: queued }));
+    setQueued(null);
+    let n = 0;
+    if (await action.run(async () => (n = (await backend.checkAlertsNow()).queued))) {
+      setQueued(n);
       outbox.reload();
     }
   };
@@ -240,9 +241,9 @@ function OutboxView() {
         </select>
         <button onClick={() => outbox.reload()}>{t("refresh")}</button>
         <button onClick={() => void checkNow()}>{t("notify.checkNow")}</button>
-        {note && (
+        {queued !== null && (
           <span className="ok" role="status">
-            {note}
+            {t("notify.queued", { n: queued })}
           </span>
         )}
       </div>
