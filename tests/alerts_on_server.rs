@@ -49,16 +49,10 @@ async fn server_and_device_agree(backend: Backend) {
         let mut ws = w.sup.ws();
         let c = ws.create_customer(&customer("上海华东医疗")).unwrap();
         let info = |name: &str, warranty: Option<String>, every: Option<i64>| EquipmentInfo {
-            name: name.into(),
-            model: "CH-200".into(),
-            serial: String::new(),
-            customer_id: c.id.clone(),
-            site_id: c.sites[0].id.clone(),
-            project_id: None,
             installed_on: Some("2025-01-10".into()),
             warranty_until: warranty,
             maintenance_interval_days: every,
-            notes: String::new(),
+            ..equipment(&c, name)
         };
         let chiller = ws
             .create_equipment(&info(
@@ -189,20 +183,7 @@ async fn one_order_per_visit_from_two_offline_desks(backend: Backend) {
     {
         let mut ws = w.sup.ws();
         let c = ws.create_customer(&customer("北京协和")).unwrap();
-        let m = ws
-            .create_equipment(&EquipmentInfo {
-                name: "CT-1".into(),
-                model: "CT".into(),
-                serial: String::new(),
-                customer_id: c.id.clone(),
-                site_id: c.sites[0].id.clone(),
-                project_id: None,
-                installed_on: None,
-                warranty_until: None,
-                maintenance_interval_days: None,
-                notes: String::new(),
-            })
-            .unwrap();
+        let m = ws.create_equipment(&equipment(&c, "CT-1")).unwrap();
         ws.save_plan(
             &m.id,
             None,

@@ -15,6 +15,7 @@ use fieldops_domain::model::order::{
 };
 use fieldops_domain::model::plan::occurrence_order_id;
 use fieldops_domain::model::settings::default_template;
+use fieldops_domain::protocol::UserInfo;
 
 use crate::alerts::CompanyFacts;
 use crate::error::{Result, ServerError};
@@ -26,6 +27,7 @@ pub async fn make_due_orders(
     storage: &DynStorage,
     tenant: &str,
     facts: &CompanyFacts,
+    directory: &[UserInfo],
     now: i64,
 ) -> Result<Vec<String>> {
     let today = local_date(now, facts.tz);
@@ -39,7 +41,6 @@ pub async fn make_due_orders(
         .fix()
         .local_minus_utc()
         / 60;
-    let (_, directory) = storage.directory(tenant).await?;
     let mut made = Vec::new();
     for machine in facts.machine_facts() {
         for (plan_id, due) in machine.visits_to_make(today) {

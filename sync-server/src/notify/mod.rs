@@ -111,8 +111,9 @@ pub async fn scan_tenant(
     tenant: &str,
     now: i64,
 ) -> Result<u64> {
+    let (_, directory) = storage.directory(tenant).await?;
     let mut company = alerts::facts(storage, tenant).await?;
-    if !crate::planned::make_due_orders(storage, tenant, &company, now)
+    if !crate::planned::make_due_orders(storage, tenant, &company, &directory, now)
         .await?
         .is_empty()
     {
@@ -121,7 +122,6 @@ pub async fn scan_tenant(
     }
     let facts = company.alerts_at(now);
     let setups = outbox::channel_setups(storage, tenant).await?;
-    let (_, directory) = storage.directory(tenant).await?;
     let contacts: HashMap<String, Contact> = crate::accounts::contacts(storage, tenant)
         .await?
         .into_iter()

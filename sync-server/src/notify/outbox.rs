@@ -198,8 +198,8 @@ pub async fn deliver_due(storage: &DynStorage, notifier: &Notifier) -> Result<us
         if !setups.contains_key(&tenant) {
             setups.insert(tenant.clone(), channel_setups(storage, &tenant).await?);
         }
-        let outcome = attempt(storage, notifier, &tenant, &key, &setups[&tenant]).await;
-        record(storage, notifier, &tenant, &key, outcome).await?;
+        let (outcome, attempts) = attempt(storage, notifier, &tenant, &key, &setups[&tenant]).await;
+        record(storage, notifier, &tenant, &key, outcome, attempts).await?;
     }
     Ok(claimed)
 }
@@ -210,15 +210,31 @@ async fn attempt(
     tenant: &str,
     key: &str,
     setups: &HashMap<Channel, ChannelSetup>,
-) -> std::result::Result<(), String> {
-    let rows = storage
+) -> (std::result::Result<(), String>, i64) {
+    let rows = match storage
         .sql_query(
-            "SELECT channel, address, mentions, subject, body FROM outbox WHERE tenant = $1 AND msg_key = $2",
+            "SELECT channel, address, mentions, subject, body, attempts FROM outbox WHERE tenant = $1 AND msg_key = $2",
             vec![Sql::text(tenant), Sql::text(key)],
         )
         .await
-        .map_err(|e| e.to_string())?;
-    let row = rows.first().ok_or("the message is gone")?;
+    {
+        Ok(rows) => rows,
+        Err(e) => return (Err(e.to_string()), 0),
+    };
+    let Some(row) = rows.first() else {
+        return (Err("the message is gone".into()), 0);
+    };
+    let attempts = row[5].as_int().unwrap_or(0);
+    (send_row(notifier, key, row, setups).await, attempts)
+}
+
+/// Deliver one outbox row (channel, address, mentions, subject, body).
+async fn send_row(
+    notifier: &Notifier,
+    key: &str,
+    row: &[Sql],
+    setups: &HashMap<Channel, ChannelSetup>,
+) -> std::result::Result<(), String> {
     let text = |i: usize| row[i].as_text().unwrap_or_default();
     let channel = Channel::parse(&text(0)).ok_or("unknown channel")?;
     let setup = setups
@@ -246,6 +262,7 @@ async fn record(
     tenant: &str,
     key: &str,
     outcome: std::result::Result<(), String>,
+    attempts_before: i64,
 ) -> Result<()> {
     let now = now_ms();
     let statement = match outcome {
@@ -264,16 +281,7 @@ async fn record(
         Err(reason) => {
             tracing::info!(tenant, key, %reason, "notification not delivered");
             let first = i64::try_from(notifier.options.retry_after.as_millis()).unwrap_or(30_000);
-            let attempts = storage
-                .sql_query(
-                    "SELECT attempts FROM outbox WHERE tenant = $1 AND msg_key = $2",
-                    vec![Sql::text(tenant), Sql::text(key)],
-                )
-                .await?
-                .first()
-                .and_then(|r| r[0].as_int())
-                .unwrap_or(0)
-                + 1;
+            let attempts = attempts_before + 1;
             let state = if attempts >= MAX_ATTEMPTS {
                 DeliveryState::Failed
             } else {

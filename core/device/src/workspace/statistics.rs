@@ -1054,6 +1054,18 @@ mod tests {
         outdir.join(input.with_extension(ext).file_name().unwrap())
     }
 
+    /// A typed position on the site itself.
+    fn at_site(site: &crate::workspace::SiteView) -> Position {
+        Position {
+            lat: site.lat,
+            lon: site.lon,
+            accuracy_m: Some(5.0),
+            altitude_m: None,
+            mock: None,
+            source: "manual".into(),
+        }
+    }
+
     fn period(now: i64) -> StatsQuery {
         StatsQuery {
             from: now - DAY_MS,
@@ -1104,14 +1116,7 @@ mod tests {
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         tech.accept_order(&first).unwrap();
-        let here = Position {
-            lat: site.lat,
-            lon: site.lon,
-            accuracy_m: Some(5.0),
-            altitude_m: None,
-            mock: None,
-            source: "manual".into(),
-        };
+        let here = at_site(site);
         tech.check_in(&first, Some(here)).unwrap();
         tick_required(&mut tech, &first);
         tech.complete_order(&first, "bearing replaced").unwrap();
@@ -1180,14 +1185,7 @@ mod tests {
         exchange(&sup, &mut tech);
         tech.accept_order(&a).unwrap();
         tech.accept_order(&b).unwrap();
-        let here = Position {
-            lat: site.lat,
-            lon: site.lon,
-            accuracy_m: Some(5.0),
-            altitude_m: None,
-            mock: None,
-            source: "manual".into(),
-        };
+        let here = at_site(site);
         tech.check_in(&a, Some(here)).unwrap();
         tick_required(&mut tech, &a);
         tech.put_charge(
