@@ -2,9 +2,11 @@
 //! 127.0.0.1 with a temporary database, and client devices driven through core.
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use fieldops_device::model::customer::{CustomerInput, SiteInput};
@@ -563,4 +565,91 @@ pub async fn scan_at(admin: &Device, at: i64) -> u64 {
         .await
         .unwrap();
     answer["queued"].as_u64().unwrap()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// aiosmtpd on a local port, writing each message it accepts as a JSON line.
+pub struct SmtpSink {
+    child: Option<Child>,
+    pub port: u16,
+    file: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    pub fn on(port: u16) -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = SmtpSink {
+            child: None,
+            port,
+            file: dir.path().join("messages.jsonl"),
+            _dir: dir,
+        };
+        sink.start();
+        sink
+    }
+
+    /// A sink whose port is chosen but which is not listening yet (an SMTP server that is down).
+    pub fn down() -> SmtpSink {
+        let mut sink = SmtpSink::on(free_port());
+        sink.stop();
+        sink
+    }
+
+    pub fn start(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
+        let mut child = Command::new("/usr/bin/python3")
+            .args([script, &self.port.to_string(), self.file.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (installed by .ci/deps.sh)");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut ready,
+        )
+        .unwrap();
+        assert_eq!(ready.trim(), "ready", "the SMTP server did not start");
+        self.child = Some(child);
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn messages(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Wait (up to 20 s) until `done` holds.
+pub async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let start = Instant::now();
+    while !done().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

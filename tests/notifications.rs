@@ -3,12 +3,9 @@
 //! Work robot and the company's SMS gateway. The server's clock for deciding is injected
 //! (`--test-clock`): no test waits for a date to come.
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fieldops_device::ErrorCode;
 use fieldops_device::alerts::{AlertKind, AlertRule};
@@ -28,81 +25,6 @@ use sha2::Sha256;
 const DAY_MS: i64 = 86_400_000;
 const SMS_SECRET: &str = "gateway-secret-0123456789";
 const ROBOT_KEY: &str = "robot-key-5f1e2d";
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// aiosmtpd on a local port, writing each message it accepts as a JSON line.
-struct SmtpSink {
-    child: Option<Child>,
-    port: u16,
-    file: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn on(port: u16) -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
-        let mut sink = SmtpSink {
-            child: None,
-            port,
-            file: dir.path().join("messages.jsonl"),
-            _dir: dir,
-        };
-        sink.start();
-        sink
-    }
-
-    /// A sink whose port is chosen but which is not listening yet (an SMTP server that is down).
-    fn down() -> SmtpSink {
-        let mut sink = SmtpSink::on(free_port());
-        sink.stop();
-        sink
-    }
-
-    fn start(&mut self) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
-        let mut child = Command::new("/usr/bin/python3")
-            .args([script, &self.port.to_string(), self.file.to_str().unwrap()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (installed by .ci/deps.sh)");
-        let mut ready = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut ready,
-        )
-        .unwrap();
-        assert_eq!(ready.trim(), "ready", "the SMTP server did not start");
-        self.child = Some(child);
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-
-    fn messages(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.file)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
 /// One request the local receiver took: its path, headers and JSON body, and whether it
 /// answered success.
 #[derive(Debug, Clone)]
@@ -170,17 +92,6 @@ impl Receiver {
             .filter(|r| r.accepted && r.path.starts_with(prefix))
             .cloned()
             .collect()
-    }
-}
-
-async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let start = Instant::now();
-    while !done().await {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -40,6 +40,8 @@ pub struct AppState {
     pub sync_turns: Arc<tokio::sync::Semaphore>,
     pub sync_wait: Duration,
     pub notifier: Arc<crate::notify::Notifier>,
+    /// How often the customer portal is asked, per address and token.
+    pub portal_limits: crate::portal::limits::PortalLimits,
 }
 
 pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
@@ -106,6 +108,7 @@ impl AppState {
             sync_turns: Arc::new(tokio::sync::Semaphore::new(limits.syncs_at_once.max(1))),
             sync_wait: limits.sync_wait,
             notifier,
+            portal_limits: Default::default(),
         })
     }
 
@@ -183,6 +186,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/blobs/{hash}/upload",
             axum::routing::put(put_blob_chunk).get(upload_state),
         )
+        .merge(crate::portal::routes::router())
         .fallback(|| async { ServerError::NotFound("no such endpoint".into()) })
         // Every answer is data for a program, never a page: no sniffing, framing, caching
         // or referrer.

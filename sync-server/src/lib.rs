@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod notify;
 pub mod planned;
+pub mod portal;
 pub mod setup;
 pub mod storage;
 pub mod sync;
@@ -36,15 +37,24 @@ pub fn run_command<E: std::fmt::Display>(
     }
 }
 
-/// Serve until the process is stopped; audit lines older than `audit_days` are deleted at
-/// start and daily.
-pub async fn serve(
-    listen: SocketAddr,
-    database: &str,
-    audit_days: u32,
-    limits: http::SyncLimits,
-    notify: notify::NotifyOptions,
-) -> Result<()> {
+/// How a server runs, besides where it listens and stores.
+pub struct ServeOptions {
+    /// Days the audit log keeps its lines (older ones are deleted at start and daily).
+    pub audit_days: u32,
+    pub limits: http::SyncLimits,
+    pub notify: notify::NotifyOptions,
+    /// The address customers reach the server at; default: the listen address.
+    pub public_url: Option<String>,
+}
+
+/// Serve until the process is stopped.
+pub async fn serve(listen: SocketAddr, database: &str, options: ServeOptions) -> Result<()> {
+    let ServeOptions {
+        audit_days,
+        limits,
+        notify,
+        public_url,
+    } = options;
     let storage = storage::open(database).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -58,6 +68,7 @@ pub async fn serve(
             "no account exists yet: open http://{addr}/setup#{token} to create the company and its first administrator (the link works once)"
         );
     }
+    portal::set_public_url(&public_url.unwrap_or_else(|| format!("http://{addr}")));
     // Scripts and tests wait for this line to know the port (it comes last).
     println!("listening on http://{addr}");
     tracing::info!(%addr, database = %redact(database), "sync server started");

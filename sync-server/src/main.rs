@@ -56,6 +56,10 @@ enum Command {
         /// Milliseconds before a failed message is tried again; doubled at each failure.
         #[arg(long, env = "FIELDOPS_NOTIFY_RETRY_MS", default_value_t = 30_000)]
         notify_retry_ms: u64,
+        /// The address customers reach this server at, for the links on machine labels and in
+        /// customers' messages (e.g. https://service.example.com); default: the listen address.
+        #[arg(long, env = "FIELDOPS_PUBLIC_URL")]
+        public_url: Option<String>,
         /// Tests only: an administrator's "check alerts now" may name the moment to decide at.
         #[arg(long, hide = true)]
         test_clock: bool,
@@ -119,6 +123,7 @@ async fn run(cli: Cli) -> Result<()> {
             notify_scan_seconds,
             notify_poll_ms,
             notify_retry_ms,
+            public_url,
             test_clock,
         } => {
             let limits = fieldops_sync_server::http::SyncLimits {
@@ -131,7 +136,13 @@ async fn run(cli: Cli) -> Result<()> {
                 retry_after: std::time::Duration::from_millis(notify_retry_ms.max(10)),
                 test_clock,
             };
-            fieldops_sync_server::serve(listen, &db.database, audit_days, limits, notify).await
+            let options = fieldops_sync_server::ServeOptions {
+                audit_days,
+                limits,
+                notify,
+                public_url,
+            };
+            fieldops_sync_server::serve(listen, &db.database, options).await
         }
         Command::User {
             command:

@@ -223,7 +223,15 @@ async fn push_one(
             audit: Some(audit),
         };
         match storage.commit_doc(&commit).await {
-            Ok(_) => return Ok((crdt::heads_to_hex(&heads), true)),
+            Ok(_) => {
+                // A customer's request moved on: tell them (each step once).
+                if let TypedDoc::Order(o) = &new
+                    && o.header.request.is_some()
+                {
+                    crate::portal::tell_customer(storage, &auth.tenant, o).await;
+                }
+                return Ok((crdt::heads_to_hex(&heads), true));
+            }
             Err(ServerError::Concurrent) => continue,
             Err(e) => return Err(reject(doc_id, ErrorCode::Storage, None, e.to_string())),
         }
@@ -516,6 +524,54 @@ async fn pull_page(
         }
     }
     Ok((pull, new_cursor, more))
+}
+
+/// Change a stored document as the server (a customer's rating from the portal): `edit`
+/// writes with the server's actor on the stored state, retried when another writer won.
+pub async fn update_server_doc<T>(
+    storage: &DynStorage,
+    tenant: &str,
+    doc_id: &str,
+    doc_type: DocType,
+    mut edit: impl FnMut(&mut AutoCommit, &TypedDoc) -> Result<T>,
+) -> Result<(T, TypedDoc)> {
+    for _ in 0..8 {
+        let stored = storage
+            .load_doc(tenant, doc_id)
+            .await?
+            .filter(|s| s.doc_type == doc_type.as_str())
+            .ok_or_else(|| ServerError::NotFound(format!("no {} {doc_id}", doc_type.as_str())))?;
+        let mut doc = crdt::load(&stored.bytes)?.with_actor(server_actor(tenant));
+        let old = TypedDoc::parse(doc_type, &doc)?;
+        let old_heads = doc.get_heads();
+        let out = edit(&mut doc, &old)?;
+        doc.commit();
+        let typed = TypedDoc::parse(doc_type, &doc)?;
+        server_stamps(storage, tenant, &mut doc, Some(&old), &typed).await?;
+        let (assignees, links) = scope_projection(&typed);
+        let heads = doc.get_heads();
+        let commit = DocCommit {
+            tenant: tenant.to_string(),
+            doc_id: doc_id.to_string(),
+            doc_type: doc_type.as_str().to_string(),
+            bytes: doc.save(),
+            heads: heads_json(&heads),
+            base_heads: Some(stored.heads.clone()),
+            changes: doc.save_after(&old_heads),
+            origin_device: None,
+            server_changes: None,
+            audit: None,
+            blob_refs: blob_refs_of(&typed),
+            assignees,
+            links,
+        };
+        match storage.commit_doc(&commit).await {
+            Ok(_) => return Ok((out, typed)),
+            Err(ServerError::Concurrent) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ServerError::Concurrent)
 }
 
 /// Store a document written by the server itself (demo data, imports), through the same

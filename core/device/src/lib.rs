@@ -9,6 +9,7 @@ pub mod address;
 pub mod app;
 pub mod assessment;
 pub mod error;
+pub mod labels;
 pub mod location;
 pub mod net;
 pub mod report;
@@ -20,7 +21,7 @@ pub use fieldops_domain::{
     DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Thing,
 };
 pub use fieldops_domain::{
-    alerts, audit, authority, blob, crdt, geo, model, notify, people, protocol,
+    alerts, audit, authority, blob, crdt, geo, model, notify, people, portal, protocol,
 };
 pub use fieldops_media::{fonts, photo};
 

@@ -24,10 +24,13 @@ pub enum AuditKind {
     SetupCompleted,
     /// A notification channel was set up, changed or removed (never with its secrets).
     ChannelChanged,
+    /// A customer portal link (a machine's label or a customer's link) was issued again or
+    /// revoked.
+    PortalLinkChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 12] = [
+    pub const ALL: [AuditKind; 13] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::SignOut,
@@ -40,6 +43,7 @@ impl AuditKind {
         AuditKind::DeviceWiped,
         AuditKind::SetupCompleted,
         AuditKind::ChannelChanged,
+        AuditKind::PortalLinkChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl AuditKind {
             AuditKind::DeviceWiped => "device_wiped",
             AuditKind::SetupCompleted => "setup_completed",
             AuditKind::ChannelChanged => "channel_changed",
+            AuditKind::PortalLinkChanged => "portal_link_changed",
         }
     }
 

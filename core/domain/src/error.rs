@@ -171,6 +171,7 @@ pub enum Field {
     WebhookUrl,
     Secret,
     Recurrence,
+    PreferredTime,
 }
 
 impl Field {
@@ -236,6 +237,7 @@ impl Field {
             Field::WebhookUrl => "webhook address",
             Field::Secret => "signing secret",
             Field::Recurrence => "recurrence rule",
+            Field::PreferredTime => "preferred time",
         }
     }
 }
@@ -407,6 +409,16 @@ pub enum Refusal {
     AlertNotOpen,
     /// Orders are made only for maintenance and inspection visits.
     AlertHasNoVisit,
+    /// The customer rated this order already (a rating is given once).
+    AlreadyRated,
+    /// A portal request carries at most this many photos.
+    TooManyPhotos {
+        max: u32,
+    },
+    /// Customers ask on the portal for repairs, maintenance, installations and complaints.
+    TypeNotOffered,
+    /// The portal link is unknown, revoked or of another kind: ask the company for a new one.
+    LinkNotValid,
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -509,6 +521,14 @@ impl std::fmt::Display for Refusal {
             Refusal::TakeFromOwnVan => f.write_str("take parts from your own van or a warehouse"),
             Refusal::FileTooLarge { max_mb } => write!(f, "the file is larger than {max_mb} MB"),
             Refusal::FileEmpty => f.write_str("the file is empty"),
+            Refusal::AlreadyRated => f.write_str("this order has been rated already"),
+            Refusal::TooManyPhotos { max } => write!(f, "at most {max} photos per request"),
+            Refusal::TypeNotOffered => {
+                f.write_str("choose repair, maintenance, installation or complaint")
+            }
+            Refusal::LinkNotValid => {
+                f.write_str("this link is not valid (any more): ask the company for a new one")
+            }
             Refusal::FileUnreadable => f.write_str("the file cannot be read as CSV or XLSX"),
             Refusal::PeriodTooLong => {
                 f.write_str("choose a period of at most a year that ends after it starts")

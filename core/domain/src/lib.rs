@@ -13,6 +13,7 @@ pub mod geo;
 pub mod model;
 pub mod notify;
 pub mod people;
+pub mod portal;
 pub mod protocol;
 pub mod push;
 

@@ -394,6 +394,10 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_at)",
     "CREATE INDEX IF NOT EXISTS outbox_inbox ON outbox(tenant, channel, recipient, created_at)",
     "CREATE INDEX IF NOT EXISTS outbox_recent ON outbox(tenant, created_at)",
+    // The customer portal (`portal`): each company's secret its link tokens derive from, and
+    // each token's SHA-256 with what it opens (never the token itself).
+    "CREATE TABLE IF NOT EXISTS portal_secrets(tenant TEXT PRIMARY KEY, secret TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS portal_tokens(hash TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, generation {int} NOT NULL, created_at {int} NOT NULL, revoked_at {int}, UNIQUE(tenant, kind, target, generation))",
 ];
 
 /// How a technician's right to read a document is decided (managers and warehouse keepers

@@ -5,7 +5,7 @@
  * The next steps the signed-in user may take on an order.
  */
 
-export type Action = "edit" | "dispatch" | "accept" | "reject" | "travel" | "check_in" | "progress" | "check_out" | "complete" | "rate" | "settle" | "reopen" | "cancel" | "resolve" | "field_entry" | "costs";
+export type Action = "edit" | "dispatch" | "accept" | "reject" | "travel" | "check_in" | "progress" | "check_out" | "complete" | "rate" | "settle" | "reopen" | "cancel" | "resolve" | "field_entry" | "costs" | "accept_request" | "share_with_customer";
 
 export type Address = { text: string, source: AddressSource, 
 /**
@@ -157,7 +157,7 @@ subject: string | null,
  */
 detail: string, };
 
-export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed" | "channel_changed";
+export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed" | "channel_changed" | "portal_link_changed";
 
 /**
  * A search of the audit log, newest first.
@@ -279,6 +279,20 @@ export type CurrencyAmount = { currency: string, minor: number, };
 
 export type CustomerInput = { name: string, phone: string, sites: Array<SiteInput>, };
 
+/**
+ * The customer's side of a portal request: who to call and when it suits them.
+ */
+
+export type CustomerRequest = { contact_name: string, contact_phone: string, contact_email: string, preferred_time: string, 
+/**
+ * `zh-CN` or `en`: the language of the customer's messages.
+ */
+language: string, 
+/**
+ * Whether it came through a machine's label (`machine`) or the customer's link.
+ */
+via: string, };
+
 export type CustomerView = { id: string, name: string, phone: string, sites: Array<SiteView>, pending: boolean, };
 
 /**
@@ -399,7 +413,7 @@ refusal?: Refusal, };
 
 export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "unknown";
 
-export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved";
+export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated";
 
 export type FenceCheck = { verdict: FenceVerdict, 
 /**
@@ -413,7 +427,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -492,6 +506,12 @@ level: number,
 defective: number, min_stock: number, };
 
 export type LineAmounts = { gross: number, discount: number, net: number, tax: number, total: number, };
+
+/**
+ * What a portal link opens: a machine's label, a customer's own link, or one order's tracking.
+ */
+
+export type LinkKind = "machine" | "customer" | "track";
 
 export type LocationKind = "warehouse" | "van";
 
@@ -615,7 +635,15 @@ check_ins: Array<CheckInView>,
 /**
  * Site photos, oldest first.
  */
-photos: Array<PhotoView>, id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
+photos: Array<PhotoView>, 
+/**
+ * What the customer told the portal, when they asked for this order there.
+ */
+request: CustomerRequest | null, 
+/**
+ * The customer's own rating from their tracking page (stars, comment).
+ */
+customer_rating: [number, string] | null, id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
 /**
  * The server's number, once assigned.
  */
@@ -914,6 +942,12 @@ export type PlannedVisit = { date: string, equipment_id: string, equipment_name:
 order_id: string | null, order_status: Status | null, };
 
 /**
+ * One machine's or customer's portal address.
+ */
+
+export type PortalLink = { target: string, url: string, };
+
+/**
  * Where the device says it was; `source` is `gps`, `network` or `manual`.
  */
 
@@ -991,7 +1025,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -1044,6 +1078,12 @@ export type Revocation = { at: number,
  * The device sends its unsent work before it wipes itself.
  */
 keep_unsent: boolean, };
+
+/**
+ * Whether a link was revoked.
+ */
+
+export type Revoked = { revoked: boolean, };
 
 export type Role = "admin" | "supervisor" | "technician" | "warehouse";
 
@@ -1219,7 +1259,7 @@ tz_offset_min: number, };
 
 export type StatsTable = "summary" | "technicians" | "times" | "money" | "trend" | "repairs";
 
-export type Status = "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
+export type Status = "requested" | "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
 
 export type StockAlert = { kind: StockAlertKind, 
 /**
@@ -1382,7 +1422,7 @@ export const ORDER_TYPES = ["installation", "repair", "upgrade", "maintenance", 
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies readonly Priority[];
 
-export const STATUSES = ["new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "completed", "settled", "cancelled", "conflict"] as const satisfies readonly Status[];
+export const STATUSES = ["requested", "new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "completed", "settled", "cancelled", "conflict"] as const satisfies readonly Status[];
 
 export const PROJECT_STATUSES = ["planned", "active", "closed"] as const satisfies readonly ProjectStatus[];
 
@@ -1433,6 +1473,10 @@ export function commands(call: Call) {
     settleOrder: (id: string): Promise<OrderDetail> => call("settle_order", { id }),
     reopenOrder: (id: string, reason: string): Promise<OrderDetail> => call("reopen_order", { id, reason }),
     cancelOrder: (id: string, reason: string): Promise<OrderDetail> => call("cancel_order", { id, reason }),
+    /** Take a customer's portal request into the normal flow (decline it with `cancel_order`). */
+    acceptRequest: (id: string): Promise<OrderDetail> => call("accept_request", { id }),
+    /** Show words to the customer on their tracking page. */
+    shareWithCustomer: (id: string, text: string): Promise<OrderDetail> => call("share_with_customer", { id, text }),
     resolveConflicts: (id: string, note: string): Promise<OrderDetail> => call("resolve_conflicts", { id, note }),
     setChecklistItem: (id: string, itemId: string, done: boolean): Promise<OrderDetail> => call("set_checklist_item", { id, itemId, done }),
     putCharge: (id: string, lineId: string | null, input: ChargeInput): Promise<OrderDetail> => call("put_charge", { id, lineId, input }),
@@ -1578,6 +1622,14 @@ export function commands(call: Call) {
     notificationOutbox: (query: OutboxQuery): Promise<Array<OutboxEntry>> => call("notification_outbox", { query }),
     /** Decide the company's messages now instead of at the server's next check. */
     checkAlertsNow: (): Promise<ScanAnswer> => call("check_alerts_now", {  }),
+    /** The portal address of each machine or customer named; new ones (the old stop working) */
+    /** when `reissue`. */
+    portalLinks: (kind: LinkKind, targets: Array<string>, reissue: boolean): Promise<Array<PortalLink>> => call("portal_links", { kind, targets, reissue }),
+    /** Stop a machine's or customer's portal link (its labels no longer open the form). */
+    revokePortalLink: (kind: LinkKind, target: string): Promise<Revoked> => call("revoke_portal_link", { kind, target }),
+    /** The label sheet PDF of these machines' QR codes, saved on the device; `reissue` first */
+    /** replaces their links (labels printed before stop working). */
+    printMachineLabels: (equipmentIds: Array<string>, reissue: boolean): Promise<SavedReport> => call("print_machine_labels", { equipmentIds, reissue }),
   };
 }
 

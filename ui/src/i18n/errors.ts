@@ -143,6 +143,7 @@ const fieldsEn: Record<Field, string> = {
   webhook_url: "Webhook address",
   secret: "Signing secret",
   recurrence: "Calendar rule",
+  preferred_time: "Preferred time",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -205,6 +206,7 @@ const fieldsZh: Record<Field, string> = {
   webhook_url: "Webhook 地址",
   secret: "签名密钥",
   recurrence: "日历规则",
+  preferred_time: "方便时间",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -378,5 +380,13 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "该预警已不再待处理（已完成或已被他人处理）。列表已刷新。" : "This alert is no longer open (done, or handled by someone else). The list has been refreshed.";
     case "alert_has_no_visit":
       return zh ? "只有保养和巡检预警可以生成工单。" : "Only maintenance and inspection alerts make orders.";
+    case "already_rated":
+      return zh ? "客户已评过分，评分只能提交一次。" : "The customer has rated this order already: a rating is given once.";
+    case "too_many_photos":
+      return zh ? `每次报修最多 ${r.max} 张照片。` : `At most ${r.max} photos per request.`;
+    case "type_not_offered":
+      return zh ? "客户只能提交维修、保养、安装或投诉。" : "Customers ask for repairs, maintenance, installations or complaints.";
+    case "link_not_valid":
+      return zh ? "此链接无效或已停用：请生成新的链接。" : "This link is not valid (any more): issue a new one.";
   }
 }

@@ -53,6 +53,8 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
     (b) => b.listOrders({ status: status || null, statuses: tab === "conflicts" ? ["conflict"] : null, assignee: assignee || null, text: text || null }),
     [status, assignee, text, tab],
   );
+  // Customers' portal requests wait for a supervisor: the Orders tab says how many.
+  const requested = useLoad((b) => b.listOrders({ status: "requested" }), []).data?.length ?? 0;
   const open = useCallback((id: string) => setPanel({ kind: "order", id }), []);
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
@@ -67,6 +69,11 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           {TABS.map((k) => (
             <button key={k} role="tab" aria-selected={tab === k} className={tab === k ? "tab on" : "tab"} onClick={() => setTab(k)}>
               {t(`tab.${k}`)}
+              {k === "orders" && requested > 0 && (
+                <span className="badge new" data-testid="new-requests" title={t("newRequests", { n: requested })}>
+                  {requested}
+                </span>
+              )}
             </button>
           ))}
         </nav>

@@ -126,7 +126,8 @@ macro_rules! features {
 }
 
 features!(
-    session, orders, field, places, parts, scan, settings, people, statistics, alerts, notify
+    session, orders, field, places, parts, scan, settings, people, statistics, alerts, notify,
+    portal
 );
 
 pub(super) fn parse_args<T: serde::de::DeserializeOwned>(command: &str, args: Value) -> Result<T> {

@@ -14,6 +14,7 @@ mod orders;
 mod parts;
 mod people;
 mod places;
+mod portal;
 mod scan;
 mod session;
 mod settings;

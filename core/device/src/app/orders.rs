@@ -36,6 +36,10 @@ commands! {
     write fn settle_order(ws, id: String) -> OrderDetail { ws.settle_order(&id) }
     write fn reopen_order(ws, id: String, reason: String) -> OrderDetail { ws.reopen_order(&id, &reason) }
     write fn cancel_order(ws, id: String, reason: String) -> OrderDetail { ws.cancel_order(&id, &reason) }
+    /// Take a customer's portal request into the normal flow (decline it with `cancel_order`).
+    write fn accept_request(ws, id: String) -> OrderDetail { ws.accept_request(&id) }
+    /// Show words to the customer on their tracking page.
+    write fn share_with_customer(ws, id: String, text: String) -> OrderDetail { ws.share_with_customer(&id, &text) }
     write fn resolve_conflicts(ws, id: String, note: String) -> OrderDetail { ws.resolve_conflicts(&id, &note) }
     write fn set_checklist_item(ws, id: String, item_id: String, done: bool) -> OrderDetail { ws.set_checklist_item(&id, &item_id, done) }
     write fn put_charge(ws, id: String, line_id: Option<String>, input: ChargeInput) -> OrderDetail { ws.put_charge(&id, line_id.as_deref(), &input) }

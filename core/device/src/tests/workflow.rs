@@ -579,3 +579,52 @@ fn a_deactivated_technician_gets_no_new_work() {
         Some(crate::Refusal::PersonDeactivated { .. })
     ));
 }
+
+#[test]
+fn only_the_server_writes_the_customers_request_and_rating() {
+    let (sup, _, id) = dispatched();
+    let (_, doc) = sup.store.load(&id).unwrap().unwrap();
+    let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
+    let supervisor = Actor {
+        user_id: SUPERVISOR.into(),
+        role: Role::Supervisor,
+    };
+    for kind in [EventKind::Requested, EventKind::CustomerRated] {
+        let mut forged = doc.clone();
+        crate::model::order::append_event(
+            &mut forged,
+            &OrderEvent {
+                stars: Some(5),
+                ..OrderEvent::new(kind, SUPERVISOR)
+            },
+        )
+        .unwrap();
+        let v = authority::check(
+            &supervisor,
+            Some(&old),
+            &TypedDoc::parse(DocType::Order, &forged).unwrap(),
+        )
+        .unwrap_err();
+        assert!(v.rule.contains("portal"), "{kind:?}: {v:?}");
+    }
+    let mut forged = doc.clone();
+    crate::model::order::set_request(
+        &mut forged,
+        &crate::model::order::CustomerRequest {
+            contact_name: "冒充".into(),
+            contact_phone: "110".into(),
+            contact_email: String::new(),
+            preferred_time: String::new(),
+            language: "zh-CN".into(),
+            via: "machine".into(),
+        },
+    )
+    .unwrap();
+    let v = authority::check(
+        &supervisor,
+        Some(&old),
+        &TypedDoc::parse(DocType::Order, &forged).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(v.path, "header.request");
+}

@@ -68,6 +68,10 @@ pub enum Action {
     FieldEntry,
     /// Enter cost lines.
     Costs,
+    /// Take a customer's portal request into the normal flow (declining is `Cancel`).
+    AcceptRequest,
+    /// Share a message with the customer on their tracking page.
+    ShareWithCustomer,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -101,6 +105,10 @@ pub struct OrderDetail {
     pub check_ins: Vec<CheckInView>,
     /// Site photos, oldest first.
     pub photos: Vec<PhotoView>,
+    /// What the customer told the portal, when they asked for this order there.
+    pub request: Option<crate::model::order::CustomerRequest>,
+    /// The customer's own rating from their tracking page (stars, comment).
+    pub customer_rating: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -303,6 +311,24 @@ impl Workspace {
         check_text(Field::Reason, reason, true, 2_000)?;
         self.order_event(id, Action::Cancel, EventKind::Cancelled, |e| {
             e.reason = Some(reason.trim().to_string())
+        })
+    }
+
+    /// Take a customer's portal request into the normal flow: it can then be dispatched.
+    pub fn accept_request(&mut self, id: &str) -> Result<OrderDetail> {
+        self.order_event(
+            id,
+            Action::AcceptRequest,
+            EventKind::RequestAccepted,
+            |_| {},
+        )
+    }
+
+    /// Words for the customer's tracking page (they see them as the company's message).
+    pub fn share_with_customer(&mut self, id: &str, text: &str) -> Result<OrderDetail> {
+        check_text(Field::Note, text, true, 2_000)?;
+        self.order_event(id, Action::ShareWithCustomer, EventKind::SharedNote, |e| {
+            e.comment = Some(text.trim().to_string())
         })
     }
 
@@ -544,6 +570,8 @@ impl Workspace {
                 .as_deref()
                 .and_then(|p| self.get_project(p).ok()),
             check_ins,
+            request: order.header.request.clone(),
+            customer_rating: state.customer_rating.clone(),
             photos: {
                 let mut photos: Vec<PhotoView> = order
                     .photos
@@ -580,6 +608,12 @@ impl Workspace {
             }
             if s != Status::Settled {
                 out.push(Action::Costs);
+            }
+            if s == Status::Requested {
+                out.push(Action::AcceptRequest);
+            }
+            if order.header.request.is_some() {
+                out.push(Action::ShareWithCustomer);
             }
         }
         if st.assignees.contains(&actor.user_id) {

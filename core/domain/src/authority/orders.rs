@@ -10,6 +10,12 @@ pub(super) fn check_new_order(actor: &Actor, new: &OrderDoc) -> std::result::Res
             "only supervisors and admins create orders",
         ));
     }
+    if new.header.request.is_some() {
+        return Err(Violation::new(
+            "header.request",
+            "customer requests are made on the portal, through the server",
+        ));
+    }
     match new.events.first() {
         Some(created) if created.kind == EventKind::Created && created.by == actor.user_id => {
             // Whatever else was done offline before the first sync (a dispatch, say) is checked
@@ -37,6 +43,12 @@ pub(super) fn check_order_change(
         return Err(Violation::new(
             "header.plan_visit",
             "an order made for a planned visit stays that visit's",
+        ));
+    }
+    if old.header.request != new.header.request {
+        return Err(Violation::new(
+            "header.request",
+            "what the customer asked for on the portal stays as they wrote it",
         ));
     }
     let old_state = old.state();
@@ -172,6 +184,12 @@ fn check_events(
         match e.kind {
             EventKind::Created => {
                 return Err(Violation::new(path, "an order is created only once"));
+            }
+            EventKind::Requested | EventKind::CustomerRated => {
+                return Err(Violation::new(
+                    path,
+                    "customers ask and rate on the portal, through the server",
+                ));
             }
             k if k.is_field_work() && !assigned_ever => {
                 return Err(Violation::new(
@@ -322,6 +340,8 @@ fn header_diff(old: &OrderDoc, new: &OrderDoc) -> &'static str {
         "project_id"
     } else if a.plan_visit != b.plan_visit {
         "plan_visit"
+    } else if a.request != b.request {
+        "request"
     } else {
         "schedule"
     }

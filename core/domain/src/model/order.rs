@@ -59,6 +59,15 @@ pub enum EventKind {
     Cancelled,
     /// A supervisor's decision on conflicting events (listed in `resolves`).
     Resolved,
+    /// A customer asked for this order on the portal (the first event of such an order,
+    /// written by the server in the name of `CUSTOMER_USER`).
+    Requested,
+    /// A supervisor took the customer's request into the normal flow.
+    RequestAccepted,
+    /// Words a supervisor shares with the customer on the tracking page (`comment`).
+    SharedNote,
+    /// The customer's own rating on the tracking page (`stars`, `comment`), once.
+    CustomerRated,
 }
 
 impl EventKind {
@@ -81,6 +90,8 @@ impl EventKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Asked for by a customer on the portal; a supervisor accepts or declines it.
+    Requested,
     /// Created, nobody assigned yet.
     New,
     Dispatched,
@@ -101,6 +112,7 @@ pub enum Status {
 impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
+            Status::Requested => "requested",
             Status::New => "new",
             Status::Dispatched => "dispatched",
             Status::Accepted => "accepted",
@@ -212,6 +224,26 @@ pub struct OrderHeader {
     /// The planned visit this order was made for (set at creation, never changed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_visit: Option<PlanVisit>,
+    /// What the customer told the portal when asking for this order (set at creation by the
+    /// server, never changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<CustomerRequest>,
+}
+
+/// The customer's side of a portal request: who to call and when it suits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerRequest {
+    pub contact_name: String,
+    pub contact_phone: String,
+    #[serde(default)]
+    pub contact_email: String,
+    #[serde(default)]
+    pub preferred_time: String,
+    /// `zh-CN` or `en`: the language of the customer's messages.
+    pub language: String,
+    /// Whether it came through a machine's label (`machine`) or the customer's link.
+    pub via: String,
 }
 
 /// Which planned visit an order does: the machine, its plan and the visit's date.
@@ -480,6 +512,10 @@ pub struct OrderState {
     pub accepted_by: Vec<String>,
     pub resolution: Option<String>,
     pub rating: Option<(i64, String)>,
+    /// The customer's own rating from the tracking page.
+    pub customer_rating: Option<(i64, String)>,
+    /// Declined: cancelled while it was still a customer's request.
+    pub declined: bool,
     /// Milliseconds between check-ins and the following check-outs (time on site).
     pub on_site_ms: i64,
     pub completed_at: Option<i64>,
@@ -542,6 +578,18 @@ impl OrderDoc {
             }
             if let Some(p) = &e.position {
                 check_position(p)?;
+            }
+        }
+        if let Some(r) = &self.header.request {
+            for (field, text, max) in [
+                (Field::PersonName, &r.contact_name, 60),
+                (Field::Phone, &r.contact_phone, 30),
+                (Field::Email, &r.contact_email, 254),
+                (Field::PreferredTime, &r.preferred_time, 100),
+                (Field::Note, &r.language, 10),
+                (Field::Note, &r.via, 10),
+            ] {
+                check_text(field, text, false, max)?;
             }
         }
         if let Some(sig) = &self.signature {
@@ -690,6 +738,8 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
         accepted_by: Vec::new(),
         resolution: None,
         rating: None,
+        customer_rating: None,
+        declined: false,
         on_site_ms: 0,
         completed_at: None,
     };
@@ -700,6 +750,22 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
         let clash = |why: String| Some(why);
         let outcome: Option<String> = match e.kind {
             EventKind::Created => None,
+            EventKind::Requested if s == Status::New && st.ever_assigned.is_empty() => {
+                s = Status::Requested;
+                None
+            }
+            EventKind::RequestAccepted if s == Status::Requested => {
+                s = Status::New;
+                None
+            }
+            EventKind::SharedNote => None,
+            EventKind::CustomerRated
+                if matches!(s, Status::Completed | Status::Settled)
+                    && st.customer_rating.is_none() =>
+            {
+                st.customer_rating = e.stars.map(|n| (n, e.comment.clone().unwrap_or_default()));
+                None
+            }
             EventKind::Dispatched if s.is_open() => {
                 st.assignees = e.to.clone();
                 st.ever_assigned.extend(e.to.iter().cloned());
@@ -721,9 +787,11 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 st.accepted_by.clear();
                 st.resolution = None;
                 st.completed_at = None;
+                st.declined = false;
                 None
             }
             EventKind::Cancelled if s.is_open() => {
+                st.declined = s == Status::Requested;
                 s = Status::Cancelled;
                 None
             }
@@ -847,6 +915,9 @@ pub fn new_order_doc(
 /// Who the server's own orders (those it makes for planned visits) name as their author.
 pub const SYSTEM_USER: &str = "system";
 
+/// Who the customer's portal requests and ratings name as their author.
+pub const CUSTOMER_USER: &str = "customer";
+
 /// As `new_order_doc`, under an id the caller chose (the server's planned orders derive theirs
 /// from the plan and the visit's date, so that no retry or second instance makes two).
 pub fn new_order_doc_with_id(
@@ -891,6 +962,12 @@ pub fn new_order_doc_with_id(
         },
     )?;
     Ok(id)
+}
+
+/// Keep what the customer told the portal on a new order.
+pub fn set_request(doc: &mut AutoCommit, request: &CustomerRequest) -> Result<()> {
+    let header = crdt::child_obj(doc, &ROOT, "header")?;
+    crdt::put_json(doc, &header, "request", &to_value(request)?)
 }
 
 /// Mark a new order as the one made for a planned visit.

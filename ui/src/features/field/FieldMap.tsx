@@ -10,6 +10,7 @@ import { fenceText } from "./PositionPanel";
 const MapView = lazy(() => import("./MapView"));
 
 export const STATUS_COLOR: Record<Status, string> = {
+  requested: "#d84315",
   new: "#6b7785",
   dispatched: "#1565c0",
   accepted: "#2e7d32",

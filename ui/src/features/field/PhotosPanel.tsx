@@ -84,7 +84,7 @@ export function PhotosPanel({ order, directory, editable, onChanged }: { order: 
             <figcaption>
               {p.caption}
               <div className="muted">
-                {userName(directory, p.by)} · {formatTime(p.at)}
+                {p.by === "customer" ? t("theCustomer") : userName(directory, p.by)} · {formatTime(p.at)}
               </div>
             </figcaption>
           </figure>

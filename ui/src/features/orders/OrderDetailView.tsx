@@ -4,6 +4,7 @@ import { toError } from "../../backend";
 import { useBackend, useLoad, userName } from "../../context";
 import { useI18n } from "../../i18n";
 import { ChecklistPanel } from "./ChecklistPanel";
+import { CustomerRequestPanel } from "../portal/CustomerRequestPanel";
 import { OrderMachines } from "../places/EquipmentViews";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { MoneyPanel } from "./MoneyPanel";
@@ -181,6 +182,8 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         </div>
       )}
 
+      <CustomerRequestPanel order={order} run={run} />
+
       <div className="actions" data-testid="actions">
         {can("accept") && (
           <button className={`primary ${btn}`} onClick={() => run(() => backend.acceptOrder(order.id))}>
@@ -243,7 +246,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
           </button>
         )}
         {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
-        {can("cancel") && (
+        {can("cancel") && order.status !== "requested" && (
           <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
             {t("cancelOrder")}
           </button>

@@ -14,7 +14,7 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
           <li key={e.id} className={order.conflict_events.includes(e.id) ? "conflicting" : ""}>
             <time title={t("deviceTime")}>{formatTime(e.at)}</time>{" "}
             {t(`event.${e.kind}`, {
-              who: userName(directory, e.by),
+              who: e.by === "customer" ? t("theCustomer") : userName(directory, e.by),
               to: names(e.to ?? []),
               reason: e.reason ?? "",
               note: e.note ?? "",

@@ -4,6 +4,7 @@ import { toError } from "../../backend";
 import { useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { MachinePortalPanel, PrintLabelsButton } from "../portal/PortalLinks";
 import { CreateCancel, CustomerSelect } from "../../shared/FormParts";
 
 /** "in warranty" / "warranty expired" as the device judged it, or nothing without a date. */
@@ -26,6 +27,7 @@ export function EquipmentList({ onOpen, onNew, selectedId }: { onOpen: (id: stri
         <button className="primary" onClick={onNew}>
           + {t("newEquipment")}
         </button>
+        <PrintLabelsButton machines={list.data ?? []} />
       </div>
       <div className="filters">
         <input type="search" placeholder={t("searchEquipment")} aria-label={t("searchEquipment")} value={text} onChange={(e) => setText(e.target.value)} />
@@ -271,6 +273,7 @@ export function EquipmentDetail({ id, onOpenOrder, onChanged }: { id: string; on
       </dl>
       <h3>{t("serviceHistory")}</h3>
       <ServiceHistory equipmentId={e.id} onOpen={onOpenOrder} />
+      <MachinePortalPanel machine={e} />
     </article>
   );
 }
