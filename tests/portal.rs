@@ -107,6 +107,17 @@ fn ask(description: &str) -> Value {
     })
 }
 
+/// The id of the order the supervisor's device knows under `number`.
+fn order_by_number(sup: &Device, number: &str) -> String {
+    sup.ws()
+        .list_orders(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|o| o.number.as_deref() == Some(number))
+        .unwrap()
+        .id
+}
+
 fn token_of(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_string()
 }
@@ -559,15 +570,7 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
     );
 
     w.sup.sync().await;
-    let id = w
-        .sup
-        .ws()
-        .list_orders(&Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|o| o.number.as_deref() == Some(&number))
-        .unwrap()
-        .id;
+    let id = order_by_number(&w.sup, &number);
     {
         let mut ws = w.sup.ws();
         ws.accept_request(&id).unwrap();
@@ -601,15 +604,7 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
     let (_, made) = phone.request(&token, &ask("不是我们的设备")).await;
     let number = made["number"].as_str().unwrap().to_string();
     w.sup.sync().await;
-    let id = w
-        .sup
-        .ws()
-        .list_orders(&Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|o| o.number.as_deref() == Some(&number))
-        .unwrap()
-        .id;
+    let id = order_by_number(&w.sup, &number);
     w.sup
         .ws()
         .cancel_order(&id, "该设备不在保修范围内")

@@ -45,7 +45,10 @@ test("a customer reports a fault from the machine's label and follows it to the 
   await phone.getByRole("button", { name: "提交报修" }).click();
   await expect(phone.getByTestId("status")).toHaveText("已收到报修");
 
-  // The supervisor's app: a badge for the new request, the request's facts, accept, dispatch.
+  // The supervisor's app: the request waits on the dispatch board, a badge counts it on the
+  // Orders tab; the request's facts, accept, dispatch.
+  await page.getByRole("tab", { name: "Dispatch board" }).click();
+  await expect(page.getByRole("region", { name: "Unassigned" }).getByText("Requested")).toBeVisible();
   await page.getByRole("tab", { name: /Orders/ }).click();
   await expect(page.getByTestId("new-requests")).toHaveText("1");
   await page.getByRole("row", { name: /压缩机运行十分钟/ }).click();

@@ -77,6 +77,20 @@ async fn settings(storage: &DynStorage, tenant: &str) -> Result<Option<SettingsD
     .await
 }
 
+/// The customer a link reaches; a link to one that is gone is not valid.
+async fn customer(storage: &DynStorage, tenant: &str, id: &str) -> Result<Customer> {
+    load(storage, tenant, id, DocType::Customer, Customer::from_doc)
+        .await?
+        .ok_or_else(link_not_valid)
+}
+
+/// The machine a link or a request names; one that is gone makes the link not valid.
+async fn machine(storage: &DynStorage, tenant: &str, id: &str) -> Result<Equipment> {
+    load(storage, tenant, id, DocType::Equipment, Equipment::from_doc)
+        .await?
+        .ok_or_else(link_not_valid)
+}
+
 /// How the company is named to its customers.
 fn company_name(tenant: &str) -> String {
     tenant.to_string()
@@ -150,29 +164,13 @@ pub async fn entry(storage: &DynStorage, link: &Link) -> Result<Entry> {
     let tenant = &link.tenant;
     let (customer_id, machine) = match link.kind {
         LinkKind::Machine => {
-            let e = load(
-                storage,
-                tenant,
-                &link.target,
-                DocType::Equipment,
-                Equipment::from_doc,
-            )
-            .await?
-            .ok_or_else(link_not_valid)?;
+            let e = machine(storage, tenant, &link.target).await?;
             (e.info.customer_id.clone(), Some(e))
         }
         LinkKind::Customer => (link.target.clone(), None),
         LinkKind::Track => return Err(link_not_valid()),
     };
-    let customer = load(
-        storage,
-        tenant,
-        &customer_id,
-        DocType::Customer,
-        Customer::from_doc,
-    )
-    .await?
-    .ok_or_else(link_not_valid)?;
+    let customer = customer(storage, tenant, &customer_id).await?;
     let machines = match &machine {
         Some(_) => Vec::new(),
         None => customer_machines(storage, tenant, &customer_id)
@@ -243,11 +241,7 @@ pub async fn make_request(
         LinkKind::Track => return Err(link_not_valid()),
     };
     let machine = match &equipment_id {
-        Some(id) => Some(
-            load(storage, tenant, id, DocType::Equipment, Equipment::from_doc)
-                .await?
-                .ok_or_else(link_not_valid)?,
-        ),
+        Some(id) => Some(machine(storage, tenant, id).await?),
         None => None,
     };
     let customer_id = match (&machine, link.kind) {
@@ -261,15 +255,7 @@ pub async fn make_request(
         (Some(m), _) => m.info.customer_id.clone(),
         (None, _) => link.target.clone(),
     };
-    let customer = load(
-        storage,
-        tenant,
-        &customer_id,
-        DocType::Customer,
-        Customer::from_doc,
-    )
-    .await?
-    .ok_or_else(link_not_valid)?;
+    let customer = customer(storage, tenant, &customer_id).await?;
     let site_id = match &machine {
         Some(m) => m.info.site_id.clone(),
         None => customer

@@ -6,7 +6,7 @@ import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { StatusBadge } from "./StatusBadge";
 
-const OPEN = ["new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "conflict"];
+const OPEN = ["requested", "new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "conflict"];
 
 function sameDay(ms: number, day: string): boolean {
   const d = new Date(ms);
