@@ -5,7 +5,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -14,6 +15,7 @@ use fieldops_device::model::order::{OrderInput, OrderType, Priority};
 use fieldops_device::protocol::{PushDoc, SyncRequest};
 use fieldops_device::sync::{self, SyncHttp, SyncReport};
 use fieldops_device::workspace::Workspace;
+use serde_json::json;
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -651,5 +653,75 @@ pub async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
             "timed out waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One request the local receiver took: its path, headers and JSON body, and whether it
+/// answered success.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub path: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+    pub accepted: bool,
+}
+
+/// Stands in for the WeChat Work robot (`/cgi-bin/webhook/send`) and the SMS gateway
+/// (`/sms`); while `failing`, it refuses as each would (errcode 93000; HTTP 503).
+#[derive(Clone, Default)]
+pub struct Receiver {
+    pub got: Arc<Mutex<Vec<Received>>>,
+    pub failing: Arc<AtomicBool>,
+}
+
+impl Receiver {
+    pub async fn start() -> (Receiver, String) {
+        let r = Receiver::default();
+        let state = r.clone();
+        let app = axum::Router::new().fallback(
+            move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let state = state.clone();
+                async move {
+                    let failing = state.failing.load(Ordering::SeqCst);
+                    let path = uri.path().to_string();
+                    state.got.lock().unwrap().push(Received {
+                        path: path.clone(),
+                        headers,
+                        body: body.to_vec(),
+                        accepted: !failing,
+                    });
+                    let robot = path.starts_with("/cgi-bin/webhook/send");
+                    match (robot, failing) {
+                        (true, false) => (
+                            axum::http::StatusCode::OK,
+                            axum::Json(json!({"errcode": 0, "errmsg": "ok"})),
+                        ),
+                        (true, true) => (
+                            axum::http::StatusCode::OK,
+                            axum::Json(json!({"errcode": 93000, "errmsg": "invalid webhook url"})),
+                        ),
+                        (false, false) => (axum::http::StatusCode::OK, axum::Json(json!({}))),
+                        (false, true) => (
+                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                            axum::Json(json!({})),
+                        ),
+                    }
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (r, url)
+    }
+
+    pub fn accepted(&self, prefix: &str) -> Vec<Received> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.accepted && r.path.starts_with(prefix))
+            .cloned()
+            .collect()
     }
 }

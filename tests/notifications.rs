@@ -3,8 +3,7 @@
 //! Work robot and the company's SMS gateway. The server's clock for deciding is injected
 //! (`--test-clock`): no test waits for a date to come.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use fieldops_device::ErrorCode;
@@ -25,76 +24,6 @@ use sha2::Sha256;
 const DAY_MS: i64 = 86_400_000;
 const SMS_SECRET: &str = "gateway-secret-0123456789";
 const ROBOT_KEY: &str = "robot-key-5f1e2d";
-/// One request the local receiver took: its path, headers and JSON body, and whether it
-/// answered success.
-#[derive(Debug, Clone)]
-struct Received {
-    path: String,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-    accepted: bool,
-}
-
-/// Stands in for the WeChat Work robot (`/cgi-bin/webhook/send`) and the SMS gateway
-/// (`/sms`); while `failing`, it refuses as each would (errcode 93000; HTTP 503).
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
-    failing: Arc<AtomicBool>,
-}
-
-impl Receiver {
-    async fn start() -> (Receiver, String) {
-        let r = Receiver::default();
-        let state = r.clone();
-        let app = axum::Router::new().fallback(
-            move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                let state = state.clone();
-                async move {
-                    let failing = state.failing.load(Ordering::SeqCst);
-                    let path = uri.path().to_string();
-                    state.got.lock().unwrap().push(Received {
-                        path: path.clone(),
-                        headers,
-                        body: body.to_vec(),
-                        accepted: !failing,
-                    });
-                    let robot = path.starts_with("/cgi-bin/webhook/send");
-                    match (robot, failing) {
-                        (true, false) => (
-                            axum::http::StatusCode::OK,
-                            axum::Json(json!({"errcode": 0, "errmsg": "ok"})),
-                        ),
-                        (true, true) => (
-                            axum::http::StatusCode::OK,
-                            axum::Json(json!({"errcode": 93000, "errmsg": "invalid webhook url"})),
-                        ),
-                        (false, false) => (axum::http::StatusCode::OK, axum::Json(json!({}))),
-                        (false, true) => (
-                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                            axum::Json(json!({})),
-                        ),
-                    }
-                }
-            },
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (r, url)
-    }
-
-    fn accepted(&self, prefix: &str) -> Vec<Received> {
-        self.got
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.accepted && r.path.starts_with(prefix))
-            .cloned()
-            .collect()
-    }
-}
-
 struct Company {
     db: TestDb,
     server: Server,

@@ -257,15 +257,11 @@ async fn request_dispatch_complete_and_rate(backend: Backend) {
     // The scenario's people are named by their logins: "tech.a" is the whole of its name.
     assert_eq!(t["technician"], "tech.a");
     let text = t.to_string();
-    for secret in [
-        "12345",
-        "出差补贴",
-        "costs",
-        "charges",
-        "phone",
-        "13800",
-        "李先生",
-    ] {
+    assert!(
+        t["technician_phone"].is_null(),
+        "not shown unless the company chose so"
+    );
+    for secret in ["12345", "出差补贴", "costs", "charges", "13800", "李先生"] {
         assert!(
             !text.contains(secret),
             "the tracking page shows {secret}: {text}"
@@ -553,6 +549,26 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
         )
         .await
         .unwrap();
+    let (gateway, gateway_url) = Receiver::start().await;
+    let _: Vec<fieldops_device::notify::ChannelView> = admin
+        .http
+        .as_ref()
+        .unwrap()
+        .send_json(
+            Method::PUT,
+            "/v1/admin/notify/channels",
+            &json!({"channel": "sms", "url": format!("{gateway_url}/sms"),
+                    "secret": "gateway-secret-0123456789", "language": "zh-CN"}),
+        )
+        .await
+        .unwrap();
+    let texts = || -> Vec<Value> {
+        gateway
+            .accepted("/sms")
+            .iter()
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    };
     let phone = Phone::new(&w.server);
     let (_, machine) = customer_with_machine(&w, "客户丁", "丁-1").await;
     let token = machine_token(&w, &machine).await;
@@ -561,6 +577,13 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
     let number = made["number"].as_str().unwrap().to_string();
     let track_url = made["track_url"].as_str().unwrap().to_string();
     eventually("the 'received' mail", async || sink.messages().len() == 1).await;
+    eventually("the 'received' text message", async || texts().len() == 1).await;
+    assert_eq!(texts()[0]["to"], "138 0013 8000");
+    assert!(
+        texts()[0]["text"].as_str().unwrap().contains(&track_url),
+        "{:?}",
+        texts()
+    );
     let first = &sink.messages()[0];
     assert_eq!(first["to"][0], "li@customer.example");
     let text = first.to_string();
@@ -581,11 +604,33 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
         sink.messages().len() == 3
     })
     .await;
+    // The technician's mobile number reaches the customer only once the company shows it.
+    let track = made["track_token"].as_str().unwrap().to_string();
+    let (_, t) = phone.get("/portal/api/track", &track).await;
+    assert!(t["technician_phone"].is_null(), "{t}");
+    let _: Value = admin
+        .http
+        .as_ref()
+        .unwrap()
+        .send_json(
+            Method::PUT,
+            &format!("/v1/admin/people/{}/contact", w.tech_a.user_id()),
+            &json!({"email": "", "phone": "139 0000 1111", "language": "zh-CN"}),
+        )
+        .await
+        .unwrap();
+    admin.sync().await;
+    assert!(admin.ws().set_portal_shows_phone(true).unwrap());
+    admin.sync().await;
+    let (_, t) = phone.get("/portal/api/track", &track).await;
+    assert_eq!(t["technician_phone"], "139 0000 1111", "{t}");
+
     // Another change (a note) and another sync tell nothing twice.
     w.sup.ws().share_with_customer(&id, "明天到").unwrap();
     w.sup.sync().await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(sink.messages().len(), 3, "{:?}", sink.messages());
+    assert_eq!(texts().len(), 3, "{:?}", texts());
     let subjects: Vec<String> = sink
         .messages()
         .iter()

@@ -364,6 +364,8 @@ pub struct Tracking {
     pub reason: Option<String>,
     /// The lead technician as the customer may know them (a first name, or 张师傅).
     pub technician: Option<String>,
+    /// Their mobile number, only where the company chose to show it.
+    pub technician_phone: Option<String>,
     pub notes: Vec<SharedNote>,
     pub rating: Option<(i64, String)>,
     pub may_rate: bool,
@@ -465,12 +467,14 @@ pub fn steps(order: &OrderDoc) -> (Vec<StepReached>, Step, Option<String>) {
     (reached, current, why)
 }
 
-/// The tracking page's view of `order`. `name_of` gives a user's full name.
+/// The tracking page's view of `order`. `name_of` gives a user's full name; `phone_of` their
+/// mobile number where the company shows it to customers (None otherwise).
 pub fn tracking(
     order: &OrderDoc,
     company: &str,
     machine: Option<String>,
     name_of: impl Fn(&str) -> Option<String>,
+    phone_of: impl Fn(&str) -> Option<String>,
 ) -> Tracking {
     let state = order.state();
     let (steps, current, reason) = steps(order);
@@ -480,6 +484,11 @@ pub fn tracking(
         .and_then(|id| name_of(id))
         .map(|n| public_name(&n))
         .filter(|n| !n.is_empty());
+    let technician_phone = state
+        .assignees
+        .first()
+        .and_then(|id| phone_of(id))
+        .filter(|p| !p.is_empty());
     let notes = order
         .sorted_events()
         .into_iter()
@@ -501,6 +510,7 @@ pub fn tracking(
         current,
         reason,
         technician,
+        technician_phone,
         notes,
         rating: state.customer_rating.clone(),
         may_rate: state.customer_rating.is_none()

@@ -28,6 +28,12 @@ pub const CALLS_PER_ADDRESS: Limit = Limit {
     max: 300,
     window: MINUTE,
 };
+/// Any portal call with one token (a tracking page left open re-reads on each change).
+pub const CALLS_PER_TOKEN: Limit = Limit {
+    name: "token_calls",
+    max: 1000,
+    window: HOUR,
+};
 /// Unknown or revoked tokens from one address.
 pub const BAD_TOKENS_PER_ADDRESS: Limit = Limit {
     name: "bad_tokens",

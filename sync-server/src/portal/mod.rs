@@ -332,6 +332,16 @@ async fn view_of(storage: &DynStorage, tenant: &str, order: &OrderDoc) -> Result
             .map(|e| e.info.name),
         None => None,
     };
+    // The technician's mobile number reaches customers only where the company chose so.
+    let shows_phone = settings(storage, tenant)
+        .await?
+        .and_then(|s| s.portal_shows_phone)
+        .unwrap_or(false);
+    let phones = if shows_phone {
+        crate::accounts::contacts(storage, tenant).await?
+    } else {
+        Vec::new()
+    };
     Ok(rules::tracking(
         order,
         &company_name(tenant),
@@ -341,6 +351,12 @@ async fn view_of(storage: &DynStorage, tenant: &str, order: &OrderDoc) -> Result
                 .iter()
                 .find(|u| u.id == id)
                 .map(|u| u.name.clone())
+        },
+        |id| {
+            phones
+                .iter()
+                .find(|(user, _)| user == id)
+                .map(|(_, c)| c.phone.clone())
         },
     ))
 }

@@ -109,7 +109,11 @@ async fn open(st: &AppState, peer: &Peer, token: Option<&str>) -> Result<(Link, 
     st.portal_limits.take(limits::CALLS_PER_ADDRESS, &from)?;
     let token = token.unwrap_or("").trim();
     match tokens::resolve(&st.storage, token).await? {
-        Some(link) => Ok((link, tokens::hash(token))),
+        Some(link) => {
+            let hash = tokens::hash(token);
+            st.portal_limits.take(limits::CALLS_PER_TOKEN, &hash)?;
+            Ok((link, hash))
+        }
         None => {
             st.portal_limits
                 .take(limits::BAD_TOKENS_PER_ADDRESS, &from)

@@ -1622,6 +1622,10 @@ export function commands(call: Call) {
     notificationOutbox: (query: OutboxQuery): Promise<Array<OutboxEntry>> => call("notification_outbox", { query }),
     /** Decide the company's messages now instead of at the server's next check. */
     checkAlertsNow: (): Promise<ScanAnswer> => call("check_alerts_now", {  }),
+    /** Whether customers' tracking pages show the technician's mobile number. */
+    portalShowsPhone: (): Promise<boolean> => call("portal_shows_phone", {  }),
+    /** Show (or stop showing) the technician's mobile number to customers (administrators). */
+    setPortalShowsPhone: (on: boolean): Promise<boolean> => call("set_portal_shows_phone", { on }),
     /** The portal address of each machine or customer named; new ones (the old stop working) */
     /** when `reissue`. */
     portalLinks: (kind: LinkKind, targets: Array<string>, reissue: boolean): Promise<Array<PortalLink>> => call("portal_links", { kind, targets, reissue }),

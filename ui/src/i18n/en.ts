@@ -730,6 +730,7 @@ export const en = {
   copied: "Copied",
   "audit.portal_link_changed": "Customer portal link changed",
   email: "E-mail",
+  portalShowsPhone: "Customers' tracking pages show the technician's mobile number",
 };
 
 export type Key = keyof typeof en;

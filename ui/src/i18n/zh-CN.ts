@@ -732,4 +732,5 @@ export const zh: Record<Key, string> = {
   copied: "已复制",
   "audit.portal_link_changed": "客户报修链接变更",
   email: "电子邮箱",
+  portalShowsPhone: "客户进度页面显示技术员手机号",
 };

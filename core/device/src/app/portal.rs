@@ -35,6 +35,10 @@ pub struct Revoked {
 }
 
 commands! {
+    /// Whether customers' tracking pages show the technician's mobile number.
+    read fn portal_shows_phone(ws) -> bool { ws.portal_shows_phone() }
+    /// Show (or stop showing) the technician's mobile number to customers (administrators).
+    write fn set_portal_shows_phone(ws, on: bool) -> bool { ws.set_portal_shows_phone(on) }
     /// The portal address of each machine or customer named; new ones (the old stop working)
     /// when `reissue`.
     task fn portal_links(app, kind: LinkKind, targets: Vec<String>, reissue: bool) -> Vec<PortalLink> {

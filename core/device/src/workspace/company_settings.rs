@@ -95,6 +95,24 @@ impl Workspace {
         self.photo_watermark()
     }
 
+    /// Whether customers' tracking pages show the technician's mobile number (administrators
+    /// decide).
+    pub fn portal_shows_phone(&self) -> Result<bool> {
+        Ok(self
+            .settings()?
+            .and_then(|s| s.portal_shows_phone)
+            .unwrap_or(false))
+    }
+
+    pub fn set_portal_shows_phone(&mut self, on: bool) -> Result<bool> {
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_portal_shows_phone(doc, on)?;
+            Ok(id.clone())
+        })?;
+        self.portal_shows_phone()
+    }
+
     pub fn set_geofence_default(&mut self, radius_m: i64) -> Result<i64> {
         crate::geo::check_radius(radius_m)?;
         let id = self.settings_doc_id()?;

@@ -38,6 +38,9 @@ pub struct SettingsDoc {
     /// How soon after creation an order should reach each stage (the dashboard's targets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_targets: Option<ResponseTargets>,
+    /// Customers' tracking pages show the technician's mobile number; absent: they do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_shows_phone: Option<bool>,
 }
 
 /// The company's targets, in minutes from an order's creation; none: no target for that stage.
@@ -283,6 +286,11 @@ pub fn put_alert_rule(doc: &mut AutoCommit, kind: AlertKind, rule: &AlertRule) -
     };
     let value = serde_json::to_value(rule).map_err(|e| DomainError::invalid(e.to_string()))?;
     crdt::put_json(doc, &rules, kind.name(), &value)
+}
+
+pub fn set_portal_shows_phone(doc: &mut AutoCommit, on: bool) -> Result<()> {
+    doc.put(ROOT, "portal_shows_phone", on)?;
+    Ok(())
 }
 
 pub fn set_photo_watermark(doc: &mut AutoCommit, on: bool) -> Result<()> {

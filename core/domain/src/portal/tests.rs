@@ -78,7 +78,7 @@ fn a_request_waits_for_a_supervisor_and_keeps_what_the_customer_wrote() {
     assert_eq!(o.header.equipment_ids, vec![MACHINE.to_string()]);
     assert_eq!(o.photos.len(), 1);
     assert_eq!(o.events[0].by, CUSTOMER_USER);
-    let t = tracking(&o, "Acme", Some("Chiller 3".into()), |_| None);
+    let t = tracking(&o, "Acme", Some("Chiller 3".into()), |_| None, |_| None);
     assert_eq!(t.current, Step::Received);
     assert!(t.steps[0].at.is_some() && t.steps[1].at.is_none());
     assert_eq!(t.photos, 1);
@@ -125,11 +125,16 @@ fn the_page_follows_each_step_and_shows_a_first_name_only() {
         |_| {},
     );
     let o = doc_of(&doc);
-    let t = tracking(&o, "Acme", None, |id| {
-        (id == "tech").then(|| "张伟".to_string())
-    });
+    let t = tracking(
+        &o,
+        "Acme",
+        None,
+        |id| (id == "tech").then(|| "张伟".to_string()),
+        |id| (id == "tech").then(|| "13900000000".to_string()),
+    );
     assert_eq!(t.current, Step::OnTheWay);
     assert_eq!(t.technician.as_deref(), Some("张师傅"));
+    assert_eq!(t.technician_phone.as_deref(), Some("13900000000"));
     assert_eq!(t.notes.len(), 1);
     assert_eq!(
         steps_to_tell(&o),
@@ -156,7 +161,7 @@ fn the_page_follows_each_step_and_shows_a_first_name_only() {
         |_| {},
     );
     let o = doc_of(&doc);
-    let t = tracking(&o, "Acme", None, |_| None);
+    let t = tracking(&o, "Acme", None, |_| None, |_| None);
     assert_eq!(t.current, Step::Completed);
     assert!(t.may_rate);
     assert!(steps_to_tell(&o).contains(&Step::Completed));
@@ -245,7 +250,7 @@ fn a_declined_request_says_why() {
     );
     let o = doc_of(&doc);
     assert!(o.state().declined);
-    let t = tracking(&o, "Acme", None, |_| None);
+    let t = tracking(&o, "Acme", None, |_| None, |_| None);
     assert_eq!(t.current, Step::Declined);
     assert_eq!(t.reason.as_deref(), Some("Not a machine we service"));
     assert_eq!(steps_to_tell(&o), vec![Step::Received, Step::Declined]);

@@ -502,7 +502,8 @@
       el("div", { class: "card" }, [
         tr.machine ? el("div", { class: "muted", text: t.machine + ": " + tr.machine }) : null,
         el("div", { class: "desc", text: tr.description }),
-        tr.technician ? el("div", { "data-testid": "technician", text: t.technician + ": " + tr.technician }) : null
+        tr.technician ? el("div", { "data-testid": "technician", text: t.technician + ": " + tr.technician }) : null,
+        tr.technician_phone ? el("a", { href: "tel:" + tr.technician_phone.replace(/[^\d+]/g, ""), "data-testid": "technician-phone", text: tr.technician_phone }) : null
       ]),
       el("h2", { text: t.progress }),
       el("div", { class: "card" }, [steps])

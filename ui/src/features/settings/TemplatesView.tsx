@@ -5,6 +5,7 @@ import { useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { OrderTypeSelect } from "../../shared/FormParts";
+import { SettingSwitch } from "../../shared/SettingSwitch";
 
 /** Administrators edit each order type's template: checklist, signature, rating, duration. */
 export function TemplatesView() {
@@ -41,7 +42,8 @@ export function TemplatesView() {
   return (
     <>
     <GeofenceDefault />
-    <WatermarkSetting />
+    <SettingSwitch label={t("photoWatermark")} load={(b) => b.photoWatermark()} save={(b, on) => b.setPhotoWatermark(on)} />
+    <SettingSwitch label={t("portalShowsPhone")} load={(b) => b.portalShowsPhone()} save={(b, on) => b.setPortalShowsPhone(on)} />
     <section className="templates" aria-label={t("templates")}>
       <OrderTypeSelect value={orderType} onChange={setOrderType} />
       <h3>{t("checklist")}</h3>
@@ -110,40 +112,6 @@ function GeofenceDefault() {
         {t("save")}
       </button>
       <ErrorNote error={error} />
-    </section>
-  );
-}
-
-/** Whether site photos carry time, place and order number drawn into them. */
-function WatermarkSetting() {
-  const backend = useBackend();
-  const { t } = useI18n();
-  const current = useLoad((b) => b.photoWatermark(), []);
-  const [error, setError] = useState<BackendError | null>(null);
-  // The last change: shown at once, then what the device answered, until the setting reloads.
-  const [answered, setAnswered] = useState<boolean | null>(null);
-  return (
-    <section className="line-form" aria-label={t("photoWatermark")}>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={answered ?? current.data ?? false}
-          onChange={async (e) => {
-            setError(null);
-            const wanted = e.target.checked;
-            setAnswered(wanted);
-            try {
-              setAnswered(await backend.setPhotoWatermark(wanted));
-              current.reload();
-            } catch (err) {
-              setAnswered(null);
-              setError(toError(err));
-            }
-          }}
-        />
-        {t("photoWatermark")}
-      </label>
-      <ErrorNote error={error ?? current.error} />
     </section>
   );
 }
