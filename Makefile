@@ -121,6 +121,7 @@ bench: deps
 	$(CARGO) bench -p fieldops-media --bench photo
 	$(CARGO) bench -p fieldops-device --bench stock
 	$(CARGO) bench -p fieldops-device --bench alerts
+	$(CARGO) bench -p fieldops-device --bench statistics
 	cd ui && node bench/portal.mjs 5
 
 clean:

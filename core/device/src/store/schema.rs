@@ -66,7 +66,10 @@ CREATE TABLE IF NOT EXISTS orders(
     project_id TEXT,
     equipment_ids TEXT NOT NULL,
     dispatched_at INTEGER,
-    plan_visit TEXT
+    plan_visit TEXT,
+    -- The order as read from its document (JSON), so that statistics over a company's
+    -- history read rows instead of loading every automerge document.
+    doc_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
 CREATE TABLE IF NOT EXISTS checkins(
@@ -209,7 +212,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "12";
+pub(super) const PROJECTION_VERSION: &str = "13";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 15] = [

@@ -296,21 +296,22 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Every order as the projection keeps it (read from its document when it was stored):
+    /// rows, not automerge loads.
     fn order_facts(&self) -> Result<Vec<Facts>> {
-        let ids: Vec<String> = {
+        let rows: Vec<(String, String)> = {
             let mut stmt = self
                 .store
                 .conn()
-                .prepare("SELECT id FROM documents WHERE doc_type = 'order'")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
+                .prepare("SELECT id, doc_json FROM orders")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut facts = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some((_, doc)) = self.store.load(&id)? else {
-                continue;
-            };
-            let doc = OrderDoc::from_doc(&doc)?;
+        let mut facts = Vec::with_capacity(rows.len());
+        for (id, json) in rows {
+            let doc: OrderDoc = serde_json::from_str(&json).map_err(|e| {
+                crate::DeviceError::invalid(format!("order {id} in the projection: {e}"))
+            })?;
             let state = doc.state();
             let created = doc.sorted_events().first().map_or(0, |e| e.at);
             facts.push(Facts {
