@@ -60,6 +60,10 @@ enum Command {
         /// customers' messages (e.g. https://service.example.com); default: the listen address.
         #[arg(long, env = "FIELDOPS_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Behind a reverse proxy: take the customer portal's client address (for its limits)
+        /// from the `X-Forwarded-For` header the proxy sets. Never without such a proxy.
+        #[arg(long, env = "FIELDOPS_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
         /// Tests only: an administrator's "check alerts now" may name the moment to decide at.
         #[arg(long, hide = true)]
         test_clock: bool,
@@ -124,8 +128,10 @@ async fn run(cli: Cli) -> Result<()> {
             notify_poll_ms,
             notify_retry_ms,
             public_url,
+            trust_forwarded_for,
             test_clock,
         } => {
+            fieldops_sync_server::portal::set_trust_forwarded_for(trust_forwarded_for);
             let limits = fieldops_sync_server::http::SyncLimits {
                 syncs_at_once,
                 sync_wait: std::time::Duration::from_millis(sync_wait_ms),

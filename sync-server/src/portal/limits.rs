@@ -3,7 +3,7 @@
 //! look-ups count against the address, so guessing tokens is slowed to a handful an hour.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Result, ServerError};
@@ -34,11 +34,12 @@ pub const CALLS_PER_TOKEN: Limit = Limit {
     max: 1000,
     window: HOUR,
 };
-/// Unknown or revoked tokens from one address.
+/// Unknown or revoked tokens from one address (old labels scanned after a reissue count too:
+/// a carrier's NAT puts many phones behind one address, so the window is short).
 pub const BAD_TOKENS_PER_ADDRESS: Limit = Limit {
     name: "bad_tokens",
-    max: 10,
-    window: HOUR,
+    max: 20,
+    window: Duration::from_secs(600),
 };
 pub const REQUESTS_PER_ADDRESS: Limit = Limit {
     name: "requests",
@@ -66,9 +67,37 @@ pub const RATINGS_PER_TOKEN: Limit = Limit {
     window: HOUR,
 };
 
+/// Live tracking streams open at once with one token, and from one address.
+pub const STREAMS_PER_TOKEN: u32 = 5;
+pub const STREAMS_PER_ADDRESS: u32 = 50;
+
 #[derive(Default)]
 pub struct PortalLimits {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    streams: Arc<Mutex<HashMap<String, u32>>>,
+}
+
+/// A live stream's place in the count; given back when the stream ends.
+pub struct StreamSlot {
+    streams: Arc<Mutex<HashMap<String, u32>>>,
+    keys: [String; 2],
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut streams = self
+            .streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in &self.keys {
+            if let Some(n) = streams.get_mut(key) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    streams.remove(key);
+                }
+            }
+        }
+    }
 }
 
 impl PortalLimits {
@@ -106,6 +135,27 @@ impl PortalLimits {
         }
         entry.1 += 1;
         Ok(())
+    }
+
+    /// A place for one more live stream of this token from this address, if both have room.
+    pub fn open_stream(&self, token_hash: &str, address: &str) -> Result<StreamSlot> {
+        let mut streams = self
+            .streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let keys = [format!("t:{token_hash}"), format!("a:{address}")];
+        let full = streams.get(&keys[0]).copied().unwrap_or(0) >= STREAMS_PER_TOKEN
+            || streams.get(&keys[1]).copied().unwrap_or(0) >= STREAMS_PER_ADDRESS;
+        if full {
+            return Err(ServerError::TooManyAttempts(Duration::from_secs(60)));
+        }
+        for key in &keys {
+            *streams.entry(key.clone()).or_insert(0) += 1;
+        }
+        Ok(StreamSlot {
+            streams: self.streams.clone(),
+            keys,
+        })
     }
 
     /// Whether `key` has used up `limit` (without counting an ask).
@@ -146,5 +196,19 @@ mod tests {
         limits
             .take_at(limit, "1.2.3.4", t0 + Duration::from_secs(10))
             .unwrap();
+    }
+
+    #[test]
+    fn live_streams_are_counted_until_they_end() {
+        let limits = PortalLimits::default();
+        let open: Vec<StreamSlot> = (0..STREAMS_PER_TOKEN)
+            .map(|_| limits.open_stream("tok", "1.2.3.4").unwrap())
+            .collect();
+        assert!(limits.open_stream("tok", "5.6.7.8").is_err());
+        let other = limits.open_stream("other", "1.2.3.4").unwrap();
+        drop(open);
+        limits.open_stream("tok", "1.2.3.4").unwrap();
+        drop(other);
+        assert!(limits.streams.lock().unwrap().is_empty());
     }
 }

@@ -39,6 +39,18 @@ pub fn set_public_url(url: &str) {
     let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_string());
 }
 
+/// Whether the client's address is read from `X-Forwarded-For` (behind a reverse proxy that
+/// sets it: `--trust-forwarded-for`); otherwise the connection's own address counts.
+static TRUST_FORWARDED_FOR: OnceLock<bool> = OnceLock::new();
+
+pub fn set_trust_forwarded_for(on: bool) {
+    let _ = TRUST_FORWARDED_FOR.set(on);
+}
+
+pub fn trusts_forwarded_for() -> bool {
+    TRUST_FORWARDED_FOR.get().copied().unwrap_or(false)
+}
+
 pub fn public_url() -> &'static str {
     PUBLIC_URL
         .get()
@@ -143,9 +155,15 @@ async fn summaries(
     storage: &DynStorage,
     tenant: &str,
     target: &str,
+    customer_id: &str,
 ) -> Result<Vec<RequestSummary>> {
     let mut out = Vec::new();
-    for o in requested_orders(storage, tenant, target).await? {
+    // A machine that changed hands shows its new owner none of the old owner's requests.
+    for o in requested_orders(storage, tenant, target)
+        .await?
+        .into_iter()
+        .filter(|o| o.header.customer_id == customer_id)
+    {
         let token = tokens::current(storage, tenant, LinkKind::Track, &o.id).await?;
         let (_, current, _) = rules::steps(&o);
         out.push(RequestSummary {
@@ -185,7 +203,7 @@ pub async fn entry(storage: &DynStorage, link: &Link) -> Result<Entry> {
         customer: customer.name.clone(),
         machine: machine.as_ref().map(|e| card(e, Some(&customer))),
         machines,
-        requests: summaries(storage, tenant, &link.target).await?,
+        requests: summaries(storage, tenant, &link.target, &customer_id).await?,
         offered: OFFERED_TYPES.to_vec(),
         max_photos: rules::MAX_PHOTOS as u32,
     })
@@ -376,14 +394,16 @@ pub async fn rate(storage: &DynStorage, link: &Link, rating: &RatingInput) -> Re
                 return Err(link_not_valid());
             };
             let ok = rules::check_rating(o, rating)?;
-            order::append_event(
-                doc,
-                &OrderEvent {
-                    stars: Some(ok.stars),
-                    comment: (!ok.comment.is_empty()).then_some(ok.comment),
-                    ..OrderEvent::new(EventKind::CustomerRated, CUSTOMER_USER)
-                },
-            )?;
+            // After every event in the log, whatever the devices' clocks said: a rating that
+            // sorted before the completion would not count.
+            let last = o.events.iter().map(|e| e.at).max().unwrap_or(0);
+            let mut event = OrderEvent {
+                stars: Some(ok.stars),
+                comment: (!ok.comment.is_empty()).then_some(ok.comment),
+                ..OrderEvent::new(EventKind::CustomerRated, CUSTOMER_USER)
+            };
+            event.at = event.at.max(last + 1);
+            order::append_event(doc, &event)?;
             Ok(())
         },
     )
@@ -421,11 +441,31 @@ async fn try_tell_customer(storage: &DynStorage, tenant: &str, order: &OrderDoc)
     }
     let now = now_ms();
     let (reached, _, reason) = rules::steps(order);
-    let fresh = |step: Step| match step {
-        Step::Declined | Step::Cancelled => true,
-        s => reached
+    // Fresh by the time the server received the step's event (a device offline for a day
+    // still tells the customer it is done), or by its device time before that.
+    let received = |step: Step| {
+        let kinds: &[EventKind] = match step {
+            Step::Received => &[EventKind::Requested],
+            Step::Accepted => &[EventKind::RequestAccepted, EventKind::Dispatched],
+            Step::Assigned => &[EventKind::Dispatched],
+            Step::OnTheWay => &[EventKind::Travelling],
+            Step::OnSite => &[EventKind::CheckedIn],
+            Step::Completed => &[EventKind::Completed],
+            Step::Declined | Step::Cancelled => &[EventKind::Cancelled],
+        };
+        order
+            .events
             .iter()
-            .any(|r| r.step == s && r.at.is_some_and(|at| now - at < TELL_WITHIN_MS)),
+            .filter(|e| kinds.contains(&e.kind))
+            .filter_map(|e| order.received.get(&e.id).copied())
+            .max()
+    };
+    let fresh = |step: Step| {
+        let at = received(step).or_else(|| reached.iter().find(|r| r.step == step)?.at);
+        match step {
+            Step::Declined | Step::Cancelled => true,
+            _ => at.is_some_and(|at| now - at < TELL_WITHIN_MS),
+        }
     };
     let steps: Vec<Step> = rules::steps_to_tell(order)
         .into_iter()
@@ -452,6 +492,11 @@ async fn try_tell_customer(storage: &DynStorage, tenant: &str, order: &OrderDoc)
             lang,
         );
         for (channel, address) in &channels {
+            // Anyone holding a label can type any number: no text message goes out before a
+            // person at the company has taken the request on (the page shows its link at once).
+            if *channel == Channel::Sms && step == Step::Received {
+                continue;
+            }
             messages.push(NewMessage {
                 key: rules::message_key(&order.id, step, channel.name()),
                 channel: *channel,

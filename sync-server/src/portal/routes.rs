@@ -60,6 +60,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/portal/api/track/events", get(track_events))
         .route("/v1/admin/portal/links", post(links))
         .route("/v1/admin/portal/revoke", post(revoke))
+        // No portal body is larger than a photo: a bigger one is cut off before it is read.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_PHOTO_BYTES + 1024))
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -89,15 +91,33 @@ async fn style() -> Response {
     asset("text/css; charset=utf-8", STYLE)
 }
 
-fn address(peer: &Peer) -> String {
+/// The customer's address for the limits: the connection's, or behind a trusted reverse
+/// proxy the last address it put in `X-Forwarded-For` (the one it saw the request come from).
+fn address(peer: &Peer, headers: &HeaderMap) -> String {
+    if super::trusts_forwarded_for()
+        && let Some(ip) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+    {
+        return ip.to_string();
+    }
     peer.as_ref()
         .map_or_else(|| "unknown".to_string(), |p| p.0.0.ip().to_string())
 }
 
 /// The link a token opens. Every call counts against its address; an unknown or revoked token
 /// counts against the address's few allowed failures, after which the address waits.
-async fn open(st: &AppState, peer: &Peer, token: Option<&str>) -> Result<(Link, String)> {
-    let from = address(peer);
+async fn open(
+    st: &AppState,
+    peer: &Peer,
+    headers: &HeaderMap,
+    token: Option<&str>,
+) -> Result<(Link, String)> {
+    let from = address(peer, headers);
     if let Some(wait) = st
         .portal_limits
         .exhausted(limits::BAD_TOKENS_PER_ADDRESS, &from)
@@ -176,7 +196,7 @@ async fn entry(
     peer: Peer,
     headers: HeaderMap,
 ) -> Result<Json<Entry>> {
-    let (link, _) = open(&st, &peer, header_token(&headers)).await?;
+    let (link, _) = open(&st, &peer, &headers, header_token(&headers)).await?;
     entry_link(&link)?;
     Ok(Json(super::entry(&st.storage, &link).await?))
 }
@@ -189,9 +209,9 @@ async fn photo(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<serde_json::Value>> {
-    let (link, token_hash) = open(&st, &peer, header_token(&headers)).await?;
+    let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
     entry_link(&link)?;
-    take(&st, limits::PHOTOS_PER_ADDRESS, &address(&peer))?;
+    take(&st, limits::PHOTOS_PER_ADDRESS, &address(&peer, &headers))?;
     take(&st, limits::PHOTOS_PER_TOKEN, &token_hash)?;
     let bytes = body.map_err(|_| ServerError::TooLarge(MAX_PHOTO_BYTES))?;
     if bytes.len() > MAX_PHOTO_BYTES {
@@ -215,9 +235,9 @@ async fn request(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<RequestMade>> {
-    let (link, token_hash) = open(&st, &peer, header_token(&headers)).await?;
+    let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
     entry_link(&link)?;
-    take(&st, limits::REQUESTS_PER_ADDRESS, &address(&peer))?;
+    take(&st, limits::REQUESTS_PER_ADDRESS, &address(&peer, &headers))?;
     take(&st, limits::REQUESTS_PER_TOKEN, &token_hash)?;
     let input: RequestInput = json_body(body)?;
     let made = super::make_request(&st.storage, &link, &input).await?;
@@ -233,7 +253,7 @@ async fn track(
     peer: Peer,
     headers: HeaderMap,
 ) -> Result<Json<Tracking>> {
-    let (link, _) = open(&st, &peer, header_token(&headers)).await?;
+    let (link, _) = open(&st, &peer, &headers, header_token(&headers)).await?;
     track_link(&link)?;
     Ok(Json(super::tracking(&st.storage, &link).await?.0))
 }
@@ -245,7 +265,7 @@ async fn rate(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Tracking>> {
-    let (link, token_hash) = open(&st, &peer, header_token(&headers)).await?;
+    let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
     track_link(&link)?;
     take(&st, limits::RATINGS_PER_TOKEN, &token_hash)?;
     let rating: RatingInput = json_body(body)?;
@@ -266,11 +286,15 @@ const LOOK_AT_MOST_EVERY: Duration = Duration::from_millis(500);
 async fn track_events(
     State(st): State<Arc<AppState>>,
     peer: Peer,
+    headers: HeaderMap,
     query: std::result::Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
     let token = query.ok().and_then(|q| q.0.token);
-    let (link, _) = open(&st, &peer, token.as_deref()).await?;
+    let (link, token_hash) = open(&st, &peer, &headers, token.as_deref()).await?;
     track_link(&link)?;
+    let slot = st
+        .portal_limits
+        .open_stream(&token_hash, &address(&peer, &headers))?;
     let storage = st.storage.clone();
     let heads_of = |storage: crate::storage::DynStorage, link: Link| async move {
         storage
@@ -284,6 +308,8 @@ async fn track_events(
     let mut feed = st.feed.subscribe();
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(4);
     tokio::spawn(async move {
+        // Counted as open until this task ends.
+        let _slot = slot;
         loop {
             let moved = tokio::select! {
                 _ = tx.closed() => return,
@@ -414,4 +440,22 @@ async fn revoke(
     )
     .await;
     Ok(Json(serde_json::json!({ "revoked": revoked })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behind_a_trusted_proxy_the_last_forwarded_address_counts() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, not-an-address, 198.51.100.7"),
+        );
+        assert_eq!(address(&None, &headers), "unknown");
+        super::super::set_trust_forwarded_for(true);
+        assert_eq!(address(&None, &headers), "198.51.100.7");
+        assert_eq!(address(&None, &HeaderMap::new()), "unknown");
+    }
 }

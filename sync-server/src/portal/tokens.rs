@@ -3,7 +3,8 @@
 //! carries the same codes while "issue again" moves to the next generation and the old labels
 //! stop working. A tracking token is derived the same way from its order. Only each token's
 //! SHA-256 is stored: a request's token is hashed and looked up, so the time to answer says
-//! nothing about a stored token, and a copy of the database opens no portal page.
+//! nothing about a stored token. (The company's secret is in the same database: a copy of the
+//! database can derive every token, and is to be kept like the secret it holds.)
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
