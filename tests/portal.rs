@@ -107,6 +107,17 @@ fn ask(description: &str) -> Value {
     })
 }
 
+/// An administrator sets up one notification channel.
+async fn set_channel(admin: &Device, setup: Value) {
+    let _: Vec<fieldops_device::notify::ChannelView> = admin
+        .http
+        .as_ref()
+        .unwrap()
+        .send_json(Method::PUT, "/v1/admin/notify/channels", &setup)
+        .await
+        .unwrap();
+}
+
 /// The id of the order the supervisor's device knows under `number`.
 fn order_by_number(sup: &Device, number: &str) -> String {
     sup.ws()
@@ -537,31 +548,19 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
     w.db.add_user(T, "boss", "admin");
     let admin = Device::signed_in(&w.server, T, "boss").await;
     let sink = SmtpSink::on(free_port());
-    let _: Vec<fieldops_device::notify::ChannelView> = admin
-        .http
-        .as_ref()
-        .unwrap()
-        .send_json(
-            Method::PUT,
-            "/v1/admin/notify/channels",
-            &json!({"channel": "email", "host": "127.0.0.1", "port": sink.port, "security": "none",
-                    "username": "", "password": null, "from": "service@acme.example"}),
-        )
-        .await
-        .unwrap();
+    set_channel(
+        &admin,
+        json!({"channel": "email", "host": "127.0.0.1", "port": sink.port, "security": "none",
+               "username": "", "password": null, "from": "service@acme.example"}),
+    )
+    .await;
     let (gateway, gateway_url) = Receiver::start().await;
-    let _: Vec<fieldops_device::notify::ChannelView> = admin
-        .http
-        .as_ref()
-        .unwrap()
-        .send_json(
-            Method::PUT,
-            "/v1/admin/notify/channels",
-            &json!({"channel": "sms", "url": format!("{gateway_url}/sms"),
-                    "secret": "gateway-secret-0123456789", "language": "zh-CN"}),
-        )
-        .await
-        .unwrap();
+    set_channel(
+        &admin,
+        json!({"channel": "sms", "url": format!("{gateway_url}/sms"),
+               "secret": "gateway-secret-0123456789", "language": "zh-CN"}),
+    )
+    .await;
     let texts = || -> Vec<Value> {
         gateway
             .accepted("/sms")

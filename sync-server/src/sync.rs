@@ -548,23 +548,12 @@ pub async fn update_server_doc<T>(
         doc.commit();
         let typed = TypedDoc::parse(doc_type, &doc)?;
         server_stamps(storage, tenant, &mut doc, Some(&old), &typed).await?;
-        let (assignees, links) = scope_projection(&typed);
-        let heads = doc.get_heads();
-        let commit = DocCommit {
-            tenant: tenant.to_string(),
-            doc_id: doc_id.to_string(),
-            doc_type: doc_type.as_str().to_string(),
-            bytes: doc.save(),
-            heads: heads_json(&heads),
-            base_heads: Some(stored.heads.clone()),
-            changes: doc.save_after(&old_heads),
-            origin_device: None,
-            server_changes: None,
-            audit: None,
-            blob_refs: blob_refs_of(&typed),
-            assignees,
-            links,
-        };
+        let commit = server_commit(
+            tenant,
+            &typed,
+            &mut doc,
+            Some((stored.heads.clone(), &old_heads)),
+        );
         match storage.commit_doc(&commit).await {
             Ok(_) => return Ok((out, typed)),
             Err(ServerError::Concurrent) => continue,
@@ -584,22 +573,36 @@ pub async fn store_server_doc(
 ) -> Result<u64> {
     let typed = TypedDoc::parse(doc_type, doc)?;
     server_stamps(storage, tenant, doc, None, &typed).await?;
-    let (assignees, links) = scope_projection(&typed);
-    let heads = doc.get_heads();
-    let commit = DocCommit {
+    let commit = server_commit(tenant, &typed, doc, None);
+    storage.commit_doc(&commit).await
+}
+
+/// The commit of a document the server wrote itself, with no origin device: a new document
+/// whole, or a stored one (its stored heads, and the heads the change started from) with the
+/// changes made since.
+fn server_commit(
+    tenant: &str,
+    typed: &TypedDoc,
+    doc: &mut AutoCommit,
+    stored: Option<(String, &[ChangeHash])>,
+) -> DocCommit {
+    let (assignees, links) = scope_projection(typed);
+    DocCommit {
         tenant: tenant.to_string(),
         doc_id: typed.id().to_string(),
-        doc_type: doc_type.as_str().to_string(),
+        doc_type: typed.doc_type().as_str().to_string(),
         bytes: doc.save(),
-        heads: heads_json(&heads),
-        base_heads: None,
-        changes: doc.save(),
+        heads: heads_json(&doc.get_heads()),
+        changes: match &stored {
+            Some((_, since)) => doc.save_after(since),
+            None => doc.save(),
+        },
+        base_heads: stored.map(|(heads, _)| heads),
         origin_device: None,
         server_changes: None,
         audit: None,
-        blob_refs: blob_refs_of(&typed),
+        blob_refs: blob_refs_of(typed),
         assignees,
         links,
-    };
-    storage.commit_doc(&commit).await
+    }
 }
