@@ -332,6 +332,21 @@ impl Step {
     }
 }
 
+impl Step {
+    /// The events that reach this step.
+    pub fn events(self) -> &'static [EventKind] {
+        match self {
+            Step::Received => &[EventKind::Requested],
+            Step::Accepted => &[EventKind::RequestAccepted, EventKind::Dispatched],
+            Step::Assigned => &[EventKind::Dispatched],
+            Step::OnTheWay => &[EventKind::Travelling],
+            Step::OnSite => &[EventKind::CheckedIn],
+            Step::Completed => &[EventKind::Completed],
+            Step::Declined | Step::Cancelled => &[EventKind::Cancelled],
+        }
+    }
+}
+
 /// One step and when it was reached (ms), if it was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StepReached {
@@ -404,10 +419,10 @@ pub fn steps(order: &OrderDoc) -> (Vec<StepReached>, Step, Option<String>) {
             .map(|e| e.at)
             .next_back()
     };
-    let received = first(&[EventKind::Requested]).or_else(|| first(&[EventKind::Created]));
-    let accepted = first(&[EventKind::RequestAccepted, EventKind::Dispatched]);
+    let received = first(Step::Received.events()).or_else(|| first(&[EventKind::Created]));
+    let accepted = first(Step::Accepted.events());
     let assigned = (!state.assignees.is_empty())
-        .then(|| last(&[EventKind::Dispatched]))
+        .then(|| last(Step::Assigned.events()))
         .flatten();
     let open_or_done = |at: Option<i64>| {
         if state.underlying == Status::Cancelled {
@@ -416,8 +431,8 @@ pub fn steps(order: &OrderDoc) -> (Vec<StepReached>, Step, Option<String>) {
             at
         }
     };
-    let on_the_way = open_or_done(first(&[EventKind::Travelling]));
-    let on_site = open_or_done(first(&[EventKind::CheckedIn]));
+    let on_the_way = open_or_done(first(Step::OnTheWay.events()));
+    let on_site = open_or_done(first(Step::OnSite.events()));
     let completed = state.completed_at;
     let reached = vec![
         StepReached {

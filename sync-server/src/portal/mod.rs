@@ -61,8 +61,18 @@ pub fn public_url() -> &'static str {
 /// month-old "received".
 const TELL_WITHIN_MS: i64 = 24 * 3600 * 1000;
 
-fn link_not_valid() -> ServerError {
+pub(crate) fn link_not_valid() -> ServerError {
     ServerError::Domain(DomainError::Refused(Refusal::LinkNotValid))
+}
+
+/// Refused unless the link is of one of these kinds (a tracking token opens no form, a
+/// machine's label no tracking page).
+pub(crate) fn require(link: &Link, kinds: &[LinkKind]) -> Result<()> {
+    if kinds.contains(&link.kind) {
+        Ok(())
+    } else {
+        Err(link_not_valid())
+    }
 }
 
 async fn load<T>(
@@ -325,10 +335,8 @@ fn offset_minutes(tz: chrono_tz::Tz) -> i32 {
 }
 
 /// The tracking page of the order a tracking token names.
-pub async fn tracking(storage: &DynStorage, link: &Link) -> Result<(Tracking, OrderDoc)> {
-    if link.kind != LinkKind::Track {
-        return Err(link_not_valid());
-    }
+pub async fn tracking(storage: &DynStorage, link: &Link) -> Result<Tracking> {
+    require(link, &[LinkKind::Track])?;
     let order = load(
         storage,
         &link.tenant,
@@ -338,8 +346,7 @@ pub async fn tracking(storage: &DynStorage, link: &Link) -> Result<(Tracking, Or
     )
     .await?
     .ok_or_else(link_not_valid)?;
-    let view = view_of(storage, &link.tenant, &order).await?;
-    Ok((view, order))
+    view_of(storage, &link.tenant, &order).await
 }
 
 async fn view_of(storage: &DynStorage, tenant: &str, order: &OrderDoc) -> Result<Tracking> {
@@ -381,9 +388,7 @@ async fn view_of(storage: &DynStorage, tenant: &str, order: &OrderDoc) -> Result
 
 /// Record the customer's rating on the order a tracking token names.
 pub async fn rate(storage: &DynStorage, link: &Link, rating: &RatingInput) -> Result<Tracking> {
-    if link.kind != LinkKind::Track {
-        return Err(link_not_valid());
-    }
+    require(link, &[LinkKind::Track])?;
     let (_, typed) = update_server_doc(
         storage,
         &link.tenant,
@@ -444,19 +449,10 @@ async fn try_tell_customer(storage: &DynStorage, tenant: &str, order: &OrderDoc)
     // Fresh by the time the server received the step's event (a device offline for a day
     // still tells the customer it is done), or by its device time before that.
     let received = |step: Step| {
-        let kinds: &[EventKind] = match step {
-            Step::Received => &[EventKind::Requested],
-            Step::Accepted => &[EventKind::RequestAccepted, EventKind::Dispatched],
-            Step::Assigned => &[EventKind::Dispatched],
-            Step::OnTheWay => &[EventKind::Travelling],
-            Step::OnSite => &[EventKind::CheckedIn],
-            Step::Completed => &[EventKind::Completed],
-            Step::Declined | Step::Cancelled => &[EventKind::Cancelled],
-        };
         order
             .events
             .iter()
-            .filter(|e| kinds.contains(&e.kind))
+            .filter(|e| step.events().contains(&e.kind))
             .filter_map(|e| order.received.get(&e.id).copied())
             .max()
     };

@@ -138,9 +138,7 @@ async fn open(
             st.portal_limits
                 .take(limits::BAD_TOKENS_PER_ADDRESS, &from)
                 .ok();
-            Err(ServerError::Domain(DomainError::Refused(
-                Refusal::LinkNotValid,
-            )))
+            Err(super::link_not_valid())
         }
     }
 }
@@ -172,24 +170,6 @@ async fn announce(st: &AppState, tenant: &str) {
     }
 }
 
-fn entry_link(link: &Link) -> Result<()> {
-    match link.kind {
-        LinkKind::Machine | LinkKind::Customer => Ok(()),
-        LinkKind::Track => Err(ServerError::Domain(DomainError::Refused(
-            Refusal::LinkNotValid,
-        ))),
-    }
-}
-
-fn track_link(link: &Link) -> Result<()> {
-    match link.kind {
-        LinkKind::Track => Ok(()),
-        _ => Err(ServerError::Domain(DomainError::Refused(
-            Refusal::LinkNotValid,
-        ))),
-    }
-}
-
 /// `GET /portal/api/entry`: the form of a machine's label or a customer's link.
 async fn entry(
     State(st): State<Arc<AppState>>,
@@ -197,7 +177,6 @@ async fn entry(
     headers: HeaderMap,
 ) -> Result<Json<Entry>> {
     let (link, _) = open(&st, &peer, &headers, header_token(&headers)).await?;
-    entry_link(&link)?;
     Ok(Json(super::entry(&st.storage, &link).await?))
 }
 
@@ -210,7 +189,7 @@ async fn photo(
     body: Body,
 ) -> Result<Json<serde_json::Value>> {
     let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
-    entry_link(&link)?;
+    super::require(&link, &[LinkKind::Machine, LinkKind::Customer])?;
     take(&st, limits::PHOTOS_PER_ADDRESS, &address(&peer, &headers))?;
     take(&st, limits::PHOTOS_PER_TOKEN, &token_hash)?;
     let bytes = body.map_err(|_| ServerError::TooLarge(MAX_PHOTO_BYTES))?;
@@ -236,7 +215,6 @@ async fn request(
     body: Body,
 ) -> Result<Json<RequestMade>> {
     let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
-    entry_link(&link)?;
     take(&st, limits::REQUESTS_PER_ADDRESS, &address(&peer, &headers))?;
     take(&st, limits::REQUESTS_PER_TOKEN, &token_hash)?;
     let input: RequestInput = json_body(body)?;
@@ -254,8 +232,7 @@ async fn track(
     headers: HeaderMap,
 ) -> Result<Json<Tracking>> {
     let (link, _) = open(&st, &peer, &headers, header_token(&headers)).await?;
-    track_link(&link)?;
-    Ok(Json(super::tracking(&st.storage, &link).await?.0))
+    Ok(Json(super::tracking(&st.storage, &link).await?))
 }
 
 /// `POST /portal/api/track/rating`: the customer's rating, once, after completion.
@@ -266,7 +243,6 @@ async fn rate(
     body: Body,
 ) -> Result<Json<Tracking>> {
     let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
-    track_link(&link)?;
     take(&st, limits::RATINGS_PER_TOKEN, &token_hash)?;
     let rating: RatingInput = json_body(body)?;
     let view = super::rate(&st.storage, &link, &rating).await?;
@@ -291,7 +267,7 @@ async fn track_events(
 ) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
     let token = query.ok().and_then(|q| q.0.token);
     let (link, token_hash) = open(&st, &peer, &headers, token.as_deref()).await?;
-    track_link(&link)?;
+    super::require(&link, &[LinkKind::Track])?;
     let slot = st
         .portal_limits
         .open_stream(&token_hash, &address(&peer, &headers))?;

@@ -36,7 +36,23 @@ pub fn well_formed(token: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+async fn stored_secret(storage: &DynStorage, tenant: &str) -> Result<Option<Vec<u8>>> {
+    let rows = storage
+        .sql_query(
+            "SELECT secret FROM portal_secrets WHERE tenant = $1",
+            vec![Sql::text(tenant)],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r[0].as_text())
+        .and_then(|s| hex::decode(s).ok()))
+}
+
 async fn secret(storage: &DynStorage, tenant: &str) -> Result<Vec<u8>> {
+    if let Some(s) = stored_secret(storage, tenant).await? {
+        return Ok(s);
+    }
     let mut fresh = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut fresh);
     // The first instance to ask makes it; every later ask reads the same one.
@@ -47,15 +63,8 @@ async fn secret(storage: &DynStorage, tenant: &str) -> Result<Vec<u8>> {
             vec![Sql::text(tenant), Sql::text(hex::encode(fresh))],
         )])
         .await?;
-    let rows = storage
-        .sql_query(
-            "SELECT secret FROM portal_secrets WHERE tenant = $1",
-            vec![Sql::text(tenant)],
-        )
-        .await?;
-    rows.first()
-        .and_then(|r| r[0].as_text())
-        .and_then(|s| hex::decode(s).ok())
+    stored_secret(storage, tenant)
+        .await?
         .ok_or_else(|| ServerError::Storage("the portal secret is missing".into()))
 }
 
@@ -120,13 +129,17 @@ pub async fn current(
     target: &str,
 ) -> Result<String> {
     let secret = secret(storage, tenant).await?;
-    let generation = match newest(storage, tenant, kind, target).await? {
-        Some((g, false)) => g,
-        Some((g, true)) => g + 1,
-        None => 1,
+    // A working token is only derived again (reading a page writes nothing); a new generation
+    // is stored first.
+    let (generation, stored) = match newest(storage, tenant, kind, target).await? {
+        Some((g, false)) => (g, true),
+        Some((g, true)) => (g + 1, false),
+        None => (1, false),
     };
     let token = derive(&secret, kind, target, generation)?;
-    store(storage, tenant, kind, target, generation, &token).await?;
+    if !stored {
+        store(storage, tenant, kind, target, generation, &token).await?;
+    }
     Ok(token)
 }
 
