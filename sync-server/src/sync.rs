@@ -346,12 +346,15 @@ fn blob_refs_of(doc: &TypedDoc) -> Vec<String> {
             )
             .collect(),
         TypedDoc::Part(p) => p.info.photo.iter().cloned().collect(),
+        TypedDoc::Knowledge(k) => k.attachments.keys().cloned().collect(),
         _ => Vec::new(),
     }
 }
 
 /// The `doc_links` type that names a document's owner (a user id).
 pub const OWNER_LINK: &str = "owner";
+/// The `doc_links` type that marks a knowledge entry as published (to the tenant id).
+pub const PUBLISHED_LINK: &str = "published";
 
 /// What scope needs to know of a document: an order's assignees, and what it points at.
 fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
@@ -368,6 +371,13 @@ fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
     match doc {
         TypedDoc::Attendance(a) => links.push((a.user_id.clone(), OWNER_LINK.to_string())),
         TypedDoc::PartRequest(r) => links.push((r.by.clone(), OWNER_LINK.to_string())),
+        // Technicians carry the published entries and their own drafts.
+        TypedDoc::Knowledge(k) => {
+            links.push((k.created_by.clone(), OWNER_LINK.to_string()));
+            if k.status == fieldops_domain::model::knowledge::EntryStatus::Published {
+                links.push((k.id.clone(), PUBLISHED_LINK.to_string()));
+            }
+        }
         _ => {}
     }
     (assignees, links)
@@ -420,6 +430,11 @@ pub(crate) async fn sees(
         return Ok(true);
     }
     if auth.role == fieldops_domain::model::Role::Warehouse {
+        if doc_type == "knowledge" {
+            return storage
+                .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
+                .await;
+        }
         return Ok(matches!(
             doc_type,
             "part" | "category" | "location" | "ledger" | "part_request" | "settings"

@@ -6,6 +6,7 @@ import { LanguageSwitch } from "./features/session/LanguageSwitch";
 import { NotificationBell } from "./features/notify/NotificationBell";
 import { LoginScreen } from "./features/session/LoginScreen";
 import { PartsTab } from "./features/parts/PartsViews";
+import { KnowledgeView } from "./features/knowledge/KnowledgeView";
 import { SupervisorView } from "./layout/SupervisorView";
 import { OfflineBanner, SyncBar } from "./features/session/SyncBar";
 import { ResumeSync } from "./features/session/ResumeSync";
@@ -87,6 +88,10 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
       ) : me.role === "warehouse" ? (
         <div className="warehouse">
           <PartsTab directory={directory} me={me.id} />
+          <details className="warehouse-knowledge">
+            <summary>{t("knowledgeBase")}</summary>
+            <KnowledgeView directory={directory} canManage={false} canWrite={false} />
+          </details>
         </div>
       ) : (
         <SupervisorView directory={directory} isAdmin={me.role === "admin"} meId={me.id} />

@@ -167,6 +167,8 @@ async fn main() {
         .route("/api/call/{command}", post(call))
         .route("/api/events", get(events_stream))
         .route("/test/position", put(set_position))
+        // A knowledge-base attachment (50 MB) arrives as base64 inside the call's JSON.
+        .layer(axum::extract::DefaultBodyLimit::max(72 * 1024 * 1024))
         .layer(tower_http::cors::CorsLayer::very_permissive())
         .with_state(bridge);
     let listener = match tokio::net::TcpListener::bind(listen).await {

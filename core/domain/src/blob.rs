@@ -6,8 +6,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{DomainError, Result};
 
-/// The largest blob a device uploads or the server accepts.
-pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
+/// The largest blob a device uploads or the server accepts: a knowledge-base PDF.
+pub const MAX_BLOB_BYTES: usize = crate::model::knowledge::MAX_ATTACHMENT_BYTES;
+/// The largest picture (photos, signatures).
+pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -28,8 +30,12 @@ pub fn check_hash(hash: &str) -> Result<()> {
     }
 }
 
-/// The image type the bytes really are, from their first bytes.
+/// The type the bytes really are (a picture or a PDF), from their first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    sniff_image(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -46,10 +52,15 @@ pub fn check_blob(bytes: &[u8], declared_type: &str) -> Result<()> {
     if bytes.is_empty() {
         return Err(DomainError::invalid("the file is empty"));
     }
-    if bytes.len() > MAX_BLOB_BYTES {
+    let max = if declared_type == "application/pdf" {
+        MAX_BLOB_BYTES
+    } else {
+        MAX_IMAGE_BYTES
+    };
+    if bytes.len() > max {
         return Err(DomainError::invalid(format!(
             "the file is larger than {} MB",
-            MAX_BLOB_BYTES / 1024 / 1024
+            max / 1024 / 1024
         )));
     }
     match sniff(bytes) {
@@ -61,7 +72,7 @@ pub fn check_blob(bytes: &[u8], declared_type: &str) -> Result<()> {
         }
         None => {
             return Err(DomainError::invalid(
-                "the file is not a PNG, JPEG or WebP image",
+                "the file is not a PNG, JPEG or WebP image or a PDF",
             ));
         }
     }

@@ -172,6 +172,14 @@ pub enum Field {
     Secret,
     Recurrence,
     PreferredTime,
+    Title,
+    Body,
+    Tag,
+    FaultCode,
+    Symptom,
+    Cause,
+    Step,
+    FileName,
 }
 
 impl Field {
@@ -238,6 +246,14 @@ impl Field {
             Field::Secret => "signing secret",
             Field::Recurrence => "recurrence rule",
             Field::PreferredTime => "preferred time",
+            Field::Title => "title",
+            Field::Body => "text",
+            Field::Tag => "tag",
+            Field::FaultCode => "fault code",
+            Field::Symptom => "symptom",
+            Field::Cause => "cause",
+            Field::Step => "step",
+            Field::FileName => "file name",
         }
     }
 }
@@ -419,6 +435,14 @@ pub enum Refusal {
     TypeNotOffered,
     /// The portal link is unknown, revoked or of another kind: ask the company for a new one.
     LinkNotValid,
+    /// Knowledge-base text is Markdown without HTML.
+    HtmlInText,
+    /// Pictures in an article come from its own attachments, never from the network.
+    RemoteImage,
+    /// Links go to web pages, e-mail addresses or the entry's attachments.
+    UnsafeLink,
+    /// Attachments are PDFs and pictures (JPEG, PNG, WebP).
+    FileTypeNotAllowed,
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -438,6 +462,7 @@ pub enum Thing {
     Technician,
     Plan,
     Alert,
+    KnowledgeEntry,
 }
 
 impl Thing {
@@ -457,6 +482,7 @@ impl Thing {
             Thing::Technician => "choose a known technician",
             Thing::Plan => "choose one of the machine's plans",
             Thing::Alert => "choose a current alert",
+            Thing::KnowledgeEntry => "choose a published knowledge entry",
         }
     }
 }
@@ -526,6 +552,12 @@ impl std::fmt::Display for Refusal {
             Refusal::TypeNotOffered => {
                 f.write_str("choose repair, maintenance, installation or complaint")
             }
+            Refusal::HtmlInText => f.write_str("HTML is not allowed in the text: use Markdown"),
+            Refusal::RemoteImage => {
+                f.write_str("pictures must be attachments of the entry, not web addresses")
+            }
+            Refusal::UnsafeLink => f.write_str("links go to web pages, e-mail or attachments"),
+            Refusal::FileTypeNotAllowed => f.write_str("attach PDF, JPEG, PNG or WebP files"),
             Refusal::LinkNotValid => {
                 f.write_str("this link is not valid (any more): ask the company for a new one")
             }

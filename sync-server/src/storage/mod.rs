@@ -423,6 +423,11 @@ pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
         "attendance" | "part_request" => TechnicianScope::Query(
             "SELECT 1 FROM doc_links WHERE tenant = {1} AND to_id = {2} AND from_id = {3} AND to_type = 'owner'",
         ),
+        // Published knowledge entries, and their own drafts.
+        "knowledge" => TechnicianScope::Query(
+            "SELECT 1 FROM doc_links WHERE tenant = {1} AND from_id = {3} AND active = 1
+               AND (to_type = 'published' OR (to_type = 'owner' AND to_id = {2})) LIMIT 1",
+        ),
         // The catalogue, every location's stock, and the tenant's settings.
         "part" | "category" | "location" | "ledger" | "settings" => TechnicianScope::Everyone,
         _ => TechnicianScope::Nobody,

@@ -115,6 +115,12 @@ technician_ids: Array<string>, ack: AlertAck | null, };
 
 export type AtRest = "encrypted" | "plain_no_secure_store" | "plain_not_in_this_build";
 
+export type AttachmentView = { hash: string, 
+/**
+ * Kept on this device: it opens without a network.
+ */
+on_device: boolean, name: string, mime: string, bytes: number, by: string, at: number, };
+
 /**
  * One person on one local day.
  */
@@ -342,6 +348,53 @@ username: string, password: string | null,
  */
 from: string, };
 
+export type EntryAction = "edit" | "publish" | "archive" | "unpublish";
+
+/**
+ * What a person writes of an entry; saved field by field.
+ */
+
+export type EntryContent = { title: string, 
+/**
+ * Markdown without HTML; images only from the entry's own attachments.
+ */
+body: string, tags: Array<string>, 
+/**
+ * Equipment models it applies to, as written on the machine's plate ("KX-200").
+ */
+models: Array<string>, order_types: Array<OrderType>, 
+/**
+ * Fault entries: the code the machine shows, the symptom, causes from the most likely,
+ * the steps that fix it, and the catalogue parts usually needed.
+ */
+fault_code: string, symptom: string, causes: Array<string>, steps: Array<string>, parts: Array<string>, };
+
+export type EntryDetail = { id: string, kind: EntryKind, status: EntryStatus, content: EntryContent, 
+/**
+ * The body as safe HTML (no scripts, nothing fetched; attachments as `#attachment-…`).
+ */
+html: string, created_by: string, created_at: number, revised: Revision, attachments: Array<AttachmentView>, parts: Array<EntryPart>, from_order: string | null, fixed_orders: Array<FixedOrder>, pinned: boolean, actions: Array<EntryAction>, };
+
+export type EntryKind = "article" | "fault";
+
+/**
+ * A catalogue part an entry names.
+ */
+
+export type EntryPart = { id: string, sku: string, name_zh: string, name_en: string, };
+
+export type EntryStatus = "draft" | "published" | "archived";
+
+/**
+ * One search hit, with the matched words marked.
+ */
+
+export type EntrySummary = { id: string, kind: EntryKind, status: EntryStatus, title: Array<Segment>, snippet: Array<Segment>, fault_code: string, models: Array<string>, tags: Array<string>, 
+/**
+ * Orders on this device marked as fixed with this entry.
+ */
+fixes: number, revised: Revision, };
+
 /**
  * Which equipment to list.
  */
@@ -413,7 +466,7 @@ refusal?: Refusal, };
 
 export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "unknown";
 
-export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated";
+export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated" | "fixed_with";
 
 export type FenceCheck = { verdict: FenceVerdict, 
 /**
@@ -427,13 +480,19 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time" | "title" | "body" | "tag" | "fault_code" | "symptom" | "cause" | "step" | "file_name";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
  */
 
 export type FieldProblem = { field: Field, problem: Problem, };
+
+/**
+ * An order an entry fixed.
+ */
+
+export type FixedOrder = { order_id: string, number: string | null, description: string, status: string, };
 
 export type ImportReport = { created: number, updated: number, unchanged: number, categories_created: number, 
 /**
@@ -461,6 +520,22 @@ repeat_every_days: number,
  * Who hears of it, by which channels (the server sends).
  */
 notify: Notify, };
+
+/**
+ * The models and tags in use, for the filters.
+ */
+
+export type KnowledgeFacets = { models: Array<string>, tags: Array<string>, };
+
+/**
+ * What the search box and its filters ask.
+ */
+
+export type KnowledgeSearch = { query: string, kind: EntryKind | null, model: string | null, tag: string | null, order_type: OrderType | null, 
+/**
+ * None: what a technician works from (published, and one's own drafts).
+ */
+status: EntryStatus | null, limit: number | null, };
 
 export type Kpis = { 
 /**
@@ -693,7 +768,11 @@ stars?: number | null, comment?: string | null,
 /**
  * Resolved: the ids of the conflicting events this decision settles.
  */
-resolves?: Array<string>, };
+resolves?: Array<string>, 
+/**
+ * FixedWith: the knowledge entry.
+ */
+entry?: string | null, };
 
 /**
  * Query side: filters the order list accepts.
@@ -1025,7 +1104,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -1072,6 +1151,12 @@ export type RequestView = { id: string, by: string, to_location: string, order_i
  */
 
 export type ResponseTargets = { dispatched_min?: number | null, accepted_min?: number | null, on_site_min?: number | null, completed_min?: number | null, };
+
+/**
+ * Who saved a version, and when.
+ */
+
+export type Revision = { by: string, at: number, };
 
 export type Revocation = { at: number, 
 /**
@@ -1120,6 +1205,12 @@ data_base64: string, };
 export type ScanAnswer = { queued: number, };
 
 export type ScanHit = { "kind": "part", part: PartView, } | { "kind": "equipment", equipment: EquipmentView, } | { "kind": "several", parts: Array<PartView>, equipment: Array<EquipmentView>, } | { "kind": "nothing" };
+
+/**
+ * A piece of shown text, marked where it matches the query.
+ */
+
+export type Segment = { text: string, hit: boolean, };
 
 /**
  * Who is signed in on this device, as the server told us at login. The token is not here:
@@ -1197,6 +1288,16 @@ export type SmsSetup = { url: string, secret: string | null,
 language: Language, };
 
 export type SmtpSecurity = "none" | "starttls" | "tls";
+
+/**
+ * The entries an order may be fixed with, and the one it was.
+ */
+
+export type Solutions = { fixed_with: EntrySummary | null, candidates: Array<EntrySummary>, 
+/**
+ * Whether this user may mark the order (its technician while working on it, a manager).
+ */
+can_mark: boolean, };
 
 export type Stage = "dispatched" | "accepted" | "on_site" | "completed";
 
@@ -1374,7 +1475,7 @@ export type TestMessage = { channel: Channel, to: string, };
  * What was picked from a list, for `Refusal::Unknown`.
  */
 
-export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician" | "plan" | "alert";
+export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician" | "plan" | "alert" | "knowledge_entry";
 
 /**
  * Where the bearer token lives: the OS keyring when there is one; otherwise only in memory
@@ -1409,6 +1510,22 @@ export type UserInfo = { id: string, login: string, name: string, role: Role,
 active: boolean, };
 
 /**
+ * One saved version of an entry, from the document's own history.
+ */
+
+export type Version = { 
+/**
+ * The change's hash: what `at_version` and a restore name.
+ */
+version: string, by: string, at: number, status: EntryStatus, title: string, };
+
+/**
+ * An old version as it read.
+ */
+
+export type VersionView = { version: string, status: EntryStatus, content: EntryContent, html: string, revised: Revision, };
+
+/**
  * A WeChat Work group robot. `webhook_url: None` keeps the stored one (it holds the key).
  */
 
@@ -1433,6 +1550,10 @@ export const PLAN_KINDS = ["maintenance", "inspection", "testing", "calibration"
 export const PERIOD_UNITS = ["days", "weeks", "months", "years"] as const satisfies readonly PeriodUnit[];
 
 export const PLAN_ANCHORS = ["planned", "last_done"] as const satisfies readonly PlanAnchor[];
+
+export const ENTRY_KINDS = ["article", "fault"] as const satisfies readonly EntryKind[];
+
+export const ENTRY_STATUSES = ["draft", "published", "archived"] as const satisfies readonly EntryStatus[];
 
 /** The transport: Tauri IPC in the app, the HTTP bridge in a browser. */
 export type Call = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
@@ -1634,6 +1755,34 @@ export function commands(call: Call) {
     /** The label sheet PDF of these machines' QR codes, saved on the device; `reissue` first */
     /** replaces their links (labels printed before stop working). */
     printMachineLabels: (equipmentIds: Array<string>, reissue: boolean): Promise<SavedReport> => call("print_machine_labels", { equipmentIds, reissue }),
+    /** Entries on this device matching the words and filters, best first. */
+    searchKnowledge: (search: KnowledgeSearch): Promise<Array<EntrySummary>> => call("search_knowledge", { search }),
+    /** The models and tags in use, for the search filters. */
+    knowledgeFacets: (): Promise<KnowledgeFacets> => call("knowledge_facets", {  }),
+    getEntry: (id: string): Promise<EntryDetail> => call("get_entry", { id }),
+    /** A new article or fault entry: a draft, or published at once by a supervisor or admin. */
+    createEntry: (kind: EntryKind, content: EntryContent, publish: boolean): Promise<EntryDetail> => call("create_entry", { kind, content, publish }),
+    updateEntry: (id: string, content: EntryContent): Promise<EntryDetail> => call("update_entry", { id, content }),
+    /** Publish, archive or take back to draft (supervisors and admins). */
+    setEntryStatus: (id: string, status: EntryStatus): Promise<EntryDetail> => call("set_entry_status", { id, status }),
+    /** Who saved each version and when, newest first. */
+    entryVersions: (id: string): Promise<Array<Version>> => call("entry_versions", { id }),
+    entryVersion: (id: string, version: string): Promise<VersionView> => call("entry_version", { id, version }),
+    /** Make an old version current again (as a new version). */
+    restoreEntryVersion: (id: string, version: string): Promise<EntryDetail> => call("restore_entry_version", { id, version }),
+    /** Keep a PDF or picture (at most 50 MB) with the entry. */
+    addEntryAttachment: (id: string, name: string, dataBase64: string): Promise<EntryDetail> => call("add_entry_attachment", { id, name, dataBase64 }),
+    removeEntryAttachment: (id: string, hash: string): Promise<EntryDetail> => call("remove_entry_attachment", { id, hash }),
+    /** Keep (or stop keeping) the entry's attachments on this device for use offline. */
+    pinEntry: (id: string, pinned: boolean): Promise<EntryDetail> => call("pin_entry", { id, pinned }),
+    /** An attachment saved as a file to open (from the device, or fetched once and kept). */
+    openAttachment: (id: string, hash: string): Promise<SavedFile> => call("open_attachment", { id, hash }),
+    /** Entries that may fix this order, and the one it was fixed with. */
+    possibleSolutions: (orderId: string): Promise<Solutions> => call("possible_solutions", { orderId }),
+    /** Record that this entry fixed the order. */
+    markFixedWith: (orderId: string, entryId: string): Promise<Solutions> => call("mark_fixed_with", { orderId, entryId }),
+    /** A draft fault entry made from the order (symptom, resolution, parts, photos). */
+    draftEntryFromOrder: (orderId: string): Promise<EntryDetail> => call("draft_entry_from_order", { orderId }),
   };
 }
 

@@ -144,6 +144,14 @@ const fieldsEn: Record<Field, string> = {
   secret: "Signing secret",
   recurrence: "Calendar rule",
   preferred_time: "Preferred time",
+  title: "Title",
+  body: "Text",
+  tag: "Tag",
+  fault_code: "Fault code",
+  symptom: "Symptom",
+  cause: "Cause",
+  step: "Step",
+  file_name: "File name",
 };
 
 const fieldsZh: Record<Field, string> = {
@@ -207,6 +215,14 @@ const fieldsZh: Record<Field, string> = {
   secret: "签名密钥",
   recurrence: "日历规则",
   preferred_time: "方便时间",
+  title: "标题",
+  body: "正文",
+  tag: "标签",
+  fault_code: "故障代码",
+  symptom: "故障现象",
+  cause: "原因",
+  step: "步骤",
+  file_name: "文件名",
 };
 
 /** A refused field in words: which field and what is wrong with it. */
@@ -258,6 +274,7 @@ const thingsEn: Record<Thing, string> = {
   technician: "This technician",
   plan: "This plan",
   alert: "This alert",
+  knowledge_entry: "This knowledge entry",
 };
 
 const thingsZh: Record<Thing, string> = {
@@ -274,6 +291,7 @@ const thingsZh: Record<Thing, string> = {
   technician: "该技术员",
   plan: "该计划",
   alert: "该预警",
+  knowledge_entry: "该知识条目",
 };
 
 /** A request a rule refused, said in the person's language with what to do next. */
@@ -339,7 +357,7 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
     case "take_from_own_van":
       return zh ? "请从您自己的车辆或仓库领用备件。" : "Take parts from your own van or a warehouse.";
     case "file_too_large":
-      return zh ? `文件超过 ${r.max_mb} MB，请拆分后再导入。` : `The file is larger than ${r.max_mb} MB: split it and import the parts.`;
+      return zh ? `文件超过 ${r.max_mb} MB：请选择较小的文件，或拆分后再试。` : `The file is larger than ${r.max_mb} MB: choose a smaller file, or split it and try again.`;
     case "file_empty":
       return zh ? "文件是空的。" : "The file is empty.";
     case "file_unreadable":
@@ -388,5 +406,13 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "客户只能提交维修、保养、安装或投诉。" : "Customers ask for repairs, maintenance, installations or complaints.";
     case "link_not_valid":
       return zh ? "此链接无效或已停用：请生成新的链接。" : "This link is not valid (any more): issue a new one.";
+    case "html_in_text":
+      return zh ? "正文不能包含 HTML 代码：请用 Markdown 书写（如 **粗体**、# 标题、- 列表）。" : "The text cannot contain HTML: write it in Markdown (**bold**, # heading, - list).";
+    case "remote_image":
+      return zh ? "图片不能引用网络地址：请先把图片添加为附件，再引用附件。" : "Pictures cannot come from web addresses: add the picture as an attachment and refer to that.";
+    case "unsafe_link":
+      return zh ? "链接只能指向网页（http/https）、邮箱或本条目的附件。" : "Links can only go to web pages (http/https), e-mail addresses or this entry's attachments.";
+    case "file_type_not_allowed":
+      return zh ? "只能添加 PDF 文件或图片（JPEG、PNG、WebP）。" : "Only PDF files and pictures (JPEG, PNG, WebP) can be attached.";
   }
 }

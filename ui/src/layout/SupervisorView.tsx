@@ -25,6 +25,7 @@ import { AlertsTab } from "../features/alerts/AlertsTab";
 import { PlansPanel } from "../features/alerts/PlansPanel";
 import { AlertRulesView } from "../features/alerts/AlertRulesView";
 import { NotifyTab } from "../features/notify/NotifyTab";
+import { KnowledgeView } from "../features/knowledge/KnowledgeView";
 import { ResponseTargetsSetting } from "../features/statistics/ResponseTargetsSetting";
 
 type Panel =
@@ -37,12 +38,12 @@ type Panel =
   | { kind: "new-project" }
   | null;
 /** Tabs that never open anything in the side pane: they take the whole width. */
-const WIDE_TABS: Tab[] = ["templates", "people", "notify", "audit"];
-type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "templates" | "people" | "notify" | "audit";
+const WIDE_TABS: Tab[] = ["templates", "people", "notify", "audit", "knowledge"];
+type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "knowledge" | "templates" | "people" | "notify" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", "knowledge", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -92,6 +93,12 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         {tab === "people" && <PeopleView meId={meId ?? ""} />}
         {tab === "notify" && <NotifyTab />}
         {tab === "audit" && <AuditView />}
+        {tab === "knowledge" && (
+          <KnowledgeView directory={directory} canManage canWrite onOpenOrder={(id) => {
+              setTab("orders");
+              open(id);
+            }} />
+        )}
         {tab === "map" && <FieldMap directory={directory} onOpen={open} />}
         {tab === "attendance" && <AttendanceView directory={directory} onOpen={open} />}
         {tab === "parts" && <PartsTab directory={directory} me={meId ?? ""} />}

@@ -10,6 +10,7 @@ import { OrderDetailView } from "../features/orders/OrderDetailView";
 import { ScanBox, type Found } from "../features/scan/ScanBox";
 import { FoundCard } from "../features/scan/FoundCard";
 import { AlertsView } from "../features/alerts/AlertsView";
+import { KnowledgeView } from "../features/knowledge/KnowledgeView";
 
 /** Tablet layout: big cards of my orders in schedule order; one tap opens the order. */
 export function TechnicianView({ me, directory }: { me: UserInfo; directory: UserInfo[] }) {
@@ -17,6 +18,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
   const [openId, setOpenId] = useState<string | null>(null);
   const [showParts, setShowParts] = useState(false);
   const [showAlerts, setShowAlerts] = useState(false);
+  const [showKnowledge, setShowKnowledge] = useState(false);
   const [found, setFound] = useState<Found | null>(null);
   const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
   const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
@@ -48,6 +50,10 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
         {t("alerts.techButton")}
       </button>
       {showAlerts && <AlertsView directory={directory} canManage={false} onOpenOrder={setOpenId} forTechnician />}
+      <button className="big" aria-expanded={showKnowledge} onClick={() => setShowKnowledge((s) => !s)}>
+        {t("knowledgeBase")}
+      </button>
+      {showKnowledge && <KnowledgeView directory={directory} canManage={false} canWrite onOpenOrder={setOpenId} />}
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}

@@ -78,6 +78,7 @@ fn value_list<T: TS + ?Sized>(const_name: &str) -> String {
 
 fn value_lists() -> Vec<String> {
     use crate::alerts::AlertKind;
+    use crate::model::knowledge::{EntryKind, EntryStatus};
     use crate::model::order::{ChargeKind, CostKind, OrderType, Priority, Status};
     use crate::model::plan::{PeriodUnit, PlanAnchor, PlanKind};
     use crate::model::project::ProjectStatus;
@@ -92,6 +93,8 @@ fn value_lists() -> Vec<String> {
         value_list::<PlanKind>("PLAN_KINDS"),
         value_list::<PeriodUnit>("PERIOD_UNITS"),
         value_list::<PlanAnchor>("PLAN_ANCHORS"),
+        value_list::<EntryKind>("ENTRY_KINDS"),
+        value_list::<EntryStatus>("ENTRY_STATUSES"),
     ]
 }
 

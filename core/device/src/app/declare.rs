@@ -127,7 +127,7 @@ macro_rules! features {
 
 features!(
     session, orders, field, places, parts, scan, settings, people, statistics, alerts, notify,
-    portal
+    portal, knowledge
 );
 
 pub(super) fn parse_args<T: serde::de::DeserializeOwned>(command: &str, args: Value) -> Result<T> {

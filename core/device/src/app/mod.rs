@@ -9,6 +9,7 @@ mod declare;
 mod alerts;
 pub mod bindings;
 mod field;
+mod knowledge;
 mod notify;
 mod orders;
 mod parts;

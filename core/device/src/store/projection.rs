@@ -18,6 +18,8 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
         "locations",
         "part_requests",
         "ledgers",
+        "knowledge",
+        "knowledge_fts",
     ] {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
     }
@@ -36,6 +38,7 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
         TypedDoc::Settings(_) => Ok(()),
         TypedDoc::Equipment(e) => project_equipment(tx, e),
         TypedDoc::Project(p) => project_project(tx, p),
+        TypedDoc::Knowledge(k) => Ok(crate::workspace::project_entry(tx, k)?),
         TypedDoc::Part(p) => {
             let i = &p.info;
             tx.execute(
@@ -223,8 +226,8 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
             charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids,
-            dispatched_at, plan_visit, doc_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+            dispatched_at, plan_visit, fixed_with, doc_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         params![
             o.id,
             st.status.as_str(),
@@ -251,6 +254,7 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             json_text(&o.header.equipment_ids),
             o.last_dispatched_at(),
             o.header.plan_visit.as_ref().map(json_text),
+            st.fixed_with,
             json_text(o),
         ],
     )?;

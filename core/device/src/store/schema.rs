@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS geocode_cache(
     text TEXT NOT NULL,
     at INTEGER NOT NULL
 );
+-- Knowledge entries this person pinned (their attachments kept on the device); a choice of
+-- this device, not derived from documents.
+CREATE TABLE IF NOT EXISTS knowledge_pins(id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS customers(
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -67,11 +70,14 @@ CREATE TABLE IF NOT EXISTS orders(
     equipment_ids TEXT NOT NULL,
     dispatched_at INTEGER,
     plan_visit TEXT,
+    -- The knowledge entry marked as the one that fixed it.
+    fixed_with TEXT,
     -- The order as read from its document (JSON), so that statistics over a company's
     -- history read rows instead of loading every automerge document.
     doc_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
+CREATE INDEX IF NOT EXISTS orders_fixed_with ON orders(fixed_with);
 CREATE TABLE IF NOT EXISTS checkins(
     event_id TEXT PRIMARY KEY,
     order_id TEXT NOT NULL,
@@ -208,14 +214,38 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
     order_id UNINDEXED, customer_id UNINDEXED, number, customer_name, description, resolution, notes,
     tokenize = 'trigram'
 );
+CREATE TABLE IF NOT EXISTS knowledge(
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    revised_by TEXT NOT NULL,
+    revised_at INTEGER NOT NULL,
+    fault_code TEXT NOT NULL,
+    models TEXT NOT NULL,
+    -- '|kx200|kx300|': each model folded, for the model filter.
+    model_keys TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    tag_keys TEXT NOT NULL,
+    order_types TEXT NOT NULL,
+    -- What a snippet is cut from: the fault's fields and the body as plain text.
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS knowledge_status ON knowledge(status, revised_at);
+-- The search terms of workspace/knowledge/search.rs (Chinese characters and pairs, words and
+-- their parts); bm25 ranks. `prefix` keeps a word's beginning quick to find.
+CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
+    id UNINDEXED, title, body, tokenize = 'unicode61', prefix = '2 3'
+);
 "#;
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "13";
+pub(super) const PROJECTION_VERSION: &str = "14";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 15] = [
+pub const PROJECTION_TABLES: [&str; 17] = [
     "attendance",
     "ledgers",
     "categories",
@@ -231,4 +261,6 @@ pub const PROJECTION_TABLES: [&str; 15] = [
     "order_assignees",
     "records",
     "records_fts",
+    "knowledge",
+    "knowledge_fts",
 ];

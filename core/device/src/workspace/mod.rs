@@ -34,6 +34,7 @@ mod company_settings;
 mod customers;
 mod field_evidence;
 mod installed_base;
+mod knowledge;
 mod order_money;
 mod orders;
 mod parts_stats;
@@ -55,6 +56,11 @@ pub use company_settings::TemplateView;
 pub use customers::{CustomerView, SiteView};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
+pub(crate) use knowledge::project_entry;
+pub use knowledge::{
+    AttachmentView, EntryAction, EntryDetail, EntryPart, EntrySummary, FixedOrder, KnowledgeFacets,
+    KnowledgeSearch, Segment, Solutions, VersionView,
+};
 pub use order_money::{ChargeInput, ChargeView, CostInput, CostView};
 pub use orders::{Action, CheckInView, ChecklistView, OrderDetail, OrderSummary};
 pub use parts_stats::{PartsStats, Tally};

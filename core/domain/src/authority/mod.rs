@@ -11,10 +11,12 @@ use crate::model::part_request::{RequestDoc, RequestEventKind};
 use crate::model::stock::{LedgerDoc, LocationDoc, LocationKind, Movement, MovementKind};
 use crate::model::{Actor, TypedDoc};
 
+mod knowledge;
 mod orders;
 mod requests;
 mod stock;
 
+use knowledge::check_entry_change;
 use orders::{check_new_order, check_order_change};
 use requests::{check_new_request, check_request_change};
 use stock::{check_ledger_change, check_location_change};
@@ -132,6 +134,10 @@ pub fn check(
                     "only administrators change settings and templates",
                 ))
             }
+        }
+        (None, TypedDoc::Knowledge(new)) => check_entry_change(actor, None, new),
+        (Some(TypedDoc::Knowledge(old)), TypedDoc::Knowledge(new)) => {
+            check_entry_change(actor, Some(old), new)
         }
         (None, TypedDoc::Order(new)) => check_new_order(actor, new),
         (Some(TypedDoc::Order(old)), TypedDoc::Order(new)) => check_order_change(actor, old, new),

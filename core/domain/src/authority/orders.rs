@@ -191,6 +191,23 @@ fn check_events(
                     "customers ask and rate on the portal, through the server",
                 ));
             }
+            EventKind::FixedWith if !(assigned_ever || actor.role.manages()) => {
+                return Err(Violation::new(
+                    path,
+                    "the order's technicians and supervisors say what fixed it",
+                ));
+            }
+            EventKind::FixedWith
+                if e.entry
+                    .as_deref()
+                    .is_none_or(|id| crate::model::check_id("entry", id).is_err()) =>
+            {
+                return Err(Violation::new(
+                    format!("{path}.entry"),
+                    "names the knowledge entry that fixed the problem",
+                ));
+            }
+            EventKind::FixedWith => {}
             k if k.is_field_work() && !assigned_ever => {
                 return Err(Violation::new(
                     path,

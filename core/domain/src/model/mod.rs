@@ -3,6 +3,7 @@
 pub mod attendance;
 pub mod customer;
 pub mod equipment;
+pub mod knowledge;
 pub mod money;
 pub mod order;
 pub mod part_request;
@@ -33,10 +34,12 @@ pub enum DocType {
     PartRequest,
     /// One location's stock movements of one month.
     Ledger,
+    /// A knowledge-base article or fault entry.
+    Knowledge,
 }
 
 impl DocType {
-    pub const ALL: [DocType; 11] = [
+    pub const ALL: [DocType; 12] = [
         DocType::Order,
         DocType::Customer,
         DocType::Settings,
@@ -48,6 +51,7 @@ impl DocType {
         DocType::Location,
         DocType::PartRequest,
         DocType::Ledger,
+        DocType::Knowledge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +67,7 @@ impl DocType {
             DocType::Location => "location",
             DocType::PartRequest => "part_request",
             DocType::Ledger => "ledger",
+            DocType::Knowledge => "knowledge",
         }
     }
 
@@ -79,6 +84,7 @@ impl DocType {
             "location" => Ok(DocType::Location),
             "part_request" => Ok(DocType::PartRequest),
             "ledger" => Ok(DocType::Ledger),
+            "knowledge" => Ok(DocType::Knowledge),
             other => Err(DomainError::invalid(format!(
                 "unknown document type '{other}'"
             ))),

@@ -68,6 +68,8 @@ pub enum EventKind {
     SharedNote,
     /// The customer's own rating on the tracking page (`stars`, `comment`), once.
     CustomerRated,
+    /// The knowledge entry (`entry`) that fixed the problem; the last one counts.
+    FixedWith,
 }
 
 impl EventKind {
@@ -292,6 +294,9 @@ pub struct OrderEvent {
     /// Resolved: the ids of the conflicting events this decision settles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resolves: Vec<String>,
+    /// FixedWith: the knowledge entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
 }
 
 impl OrderEvent {
@@ -519,6 +524,8 @@ pub struct OrderState {
     /// Milliseconds between check-ins and the following check-outs (time on site).
     pub on_site_ms: i64,
     pub completed_at: Option<i64>,
+    /// The knowledge entry marked as the one that fixed it.
+    pub fixed_with: Option<String>,
 }
 
 impl OrderDoc {
@@ -742,6 +749,7 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
         declined: false,
         on_site_ms: 0,
         completed_at: None,
+        fixed_with: None,
     };
     let mut s = Status::New;
     let mut checked_in_at: Option<i64> = None;
@@ -759,6 +767,10 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 None
             }
             EventKind::SharedNote => None,
+            EventKind::FixedWith => {
+                st.fixed_with = e.entry.clone();
+                None
+            }
             EventKind::CustomerRated
                 if matches!(s, Status::Completed | Status::Settled)
                     && st.customer_rating.is_none() =>

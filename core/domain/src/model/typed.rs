@@ -7,6 +7,7 @@ use crate::model::DocType;
 use crate::model::attendance::AttendanceDoc;
 use crate::model::customer::Customer;
 use crate::model::equipment::Equipment;
+use crate::model::knowledge::KnowledgeDoc;
 use crate::model::order::OrderDoc;
 use crate::model::part_request::RequestDoc;
 use crate::model::project::Project;
@@ -27,6 +28,7 @@ pub enum TypedDoc {
     Location(Box<LocationDoc>),
     PartRequest(Box<RequestDoc>),
     Ledger(Box<LedgerDoc>),
+    Knowledge(Box<KnowledgeDoc>),
 }
 
 impl TypedDoc {
@@ -43,6 +45,7 @@ impl TypedDoc {
             DocType::Location => TypedDoc::Location(Box::new(LocationDoc::from_doc(doc)?)),
             DocType::PartRequest => TypedDoc::PartRequest(Box::new(RequestDoc::from_doc(doc)?)),
             DocType::Ledger => TypedDoc::Ledger(Box::new(LedgerDoc::from_doc(doc)?)),
+            DocType::Knowledge => TypedDoc::Knowledge(Box::new(KnowledgeDoc::from_doc(doc)?)),
         })
     }
 
@@ -59,6 +62,7 @@ impl TypedDoc {
             TypedDoc::Location(l) => &l.id,
             TypedDoc::PartRequest(r) => &r.id,
             TypedDoc::Ledger(l) => &l.id,
+            TypedDoc::Knowledge(k) => &k.id,
         }
     }
 
@@ -75,6 +79,7 @@ impl TypedDoc {
             TypedDoc::Location(_) => DocType::Location,
             TypedDoc::PartRequest(_) => DocType::PartRequest,
             TypedDoc::Ledger(_) => DocType::Ledger,
+            TypedDoc::Knowledge(_) => DocType::Knowledge,
         }
     }
 

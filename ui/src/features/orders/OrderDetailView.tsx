@@ -11,6 +11,7 @@ import { MoneyPanel } from "./MoneyPanel";
 import { OrderMap } from "../field/FieldMap";
 import { UsePartPanel } from "../parts/PartsViews";
 import { PhotosPanel } from "../field/PhotosPanel";
+import { SolutionsPanel } from "../knowledge/SolutionsPanel";
 import { Locating, useLocate } from "../field/useLocate";
 import { PositionPanel } from "../field/PositionPanel";
 import { ReportPreview } from "./ReportPreview";
@@ -332,6 +333,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
       )}
       {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
+      {!["requested", "cancelled"].includes(order.underlying_status) && <SolutionsPanel order={order} directory={directory} />}
       <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
       {can("field_entry") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
       <MoneyPanel order={order} run={run} />
