@@ -86,6 +86,12 @@ try {
   console.log("the check-in is named after the known customer site");
   await until("the order's map with the site and the check-in", () => find("//*[@data-testid='map' and @data-points='2']//*[contains(@class,'leaflet-control-scale')]"), 20000);
   console.log("the order's map shows the site and the check-in (Leaflet in the webview)");
+  // The knowledge base on the device offers the demo's fault entry for this chiller's noise.
+  const fix = "//section[@data-testid='solutions']//li[contains(., '压缩机异响')]//button[normalize-space(.)='This fixed it' or normalize-space(.)='用此方案解决']";
+  await until("the fault entry among the order's possible solutions", () => find(fix), 20000);
+  await click(fix);
+  await until("the entry marked as the fix", async () => (await text("//*[@data-testid='fixed-with']")).includes("压缩机异响"));
+  console.log("marked the knowledge base's fault entry as the one that fixed the order");
   for (const item of ["Fault confirmed", "Root cause found", "Repair verified"]) {
     const box = `//label[contains(., '${item}')]/input`;
     await click(box);
@@ -104,7 +110,7 @@ try {
   };
   await until("the server to record the completion", () => serverOrder()?.status === "completed", 30000);
   const kinds = serverOrder().events.map((e) => e.kind).join(",");
-  if (kinds !== "created,dispatched,accepted,checked_in,completed") throw new Error(`server events: ${kinds}`);
+  if (kinds !== "created,dispatched,accepted,checked_in,fixed_with,completed") throw new Error(`server events: ${kinds}`);
   console.log("the server has the completed order with every event");
 
   // The service report, made on the device: a PDF whose Chinese text extracts.
@@ -161,6 +167,15 @@ try {
   await until(`${sku}'s level after the count`, async () => parseInt(await text(level), 10) === known - 1);
   console.log(`the supervisor's stock-take booked ${sku} one short (${known} -> ${known - 1})`);
   await until("the sync bar to show the count sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")), 30000);
+
+  // The knowledge base: the supervisor finds the fault entry and sees the fix counted.
+  await click("//*[@role='tab' and (normalize-space(.)='Knowledge base' or normalize-space(.)='知识库')]");
+  await type("//input[@type='search']", "异响");
+  const hit = "//ul[contains(@class,'kb-hits')]//button[contains(., '压缩机异响')]";
+  await until("the fault entry found by a two-character query", () => find(hit), 20000);
+  await click(hit);
+  await until("the entry's count of fixes", async () => /fixed 1 order|已解决 1 个工单/.test(await text("//*[@data-testid='fix-count']")), 30000);
+  console.log("the supervisor's knowledge base counts the order the entry fixed");
 
   // The demo's quarterly inspection is due within the week: the supervisor's alerts show it,
   // and its order (made here, or already by the server ahead of time) opens from the alert.

@@ -83,3 +83,33 @@ test("a published fault entry is found on the tablet, fixes an order and counts 
   await expect(page.getByTestId("fix-count")).toHaveText("fixed 1 order");
   await page.screenshot({ path: "test-results/knowledge-desktop.png", fullPage: true });
 });
+
+test("a supervisor imports Markdown with its PDF, and a bad file is listed with its reason", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Knowledge base" }).click();
+  await page.getByRole("button", { name: "Import" }).click();
+  const files = page.getByLabel("Import files or a ZIP");
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+  // One bad file: nothing is imported, and the file is named with what to do.
+  await files.setInputFiles([
+    { name: "guide.md", mimeType: "text/markdown", buffer: Buffer.from("---\ntitle: 水泵安装指南\ntags: [水泵]\n---\n见[安装手册](pump.pdf)。\n") },
+    { name: "pump.pdf", mimeType: "application/pdf", buffer: pdf },
+    { name: "bad.md", mimeType: "text/markdown", buffer: Buffer.from("# Bad\n\n<iframe src=x></iframe>") },
+  ]);
+  const problems = page.getByTestId("import-problems");
+  await expect(problems).toContainText("Nothing was imported");
+  await expect(problems).toContainText("bad.md");
+  await expect(problems).toContainText("cannot contain HTML");
+  await expect(page.getByRole("list", { name: "Search results" }).getByRole("listitem")).toHaveCount(0);
+  await files.setInputFiles([
+    { name: "guide.md", mimeType: "text/markdown", buffer: Buffer.from("---\ntitle: 水泵安装指南\ntags: [水泵]\n---\n见[安装手册](pump.pdf)。\n") },
+    { name: "pump.pdf", mimeType: "application/pdf", buffer: pdf },
+  ]);
+  await expect(page.getByTestId("import-done")).toHaveText("Imported 1 entry with 1 attachment(s).");
+  await page.getByRole("searchbox", { name: "Search the knowledge base" }).fill("水泵");
+  await page.getByRole("list", { name: "Search results" }).getByRole("button", { name: /水泵安装指南/ }).click();
+  const entry = page.getByTestId("entry");
+  await expect(entry.getByRole("button", { name: "pump.pdf" })).toBeVisible();
+  await entry.getByRole("link", { name: "安装手册" }).click();
+  await expect(entry.getByTestId("opened-attachment")).toContainText("pump.pdf");
+});

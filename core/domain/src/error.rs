@@ -443,6 +443,25 @@ pub enum Refusal {
     UnsafeLink,
     /// Attachments are PDFs and pictures (JPEG, PNG, WebP).
     FileTypeNotAllowed,
+    /// An archive unpacks to more than this (or holds too many files): a decompression bomb,
+    /// or a library to import in parts.
+    ArchiveTooLarge {
+        max_mb: u32,
+    },
+    /// A file name that leads outside the folder or archive being imported.
+    UnsafePath {
+        name: String,
+    },
+    /// The front matter of a Markdown file cannot be read at this line (1-based).
+    FrontMatterInvalid {
+        line: u32,
+    },
+    /// A Markdown file names a file that is not part of the import.
+    AttachmentMissing {
+        name: String,
+    },
+    /// Text files are imported as UTF-8.
+    TextNotUtf8,
 }
 
 /// What was picked from a list, for `Refusal::Unknown`.
@@ -558,6 +577,19 @@ impl std::fmt::Display for Refusal {
             }
             Refusal::UnsafeLink => f.write_str("links go to web pages, e-mail or attachments"),
             Refusal::FileTypeNotAllowed => f.write_str("attach PDF, JPEG, PNG or WebP files"),
+            Refusal::ArchiveTooLarge { max_mb } => {
+                write!(f, "the archive unpacks to more than {max_mb} MB")
+            }
+            Refusal::UnsafePath { name } => {
+                write!(f, "'{name}' points outside the folder or archive")
+            }
+            Refusal::FrontMatterInvalid { line } => {
+                write!(f, "the front matter cannot be read at line {line}")
+            }
+            Refusal::AttachmentMissing { name } => {
+                write!(f, "'{name}' is not among the imported files")
+            }
+            Refusal::TextNotUtf8 => f.write_str("the text is not UTF-8"),
             Refusal::LinkNotValid => {
                 f.write_str("this link is not valid (any more): ask the company for a new one")
             }

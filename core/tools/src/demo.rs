@@ -560,6 +560,7 @@ fn build_documents(
     // Spare parts: a small catalogue, the central warehouse and a van per technician.
     ws.set_session(session(&supervisor), &supervisor.login)?;
     demo_parts(&mut ws, &techs)?;
+    demo_knowledge(&mut ws)?;
     let mut out = Vec::new();
     let ids: Vec<String> = {
         let mut stmt = ws
@@ -692,6 +693,89 @@ fn demo_parts(ws: &mut Workspace, techs: &[&UserInfo]) -> Result<()> {
             &format!("{} 的工程车", t.name),
             Some(&t.id),
         )?;
+    }
+    Ok(())
+}
+
+/// A few published knowledge entries: the fault behind the demo's chiller order, and articles.
+fn demo_knowledge(ws: &mut Workspace) -> Result<()> {
+    use fieldops_device::model::knowledge::{EntryContent, EntryKind};
+    let blank = EntryContent {
+        title: String::new(),
+        body: String::new(),
+        tags: vec![],
+        models: vec![],
+        order_types: vec![],
+        fault_code: String::new(),
+        symptom: String::new(),
+        causes: vec![],
+        steps: vec![],
+        parts: vec![],
+    };
+    let entries = [
+        (
+            EntryKind::Fault,
+            EntryContent {
+                title: "压缩机异响 Compressor noise".into(),
+                fault_code: "A-07".into(),
+                symptom: "压缩机运行时有敲击声或异响，负荷越大越明显。".into(),
+                causes: vec![
+                    "吸气带液（液击）Liquid slugging".into(),
+                    "吸排气阀片损坏 Damaged valve plate".into(),
+                    "地脚螺栓松动 Loose mounting bolts".into(),
+                ],
+                steps: vec![
+                    "检查吸气过热度，调整膨胀阀。".into(),
+                    "停机断电后检查阀片，必要时更换。".into(),
+                    "紧固地脚螺栓并检查减振垫。".into(),
+                ],
+                models: vec!["Carrier 30XA-252".into()],
+                tags: vec!["冷水机组".into(), "压缩机".into()],
+                order_types: vec![OrderType::Repair],
+                ..blank.clone()
+            },
+        ),
+        (
+            EntryKind::Fault,
+            EntryContent {
+                title: "高压报警停机 High-pressure trip".into(),
+                fault_code: "E-04".into(),
+                symptom: "机组运行一段时间后高压报警停机。".into(),
+                causes: vec![
+                    "冷凝器脏堵 Fouled condenser".into(),
+                    "冷却水流量不足 Low condenser water flow".into(),
+                ],
+                steps: vec!["清洗冷凝器。".into(), "检查冷却水泵和阀门。".into()],
+                models: vec!["Carrier 30XA-252".into()],
+                tags: vec!["冷水机组".into()],
+                order_types: vec![OrderType::Repair],
+                ..blank.clone()
+            },
+        ),
+        (
+            EntryKind::Article,
+            EntryContent {
+                title: "冷水机组季度保养 Quarterly chiller maintenance".into(),
+                body: "## 步骤\n\n1. 检查冷凝器和蒸发器的进出水温差。\n2. 检查压缩机油位和油色。\n3. 紧固电气接线，记录运行电流。\n\n**安全**：打开电气柜前先断电并上锁挂牌。".into(),
+                models: vec!["Carrier 30XA-252".into()],
+                tags: vec!["冷水机组".into(), "保养".into()],
+                order_types: vec![OrderType::Maintenance, OrderType::Inspection],
+                ..blank.clone()
+            },
+        ),
+        (
+            EntryKind::Article,
+            EntryContent {
+                title: "UPS battery replacement".into(),
+                body: "Replace the batteries of a string together. Check the float voltage (13.5-13.8 V per 12 V block) after 24 hours.".into(),
+                tags: vec!["UPS".into(), "battery".into()],
+                order_types: vec![OrderType::Maintenance],
+                ..blank
+            },
+        ),
+    ];
+    for (kind, content) in entries {
+        ws.create_entry(kind, &content, true)?;
     }
     Ok(())
 }

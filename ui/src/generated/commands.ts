@@ -489,6 +489,12 @@ export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barco
 export type FieldProblem = { field: Field, problem: Problem, };
 
 /**
+ * A file with what is wrong with it, in the terms the UI words.
+ */
+
+export type FileProblem = { file: string, problem: ErrorBody, };
+
+/**
  * An order an entry fixed.
  */
 
@@ -526,6 +532,16 @@ notify: Notify, };
  */
 
 export type KnowledgeFacets = { models: Array<string>, tags: Array<string>, };
+
+export type KnowledgeImport = { 
+/**
+ * The titles of the entries made.
+ */
+created: Array<string>, attachments: number, 
+/**
+ * When not empty, nothing was imported.
+ */
+problems: Array<FileProblem>, };
 
 /**
  * What the search box and its filters ask.
@@ -915,6 +931,12 @@ at: number,
 event_id?: string | null, position?: Position | null, };
 
 /**
+ * A file picked for an import: its path within the picked folder (or its name), its bytes.
+ */
+
+export type PickedFile = { path: string, data_base64: string, };
+
+/**
  * A recurring visit to one machine.
  */
 
@@ -1104,7 +1126,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" } | { "kind": "archive_too_large", max_mb: number, } | { "kind": "unsafe_path", name: string, } | { "kind": "front_matter_invalid", line: number, } | { "kind": "attachment_missing", name: string, } | { "kind": "text_not_utf8" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -1777,6 +1799,9 @@ export function commands(call: Call) {
     pinEntry: (id: string, pinned: boolean): Promise<EntryDetail> => call("pin_entry", { id, pinned }),
     /** An attachment saved as a file to open (from the device, or fetched once and kept). */
     openAttachment: (id: string, hash: string): Promise<SavedFile> => call("open_attachment", { id, hash }),
+    /** Markdown files (with front matter), PDFs and pictures, a folder of them or ZIPs: all */
+    /** imported, or nothing and each bad file with its problem. */
+    importKnowledge: (files: Array<PickedFile>, publish: boolean): Promise<KnowledgeImport> => call("import_knowledge", { files, publish }),
     /** Entries that may fix this order, and the one it was fixed with. */
     possibleSolutions: (orderId: string): Promise<Solutions> => call("possible_solutions", { orderId }),
     /** Record that this entry fixed the order. */

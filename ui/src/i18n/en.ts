@@ -795,6 +795,13 @@ export const en = {
   "kb.versionOf": "As saved {time}",
   "kb.viewVersion": "View",
   "kb.workingSet": "Published and my drafts",
+  "kb.import": "Import",
+  "kb.importHint": "Markdown files (with front matter: title, kind, fault_code, models, tags, causes, steps, attachments), PDFs and pictures, a whole folder, or ZIP archives. A PDF no Markdown file names becomes an article of its own.",
+  "kb.importFiles": "Import files or a ZIP",
+  "kb.importFolder": "Import a folder",
+  "kb.importPublished": "Publish what is imported",
+  "kb.imported": "Imported {n} entry with {files} attachment(s).||Imported {n} entries with {files} attachment(s).",
+  "kb.importRefused": "Nothing was imported. Fix these files and import again:",
 };
 
 export type Key = keyof typeof en;

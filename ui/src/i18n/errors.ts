@@ -361,7 +361,9 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
     case "file_empty":
       return zh ? "文件是空的。" : "The file is empty.";
     case "file_unreadable":
-      return zh ? "无法读取该文件：请使用 UTF-8 编码的 CSV 或 XLSX 工作簿。" : "The file cannot be read: use a UTF-8 CSV file or an XLSX workbook.";
+      return zh
+        ? "无法读取该文件（已损坏或格式不符）：备件目录请使用 UTF-8 编码的 CSV 或 XLSX 工作簿；知识库请使用 ZIP、Markdown、PDF 或图片。"
+        : "The file cannot be read (damaged, or not the kind expected): for parts use a UTF-8 CSV file or an XLSX workbook; for the knowledge base a ZIP, Markdown files, PDFs or pictures.";
     case "period_too_long":
       return zh ? "请选择不超过一年、且结束晚于开始的时间段。" : "Choose a period of at most a year that ends after it starts.";
     case "request_not_now":
@@ -412,6 +414,16 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "图片不能引用网络地址：请先把图片添加为附件，再引用附件。" : "Pictures cannot come from web addresses: add the picture as an attachment and refer to that.";
     case "unsafe_link":
       return zh ? "链接只能指向网页（http/https）、邮箱或本条目的附件。" : "Links can only go to web pages (http/https), e-mail addresses or this entry's attachments.";
+    case "archive_too_large":
+      return zh ? `压缩包解压后超过 ${r.max_mb} MB 或文件过多：请分批导入。` : `The archive unpacks to more than ${r.max_mb} MB or holds too many files: import it in parts.`;
+    case "unsafe_path":
+      return zh ? `“${r.name}”指向导入文件夹或压缩包之外，已拒绝：请只引用包内的文件。` : `“${r.name}” points outside the imported folder or archive and was refused: refer only to files inside it.`;
+    case "front_matter_invalid":
+      return zh ? `文件开头的属性块第 ${r.line} 行无法识别：请使用“键: 值”格式，已知的键有 title、kind、status、fault_code、symptom、models、tags、order_types、causes、steps、attachments。` : `The front matter cannot be read at line ${r.line}: write “key: value”; the known keys are title, kind, status, fault_code, symptom, models, tags, order_types, causes, steps and attachments.`;
+    case "attachment_missing":
+      return zh ? `引用的文件“${r.name}”不在导入的文件中：请一并选择该文件，或删除该引用。` : `The file “${r.name}” it refers to is not among the imported files: add it to the import, or remove the reference.`;
+    case "text_not_utf8":
+      return zh ? "文本不是 UTF-8 编码：请在编辑器中另存为 UTF-8 后再导入。" : "The text is not UTF-8: save it as UTF-8 in your editor and import it again.";
     case "file_type_not_allowed":
       return zh ? "只能添加 PDF 文件或图片（JPEG、PNG、WebP）。" : "Only PDF files and pictures (JPEG, PNG, WebP) can be attached.";
   }

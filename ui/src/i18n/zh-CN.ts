@@ -797,4 +797,11 @@ export const zh: Record<Key, string> = {
   "kb.versionOf": "{time} 保存的版本",
   "kb.viewVersion": "查看",
   "kb.workingSet": "已发布及我的草稿",
+  "kb.import": "导入",
+  "kb.importHint": "Markdown 文件（文件开头可写属性：title、kind、fault_code、models、tags、causes、steps、attachments）、PDF 与图片，可选整个文件夹或 ZIP 压缩包。未被任何 Markdown 引用的 PDF 会单独成为一篇文章。",
+  "kb.importFiles": "导入文件或 ZIP",
+  "kb.importFolder": "导入文件夹",
+  "kb.importPublished": "导入后直接发布",
+  "kb.imported": "已导入 {n} 个条目，含 {files} 个附件。",
+  "kb.importRefused": "未导入任何内容。请修正以下文件后重新导入：",
 };

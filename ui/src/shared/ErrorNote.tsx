@@ -1,4 +1,4 @@
-import type { BackendError } from "../backend";
+import type { BackendError, ErrorBody } from "../backend";
 import { useI18n } from "../i18n";
 import { errorAdvice, fieldAdvice, refusalAdvice } from "../i18n/errors";
 
@@ -6,7 +6,7 @@ import { errorAdvice, fieldAdvice, refusalAdvice } from "../i18n/errors";
  * The words for a backend error in the person's language: a refused field or a rule's refusal
  * said wholly (`particular`), else what its code means and what to do next (`advice`).
  */
-export function useErrorWords(): (error: BackendError) => { particular: string | null; advice: string } {
+export function useErrorWords(): (error: ErrorBody) => { particular: string | null; advice: string } {
   const { lang, t, formatTime } = useI18n();
   return (error) => ({
     particular: error.field

@@ -5,7 +5,8 @@ use crate::model::knowledge::{
     EntryContent, EntryKind, EntryStatus, MAX_ATTACHMENT_BYTES, Version,
 };
 use crate::workspace::{
-    EntryDetail, EntrySummary, KnowledgeFacets, KnowledgeSearch, Solutions, VersionView,
+    EntryDetail, EntrySummary, KnowledgeFacets, KnowledgeImport, KnowledgeSearch, MAX_IMPORT_FILE,
+    Solutions, VersionView,
 };
 use crate::{DeviceError, Result};
 
@@ -20,6 +21,13 @@ fn attachment_bytes(data_base64: &str) -> Result<Vec<u8>> {
         }));
     }
     decode_base64(data_base64, MAX_ATTACHMENT_BYTES, "file")
+}
+
+/// A file picked for an import: its path within the picked folder (or its name), its bytes.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct PickedFile {
+    pub path: String,
+    pub data_base64: String,
 }
 
 /// Download the attachments of a pinned entry that the device does not hold yet.
@@ -72,6 +80,20 @@ commands! {
         let (_, bytes) = crate::sync::fetch_blob(&app.ws, app.http().as_ref(), &hash).await?;
         let path = app.save_file("attachments", &name, &bytes)?;
         Ok(SavedFile { path, data_base64: encode_base64(&bytes) })
+    }
+    /// Markdown files (with front matter), PDFs and pictures, a folder of them or ZIPs: all
+    /// imported, or nothing and each bad file with its problem.
+    write fn import_knowledge(ws, files: Vec<PickedFile>, publish: bool) -> KnowledgeImport {
+        let mut picked = Vec::with_capacity(files.len());
+        for f in files {
+            if f.data_base64.len() > MAX_IMPORT_FILE / 3 * 4 + 8 {
+                return Err(DeviceError::refused(crate::Refusal::FileTooLarge {
+                    max_mb: (MAX_IMPORT_FILE / 1024 / 1024) as u32,
+                }));
+            }
+            picked.push((f.path, decode_base64(&f.data_base64, MAX_IMPORT_FILE, "file")?));
+        }
+        ws.import_knowledge(picked, publish)
     }
     /// Entries that may fix this order, and the one it was fixed with.
     read fn possible_solutions(ws, order_id: String) -> Solutions { ws.possible_solutions(&order_id) }

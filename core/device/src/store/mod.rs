@@ -157,7 +157,18 @@ impl Store {
         &mut self,
         docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
     ) -> Result<()> {
+        self.commit_local_many_with_blobs(docs, &[])
+    }
+
+    /// `commit_local_many`, with new blobs (hash, content type, bytes) the documents reference:
+    /// an import is kept or lost whole.
+    pub fn commit_local_many_with_blobs(
+        &mut self,
+        docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
+        blobs: &[(&str, &str, &[u8])],
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
+        insert_blobs(&tx, blobs)?;
         for (t, id, doc, typed) in docs.iter_mut() {
             write_document(&tx, *t, id, doc, true)?;
             project(&tx, typed)?;
@@ -177,12 +188,7 @@ impl Store {
         blobs: &[(&str, &str, &[u8])],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        for blob in blobs {
-            tx.execute(
-                "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 0)",
-                params![blob.0, blob.1, blob.2],
-            )?;
-        }
+        insert_blobs(&tx, blobs)?;
         write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, typed)?;
         tx.commit()?;
@@ -361,6 +367,17 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
+    Ok(())
+}
+
+/// New blobs, queued for upload (one already held stays as it is).
+fn insert_blobs(tx: &Transaction<'_>, blobs: &[(&str, &str, &[u8])]) -> Result<()> {
+    for blob in blobs {
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs(hash, content_type, bytes, uploaded) VALUES (?1, ?2, ?3, 0)",
+            params![blob.0, blob.1, blob.2],
+        )?;
+    }
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! The knowledge base on the device: writing, publishing and restoring entries, searching
 //! them offline (FTS5 over the terms of `search`), and the entries an order may be fixed with.
 
+mod import;
 pub mod search;
+
+pub use import::{FileProblem, KnowledgeImport, MAX_IMPORT_FILE};
 
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};

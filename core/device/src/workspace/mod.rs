@@ -58,8 +58,9 @@ pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};
 pub(crate) use knowledge::project_entry;
 pub use knowledge::{
-    AttachmentView, EntryAction, EntryDetail, EntryPart, EntrySummary, FixedOrder, KnowledgeFacets,
-    KnowledgeSearch, Segment, Solutions, VersionView,
+    AttachmentView, EntryAction, EntryDetail, EntryPart, EntrySummary, FileProblem, FixedOrder,
+    KnowledgeFacets, KnowledgeImport, KnowledgeSearch, MAX_IMPORT_FILE, Segment, Solutions,
+    VersionView,
 };
 pub use order_money::{ChargeInput, ChargeView, CostInput, CostView};
 pub use orders::{Action, CheckInView, ChecklistView, OrderDetail, OrderSummary};

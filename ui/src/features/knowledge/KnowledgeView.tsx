@@ -7,6 +7,7 @@ import { ErrorNote } from "../../shared/ErrorNote";
 import { Choice } from "../../shared/FormParts";
 import { EntryEditor } from "./EntryEditor";
 import { EntryView } from "./EntryView";
+import { ImportPanel } from "./ImportPanel";
 import { Marked } from "./Marked";
 
 /**
@@ -21,6 +22,7 @@ export function KnowledgeView({ directory, canManage, canWrite, onOpenOrder, dra
   const [tag, setTag] = useState("");
   const [status, setStatus] = useState("");
   const [openId, setOpenId] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
   const [writing, setWriting] = useState<{ kind: EntryKind; content?: EntryContent } | null>(draft ?? null);
   const facets = useLoad((b) => b.knowledgeFacets(), []);
   const hits = useLoad(
@@ -51,8 +53,10 @@ export function KnowledgeView({ directory, canManage, canWrite, onOpenOrder, dra
           <div className="actions">
             <button onClick={() => setWriting({ kind: "article" })}>{t("kb.newArticle")}</button>
             <button onClick={() => setWriting({ kind: "fault" })}>{t("kb.newFault")}</button>
+            <button aria-expanded={importing} onClick={() => setImporting((i) => !i)}>{t("kb.import")}</button>
           </div>
         )}
+        {canWrite && importing && <ImportPanel canPublish={canManage} onImported={() => { hits.reload(); facets.reload(); }} />}
       </div>
       <ErrorNote error={hits.error} />
       <div className="kb-body">
