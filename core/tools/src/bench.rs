@@ -43,18 +43,18 @@ struct Sample {
     server_peak_rss_kb: u64,
 }
 
-fn bench_err(e: impl std::fmt::Display) -> ToolError {
+pub(crate) fn bench_err(e: impl std::fmt::Display) -> ToolError {
     ToolError::Failed(format!("bench: {e}"))
 }
 
 /// The server under test: a child process, so its CPU and memory are its own.
-struct ServerProc {
+pub(crate) struct ServerProc {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl ServerProc {
-    fn start(db: &str) -> Result<ServerProc> {
+    pub(crate) fn start(db: &str) -> Result<ServerProc> {
         // The real server binary, built beside this one.
         let exe = std::env::current_exe()
             .map_err(bench_err)?
@@ -81,7 +81,7 @@ impl ServerProc {
     }
 
     /// User + system CPU time so far, in milliseconds (Linux /proc).
-    fn cpu_ms(&self) -> f64 {
+    pub(crate) fn cpu_ms(&self) -> f64 {
         let stat =
             std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
         let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -98,11 +98,11 @@ impl ServerProc {
     }
 
     /// Reset the kernel's peak-RSS mark so the next reading covers only the measured phase.
-    fn reset_peak(&self) {
+    pub(crate) fn reset_peak(&self) {
         let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
     }
 
-    fn peak_rss_kb(&self) -> u64 {
+    pub(crate) fn peak_rss_kb(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
         status
@@ -120,26 +120,26 @@ impl Drop for ServerProc {
     }
 }
 
-struct BenchDevice {
+pub(crate) struct BenchDevice {
     ws: Mutex<Workspace>,
     http: Option<SyncHttp>,
 }
 
 impl BenchDevice {
-    fn open(path: &Path) -> Result<BenchDevice> {
+    pub(crate) fn open(path: &Path) -> Result<BenchDevice> {
         Ok(BenchDevice {
             ws: Mutex::new(Workspace::open(path)?),
             http: None,
         })
     }
 
-    async fn login(&mut self, url: &str, login: &str) -> Result<()> {
+    pub(crate) async fn login(&mut self, url: &str, login: &str) -> Result<()> {
         let (_, token) = sync::login(&self.ws, url, TENANT, login, PASSWORD, "bench").await?;
         self.http = Some(SyncHttp::new(url, &token)?);
         Ok(())
     }
 
-    async fn sync(&self) -> Result<SyncReport> {
+    pub(crate) async fn sync(&self) -> Result<SyncReport> {
         Ok(sync::sync_now(
             &self.ws,
             self.http
@@ -149,12 +149,12 @@ impl BenchDevice {
         .await?)
     }
 
-    fn ws(&self) -> std::sync::MutexGuard<'_, Workspace> {
+    pub(crate) fn ws(&self) -> std::sync::MutexGuard<'_, Workspace> {
         self.ws.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInfo>)> {
+pub(crate) async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInfo>)> {
     let db = format!("sqlite://{}", dir.join("server.sqlite").display());
     let storage = storage::open(&db).await?;
     storage.ensure_tenant(TENANT).await?;
@@ -347,7 +347,7 @@ async fn run_once(template: &Path, users_dir: &Path, k: usize) -> Result<[Sample
     Ok([s1, s2, s3])
 }
 
-fn tempdir() -> Result<PathBuf> {
+pub(crate) fn tempdir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("fieldops-bench-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).map_err(bench_err)?;
     Ok(dir)

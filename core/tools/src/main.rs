@@ -2,6 +2,7 @@
 //! a demo company for an empty tenant, and the sync benchmark.
 
 mod bench;
+mod bench_knowledge;
 mod demo;
 mod error;
 
@@ -40,6 +41,13 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Measure the knowledge base: search on a device, its index size, and a technician's first
+    /// sync of the published set from the real server; JSON lines out.
+    BenchKnowledge {
+        /// Number of entries.
+        #[arg(long, default_value_t = 20_000)]
+        entries: usize,
+    },
 }
 
 async fn run(cli: Cli) -> error::Result<()> {
@@ -50,6 +58,7 @@ async fn run(cli: Cli) -> error::Result<()> {
             Ok(())
         }
         Command::Bench { sizes, k, runs } => bench::run(&sizes, k, runs.max(1)).await,
+        Command::BenchKnowledge { entries } => bench_knowledge::run(entries.max(1)).await,
     }
 }
 
