@@ -1360,7 +1360,11 @@ trend: Array<Bucket>, previous_trend: Array<Bucket>,
 /**
  * Repairs created in the period per customer and per equipment model, most first.
  */
-repairs_by_customer: Array<NamedCount>, repairs_by_model: Array<NamedCount>, };
+repairs_by_customer: Array<NamedCount>, repairs_by_model: Array<NamedCount>, 
+/**
+ * By the knowledge base's entry marked as the fix ("E-04 高压报警停机").
+ */
+repairs_by_fault: Array<NamedCount>, };
 
 /**
  * Which orders and which period: times in ms, `[from, to)`.

@@ -544,6 +544,7 @@ export const en = {
   "stats.createdBefore": "Created, period before",
   "stats.repairsByCustomer": "Repairs by customer",
   "stats.repairsByModel": "Repairs by equipment model",
+  "stats.repairsByFault": "Repairs by fault (the knowledge entry that fixed them)",
   "stats.repairs": "Repairs",
   "stats.assessment": "Staff assessment (PDF)",
   "stats.assessmentXlsx": "Staff assessment (XLSX)",

@@ -546,6 +546,7 @@ export const zh: Record<Key, string> = {
   "stats.createdBefore": "上期新建",
   "stats.repairsByCustomer": "按客户的维修",
   "stats.repairsByModel": "按设备型号的维修",
+  "stats.repairsByFault": "按故障的维修（解决问题的知识条目）",
   "stats.repairs": "维修",
   "stats.assessment": "员工考核报告（PDF）",
   "stats.assessmentXlsx": "员工考核表（XLSX）",

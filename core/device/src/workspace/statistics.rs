@@ -151,6 +151,8 @@ pub struct Statistics {
     /// Repairs created in the period per customer and per equipment model, most first.
     pub repairs_by_customer: Vec<NamedCount>,
     pub repairs_by_model: Vec<NamedCount>,
+    /// By the knowledge base's entry marked as the fix ("E-04 高压报警停机").
+    pub repairs_by_fault: Vec<NamedCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -247,6 +249,14 @@ impl Workspace {
                 q,
                 |f| f.doc.header.equipment_ids.clone(),
                 "SELECT model FROM equipment WHERE id = ?1",
+            )?,
+            repairs_by_fault: self.repairs_by(
+                &chosen,
+                q,
+                |f| f.state.fixed_with.iter().cloned().collect(),
+                "SELECT CASE WHEN fault_code = '' OR substr(title, 1, length(fault_code)) = fault_code
+                    THEN title ELSE fault_code || ' ' || title END
+                 FROM knowledge WHERE id = ?1",
             )?,
         })
     }
@@ -872,6 +882,7 @@ impl Workspace {
         for (kind, list) in [
             ("客户 Customer", &s.repairs_by_customer),
             ("型号 Model", &s.repairs_by_model),
+            ("故障 Fault", &s.repairs_by_fault),
         ] {
             repairs.extend(list.iter().map(|n| {
                 vec![

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { EntryContent, EntryDetail, EntryKind } from "../../backend";
 import { ORDER_TYPES } from "../../backend";
-import { useAction, useBackend } from "../../context";
+import { useAction, useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 
@@ -23,6 +23,8 @@ export function EntryEditor({ kind, entry, canPublish, initial, onSaved, onCance
   const [symptom, setSymptom] = useState(start?.symptom ?? "");
   const [causes, setCauses] = useState(start?.causes.join("\n") ?? "");
   const [steps, setSteps] = useState(start?.steps.join("\n") ?? "");
+  const [parts, setParts] = useState<string[]>(start?.parts ?? []);
+  const catalogue = useLoad((b) => b.listParts(null), []);
   const content = (): EntryContent => ({
     title,
     body,
@@ -33,7 +35,7 @@ export function EntryEditor({ kind, entry, canPublish, initial, onSaved, onCance
     symptom,
     causes: lines(causes),
     steps: lines(steps),
-    parts: start?.parts ?? [],
+    parts,
   });
   const save = (publish: boolean) => {
     let saved: EntryDetail | null = null;
@@ -65,6 +67,16 @@ export function EntryEditor({ kind, entry, canPublish, initial, onSaved, onCance
           <label>
             {t("kb.steps")} <span className="muted">{t("kb.onePerLine")}</span>
             <textarea value={steps} onChange={(e) => setSteps(e.target.value)} rows={4} />
+          </label>
+          <label>
+            {t("kb.parts")}
+            <select multiple value={parts} onChange={(e) => setParts(Array.from(e.target.selectedOptions, (o) => o.value))} size={Math.min(6, Math.max(2, catalogue.data?.length ?? 2))}>
+              {(catalogue.data ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.sku} {p.name_zh} {p.name_en}
+                </option>
+              ))}
+            </select>
           </label>
         </>
       )}

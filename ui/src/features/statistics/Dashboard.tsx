@@ -231,6 +231,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
           <div className="two-lists">
             <Named title={t("stats.repairsByCustomer")} rows={s.repairs_by_customer} onDrill={(label, d) => open(label, "stats.repairs", d)} />
             <Named title={t("stats.repairsByModel")} rows={s.repairs_by_model} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            <Named title={t("stats.repairsByFault")} rows={s.repairs_by_fault} onDrill={(label, d) => open(label, "stats.repairs", d)} />
           </div>
         </>
       )}
