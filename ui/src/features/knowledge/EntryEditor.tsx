@@ -46,6 +46,7 @@ export function EntryEditor({ kind, entry, canPublish, initial, onSaved, onCance
   const fault = (entry?.kind ?? kind) === "fault";
   return (
     <form className="entry-editor" onSubmit={(e) => e.preventDefault()} aria-label={t(entry ? "kb.edit" : fault ? "kb.newFault" : "kb.newArticle")}>
+      <h2>{entry ? `${t("kb.edit")}: ${entry.content.title}` : t(fault ? "kb.newFault" : "kb.newArticle")}</h2>
       <label>
         {t("kb.title")}
         <input value={title} onChange={(e) => setTitle(e.target.value)} />
