@@ -12,6 +12,10 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
     tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM knowledge_fts WHERE rowid IN (SELECT rowid FROM knowledge WHERE id = ?1)",
+        [id],
+    )?;
     for table in [
         "parts",
         "categories",
@@ -19,7 +23,6 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
         "part_requests",
         "ledgers",
         "knowledge",
-        "knowledge_fts",
     ] {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
     }

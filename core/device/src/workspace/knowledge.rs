@@ -171,6 +171,15 @@ pub(crate) fn project_entry(
         s
     };
     let body = searchable_body(k);
+    // The index row shares the entry row's rowid: found by key, not by scanning the index.
+    let old: Option<i64> = tx
+        .query_row("SELECT rowid FROM knowledge WHERE id = ?1", [&k.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(rowid) = old {
+        tx.execute("DELETE FROM knowledge_fts WHERE rowid = ?1", [rowid])?;
+    }
     tx.execute(
         "INSERT OR REPLACE INTO knowledge(id, kind, status, title, created_by, revised_by, revised_at,
             fault_code, models, model_keys, tags, tag_keys, order_types, body)
@@ -195,11 +204,10 @@ pub(crate) fn project_entry(
             body,
         ],
     )?;
-    tx.execute("DELETE FROM knowledge_fts WHERE id = ?1", [&k.id])?;
     tx.execute(
-        "INSERT INTO knowledge_fts(id, title, body) VALUES (?1, ?2, ?3)",
+        "INSERT INTO knowledge_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
         params![
-            k.id,
+            tx.last_insert_rowid(),
             search::index_terms(&c.title),
             search::index_terms(&body)
         ],
@@ -438,11 +446,12 @@ impl Workspace {
         let map = |r: &rusqlite::Row<'_>| summary_from_row(r, &s.query);
         let rows = match &fts {
             Some(q) => {
-                // Title words weigh ten times body words.
+                // Title words weigh ten times body words. CROSS JOIN keeps the index the outer
+                // loop: the planner would otherwise walk every entry and ask the index for each.
                 let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f JOIN knowledge k ON k.id = f.id
+                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f CROSS JOIN knowledge k ON k.rowid = f.rowid
                      WHERE knowledge_fts MATCH ?1 AND {filters}
-                     ORDER BY bm25(knowledge_fts, 0.0, 10.0, 1.0), k.revised_at DESC LIMIT ?8"
+                     ORDER BY bm25(knowledge_fts, 10.0, 1.0), k.revised_at DESC LIMIT ?8"
                 ))?;
                 stmt.query_map(
                     params![q, kind, model, tag, order_type, status, user, limit],
@@ -598,9 +607,9 @@ impl Workspace {
         let mut candidates = match search::match_query(&description, false) {
             Some(q) => {
                 let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f JOIN knowledge k ON k.id = f.id
+                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f CROSS JOIN knowledge k ON k.rowid = f.rowid
                      WHERE knowledge_fts MATCH ?1 AND {visible}
-                     ORDER BY {model_first} bm25(knowledge_fts, 0.0, 10.0, 1.0) LIMIT 10"
+                     ORDER BY {model_first} bm25(knowledge_fts, 10.0, 1.0) LIMIT 10"
                 ))?;
                 stmt.query_map(params![q, user], map)?
                     .collect::<rusqlite::Result<Vec<_>>>()?

@@ -126,6 +126,9 @@ pub fn index_terms(text: &str) -> String {
     terms.join(" ")
 }
 
+/// The most terms one search asks SQLite for.
+pub const MAX_QUERY_TERMS: usize = 48;
+
 fn quoted(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
@@ -152,6 +155,8 @@ pub fn match_query(query: &str, all: bool) -> Option<String> {
             Run::Word(parts) => terms.push(format!("{}*", quoted(&parts.concat()))),
         }
     }
+    // A pasted page of text is not a query: its first terms are.
+    terms.truncate(MAX_QUERY_TERMS);
     (!terms.is_empty()).then(|| terms.join(if all { " AND " } else { " OR " }))
 }
 
@@ -179,6 +184,9 @@ fn marks(query: &str) -> Vec<Vec<char>> {
         }
     }
     out.retain(|m| !m.is_empty());
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|m| seen.insert(m.clone()));
+    out.truncate(MAX_QUERY_TERMS * 2);
     out
 }
 
@@ -280,6 +288,9 @@ mod tests {
             Some("\"压缩\" OR \"缩机\" OR \"noise\"*")
         );
         assert_eq!(match_query("  ,.; ", true), None);
+        let long = "压缩机异响".repeat(1000);
+        let q = match_query(&long, false).unwrap();
+        assert_eq!(q.matches(" OR ").count(), MAX_QUERY_TERMS - 1);
         // Quotes and FTS5 operators typed by a person are words, not syntax.
         assert_eq!(
             match_query("a\"b OR", true).as_deref(),
