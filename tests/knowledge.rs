@@ -14,12 +14,7 @@ fn content(title: &str, body: &str) -> EntryContent {
         body: body.into(),
         tags: vec!["冷水机组".into()],
         models: vec!["KX-200".into()],
-        order_types: vec![],
-        fault_code: String::new(),
-        symptom: String::new(),
-        causes: vec![],
-        steps: vec![],
-        parts: vec![],
+        ..Default::default()
     }
 }
 

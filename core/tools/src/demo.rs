@@ -700,18 +700,7 @@ fn demo_parts(ws: &mut Workspace, techs: &[&UserInfo]) -> Result<()> {
 /// A few published knowledge entries: the fault behind the demo's chiller order, and articles.
 fn demo_knowledge(ws: &mut Workspace) -> Result<()> {
     use fieldops_device::model::knowledge::{EntryContent, EntryKind};
-    let blank = EntryContent {
-        title: String::new(),
-        body: String::new(),
-        tags: vec![],
-        models: vec![],
-        order_types: vec![],
-        fault_code: String::new(),
-        symptom: String::new(),
-        causes: vec![],
-        steps: vec![],
-        parts: vec![],
-    };
+    let blank = EntryContent::default();
     let entries = [
         (
             EntryKind::Fault,

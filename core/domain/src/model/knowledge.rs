@@ -72,7 +72,7 @@ pub struct KnowledgeDoc {
 }
 
 /// What a person writes of an entry; saved field by field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct EntryContent {
     pub title: String,

@@ -302,18 +302,7 @@ fn plan_markdown(
 ) -> std::result::Result<Planned, FileProblem> {
     let (front, body) = parse_front_matter(text)
         .map_err(|line| refused(file, Refusal::FrontMatterInvalid { line }))?;
-    let mut content = EntryContent {
-        title: String::new(),
-        body: String::new(),
-        tags: vec![],
-        models: vec![],
-        order_types: vec![],
-        fault_code: String::new(),
-        symptom: String::new(),
-        causes: vec![],
-        steps: vec![],
-        parts: vec![],
-    };
+    let mut content = EntryContent::default();
     let mut kind = EntryKind::Article;
     let mut status = if publish {
         EntryStatus::Published

@@ -8,14 +8,8 @@ fn article(title: &str, body: &str, models: &[&str]) -> EntryContent {
     EntryContent {
         title: title.into(),
         body: body.into(),
-        tags: vec![],
         models: models.iter().map(|m| m.to_string()).collect(),
-        order_types: vec![],
-        fault_code: String::new(),
-        symptom: String::new(),
-        causes: vec![],
-        steps: vec![],
-        parts: vec![],
+        ..Default::default()
     }
 }
 

@@ -9,11 +9,7 @@ fn content(title: &str, body: &str) -> EntryContent {
         tags: vec!["压缩机".into()],
         models: vec!["KX-200".into()],
         order_types: vec![OrderType::Repair],
-        fault_code: String::new(),
-        symptom: String::new(),
-        causes: vec![],
-        steps: vec![],
-        parts: vec![],
+        ..Default::default()
     }
 }
 
