@@ -97,6 +97,27 @@ pub fn order_input(customer_id: &str, site_id: &str, description: &str) -> Order
     }
 }
 
+/// A machine at the customer's first site: its name, model and serial, nothing else filled in.
+pub fn machine_at(
+    c: &crate::workspace::CustomerView,
+    name: &str,
+    model: &str,
+    serial: &str,
+) -> crate::model::equipment::EquipmentInfo {
+    crate::model::equipment::EquipmentInfo {
+        name: name.into(),
+        model: model.into(),
+        serial: serial.into(),
+        customer_id: c.id.clone(),
+        site_id: c.sites[0].id.clone(),
+        project_id: None,
+        installed_on: None,
+        warranty_until: None,
+        maintenance_interval_days: None,
+        notes: String::new(),
+    }
+}
+
 /// Send every document of `from` to `to` through the same code path a pull takes.
 pub fn exchange(from: &Workspace, to: &mut Workspace) {
     let mut stmt = from

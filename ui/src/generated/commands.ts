@@ -1319,7 +1319,12 @@ export type Solutions = { fixed_with: EntrySummary | null, candidates: Array<Ent
 /**
  * Whether this user may mark the order (its technician while working on it, a manager).
  */
-can_mark: boolean, };
+can_mark: boolean, 
+/**
+ * Whether the order is a finished repair no entry was marked for, which can become a
+ * draft fault entry.
+ */
+can_draft: boolean, };
 
 export type Stage = "dispatched" | "accepted" | "on_site" | "completed";
 

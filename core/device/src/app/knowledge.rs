@@ -13,16 +13,6 @@ use crate::{DeviceError, Result};
 use super::field::SavedFile;
 use super::{App, decode_base64, encode_base64};
 
-/// A file as the UI sends it: refused with the limit in words before it is decoded.
-fn attachment_bytes(data_base64: &str) -> Result<Vec<u8>> {
-    if data_base64.len() > MAX_ATTACHMENT_BYTES / 3 * 4 + 8 {
-        return Err(DeviceError::refused(crate::Refusal::FileTooLarge {
-            max_mb: (MAX_ATTACHMENT_BYTES / 1024 / 1024) as u32,
-        }));
-    }
-    decode_base64(data_base64, MAX_ATTACHMENT_BYTES, "file")
-}
-
 /// A file picked for an import: its path within the picked folder (or its name), its bytes.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct PickedFile {
@@ -58,7 +48,7 @@ commands! {
     write fn restore_entry_version(ws, id: String, version: String) -> EntryDetail { ws.restore_entry_version(&id, &version) }
     /// Keep a PDF or picture (at most 50 MB) with the entry.
     write fn add_entry_attachment(ws, id: String, name: String, data_base64: String) -> EntryDetail {
-        let bytes = attachment_bytes(&data_base64)?;
+        let bytes = decode_base64(&data_base64, MAX_ATTACHMENT_BYTES, "file")?;
         ws.add_entry_attachment(&id, &name, &bytes)
     }
     write fn remove_entry_attachment(ws, id: String, hash: String) -> EntryDetail { ws.remove_entry_attachment(&id, &hash) }
@@ -84,15 +74,10 @@ commands! {
     /// Markdown files (with front matter), PDFs and pictures, a folder of them or ZIPs: all
     /// imported, or nothing and each bad file with its problem.
     write fn import_knowledge(ws, files: Vec<PickedFile>, publish: bool) -> KnowledgeImport {
-        let mut picked = Vec::with_capacity(files.len());
-        for f in files {
-            if f.data_base64.len() > MAX_IMPORT_FILE / 3 * 4 + 8 {
-                return Err(DeviceError::refused(crate::Refusal::FileTooLarge {
-                    max_mb: (MAX_IMPORT_FILE / 1024 / 1024) as u32,
-                }));
-            }
-            picked.push((f.path, decode_base64(&f.data_base64, MAX_IMPORT_FILE, "file")?));
-        }
+        let picked = files
+            .into_iter()
+            .map(|f| Ok((f.path, decode_base64(&f.data_base64, MAX_IMPORT_FILE, "file")?)))
+            .collect::<Result<Vec<_>>>()?;
         ws.import_knowledge(picked, publish)
     }
     /// Entries that may fix this order, and the one it was fixed with.

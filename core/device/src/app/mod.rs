@@ -279,14 +279,14 @@ impl App {
     }
 }
 
-/// Base64 from the UI (photos, signatures, files), bounded before it is decoded.
+/// Base64 from the UI (photos, signatures, files), bounded before it is decoded: a file over
+/// the limit is refused with the limit, in words the UI translates.
 fn decode_base64(data: &str, max_bytes: usize, what: &str) -> Result<Vec<u8>> {
     use base64::Engine;
     if data.len() > max_bytes / 3 * 4 + 8 {
-        return Err(DeviceError::invalid(format!(
-            "the {what} is larger than {} MB",
-            max_bytes / (1024 * 1024)
-        )));
+        return Err(DeviceError::refused(crate::Refusal::FileTooLarge {
+            max_mb: u32::try_from(max_bytes / (1024 * 1024)).unwrap_or(u32::MAX),
+        }));
     }
     base64::engine::general_purpose::STANDARD
         .decode(data.trim())

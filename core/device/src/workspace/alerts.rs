@@ -137,14 +137,6 @@ impl Facts {
     }
 }
 
-fn status_of(name: &str) -> Option<Status> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
-
-fn order_type_of(name: &str) -> Option<OrderType> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
-
 impl Workspace {
     fn company_time_zone(&self) -> Result<chrono_tz::Tz> {
         Ok(self
@@ -222,7 +214,7 @@ impl Workspace {
         })?;
         for row in rows {
             let (ty, at, ids) = row?;
-            let Some(order_type) = order_type_of(&ty) else {
+            let Some(order_type) = crate::model::enum_from_name::<OrderType>(&ty) else {
                 continue;
             };
             let on = alerts::local_date(at, tz);
@@ -263,7 +255,7 @@ impl Workspace {
                 number,
                 plan_visit,
             ) = row?;
-            let Some(status) = status_of(&status) else {
+            let Some(status) = crate::model::enum_from_name::<Status>(&status) else {
                 continue;
             };
             let visit = plan_visit.and_then(|v| serde_json::from_str::<PlanVisit>(&v).ok());

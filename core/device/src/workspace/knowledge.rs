@@ -128,6 +128,14 @@ pub struct Solutions {
     pub candidates: Vec<EntrySummary>,
     /// Whether this user may mark the order (its technician while working on it, a manager).
     pub can_mark: bool,
+    /// Whether the order is a finished repair no entry was marked for, which can become a
+    /// draft fault entry.
+    pub can_draft: bool,
+}
+
+/// A finished order (completed or settled): what a draft fault entry is made from.
+fn finished(detail: &super::OrderDetail) -> bool {
+    matches!(detail.underlying_status.as_str(), "completed" | "settled")
 }
 
 /// The models and tags in use, for the filters.
@@ -215,14 +223,23 @@ pub(crate) fn project_entry(
     Ok(())
 }
 
+/// `knowledge::visible_to` as SQL over `k`, the user being the parameter `user`: what a
+/// technician works from (published entries and their own drafts).
+fn visible_sql(user: &str) -> String {
+    format!("(k.status = 'published' OR (k.status = 'draft' AND k.created_by = {user}))")
+}
+
 const SUMMARY_COLUMNS: &str =
     "k.id, k.kind, k.status, k.title, k.body, k.fault_code, k.models, k.tags,
     k.revised_by, k.revised_at, (SELECT COUNT(*) FROM orders o WHERE o.fixed_with = k.id)";
 
-fn parse_enum<T: serde::de::DeserializeOwned>(s: String) -> rusqlite::Result<T> {
-    serde_json::from_value(serde_json::Value::String(s)).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+/// A stored enum name read back; a name this version does not know is a damaged row.
+fn parse_enum<T: serde::de::DeserializeOwned>(column: usize, s: String) -> rusqlite::Result<T> {
+    crate::model::enum_from_name(&s).ok_or(rusqlite::Error::InvalidColumnType(
+        column,
+        s,
+        rusqlite::types::Type::Text,
+    ))
 }
 
 fn summary_from_row(r: &rusqlite::Row<'_>, query: &str) -> rusqlite::Result<EntrySummary> {
@@ -231,8 +248,8 @@ fn summary_from_row(r: &rusqlite::Row<'_>, query: &str) -> rusqlite::Result<Entr
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     Ok(EntrySummary {
         id: r.get(0)?,
-        kind: parse_enum(r.get(1)?)?,
-        status: parse_enum(r.get(2)?)?,
+        kind: parse_enum(1, r.get(1)?)?,
+        status: parse_enum(2, r.get(2)?)?,
         title: search::highlight(&title, query, 0),
         snippet: search::highlight(&body, query, 120),
         fault_code: r.get(5)?,
@@ -427,9 +444,7 @@ impl Workspace {
               AND (?3 IS NULL OR k.model_keys LIKE '%|' || ?3 || '|%')
               AND (?4 IS NULL OR k.tag_keys LIKE '%|' || ?4 || '|%')
               AND (?5 IS NULL OR k.order_types LIKE '%|' || ?5 || '|%')
-              AND (CASE WHEN ?6 IS NULL
-                        THEN k.status = 'published' OR (k.status = 'draft' AND k.created_by = ?7)
-                        ELSE k.status = ?6 END)";
+              AND (CASE WHEN ?6 IS NULL THEN {} ELSE k.status = ?6 END)";
         let kind = s.kind.map(|k| enum_name(&k));
         let model = s
             .model
@@ -442,44 +457,45 @@ impl Workspace {
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty());
         let order_type = s.order_type.map(|t| enum_name(&t));
-        let conn = self.store.conn();
-        let map = |r: &rusqlite::Row<'_>| summary_from_row(r, &s.query);
-        let rows = match &fts {
-            Some(q) => {
-                // Title words weigh ten times body words. CROSS JOIN keeps the index the outer
-                // loop: the planner would otherwise walk every entry and ask the index for each.
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f CROSS JOIN knowledge k ON k.rowid = f.rowid
-                     WHERE knowledge_fts MATCH ?1 AND {filters}
-                     ORDER BY bm25(knowledge_fts, 10.0, 1.0), k.revised_at DESC LIMIT ?8"
-                ))?;
-                stmt.query_map(
-                    params![q, kind, model, tag, order_type, status, user, limit],
-                    map,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-            }
-            None => {
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge k WHERE ?1 IS NULL AND {filters}
-                     ORDER BY k.revised_at DESC, k.id LIMIT ?8"
-                ))?;
-                stmt.query_map(
-                    params![
-                        Option::<String>::None,
-                        kind,
-                        model,
-                        tag,
-                        order_type,
-                        status,
-                        user,
-                        limit
-                    ],
-                    map,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-            }
+        self.summaries(
+            fts.as_deref(),
+            &filters.replace("{}", &visible_sql("?7")),
+            "",
+            limit,
+            params![kind, model, tag, order_type, status, user],
+            &s.query,
+        )
+    }
+
+    /// Entries matching the FTS query `fts` (best first after `first`, an ORDER BY prefix) or,
+    /// without one, every entry (newest first), narrowed by `filters`: SQL over `k` whose
+    /// parameters, from `?2` on, are `more`. Snippets are marked for `query`.
+    fn summaries(
+        &self,
+        fts: Option<&str>,
+        filters: &str,
+        first: &str,
+        limit: i64,
+        more: &[&dyn rusqlite::ToSql],
+        query: &str,
+    ) -> Result<Vec<EntrySummary>> {
+        // Title words weigh ten times body words. CROSS JOIN keeps the index the outer loop:
+        // the planner would otherwise walk every entry and ask the index for each.
+        let (from, rank) = match fts {
+            Some(_) => (
+                "knowledge_fts f CROSS JOIN knowledge k ON k.rowid = f.rowid WHERE knowledge_fts MATCH ?1",
+                "bm25(knowledge_fts, 10.0, 1.0), k.revised_at DESC",
+            ),
+            None => ("knowledge k WHERE ?1 IS NULL", "k.revised_at DESC, k.id"),
         };
+        let mut stmt = self.store.conn().prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {from} AND {filters} ORDER BY {first} {rank} LIMIT {limit}"
+        ))?;
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&fts];
+        args.extend_from_slice(more);
+        let rows = stmt
+            .query_map(args.as_slice(), |r| summary_from_row(r, query))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -581,8 +597,9 @@ impl Workspace {
             .filter(|m| !m.is_empty())
             .collect();
         let description = detail.summary.description.clone();
-        let conn = self.store.conn();
-        let fixed_id: Option<String> = conn
+        let fixed_id: Option<String> = self
+            .store
+            .conn()
             .query_row(
                 "SELECT fixed_with FROM orders WHERE id = ?1",
                 [order_id],
@@ -602,43 +619,41 @@ impl Workspace {
         } else {
             format!("({model_match}) DESC,")
         };
-        let visible = "(k.status = 'published' OR (k.status = 'draft' AND k.created_by = ?2))";
-        let map = |r: &rusqlite::Row<'_>| summary_from_row(r, &description);
-        let mut candidates = match search::match_query(&description, false) {
-            Some(q) => {
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge_fts f CROSS JOIN knowledge k ON k.rowid = f.rowid
-                     WHERE knowledge_fts MATCH ?1 AND {visible}
-                     ORDER BY {model_first} bm25(knowledge_fts, 10.0, 1.0) LIMIT 10"
-                ))?;
-                stmt.query_map(params![q, user], map)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-            }
+        let visible = &visible_sql("?2");
+        let fts = search::match_query(&description, false);
+        let mut candidates = match &fts {
+            Some(q) => self.summaries(
+                Some(q),
+                visible,
+                &model_first,
+                10,
+                params![user],
+                &description,
+            )?,
             None => Vec::new(),
         };
         if candidates.is_empty() && !models.is_empty() {
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM knowledge k WHERE ?1 IS NULL AND {visible}
-                   AND ({model_match}) > 0 ORDER BY k.revised_at DESC LIMIT 10"
-            ))?;
-            candidates = stmt
-                .query_map(params![Option::<String>::None, user], map)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            candidates = self.summaries(
+                None,
+                &format!("{visible} AND ({model_match}) > 0"),
+                "",
+                10,
+                params![user],
+                &description,
+            )?;
         }
         let fixed_with = match &fixed_id {
-            Some(f) => {
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM knowledge k WHERE k.id = ?1"
-                ))?;
-                stmt.query_row([f], map).optional()?
-            }
+            Some(f) => self
+                .summaries(None, "k.id = ?2", "", 1, params![f], &description)?
+                .pop(),
             None => None,
         };
         candidates.retain(|c| Some(&c.id) != fixed_id.as_ref());
         Ok(Solutions {
+            can_mark: detail.actions.contains(&super::Action::FieldEntry),
+            can_draft: finished(&detail) && fixed_with.is_none(),
             fixed_with,
             candidates,
-            can_mark: detail.actions.contains(&super::Action::FieldEntry),
         })
     }
 
@@ -666,14 +681,16 @@ impl Workspace {
     /// and the site photos, for a supervisor to review and publish.
     pub fn draft_entry_from_order(&mut self, order_id: &str) -> Result<EntryDetail> {
         let detail = self.get_order(order_id)?;
-        let order = match self.store.load(order_id)? {
-            Some((DocType::Order, doc)) => crate::model::order::OrderDoc::from_doc(&doc)?,
-            _ => return Err(DeviceError::not_found(format!("order {order_id}"))),
-        };
+        if !finished(&detail) {
+            return Err(match crate::model::enum_from_name(&detail.summary.status) {
+                Some(status) => DeviceError::refused(crate::Refusal::NotNow { status }),
+                None => DeviceError::invalid("only a finished order becomes a fault entry"),
+            });
+        }
         let conn = self.store.conn();
         let mut parts: Vec<String> = Vec::new();
-        for line in order.charges.values() {
-            if let Some(m) = &line.movement_id {
+        for charge in &detail.charges {
+            if let Some(m) = &charge.line.movement_id {
                 let part: Option<String> = conn
                     .query_row(
                         "SELECT part_id FROM stock_movements WHERE id = ?1",
@@ -687,9 +704,9 @@ impl Workspace {
             }
         }
         let mut photos: Vec<(String, String, Vec<u8>)> = Vec::new();
-        for p in order.photos.values() {
-            if let Some((mime, bytes)) = self.store.blob(&p.hash)? {
-                photos.push((p.hash.clone(), mime, bytes));
+        for p in &detail.photos {
+            if let Some((mime, bytes)) = self.store.blob(&p.photo.hash)? {
+                photos.push((p.photo.hash.clone(), mime, bytes));
             }
         }
         let description = detail.summary.description.trim();
@@ -714,7 +731,9 @@ impl Workspace {
                 .map(|e| e.info.model.clone())
                 .filter(|m| !m.trim().is_empty())
                 .collect(),
-            order_types: vec![order.header.order_type],
+            order_types: crate::model::enum_from_name(&detail.summary.order_type)
+                .into_iter()
+                .collect(),
             fault_code: String::new(),
             symptom: if description.is_empty() {
                 "-".to_string()

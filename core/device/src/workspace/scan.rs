@@ -97,7 +97,6 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::model::Role;
-    use crate::model::equipment::EquipmentInfo;
     use crate::model::stock::PartInfo;
     use crate::testing::*;
 
@@ -119,18 +118,12 @@ mod tests {
             .create_customer(&customer_input("深圳创新暖通工程"))
             .unwrap();
         let chiller = sup
-            .create_equipment(&EquipmentInfo {
-                name: "2号冷水机组".into(),
-                model: "Carrier 30XA-252".into(),
-                serial: "CR-30XA-5521".into(),
-                customer_id: c.id.clone(),
-                site_id: c.sites[0].id.clone(),
-                project_id: None,
-                installed_on: None,
-                warranty_until: None,
-                maintenance_interval_days: None,
-                notes: String::new(),
-            })
+            .create_equipment(&machine_at(
+                &c,
+                "2号冷水机组",
+                "Carrier 30XA-252",
+                "CR-30XA-5521",
+            ))
             .unwrap();
 
         // A USB scanner types the EAN-13 and Enter; a camera scanner may add its prefix.

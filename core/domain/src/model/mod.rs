@@ -195,3 +195,8 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
         _ => String::new(),
     }
 }
+
+/// The unit enum a stored name stands for (`enum_name` read back); None for an unknown name.
+pub fn enum_from_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}

@@ -36,7 +36,12 @@ export function EntryView({ id, directory, onChanged, onOpenOrder }: { id: strin
     void run(async () => {
       const a = e.attachments.find((x) => x.hash === hash);
       const file = await backend.openAttachment(e.id, hash);
-      setOpened({ hash, url: objectUrl(file, a?.mime ?? "application/octet-stream"), name: a?.name ?? hash, path: file.path });
+      const url = objectUrl(file, a?.mime ?? "application/octet-stream");
+      // The previous file's bytes are let go when another opens.
+      setOpened((prev) => {
+        if (prev) URL.revokeObjectURL(prev.url);
+        return { hash, url, name: a?.name ?? hash, path: file.path };
+      });
       entry.reload();
     });
   // Links into the entry's own attachments open from the device, never the network.

@@ -18,7 +18,6 @@ export function SolutionsPanel({ order, directory }: { order: OrderDetail; direc
   const [openId, setOpenId] = useState<string | null>(null);
   const [drafted, setDrafted] = useState<EntryDetail | null>(null);
   const s = solutions.data;
-  const finished = ["completed", "settled"].includes(order.underlying_status);
   return (
     <section className="solutions" aria-label={t("kb.possibleSolutions")} data-testid="solutions">
       <h3>{t("kb.possibleSolutions")}</h3>
@@ -46,7 +45,7 @@ export function SolutionsPanel({ order, directory }: { order: OrderDetail; direc
         ))}
       </ul>
       {openId && <EntryView key={openId} id={openId} directory={directory} onChanged={() => solutions.reload()} />}
-      {finished && !s?.fixed_with && !drafted && (
+      {s?.can_draft && !drafted && (
         <button onClick={() => void run(async () => setDrafted(await backend.draftEntryFromOrder(order.id)))}>{t("kb.turnIntoEntry")}</button>
       )}
       {drafted && <p className="notice" data-testid="drafted">{t("kb.drafted", { title: drafted.content.title })}</p>}

@@ -316,10 +316,7 @@ fn plan_markdown(
         let one = || values.first().cloned().unwrap_or_default();
         match key.as_str() {
             "title" => content.title = one(),
-            "kind" => {
-                kind =
-                    serde_json::from_value(serde_json::Value::String(one())).map_err(|_| bad())?
-            }
+            "kind" => kind = crate::model::enum_from_name(&one()).ok_or_else(bad)?,
             "status" => match one().as_str() {
                 "draft" => status = EntryStatus::Draft,
                 "published" => {}
@@ -334,11 +331,9 @@ fn plan_markdown(
             "order_types" => {
                 content.order_types = values
                     .iter()
-                    .map(|v| {
-                        serde_json::from_value::<OrderType>(serde_json::Value::String(v.clone()))
-                    })
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(|_| bad())?
+                    .map(|v| crate::model::enum_from_name::<OrderType>(v))
+                    .collect::<Option<_>>()
+                    .ok_or_else(bad)?
             }
             "attachments" => {
                 for v in values {

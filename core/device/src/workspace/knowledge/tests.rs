@@ -1,7 +1,5 @@
 use super::*;
 use crate::model::Role;
-use crate::model::customer::CustomerInput;
-use crate::model::equipment::EquipmentInfo;
 use crate::testing::*;
 
 fn article(title: &str, body: &str, models: &[&str]) -> EntryContent {
@@ -265,24 +263,9 @@ fn attachments_are_kept_checked_and_removable() {
 #[test]
 fn an_order_shows_possible_solutions_and_counts_the_fix() {
     let mut sup = library();
-    let c = sup
-        .create_customer(&CustomerInput {
-            ..customer_input("冷站客户")
-        })
-        .unwrap();
+    let c = sup.create_customer(&customer_input("冷站客户")).unwrap();
     let machine = sup
-        .create_equipment(&EquipmentInfo {
-            name: "1号机".into(),
-            model: "KX-200".into(),
-            serial: String::new(),
-            customer_id: c.id.clone(),
-            site_id: c.sites[0].id.clone(),
-            project_id: None,
-            installed_on: None,
-            warranty_until: None,
-            maintenance_interval_days: None,
-            notes: String::new(),
-        })
+        .create_equipment(&machine_at(&c, "1号机", "KX-200", ""))
         .unwrap();
     // An order about no particular machine is matched by its words alone.
     let plain = sup
@@ -351,7 +334,18 @@ fn a_finished_repair_becomes_a_draft_fault_entry() {
         .unwrap()
         .summary
         .id;
-    let draft = sup.draft_entry_from_order(&order).unwrap();
+    // Only a finished repair becomes an entry.
+    assert!(sup.draft_entry_from_order(&order).is_err());
+    sup.dispatch_order(&order, &[TECH_A.to_string()]).unwrap();
+    let mut tech = workspace(TECH_A, Role::Technician);
+    exchange(&sup, &mut tech);
+    tech.accept_order(&order).unwrap();
+    tech.check_in(&order, None).unwrap();
+    tick_required(&mut tech, &order);
+    tech.complete_order(&order, "更换轴承\n加注润滑脂").unwrap();
+    assert!(tech.possible_solutions(&order).unwrap().can_draft);
+    let draft = tech.draft_entry_from_order(&order).unwrap();
+    assert_eq!(draft.content.steps, vec!["更换轴承", "加注润滑脂"]);
     assert_eq!(draft.kind, EntryKind::Fault);
     assert_eq!(draft.status, EntryStatus::Draft);
     assert_eq!(draft.content.title, "主轴异响");
