@@ -810,19 +810,6 @@ async fn a_warehouse_keeper_sees_stock_and_requests_but_no_orders(backend: Backe
     assert!(w.tech_b.ws().get_request(&r.id).is_err());
 }
 
-/// Tick every required checklist item of an order, as the technician on site would.
-fn tick_required(ws: &mut fieldops_device::workspace::Workspace, id: &str) {
-    for item in ws
-        .get_order(id)
-        .unwrap()
-        .checklist
-        .into_iter()
-        .filter(|c| c.required)
-    {
-        ws.set_checklist_item(id, &item.id, true).unwrap();
-    }
-}
-
 async fn sigkill_loses_nothing_acknowledged(backend: Backend) {
     let mut w = world(backend).await;
     let id = dispatched_order(&w, "Replace fan").await;

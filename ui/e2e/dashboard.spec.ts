@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { expect, test } from "./stack";
 
 // The supervisor's dashboard, from the orders on the device (the real core), in both languages.
@@ -7,6 +11,10 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   await page.getByLabel("Login").fill("chen.jing");
   await page.getByLabel("Password").fill("fieldops-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
+  // The supervisor's home is the dashboard.
+  await expect(page.getByRole("tab", { name: "Dashboard" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("tile-open")).toContainText("0");
+  await page.getByRole("tab", { name: "Orders" }).click();
   await page.getByRole("button", { name: "+ New customer" }).click();
   const form = page.getByRole("form", { name: "New customer" });
   await form.getByLabel("Customer").fill("苏州工业园区水务");
@@ -30,19 +38,33 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   await expect(drill).toContainText("水泵振动 pump vibration");
   await drill.getByRole("listitem").getByRole("button").click();
   await expect(page.getByTestId("order-number")).toBeVisible();
-  await expect(page.getByTestId("trend-bucket").first()).toBeVisible();
-  await expect(page.getByRole("table", { name: "Repairs by customer" })).toContainText("苏州工业园区水务");
+  // Drill from the chart: this week's "created" bar (the one with a height) lists the order.
+  await page.getByTestId("chart-trend").locator('path[fill="#1f6feb"]:not([d*="l0 0l"])').first().click();
+  const week = page.getByRole("region", { name: /· Created$/ });
+  await expect(week.getByRole("listitem")).toHaveCount(1);
+  await expect(week).toContainText("水泵振动 pump vibration");
+  await expect(page.getByTestId("chart-repairs-customer")).toContainText("苏州工业园区水务");
   await page.getByRole("button", { name: "Export XLSX" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(".xlsx");
+  // LibreOffice opens the workbook and reads the same figure back: one open order.
+  const saved = (await page.getByTestId("stats-saved").textContent())?.match(/(\/\S+\.xlsx)/)?.[1];
+  expect(saved).toBeTruthy();
+  const out = mkdtempSync(join(tmpdir(), "fieldops-lo-"));
+  execFileSync("libreoffice", [`-env:UserInstallation=file://${out}/profile`, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", out, saved!], { stdio: "ignore" });
+  const summary = readFileSync(join(out, basename(saved!).replace(/\.xlsx$/, ".csv")), "utf8");
+  expect(summary.split("\n").some((l) => l.replaceAll('"', "").startsWith("未完成 Open,1,")), summary).toBe(true);
+  rmSync(out, { recursive: true, force: true });
   await page.getByRole("button", { name: "Staff assessment (PDF)" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(".pdf");
   await page.getByRole("button", { name: "Staff assessment (XLSX)" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(/assessment-.*\.xlsx/);
-  await page.getByRole("button", { name: "CSV · Money" }).click();
+  await page.getByRole("button", { name: "CSV · Money per month", exact: true }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(/statistics-money-.*\.csv/);
   await page.screenshot({ path: "test-results/dashboard-en.png", fullPage: true });
   await page.getByRole("button", { name: "中文" }).click();
   await expect(page.getByTestId("tile-open")).toContainText("未完成工单");
-  await expect(page.getByRole("region", { name: "未完成工单" })).toBeVisible();
+  // The open list says what it shows in the new language.
+  await expect(page.getByRole("region", { name: /· 新建$/ })).toBeVisible();
+  await expect(page.getByTestId("chart-trend")).toContainText("新建");
   await page.screenshot({ path: "test-results/dashboard-zh.png", fullPage: true });
 });

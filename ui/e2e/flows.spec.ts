@@ -54,6 +54,9 @@ test("a restart without network opens the local data; the password alone brings 
   const restarted = await stack.restartDevice("device-a");
   await page.goto(`/?bridge=${encodeURIComponent(restarted)}`);
   await expect(page.getByTestId("user")).toContainText("陈静 Chen Jing");
+  // The home's figures come from the local data, offline: the order is open.
+  await expect(page.getByTestId("tile-open")).toContainText("1");
+  await page.getByRole("tab", { name: "Orders" }).click();
   await expect(page.getByText("Chiller alarm E21").first()).toBeVisible();
   const resume = page.getByRole("form", { name: "Sign in to sync" });
   await expect(resume).toContainText("Your work is kept on this device");
@@ -733,9 +736,16 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await signIn(page, "chen.jing");
   await page.getByRole("tab", { name: "Parts" }).click();
   await page.getByRole("button", { name: "Statistics", exact: true }).click();
-  await expect(page.getByRole("figure", { name: "Used per part" }).getByTestId("bar")).toContainText("VP-30XA 压缩机阀片1");
-  await expect(page.getByRole("figure", { name: "Used per technician" }).getByTestId("bar")).toContainText("张伟 Zhang Wei1");
-  await expect(page.getByRole("figure", { name: "Used per customer" }).getByTestId("bar")).toContainText("深圳创新暖通工程1");
+  // Each chart has one bar: its name on the axis and its value, 1, at its end.
+  for (const [figure, label] of [
+    ["Used per part", "VP-30XA 压缩机阀片"],
+    ["Used per technician", "张伟 Zhang Wei"],
+    ["Used per customer", "深圳创新暖通工程"],
+  ]) {
+    const chart = page.getByRole("figure", { name: figure });
+    await expect(chart.locator("text", { hasText: label })).toHaveCount(1);
+    await expect(chart.locator("text").filter({ hasText: /^1$/ })).toHaveCount(1);
+  }
   // FLT-G4 was imported but never received: no stock, so not a slow mover; VP-30XA moved.
   await expect(page.getByRole("figure", { name: "Slow movers: in stock, not used in the period" })).toContainText("—");
   await expect(page.getByTestId("turnaround")).toContainText("on average from request to receipt");

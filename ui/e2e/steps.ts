@@ -3,13 +3,24 @@ import { expect, PASSWORD } from "./stack";
 
 // Steps several browser tests take, written once.
 
-/** Sign in to the demo company as `login` and wait for the app to open. */
+/** The demo's supervisor and administrator: their home is the dashboard. */
+const MANAGERS = ["chen.jing", "admin"];
+
+/**
+ * Sign in to the demo company as `login` and wait for the app to open. A manager lands on the
+ * dashboard; the step then opens the order list, where the tests that sign in start.
+ */
 export async function signIn(page: Page, login: string, password = PASSWORD) {
   await expect(page.getByLabel("Company")).toHaveValue("demo");
   await page.getByLabel("Login").fill(login);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("user")).toBeVisible();
+  if (MANAGERS.includes(login)) {
+    await expect(page.getByRole("tab", { name: "Dashboard" })).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByTestId("tile-open")).toBeVisible();
+    await page.getByRole("tab", { name: "Orders" }).click();
+  }
 }
 
 /** "+ New customer" with one site; the app then opens the new-order form. */

@@ -145,18 +145,20 @@ pub fn assessment_pages(heading: &Heading, people: &[Assessment]) -> Vec<Page> {
             page.line(
                 11.0,
                 &format!(
-                    "服务客户 Customers served {} · 服务设备 Machines serviced {} · 现场 On site {:.1} h",
+                    "服务客户 Customers served {} · 服务设备 Machines serviced {} · 现场 On site {:.1} h · 路途 Travelling {:.1} h",
                     t.customers_served,
                     t.machines_serviced,
-                    t.on_site_ms as f64 / 3_600_000.0
+                    t.on_site_ms as f64 / 3_600_000.0,
+                    t.travel_ms as f64 / 3_600_000.0
                 ),
             );
             page.line(
                 11.0,
                 &format!(
-                    "平均评分 Average rating {} · 一次修复率 First-time fix {}",
+                    "平均评分 Average rating {} · 一次修复率 First-time fix {} · 返工 Reopened {}",
                     rating_text(t),
-                    first_time_fix_text(t)
+                    first_time_fix_text(t),
+                    t.reopened.count
                 ),
             );
             page.line(
@@ -223,8 +225,10 @@ pub fn assessment_xlsx(heading: &Heading, people: &[Assessment]) -> Result<Vec<u
         "服务客户 Customers served",
         "服务设备 Machines serviced",
         "现场小时 Hours on site",
+        "路途小时 Hours travelling",
         "平均评分 Average rating",
         "一次修复率 First-time fix",
+        "返工 Reopened",
         "出勤天数 Days present",
         "工作小时 Hours worked",
         "签到 Check-ins",
@@ -245,8 +249,10 @@ pub fn assessment_xlsx(heading: &Heading, people: &[Assessment]) -> Result<Vec<u
             Some(f64::from(t.customers_served)),
             Some(f64::from(t.machines_serviced)),
             Some(t.on_site_ms as f64 / 3_600_000.0),
+            Some(t.travel_ms as f64 / 3_600_000.0),
             t.average_rating_centi.map(|r| r as f64 / 100.0),
             t.first_time_fix_bp.map(|b| b as f64 / 10_000.0),
+            Some(f64::from(t.reopened.count)),
             Some(a.days_present as f64),
             Some(a.worked_minutes as f64 / 60.0),
             Some(a.check_ins as f64),

@@ -578,7 +578,11 @@ median_response_ms: number | null,
 /**
  * Gross profit of the orders completed in the period, per currency (minor units).
  */
-gross_profit: Array<CurrencyAmount>, };
+gross_profit: Array<CurrencyAmount>, 
+/**
+ * Orders reopened in the period after they had been finished.
+ */
+reopened: Drill, };
 
 /**
  * The language of a message: the person's own, or the channel's for a group or a customer.
@@ -642,11 +646,18 @@ last_positions: Array<MapCheckIn>, };
 
 export type MapSite = { order_id: string, display_number: string, status: Status, customer_name: string | null, site_name: string, lat: number, lon: number, assignees: Array<string>, };
 
-export type MonthMoney = { 
 /**
- * YYYY-MM in the viewer's time zone.
+ * What money is grouped by.
  */
-month: string, currency: string, charges_net: number, costs: number, gross_profit: number, margin_bp: number | null, orders: Array<string>, };
+
+export type MoneyBy = "month" | "customer" | "project" | "order_type" | "technician";
+
+/**
+ * Charges, costs and profit of the orders completed in the period under one key, in one
+ * currency (minor units; currencies are never added together).
+ */
+
+export type MoneyGroup = { by: MoneyBy, key: string, label: string, currency: string, charges_net: number, costs: number, gross_profit: number, margin_bp: number | null, orders: Array<string>, };
 
 export type MovementKind = "receive" | "transfer_out" | "transfer_in" | "issue" | "return" | "defective" | "adjust";
 
@@ -1351,7 +1362,12 @@ export type Statistics = { kpis: Kpis,
 /**
  * The same figures for the period of the same length just before.
  */
-previous: Kpis, stages: Array<StageTimes>, technicians: Array<TechnicianFigures>, money: Array<MonthMoney>, 
+previous: Kpis, stages: Array<StageTimes>, technicians: Array<TechnicianFigures>, 
+/**
+ * By month (in order), then by customer, project, order type and technician (largest
+ * charges first).
+ */
+money: Array<MoneyGroup>, 
 /**
  * Repairs created in the period on a machine that had another repair completed in the
  * 30 (90) days before.
@@ -1367,9 +1383,17 @@ trend: Array<Bucket>, previous_trend: Array<Bucket>,
  */
 repairs_by_customer: Array<NamedCount>, repairs_by_model: Array<NamedCount>, 
 /**
+ * Per machine ("1号机床 · SN-0042").
+ */
+repairs_by_machine: Array<NamedCount>, 
+/**
  * By the knowledge base's entry marked as the fix ("E-04 高压报警停机").
  */
-repairs_by_fault: Array<NamedCount>, };
+repairs_by_fault: Array<NamedCount>, 
+/**
+ * The equipment models on this device, for the model filter.
+ */
+equipment_models: Array<string>, };
 
 /**
  * Which orders and which period: times in ms, `[from, to)`.
@@ -1381,6 +1405,10 @@ export type StatsQuery = { from: number, to: number, technician?: string | null,
  */
 project_id?: string | null, 
 /**
+ * Only the orders on a machine of this equipment model.
+ */
+equipment_model?: string | null, 
+/**
  * The viewer's UTC offset, for months.
  */
 tz_offset_min: number, };
@@ -1389,7 +1417,7 @@ tz_offset_min: number, };
  * The tables of the statistics, in the order they are made (and the workbook's sheets).
  */
 
-export type StatsTable = "summary" | "technicians" | "times" | "money" | "trend" | "repairs";
+export type StatsTable = "summary" | "technicians" | "times" | "money" | "money_by" | "trend" | "repairs";
 
 export type Status = "requested" | "new" | "dispatched" | "accepted" | "rejected" | "travelling" | "on_site" | "checked_out" | "completed" | "settled" | "cancelled" | "conflict";
 
@@ -1480,6 +1508,14 @@ completed: Drill, customers_served: number, machines_serviced: number,
  * Time on site (check-in to check-out) of their completed orders.
  */
 on_site_ms: number, 
+/**
+ * Time travelling (setting off to check-in) of their completed orders.
+ */
+travel_ms: number, 
+/**
+ * Orders they had completed that were reopened in the period.
+ */
+reopened: Drill, 
 /**
  * Average stars × 100 of their rated completed orders.
  */

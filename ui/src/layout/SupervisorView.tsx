@@ -43,13 +43,14 @@ type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | 
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["orders", "dashboard", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", "knowledge", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["dashboard", "orders", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", "knowledge", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
   const [text, setText] = useState("");
   const [panel, setPanel] = useState<Panel>(null);
-  const [tab, setTab] = useState<Tab>("orders");
+  // The dashboard is the supervisor's home: the day's figures first, the lists one tab away.
+  const [tab, setTab] = useState<Tab>("dashboard");
   const orders = useLoad(
     (b) => b.listOrders({ status: status || null, statuses: tab === "conflicts" ? ["conflict"] : null, assignee: assignee || null, text: text || null }),
     [status, assignee, text, tab],

@@ -229,7 +229,7 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
             charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids,
-            dispatched_at, plan_visit, fixed_with, doc_json)
+            dispatched_at, plan_visit, fixed_with, stat_facts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         params![
             o.id,
@@ -258,7 +258,7 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             o.last_dispatched_at(),
             o.header.plan_visit.as_ref().map(json_text),
             st.fixed_with,
-            json_text(o),
+            json_text(&crate::workspace::statistics::Facts::of(o, &st)),
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;

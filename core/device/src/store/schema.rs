@@ -72,9 +72,9 @@ CREATE TABLE IF NOT EXISTS orders(
     plan_visit TEXT,
     -- The knowledge entry marked as the one that fixed it.
     fixed_with TEXT,
-    -- The order as read from its document (JSON), so that statistics over a company's
-    -- history read rows instead of loading every automerge document.
-    doc_json TEXT NOT NULL
+    -- What statistics need of the order (JSON of workspace::statistics::Facts), so that
+    -- statistics over a company's history read rows instead of loading every document.
+    stat_facts TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
 CREATE INDEX IF NOT EXISTS orders_fixed_with ON orders(fixed_with);
@@ -245,7 +245,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "15";
+pub(super) const PROJECTION_VERSION: &str = "16";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 17] = [

@@ -96,15 +96,7 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
     tech.rate_order(&id, 4, "响应很快 quick").unwrap();
     exchange(&tech, &mut sup);
     let now = crate::model::now_ms();
-    let q = crate::workspace::StatsQuery {
-        from: now - 86_400_000,
-        to: now + 86_400_000,
-        technician: None,
-        customer_id: None,
-        order_type: None,
-        project_id: None,
-        tz_offset_min: 480,
-    };
+    let q = crate::workspace::StatsQuery::period(now - 86_400_000, now + 86_400_000, 480);
     let (heading, people) =
         crate::assessment::gather(&sup, &q, &directory(), "华东服务公司").unwrap();
     let pages = crate::assessment::assessment_pages(&heading, &people);
@@ -126,7 +118,7 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
             .find(|r| r[0] == "Tech A")
             .expect("Tech A's row");
         assert_eq!(tech_a[4], "1", "completed: {tech_a:?}");
-        assert_eq!(tech_a[8], "4", "average rating: {tech_a:?}");
+        assert_eq!(tech_a[9], "4", "average rating: {tech_a:?}");
         let ratings = wb.worksheet_range("评价 Ratings").unwrap();
         let comment = ratings.rows().nth(1).expect("one rating");
         assert_eq!(comment[0].to_string(), "Tech A");

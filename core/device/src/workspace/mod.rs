@@ -43,7 +43,7 @@ mod scan;
 mod session;
 mod settlement;
 mod signature;
-mod statistics;
+pub(crate) mod statistics;
 mod stock;
 mod sync_state;
 
@@ -70,8 +70,8 @@ pub use scan::{ScanHit, clean_code};
 pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use statistics::{
-    Bucket, CurrencyAmount, Drill, Kpis, MonthMoney, Stage, StageTimes, Statistics, StatsQuery,
-    StatsTable, TechnicianFigures,
+    Bucket, CurrencyAmount, Drill, Kpis, MoneyBy, MoneyGroup, Stage, StageTimes, Statistics,
+    StatsQuery, StatsTable, TechnicianFigures,
 };
 pub use stock::{
     AlertKind, CategoryView, LevelView, LocationView, MovementView, PartView, RequestLineInput,

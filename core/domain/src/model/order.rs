@@ -523,6 +523,12 @@ pub struct OrderState {
     pub declined: bool,
     /// Milliseconds between check-ins and the following check-outs (time on site).
     pub on_site_ms: i64,
+    /// Milliseconds between setting off (`travelling`) and the following check-in.
+    #[serde(default)]
+    pub travel_ms: i64,
+    /// How many times the order was reopened after it was finished.
+    #[serde(default)]
+    pub reopened: u32,
     pub completed_at: Option<i64>,
     /// The knowledge entry marked as the one that fixed it.
     pub fixed_with: Option<String>,
@@ -748,11 +754,14 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
         customer_rating: None,
         declined: false,
         on_site_ms: 0,
+        travel_ms: 0,
+        reopened: 0,
         completed_at: None,
         fixed_with: None,
     };
     let mut s = Status::New;
     let mut checked_in_at: Option<i64> = None;
+    let mut set_off_at: Option<i64> = None;
     for e in events {
         let assigned = st.assignees.contains(&e.by);
         let clash = |why: String| Some(why);
@@ -800,6 +809,7 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 st.resolution = None;
                 st.completed_at = None;
                 st.declined = false;
+                st.reopened += 1;
                 None
             }
             EventKind::Cancelled if s.is_open() => {
@@ -846,6 +856,7 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 None
             }
             EventKind::Travelling if matches!(s, Status::Accepted | Status::CheckedOut) => {
+                set_off_at = Some(e.at);
                 s = Status::Travelling;
                 None
             }
@@ -855,6 +866,9 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                     Status::Accepted | Status::Travelling | Status::CheckedOut
                 ) =>
             {
+                if let Some(t) = set_off_at.take() {
+                    st.travel_ms += (e.at - t).max(0);
+                }
                 checked_in_at = Some(e.at);
                 s = Status::OnSite;
                 None

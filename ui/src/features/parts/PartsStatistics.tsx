@@ -1,5 +1,5 @@
 // Parts statistics: consumption, stock value, slow movers and requests, as bar charts.
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { RequestStatus, TableFormat, Tally, UserInfo } from "../../backend";
 import { formatMoney } from "../../format";
 import { useAction, useBackend, useLoad, userName } from "../../context";
@@ -7,23 +7,20 @@ import { useI18n } from "../../i18n";
 import { savedLink } from "../../files";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { DateRange, SavedNotice } from "../../shared/FormParts";
+import { Chart, barsHeight, barsOption } from "../../shared/Chart";
 
-/** A horizontal bar chart of tallies (largest first), drawn with plain elements. */
-function Bars({ title, rows, format }: { title: string; rows: Tally[]; format?: (v: number) => string }) {
-  const max = Math.max(1, ...rows.map((r) => Math.abs(r.value)));
-  return (
-    <figure className="bars" aria-label={title}>
-      <figcaption>{title}</figcaption>
-      {rows.length === 0 && <p className="muted">—</p>}
-      {rows.slice(0, 12).map((r) => (
-        <div key={r.key} className="bar-row" data-testid="bar">
-          <span className="bar-label">{r.label}</span>
-          <span className="bar" style={{ width: `${(Math.abs(r.value) / max) * 100}%` }} />
-          <span className="bar-value">{format ? format(r.value) : r.value}</span>
-        </div>
-      ))}
-    </figure>
-  );
+/** A horizontal bar chart of tallies (largest first). */
+function Bars({ title, rows, format = String }: { title: string; rows: Tally[]; format?: (v: number) => string }) {
+  const option = useMemo(() => barsOption(rows.map((r) => ({ label: r.label, value: r.value })), format, { limit: 12 }), [rows, format]);
+  if (rows.length === 0) {
+    return (
+      <figure className="chart" aria-label={title}>
+        <figcaption>{title}</figcaption>
+        <p className="muted">—</p>
+      </figure>
+    );
+  }
+  return <Chart option={option} label={title} height={barsHeight(rows.length, 12)} />;
 }
 
 /** Consumption, stock value, slow movers and requests over a period, with exports. */
@@ -39,7 +36,7 @@ export function PartsStatistics({ directory }: { directory: UserInfo[] }) {
   const [saved, setSaved] = useState<{ path: string; href: string } | null>(null);
   const { error, run } = useAction();
   const s = stats.data;
-  const money = (v: number) => formatMoney(v, "CNY", lang);
+  const money = useCallback((v: number) => formatMoney(v, "CNY", lang), [lang]);
   const exportAs = (format: TableFormat) =>
     run(async () => {
       setSaved(savedLink(await backend.exportPartsStatistics(...range(), format), format));

@@ -1,5 +1,5 @@
-import { useState } from "react";
-import type { Bucket, Drill, Kpis, NamedCount, Stage, Statistics, StatsTable, UserInfo } from "../../backend";
+import { useMemo, useState } from "react";
+import type { Bucket, Drill, Kpis, MoneyBy, MoneyGroup, NamedCount, OrderType, Stage, Statistics, StatsTable, UserInfo } from "../../backend";
 import { toError, type BackendError } from "../../backend";
 import type { Key } from "../../i18n/en";
 import { useBackend, useLoad, userName } from "../../context";
@@ -8,6 +8,7 @@ import { formatMoney } from "../../format";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { DateRange, SavedNotice } from "../../shared/FormParts";
+import { Chart, barsHeight, barsOption, type ChartOption } from "../../shared/Chart";
 import { StatusBadge } from "../orders/StatusBadge";
 
 const DAY = 24 * 3600 * 1000;
@@ -28,7 +29,7 @@ const percent = (bp: number | null) => (bp === null ? "—" : `${(bp / 100).toFi
  */
 export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen: (id: string) => void }) {
   const backend = useBackend();
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [saved, setSaved] = useState<{ path: string; href: string } | null>(null);
   const [exportError, setExportError] = useState<BackendError | null>(null);
   const duration = useDuration();
@@ -36,11 +37,13 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
   const [to, setTo] = useState(isoDay(Date.now()));
   const [technician, setTechnician] = useState("");
   const [project, setProject] = useState("");
+  const [model, setModel] = useState("");
+  const [moneyBy, setMoneyBy] = useState<MoneyBy>("customer");
   const projects = useLoad((b) => b.listProjects(null), []);
   // What a figure stands for, said again in the current language at every render.
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
-  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, tz_offset_min: -new Date().getTimezoneOffset() });
-  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project]);
+  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, equipment_model: model || null, tz_offset_min: -new Date().getTimezoneOffset() });
+  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project, model]);
   const assessment = async () => {
     setExportError(null);
     try {
@@ -104,6 +107,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             </select>
           </label>
         )}
+        {(s?.equipment_models.length ?? 0) > 0 && (
+          <label className="mini">
+            {t("stats.model")}
+            <select value={model} onChange={(e) => setModel(e.target.value)}>
+              <option value="">{t("stats.allModels")}</option>
+              {s?.equipment_models.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button onClick={() => exportXlsx("statistics")}>{t("exportXlsx")}</button>
         <button onClick={assessment}>{t("stats.assessment")}</button>
         <button onClick={() => exportXlsx("assessment")}>{t("stats.assessmentXlsx")}</button>
@@ -117,7 +133,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
           <h3>
             {t("stats.trend")} {csv("trend", t("stats.trend"))}
           </h3>
-          <Trend now={s.trend} before={s.previous_trend} onDrill={(label, d) => open(label, "stats.completed", d)} />
+          <Trend now={s.trend} before={s.previous_trend} onDrill={open} />
           <h3>
             {t("stats.times")} {csv("times", t("stats.times"))}
           </h3>
@@ -166,6 +182,8 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
                   <th className="num">{t("stats.customers")}</th>
                   <th className="num">{t("stats.machines")}</th>
                   <th className="num">{t("stats.onSite")}</th>
+                  <th className="num">{t("stats.travel")}</th>
+                  <th className="num">{t("stats.reopened")}</th>
                   <th className="num">{t("stats.rating")}</th>
                   <th className="num">{t("stats.ftf")}</th>
                 </tr>
@@ -173,7 +191,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
               <tbody>
                 {s.technicians.map((x) => {
                   const who = userName(directory, x.user_id);
-                  const cell = (key: "stats.received" | "stats.accepted" | "stats.declined" | "stats.completed", d: Drill) => (
+                  const cell = (key: "stats.received" | "stats.accepted" | "stats.declined" | "stats.completed" | "stats.reopened", d: Drill) => (
                     <td className="num">
                       <button className="link" onClick={() => open(who, key, d)}>
                         {d.count}
@@ -190,6 +208,8 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
                       <td className="num">{x.customers_served}</td>
                       <td className="num">{x.machines_serviced}</td>
                       <td className="num">{duration(x.on_site_ms)}</td>
+                      <td className="num">{duration(x.travel_ms)}</td>
+                      {cell("stats.reopened", x.reopened)}
                       <td className="num">{x.average_rating_centi === null ? "—" : (x.average_rating_centi / 100).toFixed(1)}</td>
                       <td className="num">{percent(x.first_time_fix_bp)}</td>
                     </tr>
@@ -201,37 +221,24 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
           <h3>
             {t("stats.money")} {csv("money", t("stats.money"))}
           </h3>
-          <table className="orders" aria-label={t("stats.money")}>
-            <thead>
-              <tr>
-                <th>{t("stats.month")}</th>
-                <th className="num">{t("stats.charges")}</th>
-                <th className="num">{t("stats.costs")}</th>
-                <th className="num">{t("stats.profit")}</th>
-                <th className="num">{t("margin")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.money.map((m) => (
-                <tr key={`${m.month}|${m.currency}`}>
-                  <td>
-                    <button className="link" onClick={() => open(`${m.month} · ${m.currency}`, null, m)}>
-                      {m.month}
-                    </button>
-                  </td>
-                  <td className="num">{formatMoney(m.charges_net, m.currency, lang)}</td>
-                  <td className="num">{formatMoney(m.costs, m.currency, lang)}</td>
-                  <td className="num">{formatMoney(m.gross_profit, m.currency, lang)}</td>
-                  <td className="num">{percent(m.margin_bp)}</td>
-                </tr>
+          {s.money.length === 0 ? <p className="muted">{t("stats.noMoney")}</p> : <MoneyChart rows={s.money.filter((m) => m.by === "month")} onDrill={(label, d) => open(label, null, d)} />}
+          <div className="toolbar money-by">
+            <h3>{t("stats.moneyBy")}</h3>
+            <select aria-label={t("stats.moneyBy")} value={moneyBy} onChange={(e) => setMoneyBy(e.target.value as MoneyBy)}>
+              {(["customer", "project", "order_type", "technician", "month"] as MoneyBy[]).map((b) => (
+                <option key={b} value={b}>
+                  {t(`moneyBy.${b}`)}
+                </option>
               ))}
-            </tbody>
-          </table>
-          {s.money.length === 0 && <p className="muted">{t("stats.noMoney")}</p>}
-          <div className="two-lists">
-            <Named title={t("stats.repairsByCustomer")} rows={s.repairs_by_customer} onDrill={(label, d) => open(label, "stats.repairs", d)} />
-            <Named title={t("stats.repairsByModel")} rows={s.repairs_by_model} onDrill={(label, d) => open(label, "stats.repairs", d)} />
-            <Named title={t("stats.repairsByFault")} rows={s.repairs_by_fault} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            </select>
+            {csv("money_by", t("stats.moneyBy"))}
+          </div>
+          <MoneyTable by={moneyBy} rows={s.money.filter((m) => m.by === moneyBy)} directory={directory} onDrill={(label, d) => open(label, null, d)} />
+          <div className="charts">
+            <RepairBars title={t("stats.repairsByCustomer")} testId="chart-repairs-customer" rows={s.repairs_by_customer} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            <RepairBars title={t("stats.repairsByModel")} testId="chart-repairs-model" rows={s.repairs_by_model} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            <RepairBars title={t("stats.repairsByMachine")} testId="chart-repairs-machine" rows={s.repairs_by_machine} onDrill={(label, d) => open(label, "stats.repairs", d)} />
+            <RepairBars title={t("stats.repairsByFault")} testId="chart-repairs-fault" rows={s.repairs_by_fault} onDrill={(label, d) => open(label, "stats.repairs", d)} />
           </div>
         </>
       )}
@@ -243,7 +250,7 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
 function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: Key | null, d: { orders: string[] }) => void }) {
   const { t, lang } = useI18n();
   const duration = useDuration();
-  const tile = (key: "open" | "overdue" | "completed" | "ftf" | "response" | "profit" | "repeat30" | "repeat90", value: string, before: string | null, d: Drill | null) => (
+  const tile = (key: "open" | "overdue" | "completed" | "ftf" | "response" | "profit" | "reopened" | "repeat30" | "repeat90", value: string, before: string | null, d: Drill | null) => (
     <div className="tile" data-testid={`tile-${key}`}>
       <span className="tile-label">{t(`kpi.${key}`)}</span>
       {d ? (
@@ -267,71 +274,151 @@ function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: K
       {tile("ftf", percent(k.first_time_fix_bp), percent(p.first_time_fix_bp), null)}
       {tile("response", duration(k.median_response_ms), duration(p.median_response_ms), null)}
       {tile("profit", profit(k), profit(p), null)}
+      {tile("reopened", String(k.reopened.count), String(p.reopened.count), k.reopened)}
       {tile("repeat30", String(s.repeat_repairs_30d.count), null, s.repeat_repairs_30d)}
       {tile("repeat90", String(s.repeat_repairs_90d.count), null, s.repeat_repairs_90d)}
     </div>
   );
 }
 
-/** Orders created and completed per week or month, the period before drawn faintly beside. */
-function Trend({ now, before, onDrill }: { now: Bucket[]; before: Bucket[]; onDrill: (label: string, d: Drill) => void }) {
+/**
+ * Orders created and completed per week or month as bars, the orders created in the period
+ * before as a dashed line; a click on a bar or point lists its orders.
+ */
+function Trend({ now, before, onDrill }: { now: Bucket[]; before: Bucket[]; onDrill: (prefix: string, key: Key | null, d: Drill) => void }) {
   const { t } = useI18n();
-  const max = Math.max(1, ...now.map((b) => b.created.count), ...before.map((b) => b.created.count));
-  const bar = (n: number) => ({ height: `${(n / max) * 100}%` });
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 8, right: 8, top: 28, bottom: 4, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: now.map((b) => b.starts.slice(5)) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: t("stats.created"), type: "bar", data: now.map((b) => b.created.count), barMaxWidth: 22, cursor: "pointer" },
+        { name: t("stats.completed"), type: "bar", data: now.map((b) => b.completed.count), barMaxWidth: 22, cursor: "pointer" },
+        { name: t("stats.createdBefore"), type: "line", data: before.map((b) => b.created.count), lineStyle: { type: "dashed" }, symbolSize: 8, color: "#98a2b3" },
+      ],
+    }),
+    [now, before, t],
+  );
+  const pick = (series: number, i: number) => {
+    const bucket = series === 2 ? before[i] : now[i];
+    if (!bucket) return;
+    if (series === 0) onDrill(bucket.starts, "stats.created", bucket.created);
+    else if (series === 1) onDrill(bucket.starts, "stats.completed", bucket.completed);
+    else onDrill(bucket.starts, "stats.createdBefore", bucket.created);
+  };
   return (
-    <figure className="trend" aria-label={t("stats.trend")}>
-      <div className="trend-bars">
-        {now.map((b, i) => (
-          <div key={b.starts} className="trend-col" data-testid="trend-bucket">
-            <div className="trend-stack">
-              <span className="trend-bar before" style={bar(before[i]?.created.count ?? 0)} title={t("kpi.before", { value: before[i]?.created.count ?? 0 })} />
-              <span className="trend-bar created" style={bar(b.created.count)} title={`${t("stats.created")} ${b.created.count}`} />
-              <span className="trend-bar completed" style={bar(b.completed.count)} title={`${t("stats.completed")} ${b.completed.count}`} />
-            </div>
-            <button className="link trend-label" onClick={() => onDrill(b.starts, b.completed)}>
-              {b.starts.slice(5)}
-            </button>
-          </div>
-        ))}
-      </div>
-      <figcaption className="muted">
-        <span className="key created" /> {t("stats.created")} <span className="key completed" /> {t("stats.completed")} <span className="key before" /> {t("stats.createdBefore")}
-      </figcaption>
-    </figure>
+    <>
+      <Chart option={option} label={t("stats.trend")} height={220} onPick={pick} testId="chart-trend" caption={false} />
+      <p className="muted small">{t("stats.chartHint")}</p>
+    </>
   );
 }
 
-/** Repairs per name (a customer, an equipment model), most first. */
-function Named({ title, rows, onDrill }: { title: string; rows: NamedCount[]; onDrill: (label: string, d: Drill) => void }) {
+/** A month, with its currency when the period has several. */
+const monthLabel = (rows: MoneyGroup[], m: MoneyGroup) => (new Set(rows.map((r) => r.currency)).size > 1 ? `${m.key} ${m.currency}` : m.key);
+
+/** Charges, costs and profit per month (each currency its own bars: never added together). */
+function MoneyChart({ rows, onDrill }: { rows: MoneyGroup[]; onDrill: (label: string, d: Drill) => void }) {
+  const { t, lang } = useI18n();
+  const label = (m: MoneyGroup) => monthLabel(rows, m);
+  const option = useMemo<ChartOption>(() => {
+    const value = (minor: number) => minor / 100;
+    const currencyOf = (i: number) => rows[i]?.currency ?? "CNY";
+    return {
+      grid: { left: 8, right: 8, top: 28, bottom: 4, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", valueFormatter: (v) => String(v) },
+      xAxis: { type: "category", data: rows.map((m) => monthLabel(rows, m)) },
+      yAxis: { type: "value" },
+      series: [
+        { name: t("stats.charges"), type: "bar", data: rows.map((m) => value(m.charges_net)), barMaxWidth: 22, cursor: "pointer" },
+        { name: t("stats.costs"), type: "bar", data: rows.map((m) => value(m.costs)), barMaxWidth: 22, cursor: "pointer", color: "#b54708" },
+        {
+          name: t("stats.profit"),
+          type: "bar",
+          data: rows.map((m) => value(m.gross_profit)),
+          barMaxWidth: 22,
+          cursor: "pointer",
+          color: "#067647",
+          label: { show: true, position: "top", formatter: (p) => formatMoney(rows[p.dataIndex]?.gross_profit ?? 0, currencyOf(p.dataIndex), lang) },
+        },
+      ],
+    };
+  }, [rows, t, lang]);
+  return <Chart option={option} label={t("stats.money")} height={220} caption={false} onPick={(_, i) => rows[i] && onDrill(label(rows[i]), { count: rows[i].orders.length, orders: rows[i].orders })} testId="chart-money" />;
+}
+
+/** Charges, costs, profit and margin under the chosen grouping; each row lists its orders. */
+function MoneyTable({ by, rows, directory, onDrill }: { by: MoneyBy; rows: MoneyGroup[]; directory: UserInfo[]; onDrill: (label: string, d: Drill) => void }) {
+  const { t, lang } = useI18n();
+  const name = (m: MoneyGroup) => {
+    switch (m.by) {
+      case "technician":
+        return userName(directory, m.key);
+      case "order_type":
+        return t(`type.${m.key as OrderType}`);
+      case "project":
+        return m.key ? m.label : t("stats.noProject");
+      default:
+        return m.label;
+    }
+  };
   return (
-    <table className="orders" aria-label={title}>
-      <thead>
-        <tr>
-          <th>{title}</th>
-          <th className="num">#</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.slice(0, 10).map((r) => (
-          <tr key={r.label}>
-            <td>{r.label}</td>
-            <td className="num">
-              <button className="link" onClick={() => onDrill(r.label, r.orders)}>
-                {r.orders.count}
-              </button>
-            </td>
-          </tr>
-        ))}
-        {rows.length === 0 && (
+    <div className="table-scroll">
+      <table className="orders" aria-label={t("stats.moneyBy")}>
+        <thead>
           <tr>
-            <td colSpan={2} className="muted">
-              —
-            </td>
+            <th>{t(`moneyBy.${by}`)}</th>
+            <th>{t("stats.currency")}</th>
+            <th className="num">{t("stats.charges")}</th>
+            <th className="num">{t("stats.costs")}</th>
+            <th className="num">{t("stats.profit")}</th>
+            <th className="num">{t("margin")}</th>
           </tr>
-        )}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((m) => (
+            <tr key={`${m.key}|${m.currency}`}>
+              <td>
+                <button className="link" onClick={() => onDrill(name(m), { count: m.orders.length, orders: m.orders })}>
+                  {name(m)}
+                </button>
+              </td>
+              <td>{m.currency}</td>
+              <td className="num">{formatMoney(m.charges_net, m.currency, lang)}</td>
+              <td className="num">{formatMoney(m.costs, m.currency, lang)}</td>
+              <td className="num">{formatMoney(m.gross_profit, m.currency, lang)}</td>
+              <td className="num">{percent(m.margin_bp)}</td>
+            </tr>
+          ))}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                {t("stats.noMoney")}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
+}
+
+/** Repairs per name (a customer, a model, a machine, a fault), most first; a bar lists its orders. */
+function RepairBars({ title, rows, onDrill, testId }: { title: string; rows: NamedCount[]; onDrill: (label: string, d: Drill) => void; testId: string }) {
+  const option = useMemo(() => barsOption(rows.map((r) => ({ label: r.label, value: r.orders.count })), String, { clickable: true }), [rows]);
+  if (rows.length === 0) {
+    return (
+      <figure className="chart" aria-label={title} data-testid={testId}>
+        <figcaption>{title}</figcaption>
+        <p className="muted">—</p>
+      </figure>
+    );
+  }
+  return <Chart option={option} label={title} height={barsHeight(rows.length)} onPick={(_, i) => rows[i] && onDrill(rows[i].label, rows[i].orders)} testId={testId} />;
 }
 
 /** The orders behind a figure; the order list is read only while one is shown. */

@@ -302,15 +302,11 @@ fn an_order_shows_possible_solutions_and_counts_the_fix() {
     // Repair statistics count the order under the fault that fixed it.
     let now = crate::model::now_ms();
     let stats = sup
-        .statistics(&crate::workspace::StatsQuery {
-            from: now - 86_400_000,
-            to: now + 86_400_000,
-            technician: None,
-            customer_id: None,
-            order_type: None,
-            project_id: None,
-            tz_offset_min: 480,
-        })
+        .statistics(&crate::workspace::StatsQuery::period(
+            now - 86_400_000,
+            now + 86_400_000,
+            480,
+        ))
         .unwrap();
     assert_eq!(stats.repairs_by_fault.len(), 1);
     assert_eq!(stats.repairs_by_fault[0].label, "E04 高压报警 压缩机停机");
