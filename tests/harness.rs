@@ -383,6 +383,7 @@ pub fn customer(name: &str) -> CustomerInput {
     CustomerInput {
         name: name.into(),
         phone: "+86 10 1234 5678".into(),
+        region: "华北".into(),
         sites: vec![SiteInput {
             id: None,
             name: "HQ".into(),

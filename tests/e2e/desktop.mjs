@@ -1,7 +1,9 @@
 // A minimal W3C WebDriver client (Node's fetch), enough to drive the FieldOps desktop app
 // through tauri-driver. Exits non-zero with a reason when any step fails.
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 
 const { values: args } = parseArgs({
@@ -151,6 +153,26 @@ try {
   await type("//input[@name='login']", "chen.jing");
   await type("//input[@name='password']", "fieldops-demo");
   await click("//button[@type='submit']");
+
+  // The supervisor's home is the dashboard: the repair completed above is counted; a click on
+  // the trend chart's "completed" bar lists it; the exported workbook opens in LibreOffice with
+  // the same count.
+  const completedTile = "//*[@data-testid='tile-completed']//button";
+  await until("the completed repair on the dashboard", async () => parseInt(await text(completedTile), 10) >= 1, 30000);
+  const completedCount = parseInt(await text(completedTile), 10);
+  await click("//*[@data-testid='chart-trend']//*[local-name()='path' and @fill='#067647' and not(contains(@d, 'l0 0l'))]");
+  await until("the completed repair listed from the chart", async () => (await text("//*[@role='region'][.//li]")).includes(ORDER_TEXT), 20000);
+  await click("//button[normalize-space(.)='Export XLSX' or normalize-space(.)='导出 XLSX']");
+  const workbook = await until("the workbook saved", async () => (await text("//*[@data-testid='stats-saved']")).match(/(\/\S+\.xlsx)/)?.[1]);
+  const lo = mkdtempSync(join(tmpdir(), "fieldops-lo-"));
+  execFileSync("libreoffice", [`-env:UserInstallation=file://${lo}/profile`, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", lo, workbook], { stdio: "ignore" });
+  const summary = readFileSync(join(lo, basename(workbook).replace(/\.xlsx$/, ".csv")), "utf8");
+  rmSync(lo, { recursive: true, force: true });
+  if (!summary.split("\n").some((l) => l.replaceAll('"', "").startsWith(`完成 Completed,${completedCount},`))) {
+    throw new Error(`the exported workbook should count ${completedCount} completed: ${summary}`);
+  }
+  console.log(`the supervisor's dashboard lists the completed repair from its chart; the workbook says ${completedCount} completed`);
+
   await click("//*[@role='tab' and (normalize-space(.)='Parts' or normalize-space(.)='备件')]");
   await click("//button[normalize-space(.)='Stock' or normalize-space(.)='库存']");
   await click("//button[normalize-space(.)='Stock-take' or normalize-space(.)='盘点']");

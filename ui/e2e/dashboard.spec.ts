@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { expect, test } from "./stack";
+import { createCustomer, signIn } from "./steps";
 
 // The supervisor's dashboard, from the orders on the device (the real core), in both languages.
 test("the dashboard counts open orders and lists the ones behind a figure", async ({ page }) => {
@@ -67,4 +68,50 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   await expect(page.getByRole("region", { name: /· 新建$/ })).toBeVisible();
   await expect(page.getByTestId("chart-trend")).toContainText("新建");
   await page.screenshot({ path: "test-results/dashboard-zh.png", fullPage: true });
+});
+
+// An administrator groups 张伟 into a team; the dashboard narrowed to that team counts only the
+// orders its member works on and lists only its member's workload; a region narrows it to the
+// customers of that region.
+test("a team and a region narrow the dashboard", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, "admin");
+  for (const [customer, region, text, who] of [
+    ["杭州西湖制冷", "华东", "冷库温度高", "张伟 Zhang Wei"],
+    ["深圳南山暖通", "华南", "压缩机过载", "李娜 Li Na"],
+  ]) {
+    await createCustomer(page, customer, "机房", "30.25", "120.15", region);
+    const oform = page.getByRole("form", { name: "New order" });
+    await oform.getByLabel("Customer").selectOption({ label: customer });
+    await oform.getByLabel("Description").fill(text);
+    await oform.getByRole("button", { name: "Create" }).click();
+    await page.getByLabel(who).check();
+    await page.getByRole("button", { name: "Dispatch" }).click();
+    await expect(page.getByTestId("assignees")).toHaveText(who);
+  }
+  await page.getByRole("tab", { name: "People" }).click();
+  const fresh = page.getByRole("form", { name: "New team" });
+  await fresh.getByLabel("Team name").fill("华东组");
+  await fresh.getByLabel("张伟 Zhang Wei").check();
+  await fresh.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByRole("form", { name: "华东组" })).toBeVisible();
+  // A team needs a name: said in words, nothing saved.
+  await page.getByRole("form", { name: "New team" }).getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByRole("form", { name: "New team" }).getByRole("alert")).toContainText("Team name");
+
+  await page.getByRole("tab", { name: "Dashboard" }).click();
+  await expect(page.getByTestId("tile-open")).toContainText("2");
+  await page.getByLabel("Team").selectOption({ label: "华东组" });
+  await expect(page.getByTestId("tile-open")).toContainText("1");
+  const workload = page.getByRole("table", { name: "Workload per technician" });
+  await expect(workload).toContainText("张伟 Zhang Wei");
+  await expect(workload).not.toContainText("李娜 Li Na");
+  await page.getByTestId("tile-open").getByRole("button").click();
+  await expect(page.getByRole("region", { name: "Open orders" })).toContainText("冷库温度高");
+  await page.getByLabel("Team").selectOption({ label: "All teams" });
+  await page.getByLabel("Region").selectOption("华南");
+  await expect(page.getByTestId("tile-open")).toContainText("1");
+  await page.getByTestId("tile-open").getByRole("button").click();
+  await expect(page.getByRole("region", { name: "Open orders" })).toContainText("压缩机过载");
+  await page.screenshot({ path: "test-results/dashboard-team.png", fullPage: true });
 });

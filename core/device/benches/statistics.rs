@@ -47,6 +47,7 @@ fn main() {
             ws.create_customer(&fieldops_device::model::customer::CustomerInput {
                 name: format!("客户 {i}"),
                 phone: String::new(),
+                region: ["华东", "华北", "华南", "西南"][i % 4].into(),
                 sites: vec![fieldops_device::model::customer::SiteInput {
                     id: None,
                     name: "厂区".into(),

@@ -72,6 +72,7 @@ pub fn customer_input(name: &str) -> CustomerInput {
     CustomerInput {
         name: name.into(),
         phone: "+86 21 5555 0101".into(),
+        region: "华东".into(),
         sites: vec![SiteInput {
             id: None,
             name: "Main plant".into(),

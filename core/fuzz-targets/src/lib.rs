@@ -213,6 +213,7 @@ mod tests {
             .create_customer(&CustomerInput {
                 name: "上海华东医疗设备有限公司".into(),
                 phone: "021-5555 0101".into(),
+                region: String::new(),
                 sites: vec![SiteInput {
                     id: None,
                     name: "张江工厂".into(),

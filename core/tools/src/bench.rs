@@ -218,6 +218,7 @@ fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
     let c = ws.create_customer(&CustomerInput {
         name: "华东精密机械有限公司 East China Precision Machinery".into(),
         phone: "+86 21 5555 0100".into(),
+        region: String::new(),
         sites: vec![SiteInput {
             id: None,
             name: "Plant 2".into(),

@@ -440,9 +440,18 @@ fn build_documents(
     )?;
     let mut customers: Vec<fieldops_device::workspace::CustomerView> = Vec::new();
     for (name, phone, site, address, lat, lon) in CUSTOMERS {
+        // The service regions the demo company is organised in.
+        let region = if address.starts_with("北京") {
+            "华北"
+        } else if address.starts_with("深圳") || address.starts_with("广州") {
+            "华南"
+        } else {
+            "华东"
+        };
         customers.push(ws.create_customer(&CustomerInput {
             name: (*name).into(),
             phone: (*phone).into(),
+            region: region.into(),
             sites: vec![SiteInput {
                 id: None,
                 name: (*site).into(),

@@ -283,7 +283,7 @@ export type CurrencyAmount = { currency: string, minor: number, };
  * What a person types to create or edit a customer.
  */
 
-export type CustomerInput = { name: string, phone: string, sites: Array<SiteInput>, };
+export type CustomerInput = { name: string, phone: string, region: string, sites: Array<SiteInput>, };
 
 /**
  * The customer's side of a portal request: who to call and when it suits them.
@@ -299,7 +299,7 @@ language: string,
  */
 via: string, };
 
-export type CustomerView = { id: string, name: string, phone: string, sites: Array<SiteView>, pending: boolean, };
+export type CustomerView = { id: string, name: string, phone: string, region: string, sites: Array<SiteView>, pending: boolean, };
 
 /**
  * What the sign-in screen starts with.
@@ -480,7 +480,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time" | "title" | "body" | "tag" | "fault_code" | "symptom" | "cause" | "step" | "file_name";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "region" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "team_name" | "team_members" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time" | "title" | "body" | "tag" | "fault_code" | "symptom" | "cause" | "step" | "file_name";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -1393,7 +1393,11 @@ repairs_by_fault: Array<NamedCount>,
 /**
  * The equipment models on this device, for the model filter.
  */
-equipment_models: Array<string>, };
+equipment_models: Array<string>, 
+/**
+ * The customers' regions on this device, for the region filter.
+ */
+regions: Array<string>, };
 
 /**
  * Which orders and which period: times in ms, `[from, to)`.
@@ -1408,6 +1412,14 @@ project_id?: string | null,
  * Only the orders on a machine of this equipment model.
  */
 equipment_model?: string | null, 
+/**
+ * Only the orders and technicians of this team (its id).
+ */
+team?: string | null, 
+/**
+ * Only the orders of customers in this region.
+ */
+region?: string | null, 
 /**
  * The viewer's UTC offset, for months.
  */
@@ -1494,6 +1506,19 @@ label: string,
  * Units, or minor units for money.
  */
 value: number, };
+
+/**
+ * A team: a region's or a product line's engineers, say. People are named by user id; one
+ * person may be in several teams.
+ */
+
+export type Team = { name: string, members: Array<string>, };
+
+/**
+ * A team and its id.
+ */
+
+export type TeamView = { id: string, name: string, members: Array<string>, };
 
 export type TechnicianFigures = { user_id: string, 
 /**
@@ -1745,6 +1770,10 @@ export function commands(call: Call) {
     responseTargets: (): Promise<ResponseTargets> => call("response_targets", {  }),
     /** Administrators set how soon after creation orders should reach each stage. */
     setResponseTargets: (targets: ResponseTargets): Promise<ResponseTargets> => call("set_response_targets", { targets }),
+    teams: (): Promise<Array<TeamView>> => call("teams", {  }),
+    /** Administrators make a team (no id) or change one. */
+    saveTeam: (id: string | null, team: Team): Promise<Array<TeamView>> => call("save_team", { id, team }),
+    removeTeam: (id: string): Promise<Array<TeamView>> => call("remove_team", { id }),
     directory: (): Promise<Array<UserInfo>> => call("directory", {  }),
     /** The technicians new work may go to (active ones). */
     technicians: (): Promise<Array<UserInfo>> => call("technicians", {  }),

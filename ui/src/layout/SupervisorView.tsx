@@ -20,6 +20,7 @@ import { TemplatesView } from "../features/settings/TemplatesView";
 import { Dashboard } from "../features/statistics/Dashboard";
 import { AuditView } from "../features/people/AuditView";
 import { PeopleView } from "../features/people/PeopleView";
+import { TeamsSetting } from "../features/people/TeamsSetting";
 import { StatusBadge } from "../features/orders/StatusBadge";
 import { AlertsTab } from "../features/alerts/AlertsTab";
 import { PlansPanel } from "../features/alerts/PlansPanel";
@@ -91,7 +92,12 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
             <ResponseTargetsSetting />
           </>
         )}
-        {tab === "people" && <PeopleView meId={meId ?? ""} />}
+        {tab === "people" && (
+          <>
+            <PeopleView meId={meId ?? ""} />
+            <TeamsSetting directory={directory} />
+          </>
+        )}
         {tab === "notify" && <NotifyTab />}
         {tab === "audit" && <AuditView />}
         {tab === "knowledge" && (

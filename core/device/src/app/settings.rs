@@ -1,9 +1,9 @@
 //! Tenant settings: order templates, photo watermark, geofence default; the user directory.
 
 use crate::model::order::OrderType;
-use crate::model::settings::{ResponseTargets, Template};
+use crate::model::settings::{ResponseTargets, Team, Template};
 use crate::protocol::UserInfo;
-use crate::workspace::TemplateView;
+use crate::workspace::{TeamView, TemplateView};
 
 commands! {
     read fn photo_watermark(ws) -> bool { ws.photo_watermark() }
@@ -15,6 +15,10 @@ commands! {
     read fn response_targets(ws) -> ResponseTargets { ws.response_targets() }
     /// Administrators set how soon after creation orders should reach each stage.
     write fn set_response_targets(ws, targets: ResponseTargets) -> ResponseTargets { ws.set_response_targets(&targets) }
+    read fn teams(ws) -> Vec<TeamView> { ws.teams() }
+    /// Administrators make a team (no id) or change one.
+    write fn save_team(ws, id: Option<String>, team: Team) -> Vec<TeamView> { ws.save_team(id.as_deref(), &team) }
+    write fn remove_team(ws, id: String) -> Vec<TeamView> { ws.remove_team(&id) }
     read fn directory(ws) -> Vec<UserInfo> { ws.directory() }
     /// The technicians new work may go to (active ones).
     read fn technicians(ws) -> Vec<UserInfo> { ws.technicians() }

@@ -209,8 +209,8 @@ fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
 fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
     let sites = serde_json::to_string(&c.sites).map_err(|e| DeviceError::invalid(e.to_string()))?;
     tx.execute(
-        "INSERT OR REPLACE INTO customers(id, name, phone, sites) VALUES (?1, ?2, ?3, ?4)",
-        params![c.id, c.name, c.phone, sites],
+        "INSERT OR REPLACE INTO customers(id, name, phone, sites, region) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![c.id, c.name, c.phone, sites, c.region],
     )?;
     // Business records search by customer name too, whichever document arrived first.
     tx.execute(

@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS customers(
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     phone TEXT NOT NULL,
-    sites TEXT NOT NULL
+    sites TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS orders(
     id TEXT PRIMARY KEY,
@@ -245,7 +246,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "16";
+pub(super) const PROJECTION_VERSION: &str = "17";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 17] = [

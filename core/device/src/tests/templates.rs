@@ -136,3 +136,43 @@ fn an_administrators_template_shapes_new_orders() {
     let done = tech.complete_order(&id, "done").unwrap();
     assert!(!done.actions.contains(&Action::Rate));
 }
+
+#[test]
+fn administrators_group_people_into_teams() {
+    let mut admin = workspace(SUPERVISOR, Role::Admin);
+    with_settings(&mut admin);
+    assert!(admin.teams().unwrap().is_empty());
+    let east = settings::Team {
+        name: "  华东组 ".into(),
+        members: vec![TECH_B.into(), TECH_A.into(), TECH_A.into()],
+    };
+    let teams = admin.save_team(None, &east).unwrap();
+    assert_eq!(teams.len(), 1);
+    // Trimmed, members once each, in a stable order.
+    assert_eq!(teams[0].team.name, "华东组");
+    assert_eq!(teams[0].team.members, [TECH_A, TECH_B]);
+    let id = teams[0].id.clone();
+    let renamed = settings::Team {
+        name: "East".into(),
+        members: vec![TECH_A.into()],
+    };
+    let teams = admin.save_team(Some(&id), &renamed).unwrap();
+    assert_eq!((teams.len(), teams[0].team.name.as_str()), (1, "East"));
+    // A blank name is refused with its field.
+    let blank = settings::Team {
+        name: " ".into(),
+        members: vec![],
+    };
+    let err = admin.save_team(None, &blank).unwrap_err();
+    assert_eq!(
+        err.body().field.map(|f| f.field),
+        Some(crate::Field::TeamName),
+        "{err}"
+    );
+    assert!(admin.remove_team(&id).unwrap().is_empty());
+    // Supervisors use teams but do not change them.
+    let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+    with_settings(&mut sup);
+    let err = sup.save_team(None, &renamed).unwrap_err();
+    assert!(err.code() == crate::ErrorCode::Forbidden, "{err}");
+}

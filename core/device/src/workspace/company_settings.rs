@@ -10,6 +10,14 @@ pub struct TemplateView {
     pub template: Template,
 }
 
+/// A team and its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TeamView {
+    pub id: String,
+    #[serde(flatten)]
+    pub team: settings::Team,
+}
+
 impl Workspace {
     pub(super) fn settings(&self) -> Result<Option<SettingsDoc>> {
         let Some(session) = self.session.as_ref() else {
@@ -131,6 +139,47 @@ impl Workspace {
             .settings()?
             .and_then(|s| s.response_targets)
             .unwrap_or_default())
+    }
+
+    /// The company's teams, by name.
+    pub fn teams(&self) -> Result<Vec<TeamView>> {
+        let mut teams: Vec<TeamView> = self
+            .settings()?
+            .map(|s| s.teams)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, team)| TeamView { id, team })
+            .collect();
+        teams.sort_by(|a, b| a.team.name.cmp(&b.team.name).then(a.id.cmp(&b.id)));
+        Ok(teams)
+    }
+
+    /// Administrators make a team (no id) or change one; every team is returned.
+    pub fn save_team(&mut self, id: Option<&str>, team: &settings::Team) -> Result<Vec<TeamView>> {
+        team.validate()?;
+        let team_id = match id {
+            Some(id) => {
+                crate::model::check_id("team", id)?;
+                id.to_string()
+            }
+            None => crate::model::new_id(),
+        };
+        let doc_id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&doc_id), |doc, _| {
+            settings::put_team(doc, &team_id, team)?;
+            Ok(doc_id.clone())
+        })?;
+        self.teams()
+    }
+
+    /// Administrators remove a team; its people stay.
+    pub fn remove_team(&mut self, id: &str) -> Result<Vec<TeamView>> {
+        let doc_id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&doc_id), |doc, _| {
+            settings::remove_team(doc, id)?;
+            Ok(doc_id.clone())
+        })?;
+        self.teams()
     }
 
     /// Administrators set how soon orders should be dispatched, accepted, reached and done.

@@ -17,6 +17,7 @@ pub struct CustomerView {
     pub id: String,
     pub name: String,
     pub phone: String,
+    pub region: String,
     pub sites: Vec<SiteView>,
     pub pending: bool,
 }
@@ -75,7 +76,7 @@ impl Workspace {
 
     pub(super) fn list_customers_where(&self, id: Option<&str>) -> Result<Vec<CustomerView>> {
         let mut stmt = self.store.conn().prepare(
-            "SELECT c.id, c.name, c.phone, c.sites, COALESCE(d.dirty, 0) FROM customers c
+            "SELECT c.id, c.name, c.phone, c.sites, COALESCE(d.dirty, 0), c.region FROM customers c
              LEFT JOIN documents d ON d.id = c.id WHERE ?1 IS NULL OR c.id = ?1 ORDER BY c.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([id], |r| {
@@ -85,17 +86,19 @@ impl Workspace {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, name, phone, sites, dirty) = row?;
+            let (id, name, phone, sites, dirty, region) = row?;
             let sites: std::collections::BTreeMap<String, Site> =
                 serde_json::from_str(&sites).unwrap_or_default();
             out.push(CustomerView {
                 id,
                 name,
                 phone,
+                region,
                 sites: sites.into_iter().map(|(id, s)| site_view(id, s)).collect(),
                 pending: dirty == 1,
             });

@@ -52,7 +52,7 @@ pub use alerts::{
 };
 pub use attendance::{AttendanceRow, AttendanceState, ClockEvent, SiteTime, csv_field};
 pub use catalogue_io::{ImportReport, MAX_IMPORT_BYTES, RowError, TableFormat};
-pub use company_settings::TemplateView;
+pub use company_settings::{TeamView, TemplateView};
 pub use customers::{CustomerView, SiteView};
 pub use field_evidence::{MapCheckIn, MapData, MapSite, PhotoInput, PhotoView};
 pub use installed_base::{EquipmentFilter, EquipmentView, ProjectView};

@@ -38,6 +38,12 @@ pub struct StatsQuery {
     /// Only the orders on a machine of this equipment model.
     #[serde(default)]
     pub equipment_model: Option<String>,
+    /// Only the orders and technicians of this team (its id).
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Only the orders of customers in this region.
+    #[serde(default)]
+    pub region: Option<String>,
     /// The viewer's UTC offset, for months.
     pub tz_offset_min: i64,
 }
@@ -53,6 +59,8 @@ impl StatsQuery {
             order_type: None,
             project_id: None,
             equipment_model: None,
+            team: None,
+            region: None,
             tz_offset_min,
         }
     }
@@ -202,6 +210,8 @@ pub struct Statistics {
     pub repairs_by_fault: Vec<NamedCount>,
     /// The equipment models on this device, for the model filter.
     pub equipment_models: Vec<String>,
+    /// The customers' regions on this device, for the region filter.
+    pub regions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -332,7 +342,13 @@ impl Workspace {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         Ok(Names {
+            teams: self
+                .teams()?
+                .into_iter()
+                .map(|t| (t.id, t.team.members.into_iter().collect()))
+                .collect(),
             customers: pairs("SELECT id, name FROM customers")?,
+            regions: pairs("SELECT id, region FROM customers WHERE region <> ''")?,
             projects: pairs("SELECT id, name FROM projects")?,
             models: pairs("SELECT id, model FROM equipment")?,
             machines: pairs(
@@ -369,9 +385,12 @@ impl Workspace {
     }
 }
 
-/// Names by id: customers, projects, machines (and their models), knowledge entries.
+/// Names by id: customers, projects, machines (and their models), knowledge entries; and the
+/// teams' members.
 #[derive(Default)]
 struct Names {
+    teams: HashMap<String, BTreeSet<String>>,
+    regions: HashMap<String, String>,
     customers: HashMap<String, String>,
     projects: HashMap<String, String>,
     models: HashMap<String, String>,
@@ -470,7 +489,7 @@ fn compute(
         kpis: kpis(all, &chosen, q.from, q.to, now),
         previous: kpis(all, &chosen, q.from - len, q.from, now),
         stages: stages(&chosen, q.from, q.to, targets),
-        technicians: technicians(all, &chosen, q),
+        technicians: technicians(all, &chosen, q, names),
         money: money(&chosen, q, names),
         repeat_repairs_30d: repeats(all, &chosen, q, 30 * DAY_MS),
         repeat_repairs_90d: repeats(all, &chosen, q, 90 * DAY_MS),
@@ -486,6 +505,13 @@ fn compute(
                 .collect()
         }),
         equipment_models,
+        regions: names
+            .regions
+            .values()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -527,6 +553,15 @@ fn matches(f: &Facts, q: &StatsQuery, names: &Names) -> bool {
         && q.technician
             .as_ref()
             .is_none_or(|t| f.ever_assigned.contains(t))
+        && q.region
+            .as_ref()
+            .is_none_or(|r| names.regions.get(&f.customer_id) == Some(r))
+        && q.team.as_ref().is_none_or(|team| {
+            names
+                .teams
+                .get(team)
+                .is_some_and(|members| f.ever_assigned.iter().any(|u| members.contains(u)))
+        })
         && q.equipment_model.as_ref().is_none_or(|model| {
             f.equipment_ids
                 .iter()
@@ -696,7 +731,12 @@ fn stages(chosen: &[&Facts], from: i64, to: i64, targets: &ResponseTargets) -> V
     .collect()
 }
 
-fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<TechnicianFigures> {
+fn technicians(
+    all: &[Facts],
+    chosen: &[&Facts],
+    q: &StatsQuery,
+    names: &Names,
+) -> Vec<TechnicianFigures> {
     let follow_ups = MachineTimes::of(all, |o| Some(o.created));
     let mut by: BTreeMap<String, TechnicianFigures> = BTreeMap::new();
     let mut customers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -783,6 +823,14 @@ fn technicians(all: &[Facts], chosen: &[&Facts], q: &StatsQuery) -> Vec<Technici
     let mut out: Vec<TechnicianFigures> = by
         .into_values()
         .filter(|t| q.technician.as_ref().is_none_or(|only| *only == t.user_id))
+        .filter(|t| {
+            q.team.as_ref().is_none_or(|team| {
+                names
+                    .teams
+                    .get(team)
+                    .is_some_and(|members| members.contains(&t.user_id))
+            })
+        })
         .map(|mut t| {
             t.customers_served = customers.get(&t.user_id).map_or(0, |s| s.len() as u32);
             t.machines_serviced = machines.get(&t.user_id).map_or(0, |s| s.len() as u32);

@@ -18,6 +18,10 @@ pub struct Customer {
     pub id: String,
     pub name: String,
     pub phone: String,
+    /// The sales or service region the customer belongs to ("华东", "Shanghai"): free text,
+    /// the dashboard's region filter; empty when none was given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
     pub sites: BTreeMap<String, Site>,
     pub created_at: i64,
     pub created_by: String,
@@ -41,6 +45,8 @@ pub struct CustomerInput {
     pub name: String,
     #[serde(default)]
     pub phone: String,
+    #[serde(default)]
+    pub region: String,
     pub sites: Vec<SiteInput>,
 }
 
@@ -63,6 +69,7 @@ impl CustomerInput {
     pub fn validate(&self) -> Result<()> {
         check_text(Field::CustomerName, &self.name, true, 200)?;
         check_text(Field::Phone, &self.phone, false, 40)?;
+        check_text(Field::Region, &self.region, false, 60)?;
         if self.sites.is_empty() {
             return Err(DomainError::invalid("a customer needs at least one site"));
         }
@@ -109,6 +116,7 @@ impl Customer {
         check_id("customer id", &self.id)?;
         check_text(Field::CustomerName, &self.name, true, 200)?;
         check_text(Field::Phone, &self.phone, false, 40)?;
+        check_text(Field::Region, &self.region, false, 60)?;
         for (id, s) in &self.sites {
             check_id("site id", id)?;
             check_text(Field::SiteName, &s.name, true, 200)?;
@@ -145,6 +153,10 @@ pub fn apply_customer_edit(doc: &mut AutoCommit, input: &CustomerInput) -> Resul
     let current = Customer::from_doc(doc).ok();
     if current.as_ref().map(|c| c.phone.as_str()) != Some(input.phone.trim()) {
         doc.put(ROOT, "phone", input.phone.trim())?;
+    }
+    let region = input.region.trim();
+    if current.as_ref().map_or("", |c| c.region.as_str()) != region {
+        doc.put(ROOT, "region", region)?;
     }
     let sites = crdt::child_obj(doc, &ROOT, "sites")?;
     let mut kept = Vec::new();

@@ -41,6 +41,63 @@ pub struct SettingsDoc {
     /// Customers' tracking pages show the technician's mobile number; absent: they do not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_shows_phone: Option<bool>,
+    /// Teams of people by id (the dashboard and the staff assessment narrow to one).
+    #[serde(default)]
+    pub teams: BTreeMap<String, Team>,
+}
+
+/// A team: a region's or a product line's engineers, say. People are named by user id; one
+/// person may be in several teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub name: String,
+    pub members: Vec<String>,
+}
+
+/// The most people one team holds.
+pub const MAX_TEAM_MEMBERS: usize = 500;
+
+impl Team {
+    pub fn validate(&self) -> Result<()> {
+        check_text(Field::TeamName, &self.name, true, 60)?;
+        if self.members.len() > MAX_TEAM_MEMBERS
+            || self.members.iter().any(|m| m.is_empty() || m.len() > 64)
+        {
+            return Err(DomainError::bad_field(
+                Field::TeamMembers,
+                crate::error::Problem::OutOfRange {
+                    min: 0,
+                    max: MAX_TEAM_MEMBERS as i32,
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Replace one team (two administrators editing the same team offline end with one of their
+/// versions; other teams are untouched).
+pub fn put_team(doc: &mut AutoCommit, id: &str, team: &Team) -> Result<()> {
+    team.validate()?;
+    let teams = match crdt::child_obj(doc, &ROOT, "teams") {
+        Ok(obj) => obj,
+        Err(_) => doc.put_object(ROOT, "teams", ObjType::Map)?,
+    };
+    let mut team = team.clone();
+    team.name = team.name.trim().to_string();
+    team.members.sort();
+    team.members.dedup();
+    let value = serde_json::to_value(&team).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &teams, id, &value)
+}
+
+/// Remove a team (its people stay; only the grouping goes).
+pub fn remove_team(doc: &mut AutoCommit, id: &str) -> Result<()> {
+    if let Ok(teams) = crdt::child_obj(doc, &ROOT, "teams") {
+        doc.delete(&teams, id)?;
+    }
+    Ok(())
 }
 
 /// The company's targets, in minutes from an order's creation; none: no target for that stage.
@@ -206,6 +263,11 @@ impl SettingsDoc {
         }
         if let Some(tz) = &s.time_zone {
             parse_time_zone(tz).map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        for (id, team) in &s.teams {
+            check_id("team id", id)?;
+            team.validate()
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         }
         Ok(s)
     }

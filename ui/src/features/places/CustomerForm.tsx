@@ -11,6 +11,7 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
   const { t } = useI18n();
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
+  const [region, setRegion] = useState("");
   const [siteName, setSiteName] = useState("");
   const [address, setAddress] = useState("");
   const [lat, setLat] = useState("");
@@ -25,6 +26,7 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
         await backend.createCustomer({
           name,
           phone,
+          region,
           sites: [{ name: siteName, address, lat: Number(lat), lon: Number(lon), geofence_m: fence.trim() ? Number(fence) : null }],
         }),
       );
@@ -43,6 +45,10 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
       <label>
         {t("phone")}
         <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+      </label>
+      <label>
+        {t("region")}
+        <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder={t("regionHint")} />
       </label>
       <label>
         {t("siteName")}

@@ -38,12 +38,15 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
   const [technician, setTechnician] = useState("");
   const [project, setProject] = useState("");
   const [model, setModel] = useState("");
+  const [team, setTeam] = useState("");
+  const [region, setRegion] = useState("");
+  const teams = useLoad((b) => b.teams(), []);
   const [moneyBy, setMoneyBy] = useState<MoneyBy>("customer");
   const projects = useLoad((b) => b.listProjects(null), []);
   // What a figure stands for, said again in the current language at every render.
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
-  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, equipment_model: model || null, tz_offset_min: -new Date().getTimezoneOffset() });
-  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project, model]);
+  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, equipment_model: model || null, team: team || null, region: region || null, tz_offset_min: -new Date().getTimezoneOffset() });
+  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project, model, team, region]);
   const assessment = async () => {
     setExportError(null);
     try {
@@ -94,6 +97,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
             ))}
           </select>
         </label>
+        {(teams.data?.length ?? 0) > 0 && (
+          <label className="mini">
+            {t("stats.team")}
+            <select value={team} onChange={(e) => setTeam(e.target.value)}>
+              <option value="">{t("stats.allTeams")}</option>
+              {teams.data?.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {(projects.data?.length ?? 0) > 0 && (
           <label className="mini">
             {t("project")}
@@ -102,6 +118,19 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
               {projects.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {(s?.regions.length ?? 0) > 0 && (
+          <label className="mini">
+            {t("stats.region")}
+            <select value={region} onChange={(e) => setRegion(e.target.value)}>
+              <option value="">{t("stats.allRegions")}</option>
+              {s?.regions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
                 </option>
               ))}
             </select>

@@ -138,7 +138,9 @@ fn names() -> Names {
             .collect()
     };
     Names {
+        teams: HashMap::from([("east".to_string(), BTreeSet::from([WANG.to_string()]))]),
         customers: map(&[("c1", "甲公司"), ("c2", "乙公司")]),
+        regions: map(&[("c1", "华东"), ("c2", "华南")]),
         projects: HashMap::new(),
         models: map(&[("m1", "KX-200"), ("m2", "KX-200"), ("m3", "VMC-850")]),
         machines: map(&[("m1", "1号机 · SN1"), ("m2", "2号机"), ("m3", "3号机")]),
@@ -341,6 +343,7 @@ fn the_company_figures_of_two_weeks() {
         [("1号机 · SN1".into(), 2), ("2号机".into(), 1)]
     );
     assert_eq!(s.equipment_models, ["KX-200", "VMC-850"]);
+    assert_eq!(s.regions, ["华东", "华南"]);
 }
 
 #[test]
@@ -439,7 +442,7 @@ fn money_per_currency_by_month_customer_type_and_technician() {
 }
 
 #[test]
-fn filters_by_equipment_model_and_technician() {
+fn filters_by_model_technician_team_and_region() {
     let vmc = StatsQuery {
         equipment_model: Some("VMC-850".into()),
         ..two_weeks()
@@ -455,6 +458,30 @@ fn filters_by_equipment_model_and_technician() {
     assert_eq!(ids(&s.kpis.completed), ["O2"]);
     assert_eq!(ids(&s.kpis.open), ["O4"]);
     assert_eq!(s.technicians.len(), 1);
+    // Wang's team: the orders any member worked on, and only its members' workload (Li
+    // declined O4 before Wang took it: Li is not listed).
+    let east = StatsQuery {
+        team: Some("east".into()),
+        ..two_weeks()
+    };
+    let s = run(&east);
+    assert_eq!(ids(&s.kpis.completed), ["O2"]);
+    assert_eq!(ids(&s.kpis.open), ["O4"]);
+    let listed: Vec<&str> = s.technicians.iter().map(|t| t.user_id.as_str()).collect();
+    assert_eq!(listed, [WANG]);
+    // The south: 乙公司's orders only.
+    let south = StatsQuery {
+        region: Some("华南".into()),
+        ..two_weeks()
+    };
+    let s = run(&south);
+    assert_eq!(ids(&s.kpis.completed), ["O3"]);
+    assert_eq!(ids(&s.kpis.open), ["O4"]);
+    let nobody = StatsQuery {
+        team: Some("no such team".into()),
+        ..two_weeks()
+    };
+    assert_eq!(run(&nobody).kpis.open.count, 0);
 }
 
 /// One random order: its technician, customer, after how many hours it was finished (if it
