@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS orders(
 );
 CREATE INDEX IF NOT EXISTS orders_project ON orders(project_id);
 CREATE INDEX IF NOT EXISTS orders_fixed_with ON orders(fixed_with);
+-- Statistics read the orders with an event since a moment (and the open ones).
+CREATE INDEX IF NOT EXISTS orders_updated ON orders(updated_at);
 CREATE TABLE IF NOT EXISTS checkins(
     event_id TEXT PRIMARY KEY,
     order_id TEXT NOT NULL,

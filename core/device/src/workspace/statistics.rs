@@ -18,6 +18,8 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// A completed repair counts as fixed the first time when no other order for the same machine
 /// is created within this long after it.
 const FOLLOW_UP_MS: i64 = 30 * DAY_MS;
+/// The longest look back for repeat repairs.
+const REPEAT_WINDOW_MS: i64 = 90 * DAY_MS;
 
 /// Which orders and which period: times in ms, `[from, to)`.
 #[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
@@ -322,7 +324,10 @@ impl Workspace {
         if !(-14 * 60..=14 * 60).contains(&q.tz_offset_min) {
             return Err(DeviceError::invalid("the UTC offset is out of range"));
         }
-        let all = self.order_facts()?;
+        // Every figure looks at most this far back: the period before (as long as the period)
+        // and the repairs of the 90 days before a repair in the period.
+        let since = q.from - (q.to - q.from).max(REPEAT_WINDOW_MS);
+        let all = self.order_facts(since)?;
         let names = self.stat_names()?;
         Ok(compute(
             &all,
@@ -363,13 +368,23 @@ impl Workspace {
         })
     }
 
-    /// Every order's facts as the projection keeps them: rows, not automerge loads.
-    fn order_facts(&self) -> Result<Vec<Facts>> {
-        let mut stmt = self
-            .store
-            .conn()
-            .prepare("SELECT id, stat_facts FROM orders")?;
-        let mut rows = stmt.query([])?;
+    /// The facts of every order with an event since `since`, and of every open order: the
+    /// orders any figure of the period can count (an order's `updated_at` is its latest event;
+    /// both columns are indexed). Rows, not automerge loads.
+    fn order_facts(&self, since: i64) -> Result<Vec<Facts>> {
+        // The open statuses by name, so that the status index finds them.
+        let open: Vec<String> = crate::model::order::Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let mut stmt = self.store.conn().prepare(&format!(
+            "SELECT id, stat_facts FROM orders WHERE updated_at >= ?1
+             UNION ALL
+             SELECT id, stat_facts FROM orders WHERE status IN ({}) AND updated_at < ?1",
+            open.join(", ")
+        ))?;
+        let mut rows = stmt.query([since])?;
         let mut facts = Vec::new();
         while let Some(row) = rows.next()? {
             let json: String = row.get(1)?;
@@ -463,6 +478,14 @@ fn compute(
 ) -> Statistics {
     let chosen: Vec<&Facts> = all.iter().filter(|f| matches(f, q, names)).collect();
     let len = q.to - q.from;
+    // When each machine's orders were created, and its repairs completed (over every order,
+    // chosen or not: a follow-up by another technician still undoes a first-time fix).
+    let follow_ups = MachineTimes::of(all, |o| Some(o.created));
+    let repairs_done = MachineTimes::of(all, |o| {
+        (o.order_type == OrderType::Repair)
+            .then_some(o.completed_at)
+            .flatten()
+    });
     let named = |map: &HashMap<String, String>, id: &str| {
         map.get(id)
             .filter(|n| !n.trim().is_empty())
@@ -486,13 +509,13 @@ fn compute(
         .collect();
     equipment_models.sort();
     Statistics {
-        kpis: kpis(all, &chosen, q.from, q.to, now),
-        previous: kpis(all, &chosen, q.from - len, q.from, now),
+        kpis: kpis(&follow_ups, &chosen, q.from, q.to, now),
+        previous: kpis(&follow_ups, &chosen, q.from - len, q.from, now),
         stages: stages(&chosen, q.from, q.to, targets),
-        technicians: technicians(all, &chosen, q, names),
+        technicians: technicians(&follow_ups, &chosen, q, names),
         money: money(&chosen, q, names),
-        repeat_repairs_30d: repeats(all, &chosen, q, 30 * DAY_MS),
-        repeat_repairs_90d: repeats(all, &chosen, q, 90 * DAY_MS),
+        repeat_repairs_30d: repeats(&repairs_done, &chosen, q, 30 * DAY_MS),
+        repeat_repairs_90d: repeats(&repairs_done, &chosen, q, REPEAT_WINDOW_MS),
         trend: trend(&chosen, q.from, q.to, q.tz_offset_min),
         previous_trend: trend(&chosen, q.from - len, q.from, q.tz_offset_min),
         repairs_by_customer: repairs_by(&chosen, q, |f| named(&names.customers, &f.customer_id)),
@@ -641,8 +664,7 @@ fn reopenings(f: &Facts, from: i64, to: i64) -> Vec<Option<String>> {
     out
 }
 
-fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis {
-    let follow_ups = MachineTimes::of(all, |o| Some(o.created));
+fn kpis(follow_ups: &MachineTimes, chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis {
     let mut k = Kpis::default();
     let mut fixed = 0;
     let mut eligible = 0;
@@ -657,7 +679,7 @@ fn kpis(all: &[Facts], chosen: &[&Facts], from: i64, to: i64, now: i64) -> Kpis 
         }
         if within(f.completed_at, from, to) {
             k.completed.add(&f.id);
-            if let Some(first) = fixed_first_time(&follow_ups, f) {
+            if let Some(first) = fixed_first_time(follow_ups, f) {
                 eligible += 1;
                 fixed += u32::from(first);
             }
@@ -732,12 +754,11 @@ fn stages(chosen: &[&Facts], from: i64, to: i64, targets: &ResponseTargets) -> V
 }
 
 fn technicians(
-    all: &[Facts],
+    follow_ups: &MachineTimes,
     chosen: &[&Facts],
     q: &StatsQuery,
     names: &Names,
 ) -> Vec<TechnicianFigures> {
-    let follow_ups = MachineTimes::of(all, |o| Some(o.created));
     let mut by: BTreeMap<String, TechnicianFigures> = BTreeMap::new();
     let mut customers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut machines: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -813,7 +834,7 @@ fn technicians(
                 e.0 += s;
                 e.1 += 1;
             }
-            if let Some(first) = fixed_first_time(&follow_ups, f) {
+            if let Some(first) = fixed_first_time(follow_ups, f) {
                 let e = ftf.entry(user.clone()).or_default();
                 e.0 += u32::from(first);
                 e.1 += 1;
@@ -1370,15 +1391,11 @@ fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucke
     out
 }
 
-fn repeats(all: &[Facts], chosen: &[&Facts], q: &StatsQuery, window: i64) -> Drill {
+/// Repairs created in the period on a machine with another repair completed in the `window`
+/// before (an order completes after it is created, so a repair never counts as its own
+/// earlier one).
+fn repeats(repairs_done: &MachineTimes, chosen: &[&Facts], q: &StatsQuery, window: i64) -> Drill {
     let mut drill = Drill::default();
-    // When each machine's repairs were completed (an order completes after it is created, so
-    // a repair never counts as its own earlier one).
-    let repairs_done = MachineTimes::of(all, |o| {
-        (o.order_type == OrderType::Repair)
-            .then_some(o.completed_at)
-            .flatten()
-    });
     for f in chosen {
         if f.order_type != OrderType::Repair
             || f.created < q.from
@@ -1765,7 +1782,7 @@ mod tests {
         assert_eq!(s.stages[1].target_ms, None, "no target for acceptance");
         assert_eq!(s.stages[1].within_target_bp, None);
         // The "slow" order as if created two hours before its dispatch: over the target.
-        let mut facts = admin.order_facts().unwrap();
+        let mut facts = admin.order_facts(0).unwrap();
         for f in facts.iter_mut().filter(|f| f.id == ids[1]) {
             f.created -= 2 * 3_600_000;
         }
@@ -1773,6 +1790,48 @@ mod tests {
         let got = stages(&chosen, now - DAY_MS, now + DAY_MS, &targets);
         assert_eq!(got[0].within_target_bp, Some(5_000));
         assert_eq!(got[0].over_target.orders, [ids[1].clone()]);
+    }
+
+    /// A call reads the orders with an event since its look-back and every open one; an order
+    /// finished before that cannot count and is not read.
+    #[test]
+    fn only_recent_and_open_orders_are_read() {
+        let now = crate::model::now_ms();
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        let c = sup.create_customer(&customer_input("Acme")).unwrap();
+        let site = c.sites[0].clone();
+        let open = sup
+            .create_order(&order_input(&c.id, &site.id, "open"))
+            .unwrap()
+            .summary
+            .id;
+        let done = sup
+            .create_order(&order_input(&c.id, &site.id, "done"))
+            .unwrap()
+            .summary
+            .id;
+        sup.dispatch_order(&done, &[TECH_A.to_string()]).unwrap();
+        let mut tech = workspace(TECH_A, Role::Technician);
+        exchange(&sup, &mut tech);
+        tech.accept_order(&done).unwrap();
+        tech.check_in(&done, Some(at_site(&site))).unwrap();
+        tick_required(&mut tech, &done);
+        tech.complete_order(&done, "fixed").unwrap();
+        exchange(&tech, &mut sup);
+        let read = |since| -> Vec<String> {
+            let mut ids: Vec<String> = sup
+                .order_facts(since)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        let mut both = vec![open.clone(), done.clone()];
+        both.sort();
+        assert_eq!(read(now - DAY_MS), both);
+        assert_eq!(read(now + DAY_MS), [open]);
     }
 
     #[test]

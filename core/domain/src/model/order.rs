@@ -112,6 +112,22 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of work.
+    pub const ALL: [Status; 12] = [
+        Status::Requested,
+        Status::New,
+        Status::Dispatched,
+        Status::Accepted,
+        Status::Rejected,
+        Status::Travelling,
+        Status::OnSite,
+        Status::CheckedOut,
+        Status::Completed,
+        Status::Settled,
+        Status::Cancelled,
+        Status::Conflict,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Requested => "requested",
