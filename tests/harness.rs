@@ -429,18 +429,7 @@ pub fn order(c: &fieldops_device::workspace::CustomerView, text: &str) -> OrderI
     }
 }
 
-/// Tick every required checklist item of an order, as the technician on site would.
-pub fn tick_required(ws: &mut fieldops_device::workspace::Workspace, id: &str) {
-    for item in ws
-        .get_order(id)
-        .unwrap()
-        .checklist
-        .into_iter()
-        .filter(|c| c.required)
-    {
-        ws.set_checklist_item(id, &item.id, true).unwrap();
-    }
-}
+pub use fieldops_device::test_steps::tick_required;
 
 /// The company of the scenarios.
 pub const T: &str = "acme";

@@ -27,6 +27,8 @@ pub use fieldops_media::{fonts, photo};
 
 pub use error::{DeviceError, Result};
 
+#[cfg(any(test, feature = "test-steps"))]
+pub mod test_steps;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]

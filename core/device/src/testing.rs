@@ -168,18 +168,7 @@ pub fn pull_response(pull: Vec<PullDoc>, cursor: u64) -> SyncResponse {
     }
 }
 
-/// Tick every required checklist item of an order, as the technician on site would.
-pub fn tick_required(tech: &mut Workspace, id: &str) {
-    for item in tech
-        .get_order(id)
-        .unwrap()
-        .checklist
-        .into_iter()
-        .filter(|c| c.required)
-    {
-        tech.set_checklist_item(id, &item.id, true).unwrap();
-    }
-}
+pub use crate::test_steps::tick_required;
 
 /// A position as a phone's GPS reports it.
 pub fn gps(lat: f64, lon: f64, accuracy_m: f64) -> Position {

@@ -86,69 +86,11 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
     <section className="dashboard" aria-label={t("tab.dashboard")}>
       <div className="filters toolbar">
         <DateRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
-        <label className="mini">
-          {t("technician")}
-          <select value={technician} onChange={(e) => setTechnician(e.target.value)}>
-            <option value="">{t("everyone")}</option>
-            {technicians.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        {(teams.data?.length ?? 0) > 0 && (
-          <label className="mini">
-            {t("stats.team")}
-            <select value={team} onChange={(e) => setTeam(e.target.value)}>
-              <option value="">{t("stats.allTeams")}</option>
-              {teams.data?.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {(projects.data?.length ?? 0) > 0 && (
-          <label className="mini">
-            {t("project")}
-            <select value={project} onChange={(e) => setProject(e.target.value)}>
-              <option value="">{t("stats.allProjects")}</option>
-              {projects.data?.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {(s?.regions.length ?? 0) > 0 && (
-          <label className="mini">
-            {t("stats.region")}
-            <select value={region} onChange={(e) => setRegion(e.target.value)}>
-              <option value="">{t("stats.allRegions")}</option>
-              {s?.regions.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {(s?.equipment_models.length ?? 0) > 0 && (
-          <label className="mini">
-            {t("stats.model")}
-            <select value={model} onChange={(e) => setModel(e.target.value)}>
-              <option value="">{t("stats.allModels")}</option>
-              {s?.equipment_models.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <Filter label={t("technician")} all={t("everyone")} value={technician} onChange={setTechnician} options={technicians.map((u) => ({ value: u.id, label: u.name }))} />
+        <Filter label={t("stats.team")} all={t("stats.allTeams")} value={team} onChange={setTeam} options={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
+        <Filter label={t("project")} all={t("stats.allProjects")} value={project} onChange={setProject} options={(projects.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+        <Filter label={t("stats.region")} all={t("stats.allRegions")} value={region} onChange={setRegion} options={(s?.regions ?? []).map((r) => ({ value: r, label: r }))} />
+        <Filter label={t("stats.model")} all={t("stats.allModels")} value={model} onChange={setModel} options={(s?.equipment_models ?? []).map((m) => ({ value: m, label: m }))} />
         <button onClick={() => exportXlsx("statistics")}>{t("exportXlsx")}</button>
         <button onClick={assessment}>{t("stats.assessment")}</button>
         <button onClick={() => exportXlsx("assessment")}>{t("stats.assessmentXlsx")}</button>
@@ -272,6 +214,24 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
         </>
       )}
     </section>
+  );
+}
+
+/** One of the dashboard's filters: everything, or one of `options` (hidden when there are none). */
+function Filter({ label, all, value, onChange, options }: { label: string; all: string; value: string; onChange: (value: string) => void; options: { value: string; label: string }[] }) {
+  if (options.length === 0) return null;
+  return (
+    <label className="mini">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
