@@ -34,6 +34,15 @@ fn tech(i: usize) -> String {
     format!("00000000-0000-7000-8000-{:012x}", 0x100 + i % TECHNICIANS)
 }
 
+/// The order was created at `at`, not now (its first event is written with the clock).
+fn backdate_creation(doc: &mut AutoCommit, at: i64) {
+    use automerge::transaction::Transactable;
+    use automerge::{ROOT, ReadDoc};
+    let (_, events) = doc.get(ROOT, "events").expect("read").expect("events");
+    let (_, created) = doc.get(&events, 0).expect("read").expect("created event");
+    doc.put(&created, "at", at).expect("backdate");
+}
+
 fn main() {
     let orders: usize = std::env::var("FIELDOPS_BENCH_ORDERS")
         .ok()
@@ -103,6 +112,7 @@ fn main() {
         };
         let mut doc = AutoCommit::new();
         let id = order::new_order_doc(&mut doc, SUPERVISOR, 480, &input, &template).expect("order");
+        backdate_creation(&mut doc, created);
         let t = tech(i);
         let step = |kind, by: &str, at| OrderEvent {
             at,

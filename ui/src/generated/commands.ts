@@ -572,13 +572,25 @@ completed: Drill,
  */
 first_time_fix_bp: number | null, 
 /**
+ * The repairs that rate counts.
+ */
+first_time_fix_orders: Drill, 
+/**
  * Median time from creation to arrival on site of the orders that arrived in the period.
  */
 median_response_ms: number | null, 
 /**
+ * The orders that median counts.
+ */
+arrived: Drill, 
+/**
  * Gross profit of the orders completed in the period, per currency (minor units).
  */
 gross_profit: Array<CurrencyAmount>, 
+/**
+ * The orders that profit counts (completed in the period, with charges or costs).
+ */
+with_money: Drill, 
 /**
  * Orders reopened in the period after they had been finished.
  */
@@ -809,7 +821,11 @@ export type OrderFilter = { status?: Status | null,
 /**
  * Any of these statuses (the settlement list asks for completed and settled).
  */
-statuses?: Array<Status> | null, assignee?: string | null, text?: string | null, project_id?: string | null, equipment_id?: string | null, };
+statuses?: Array<Status> | null, assignee?: string | null, text?: string | null, project_id?: string | null, equipment_id?: string | null, 
+/**
+ * Only these orders (the ones behind a figure of the dashboard).
+ */
+ids?: Array<string> | null, };
 
 /**
  * What a supervisor types to create or edit an order.

@@ -561,6 +561,7 @@ export const en = {
   "stats.model": "Equipment model",
   "stats.currency": "Currency",
   "stats.chartHint": "Click a bar to list its orders.",
+  "stats.drillMore": "The first {shown} of {n} orders; export the table to see them all.",
   "region": "Region",
   "regionHint": "e.g. East China",
   "stats.region": "Region",

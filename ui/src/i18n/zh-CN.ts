@@ -563,6 +563,7 @@ export const zh: Record<Key, string> = {
   "stats.model": "设备型号",
   "stats.currency": "币种",
   "stats.chartHint": "点击柱形可列出对应工单。",
+  "stats.drillMore": "仅显示前 {shown} 个，共 {n} 个工单；导出表格可查看全部。",
   "region": "区域",
   "regionHint": "例如：华东",
   "stats.region": "区域",

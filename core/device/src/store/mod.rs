@@ -426,6 +426,9 @@ pub struct OrderFilter {
     pub project_id: Option<String>,
     #[serde(default)]
     pub equipment_id: Option<String>,
+    /// Only these orders (the ones behind a figure of the dashboard).
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
 }
 
 /// Filters of the business-record archive.

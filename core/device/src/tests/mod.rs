@@ -83,6 +83,17 @@ fn list_filters_by_status_assignee_and_text() {
     assert_eq!(by_text("保养").len(), 1);
     assert_eq!(by_text("精密").len(), 2, "customer names are searched");
     assert_eq!(by_text("100%").len(), 0, "LIKE wildcards are literal");
+    // The orders behind a dashboard figure, by id (an unknown id is no order).
+    let listed = sup
+        .list_orders(&OrderFilter {
+            ids: Some(vec![other.clone(), "nope".into()]),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+        [other.as_str()]
+    );
     let new = sup
         .list_orders(&OrderFilter {
             status: Some("new".into()),

@@ -422,6 +422,7 @@ impl Workspace {
                AND (?4 IS NULL OR o.status IN (SELECT value FROM json_each(?4)))
                AND (?5 IS NULL OR o.project_id = ?5)
                AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.equipment_ids) WHERE value = ?6))
+               AND (?7 IS NULL OR o.id IN (SELECT value FROM json_each(?7)))
                AND (?3 IS NULL OR o.description LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
                     OR o.id LIKE ?3 ESCAPE '\\' OR o.number LIKE ?3 ESCAPE '\\')
              ORDER BY COALESCE(o.scheduled_start, o.created_at), o.id"
@@ -431,6 +432,10 @@ impl Workspace {
             .statuses
             .as_ref()
             .map(|v| serde_json::to_string(v).unwrap_or_default());
+        let ids = filter
+            .ids
+            .as_ref()
+            .map(|v| serde_json::to_string(v).unwrap_or_default());
         let rows = stmt.query_map(
             params![
                 filter.status,
@@ -438,7 +443,8 @@ impl Workspace {
                 text,
                 statuses,
                 filter.project_id,
-                filter.equipment_id
+                filter.equipment_id,
+                ids
             ],
             summary_from_row,
         )?;

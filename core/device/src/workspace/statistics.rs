@@ -93,10 +93,16 @@ pub struct Kpis {
     /// Of the repairs completed in the period on a machine, those without another order for
     /// the machine within 30 days, in basis points; None when there were none.
     pub first_time_fix_bp: Option<i64>,
+    /// The repairs that rate counts.
+    pub first_time_fix_orders: Drill,
     /// Median time from creation to arrival on site of the orders that arrived in the period.
     pub median_response_ms: Option<i64>,
+    /// The orders that median counts.
+    pub arrived: Drill,
     /// Gross profit of the orders completed in the period, per currency (minor units).
     pub gross_profit: Vec<CurrencyAmount>,
+    /// The orders that profit counts (completed in the period, with charges or costs).
+    pub with_money: Drill,
     /// Orders reopened in the period after they had been finished.
     pub reopened: Drill,
 }
@@ -682,9 +688,11 @@ fn kpis(follow_ups: &MachineTimes, chosen: &[&Facts], from: i64, to: i64, now: i
             if let Some(first) = fixed_first_time(follow_ups, f) {
                 eligible += 1;
                 fixed += u32::from(first);
+                k.first_time_fix_orders.add(&f.id);
             }
             if let Some(m) = &f.money {
                 *profit.entry(m.currency.clone()).or_default() += m.gross_profit;
+                k.with_money.add(&f.id);
             }
         }
         if !reopenings(f, from, to).is_empty() {
@@ -695,6 +703,7 @@ fn kpis(follow_ups: &MachineTimes, chosen: &[&Facts], from: i64, to: i64, now: i
             && arrived < to
         {
             responses.push(arrived - f.created);
+            k.arrived.add(&f.id);
         }
     }
     responses.sort_unstable();

@@ -242,7 +242,7 @@ function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: K
   const tile = (key: "open" | "overdue" | "completed" | "ftf" | "response" | "profit" | "reopened" | "repeat30" | "repeat90", value: string, before: string | null, d: Drill | null) => (
     <div className="tile" data-testid={`tile-${key}`}>
       <span className="tile-label">{t(`kpi.${key}`)}</span>
-      {d ? (
+      {d && d.count > 0 ? (
         <button className="tile-value link" onClick={() => onDrill("", `kpi.${key}`, d)}>
           {value}
         </button>
@@ -260,9 +260,9 @@ function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: K
       {tile("open", String(k.open.count), null, k.open)}
       {tile("overdue", String(k.overdue.count), null, k.overdue)}
       {tile("completed", String(k.completed.count), String(p.completed.count), k.completed)}
-      {tile("ftf", percent(k.first_time_fix_bp), percent(p.first_time_fix_bp), null)}
-      {tile("response", duration(k.median_response_ms), duration(p.median_response_ms), null)}
-      {tile("profit", profit(k), profit(p), null)}
+      {tile("ftf", percent(k.first_time_fix_bp), percent(p.first_time_fix_bp), k.first_time_fix_orders)}
+      {tile("response", duration(k.median_response_ms), duration(p.median_response_ms), k.arrived)}
+      {tile("profit", profit(k), profit(p), k.with_money)}
       {tile("reopened", String(k.reopened.count), String(p.reopened.count), k.reopened)}
       {tile("repeat30", String(s.repeat_repairs_30d.count), null, s.repeat_repairs_30d)}
       {tile("repeat90", String(s.repeat_repairs_90d.count), null, s.repeat_repairs_90d)}
@@ -410,10 +410,14 @@ function RepairBars({ title, rows, onDrill, testId }: { title: string; rows: Nam
   return <Chart option={option} label={title} height={barsHeight(rows.length)} onPick={(_, i) => rows[i] && onDrill(rows[i].label, rows[i].orders)} testId={testId} />;
 }
 
-/** The orders behind a figure; the order list is read only while one is shown. */
+/** The most orders a drill-down lists at once (a year's completions can be tens of thousands). */
+const DRILL_SHOWN = 200;
+
+/** The orders behind a figure (the first `DRILL_SHOWN`), read by id while the list is open. */
 function DrillList({ title, orders, onOpen, onClose }: { title: string; orders: string[]; onOpen: (id: string) => void; onClose: () => void }) {
   const { t } = useI18n();
-  const all = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null }), []);
+  const shown = orders.slice(0, DRILL_SHOWN);
+  const all = useLoad((b) => b.listOrders({ status: null, statuses: null, assignee: null, text: null, ids: shown }), [orders]);
   return (
     <div className="drill" role="region" aria-label={title}>
       <div className="drill-head">
@@ -423,17 +427,16 @@ function DrillList({ title, orders, onOpen, onClose }: { title: string; orders: 
         </button>
       </div>
       <ul>
-        {(all.data ?? [])
-          .filter((o) => orders.includes(o.id))
-          .map((o) => (
-            <li key={o.id}>
-              <button className="link" onClick={() => onOpen(o.id)}>
-                {o.display_number}
-              </button>{" "}
-              <StatusBadge status={o.status} /> {o.customer_name} · {o.description}
-            </li>
-          ))}
+        {(all.data ?? []).map((o) => (
+          <li key={o.id}>
+            <button className="link" onClick={() => onOpen(o.id)}>
+              {o.display_number}
+            </button>{" "}
+            <StatusBadge status={o.status} /> {o.customer_name} · {o.description}
+          </li>
+        ))}
       </ul>
+      {orders.length > shown.length && <p className="muted small">{t("stats.drillMore", { shown: shown.length, n: orders.length })}</p>}
     </div>
   );
 }

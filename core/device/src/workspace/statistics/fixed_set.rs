@@ -279,8 +279,11 @@ fn the_company_figures_of_two_weeks() {
     assert_eq!(ids(&k.reopened), ["O2"]);
     // Repairs on a machine: O1 (followed by O2 within 30 days) and O2 (not followed).
     assert_eq!(k.first_time_fix_bp, Some(5_000));
+    assert_eq!(ids(&k.first_time_fix_orders), ["O1", "O2"]);
     // Creation to arrival: 2 h, 2 h, 3 h.
     assert_eq!(k.median_response_ms, Some(2 * H));
+    assert_eq!(ids(&k.arrived), ["O1", "O2", "O3"]);
+    assert_eq!(ids(&k.with_money), ["O1", "O2", "O3"]);
     assert_eq!(
         k.gross_profit,
         [
