@@ -44,6 +44,19 @@ test("the dashboard counts open orders and lists the ones behind a figure", asyn
   const week = page.getByRole("region", { name: /· Created$/ });
   await expect(week.getByRole("listitem")).toHaveCount(1);
   await expect(week).toContainText("水泵振动 pump vibration");
+  // The trend shows another figure week by week, against the period before.
+  await page.getByRole("combobox", { name: /^Show/ }).selectOption({ label: "Gross profit" });
+  await page.getByRole("combobox", { name: /^Show/ }).selectOption({ label: "Median time to site" });
+  await expect(page.getByTestId("chart-trend")).toContainText("Median time to site");
+  await expect(page.getByTestId("chart-trend")).toContainText("Period before");
+  await page.getByRole("combobox", { name: /^Show/ }).selectOption({ label: "Orders created and completed" });
+  // The customer filter narrows the figures to one customer.
+  await page.getByRole("combobox", { name: /^Customer/ }).selectOption({ label: "苏州工业园区水务" });
+  await expect(page.getByTestId("tile-open")).toContainText("1");
+  await page.getByRole("combobox", { name: /^Type/ }).selectOption({ label: "Installation" });
+  await expect(page.getByTestId("tile-open")).toContainText("0");
+  await page.getByRole("combobox", { name: /^Type/ }).selectOption({ label: "All types" });
+  await page.getByRole("combobox", { name: /^Customer/ }).selectOption({ label: "All customers" });
   await expect(page.getByTestId("chart-repairs-customer")).toContainText("苏州工业园区水务");
   await page.getByRole("button", { name: "Export XLSX" }).click();
   await expect(page.getByTestId("stats-saved")).toContainText(".xlsx");

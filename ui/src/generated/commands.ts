@@ -193,7 +193,19 @@ export type Bucket = {
 /**
  * Where the week (Monday) or month starts, in the viewer's time zone: YYYY-MM-DD.
  */
-starts: string, created: Drill, completed: Drill, };
+starts: string, created: Drill, completed: Drill, 
+/**
+ * Of the repairs on a machine completed in the bucket, those fixed the first time.
+ */
+first_time_fix_bp: number | null, 
+/**
+ * Median time from creation to arrival of the orders that arrived in the bucket.
+ */
+median_response_ms: number | null, 
+/**
+ * Gross profit of the orders completed in the bucket, per currency.
+ */
+gross_profit: Array<CurrencyAmount>, };
 
 export type CategoryView = { id: string, name: string, parent_id: string | null, 
 /**

@@ -228,6 +228,12 @@ pub struct Bucket {
     pub starts: String,
     pub created: Drill,
     pub completed: Drill,
+    /// Of the repairs on a machine completed in the bucket, those fixed the first time.
+    pub first_time_fix_bp: Option<i64>,
+    /// Median time from creation to arrival of the orders that arrived in the bucket.
+    pub median_response_ms: Option<i64>,
+    /// Gross profit of the orders completed in the bucket, per currency.
+    pub gross_profit: Vec<CurrencyAmount>,
 }
 
 /// A count of orders under a name (a customer, an equipment model).
@@ -522,8 +528,8 @@ fn compute(
         money: money(&chosen, q, names),
         repeat_repairs_30d: repeats(&repairs_done, &chosen, q, 30 * DAY_MS),
         repeat_repairs_90d: repeats(&repairs_done, &chosen, q, REPEAT_WINDOW_MS),
-        trend: trend(&chosen, q.from, q.to, q.tz_offset_min),
-        previous_trend: trend(&chosen, q.from - len, q.from, q.tz_offset_min),
+        trend: trend(&follow_ups, &chosen, q.from, q.to, q.tz_offset_min),
+        previous_trend: trend(&follow_ups, &chosen, q.from - len, q.from, q.tz_offset_min),
         repairs_by_customer: repairs_by(&chosen, q, |f| named(&names.customers, &f.customer_id)),
         repairs_by_model: repairs_by(&chosen, q, |f| on_machines(&names.models, f)),
         repairs_by_machine: repairs_by(&chosen, q, |f| on_machines(&names.machines, f)),
@@ -1233,6 +1239,9 @@ impl Workspace {
                 "完成 Completed",
                 "上期新建 Created before",
                 "上期完成 Completed before",
+                "一次修复率 First-time fix",
+                "到场中位数（小时）Median to site (h)",
+                "毛利 Gross profit",
             ],
             s.trend
                 .iter()
@@ -1245,6 +1254,9 @@ impl Workspace {
                         count(&b.completed),
                         before.map_or(Cell::Empty, |p| count(&p.created)),
                         before.map_or(Cell::Empty, |p| count(&p.completed)),
+                        share(b.first_time_fix_bp),
+                        hours(b.median_response_ms),
+                        money_text(&b.gross_profit),
                     ]
                 })
                 .collect(),
@@ -1374,7 +1386,15 @@ fn buckets(from: i64, to: i64, tz_offset_min: i64) -> Vec<(i64, String)> {
     out
 }
 
-fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucket> {
+/// Each bucket's orders created and completed, and the rates and sums of its completions and
+/// arrivals (as the tiles count them for the whole period), in one pass over the orders.
+fn trend(
+    follow_ups: &MachineTimes,
+    chosen: &[&Facts],
+    from: i64,
+    to: i64,
+    tz_offset_min: i64,
+) -> Vec<Bucket> {
     let starts = buckets(from, to, tz_offset_min);
     let mut out: Vec<Bucket> = starts
         .iter()
@@ -1382,8 +1402,15 @@ fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucke
             starts: label.clone(),
             created: Drill::default(),
             completed: Drill::default(),
+            first_time_fix_bp: None,
+            median_response_ms: None,
+            gross_profit: Vec::new(),
         })
         .collect();
+    // Per bucket: (fixed first time, eligible), times to site, profit per currency.
+    let mut fixes = vec![(0u32, 0u32); starts.len()];
+    let mut responses: Vec<Vec<i64>> = vec![Vec::new(); starts.len()];
+    let mut profits: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); starts.len()];
     let index = |at: i64| {
         (at >= from && at < to)
             .then(|| starts.iter().rposition(|(start, _)| *start <= at))
@@ -1395,7 +1422,28 @@ fn trend(chosen: &[&Facts], from: i64, to: i64, tz_offset_min: i64) -> Vec<Bucke
         }
         if let Some(i) = f.completed_at.and_then(index) {
             out[i].completed.add(&f.id);
+            if let Some(first) = fixed_first_time(follow_ups, f) {
+                fixes[i].0 += u32::from(first);
+                fixes[i].1 += 1;
+            }
+            if let Some(m) = &f.money {
+                *profits[i].entry(m.currency.clone()).or_default() += m.gross_profit;
+            }
         }
+        if let Some(arrived) = f.on_site
+            && let Some(i) = index(arrived)
+        {
+            responses[i].push(arrived - f.created);
+        }
+    }
+    for (i, b) in out.iter_mut().enumerate() {
+        b.first_time_fix_bp = ratio_bp(fixes[i].0, fixes[i].1);
+        responses[i].sort_unstable();
+        b.median_response_ms = percentile(&responses[i], 50);
+        b.gross_profit = std::mem::take(&mut profits[i])
+            .into_iter()
+            .map(|(currency, minor)| CurrencyAmount { currency, minor })
+            .collect();
     }
     out
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import type { Bucket, Drill, Kpis, MoneyBy, MoneyGroup, NamedCount, OrderType, Stage, Statistics, StatsTable, UserInfo } from "../../backend";
-import { toError, type BackendError } from "../../backend";
+import { ORDER_TYPES, toError, type BackendError } from "../../backend";
 import type { Key } from "../../i18n/en";
 import { useBackend, useLoad, userName } from "../../context";
 import { savedLink } from "../../files";
@@ -40,13 +40,16 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
   const [model, setModel] = useState("");
   const [team, setTeam] = useState("");
   const [region, setRegion] = useState("");
+  const [customer, setCustomer] = useState("");
+  const [orderType, setOrderType] = useState<OrderType | "">("");
+  const customers = useLoad((b) => b.listCustomers(), []);
   const teams = useLoad((b) => b.teams(), []);
   const [moneyBy, setMoneyBy] = useState<MoneyBy>("customer");
   const projects = useLoad((b) => b.listProjects(null), []);
   // What a figure stands for, said again in the current language at every render.
   const [drill, setDrill] = useState<{ prefix: string; key: Key | null; orders: string[] } | null>(null);
-  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: null, order_type: null, project_id: project || null, equipment_model: model || null, team: team || null, region: region || null, tz_offset_min: -new Date().getTimezoneOffset() });
-  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project, model, team, region]);
+  const query = () => ({ from: dayStart(from), to: dayStart(to) + DAY, technician: technician || null, customer_id: customer || null, order_type: orderType || null, project_id: project || null, equipment_model: model || null, team: team || null, region: region || null, tz_offset_min: -new Date().getTimezoneOffset() });
+  const stats = useLoad((b) => b.statistics(query()), [from, to, technician, project, model, team, region, customer, orderType]);
   const assessment = async () => {
     setExportError(null);
     try {
@@ -89,6 +92,8 @@ export function Dashboard({ directory, onOpen }: { directory: UserInfo[]; onOpen
         <Filter label={t("technician")} all={t("everyone")} value={technician} onChange={setTechnician} options={technicians.map((u) => ({ value: u.id, label: u.name }))} />
         <Filter label={t("stats.team")} all={t("stats.allTeams")} value={team} onChange={setTeam} options={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
         <Filter label={t("project")} all={t("stats.allProjects")} value={project} onChange={setProject} options={(projects.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+        <Filter label={t("customer")} all={t("stats.allCustomers")} value={customer} onChange={setCustomer} options={(customers.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
+        <Filter label={t("type")} all={t("stats.allTypes")} value={orderType} onChange={(v) => setOrderType(v as OrderType | "")} options={ORDER_TYPES.map((ty) => ({ value: ty, label: t(`type.${ty}`) }))} />
         <Filter label={t("stats.region")} all={t("stats.allRegions")} value={region} onChange={setRegion} options={(s?.regions ?? []).map((r) => ({ value: r, label: r }))} />
         <Filter label={t("stats.model")} all={t("stats.allModels")} value={model} onChange={setModel} options={(s?.equipment_models ?? []).map((m) => ({ value: m, label: m }))} />
         <button onClick={() => exportXlsx("statistics")}>{t("exportXlsx")}</button>
@@ -276,22 +281,63 @@ function Tiles({ s, onDrill }: { s: Statistics; onDrill: (prefix: string, key: K
  */
 function Trend({ now, before, onDrill }: { now: Bucket[]; before: Bucket[]; onDrill: (prefix: string, key: Key | null, d: Drill) => void }) {
   const { t } = useI18n();
-  const option = useMemo<ChartOption>(
-    () => ({
+  const [figure, setFigure] = useState<TrendFigure>("orders");
+  const option = useMemo<ChartOption>(() => {
+    const base: ChartOption = {
       grid: { left: 8, right: 8, top: 28, bottom: 4, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: now.map((b) => b.starts.slice(5)) },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [
-        { name: t("stats.created"), type: "bar", data: now.map((b) => b.created.count), barMaxWidth: 22, cursor: "pointer" },
-        { name: t("stats.completed"), type: "bar", data: now.map((b) => b.completed.count), barMaxWidth: 22, cursor: "pointer" },
-        { name: t("stats.createdBefore"), type: "line", data: before.map((b) => b.created.count), lineStyle: { type: "dashed" }, symbolSize: 8, color: "#98a2b3" },
-      ],
-    }),
-    [now, before, t],
-  );
+    };
+    const before_ = (name: string, data: (number | null)[]) => ({ name, type: "line" as const, data, lineStyle: { type: "dashed" as const }, symbolSize: 8, color: "#98a2b3" });
+    const previous = t("stats.periodBefore");
+    switch (figure) {
+      case "orders":
+        return {
+          ...base,
+          yAxis: { type: "value", minInterval: 1 },
+          series: [
+            { name: t("stats.created"), type: "bar", data: now.map((b) => b.created.count), barMaxWidth: 22, cursor: "pointer" },
+            { name: t("stats.completed"), type: "bar", data: now.map((b) => b.completed.count), barMaxWidth: 22, cursor: "pointer" },
+            before_(t("stats.createdBefore"), before.map((b) => b.created.count)),
+          ],
+        };
+      case "profit": {
+        // One series per currency (never added together), in major units for the axis.
+        const currencies = [...new Set([...now, ...before].flatMap((b) => b.gross_profit.map((a) => a.currency)))];
+        const of = (b: Bucket, c: string) => (b.gross_profit.find((a) => a.currency === c)?.minor ?? 0) / 100;
+        return {
+          ...base,
+          yAxis: { type: "value" },
+          series: currencies.flatMap((c) => [
+            { name: `${t("stats.profit")} ${c}`, type: "bar" as const, data: now.map((b) => of(b, c)), barMaxWidth: 22 },
+            before_(`${previous} ${c}`, before.map((b) => of(b, c))),
+          ]),
+        };
+      }
+      case "ftf":
+        return {
+          ...base,
+          yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value} %" } },
+          series: [
+            { name: t("kpi.ftf"), type: "bar", data: now.map((b) => (b.first_time_fix_bp === null ? null : b.first_time_fix_bp / 100)), barMaxWidth: 22 },
+            before_(previous, before.map((b) => (b.first_time_fix_bp === null ? null : b.first_time_fix_bp / 100))),
+          ],
+        };
+      case "response":
+        return {
+          ...base,
+          yAxis: { type: "value", axisLabel: { formatter: (v: number) => t("hoursShort", { h: String(v) }) } },
+          series: [
+            { name: t("kpi.response"), type: "bar", data: now.map((b) => (b.median_response_ms === null ? null : Math.round(b.median_response_ms / 360_000) / 10)), barMaxWidth: 22 },
+            before_(previous, before.map((b) => (b.median_response_ms === null ? null : Math.round(b.median_response_ms / 360_000) / 10))),
+          ],
+        };
+    }
+  }, [now, before, t, figure]);
+  // Only the order counts stand for lists of orders.
   const pick = (series: number, i: number) => {
+    if (figure !== "orders") return;
     const bucket = series === 2 ? before[i] : now[i];
     if (!bucket) return;
     if (series === 0) onDrill(bucket.starts, "stats.created", bucket.created);
@@ -300,11 +346,25 @@ function Trend({ now, before, onDrill }: { now: Bucket[]; before: Bucket[]; onDr
   };
   return (
     <>
+      <label className="mini trend-figure">
+        {t("stats.trendOf")}
+        <select value={figure} onChange={(e) => setFigure(e.target.value as TrendFigure)}>
+          {TREND_FIGURES.map((f) => (
+            <option key={f} value={f}>
+              {t(`trend.${f}`)}
+            </option>
+          ))}
+        </select>
+      </label>
       <Chart option={option} label={t("stats.trend")} height={220} onPick={pick} testId="chart-trend" caption={false} />
-      <p className="muted small">{t("stats.chartHint")}</p>
+      {figure === "orders" && <p className="muted small">{t("stats.chartHint")}</p>}
     </>
   );
 }
+
+/** What the trend chart shows, week by week or month by month. */
+const TREND_FIGURES = ["orders", "profit", "ftf", "response"] as const;
+type TrendFigure = (typeof TREND_FIGURES)[number];
 
 /** A month, with its currency when the period has several. */
 const monthLabel = (rows: MoneyGroup[], m: MoneyGroup) => (new Set(rows.map((r) => r.currency)).size > 1 ? `${m.key} ${m.currency}` : m.key);

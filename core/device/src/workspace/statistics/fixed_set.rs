@@ -330,6 +330,31 @@ fn the_company_figures_of_two_weeks() {
         counts(&s.previous_trend),
         [("2026-10-19".into(), 0, 0), ("2026-10-26".into(), 1, 1)]
     );
+    // Week by week: O1 (not fixed the first time) and O3 (an installation) completed in the
+    // first week, arriving after 2 h and 3 h; O2 (fixed) in the second, arriving after 2 h.
+    let (first, second) = (&s.trend[0], &s.trend[1]);
+    assert_eq!(
+        (first.first_time_fix_bp, first.median_response_ms),
+        (Some(0), Some(2 * H))
+    );
+    assert_eq!(
+        first.gross_profit,
+        [CurrencyAmount {
+            currency: "CNY".into(),
+            minor: 60_000
+        }]
+    );
+    assert_eq!(
+        (second.first_time_fix_bp, second.median_response_ms),
+        (Some(10_000), Some(2 * H))
+    );
+    assert_eq!(
+        second.gross_profit,
+        [CurrencyAmount {
+            currency: "USD".into(),
+            minor: 20_000
+        }]
+    );
 
     let named = |v: &[NamedCount]| {
         v.iter()
