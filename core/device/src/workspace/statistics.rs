@@ -511,15 +511,6 @@ fn compute(
             .flat_map(|m| named(map, m))
             .collect::<Vec<_>>()
     };
-    let mut equipment_models: Vec<String> = names
-        .models
-        .values()
-        .filter(|m| !m.trim().is_empty())
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    equipment_models.sort();
     Statistics {
         kpis: kpis(&follow_ups, &chosen, q.from, q.to, now),
         previous: kpis(&follow_ups, &chosen, q.from - len, q.from, now),
@@ -539,15 +530,19 @@ fn compute(
                 .flat_map(|e| named(&names.faults, e))
                 .collect()
         }),
-        equipment_models,
-        regions: names
-            .regions
-            .values()
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        equipment_models: distinct(names.models.values()),
+        regions: distinct(names.regions.values()),
     }
+}
+
+/// The non-blank values, each once, sorted (a filter's choices).
+fn distinct<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
+    values
+        .filter(|v| !v.trim().is_empty())
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Repairs created in the period counted under each of the names `labels` gives an order
