@@ -1013,7 +1013,7 @@ async fn full_workflow_across_devices(backend: Backend) {
             .all(|e| o.received.get(&e.id).is_some_and(|r| *r >= e.at - 60_000)),
         "every event carries the time the server received it"
     );
-    w.sup.ws().settle_order(&id).unwrap();
+    w.sup.ws().settle_order(&id, true).unwrap();
     w.sup.sync().await;
     w.tech_a.sync().await;
     assert_eq!(

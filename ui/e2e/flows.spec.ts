@@ -348,11 +348,58 @@ test("an installation needs the customer's signature, drawn on the pad", { tag: 
   await page.getByLabel("Signed by").fill("王先生");
   await page.getByRole("button", { name: "Save signature" }).click();
   await expect(page.getByTestId("signature-image")).toBeVisible();
+  // What the customer signed stays as signed: the checklist and charges are read-only now.
+  await expect(page.getByTestId("signed-locked")).toContainText("The customer has signed");
+  await expect(page.locator(".checklist input[type=checkbox]").first()).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Add charge" })).toHaveCount(0);
+  await sendAll(page);
+  await signOut(page);
+
+  // The supervisor withdraws the signature (the price was wrong); the customer signs again.
+  await signIn(page, "chen.jing");
+  await page.getByRole("row", { name: /北京精工仪器厂/ }).click();
+  await expect(page.getByTestId("signed-locked")).toContainText("withdraw the signature");
+  await page.getByRole("button", { name: "Withdraw signature" }).click();
+  await page.getByLabel(/Why the signature is withdrawn/).fill("安装费要改 the fee changes");
+  await page.getByRole("button", { name: "Withdraw signature" }).last().click();
+  await expect(page.getByText("陈静 Chen Jing withdrew the customer's signature: 安装费要改 the fee changes")).toBeVisible();
+  await expect(page.getByTestId("signature-image")).toHaveCount(0);
+  await sendAll(page);
+  await signOut(page);
+
+  await signIn(page, "zhang.wei");
+  await page.getByRole("button", { name: /北京精工仪器厂/ }).click();
+  await expect(page.getByTestId("signed-locked")).toHaveCount(0);
+  await page.getByLabel("Unit price").fill("800");
+  await page.getByRole("button", { name: "Add charge" }).click();
+  await expect(page.getByTestId("charges-total")).toContainText("848.00");
+  await pad.scrollIntoViewIfNeeded();
+  const again = (await pad.boundingBox())!;
+  await page.mouse.move(again.x + 20, again.y + again.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(again.x + again.width - 20, again.y + 20, { steps: 8 });
+  await page.mouse.up();
+  await page.getByLabel("Signed by").fill("王先生");
+  await page.getByRole("button", { name: "Save signature" }).click();
+  await expect(page.getByTestId("signature-image")).toBeVisible();
   await page.getByRole("button", { name: "Complete" }).first().click();
   await page.getByLabel("What was done").fill("Installed and calibrated");
   await page.getByRole("button", { name: "Complete" }).last().click();
   await expect(page.locator(".detail-head .status")).toHaveText("Completed");
   await page.screenshot({ path: "test-results/signature.png", fullPage: true });
+  await sendAll(page);
+  await signOut(page);
+
+  // No costs were entered: settling asks first, since the whole charge would count as profit.
+  await signIn(page, "chen.jing");
+  await page.getByRole("row", { name: /北京精工仪器厂/ }).click();
+  await expect(page.getByTestId("totals")).toContainText("No costs entered");
+  await expect(page.getByTestId("margin")).toHaveText("—");
+  await page.getByRole("button", { name: "Settle" }).click();
+  await expect(page.getByTestId("settle-without-costs")).toContainText("No costs are recorded for this order");
+  await expect(page.locator(".detail-head .status")).toHaveText("Completed");
+  await page.getByRole("button", { name: "Settle anyway" }).click();
+  await expect(page.locator(".detail-head .status")).toHaveText("Settled");
 });
 
 test("an administrator's template shapes the next order's checklist", async ({ page }) => {
@@ -723,7 +770,9 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await expect(used.getByLabel("Part").locator("option:checked")).toHaveText("VP-30XA 压缩机阀片");
   await used.getByRole("button", { name: "Use part" }).click();
   await expect(page.getByTestId("charges-total")).toContainText("450.00");
-  await expect(page.getByTestId("gross-profit")).toContainText("170.00");
+  // Cost, profit and margin are the office's business: the technician's tablet shows none.
+  await expect(page.getByTestId("totals")).not.toContainText("Gross profit");
+  await expect(page.getByTestId("gross-profit")).toHaveCount(0);
   await page.screenshot({ path: "test-results/parts-used.png", fullPage: true });
   await page.getByRole("button", { name: "← Back" }).click();
   await page.getByRole("button", { name: "My parts" }).click();

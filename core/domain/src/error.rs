@@ -328,6 +328,11 @@ pub enum Refusal {
     NoTechnicianChosen,
     /// The signature is part of the completed record.
     SignatureClosed,
+    /// The customer has signed: the worksheet stays as signed unless a supervisor withdraws
+    /// the signature.
+    SignedWorksheet,
+    /// Settling an order that has no cost lines needs the supervisor's word.
+    CostsMissing,
     /// Labour from time on site needs a check-in and a check-out.
     NoTimeOnSite,
     DuplicateSku {
@@ -530,6 +535,12 @@ impl std::fmt::Display for Refusal {
             Refusal::RatingOutOfRange => f.write_str("a rating is 1 to 5 stars"),
             Refusal::NoTechnicianChosen => f.write_str("choose at least one technician"),
             Refusal::SignatureClosed => f.write_str("the signature cannot change after completion"),
+            Refusal::SignedWorksheet => f.write_str(
+                "the customer has signed: the checklist, charges and parts used stay as signed unless a supervisor withdraws the signature",
+            ),
+            Refusal::CostsMissing => {
+                f.write_str("no costs are recorded for this order: its whole charge would count as profit")
+            }
             Refusal::NoTimeOnSite => {
                 f.write_str("no time on site is recorded yet (check-in and check-out)")
             }

@@ -563,7 +563,7 @@ fn build_documents(
                     currency: "CNY".into(),
                 },
             )?;
-            ws.settle_order(&order_id)?;
+            ws.settle_order(&order_id, false)?;
         }
     }
     // Spare parts: a small catalogue, the central warehouse and a van per technician.

@@ -5,7 +5,7 @@
  * The next steps the signed-in user may take on an order.
  */
 
-export type Action = "edit" | "dispatch" | "accept" | "reject" | "travel" | "check_in" | "progress" | "check_out" | "complete" | "rate" | "settle" | "reopen" | "cancel" | "resolve" | "field_entry" | "costs" | "accept_request" | "share_with_customer";
+export type Action = "edit" | "dispatch" | "accept" | "reject" | "travel" | "check_in" | "progress" | "check_out" | "complete" | "rate" | "settle" | "reopen" | "cancel" | "resolve" | "field_entry" | "worksheet" | "withdraw_signature" | "sign" | "costs" | "accept_request" | "share_with_customer";
 
 export type Address = { text: string, source: AddressSource, 
 /**
@@ -478,7 +478,7 @@ refusal?: Refusal, };
 
 export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "unknown";
 
-export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated" | "fixed_with";
+export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated" | "fixed_with" | "signature_withdrawn";
 
 export type FenceCheck = { verdict: FenceVerdict, 
 /**
@@ -741,7 +741,19 @@ export type OrderDetail = { site: SiteView | null, events: Array<OrderEvent>, ac
 /**
  * The status the events give when conflicts are set aside.
  */
-underlying_status: Status, conflict_events: Array<string>, checklist: Array<ChecklistView>, missing_required: Array<string>, charges: Array<ChargeView>, costs: Array<CostView>, totals: Totals, resolution: string | null, rating_comment: string | null, on_site_ms: number, 
+underlying_status: Status, conflict_events: Array<string>, checklist: Array<ChecklistView>, missing_required: Array<string>, charges: Array<ChargeView>, 
+/**
+ * Cost lines; empty for those who do not see costs (`sees_costs`).
+ */
+costs: Array<CostView>, totals: Totals, 
+/**
+ * Whether this user sees costs, gross profit and margin (supervisors and admins).
+ */
+sees_costs: boolean, 
+/**
+ * No cost lines are recorded: profit and margin would count the whole charge.
+ */
+costs_missing: boolean, resolution: string | null, rating_comment: string | null, on_site_ms: number, 
 /**
  * When the server received each event (by event id); absent until synced.
  */
@@ -1165,7 +1177,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" } | { "kind": "archive_too_large", max_mb: number, } | { "kind": "unsafe_path", name: string, } | { "kind": "front_matter_invalid", line: number, } | { "kind": "attachment_missing", name: string, } | { "kind": "text_not_utf8" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "signed_worksheet" } | { "kind": "costs_missing" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" } | { "kind": "archive_too_large", max_mb: number, } | { "kind": "unsafe_path", name: string, } | { "kind": "front_matter_invalid", line: number, } | { "kind": "attachment_missing", name: string, } | { "kind": "text_not_utf8" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -1711,7 +1723,10 @@ export function commands(call: Call) {
     addProgress: (id: string, note: string): Promise<OrderDetail> => call("add_progress", { id, note }),
     completeOrder: (id: string, resolution: string): Promise<OrderDetail> => call("complete_order", { id, resolution }),
     rateOrder: (id: string, stars: number, comment: string): Promise<OrderDetail> => call("rate_order", { id, stars, comment }),
-    settleOrder: (id: string): Promise<OrderDetail> => call("settle_order", { id }),
+    /** Settle a completed order; without cost lines it needs `without_costs` (the supervisor said so). */
+    settleOrder: (id: string, withoutCosts: boolean): Promise<OrderDetail> => call("settle_order", { id, withoutCosts }),
+    /** Withdraw the customer's signature so the worksheet can change; the customer signs again. */
+    withdrawSignature: (id: string, reason: string): Promise<OrderDetail> => call("withdraw_signature", { id, reason }),
     reopenOrder: (id: string, reason: string): Promise<OrderDetail> => call("reopen_order", { id, reason }),
     cancelOrder: (id: string, reason: string): Promise<OrderDetail> => call("cancel_order", { id, reason }),
     /** Take a customer's portal request into the normal flow (decline it with `cancel_order`). */

@@ -316,6 +316,12 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? "请至少选择一名技术员。" : "Choose at least one technician.";
     case "signature_closed":
       return zh ? "工单完成后客户签字不能再修改。" : "The customer's signature cannot change once the order is completed.";
+    case "signed_worksheet":
+      return zh
+        ? "客户已签字：检查项、收费和用料按签字时的内容锁定。如需修改，请主管撤回签字。"
+        : "The customer has signed: the checklist, charges and parts used stay as signed. A supervisor can withdraw the signature to change them.";
+    case "costs_missing":
+      return zh ? "此工单尚未录入成本：请先录入成本，或确认仍然核算。" : "No costs are recorded for this order: enter them first, or confirm to settle anyway.";
     case "no_time_on_site":
       return zh ? "尚无现场时间记录：需先签到并签退。" : "No time on site is recorded yet: check in and check out first.";
     case "duplicate_sku":

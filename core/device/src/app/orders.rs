@@ -33,7 +33,10 @@ commands! {
     write fn add_progress(ws, id: String, note: String) -> OrderDetail { ws.add_progress(&id, &note) }
     write fn complete_order(ws, id: String, resolution: String) -> OrderDetail { ws.complete_order(&id, &resolution) }
     write fn rate_order(ws, id: String, stars: i64, comment: String) -> OrderDetail { ws.rate_order(&id, stars, &comment) }
-    write fn settle_order(ws, id: String) -> OrderDetail { ws.settle_order(&id) }
+    /// Settle a completed order; without cost lines it needs `without_costs` (the supervisor said so).
+    write fn settle_order(ws, id: String, without_costs: bool) -> OrderDetail { ws.settle_order(&id, without_costs) }
+    /// Withdraw the customer's signature so the worksheet can change; the customer signs again.
+    write fn withdraw_signature(ws, id: String, reason: String) -> OrderDetail { ws.withdraw_signature(&id, &reason) }
     write fn reopen_order(ws, id: String, reason: String) -> OrderDetail { ws.reopen_order(&id, &reason) }
     write fn cancel_order(ws, id: String, reason: String) -> OrderDetail { ws.cancel_order(&id, &reason) }
     /// Take a customer's portal request into the normal flow (decline it with `cancel_order`).

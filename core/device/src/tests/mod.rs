@@ -463,7 +463,7 @@ proptest! {
                     let _ = match k {
                         0 => ws.cancel_order(&id, "no longer needed"),
                         1 => ws.reopen_order(&id, "customer called again"),
-                        _ => ws.settle_order(&id),
+                        _ => ws.settle_order(&id, true),
                     };
                 }
                 Op::Merge(a, b) if a != b => {

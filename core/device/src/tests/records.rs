@@ -105,7 +105,7 @@ fn the_settlement_list_asks_for_several_statuses() {
     let mut sup = workspace(SUPERVISOR, Role::Supervisor);
     let a = completed(&mut sup, "Settled Co", "one", "done");
     completed(&mut sup, "Completed Co", "two", "done");
-    sup.settle_order(&a).unwrap();
+    sup.settle_order(&a, true).unwrap();
     let list = sup
         .list_orders(&OrderFilter {
             statuses: Some(vec!["completed".into(), "settled".into()]),

@@ -120,7 +120,7 @@ fn happy_path_with_money_and_settlement() {
         o.totals.gross_profit,
         o.totals.charges_net - o.totals.costs_total
     );
-    let settled = sup.settle_order(&id).unwrap();
+    let settled = sup.settle_order(&id, false).unwrap();
     assert_eq!(settled.summary.status, "settled");
     let err = sup
         .put_cost(
@@ -627,4 +627,151 @@ fn only_the_server_writes_the_customers_request_and_rating() {
     )
     .unwrap_err();
     assert_eq!(v.path, "header.request");
+}
+
+fn service_fee(price: i64) -> ChargeInput {
+    ChargeInput {
+        kind: ChargeKind::ServiceFee,
+        description: "Visit".into(),
+        quantity_milli: 1000,
+        unit_price_minor: price,
+        discount_bp: 0,
+        tax_rate_bp: 600,
+        currency: "CNY".into(),
+    }
+}
+
+#[test]
+fn the_signed_worksheet_is_locked_until_a_supervisor_withdraws_the_signature() {
+    let (mut sup, mut tech, id) = dispatched();
+    tech.accept_order(&id).unwrap();
+    tech.check_in(&id, None).unwrap();
+    tick_required(&mut tech, &id);
+    tech.put_charge(&id, None, &service_fee(30_000)).unwrap();
+    let signed = tech
+        .capture_signature(&id, &crate::blob::tiny_png(), "王先生")
+        .unwrap();
+    assert!(
+        signed.actions.contains(&Action::FieldEntry),
+        "photos still go on"
+    );
+    assert!(!signed.actions.contains(&Action::Worksheet));
+    // Charges, parts, checklist and the signature itself stay as the customer signed them.
+    let refused = |e: crate::DeviceError| e.body().refusal;
+    assert_eq!(
+        refused(tech.put_charge(&id, None, &service_fee(1)).unwrap_err()),
+        Some(crate::Refusal::SignedWorksheet)
+    );
+    let line = signed.charges[0].id.clone();
+    assert_eq!(
+        refused(tech.delete_charge(&id, &line).unwrap_err()),
+        Some(crate::Refusal::SignedWorksheet)
+    );
+    let item = signed.checklist[0].id.clone();
+    assert_eq!(
+        refused(tech.set_checklist_item(&id, &item, false).unwrap_err()),
+        Some(crate::Refusal::SignedWorksheet)
+    );
+    assert_eq!(
+        refused(
+            tech.capture_signature(&id, &crate::blob::tiny_png(), "someone else")
+                .unwrap_err()
+        ),
+        Some(crate::Refusal::SignedWorksheet)
+    );
+    // Only a supervisor withdraws the signature, with a reason the timeline keeps.
+    assert!(tech.withdraw_signature(&id, "wrong price").is_err());
+    exchange(&tech, &mut sup);
+    assert!(
+        sup.get_order(&id)
+            .unwrap()
+            .actions
+            .contains(&Action::WithdrawSignature)
+    );
+    let withdrawn = sup.withdraw_signature(&id, "wrong price").unwrap();
+    assert!(withdrawn.signature.is_none());
+    let event = withdrawn.events.last().unwrap();
+    assert_eq!(
+        (event.kind, event.reason.as_deref()),
+        (EventKind::SignatureWithdrawn, Some("wrong price"))
+    );
+    assert_eq!(
+        withdrawn.summary.status, "on_site",
+        "the status does not move"
+    );
+    exchange(&sup, &mut tech);
+    let open = tech
+        .put_charge(&id, Some(&line), &service_fee(25_000))
+        .unwrap();
+    assert_eq!(open.charges[0].line.unit_price_minor, 25_000);
+    assert!(open.missing_required.iter().any(|m| m == "signature") || !open.signature_required);
+}
+
+#[test]
+fn technicians_change_nothing_after_completion_and_see_no_costs() {
+    let (mut sup, mut tech, id) = dispatched();
+    tech.accept_order(&id).unwrap();
+    tech.check_in(&id, None).unwrap();
+    tick_required(&mut tech, &id);
+    tech.put_charge(&id, None, &service_fee(30_000)).unwrap();
+    let done = tech.complete_order(&id, "fixed").unwrap();
+    assert!(!done.actions.contains(&Action::Worksheet));
+    assert_eq!(
+        tech.put_charge(&id, None, &service_fee(1))
+            .unwrap_err()
+            .body()
+            .refusal,
+        Some(crate::Refusal::NotNow {
+            status: crate::model::order::Status::Completed
+        })
+    );
+    exchange(&tech, &mut sup);
+    // The supervisor still corrects an unsigned worksheet before settling.
+    let sup_view = sup.get_order(&id).unwrap();
+    assert!(sup_view.actions.contains(&Action::Worksheet));
+    assert!(sup_view.sees_costs);
+    // Settling without costs needs the supervisor's word; with costs it does not.
+    assert!(sup_view.costs_missing);
+    assert_eq!(
+        sup.settle_order(&id, false).unwrap_err().body().refusal,
+        Some(crate::Refusal::CostsMissing)
+    );
+    sup.put_cost(
+        &id,
+        None,
+        &CostInput {
+            kind: CostKind::Labour,
+            description: "1 h".into(),
+            quantity_milli: 1000,
+            unit_cost_minor: 9_000,
+            currency: "CNY".into(),
+        },
+    )
+    .unwrap();
+    exchange(&sup, &mut tech);
+    let tech_view = tech.get_order(&id).unwrap();
+    assert!(!tech_view.sees_costs);
+    assert!(
+        tech_view.costs.is_empty(),
+        "cost lines stay off the technician's screen"
+    );
+    assert!(!sup.get_order(&id).unwrap().costs_missing);
+    assert_eq!(
+        sup.settle_order(&id, false).unwrap().summary.status,
+        "settled"
+    );
+}
+
+#[test]
+fn settling_without_costs_goes_through_when_the_supervisor_says_so() {
+    let (mut sup, mut tech, id) = dispatched();
+    tech.accept_order(&id).unwrap();
+    tech.check_in(&id, None).unwrap();
+    tick_required(&mut tech, &id);
+    tech.complete_order(&id, "fixed").unwrap();
+    exchange(&tech, &mut sup);
+    assert_eq!(
+        sup.settle_order(&id, true).unwrap().summary.status,
+        "settled"
+    );
 }

@@ -65,7 +65,7 @@ impl Workspace {
             &input.currency,
         )?;
         check_text(Field::Description, &input.description, false, 500)?;
-        self.require_action(id, Action::FieldEntry)?;
+        self.require_action(id, Action::Worksheet)?;
         let line_id = line_id.map(str::to_string).unwrap_or_else(new_id);
         check_id("charge line", &line_id)?;
         self.change(DocType::Order, Some(id), |doc, actor| {
@@ -88,7 +88,7 @@ impl Workspace {
     }
 
     pub fn delete_charge(&mut self, id: &str, line_id: &str) -> Result<OrderDetail> {
-        self.delete_money_line(id, "charges", line_id, Action::FieldEntry)
+        self.delete_money_line(id, "charges", line_id, Action::Worksheet)
     }
 
     /// Remove a charge or cost line (`map` is "charges" or "costs"); the allow-list decides

@@ -64,8 +64,16 @@ pub enum Action {
     Reopen,
     Cancel,
     Resolve,
-    /// Tick checklist items and enter charge lines.
+    /// Add site photos and say which knowledge entry fixed the problem.
     FieldEntry,
+    /// Change what the customer signs for: checklist ticks, charge lines, parts used, and the
+    /// signature itself. Closed once the customer has signed (a supervisor may withdraw the
+    /// signature while the order is open) and, for technicians, once the order is completed.
+    Worksheet,
+    /// Withdraw the customer's signature so the worksheet can change (and be signed again).
+    WithdrawSignature,
+    /// Capture the customer's signature: the worksheet is open and the work under way.
+    Sign,
     /// Enter cost lines.
     Costs,
     /// Take a customer's portal request into the normal flow (declining is `Cancel`).
@@ -88,8 +96,13 @@ pub struct OrderDetail {
     pub checklist: Vec<ChecklistView>,
     pub missing_required: Vec<String>,
     pub charges: Vec<ChargeView>,
+    /// Cost lines; empty for those who do not see costs (`sees_costs`).
     pub costs: Vec<CostView>,
     pub totals: Totals,
+    /// Whether this user sees costs, gross profit and margin (supervisors and admins).
+    pub sees_costs: bool,
+    /// No cost lines are recorded: profit and margin would count the whole charge.
+    pub costs_missing: bool,
     pub resolution: Option<String>,
     pub rating_comment: Option<String>,
     pub on_site_ms: i64,
@@ -296,8 +309,33 @@ impl Workspace {
         })
     }
 
-    pub fn settle_order(&mut self, id: &str) -> Result<OrderDetail> {
+    /// Settle a completed order. An order without cost lines would show its whole charge as
+    /// profit, so it settles only when the supervisor says so (`without_costs`).
+    pub fn settle_order(&mut self, id: &str, without_costs: bool) -> Result<OrderDetail> {
+        let detail = self.require_action(id, Action::Settle)?;
+        if detail.costs.is_empty() && !without_costs {
+            return Err(DeviceError::refused(Refusal::CostsMissing));
+        }
         self.order_event(id, Action::Settle, EventKind::Settled, |_| {})
+    }
+
+    /// Withdraw the customer's signature (a supervisor, while the order is open): the
+    /// checklist, charges and parts used can change again, and the customer signs anew.
+    pub fn withdraw_signature(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
+        check_text(Field::Reason, reason, true, 2_000)?;
+        self.require_action(id, Action::WithdrawSignature)?;
+        let tz = local_offset_min();
+        self.change(DocType::Order, Some(id), |doc, actor| {
+            order::clear_signature(doc)?;
+            let event = OrderEvent {
+                tz_offset_min: tz,
+                reason: Some(reason.trim().to_string()),
+                ..OrderEvent::new(EventKind::SignatureWithdrawn, &actor.user_id)
+            };
+            order::append_event(doc, &event)?;
+            Ok(id.to_string())
+        })?;
+        self.get_order(id)
     }
 
     pub fn reopen_order(&mut self, id: &str, reason: &str) -> Result<OrderDetail> {
@@ -382,7 +420,7 @@ impl Workspace {
         done: bool,
     ) -> Result<OrderDetail> {
         check_id("checklist item", item_id)?;
-        self.require_action(id, Action::FieldEntry)?;
+        self.require_action(id, Action::Worksheet)?;
         self.change(DocType::Order, Some(id), |doc, actor| {
             order::set_checklist_done(doc, item_id, done, &actor.user_id)?;
             Ok(id.to_string())
@@ -395,6 +433,11 @@ impl Workspace {
         let detail = self.get_order(id)?;
         if detail.actions.contains(&wanted) {
             Ok(detail)
+        } else if matches!(wanted, Action::Worksheet | Action::Sign)
+            && detail.signature.is_some()
+            && detail.actions.contains(&Action::FieldEntry)
+        {
+            Err(DeviceError::refused(Refusal::SignedWorksheet))
         } else {
             Err(not_now(&detail))
         }
@@ -542,7 +585,15 @@ impl Workspace {
             })
             .collect::<Result<_>>()?;
         costs.sort_by(|a, b| (a.line.at, &a.id).cmp(&(b.line.at, &b.id)));
+        // Costs, gross profit and margin are the company's business, not the field's.
+        let sees_costs = self.actor().is_ok_and(|a| a.role.manages());
+        let costs_missing = costs.is_empty();
+        if !sees_costs {
+            costs.clear();
+        }
         Ok(OrderDetail {
+            sees_costs,
+            costs_missing,
             summary,
             site,
             events,
@@ -660,6 +711,20 @@ impl Workspace {
             }
         } else if actor.role.manages() && s != Status::Settled && s != Status::Cancelled {
             out.push(Action::FieldEntry);
+        }
+        let signed = order.signature.is_some();
+        let done_for_technicians = s == Status::Completed && !actor.role.manages();
+        if out.contains(&Action::FieldEntry) && !signed && !done_for_technicians {
+            out.push(Action::Worksheet);
+            if matches!(
+                s,
+                Status::Accepted | Status::Travelling | Status::OnSite | Status::CheckedOut
+            ) {
+                out.push(Action::Sign);
+            }
+        }
+        if actor.role.manages() && signed && s.is_open() {
+            out.push(Action::WithdrawSignature);
         }
         out
     }

@@ -9,7 +9,7 @@ impl Workspace {
     pub fn capture_signature(&mut self, id: &str, png: &[u8], signer: &str) -> Result<OrderDetail> {
         crate::blob::check_blob(png, "image/png")?;
         check_text(Field::Signer, signer, false, 200)?;
-        let detail = self.require_action(id, Action::FieldEntry)?;
+        let detail = self.get_order(id)?;
         // The allow-list's rule: no signature change once the order is completed or closed.
         if matches!(
             detail.underlying_status.as_str(),
@@ -17,6 +17,7 @@ impl Workspace {
         ) {
             return Err(DeviceError::refused(Refusal::SignatureClosed));
         }
+        self.require_action(id, Action::Sign)?;
         let hash = crate::blob::sha256_hex(png);
         self.change_with_blobs(
             DocType::Order,

@@ -70,6 +70,8 @@ pub enum EventKind {
     CustomerRated,
     /// The knowledge entry (`entry`) that fixed the problem; the last one counts.
     FixedWith,
+    /// A supervisor withdrew the customer's signature (`reason`) so the worksheet can change.
+    SignatureWithdrawn,
 }
 
 impl EventKind {
@@ -791,7 +793,7 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 s = Status::New;
                 None
             }
-            EventKind::SharedNote => None,
+            EventKind::SharedNote | EventKind::SignatureWithdrawn => None,
             EventKind::FixedWith => {
                 st.fixed_with = e.entry.clone();
                 None
@@ -1170,6 +1172,14 @@ pub fn put_photo(doc: &mut AutoCommit, photo_id: &str, photo: &PhotoRef) -> Resu
 
 pub fn set_signature(doc: &mut AutoCommit, signature: &SignatureRef) -> Result<()> {
     crdt::put_json(doc, &ROOT, "signature", &to_value(signature)?)
+}
+
+/// Remove the customer's signature (a supervisor withdrew it; the customer signs again).
+pub fn clear_signature(doc: &mut AutoCommit) -> Result<()> {
+    if doc.get(ROOT, "signature")?.is_some() {
+        doc.delete(ROOT, "signature")?;
+    }
+    Ok(())
 }
 
 /// The server writes the human number once.

@@ -17,7 +17,7 @@ export function MoneyPanel({ order, run }: { order: OrderDetail; run: (a: () => 
   const [cost, setCost] = useState({ kind: "parts_cost" as CostKind, description: "", qty: "1", price: "" });
   const [rate, setRate] = useState("");
   const [error, setError] = useState<ReturnType<typeof toError> | null>(null);
-  const canCharge = order.actions.includes("field_entry");
+  const canCharge = order.actions.includes("worksheet");
   const canCost = order.actions.includes("costs");
   if (!canCharge && !canCost && order.charges.length === 0 && order.costs.length === 0) return null;
 
@@ -107,7 +107,7 @@ export function MoneyPanel({ order, run }: { order: OrderDetail; run: (a: () => 
           <button onClick={addCharge}>{t("addCharge")}</button>
         </div>
       )}
-      {(canCost || order.costs.length > 0) && (
+      {order.sees_costs && (canCost || order.costs.length > 0) && (
         <>
           <h3>{t("costs")}</h3>
           <table className="lines">
@@ -174,12 +174,16 @@ export function MoneyPanel({ order, run }: { order: OrderDetail; run: (a: () => 
         <dd>{money(order.totals.charges_tax)}</dd>
         <dt>{t("chargesTotal")}</dt>
         <dd data-testid="charges-total">{money(order.totals.charges_total)}</dd>
-        <dt>{t("costsTotal")}</dt>
-        <dd>{money(order.totals.costs_total)}</dd>
-        <dt>{t("grossProfit")}</dt>
-        <dd data-testid="gross-profit">{money(order.totals.gross_profit)}</dd>
-        <dt>{t("margin")}</dt>
-        <dd>{order.totals.margin_bp === null ? "—" : `${(order.totals.margin_bp / 100).toFixed(1)} %`}</dd>
+        {order.sees_costs && (
+          <>
+            <dt>{t("costsTotal")}</dt>
+            <dd>{order.costs_missing ? <span className="badge warn">{t("noCostsEntered")}</span> : money(order.totals.costs_total)}</dd>
+            <dt>{t("grossProfit")}</dt>
+            <dd data-testid="gross-profit">{order.costs_missing ? "—" : money(order.totals.gross_profit)}</dd>
+            <dt>{t("margin")}</dt>
+            <dd data-testid="margin">{order.costs_missing || order.totals.margin_bp === null ? "—" : `${(order.totals.margin_bp / 100).toFixed(1)} %`}</dd>
+          </>
+        )}
       </dl>
     </section>
   );

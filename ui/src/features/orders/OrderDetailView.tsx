@@ -19,9 +19,7 @@ import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
 import { Timeline } from "./Timeline";
 
-const OPEN_FOR_SIGNATURE = ["accepted", "travelling", "on_site", "checked_out"];
-
-type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note"; text: string } | null;
+type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note" | "withdraw"; text: string } | null;
 
 /** One order: its facts, the next steps this user may take, checklist, money and timeline. */
 export function OrderDetailView({ order, directory, onChanged, large, me }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean; me?: string }) {
@@ -78,6 +76,20 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
   };
   const askPosition = position.ask;
 
+  // Settling without costs is the supervisor's call: the refusal says so, and they confirm.
+  const [confirmSettle, setConfirmSettle] = useState(false);
+  const settle = async (withoutCosts: boolean) => {
+    setError(null);
+    setConfirmSettle(false);
+    try {
+      onChanged(await backend.settleOrder(order.id, withoutCosts));
+    } catch (e) {
+      const err = toError(e);
+      if (err.refusal?.kind === "costs_missing") setConfirmSettle(true);
+      else setError(err);
+    }
+  };
+
   const names = (ids: string[]) => ids.map((id) => userName(directory, id)).join(", ");
   const btn = large ? "big" : "";
   const promptAction = (p: NonNullable<Prompt>) => {
@@ -94,6 +106,8 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         return () => backend.completeOrder(order.id, p.text);
       case "note":
         return () => backend.addProgress(order.id, p.text);
+      case "withdraw":
+        return () => backend.withdrawSignature(order.id, p.text);
     }
   };
   const promptLabel: Record<NonNullable<Prompt>["kind"], string> = {
@@ -103,6 +117,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
     resolve: t("decision"),
     complete: t("resolution"),
     note: t("note"),
+    withdraw: t("withdrawReason"),
   };
   const promptButton: Record<NonNullable<Prompt>["kind"], string> = {
     reject: t("reject"),
@@ -111,6 +126,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
     resolve: t("resolve"),
     complete: t("complete"),
     note: t("addNote"),
+    withdraw: t("withdrawSignature"),
   };
 
   return (
@@ -222,10 +238,11 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
           </button>
         )}
         {can("settle") && (
-          <button className="primary" onClick={() => run(() => backend.settleOrder(order.id))}>
+          <button className="primary" onClick={() => void settle(false)}>
             {t("settle")}
           </button>
         )}
+        {can("withdraw_signature") && <button onClick={() => setPrompt({ kind: "withdraw", text: "" })}>{t("withdrawSignature")}</button>}
         {can("resolve") && (
           <button className="primary" onClick={() => setPrompt({ kind: "resolve", text: "" })}>
             {t("resolve")}
@@ -253,6 +270,17 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
           </button>
         )}
       </div>
+      {confirmSettle && (
+        <div className="inline-form warn" role="alertdialog" aria-label={t("settle")} data-testid="settle-without-costs">
+          <strong>{t("settleWithoutCosts")}</strong>
+          <div className="actions">
+            <button className="primary" onClick={() => void settle(true)}>
+              {t("settleAnyway")}
+            </button>
+            <button onClick={() => setConfirmSettle(false)}>{t("cancel")}</button>
+          </div>
+        </div>
+      )}
       {prompt && (
         <div className="inline-form">
           {prompt.kind === "complete" && order.missing_required.length > 0 && (
@@ -328,14 +356,17 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
       {report && preview && <ReportPreview pdfBase64={report.data_base64} onClose={() => setPreview(false)} />}
       <ErrorNote error={error} />
 
-      {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("field_entry")} run={run} large={large} />}
-      {(order.signature || (can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status))) && (
-        <SignaturePad order={order} editable={can("field_entry") && OPEN_FOR_SIGNATURE.includes(order.underlying_status)} run={run} />
+      {order.signature && can("field_entry") && !can("worksheet") && (
+        <div className="notice" role="status" data-testid="signed-locked">
+          {t(can("withdraw_signature") ? "signedLockedSupervisor" : "signedLocked")}
+        </div>
       )}
+      {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("worksheet")} run={run} large={large} />}
+      {(order.signature || can("sign")) && <SignaturePad order={order} editable={can("sign")} run={run} />}
       {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
       {!["requested", "cancelled"].includes(order.underlying_status) && <SolutionsPanel order={order} directory={directory} />}
       <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
-      {can("field_entry") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
+      {can("worksheet") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
       <MoneyPanel order={order} run={run} />
       <Timeline order={order} directory={directory} />
     </section>

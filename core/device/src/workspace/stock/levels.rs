@@ -389,7 +389,7 @@ impl Workspace {
         qty: i64,
         location_id: &str,
     ) -> Result<OrderDetail> {
-        self.require_action(order_id, Action::FieldEntry)?;
+        self.require_action(order_id, Action::Worksheet)?;
         let part = self
             .get_part(part_id)
             .map_err(|_| DeviceError::refused(Refusal::Unknown { thing: Thing::Part }))?;
