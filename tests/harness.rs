@@ -470,7 +470,7 @@ pub async fn dispatched_order(w: &World, text: &str) -> String {
         let mut ws = w.sup.ws();
         let c = ws.create_customer(&customer("华北电力设备公司")).unwrap();
         let o = ws.create_order(&order(&c, text)).unwrap();
-        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
+        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()], false)
             .unwrap();
         o.summary.id
     };

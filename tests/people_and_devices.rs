@@ -306,7 +306,7 @@ async fn a_revoked_device_sends_only_what_it_may_and_is_told_to_wipe(backend: Ba
         let mut ws = o.boss.ws();
         let c = ws.create_customer(&customer("华东制冷设备公司")).unwrap();
         let order = ws.create_order(&order(&c, "Compressor trips")).unwrap();
-        ws.dispatch_order(&order.summary.id, &[o.tech.user_id()])
+        ws.dispatch_order(&order.summary.id, &[o.tech.user_id()], false)
             .unwrap();
         order.summary.id
     };

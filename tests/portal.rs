@@ -245,7 +245,8 @@ async fn request_dispatch_complete_and_rate(backend: Backend) {
     {
         let mut ws = w.sup.ws();
         ws.accept_request(&id).unwrap();
-        ws.dispatch_order(&id, &[w.tech_a.user_id()]).unwrap();
+        ws.dispatch_order(&id, &[w.tech_a.user_id()], false)
+            .unwrap();
         ws.share_with_customer(&id, "周二上午到，请准备好设备钥匙")
             .unwrap();
         ws.put_cost(
@@ -589,7 +590,8 @@ async fn the_customer_hears_each_step_once(backend: Backend) {
     {
         let mut ws = w.sup.ws();
         ws.accept_request(&id).unwrap();
-        ws.dispatch_order(&id, &[w.tech_a.user_id()]).unwrap();
+        ws.dispatch_order(&id, &[w.tech_a.user_id()], false)
+            .unwrap();
     }
     w.sup.sync().await;
     eventually("the 'accepted' and 'assigned' mails", async || {

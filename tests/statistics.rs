@@ -36,9 +36,12 @@ async fn two_managers_see_the_same_figures_after_sync(backend: Backend) {
             let id = ws.create_order(&on_machine(text)).unwrap().summary.id;
             ids.push(id);
         }
-        ws.dispatch_order(&ids[0], &[w.tech_a.user_id()]).unwrap();
-        ws.dispatch_order(&ids[1], &[w.tech_b.user_id()]).unwrap();
-        ws.dispatch_order(&ids[2], &[w.tech_b.user_id()]).unwrap();
+        ws.dispatch_order(&ids[0], &[w.tech_a.user_id()], false)
+            .unwrap();
+        ws.dispatch_order(&ids[1], &[w.tech_b.user_id()], false)
+            .unwrap();
+        ws.dispatch_order(&ids[2], &[w.tech_b.user_id()], false)
+            .unwrap();
         (ids[0].clone(), ids[1].clone(), ids[2].clone())
     };
     w.sup.sync().await;

@@ -2,11 +2,13 @@
 //! PostgreSQL. Every scenario runs on both backends.
 
 use fieldops_device::ErrorCode;
+use fieldops_device::Refusal;
 use fieldops_device::model::equipment::EquipmentInfo;
-use fieldops_device::model::order::{OrderType, Priority};
+use fieldops_device::model::order::{Clash, EventKind, OrderType, Priority};
 use fieldops_device::model::project::{ProjectInfo, ProjectStatus};
 use fieldops_device::model::stock::PartInfo;
 use fieldops_device::store::OrderFilter;
+use fieldops_device::workspace::Action;
 use fieldops_scenarios::*;
 
 async fn dispatch_then_accept(backend: Backend) {
@@ -142,14 +144,23 @@ async fn scope_is_enforced_and_reassignment_revokes(backend: Backend) {
         "nothing of the refused push was stored"
     );
 
-    // Reassign to tech B: the order (and its customer) leave A's device and reach B's.
+    // Reassign to tech B: A's device is told who took the order over and keeps it, read-only,
+    // until A has seen it; its customer leaves at once. Then the order reaches B's device.
     w.sup
         .ws()
-        .dispatch_order(&id, &[w.tech_b.user_id()])
+        .dispatch_order(&id, &[w.tech_b.user_id()], false)
         .unwrap();
     w.sup.sync().await;
     let r = w.tech_a.sync().await;
-    assert_eq!(r.revoked, 2, "order and customer revoked");
+    assert_eq!(r.revoked, 1, "the customer is revoked");
+    let seen = w.tech_a.ws().get_order(&id).unwrap();
+    let reassigned = seen.reassigned.expect("A is told");
+    assert_eq!(
+        (reassigned.to, reassigned.by),
+        (vec![w.tech_b.user_id()], w.sup.user_id())
+    );
+    assert!(seen.actions.is_empty(), "read-only on A's device");
+    w.tech_a.ws().acknowledge_reassignment(&id).unwrap();
     assert!(w.tech_a.ws().get_order(&id).is_err());
     assert!(w.tech_a.ws().list_customers().unwrap().is_empty());
     w.tech_b.sync().await;
@@ -199,7 +210,7 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
         input.equipment_ids = vec![x.id.clone()];
         input.project_id = Some(p.id.clone());
         let o = ws.create_order(&input).unwrap();
-        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()])
+        ws.dispatch_order(&o.summary.id, &[w.tech_a.user_id()], false)
             .unwrap();
         (o.summary.id, x.id, y.id, p.id, c)
     };
@@ -278,7 +289,7 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
     // Reassigned: everything the order brought leaves tech A's device and reaches tech B's.
     w.sup
         .ws()
-        .dispatch_order(&id, &[w.tech_b.user_id()])
+        .dispatch_order(&id, &[w.tech_b.user_id()], false)
         .unwrap();
     w.sup.sync().await;
     let r = w.tech_a.sync().await;
@@ -598,7 +609,7 @@ fn part_in_a_warehouse_and_an_order_each(
     let mut orders = Vec::new();
     for tech in [w.tech_a.user_id(), w.tech_b.user_id()] {
         let id = ws.create_order(&order(&c, "更换备件")).unwrap().summary.id;
-        ws.dispatch_order(&id, &[tech]).unwrap();
+        ws.dispatch_order(&id, &[tech], false).unwrap();
         orders.push(id);
     }
     (part, wh, orders)
@@ -1028,22 +1039,120 @@ async fn reassignment_while_the_first_technician_works_offline(backend: Backend)
     w.tech_a.sync().await;
     // The supervisor gives the order to B; tech A, offline and unaware, then starts work.
     let tech_b = w.tech_b.user_id();
-    w.sup.ws().dispatch_order(&id, &[tech_b]).unwrap();
+    w.sup.ws().dispatch_order(&id, &[tech_b], false).unwrap();
     w.sup.sync().await;
     std::thread::sleep(std::time::Duration::from_millis(5));
     w.tech_a.ws().accept_order(&id).unwrap();
     w.tech_a.ws().check_in(&id, None).unwrap();
-    // A reconnects: the work is accepted by the server (A was dispatched to this order) and
-    // the order leaves A's device; the supervisor sees a conflict with both stories.
+    // A reconnects: the work is accepted by the server (A was dispatched to this order); A's
+    // device now says who took the order over and offers no further step; the supervisor sees
+    // a conflict with both stories.
     let r = w.tech_a.sync().await;
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
-    assert!(w.tech_a.ws().get_order(&id).is_err(), "revoked from A");
+    let on_a = w.tech_a.ws().get_order(&id).unwrap();
+    assert_eq!(on_a.reassigned.unwrap().to, vec![w.tech_b.user_id()]);
+    assert!(!on_a.actions.contains(&Action::Complete));
+    let tech_a = w.tech_a.user_id();
+    let mine = |reassigned_away| {
+        w.tech_a
+            .ws()
+            .list_orders(&OrderFilter {
+                assignee: Some(tech_a.clone()),
+                reassigned_away: Some(reassigned_away),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        (mine(false), mine(true)),
+        (0, 1),
+        "kept in A's own list only"
+    );
     w.sup.sync().await;
     let o = w.sup.ws().get_order(&id).unwrap();
     assert_eq!(o.summary.status, "conflict", "{:?}", o.summary.conflicts);
     assert!(
         o.events.iter().any(|e| e.by == w.tech_a.user_id()),
         "A's work is kept"
+    );
+    w.tech_a.ws().acknowledge_reassignment(&id).unwrap();
+    assert!(
+        w.tech_a.ws().get_order(&id).is_err(),
+        "gone once A has seen it"
+    );
+}
+
+async fn reassigning_over_work_under_way_asks_and_otherwise_is_a_conflict(backend: Backend) {
+    let w = world(backend).await;
+    let (tech_a, tech_b) = (w.tech_a.user_id(), w.tech_b.user_id());
+    // Seen: the supervisor knows A is on site, so reassigning asks first, naming A's step.
+    let id = dispatched_order(&w, "Seen on site").await;
+    w.tech_a.sync().await;
+    w.tech_a.ws().accept_order(&id).unwrap();
+    w.tech_a.ws().check_in(&id, None).unwrap();
+    w.tech_a.sync().await;
+    w.sup.sync().await;
+    let err = w
+        .sup
+        .ws()
+        .dispatch_order(&id, std::slice::from_ref(&tech_b), false)
+        .unwrap_err();
+    match err.body().refusal {
+        Some(Refusal::WorkUnderWay { taken_off }) => {
+            assert_eq!(taken_off.len(), 1);
+            assert_eq!(taken_off[0].1, EventKind::CheckedIn);
+        }
+        other => panic!("{other:?}"),
+    }
+    let o = w
+        .sup
+        .ws()
+        .dispatch_order(&id, std::slice::from_ref(&tech_b), true)
+        .unwrap();
+    assert_eq!(
+        o.summary.status, "dispatched",
+        "a deliberate reassignment is no conflict"
+    );
+    w.sup.sync().await;
+
+    // Unseen: A checks in offline before the supervisor, unaware, gives the order to B.
+    let id = dispatched_order(&w, "Unseen on site").await;
+    w.tech_a.sync().await;
+    w.tech_a.ws().accept_order(&id).unwrap();
+    w.tech_a.ws().check_in(&id, None).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    w.sup
+        .ws()
+        .dispatch_order(&id, std::slice::from_ref(&tech_b), false)
+        .unwrap();
+    w.sup.sync().await;
+    w.tech_a.sync().await;
+    w.sup.sync().await;
+    let o = w.sup.ws().get_order(&id).unwrap();
+    assert_eq!(o.summary.status, "conflict");
+    assert_eq!(
+        o.clashes,
+        vec![Clash::ReassignedOverWork {
+            by: w.sup.user_id(),
+            to: vec![tech_b.clone()],
+            taken_off: vec![(tech_a.clone(), EventKind::CheckedIn)],
+        }]
+    );
+    assert!(o.actions.contains(&Action::Resolve));
+    // B can take it on; A's device shows who did.
+    w.tech_b.sync().await;
+    assert!(
+        w.tech_b
+            .ws()
+            .get_order(&id)
+            .unwrap()
+            .actions
+            .contains(&Action::Accept)
+    );
+    assert_eq!(
+        w.tech_a.ws().get_order(&id).unwrap().reassigned.unwrap().to,
+        vec![tech_b]
     );
 }
 
@@ -1063,7 +1172,7 @@ async fn signature_is_required_uploaded_and_served_only_in_scope(backend: Backen
     };
     let _ = c;
     let tech_a = w.tech_a.user_id();
-    w.sup.ws().dispatch_order(&id, &[tech_a]).unwrap();
+    w.sup.ws().dispatch_order(&id, &[tech_a], false).unwrap();
     w.sup.sync().await;
     w.tech_a.sync().await;
     let png = hex_decode(TINY_PNG_HEX);
@@ -1266,6 +1375,7 @@ on_both!(
     order_numbers_are_gapless_under_concurrent_first_syncs,
     full_workflow_across_devices,
     reassignment_while_the_first_technician_works_offline,
+    reassigning_over_work_under_way_asks_and_otherwise_is_a_conflict,
     signature_is_required_uploaded_and_served_only_in_scope,
     administrators_templates_reach_every_device,
     equipment_and_projects_follow_the_orders_that_name_them,

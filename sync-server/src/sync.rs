@@ -461,6 +461,33 @@ async fn snapshot(
         }))
 }
 
+/// The last snapshot of an order the caller was dispatched to before and is not any more.
+async fn farewell(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    doc_id: &str,
+    doc_type: &str,
+) -> Result<Option<PullDoc>> {
+    if doc_type != DocType::Order.as_str() || auth.role.manages() {
+        return Ok(None);
+    }
+    let Some(stored) = storage.load_doc(&auth.tenant, doc_id).await? else {
+        return Ok(None);
+    };
+    let was_theirs = crdt::load(&stored.bytes)
+        .ok()
+        .and_then(|doc| TypedDoc::parse(DocType::Order, &doc).ok())
+        .is_some_and(
+            |t| matches!(&t, TypedDoc::Order(o) if o.state().ever_assigned.contains(&auth.user_id)),
+        );
+    Ok(was_theirs.then(|| PullDoc {
+        doc: doc_id.to_string(),
+        doc_type: stored.doc_type,
+        kind: PullKind::Snapshot,
+        data: Some(B64.encode(&stored.bytes)),
+    }))
+}
+
 async fn pull_page(
     storage: &DynStorage,
     auth: &AuthContext,
@@ -504,12 +531,21 @@ async fn pull_page(
                 }
             }
             (false, true) => {
-                pull.push(PullDoc {
-                    doc: e.doc_id.clone(),
-                    doc_type: e.doc_type.clone(),
-                    kind: PullKind::Revoked,
-                    data: None,
-                });
+                // A technician taken off an order gets it once more as it is now, so their
+                // device can say who took it over (and keep their unsent work) rather than
+                // drop it without a word; nothing after that reaches them.
+                match farewell(storage, auth, &e.doc_id, &e.doc_type).await? {
+                    Some(s) => {
+                        bytes += s.data.as_ref().map_or(0, String::len);
+                        pull.push(s);
+                    }
+                    None => pull.push(PullDoc {
+                        doc: e.doc_id.clone(),
+                        doc_type: e.doc_type.clone(),
+                        kind: PullKind::Revoked,
+                        data: None,
+                    }),
+                }
                 storage.device_remove(&auth.device_id, &e.doc_id).await?;
             }
             _ => {}

@@ -424,6 +424,13 @@ pub enum Refusal {
     PersonDeactivated {
         name: String,
     },
+    /// The reassignment takes technicians (named) off work they have under way, each with the
+    /// last step they recorded: it needs the dispatcher's word.
+    WorkUnderWay {
+        taken_off: Vec<(String, crate::model::order::EventKind)>,
+    },
+    /// Changes to this order are still waiting to be sent: sync first.
+    UnsentWork,
     /// A plan's end date lies before its start.
     PlanEndsBeforeStart,
     /// The plan's recurrence rule gives no visit on or after its start.
@@ -645,6 +652,18 @@ impl std::fmt::Display for Refusal {
             }
             Refusal::PersonDeactivated { name } => {
                 write!(f, "{name} is deactivated and gets no new work")
+            }
+            Refusal::WorkUnderWay { taken_off } => write!(
+                f,
+                "the reassignment takes {} off work under way",
+                taken_off
+                    .iter()
+                    .map(|(who, step)| format!("{who} ({})", crate::model::enum_name(step)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Refusal::UnsentWork => {
+                f.write_str("changes to this order are still waiting to be sent; sync first")
             }
             Refusal::PlanEndsBeforeStart => f.write_str("the plan ends before it starts"),
             Refusal::PlanNeverOccurs => {

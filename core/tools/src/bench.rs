@@ -243,7 +243,11 @@ fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
         })?;
         // Nine dispatches and reassignments: with `created`, ten events per order.
         for j in 0..9 {
-            ws.dispatch_order(&o.summary.id, &[techs[(i + j) % techs.len()].clone()])?;
+            ws.dispatch_order(
+                &o.summary.id,
+                &[techs[(i + j) % techs.len()].clone()],
+                false,
+            )?;
         }
     }
     Ok(())

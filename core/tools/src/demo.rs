@@ -538,7 +538,7 @@ fn build_documents(
             scheduled_end: start.map(|s| s + 2 * 3600 * 1000),
         })?;
         if let Some(t) = o.technician {
-            ws.dispatch_order(&order.summary.id, &[techs[t].id.clone()])?;
+            ws.dispatch_order(&order.summary.id, &[techs[t].id.clone()], false)?;
             if o.stage >= Stage::Accepted {
                 accepts.push((order.summary.id.clone(), techs[t].clone(), o.stage));
             }

@@ -257,6 +257,12 @@ address: Address | null, };
 
 export type ChecklistView = { id: string, label: string, required: boolean, done: boolean, done_by: string | null, done_at: number | null, };
 
+/**
+ * Why an event does not fit where it lands in the order's history.
+ */
+
+export type Clash = { "clash": "not_assigned", by: string, event: EventKind, assignees: Array<string>, } | { "clash": "not_now", by: string, event: EventKind, status: Status, } | { "clash": "completed_again", by: string, } | { "clash": "reassigned_over_work", by: string, to: Array<string>, taken_off: Array<[string, EventKind]>, };
+
 export type ClockEvent = { id: string, kind: ClockKind, at: number, position: Position | null, };
 
 export type ClockKind = "clock_in" | "clock_out";
@@ -779,6 +785,15 @@ photos: Array<PhotoView>,
  */
 request: CustomerRequest | null, 
 /**
+ * The clashes behind `conflicts`, as data to put into words (same order).
+ */
+clashes: Array<Clash>, 
+/**
+ * Set on the device of a technician the order was taken from: who took it over, who
+ * reassigned it, when. The order is read-only there until they acknowledge it.
+ */
+reassigned: Reassignment | null, 
+/**
  * The customer's own rating from their tracking page (stars, comment).
  */
 customer_rating: [number, string] | null, id: string, status: Status, order_type: OrderType, priority: Priority, customer_id: string, customer_name: string | null, site_id: string, description: string, scheduled_start: number | null, scheduled_end: number | null, created_at: number, updated_at: number, assignees: Array<string>, conflicts: Array<string>, pending: boolean, 
@@ -835,7 +850,13 @@ resolves?: Array<string>,
 /**
  * FixedWith: the knowledge entry.
  */
-entry?: string | null, };
+entry?: string | null, 
+/**
+ * Dispatched: the dispatcher saw that the technicians taken off had work under way and
+ * reassigned anyway. Without it, such a reassignment (made offline, or before their work
+ * arrived) is a conflict for a supervisor to look at.
+ */
+over_work?: boolean, };
 
 /**
  * Query side: filters the order list accepts.
@@ -849,7 +870,12 @@ statuses?: Array<Status> | null, assignee?: string | null, text?: string | null,
 /**
  * Only these orders (the ones behind a figure of the dashboard).
  */
-ids?: Array<string> | null, };
+ids?: Array<string> | null, 
+/**
+ * With `assignee`: also the orders reassigned away from them (the technician's own list,
+ * which keeps such an order until they have seen who took it over).
+ */
+reassigned_away?: boolean | null, };
 
 /**
  * What a supervisor types to create or edit an order.
@@ -1148,6 +1174,12 @@ code: string, customer_id: string, status: ProjectStatus, start_on: string | nul
 budget_minor: number | null, currency: string, description: string, };
 
 /**
+ * An order reassigned away from the signed-in technician.
+ */
+
+export type Reassignment = { to: Array<string>, by: string, at: number, };
+
+/**
  * Filters of the business-record archive.
  */
 
@@ -1177,7 +1209,7 @@ export type RecordView = { order_id: string, number: string | null, display_numb
  * English sentence.)
  */
 
-export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "signed_worksheet" } | { "kind": "costs_missing" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" } | { "kind": "archive_too_large", max_mb: number, } | { "kind": "unsafe_path", name: string, } | { "kind": "front_matter_invalid", line: number, } | { "kind": "attachment_missing", name: string, } | { "kind": "text_not_utf8" };
+export type Refusal = { "kind": "checklist_incomplete", items: Array<string>, } | { "kind": "not_now", status: Status, } | { "kind": "rating_out_of_range" } | { "kind": "no_technician_chosen" } | { "kind": "signature_closed" } | { "kind": "signed_worksheet" } | { "kind": "costs_missing" } | { "kind": "no_time_on_site" } | { "kind": "duplicate_sku", sku: string, } | { "kind": "category_loop" } | { "kind": "van_has_open_requests", open: number, } | { "kind": "already_clocked_in", since: number, } | { "kind": "not_clocked_in" } | { "kind": "period_reversed" } | { "kind": "settings_not_synced" } | { "kind": "channel_not_set_up", channel: Channel, } | { "kind": "warranty_before_installation" } | { "kind": "transfer_to_same_location" } | { "kind": "unknown", thing: Thing, } | { "kind": "belongs_to_another_customer", name: string, } | { "kind": "machine_listed_twice" } | { "kind": "too_many_machines", max: number, } | { "kind": "too_many_lines", max: number, } | { "kind": "nothing_counted" } | { "kind": "counted_twice", sku: string, } | { "kind": "count_out_of_range", sku: string, } | { "kind": "own_van_only" } | { "kind": "take_from_own_van" } | { "kind": "file_too_large", max_mb: number, } | { "kind": "file_empty" } | { "kind": "file_unreadable" } | { "kind": "period_too_long" } | { "kind": "request_not_now", status: RequestStatus, } | { "kind": "approve_within_asked" } | { "kind": "not_a_technician", name: string, } | { "kind": "warehouse_has_no_owner" } | { "kind": "no_location_service" } | { "kind": "location_not_permitted" } | { "kind": "no_position_fix" } | { "kind": "unsent_work_of_another_account", account: string, pending: number, } | { "kind": "login_taken", login: string, } | { "kind": "last_admin" } | { "kind": "own_account" } | { "kind": "person_deactivated", name: string, } | { "kind": "work_under_way", taken_off: Array<[string, EventKind]>, } | { "kind": "unsent_work" } | { "kind": "plan_ends_before_start" } | { "kind": "plan_never_occurs" } | { "kind": "unknown_time_zone", name: string, } | { "kind": "alert_not_open" } | { "kind": "alert_has_no_visit" } | { "kind": "already_rated" } | { "kind": "too_many_photos", max: number, } | { "kind": "type_not_offered" } | { "kind": "link_not_valid" } | { "kind": "html_in_text" } | { "kind": "remote_image" } | { "kind": "unsafe_link" } | { "kind": "file_type_not_allowed" } | { "kind": "archive_too_large", max_mb: number, } | { "kind": "unsafe_path", name: string, } | { "kind": "front_matter_invalid", line: number, } | { "kind": "attachment_missing", name: string, } | { "kind": "text_not_utf8" };
 
 export type Rejected = { doc: string, code: ErrorCode, 
 /**
@@ -1714,7 +1746,11 @@ export function commands(call: Call) {
     getOrder: (id: string): Promise<OrderDetail> => call("get_order", { id }),
     createOrder: (input: OrderInput): Promise<OrderDetail> => call("create_order", { input }),
     updateOrder: (id: string, input: OrderInput): Promise<OrderDetail> => call("update_order", { id, input }),
-    dispatchOrder: (id: string, to: Array<string>): Promise<OrderDetail> => call("dispatch_order", { id, to }),
+    /** Dispatch or reassign; taking technicians off work under way needs `over_work` (refused */
+    /** with `work_under_way` otherwise, naming them). */
+    dispatchOrder: (id: string, to: Array<string>, overWork: boolean): Promise<OrderDetail> => call("dispatch_order", { id, to, overWork }),
+    /** The technician saw who took their order over: the device lets go of it. */
+    acknowledgeReassignment: (id: string): Promise<null> => call("acknowledge_reassignment", { id }),
     acceptOrder: (id: string): Promise<OrderDetail> => call("accept_order", { id }),
     rejectOrder: (id: string, reason: string): Promise<OrderDetail> => call("reject_order", { id, reason }),
     startTravel: (id: string): Promise<OrderDetail> => call("start_travel", { id }),

@@ -320,6 +320,12 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh
         ? "客户已签字：检查项、收费和用料按签字时的内容锁定。如需修改，请主管撤回签字。"
         : "The customer has signed: the checklist, charges and parts used stay as signed. A supervisor can withdraw the signature to change them.";
+    case "work_under_way":
+      return zh
+        ? `工作正在进行：${r.taken_off.map(([who]) => who).join("、")}。如确需改派，请确认。`
+        : `Work is under way: ${r.taken_off.map(([who]) => who).join(", ")}. Confirm to reassign anyway.`;
+    case "unsent_work":
+      return zh ? "此工单还有未发送的更改：请先同步，再确认。" : "Changes to this order are still waiting to be sent: sync first, then confirm.";
     case "costs_missing":
       return zh ? "此工单尚未录入成本：请先录入成本，或确认仍然核算。" : "No costs are recorded for this order: enter them first, or confirm to settle anyway.";
     case "no_time_on_site":

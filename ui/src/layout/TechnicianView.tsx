@@ -20,7 +20,8 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
   const [showAlerts, setShowAlerts] = useState(false);
   const [showKnowledge, setShowKnowledge] = useState(false);
   const [found, setFound] = useState<Found | null>(null);
-  const orders = useLoad((b) => b.listOrders({ assignee: me.id }), [me.id]);
+  // Mine, and those taken from me that I have not seen yet (they say who took them over).
+  const orders = useLoad((b) => b.listOrders({ assignee: me.id, reassigned_away: true }), [me.id]);
   const detail = useLoad((b) => (openId ? b.getOrder(openId) : Promise.resolve(null)), [openId]);
 
   if (openId && detail.data) {
@@ -29,10 +30,21 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
         <button className="big back" onClick={() => setOpenId(null)}>
           ← {t("back")}
         </button>
-        <OrderDetailView key={detail.data.id} order={detail.data} directory={directory} me={me.id} onChanged={() => {
+        <OrderDetailView
+          key={detail.data.id}
+          order={detail.data}
+          directory={directory}
+          me={me.id}
+          onChanged={() => {
             detail.reload();
             orders.reload();
-          }} large />
+          }}
+          onGone={() => {
+            setOpenId(null);
+            orders.reload();
+          }}
+          large
+        />
         <ErrorNote error={detail.error} />
       </div>
     );
@@ -57,7 +69,7 @@ export function TechnicianView({ me, directory }: { me: UserInfo; directory: Use
       <h2>{t("myOrders")}</h2>
       <ErrorNote error={orders.error} />
       {orders.data?.length === 0 && <p className="muted">{t("noOrdersTech")}</p>}
-      <OrderCards orders={orders.data ?? []} onOpen={setOpenId} />
+      <OrderCards orders={orders.data ?? []} onOpen={setOpenId} me={me.id} />
     </div>
   );
 }

@@ -24,7 +24,11 @@ commands! {
     read fn get_order(ws, id: String) -> OrderDetail { ws.get_order(&id) }
     write fn create_order(ws, input: OrderInput) -> OrderDetail { ws.create_order(&input) }
     write fn update_order(ws, id: String, input: OrderInput) -> OrderDetail { ws.update_order(&id, &input) }
-    write fn dispatch_order(ws, id: String, to: Vec<String>) -> OrderDetail { ws.dispatch_order(&id, &to) }
+    /// Dispatch or reassign; taking technicians off work under way needs `over_work` (refused
+    /// with `work_under_way` otherwise, naming them).
+    write fn dispatch_order(ws, id: String, to: Vec<String>, over_work: bool) -> OrderDetail { ws.dispatch_order(&id, &to, over_work) }
+    /// The technician saw who took their order over: the device lets go of it.
+    write fn acknowledge_reassignment(ws, id: String) -> () { ws.acknowledge_reassignment(&id) }
     write fn accept_order(ws, id: String) -> OrderDetail { ws.accept_order(&id) }
     write fn reject_order(ws, id: String, reason: String) -> OrderDetail { ws.reject_order(&id, &reason) }
     write fn start_travel(ws, id: String) -> OrderDetail { ws.start_travel(&id) }

@@ -321,6 +321,14 @@ impl Store {
         Ok(out)
     }
 
+    /// Let go of a document and its projection rows (one the server no longer sends here).
+    pub fn forget_document(&mut self, id: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        projection::delete_document(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn transaction(&mut self) -> Result<Transaction<'_>> {
         Ok(self.conn.transaction()?)
     }
@@ -429,6 +437,10 @@ pub struct OrderFilter {
     /// Only these orders (the ones behind a figure of the dashboard).
     #[serde(default)]
     pub ids: Option<Vec<String>>,
+    /// With `assignee`: also the orders reassigned away from them (the technician's own list,
+    /// which keeps such an order until they have seen who took it over).
+    #[serde(default)]
+    pub reassigned_away: Option<bool>,
 }
 
 /// Filters of the business-record archive.

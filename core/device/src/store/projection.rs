@@ -262,10 +262,10 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         ],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;
-    for u in &st.assignees {
+    for u in &st.ever_assigned {
         tx.execute(
-            "INSERT OR IGNORE INTO order_assignees(order_id, user_id) VALUES (?1, ?2)",
-            params![o.id, u],
+            "INSERT OR IGNORE INTO order_assignees(order_id, user_id, current) VALUES (?1, ?2, ?3)",
+            params![o.id, u, st.assignees.contains(u)],
         )?;
     }
     tx.execute("DELETE FROM checkins WHERE order_id = ?1", [&o.id])?;

@@ -199,6 +199,8 @@ CREATE TABLE IF NOT EXISTS projects(
 CREATE TABLE IF NOT EXISTS order_assignees(
     order_id TEXT NOT NULL,
     user_id TEXT NOT NULL,
+    -- 0: dispatched to them earlier, reassigned since (their device keeps it until they say OK)
+    current INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY(order_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(user_id);
@@ -248,7 +250,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "17";
+pub(super) const PROJECTION_VERSION: &str = "18";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 17] = [

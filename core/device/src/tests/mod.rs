@@ -40,7 +40,9 @@ fn supervisor_with_order() -> (Workspace, String) {
 fn order_flows_from_create_to_accept() {
     let (mut sup, id) = supervisor_with_order();
     assert_eq!(sup.get_order(&id).unwrap().summary.status, "new");
-    let d = sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    let d = sup
+        .dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     assert_eq!(d.summary.status, "dispatched");
     assert_eq!(d.summary.assignees, vec![TECH_A.to_string()]);
     assert!(d.summary.pending);
@@ -72,7 +74,8 @@ fn list_filters_by_status_assignee_and_text() {
         .unwrap()
         .summary
         .id;
-    sup.dispatch_order(&other, &[TECH_B.to_string()]).unwrap();
+    sup.dispatch_order(&other, &[TECH_B.to_string()], false)
+        .unwrap();
     let by_text = |t: &str| {
         sup.list_orders(&OrderFilter {
             text: Some(t.into()),
@@ -143,11 +146,11 @@ fn invalid_input_is_refused_and_nothing_is_saved() {
             .contains("sites")
     );
     assert_eq!(
-        sup.dispatch_order(&id, &[]).unwrap_err().code(),
+        sup.dispatch_order(&id, &[], false).unwrap_err().code(),
         crate::ErrorCode::InvalidInput
     );
     assert!(
-        sup.dispatch_order(&id, &[SUPERVISOR.to_string()])
+        sup.dispatch_order(&id, &[SUPERVISOR.to_string()], false)
             .unwrap_err()
             .to_string()
             .contains("not a technician")
@@ -162,7 +165,8 @@ fn invalid_input_is_refused_and_nothing_is_saved() {
 #[test]
 fn technician_cannot_do_supervisor_work() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     let c = tech.list_customers().unwrap().remove(0);
@@ -188,7 +192,10 @@ fn technician_cannot_do_supervisor_work() {
         tech.create_order(&edit).unwrap_err().code(),
         crate::ErrorCode::Forbidden
     );
-    assert!(tech.dispatch_order(&id, &[TECH_B.to_string()]).is_err());
+    assert!(
+        tech.dispatch_order(&id, &[TECH_B.to_string()], false)
+            .is_err()
+    );
     // A technician not assigned cannot accept.
     let mut other = workspace(TECH_B, Role::Technician);
     exchange(&sup, &mut other);
@@ -199,7 +206,8 @@ fn technician_cannot_do_supervisor_work() {
 #[test]
 fn allow_list_refuses_tampered_documents() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let (_, mut doc) = sup.store.load(&id).unwrap().unwrap();
     let old = TypedDoc::parse(DocType::Order, &doc).unwrap();
     let tech = Actor {
@@ -286,13 +294,45 @@ fn concurrent_edits_of_different_fields_both_survive() {
 }
 
 #[test]
+fn a_technician_lets_go_of_a_reassigned_order_only_once_their_work_is_sent() {
+    let (mut sup, id) = supervisor_with_order();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
+    let mut tech = workspace(TECH_A, Role::Technician);
+    exchange(&sup, &mut tech);
+    tech.accept_order(&id).unwrap();
+    sup.dispatch_order(&id, &[TECH_B.to_string()], false)
+        .unwrap();
+    exchange(&sup, &mut tech);
+    let o = tech.get_order(&id).unwrap();
+    let moved = o.reassigned.expect("the technician is told");
+    assert_eq!(
+        (moved.to, moved.by.as_str()),
+        (vec![TECH_B.to_string()], SUPERVISOR)
+    );
+    assert!(o.actions.is_empty());
+    assert_eq!(
+        tech.acknowledge_reassignment(&id)
+            .unwrap_err()
+            .body()
+            .refusal,
+        Some(crate::Refusal::UnsentWork)
+    );
+    assert!(tech.get_order(&id).is_ok(), "kept with its unsent work");
+    // Someone still on the order has nothing to acknowledge.
+    assert!(sup.acknowledge_reassignment(&id).is_err());
+}
+
+#[test]
 fn reassignment_while_offline_accept_is_a_conflict_not_a_loss() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     std::thread::sleep(std::time::Duration::from_millis(3));
-    sup.dispatch_order(&id, &[TECH_B.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_B.to_string()], false)
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(3));
     tech.accept_order(&id).unwrap();
     exchange(&tech, &mut sup);
@@ -305,7 +345,7 @@ fn reassignment_while_offline_accept_is_a_conflict_not_a_loss() {
 #[test]
 fn projections_rebuild_to_the_same_rows() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string(), TECH_B.to_string()])
+    sup.dispatch_order(&id, &[TECH_A.to_string(), TECH_B.to_string()], false)
         .unwrap();
     let c = sup.list_customers().unwrap().remove(0);
     sup.create_order(&order_input(&c.id, &c.sites[0].id, "second"))
@@ -438,7 +478,7 @@ proptest! {
                 }
                 Op::Dispatch(r, to_a) => {
                     let to = if to_a { TECH_A } else { TECH_B };
-                    let _ = reps[r as usize % 2].dispatch_order(&id, &[to.to_string()]);
+                    let _ = reps[r as usize % 2].dispatch_order(&id, &[to.to_string()], false);
                 }
                 Op::Accept => { let _ = reps[2].accept_order(&id); }
                 Op::Reject => { let _ = reps[2].reject_order(&id, "too far"); }

@@ -7,7 +7,8 @@ fn completed(sup: &mut Workspace, customer: &str, description: &str, resolution:
     let mut input = order_input(&c.id, &c.sites[0].id, description);
     input.order_type = crate::model::order::OrderType::Maintenance;
     let id = sup.create_order(&input).unwrap().summary.id;
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(sup, &mut tech);
     tech.accept_order(&id).unwrap();

@@ -16,7 +16,8 @@ fn pdf_text(pdf: &[u8]) -> String {
 #[test]
 fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     tech.accept_order(&id).unwrap();
@@ -85,8 +86,10 @@ fn the_assessment_report_has_a_page_per_technician_with_their_figures() {
         .summary
         .id
     };
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
-    sup.dispatch_order(&other, &[TECH_B.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
+    sup.dispatch_order(&other, &[TECH_B.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     tech.accept_order(&id).unwrap();

@@ -4,7 +4,8 @@ use crate::model::order::SignatureRef;
 #[test]
 fn devices_cannot_forge_received_times_or_anothers_signature() {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     tech.accept_order(&id).unwrap();

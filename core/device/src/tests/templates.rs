@@ -117,7 +117,7 @@ fn an_administrators_template_shapes_new_orders() {
     );
 
     // No rating asked: after completion the technician is not offered one.
-    sup.dispatch_order(&o.summary.id, &[TECH_A.to_string()])
+    sup.dispatch_order(&o.summary.id, &[TECH_A.to_string()], false)
         .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);

@@ -17,7 +17,8 @@ fn manual(lat: f64, lon: f64) -> Option<Position> {
 /// Supervisor and technician replicas of one dispatched order.
 fn dispatched() -> (Workspace, Workspace, String) {
     let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     (sup, tech, id)
@@ -292,7 +293,7 @@ fn complete_after_cancel_is_a_conflict_until_resolved() {
 #[test]
 fn two_completions_with_different_resolutions_conflict() {
     let (mut sup, mut tech, id) = dispatched();
-    sup.dispatch_order(&id, &[TECH_A.to_string(), TECH_B.to_string()])
+    sup.dispatch_order(&id, &[TECH_A.to_string(), TECH_B.to_string()], false)
         .unwrap();
     exchange(&sup, &mut tech);
     let mut tech_b = workspace(TECH_B, Role::Technician);
@@ -573,7 +574,9 @@ fn a_deactivated_technician_gets_no_new_work() {
         .unwrap();
     assert!(sup.technicians().unwrap().iter().all(|u| u.id != TECH_A));
     assert!(sup.directory().unwrap().iter().any(|u| u.id == TECH_A));
-    let err = sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap_err();
+    let err = sup
+        .dispatch_order(&id, &[TECH_A.to_string()], false)
+        .unwrap_err();
     assert!(matches!(
         err.body().refusal,
         Some(crate::Refusal::PersonDeactivated { .. })

@@ -499,7 +499,7 @@ impl Workspace {
                 .is_some_and(|u| u.role == Role::Technician && u.active)
         });
         match technician {
-            Some(t) if dispatchable => self.dispatch_order(&id, &[t]),
+            Some(t) if dispatchable => self.dispatch_order(&id, &[t], false),
             _ => self.get_order(&id),
         }
     }

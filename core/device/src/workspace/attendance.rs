@@ -476,7 +476,8 @@ mod tests {
                 .unwrap()
                 .summary
                 .id;
-            sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+            sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+                .unwrap();
             ids.push(id);
         }
         let mut tech = workspace(TECH_A, Role::Technician);

@@ -528,7 +528,8 @@ mod tests {
             },
         )
         .unwrap();
-        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+            .unwrap();
 
         // The technician's device has the order and what it points at.
         let mut tech = workspace(TECH_A, Role::Technician);

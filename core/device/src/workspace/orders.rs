@@ -46,6 +46,14 @@ pub struct ChecklistView {
     pub done_at: Option<i64>,
 }
 
+/// An order reassigned away from the signed-in technician.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Reassignment {
+    pub to: Vec<String>,
+    pub by: String,
+    pub at: i64,
+}
+
 /// The next steps the signed-in user may take on an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +128,11 @@ pub struct OrderDetail {
     pub photos: Vec<PhotoView>,
     /// What the customer told the portal, when they asked for this order there.
     pub request: Option<crate::model::order::CustomerRequest>,
+    /// The clashes behind `conflicts`, as data to put into words (same order).
+    pub clashes: Vec<crate::model::order::Clash>,
+    /// Set on the device of a technician the order was taken from: who took it over, who
+    /// reassigned it, when. The order is read-only there until they acknowledge it.
+    pub reassigned: Option<Reassignment>,
     /// The customer's own rating from their tracking page (stars, comment).
     pub customer_rating: Option<(i64, String)>,
 }
@@ -212,7 +225,14 @@ impl Workspace {
     }
 
     /// Dispatch (or reassign) an order to technicians; the first one leads.
-    pub fn dispatch_order(&mut self, id: &str, to: &[String]) -> Result<OrderDetail> {
+    /// Dispatch or reassign. Taking technicians off work they have under way (accepted, set
+    /// off, on site) is refused with `WorkUnderWay` unless the dispatcher says so (`over_work`).
+    pub fn dispatch_order(
+        &mut self,
+        id: &str,
+        to: &[String],
+        over_work: bool,
+    ) -> Result<OrderDetail> {
         if to.is_empty() {
             return Err(DeviceError::refused(Refusal::NoTechnicianChosen));
         }
@@ -243,9 +263,36 @@ impl Workspace {
                 unique.push(u.clone());
             }
         }
+        let order = self.order_doc(id)?;
+        let taken_off = order.state().work_taken_off(&unique);
+        if !taken_off.is_empty() && !over_work {
+            let name = |u: &String| {
+                directory
+                    .iter()
+                    .find(|d| &d.id == u)
+                    .map_or_else(|| u.clone(), |d| d.name.clone())
+            };
+            return Err(DeviceError::refused(Refusal::WorkUnderWay {
+                taken_off: taken_off.iter().map(|(u, k)| (name(u), *k)).collect(),
+            }));
+        }
         self.order_event(id, Action::Dispatch, EventKind::Dispatched, |e| {
-            e.to = unique
+            e.to = unique;
+            e.over_work = !taken_off.is_empty();
         })
+    }
+
+    /// The technician has seen that their order went to someone else: the device lets go of
+    /// it (once their own changes to it are sent; the work stays on the order either way).
+    pub fn acknowledge_reassignment(&mut self, id: &str) -> Result<()> {
+        let detail = self.get_order(id)?;
+        if detail.reassigned.is_none() {
+            return Err(not_now(&detail));
+        }
+        if detail.summary.pending {
+            return Err(DeviceError::refused(Refusal::UnsentWork));
+        }
+        self.store.forget_document(id)
     }
 
     pub fn accept_order(&mut self, id: &str) -> Result<OrderDetail> {
@@ -461,7 +508,7 @@ impl Workspace {
             &format!(
                 "{SUMMARY_SELECT}
              WHERE (?1 IS NULL OR o.status = ?1)
-               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2))
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM order_assignees a WHERE a.order_id = o.id AND a.user_id = ?2 AND (a.current = 1 OR ?8)))
                AND (?4 IS NULL OR o.status IN (SELECT value FROM json_each(?4)))
                AND (?5 IS NULL OR o.project_id = ?5)
                AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.equipment_ids) WHERE value = ?6))
@@ -487,7 +534,8 @@ impl Workspace {
                 statuses,
                 filter.project_id,
                 filter.equipment_id,
-                ids
+                ids,
+                filter.reassigned_away.unwrap_or(false)
             ],
             summary_from_row,
         )?;
@@ -628,6 +676,8 @@ impl Workspace {
                 .and_then(|p| self.get_project(p).ok()),
             check_ins,
             request: order.header.request.clone(),
+            clashes: state.clashes.clone(),
+            reassigned: self.reassigned_away(&order, &state),
             customer_rating: state.customer_rating.clone(),
             photos: {
                 let mut photos: Vec<PhotoView> = order
@@ -641,6 +691,39 @@ impl Workspace {
                 photos.sort_by(|a, b| (a.photo.at, &a.id).cmp(&(b.photo.at, &b.id)));
                 photos
             },
+        })
+    }
+
+    /// The order as a typed document.
+    fn order_doc(&self, id: &str) -> Result<OrderDoc> {
+        let (_, doc) = self
+            .store
+            .load(id)?
+            .ok_or_else(|| DeviceError::not_found(format!("order {id}")))?;
+        Ok(OrderDoc::from_doc(&doc)?)
+    }
+
+    /// Who took the order over, when it was taken from the signed-in technician.
+    fn reassigned_away(
+        &self,
+        order: &OrderDoc,
+        state: &crate::model::order::OrderState,
+    ) -> Option<Reassignment> {
+        let actor = self.actor().ok()?;
+        if actor.role.manages()
+            || state.assignees.contains(&actor.user_id)
+            || !state.ever_assigned.contains(&actor.user_id)
+        {
+            return None;
+        }
+        let last = order
+            .sorted_events()
+            .into_iter()
+            .rfind(|e| e.kind == EventKind::Dispatched)?;
+        Some(Reassignment {
+            to: last.to.clone(),
+            by: last.by.clone(),
+            at: last.at,
         })
     }
 

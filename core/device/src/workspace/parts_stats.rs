@@ -243,7 +243,8 @@ mod tests {
             .unwrap()
             .summary
             .id;
-        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+            .unwrap();
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         tech.accept_order(&id).unwrap();

@@ -1558,7 +1558,8 @@ mod tests {
             .unwrap()
             .summary
             .id;
-        sup.dispatch_order(&first, &[TECH_A.to_string()]).unwrap();
+        sup.dispatch_order(&first, &[TECH_A.to_string()], false)
+            .unwrap();
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         tech.accept_order(&first).unwrap();
@@ -1625,7 +1626,8 @@ mod tests {
             .summary
             .id;
         for id in [&a, &b] {
-            sup.dispatch_order(id, &[TECH_A.to_string()]).unwrap();
+            sup.dispatch_order(id, &[TECH_A.to_string()], false)
+                .unwrap();
         }
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
@@ -1808,7 +1810,9 @@ mod tests {
                 .unwrap()
                 .summary
                 .id;
-            admin.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+            admin
+                .dispatch_order(&id, &[TECH_A.to_string()], false)
+                .unwrap();
             ids.push(id);
         }
         assert_eq!(
@@ -1862,7 +1866,8 @@ mod tests {
             .unwrap()
             .summary
             .id;
-        sup.dispatch_order(&done, &[TECH_A.to_string()]).unwrap();
+        sup.dispatch_order(&done, &[TECH_A.to_string()], false)
+            .unwrap();
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         tech.accept_order(&done).unwrap();

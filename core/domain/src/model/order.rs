@@ -315,6 +315,11 @@ pub struct OrderEvent {
     /// FixedWith: the knowledge entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// Dispatched: the dispatcher saw that the technicians taken off had work under way and
+    /// reassigned anyway. Without it, such a reassignment (made offline, or before their work
+    /// arrived) is a conflict for a supervisor to look at.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub over_work: bool,
 }
 
 impl OrderEvent {
@@ -532,6 +537,13 @@ pub struct OrderState {
     pub conflicts: Vec<String>,
     /// The events behind `conflicts`, in the same order.
     pub conflict_events: Vec<String>,
+    /// The same clashes as `conflicts`, as data for the screen to put into words.
+    #[serde(default)]
+    pub clashes: Vec<Clash>,
+    /// Per current assignee, the last step of field work they recorded since the order was
+    /// dispatched to them (accepted, set off, checked in, …): their work under way.
+    #[serde(default)]
+    pub working: BTreeMap<String, EventKind>,
     pub accepted_by: Vec<String>,
     pub resolution: Option<String>,
     pub rating: Option<(i64, String)>,
@@ -756,6 +768,83 @@ impl OrderDoc {
     }
 }
 
+/// Why an event does not fit where it lands in the order's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "clash", rename_all = "snake_case")]
+pub enum Clash {
+    /// Field work by someone the order was not dispatched to (any more).
+    NotAssigned {
+        by: String,
+        event: EventKind,
+        assignees: Vec<String>,
+    },
+    /// A step the order's status did not allow then.
+    NotNow {
+        by: String,
+        event: EventKind,
+        status: Status,
+    },
+    /// Completed a second time with another resolution.
+    CompletedAgain { by: String },
+    /// Reassigned away from technicians whose work was under way, without the dispatcher
+    /// having seen it: who was taken off and the last step each had recorded.
+    ReassignedOverWork {
+        by: String,
+        to: Vec<String>,
+        taken_off: Vec<(String, EventKind)>,
+    },
+}
+
+impl Clash {
+    /// The clash in English words, for logs and exports (the screen translates the data).
+    pub fn describe(&self) -> String {
+        match self {
+            Clash::NotAssigned {
+                by,
+                event,
+                assignees,
+            } => format!(
+                "{by} recorded '{}', but the order is dispatched to {}",
+                enum_name(event),
+                if assignees.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    assignees.join(", ")
+                }
+            ),
+            Clash::NotNow { by, event, status } => format!(
+                "{by} recorded '{}' while the order was {}",
+                enum_name(event),
+                status.as_str()
+            ),
+            Clash::CompletedAgain { by } => {
+                format!("{by} completed the order again with another resolution")
+            }
+            Clash::ReassignedOverWork { by, to, taken_off } => format!(
+                "{by} reassigned the order to {} while {} had work under way",
+                to.join(", "),
+                taken_off
+                    .iter()
+                    .map(|(u, k)| format!("{u} ({})", enum_name(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+impl OrderState {
+    /// The current assignees a dispatch to `to` would take off while their work is under way,
+    /// with the last step each recorded.
+    pub fn work_taken_off(&self, to: &[String]) -> Vec<(String, EventKind)> {
+        self.working
+            .iter()
+            .filter(|(u, _)| !to.contains(u))
+            .map(|(u, k)| (u.clone(), *k))
+            .collect()
+    }
+}
+
 /// The status machine. An event that is not valid where it lands in the fold is kept in the
 /// log and recorded as a conflict, until a supervisor's `resolved` event names it.
 pub fn fold(events: &[&OrderEvent]) -> OrderState {
@@ -766,6 +855,8 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
         ever_assigned: BTreeSet::new(),
         conflicts: Vec::new(),
         conflict_events: Vec::new(),
+        clashes: Vec::new(),
+        working: BTreeMap::new(),
         accepted_by: Vec::new(),
         resolution: None,
         rating: None,
@@ -782,8 +873,8 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
     let mut set_off_at: Option<i64> = None;
     for e in events {
         let assigned = st.assignees.contains(&e.by);
-        let clash = |why: String| Some(why);
-        let outcome: Option<String> = match e.kind {
+        let clash = Some;
+        let outcome: Option<Clash> = match e.kind {
             EventKind::Created => None,
             EventKind::Requested if s == Status::New && st.ever_assigned.is_empty() => {
                 s = Status::Requested;
@@ -806,17 +897,25 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 None
             }
             EventKind::Dispatched if s.is_open() => {
+                let taken_off = st.work_taken_off(&e.to);
+                // Everyone who stays keeps their place in the work; those taken off keep
+                // what they recorded, in the log.
+                st.working.retain(|u, _| e.to.contains(u));
                 st.assignees = e.to.clone();
                 st.ever_assigned.extend(e.to.iter().cloned());
                 st.accepted_by.clear();
                 s = Status::Dispatched;
-                None
+                (!taken_off.is_empty() && !e.over_work).then(|| Clash::ReassignedOverWork {
+                    by: e.by.clone(),
+                    to: e.to.clone(),
+                    taken_off,
+                })
             }
-            EventKind::Dispatched => clash(format!(
-                "{} dispatched the order after it was {}",
-                e.by,
-                s.as_str()
-            )),
+            EventKind::Dispatched => clash(Clash::NotNow {
+                by: e.by.clone(),
+                event: e.kind,
+                status: s,
+            }),
             EventKind::Reopened if !s.is_open() => {
                 s = if st.assignees.is_empty() {
                     Status::New
@@ -824,6 +923,7 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                     Status::Dispatched
                 };
                 st.accepted_by.clear();
+                st.working.clear();
                 st.resolution = None;
                 st.completed_at = None;
                 st.declined = false;
@@ -845,22 +945,18 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                     if e.resolves.contains(&st.conflict_events[i]) {
                         st.conflict_events.remove(i);
                         st.conflicts.remove(i);
+                        st.clashes.remove(i);
                     } else {
                         i += 1;
                     }
                 }
                 None
             }
-            k if k.is_field_work() && !assigned => clash(format!(
-                "{} recorded '{}', but the order is dispatched to {}",
-                e.by,
-                enum_name(&k),
-                if st.assignees.is_empty() {
-                    "nobody".to_string()
-                } else {
-                    st.assignees.join(", ")
-                }
-            )),
+            k if k.is_field_work() && !assigned => clash(Clash::NotAssigned {
+                by: e.by.clone(),
+                event: k,
+                assignees: st.assignees.clone(),
+            }),
             EventKind::Accepted if matches!(s, Status::Dispatched | Status::Accepted) => {
                 if !st.accepted_by.contains(&e.by) {
                     st.accepted_by.push(e.by.clone());
@@ -916,24 +1012,27 @@ pub fn fold(events: &[&OrderEvent]) -> OrderState {
                 None
             }
             EventKind::Completed if s == Status::Completed && st.resolution == e.resolution => None,
-            EventKind::Completed if s == Status::Completed => clash(format!(
-                "{} completed the order again with another resolution",
-                e.by
-            )),
+            EventKind::Completed if s == Status::Completed => {
+                clash(Clash::CompletedAgain { by: e.by.clone() })
+            }
             EventKind::Rated if s == Status::Completed || s == Status::Settled => {
                 st.rating = e.stars.map(|n| (n, e.comment.clone().unwrap_or_default()));
                 None
             }
-            k => clash(format!(
-                "{} recorded '{}' while the order was {}",
-                e.by,
-                enum_name(&k),
-                s.as_str()
-            )),
+            k => clash(Clash::NotNow {
+                by: e.by.clone(),
+                event: k,
+                status: s,
+            }),
         };
         if let Some(why) = outcome {
-            st.conflicts.push(why);
+            st.conflicts.push(why.describe());
             st.conflict_events.push(e.id.clone());
+            st.clashes.push(why);
+        } else if e.kind == EventKind::Rejected {
+            st.working.remove(&e.by);
+        } else if e.kind.is_field_work() && assigned && e.kind != EventKind::Rated {
+            st.working.insert(e.by.clone(), e.kind);
         }
     }
     st.underlying = s;

@@ -1,10 +1,10 @@
 import { useState, type DragEvent } from "react";
-import type { BackendError, OrderSummary, UserInfo } from "../../backend";
-import { toError } from "../../backend";
-import { useBackend, useLoad } from "../../context";
+import type { OrderSummary, UserInfo } from "../../backend";
+import { useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { StatusBadge } from "./StatusBadge";
+import { useDispatch } from "./useDispatch";
 
 const OPEN = ["requested", "new", "dispatched", "accepted", "rejected", "travelling", "on_site", "checked_out", "conflict"];
 
@@ -22,10 +22,8 @@ function today(): string {
 /** Dispatch board: unassigned orders and each technician's open orders of the day. Drag a
  * card onto a technician, or use the card's "assign to" list from the keyboard. */
 export function BoardView({ directory, onOpen, onChanged }: { directory: UserInfo[]; onOpen: (id: string) => void; onChanged: () => void }) {
-  const backend = useBackend();
   const { t, formatShort } = useI18n();
   const [day, setDay] = useState(today());
-  const [error, setError] = useState<BackendError | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const orders = useLoad((b) => b.listOrders({ statuses: OPEN as OrderSummary["status"][] }), []);
   const active = useLoad((b) => b.technicians(), []).data ?? [];
@@ -37,16 +35,11 @@ export function BoardView({ directory, onOpen, onChanged }: { directory: UserInf
   const unassigned = all.filter((o) => o.assignees.length === 0 || o.status === "rejected");
   const columnOf = (tech: string) => all.filter((o) => o.assignees[0] === tech && o.status !== "rejected");
 
-  const assign = async (orderId: string, tech: string) => {
-    setError(null);
-    try {
-      await backend.dispatchOrder(orderId, [tech]);
-      orders.reload();
-      onChanged();
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const dispatching = useDispatch(() => {
+    orders.reload();
+    onChanged();
+  });
+  const assign = (orderId: string, tech: string) => dispatching.dispatch(orderId, [tech]);
   const drop = (tech: string) => (e: DragEvent) => {
     e.preventDefault();
     setOver(null);
@@ -97,7 +90,8 @@ export function BoardView({ directory, onOpen, onChanged }: { directory: UserInf
           <input type="date" value={day} onChange={(e) => setDay(e.target.value || today())} />
         </label>
       </div>
-      <ErrorNote error={error ?? orders.error} />
+      {dispatching.confirm}
+      <ErrorNote error={dispatching.error ?? orders.error} />
       <div className="board">
         <section className="board-col" aria-label={t("unassigned")}>
           <h3>

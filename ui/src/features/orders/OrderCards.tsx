@@ -3,7 +3,7 @@ import { useI18n } from "../../i18n";
 import { StatusBadge } from "./StatusBadge";
 
 /** Orders as big touch cards (the technician's list, a scanned machine's orders); a tap opens one. */
-export function OrderCards({ orders, onOpen }: { orders: OrderSummary[]; onOpen: (id: string) => void }) {
+export function OrderCards({ orders, onOpen, me }: { orders: OrderSummary[]; onOpen: (id: string) => void; me?: string }) {
   const { t, formatTime } = useI18n();
   return (
     <ul className="cards">
@@ -21,6 +21,7 @@ export function OrderCards({ orders, onOpen }: { orders: OrderSummary[]; onOpen:
             <div className="muted clamp">{o.description}</div>
             <div className="muted mono">{o.display_number}</div>
             {o.pending && <span className="badge warn">{t("notSynced")}</span>}
+            {me && !o.assignees.includes(me) && <span className="badge danger">{t("reassignedBadge")}</span>}
           </button>
         </li>
       ))}

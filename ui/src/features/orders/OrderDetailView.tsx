@@ -18,11 +18,13 @@ import { ReportPreview } from "./ReportPreview";
 import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
 import { Timeline } from "./Timeline";
+import { clashWords } from "./clashWords";
+import { useDispatch } from "./useDispatch";
 
 type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note" | "withdraw"; text: string } | null;
 
 /** One order: its facts, the next steps this user may take, checklist, money and timeline. */
-export function OrderDetailView({ order, directory, onChanged, large, me }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; large?: boolean; me?: string }) {
+export function OrderDetailView({ order, directory, onChanged, onGone, large, me }: { order: OrderDetail; directory: UserInfo[]; onChanged: (o: OrderDetail) => void; onGone?: () => void; large?: boolean; me?: string }) {
   const backend = useBackend();
   const { t, lang, formatTime } = useI18n();
   const [error, setError] = useState<BackendError | null>(null);
@@ -34,6 +36,7 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
   const [preview, setPreview] = useState(false);
   const technicians = useLoad((b) => b.technicians(), []).data ?? [];
   const can = (a: OrderDetail["actions"][number]) => order.actions.includes(a);
+  const dispatching = useDispatch(onChanged);
 
   const run = async (action: () => Promise<OrderDetail>) => {
     setError(null);
@@ -188,12 +191,31 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
         )}
       </dl>
 
-      {order.conflicts.length > 0 && (
+      {order.reassigned && (
+        <div className="notice reassigned" role="status" data-testid="reassigned">
+          {t("reassignedAway", { to: names(order.reassigned.to), by: userName(directory, order.reassigned.by), time: formatTime(order.reassigned.at) })}{" "}
+          <button
+            className={`primary ${btn}`}
+            onClick={async () => {
+              setError(null);
+              try {
+                await backend.acknowledgeReassignment(order.id);
+                onGone?.();
+              } catch (e) {
+                setError(toError(e));
+              }
+            }}
+          >
+            {t("understood")}
+          </button>
+        </div>
+      )}
+      {order.clashes.length > 0 && (
         <div className="conflicts" role="alert">
           <strong>{t("conflicts")}</strong>
           <ul>
-            {order.conflicts.map((c, i) => (
-              <li key={i}>{c}</li>
+            {order.clashes.map((c, i) => (
+              <li key={i}>{clashWords(c, t, (id) => userName(directory, id), t("listSeparator"))}</li>
             ))}
           </ul>
         </div>
@@ -334,10 +356,12 @@ export function OrderDetailView({ order, directory, onChanged, large, me }: { or
           ))}
           <button
             className="primary"
-            onClick={() => (picked.length ? run(() => backend.dispatchOrder(order.id, picked)).then((ok) => ok && setPicked([])) : setError(toError({ code: "invalid_input", message: t("chooseTechnicians") })))}
+            onClick={() => void dispatching.dispatch(order.id, picked).then((ok) => ok && setPicked([]))}
           >
             {order.assignees.length ? t("reassign") : t("dispatch")}
           </button>
+          {dispatching.confirm}
+          <ErrorNote error={dispatching.error} />
         </fieldset>
       )}
       {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}

@@ -280,7 +280,8 @@ fn an_order_shows_possible_solutions_and_counts_the_fix() {
     let mut input = order_input(&c.id, &c.sites[0].id, "机组高压报警，压缩机停机");
     input.equipment_ids = vec![machine.id.clone()];
     let order = sup.create_order(&input).unwrap().summary.id;
-    sup.dispatch_order(&order, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&order, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     tech.accept_order(&order).unwrap();
@@ -332,7 +333,8 @@ fn a_finished_repair_becomes_a_draft_fault_entry() {
         .id;
     // Only a finished repair becomes an entry.
     assert!(sup.draft_entry_from_order(&order).is_err());
-    sup.dispatch_order(&order, &[TECH_A.to_string()]).unwrap();
+    sup.dispatch_order(&order, &[TECH_A.to_string()], false)
+        .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
     tech.accept_order(&order).unwrap();

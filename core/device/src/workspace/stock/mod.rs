@@ -83,7 +83,7 @@ pub(crate) mod tests {
                     .unwrap()
                     .summary
                     .id;
-                sup.dispatch_order(&id, &[tech.to_string()]).unwrap();
+                sup.dispatch_order(&id, &[tech.to_string()], false).unwrap();
                 id
             })
             .collect()
@@ -394,7 +394,8 @@ pub(crate) mod tests {
             .unwrap()
             .summary
             .id;
-        sup.dispatch_order(&id, &[TECH_A.to_string()]).unwrap();
+        sup.dispatch_order(&id, &[TECH_A.to_string()], false)
+            .unwrap();
         let mut tech = workspace(TECH_A, Role::Technician);
         exchange(&sup, &mut tech);
         assert!(

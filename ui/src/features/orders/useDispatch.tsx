@@ -1,0 +1,43 @@
+import { useState } from "react";
+import type { BackendError, EventKind, OrderDetail } from "../../backend";
+import { toError } from "../../backend";
+import { useBackend } from "../../context";
+import { useI18n } from "../../i18n";
+
+type Asked = { orderId: string; to: string[]; takenOff: [string, EventKind][] };
+
+/**
+ * Dispatch or reassign. When the device says the reassignment would take technicians off work
+ * they have under way, it asks first (naming them and their step) and goes on only when told.
+ */
+export function useDispatch(onDone: (o: OrderDetail) => void) {
+  const backend = useBackend();
+  const { t } = useI18n();
+  const [error, setError] = useState<BackendError | null>(null);
+  const [asked, setAsked] = useState<Asked | null>(null);
+  const dispatch = async (orderId: string, to: string[], overWork = false) => {
+    setError(null);
+    setAsked(null);
+    try {
+      onDone(await backend.dispatchOrder(orderId, to, overWork));
+      return true;
+    } catch (e) {
+      const err = toError(e);
+      if (err.refusal?.kind === "work_under_way") setAsked({ orderId, to, takenOff: err.refusal.taken_off });
+      else setError(err);
+      return false;
+    }
+  };
+  const confirm = asked && (
+    <div className="inline-form warn" role="alertdialog" aria-label={t("reassign")} data-testid="work-under-way">
+      <strong>{t("workUnderWay", { who: asked.takenOff.map(([who, step]) => t("workStepOf", { who, step: t(`eventName.${step}`) })).join(t("listSeparator")) })}</strong>
+      <div className="actions">
+        <button className="primary" onClick={() => void dispatch(asked.orderId, asked.to, true)}>
+          {t("reassignAnyway")}
+        </button>
+        <button onClick={() => setAsked(null)}>{t("cancel")}</button>
+      </div>
+    </div>
+  );
+  return { dispatch, error, confirm };
+}
