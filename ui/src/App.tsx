@@ -8,7 +8,7 @@ import { LoginScreen } from "./features/session/LoginScreen";
 import { PartsTab } from "./features/parts/PartsViews";
 import { KnowledgeView } from "./features/knowledge/KnowledgeView";
 import { SupervisorView } from "./layout/SupervisorView";
-import { OfflineBanner, SyncBar } from "./features/session/SyncBar";
+import { SyncBar } from "./features/session/SyncBar";
 import { ResumeSync } from "./features/session/ResumeSync";
 import { ChangePassword } from "./features/session/ChangePassword";
 import { TechnicianView } from "./layout/TechnicianView";
@@ -76,7 +76,6 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
         <button onClick={signOut}>{t("signOut")}</button>
       </header>
       {changingPassword && <ChangePassword onClose={() => setChangingPassword(false)} />}
-      <OfflineBanner />
       {!info.can_sync ? (
         <ResumeSync info={info} onResumed={onSession} />
       ) : (

@@ -12,6 +12,12 @@ export function parseDecimal(text: string, scale: number): number {
   return sign * (Math.abs(Number(int)) * 10 ** scale + Number(digits || "0") + rounding);
 }
 
+/** A number as people type it: a decimal point or a decimal comma (31,2304), no grouping. */
+export function parseNumber(text: string): number {
+  const t = text.trim().replace(",", ".");
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+}
+
 export function formatMoney(minor: number, currency: string | null, lang: string): string {
   const code = currency ?? "CNY";
   return new Intl.NumberFormat(lang, { style: "currency", currency: code }).format(minor / 100);

@@ -627,6 +627,7 @@ pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepo
                 .set_meta("last_sync_at", &crate::model::now_ms().to_string())?;
             guard.store.delete_meta("last_sync_error")?;
             guard.store.set_meta("online", "1")?;
+            guard.store.delete_meta("offline_since")?;
         }
         Err(e) => {
             guard
@@ -636,6 +637,14 @@ pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepo
             guard
                 .store
                 .set_meta("online", if reached { "1" } else { "0" })?;
+            // The first failure to reach the server starts the offline time.
+            if reached {
+                guard.store.delete_meta("offline_since")?;
+            } else if guard.store.meta("offline_since")?.is_none() {
+                guard
+                    .store
+                    .set_meta("offline_since", &crate::model::now_ms().to_string())?;
+            }
         }
     }
     result
@@ -695,5 +704,37 @@ mod retry_tests {
         let secs: Vec<u64> = (0..9).map(|n| retry_delay(n).as_secs()).collect();
         assert_eq!(secs, vec![60, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(retry_delay(u32::MAX).as_secs(), 60);
+    }
+}
+
+#[cfg(test)]
+mod offline_tests {
+    use super::*;
+    use crate::model::Role;
+
+    #[tokio::test]
+    async fn the_first_failure_to_reach_the_server_starts_the_offline_time() {
+        let ws = Mutex::new(crate::testing::workspace(
+            crate::testing::TECH_A,
+            Role::Technician,
+        ));
+        // Nothing listens on port 1: the request fails at once.
+        let http = SyncHttp::new("http://127.0.0.1:1", "token").unwrap();
+        assert!(sync_now(&ws, &http).await.is_err());
+        let first = lock(&ws).unwrap().sync_status().unwrap();
+        assert!(!first.online);
+        let since = first.offline_since.expect("offline from the first failure");
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        assert!(sync_now(&ws, &http).await.is_err());
+        let second = lock(&ws).unwrap().sync_status().unwrap();
+        assert_eq!(
+            second.offline_since,
+            Some(since),
+            "offline since the first failure"
+        );
+        assert_eq!(
+            second.last_error.map(|e| e.code),
+            Some(crate::ErrorCode::Network)
+        );
     }
 }

@@ -255,7 +255,11 @@ fence: FenceCheck | null,
  */
 address: Address | null, };
 
-export type ChecklistView = { id: string, label: string, required: boolean, done: boolean, done_by: string | null, done_at: number | null, };
+export type ChecklistView = { id: string, label: string, 
+/**
+ * The label's English and Chinese parts, when it is written "English / 中文".
+ */
+label_en: string | null, label_zh: string | null, required: boolean, done: boolean, done_by: string | null, done_at: number | null, };
 
 /**
  * Why an event does not fit where it lands in the order's history.
@@ -1555,6 +1559,11 @@ last_sync_at: number | null,
  */
 last_error: ErrorBody | null, online: boolean, 
 /**
+ * Since when the server has not been reachable (milliseconds since the epoch); None
+ * while online.
+ */
+offline_since: number | null, 
+/**
  * Documents the server refused, with its reason.
  */
 rejected: Array<RejectedDoc>, 
@@ -1738,6 +1747,10 @@ export function commands(call: Call) {
     /** Change one's own password (the current one proven); one's other devices sign in again. */
     changePassword: (current: string, newPassword: string): Promise<null> => call("change_password", { current, newPassword }),
     syncStatus: (): Promise<SyncStatus> => call("sync_status", {  }),
+    /** The language this device's screens were last shown in ("en" or "zh-CN"), kept with its */
+    /** data, so two installations with different data folders keep their own. */
+    uiLanguage: (): Promise<string | null> => call("ui_language", {  }),
+    setUiLanguage: (lang: string): Promise<null> => call("set_ui_language", { lang }),
     /** Sync at once (push, then pull until the server has nothing more). */
     syncNow: (): Promise<SyncReport> => call("sync_now", {  }),
     /** Completed and settled orders with margins and totals per currency. */

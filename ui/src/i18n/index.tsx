@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { BackendContext } from "../context";
 
 import { en, type Key } from "./en";
 import { zh } from "./zh-CN";
@@ -45,11 +46,29 @@ function initialLang(): Lang {
 
 export function I18nProvider({ children, lang: fixed }: { children: ReactNode; lang?: Lang }) {
   const [lang, setLangState] = useState<Lang>(fixed ?? initialLang());
-  const setLang = useCallback((l: Lang) => {
-    setLangState(l);
-    localStorage.setItem("fieldops.lang", l);
-    document.documentElement.lang = l;
-  }, []);
+  // The device keeps the language with its data (two installations with different data
+  // folders share one webview store); the webview's copy only bridges the first paint.
+  const backend = useContext(BackendContext);
+  useEffect(() => {
+    if (fixed || !backend) return;
+    let live = true;
+    backend.uiLanguage().then(
+      (l) => live && (l === "en" || l === "zh-CN") && setLangState(l),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, fixed]);
+  const setLang = useCallback(
+    (l: Lang) => {
+      setLangState(l);
+      localStorage.setItem("fieldops.lang", l);
+      document.documentElement.lang = l;
+      backend?.setUiLanguage(l).catch(() => undefined);
+    },
+    [backend],
+  );
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[lang];
     const t: Translate = (key, vars) => interpolate(lang, dict[key] ?? en[key] ?? key, vars);

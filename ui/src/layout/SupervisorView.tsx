@@ -1,3 +1,4 @@
+import { X } from "lucide-react";
 import { useCallback, useState } from "react";
 import type { Status, UserInfo } from "../backend";
 import { STATUSES } from "../backend";
@@ -66,7 +67,8 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
   const bump = () => setListVersion((v) => v + 1);
 
   return (
-    <div className={WIDE_TABS.includes(tab) ? "desktop wide" : "desktop"}>
+    // The side pane opens only with something in it: the list has the whole width otherwise.
+    <div className={WIDE_TABS.includes(tab) || panel === null ? "desktop wide" : "desktop"}>
       <section className="list-pane">
         <nav className="tabs" role="tablist">
           {TABS.map((k) => (
@@ -182,9 +184,11 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           </>
         )}
       </section>
-      {!WIDE_TABS.includes(tab) && (
-      <section className="side-pane">
-        {panel === null && <p className="muted">{t("selectOrder")}</p>}
+      {!WIDE_TABS.includes(tab) && panel !== null && (
+      <section className="side-pane" aria-label={t("details")}>
+        <button className="link close-pane" aria-label={t("closePane")} title={t("closePane")} onClick={() => setPanel(null)}>
+          <X size={18} aria-hidden />
+        </button>
         {panel?.kind === "new-customer" && <CustomerForm onDone={() => setPanel({ kind: "new-order" })} onCancel={() => setPanel(null)} />}
         {panel?.kind === "new-order" && (
           <OrderForm

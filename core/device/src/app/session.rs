@@ -118,6 +118,15 @@ commands! {
         Ok(())
     }
     read fn sync_status(ws) -> SyncStatus { ws.sync_status() }
+    /// The language this device's screens were last shown in ("en" or "zh-CN"), kept with its
+    /// data, so two installations with different data folders keep their own.
+    read fn ui_language(ws) -> Option<String> { ws.store.meta("ui_language") }
+    write fn set_ui_language(ws, lang: String) -> () {
+        if !matches!(lang.as_str(), "en" | "zh-CN") {
+            return Err(DeviceError::invalid(format!("unknown language {lang}")));
+        }
+        ws.store.set_meta("ui_language", &lang)
+    }
     /// Sync at once (push, then pull until the server has nothing more).
     task fn sync_now(app) -> SyncReport {
         let http = app.http().ok_or(DeviceError::NotSignedIn)?;
@@ -203,6 +212,27 @@ mod tests {
     use crate::model::Role;
     use crate::testing::{SUPERVISOR, customer_input, order_input};
     use crate::workspace::Workspace;
+
+    #[tokio::test]
+    async fn each_data_folder_keeps_its_own_language_through_a_sign_out() {
+        let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let open = |dir: &std::path::Path| {
+            App::open(dir, Box::new(TestPlatform::new(NoLocation))).unwrap()
+        };
+        let (a, b) = (open(one.path()), open(two.path()));
+        a.call("set_ui_language", json!({"lang": "zh-CN"}))
+            .await
+            .unwrap();
+        assert_eq!(a.call("ui_language", json!({})).await.unwrap(), "zh-CN");
+        assert_eq!(b.call("ui_language", json!({})).await.unwrap(), json!(null));
+        assert!(
+            b.call("set_ui_language", json!({"lang": "fr"}))
+                .await
+                .is_err()
+        );
+        a.workspace().unwrap().store.wipe(true).unwrap();
+        assert_eq!(a.call("ui_language", json!({})).await.unwrap(), "zh-CN");
+    }
 
     #[tokio::test]
     async fn a_restart_without_token_or_network_opens_the_local_orders() {

@@ -40,6 +40,9 @@ pub struct OrderSummary {
 pub struct ChecklistView {
     pub id: String,
     pub label: String,
+    /// The label's English and Chinese parts, when it is written "English / 中文".
+    pub label_en: Option<String>,
+    pub label_zh: Option<String>,
     pub required: bool,
     pub done: bool,
     pub done_by: Option<String>,
@@ -601,6 +604,8 @@ impl Workspace {
                     ChecklistView {
                         id: id.clone(),
                         label: c.label.clone(),
+                        label_en: crate::model::bilingual(&c.label).map(|p| p.0),
+                        label_zh: crate::model::bilingual(&c.label).map(|p| p.1),
                         required: c.required,
                         done: c.done,
                         done_by: c.done_by.clone(),

@@ -13,6 +13,9 @@ pub struct SyncStatus {
     /// sync succeeds.
     pub last_error: Option<ErrorBody>,
     pub online: bool,
+    /// Since when the server has not been reachable (milliseconds since the epoch); None
+    /// while online.
+    pub offline_since: Option<i64>,
     /// Documents the server refused, with its reason.
     pub rejected: Vec<RejectedDoc>,
     /// Documents received that this device could not read, kept aside, with why.
@@ -68,6 +71,10 @@ impl Workspace {
                 .and_then(|s| s.parse().ok()),
             last_error: self.store.meta("last_sync_error")?.map(stored_error),
             online: self.store.meta("online")?.as_deref() == Some("1"),
+            offline_since: self
+                .store
+                .meta("offline_since")?
+                .and_then(|s| s.parse().ok()),
             rejected,
             quarantined,
         })

@@ -189,6 +189,20 @@ pub fn check_text(what: Field, value: &str, required: bool, max_chars: usize) ->
 }
 
 /// A unit enum's stored name ("repair", "urgent"), as written into documents and projections.
+/// A label written in both languages as "English / 中文" (either order): its English and its
+/// Chinese part, so a screen shows the one the person reads. None for any other label.
+pub fn bilingual(label: &str) -> Option<(String, String)> {
+    let (a, b) = label.split_once(" / ")?;
+    let (a, b) = (a.trim(), b.trim());
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    match (cjk(a), cjk(b)) {
+        _ if a.is_empty() || b.is_empty() || b.contains(" / ") => None,
+        (false, true) => Some((a.to_string(), b.to_string())),
+        (true, false) => Some((b.to_string(), a.to_string())),
+        _ => None,
+    }
+}
+
 pub fn enum_name<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
@@ -199,4 +213,27 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
 /// The unit enum a stored name stands for (`enum_name` read back); None for an unknown name.
 pub fn enum_from_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
+#[cfg(test)]
+mod bilingual_tests {
+    use super::bilingual;
+
+    #[test]
+    fn both_languages_split_into_their_parts() {
+        let pair = |en: &str, zh: &str| Some((en.to_string(), zh.to_string()));
+        assert_eq!(
+            bilingual("Fault confirmed / 故障确认"),
+            pair("Fault confirmed", "故障确认")
+        );
+        assert_eq!(bilingual("检漏 / Leak test"), pair("Leak test", "检漏"));
+        assert_eq!(
+            bilingual("Oil / filter check"),
+            None,
+            "a slash inside English"
+        );
+        assert_eq!(bilingual("一 / 二"), None);
+        assert_eq!(bilingual("Leak test"), None);
+        assert_eq!(bilingual("A / 甲 / B"), None);
+    }
 }

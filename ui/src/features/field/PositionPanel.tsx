@@ -1,9 +1,12 @@
+import { MapPin } from "lucide-react";
 import { Suspense, lazy, useCallback, useMemo, useState } from "react";
 import type { BackendError, FenceCheck, OrderDetail, Position } from "../../backend";
 import { useLoad } from "../../context";
 import { useI18n, type Translate } from "../../i18n";
 import { useErrorWords } from "../../shared/ErrorNote";
 import type { LatLon, MapPoint } from "./MapView";
+import { DecimalField } from "../../shared/DecimalField";
+import { parseNumber } from "../../format";
 
 const MapView = lazy(() => import("./MapView"));
 
@@ -37,7 +40,8 @@ export function PlaceLine({ order, eventId }: { order: OrderDetail; eventId: str
   const near = a.source === "provider" ? "" : ` (${t("placeNear", { d: Math.round(a.distance_m) })})`;
   return (
     <div className="muted place" data-testid="place">
-      📍 {a.text}
+      <MapPin size={14} aria-hidden className="icon lead" />
+      {a.text}
       {near}
     </div>
   );
@@ -55,7 +59,7 @@ export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendE
   const [lon, setLon] = useState("");
   const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
   const points = useMemo<MapPoint[]>(() => (site ? [{ lat: site.lat, lon: site.lon, kind: "site", color: "#1565c0", label: site.name }] : []), [site]);
-  const typed = { lat: Number(lat), lon: Number(lon) };
+  const typed = { lat: parseNumber(lat), lon: parseNumber(lon) };
   const picked = lat.trim() && lon.trim() && Math.abs(typed.lat) <= 90 && Math.abs(typed.lon) <= 180 ? typed : null;
   const onPick = useCallback((p: LatLon) => {
     setLat(p.lat.toFixed(6));
@@ -67,20 +71,14 @@ export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendE
       {words && <p className="muted" data-testid="no-position">{words.particular ?? words.advice}</p>}
       <p>{t("manualPosition")}</p>
       <div className="row">
-        <label>
-          {t("latitude")}
-          <input inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} />
-        </label>
-        <label>
-          {t("longitude")}
-          <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} />
-        </label>
+        <DecimalField label={t("latitude")} value={lat} onChange={setLat} example="31.2304" />
+        <DecimalField label={t("longitude")} value={lon} onChange={setLon} example="121.4737" />
       </div>
       <Suspense fallback={<div className="map plain" style={{ height: 220 }} />}>
         <MapView points={points} tileUrl={tileUrl} height={220} label={t("pickOnMap")} picked={picked} onPick={onPick} />
       </Suspense>
       <div className="actions">
-        <button className="primary" disabled={!lat.trim() || !lon.trim()} onClick={() => onSubmit({ lat: Number(lat), lon: Number(lon), source: "manual" })}>
+        <button className="primary" disabled={Number.isNaN(typed.lat) || Number.isNaN(typed.lon)} onClick={() => onSubmit({ lat: typed.lat, lon: typed.lon, source: "manual" })}>
           {t("withPosition")}
         </button>
         <button onClick={() => onSubmit(null)}>{t("withoutPosition")}</button>

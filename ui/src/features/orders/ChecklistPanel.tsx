@@ -5,7 +5,7 @@ import { useI18n } from "../../i18n";
 
 export function ChecklistPanel({ order, editable, run, large }: { order: OrderDetail; editable: boolean; run: (a: () => Promise<OrderDetail>) => Promise<boolean>; large?: boolean }) {
   const backend = useBackend();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   // A tick shows at once and stays until the order itself shows it (the reload after a write can
   // arrive later than the write's answer); a refused tick goes back to what the order says.
   const [ticking, setTicking] = useState<Record<string, boolean>>({});
@@ -31,7 +31,7 @@ export function ChecklistPanel({ order, editable, run, large }: { order: OrderDe
       {order.checklist.map((item) => (
         <label key={item.id} className="check">
           <input type="checkbox" checked={ticking[item.id] ?? item.done} disabled={!editable} onChange={(e) => void tick(item.id, e.target.checked)} />
-          {item.label}
+          <span title={item.label}>{(lang === "zh-CN" ? item.label_zh : item.label_en) ?? item.label}</span>
           {item.required && <span className="muted"> ({t("required")})</span>}
         </label>
       ))}

@@ -352,6 +352,7 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
                 onChange={(e) => setPicked((p) => (e.target.checked ? [...p, u.id] : p.filter((x) => x !== u.id)))}
               />
               {u.name}
+              {order.assignees.includes(u.id) && <span className="muted"> · {t("assignedNow")}</span>}
             </label>
           ))}
           <button

@@ -21,13 +21,21 @@ export function Timeline({ order, directory }: { order: OrderDetail; directory: 
               resolution: e.resolution ?? "",
               stars: e.stars ?? "",
               comment: e.comment ?? "",
-              where: e.position ? ` (${e.position.lat.toFixed(5)}, ${e.position.lon.toFixed(5)}, ${e.position.source})` : "",
             })}
             {(e.kind === "checked_in" || e.kind === "checked_out") && (
               <>
                 {" "}
                 <FenceBadge order={order} eventId={e.id} />
                 <PlaceLine order={order} eventId={e.id} />
+                {e.position && (
+                  <details className="coords">
+                    <summary>{t("coordinates")}</summary>
+                    <span className="mono">
+                      {e.position.lat.toFixed(5)}, {e.position.lon.toFixed(5)}
+                    </span>{" "}
+                    · {t(e.position.source === "manual" ? "typedByHand" : "fromDevice")}
+                  </details>
+                )}
               </>
             )}
             <span className="muted received"> · {order.received[e.id] ? t("receivedAt", { time: formatTime(order.received[e.id]) }) : t("notReceived")}</span>

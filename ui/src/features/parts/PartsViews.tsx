@@ -81,10 +81,16 @@ export function StockView({ directory, editable, version, onChanged }: { directo
         <label className="mini">
           {t("location")}
           <select aria-label={t("location")} value={current?.id ?? ""} onChange={(e) => setLoc(e.target.value)}>
-            {locations.data?.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.kind === "van" ? `🚐 ${l.name}` : `🏭 ${l.name}`}
-              </option>
+            {(["warehouse", "van"] as const).map((kind) => (
+              <optgroup key={kind} label={t(kind)}>
+                {locations.data
+                  ?.filter((l) => l.kind === kind)
+                  .map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+              </optgroup>
             ))}
           </select>
         </label>

@@ -5,6 +5,8 @@ import { useBackend } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { CreateCancel } from "../../shared/FormParts";
+import { DecimalField } from "../../shared/DecimalField";
+import { parseNumber } from "../../format";
 
 export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) => void; onCancel: () => void }) {
   const backend = useBackend();
@@ -21,13 +23,16 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const [la, lo] = [parseNumber(lat), parseNumber(lon)];
+    // The field already says what is wrong; nothing to send until both are numbers.
+    if (Number.isNaN(la) || Number.isNaN(lo)) return;
     try {
       onDone(
         await backend.createCustomer({
           name,
           phone,
           region,
-          sites: [{ name: siteName, address, lat: Number(lat), lon: Number(lon), geofence_m: fence.trim() ? Number(fence) : null }],
+          sites: [{ name: siteName, address, lat: la, lon: lo, geofence_m: fence.trim() ? parseNumber(fence) : null }],
         }),
       );
     } catch (err) {
@@ -59,14 +64,8 @@ export function CustomerForm({ onDone, onCancel }: { onDone: (c: CustomerView) =
         <input value={address} onChange={(e) => setAddress(e.target.value)} />
       </label>
       <div className="row">
-        <label>
-          {t("latitude")}
-          <input inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} required />
-        </label>
-        <label>
-          {t("longitude")}
-          <input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} required />
-        </label>
+        <DecimalField label={t("latitude")} value={lat} onChange={setLat} example="31.2304" required />
+        <DecimalField label={t("longitude")} value={lon} onChange={setLon} example="121.4737" required />
       </div>
       <label>
         {t("geofenceRadius")}

@@ -1,24 +1,55 @@
 import { useEffect, useRef, useState } from "react";
-import { toError, type BackendError } from "../../backend";
+import type { SyncStatus } from "../../backend";
 import { useBackend, useSyncStatus } from "../../context";
 import { useI18n } from "../../i18n";
 import { errorAdvice } from "../../i18n/errors";
 import { watchReturn, type ReturnReason } from "./returning";
 
-/** Always visible: online or not, what waits to be sent, when we last synced, what failed. */
+/** What the bar says, one state at a time, the most pressing first. */
+type SyncState = "offline" | "syncing" | "refused" | "failed" | "online";
+
+function syncState(status: SyncStatus, busy: boolean, osOffline: boolean): SyncState {
+  if (osOffline || !status.online) return "offline";
+  if (busy) return "syncing";
+  if (status.rejected.length > 0) return "refused";
+  if (status.last_error) return "failed";
+  return "online";
+}
+
+/** Whether the operating system says the device has no network (the webview's view of it). */
+function useOsOffline(): boolean {
+  const [offline, setOffline] = useState(() => typeof navigator !== "undefined" && navigator.onLine === false);
+  useEffect(() => {
+    const on = () => setOffline(false);
+    const off = () => setOffline(true);
+    window.addEventListener("online", on);
+    window.addEventListener("offline", off);
+    return () => {
+      window.removeEventListener("online", on);
+      window.removeEventListener("offline", off);
+    };
+  }, []);
+  return offline;
+}
+
+/**
+ * Always visible, one row: one state (online, syncing, offline since when, refused with the
+ * reason, or the last sync's problem), what waits to be sent, and *Sync now*. Offline is a
+ * normal field condition, said calmly; an error from an earlier attempt goes with the next
+ * success, since the state comes from the device's status alone.
+ */
 export function SyncBar() {
   const backend = useBackend();
   const status = useSyncStatus();
-  const { lang, t, formatTime } = useI18n();
+  const osOffline = useOsOffline();
+  const { lang, t, formatTime, formatShort } = useI18n();
   const [busy, setBusy] = useState<ReturnReason | "asked" | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
   const syncNow = async (why: ReturnReason | "asked") => {
     setBusy(why);
     try {
       await backend.syncNow();
-      setError(null);
-    } catch (e) {
-      setError(toError(e));
+    } catch {
+      // The device's status says what went wrong (it arrives as the `sync-status` event).
     } finally {
       setBusy(null);
     }
@@ -30,20 +61,38 @@ export function SyncBar() {
   // Back online or back in the foreground: sync at once rather than at the next round.
   useEffect(() => watchReturn(window, (why) => void latest.current(why)), []);
   if (!status) return null;
-  // Said from the error's code in the person's language; the device's own words are for support.
-  const failed = status.last_error ?? error;
-  const lastError = failed ? errorAdvice(lang, failed.code) : null;
+  const state = syncState(status, busy !== null, osOffline);
+  // Today's time alone (11:02); an older one with its date.
+  const sinceWords = (ms: number) =>
+    new Date(ms).toDateString() === new Date().toDateString() ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(ms) : formatShort(ms);
+  const refusedWhy = [...new Set(status.rejected.map((r) => errorAdvice(lang, r.reason.code)))].join(" ");
+  const headline: Record<SyncState, string> = {
+    offline: status.offline_since ? t("offlineSince", { time: sinceWords(status.offline_since) }) : t("offline"),
+    syncing: t("syncing"),
+    refused: t("rejectedDocs", { n: status.rejected.length }),
+    failed: t("syncProblem"),
+    online: t("online"),
+  };
   return (
-    <div className="syncbar" data-testid="syncbar">
-      <span className={status.online ? "dot online" : "dot offline"} aria-hidden />
-      <span data-testid="online-state">{status.online ? t("online") : t("offline")}</span>
+    <div className={`syncbar state-${state}`} data-testid="syncbar" data-state={state}>
+      <span className={`dot ${state}`} aria-hidden />
+      <span data-testid="sync-state" title={state === "refused" ? refusedWhy : undefined}>
+        {headline[state]}
+      </span>
       <span className={status.pending ? "badge warn" : "badge"} data-testid="pending">
         {status.pending ? t("pending", { n: status.pending }) : t("allSent")}
       </span>
-      <span className="muted">{status.last_sync_at ? t("lastSync", { time: formatTime(status.last_sync_at) }) : t("neverSynced")}</span>
-      {status.rejected.length > 0 && (
-        <span className="badge danger" title={[...new Set(status.rejected.map((r) => errorAdvice(lang, r.reason.code)))].join("\n")}>
-          {t("rejectedDocs", { n: status.rejected.length })}
+      {state === "online" && (
+        <span className="muted last-sync">{status.last_sync_at ? t("lastSync", { time: formatTime(status.last_sync_at) }) : t("neverSynced")}</span>
+      )}
+      {state === "refused" && (
+        <span className="sync-reason" role="status">
+          {refusedWhy}
+        </span>
+      )}
+      {state === "failed" && status.last_error && (
+        <span className="sync-reason" role="status" data-testid="sync-error">
+          {errorAdvice(lang, status.last_error.code)}
         </span>
       )}
       {status.quarantined.length > 0 && (
@@ -51,30 +100,14 @@ export function SyncBar() {
           {t("quarantinedDocs", { n: status.quarantined.length })}
         </span>
       )}
-      <button type="button" onClick={() => syncNow("asked")} disabled={busy !== null}>
-        {busy === null ? t("syncNow") : t("syncing")}
+      <button type="button" className="small" onClick={() => syncNow("asked")} disabled={busy !== null}>
+        {t("syncNow")}
       </button>
       {(busy === "online" || busy === "foreground") && (
         <span className="muted" role="status" data-testid="sync-return">
           {t(busy === "online" ? "syncBackOnline" : "syncBackInForeground")}
         </span>
       )}
-      {lastError && (
-        <span className="sync-error" role="status" data-testid="sync-error">
-          {t("syncError", { error: lastError })}
-        </span>
-      )}
-    </div>
-  );
-}
-
-export function OfflineBanner() {
-  const status = useSyncStatus();
-  const { t } = useI18n();
-  if (!status || status.online) return null;
-  return (
-    <div className="offline-banner" role="status" data-testid="offline-banner">
-      {t("offline")} · {status.pending ? t("pending", { n: status.pending }) : t("allSent")}
     </div>
   );
 }
