@@ -300,9 +300,12 @@ test("technician works an order to completion; supervisor costs and settles it",
   await setPosition(bridge, { lat: 30.2741, lon: 120.1551 });
   await page.getByRole("button", { name: "Check in" }).click();
   await expect(page.locator(".detail-head .status")).toHaveText("On site");
+  // The next step sits at the top: what is still needed, and the check-in's verdict.
+  await expect(page.getByTestId("next-step")).toContainText("Still required: Fault confirmed");
+  await expect(page.getByTestId("next-step")).toContainText("Checked in:");
   // Completing with open required items is refused with the list of what is missing.
   await page.getByRole("button", { name: "Complete" }).click();
-  await expect(page.getByText(/Still required: Fault confirmed/)).toBeVisible();
+  await expect(page.locator(".inline-form").getByText(/Still required: Fault confirmed/)).toBeVisible();
   await page.getByLabel("What was done").fill("Replaced battery string 2");
   await page.getByRole("button", { name: "Complete" }).last().click();
   await expect(page.getByRole("alert")).toContainText("Tick the required checklist items first: ");
@@ -313,6 +316,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   await page.getByLabel("Tax %").fill("6");
   await page.getByRole("button", { name: "Add charge" }).click();
   await expect(page.getByTestId("charges-total")).toContainText("530.00");
+  await expect(page.getByTestId("next-step")).toContainText("Everything required is done");
   await page.getByRole("button", { name: "Complete" }).first().click();
   await page.getByLabel("What was done").fill("Replaced battery string 2");
   await page.getByRole("button", { name: "Complete" }).last().click();
@@ -400,7 +404,7 @@ test("an installation needs the customer's signature, drawn on the pad", { tag: 
     await box.check();
   }
   await page.getByRole("button", { name: "Complete" }).first().click();
-  await expect(page.getByText(/Still required: Customer signature/)).toBeVisible();
+  await expect(page.locator(".inline-form").getByText(/Still required: Customer signature/)).toBeVisible();
   await page.getByRole("button", { name: "Cancel" }).click();
   const pad = page.getByTestId("signature-pad");
   await pad.scrollIntoViewIfNeeded();
@@ -617,8 +621,10 @@ test("check-in takes the device position and shows the geofence verdict; without
   await page.getByRole("button", { name: "Accept" }).click();
   // The tablet's location service answers: the check-in is verified at the site.
   await page.getByRole("button", { name: "Check in" }).click();
-  await expect(page.getByTestId("fence")).toHaveText("on site, 0 m from the site");
-  await expect(page.getByTestId("place").first()).toHaveText("上海华东医疗设备有限公司 · 张江工厂 (0 m away)");
+  // The verdict shows at once at the top, and stays in the timeline.
+  await expect(page.getByTestId("next-step").getByTestId("fence")).toHaveText("on site, 0 m from the site");
+  await expect(page.locator(".timeline").getByTestId("fence")).toHaveText("on site, 0 m from the site");
+  await expect(page.locator(".timeline").getByTestId("place").first()).toHaveText("上海华东医疗设备有限公司 · 张江工厂 (0 m away)");
   // No location service (as on desktop): the technician is asked, and bad input is refused.
   await setPosition(bridge, null);
   await page.getByRole("button", { name: "Check out" }).click();
@@ -644,7 +650,7 @@ test("check-in takes the device position and shows the geofence verdict; without
   await ask.getByLabel("Latitude").fill("31.2344");
   await ask.getByRole("button", { name: "Record with this position" }).click();
   await expect(ask).toBeHidden();
-  await expect(page.getByTestId("fence").nth(1)).toHaveText("manual position, 445 m from the site");
+  await expect(page.locator(".timeline").getByTestId("fence").nth(1)).toHaveText("manual position, 445 m from the site");
   await expect(page.locator(".detail-head .status")).toHaveText("Left site");
   await page.screenshot({ path: "test-results/check-in-fence.png", fullPage: true });
   await expect(page.getByRole("img", { name: "Site and check-ins" })).toHaveAttribute("data-points", "3");

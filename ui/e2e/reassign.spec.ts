@@ -11,7 +11,7 @@ test("reassigning an order whose technician is on site asks first; the tablet sa
   await desk.setViewportSize({ width: 1280, height: 800 });
   await desk.goto(`/?bridge=${encodeURIComponent(deskBridge)}`);
   await signIn(desk, "chen.jing");
-  await createCustomer(desk, "无锡新区热电厂", "1 号机组", "31.49", "120.31");
+  await createCustomer(desk, "无锡新区热电厂", "1 号机组", "31.49", "120.31", undefined, "0510-8888 6666");
   const oform = desk.getByRole("form", { name: "New order" });
   await oform.getByLabel("Customer").selectOption({ label: "无锡新区热电厂" });
   await oform.getByLabel("Description").fill("给水泵振动 feed pump vibration");
@@ -24,6 +24,9 @@ test("reassigning an order whose technician is on site asks first; the tablet sa
   // 张伟 accepts and checks in on his tablet.
   await signIn(page, "zhang.wei");
   await page.getByRole("button", { name: /无锡新区热电厂/ }).click();
+  // Call the customer and navigate to the site from the order.
+  await expect(page.getByTestId("call")).toHaveAttribute("href", "tel:051088886666");
+  await expect(page.getByTestId("navigate")).toHaveAttribute("href", /^geo:31\.49,120\.31\?q=31\.49,120\.31\(/);
   await page.getByRole("button", { name: "Accept" }).click();
   await setPosition(bridge, { lat: 31.49, lon: 120.31 });
   await page.getByRole("button", { name: "Check in" }).click();

@@ -24,13 +24,16 @@ export async function signIn(page: Page, login: string, password = PASSWORD) {
 }
 
 /** "+ New customer" with one site (and a region, if given); the app then opens the new-order form. */
-export async function createCustomer(page: Page, name: string, site: string, lat: string, lon: string, region?: string) {
+export async function createCustomer(page: Page, name: string, site: string, lat: string, lon: string, region?: string, phone?: string) {
   await page.getByRole("button", { name: "+ New customer" }).click();
   const form = page.getByRole("form", { name: "New customer" });
   await form.getByLabel("Customer").fill(name);
   if (region) await form.getByLabel("Region").fill(region);
+  if (phone) await form.getByLabel("Phone").fill(phone);
   await form.getByLabel("Site name").fill(site);
   await form.getByLabel("Latitude").fill(lat);
   await form.getByLabel("Longitude").fill(lon);
   await form.getByRole("button", { name: "Create" }).click();
+  // The order form opens next with the new customer already chosen.
+  await expect(page.getByRole("form", { name: "New order" }).getByLabel("Customer").locator("option:checked")).toHaveText(name);
 }

@@ -757,6 +757,10 @@ underlying_status: Status, conflict_events: Array<string>, checklist: Array<Chec
  */
 costs: Array<CostView>, totals: Totals, 
 /**
+ * The customer's phone number, when this device knows the customer and it has one.
+ */
+customer_phone: string | null, 
+/**
  * Whether this user sees costs, gross profit and margin (supervisors and admins).
  */
 sees_costs: boolean, 

@@ -32,7 +32,7 @@ import { ResponseTargetsSetting } from "../features/statistics/ResponseTargetsSe
 
 type Panel =
   | { kind: "order"; id: string }
-  | { kind: "new-order" }
+  | { kind: "new-order"; customerId?: string }
   | { kind: "new-customer" }
   | { kind: "equipment"; id: string }
   | { kind: "new-equipment" }
@@ -189,9 +189,11 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         <button className="link close-pane" aria-label={t("closePane")} title={t("closePane")} onClick={() => setPanel(null)}>
           <X size={18} aria-hidden />
         </button>
-        {panel?.kind === "new-customer" && <CustomerForm onDone={() => setPanel({ kind: "new-order" })} onCancel={() => setPanel(null)} />}
+        {panel?.kind === "new-customer" && <CustomerForm onDone={(c) => setPanel({ kind: "new-order", customerId: c.id })} onCancel={() => setPanel(null)} />}
         {panel?.kind === "new-order" && (
           <OrderForm
+            key={panel.customerId ?? "new"}
+            customerId={panel.customerId}
             onDone={(o) => {
               orders.reload();
               setPanel({ kind: "order", id: o.id });

@@ -110,6 +110,8 @@ pub struct OrderDetail {
     /// Cost lines; empty for those who do not see costs (`sees_costs`).
     pub costs: Vec<CostView>,
     pub totals: Totals,
+    /// The customer's phone number, when this device knows the customer and it has one.
+    pub customer_phone: Option<String>,
     /// Whether this user sees costs, gross profit and margin (supervisors and admins).
     pub sees_costs: bool,
     /// No cost lines are recorded: profit and margin would count the whole charge.
@@ -562,10 +564,12 @@ impl Workspace {
             .load(id)?
             .ok_or_else(|| DeviceError::not_found(format!("order {id}")))?;
         let order = OrderDoc::from_doc(&doc)?;
-        let site = self
-            .get_customer(&summary.customer_id)
-            .ok()
-            .and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
+        let customer = self.get_customer(&summary.customer_id).ok();
+        let customer_phone = customer
+            .as_ref()
+            .map(|c| c.phone.trim().to_string())
+            .filter(|p| !p.is_empty());
+        let site = customer.and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
         let radius_default = self.geofence_default()?;
         // Naming positions needs every known site; most orders carry none.
@@ -645,6 +649,7 @@ impl Workspace {
             costs.clear();
         }
         Ok(OrderDetail {
+            customer_phone,
             sees_costs,
             costs_missing,
             summary,

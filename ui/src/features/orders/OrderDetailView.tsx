@@ -1,3 +1,4 @@
+import { Navigation, Phone } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import type { BackendError, OrderDetail, SavedReport, UserInfo } from "../../backend";
 import { toError } from "../../backend";
@@ -19,7 +20,15 @@ import { SignaturePad } from "./SignaturePad";
 import { StatusBadge } from "./StatusBadge";
 import { Timeline } from "./Timeline";
 import { clashWords } from "./clashWords";
+import { NextStep } from "./NextStep";
 import { useDispatch } from "./useDispatch";
+
+/** A link that opens the phone's map app on the site: Apple Maps on iOS, a geo: URI elsewhere. */
+function navigateHref(site: { lat: number; lon: number; name: string }): string {
+  const at = `${site.lat},${site.lon}`;
+  if (/iPhone|iPad|iPod/.test(navigator.userAgent)) return `https://maps.apple.com/?daddr=${at}&q=${encodeURIComponent(site.name)}`;
+  return `geo:${at}?q=${at}(${encodeURIComponent(site.name)})`;
+}
 
 type Prompt = { kind: "reject" | "cancel" | "reopen" | "resolve" | "complete" | "note" | "withdraw"; text: string } | null;
 
@@ -152,7 +161,27 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
         <dt>{t("priority")}</dt>
         <dd className={`prio-${order.priority}`}>{t(`priority.${order.priority}`)}</dd>
         <dt>{t("site")}</dt>
-        <dd>{order.site ? [order.site.name, order.site.address].filter(Boolean).join(" · ") : "—"}</dd>
+        <dd>
+          {order.site ? [order.site.name, order.site.address].filter(Boolean).join(" · ") : "—"}
+          {order.site && (
+            <a className={`button ${btn}`} href={navigateHref(order.site)} data-testid="navigate">
+              <Navigation size={16} aria-hidden className="icon lead" />
+              {t("navigate")}
+            </a>
+          )}
+        </dd>
+        {order.customer_phone && (
+          <>
+            <dt>{t("phone")}</dt>
+            <dd>
+              <span className="mono">{order.customer_phone}</span>{" "}
+              <a className={`button ${btn}`} href={`tel:${order.customer_phone.replace(/[^\d+]/g, "")}`} data-testid="call">
+                <Phone size={16} aria-hidden className="icon lead" />
+                {t("call")}
+              </a>
+            </dd>
+          </>
+        )}
         {order.equipment.length > 0 && (
           <>
             <dt>{t("equipment")}</dt>
@@ -222,6 +251,7 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
       )}
 
       <CustomerRequestPanel order={order} run={run} />
+      {large && <NextStep order={order} />}
 
       <div className="actions" data-testid="actions">
         {can("accept") && (
@@ -245,7 +275,8 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
           </button>
         )}
         {can("complete") && (
-          <button className={`primary ${btn}`} onClick={() => setPrompt({ kind: "complete", text: "" })}>
+          // Highlighted only once nothing required is open.
+          <button className={`${order.missing_required.length ? "" : "primary"} ${btn}`} onClick={() => setPrompt({ kind: "complete", text: "" })}>
             {t("complete")}
           </button>
         )}

@@ -12,11 +12,12 @@ function toMs(local: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-export function OrderForm({ onDone, onCancel }: { onDone: (o: OrderDetail) => void; onCancel: () => void }) {
+/** A new order; `customerId` preselects a customer (the one just created from the form). */
+export function OrderForm({ onDone, onCancel, customerId: chosen }: { onDone: (o: OrderDetail) => void; onCancel: () => void; customerId?: string }) {
   const backend = useBackend();
   const { t } = useI18n();
   const customers = useLoad((b) => b.listCustomers(), []).data ?? [];
-  const [customerId, setCustomerId] = useState("");
+  const [customerId, setCustomerId] = useState(chosen ?? "");
   const [siteId, setSiteId] = useState("");
   const [orderType, setOrderType] = useState<OrderType>("repair");
   const [priority, setPriority] = useState<Priority>("normal");
