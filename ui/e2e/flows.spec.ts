@@ -37,6 +37,11 @@ test("login refuses a wrong password with the server's words", async ({ page }) 
   await page.getByLabel("Password").fill("nope");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toContainText("wrong company, login or password");
+  // An address typed without its scheme is explained, with the fix.
+  const server = await page.getByLabel("Server address").inputValue();
+  await page.getByLabel("Server address").fill(server.replace("http://", ""));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText(`Start the server address with http:// or https://, for example https://${server.replace("http://", "")} (your administrator knows which).`);
 });
 
 test("a restart without network opens the local data; the password alone brings sync back", async ({ page, stack }) => {

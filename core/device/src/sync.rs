@@ -48,13 +48,19 @@ pub struct SyncReport {
 
 /// Normalise a server URL typed by a person: trim, drop a trailing slash, require http(s).
 pub fn normalise_server_url(url: &str) -> Result<String> {
-    let url = url.trim().trim_end_matches('/');
+    let typed = url.trim();
+    let url = typed.trim_end_matches('/');
+    if !typed.contains("://") {
+        return Err(DeviceError::refused(
+            crate::Refusal::ServerAddressWithoutScheme {
+                typed: url.chars().take(200).collect(),
+            },
+        ));
+    }
     let parsed = reqwest::Url::parse(url)
-        .map_err(|_| DeviceError::invalid(format!("'{url}' is not a server address")))?;
+        .map_err(|_| DeviceError::refused(crate::Refusal::NotAServerAddress))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(DeviceError::invalid(format!(
-            "'{url}' is not an http(s) server address"
-        )));
+        return Err(DeviceError::refused(crate::Refusal::NotAServerAddress));
     }
     Ok(url.to_string())
 }
@@ -704,6 +710,36 @@ mod retry_tests {
         let secs: Vec<u64> = (0..9).map(|n| retry_delay(n).as_secs()).collect();
         assert_eq!(secs, vec![60, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(retry_delay(u32::MAX).as_secs(), 60);
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::normalise_server_url;
+    use crate::Refusal;
+
+    #[test]
+    fn a_server_address_needs_its_scheme_and_says_how_to_fix_it() {
+        assert_eq!(
+            normalise_server_url(" https://ops.example.cn/ ").unwrap(),
+            "https://ops.example.cn"
+        );
+        assert_eq!(
+            normalise_server_url("ops.example.cn:8443")
+                .unwrap_err()
+                .body()
+                .refusal,
+            Some(Refusal::ServerAddressWithoutScheme {
+                typed: "ops.example.cn:8443".into()
+            })
+        );
+        for wrong in ["ftp://ops.example.cn", "http://", "https://exa mple"] {
+            assert_eq!(
+                normalise_server_url(wrong).unwrap_err().body().refusal,
+                Some(Refusal::NotAServerAddress),
+                "{wrong}"
+            );
+        }
     }
 }
 

@@ -431,6 +431,12 @@ pub enum Refusal {
     },
     /// Changes to this order are still waiting to be sent: sync first.
     UnsentWork,
+    /// A server address typed without http:// or https:// (as typed, to suggest the fix).
+    ServerAddressWithoutScheme {
+        typed: String,
+    },
+    /// Not an http(s) address with a host.
+    NotAServerAddress,
     /// A plan's end date lies before its start.
     PlanEndsBeforeStart,
     /// The plan's recurrence rule gives no visit on or after its start.
@@ -662,6 +668,13 @@ impl std::fmt::Display for Refusal {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Refusal::ServerAddressWithoutScheme { typed } => write!(
+                f,
+                "'{typed}' needs http:// or https:// in front (for example https://{typed})"
+            ),
+            Refusal::NotAServerAddress => {
+                f.write_str("not a server address: use the form https://host or http://host:port")
+            }
             Refusal::UnsentWork => {
                 f.write_str("changes to this order are still waiting to be sent; sync first")
             }

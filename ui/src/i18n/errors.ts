@@ -324,6 +324,12 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh
         ? `工作正在进行：${r.taken_off.map(([who]) => who).join("、")}。如确需改派，请确认。`
         : `Work is under way: ${r.taken_off.map(([who]) => who).join(", ")}. Confirm to reassign anyway.`;
+    case "server_address_without_scheme":
+      return zh
+        ? `服务器地址需以 http:// 或 https:// 开头，例如 https://${r.typed}（请向管理员确认）。`
+        : `Start the server address with http:// or https://, for example https://${r.typed} (your administrator knows which).`;
+    case "not_a_server_address":
+      return zh ? "这不是服务器地址：请按 https://主机 或 http://主机:端口 的形式填写。" : "That is not a server address: use the form https://host or http://host:port.";
     case "unsent_work":
       return zh ? "此工单还有未发送的更改：请先同步，再确认。" : "Changes to this order are still waiting to be sent: sync first, then confirm.";
     case "costs_missing":
