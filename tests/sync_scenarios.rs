@@ -286,15 +286,23 @@ async fn equipment_and_projects_follow_the_orders_that_name_them(backend: Backen
         "SN-breaker-2"
     );
 
-    // Reassigned: everything the order brought leaves tech A's device and reaches tech B's.
+    // Reassigned: everything the order brought leaves tech A's device and reaches tech B's;
+    // the order itself comes once more (A is told who took it over) and goes once A says OK.
     w.sup
         .ws()
         .dispatch_order(&id, &[w.tech_b.user_id()], false)
         .unwrap();
     w.sup.sync().await;
     let r = w.tech_a.sync().await;
-    assert_eq!(r.revoked, 4, "order, customer, machine, project: {r:?}");
+    assert_eq!(
+        (r.revoked, r.pulled),
+        (3, 1),
+        "customer, machine, project revoked; the order's last state: {r:?}"
+    );
     assert!(w.tech_a.ws().get_project(&p).is_err());
+    assert!(w.tech_a.ws().get_order(&id).unwrap().reassigned.is_some());
+    w.tech_a.ws().acknowledge_reassignment(&id).unwrap();
+    assert!(w.tech_a.ws().get_order(&id).is_err());
     w.tech_b.sync().await;
     let ws = w.tech_b.ws();
     assert!(ws.get_equipment(&y).is_ok() && ws.get_project(&p).is_ok());

@@ -95,7 +95,8 @@ try {
   await until("the entry marked as the fix", async () => (await text("//*[@data-testid='fixed-with']")).includes("压缩机异响"));
   console.log("marked the knowledge base's fault entry as the one that fixed the order");
   for (const item of ["Fault confirmed", "Root cause found", "Repair verified"]) {
-    const box = `//label[contains(., '${item}')]/input`;
+    // The item shows in the screen's language; its full bilingual label is its title.
+    const box = `//label[.//span[contains(@title, '${item}')]]/input`;
     await click(box);
     await until(`'${item}' ticked`, async () => wd("GET", s(`/element/${await find(box)}/selected`)));
   }

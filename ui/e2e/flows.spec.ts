@@ -1,18 +1,12 @@
 import type { Page } from "@playwright/test";
 import { expect, setPosition, test } from "./stack";
-import { createCustomer, signIn } from "./steps";
+import { createCustomer, orderForZhangWei, signIn } from "./steps";
 
 // Each test runs against its own real stack (see stack.ts): a sync server with the demo
 // company's people and a device store behind the development bridge.
 /** With the new-order form open: an order for `customer`, dispatched to 张伟 and synced; then sign out. */
 async function dispatchToZhangWei(page: Page, customer: string, description: string) {
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: customer });
-  await oform.getByLabel("Description").fill(description);
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+  await orderForZhangWei(page, customer, description);
   await sendAll(page);
   await signOut(page);
 }
@@ -115,13 +109,7 @@ test("field views fit a tablet and a phone; the supervisor's fit a landscape tab
   await page.setViewportSize({ width: 1024, height: 768 });
   await signIn(page, "chen.jing");
   await createCustomer(page, "上海华东医疗设备有限公司", "张江工厂", "31.2036", "121.5906");
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "上海华东医疗设备有限公司" });
-  await oform.getByLabel("Description").fill("Chiller compressor noise at start-up, alarm E21 twice a day");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+  await orderForZhangWei(page, "上海华东医疗设备有限公司", "Chiller compressor noise at start-up, alarm E21 twice a day");
   for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
     await page.setViewportSize(size);
     for (const tab of ["Orders", "Dispatch board", "Attendance", "Parts", "Settlement", "Business records", "Equipment", "Projects"]) {
@@ -175,13 +163,10 @@ async function cutColumns(page: Page, keyOnly: boolean): Promise<string[]> {
 test("the supervisor's list has the whole width until something opens; no column cut, no badge wrapped, in both languages", async ({ page }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "上海华东医疗设备有限公司", "张江工厂", "31.2036", "121.5906");
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "上海华东医疗设备有限公司" });
-  await oform.getByLabel("Description").fill("Chiller compressor noise at start-up");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
-  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+  await orderForZhangWei(page, "上海华东医疗设备有限公司", "Chiller compressor noise at start-up");
+  // Cancelling sits at the end of the order, not first among its next steps.
+  await expect(page.getByTestId("actions").getByRole("button", { name: "Cancel order" })).toHaveCount(0);
+  await expect(page.locator(".detail .actions.end").getByRole("button", { name: "Cancel order" })).toBeVisible();
   for (const lang of ["English", "中文"]) {
     if (lang === "中文") await page.getByRole("button", { name: "中文" }).click();
     for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 768 }, { width: 1600, height: 1000 }]) {
@@ -447,6 +432,9 @@ test("an installation needs the customer's signature, drawn on the pad", { tag: 
   await page.getByLabel("Unit price").fill("800");
   await page.getByRole("button", { name: "Add charge" }).click();
   await expect(page.getByTestId("charges-total")).toContainText("848.00");
+  // The customer sees what they sign for right above the pad.
+  await expect(page.getByTestId("sign-review")).toContainText(/Checklist: (\d+) of \1 ticked/);
+  await expect(page.getByTestId("sign-review")).toContainText("CN¥848.00");
   await pad.scrollIntoViewIfNeeded();
   const again = (await pad.boundingBox())!;
   await page.mouse.move(again.x + 20, again.y + again.height / 2);

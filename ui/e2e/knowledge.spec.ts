@@ -1,5 +1,5 @@
 import { expect, test } from "./stack";
-import { createCustomer, signIn } from "./steps";
+import { createCustomer, orderForZhangWei, signIn } from "./steps";
 
 // The knowledge base against the real stack, on two devices: the supervisor writes and
 // publishes a fault entry with a PDF and dispatches an order; the technician's tablet finds the
@@ -38,12 +38,7 @@ test("a published fault entry is found on the tablet, fixes an order and counts 
   // An order for 张伟 about the same machine's fault.
   await page.getByRole("tab", { name: /Orders/ }).click();
   await createCustomer(page, "华北电力设备公司", "石景山电厂", "39.9062", "116.2231");
-  const oform = page.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "华北电力设备公司" });
-  await oform.getByLabel("Description").fill("压缩机过热停机，显示 E07");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await page.getByLabel("张伟 Zhang Wei").check();
-  await page.getByRole("button", { name: "Dispatch" }).click();
+  await orderForZhangWei(page, "华北电力设备公司", "压缩机过热停机，显示 E07");
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByTestId("pending")).toHaveText("All changes sent");
 

@@ -1,5 +1,5 @@
 import { expect, setPosition, test } from "./stack";
-import { createCustomer, signIn } from "./steps";
+import { createCustomer, orderForZhangWei, signIn } from "./steps";
 
 // Reassignment while work is under way, on two devices and the real server: the supervisor's
 // desk and 张伟's tablet. A supervisor who can see the technician on site is asked first; the
@@ -12,12 +12,7 @@ test("reassigning an order whose technician is on site asks first; the tablet sa
   await desk.goto(`/?bridge=${encodeURIComponent(deskBridge)}`);
   await signIn(desk, "chen.jing");
   await createCustomer(desk, "无锡新区热电厂", "1 号机组", "31.49", "120.31", undefined, "0510-8888 6666");
-  const oform = desk.getByRole("form", { name: "New order" });
-  await oform.getByLabel("Customer").selectOption({ label: "无锡新区热电厂" });
-  await oform.getByLabel("Description").fill("给水泵振动 feed pump vibration");
-  await oform.getByRole("button", { name: "Create" }).click();
-  await desk.getByLabel("张伟 Zhang Wei").check();
-  await desk.getByRole("button", { name: "Dispatch" }).click();
+  await orderForZhangWei(desk, "无锡新区热电厂", "给水泵振动 feed pump vibration");
   await desk.getByRole("button", { name: "Sync now" }).click();
   await expect(desk.getByTestId("pending")).toHaveText("All changes sent");
 

@@ -37,3 +37,14 @@ export async function createCustomer(page: Page, name: string, site: string, lat
   // The order form opens next with the new customer already chosen.
   await expect(page.getByRole("form", { name: "New order" }).getByLabel("Customer").locator("option:checked")).toHaveText(name);
 }
+
+/** With the new-order form open: an order for `customer` with `description`, dispatched to 张伟. */
+export async function orderForZhangWei(page: Page, customer: string, description: string) {
+  const oform = page.getByRole("form", { name: "New order" });
+  await oform.getByLabel("Customer").selectOption({ label: customer });
+  await oform.getByLabel("Description").fill(description);
+  await oform.getByRole("button", { name: "Create" }).click();
+  await page.getByLabel("张伟 Zhang Wei").check();
+  await page.getByRole("button", { name: "Dispatch" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
+}

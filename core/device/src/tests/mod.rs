@@ -293,13 +293,19 @@ fn concurrent_edits_of_different_fields_both_survive() {
     }
 }
 
-#[test]
-fn a_technician_lets_go_of_a_reassigned_order_only_once_their_work_is_sent() {
+/// Supervisor and technician replicas of one dispatched order.
+pub(super) fn dispatched() -> (Workspace, Workspace, String) {
     let (mut sup, id) = supervisor_with_order();
     sup.dispatch_order(&id, &[TECH_A.to_string()], false)
         .unwrap();
     let mut tech = workspace(TECH_A, Role::Technician);
     exchange(&sup, &mut tech);
+    (sup, tech, id)
+}
+
+#[test]
+fn a_technician_lets_go_of_a_reassigned_order_only_once_their_work_is_sent() {
+    let (mut sup, mut tech, id) = dispatched();
     tech.accept_order(&id).unwrap();
     sup.dispatch_order(&id, &[TECH_B.to_string()], false)
         .unwrap();

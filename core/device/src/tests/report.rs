@@ -15,11 +15,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 
 #[test]
 fn the_service_report_is_a_pdf_whose_chinese_text_extracts() {
-    let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
-        .unwrap();
-    let mut tech = workspace(TECH_A, Role::Technician);
-    exchange(&sup, &mut tech);
+    let (_, mut tech, id) = dispatched();
     tech.accept_order(&id).unwrap();
     tech.check_in(&id, None).unwrap();
     tick_required(&mut tech, &id);

@@ -3,11 +3,7 @@ use crate::model::order::SignatureRef;
 
 #[test]
 fn devices_cannot_forge_received_times_or_anothers_signature() {
-    let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
-        .unwrap();
-    let mut tech = workspace(TECH_A, Role::Technician);
-    exchange(&sup, &mut tech);
+    let (_, mut tech, id) = dispatched();
     tech.accept_order(&id).unwrap();
     let (_, doc) = tech.store.load(&id).unwrap().unwrap();
     let old = TypedDoc::parse(DocType::Order, &doc).unwrap();

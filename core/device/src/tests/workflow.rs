@@ -14,16 +14,6 @@ fn manual(lat: f64, lon: f64) -> Option<Position> {
     })
 }
 
-/// Supervisor and technician replicas of one dispatched order.
-fn dispatched() -> (Workspace, Workspace, String) {
-    let (mut sup, id) = supervisor_with_order();
-    sup.dispatch_order(&id, &[TECH_A.to_string()], false)
-        .unwrap();
-    let mut tech = workspace(TECH_A, Role::Technician);
-    exchange(&sup, &mut tech);
-    (sup, tech, id)
-}
-
 #[test]
 fn happy_path_with_money_and_settlement() {
     let (mut sup, mut tech, id) = dispatched();

@@ -141,6 +141,26 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
     withdraw: t("withdrawSignature"),
   };
 
+  const promptBox = prompt && (
+    <div className="inline-form">
+      {prompt.kind === "complete" && order.missing_required.length > 0 && (
+        <div className="muted">{t("missingRequired", { items: order.missing_required.join(", ") })}</div>
+      )}
+      <label>
+        {promptLabel[prompt.kind]}
+        <textarea value={prompt.text} onChange={(e) => setPrompt({ ...prompt, text: e.target.value })} />
+      </label>
+      <div className="actions">
+        <button className={`primary ${btn}`} onClick={() => void run(promptAction(prompt)).then((ok) => ok && setPrompt(null))}>
+          {promptButton[prompt.kind]}
+        </button>
+        <button className={btn} onClick={() => setPrompt(null)}>
+          {t("cancel")}
+        </button>
+      </div>
+    </div>
+  );
+
   return (
     <section className="detail" aria-label={order.description}>
       <header className="detail-head">
@@ -317,11 +337,6 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
           </button>
         )}
         {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
-        {can("cancel") && order.status !== "requested" && (
-          <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
-            {t("cancelOrder")}
-          </button>
-        )}
       </div>
       {confirmSettle && (
         <div className="inline-form warn" role="alertdialog" aria-label={t("settle")} data-testid="settle-without-costs">
@@ -334,25 +349,7 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
           </div>
         </div>
       )}
-      {prompt && (
-        <div className="inline-form">
-          {prompt.kind === "complete" && order.missing_required.length > 0 && (
-            <div className="muted">{t("missingRequired", { items: order.missing_required.join(", ") })}</div>
-          )}
-          <label>
-            {promptLabel[prompt.kind]}
-            <textarea value={prompt.text} onChange={(e) => setPrompt({ ...prompt, text: e.target.value })} />
-          </label>
-          <div className="actions">
-            <button className={`primary ${btn}`} onClick={() => void run(promptAction(prompt)).then((ok) => ok && setPrompt(null))}>
-              {promptButton[prompt.kind]}
-            </button>
-            <button className={btn} onClick={() => setPrompt(null)}>
-              {t("cancel")}
-            </button>
-          </div>
-        </div>
-      )}
+      {prompt && prompt.kind !== "cancel" && promptBox}
       {can("rate") && (
         <fieldset className="rating">
           <legend>{t("rating")}</legend>
@@ -396,6 +393,15 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
           <ErrorNote error={dispatching.error} />
         </fieldset>
       )}
+      {/* Last, out of the way of the next step: cancelling is rarely what comes next. */}
+      {can("cancel") && order.status !== "requested" && (
+        <div className="actions end">
+          <button className="danger" onClick={() => setPrompt({ kind: "cancel", text: "" })}>
+            {t("cancelOrder")}
+          </button>
+        </div>
+      )}
+      {prompt?.kind === "cancel" && promptBox}
       {geoError && <p className="muted">{t("addressUnavailable", { error: geoError })}</p>}
       {position.locating !== null && <Locating onTypeInstead={position.typeInstead} onCancel={position.cancel} />}
       {askPosition && <PositionPanel why={askPosition.why} site={order.site ? { lat: order.site.lat, lon: order.site.lon, name: order.site.name } : null} onSubmit={(p) => position.record(askPosition.step, p)} onCancel={position.cancel} />}
@@ -418,12 +424,13 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
         </div>
       )}
       {order.checklist.length > 0 && <ChecklistPanel order={order} editable={can("worksheet")} run={run} large={large} />}
-      {(order.signature || can("sign")) && <SignaturePad order={order} editable={can("sign")} run={run} />}
       {(order.check_ins.length > 0 || large) && <OrderMap order={order} />}
       {!["requested", "cancelled"].includes(order.underlying_status) && <SolutionsPanel order={order} directory={directory} />}
       <PhotosPanel order={order} directory={directory} editable={can("field_entry")} onChanged={onChanged} />
       {can("worksheet") && me && <UsePartPanel order={order} me={me} onChanged={onChanged} />}
       <MoneyPanel order={order} run={run} />
+      {/* After the checklist, parts and charges: the customer signs for what they have seen. */}
+      {(order.signature || can("sign")) && <SignaturePad order={order} editable={can("sign")} run={run} />}
       <Timeline order={order} directory={directory} />
     </section>
   );

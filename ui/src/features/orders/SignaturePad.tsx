@@ -2,11 +2,12 @@ import { useEffect, useRef, useState, type PointerEvent } from "react";
 import type { OrderDetail } from "../../backend";
 import { useBackend } from "../../context";
 import { useI18n } from "../../i18n";
+import { formatMoney } from "../../format";
 
 /** The customer signs with a finger (or mouse); saved as a PNG blob referenced by the order. */
 export function SignaturePad({ order, editable, run }: { order: OrderDetail; editable: boolean; run: (a: () => Promise<OrderDetail>) => Promise<boolean> }) {
   const backend = useBackend();
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, lang } = useI18n();
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
   const [inked, setInked] = useState(false);
@@ -82,6 +83,29 @@ export function SignaturePad({ order, editable, run }: { order: OrderDetail; edi
       )}
       {editable && (
         <>
+          <div className="sign-review" data-testid="sign-review">
+            <strong>{t("signReview")}</strong>
+            <div>{t("signReviewChecklist", { done: order.checklist.filter((c) => c.done).length, all: order.checklist.length })}</div>
+            {order.charges.length === 0 ? (
+              <div className="muted">{t("signReviewNoCharges")}</div>
+            ) : (
+              <table className="lines">
+                <tbody>
+                  {order.charges.map((c) => (
+                    <tr key={c.id}>
+                      <td>{t(`charge.${c.kind}`)}</td>
+                      <td>{c.description}</td>
+                      <td className="num">{formatMoney(c.amounts.total, c.currency, lang)}</td>
+                    </tr>
+                  ))}
+                  <tr>
+                    <th colSpan={2}>{t("chargesTotal")}</th>
+                    <th className="num">{formatMoney(order.totals.charges_total, order.totals.currency, lang)}</th>
+                  </tr>
+                </tbody>
+              </table>
+            )}
+          </div>
           <canvas
             ref={canvas}
             width={600}
