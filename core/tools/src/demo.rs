@@ -278,16 +278,14 @@ const ORDERS: &[DemoOrder] = &[
     },
 ];
 
-/// The technician's side of a finished visit: check in, tick the checklist, the customer's
-/// signature where the type needs one, charge, complete, and the customer's rating.
+/// The technician's side of a finished visit: check in, tick the checklist, charge, the
+/// customer's signature (last: it closes the worksheet) where the type needs one, complete,
+/// and the customer's rating.
 fn work_to_completion(ws: &mut Workspace, order_id: &str) -> Result<()> {
     ws.check_in(order_id, None)?;
     let order = ws.get_order(order_id)?;
     for item in order.checklist {
         ws.set_checklist_item(order_id, &item.id, true)?;
-    }
-    if order.signature_required {
-        ws.capture_signature(order_id, &demo_signature_png(), "刘工 Liu")?;
     }
     ws.put_charge(
         order_id,
@@ -302,6 +300,9 @@ fn work_to_completion(ws: &mut Workspace, order_id: &str) -> Result<()> {
             currency: "CNY".into(),
         },
     )?;
+    if order.signature_required {
+        ws.capture_signature(order_id, &demo_signature_png(), "刘工 Liu")?;
+    }
     ws.complete_order(
         order_id,
         "调试完成，客户验收 / commissioned and accepted by the customer",
