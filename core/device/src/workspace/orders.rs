@@ -603,13 +603,14 @@ impl Workspace {
             .checklist
             .iter()
             .map(|(id, c)| {
+                let (label_en, label_zh) = crate::model::bilingual(&c.label).unzip();
                 (
                     c.position,
                     ChecklistView {
                         id: id.clone(),
                         label: c.label.clone(),
-                        label_en: crate::model::bilingual(&c.label).map(|p| p.0),
-                        label_zh: crate::model::bilingual(&c.label).map(|p| p.1),
+                        label_en,
+                        label_zh,
                         required: c.required,
                         done: c.done,
                         done_by: c.done_by.clone(),

@@ -8,6 +8,7 @@ import { ChecklistPanel } from "./ChecklistPanel";
 import { CustomerRequestPanel } from "../portal/CustomerRequestPanel";
 import { OrderMachines } from "../places/EquipmentViews";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { ConfirmBox } from "../../shared/ConfirmBox";
 import { MoneyPanel } from "./MoneyPanel";
 import { OrderMap } from "../field/FieldMap";
 import { UsePartPanel } from "../parts/PartsViews";
@@ -339,15 +340,7 @@ export function OrderDetailView({ order, directory, onChanged, onGone, large, me
         {can("reopen") && <button onClick={() => setPrompt({ kind: "reopen", text: "" })}>{t("reopen")}</button>}
       </div>
       {confirmSettle && (
-        <div className="inline-form warn" role="alertdialog" aria-label={t("settle")} data-testid="settle-without-costs">
-          <strong>{t("settleWithoutCosts")}</strong>
-          <div className="actions">
-            <button className="primary" onClick={() => void settle(true)}>
-              {t("settleAnyway")}
-            </button>
-            <button onClick={() => setConfirmSettle(false)}>{t("cancel")}</button>
-          </div>
-        </div>
+        <ConfirmBox label={t("settle")} testId="settle-without-costs" message={t("settleWithoutCosts")} confirm={t("settleAnyway")} onConfirm={() => void settle(true)} onCancel={() => setConfirmSettle(false)} />
       )}
       {prompt && prompt.kind !== "cancel" && promptBox}
       {can("rate") && (

@@ -3,6 +3,7 @@ import type { BackendError, EventKind, OrderDetail } from "../../backend";
 import { toError } from "../../backend";
 import { useBackend } from "../../context";
 import { useI18n } from "../../i18n";
+import { ConfirmBox } from "../../shared/ConfirmBox";
 
 type Asked = { orderId: string; to: string[]; takenOff: [string, EventKind][] };
 
@@ -29,15 +30,14 @@ export function useDispatch(onDone: (o: OrderDetail) => void) {
     }
   };
   const confirm = asked && (
-    <div className="inline-form warn" role="alertdialog" aria-label={t("reassign")} data-testid="work-under-way">
-      <strong>{t("workUnderWay", { who: asked.takenOff.map(([who, step]) => t("workStepOf", { who, step: t(`eventName.${step}`) })).join(t("listSeparator")) })}</strong>
-      <div className="actions">
-        <button className="primary" onClick={() => void dispatch(asked.orderId, asked.to, true)}>
-          {t("reassignAnyway")}
-        </button>
-        <button onClick={() => setAsked(null)}>{t("cancel")}</button>
-      </div>
-    </div>
+    <ConfirmBox
+      label={t("reassign")}
+      testId="work-under-way"
+      message={t("workUnderWay", { who: asked.takenOff.map(([who, step]) => t("workStepOf", { who, step: t(`eventName.${step}`) })).join(t("listSeparator")) })}
+      confirm={t("reassignAnyway")}
+      onConfirm={() => void dispatch(asked.orderId, asked.to, true)}
+      onCancel={() => setAsked(null)}
+    />
   );
   return { dispatch, error, confirm };
 }
