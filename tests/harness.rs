@@ -392,6 +392,8 @@ pub fn customer(name: &str) -> CustomerInput {
             lon: 116.4074,
             geofence_m: None,
         }],
+        contacts: Vec::new(),
+        report_language: Default::default(),
     }
 }
 

@@ -386,12 +386,23 @@ fn scope_projection(doc: &TypedDoc) -> (Vec<String>, Vec<(String, String)>) {
 /// Make sure a tenant has its settings document (created by the server, so that every
 /// device edits the same one).
 pub async fn ensure_settings(storage: &DynStorage, tenant: &str) -> Result<()> {
+    ensure_settings_with(storage, tenant, |_| Ok(())).await
+}
+
+/// `ensure_settings`, with `init` applied to the document when it is made here (a tenant's
+/// first settings, as an operator's tool sets them up).
+pub async fn ensure_settings_with(
+    storage: &DynStorage,
+    tenant: &str,
+    init: impl FnOnce(&mut AutoCommit) -> fieldops_domain::error::Result<()>,
+) -> Result<()> {
     let id = fieldops_domain::model::settings::settings_id(tenant);
     if storage.load_doc(tenant, &id).await?.is_some() {
         return Ok(());
     }
     let mut doc = AutoCommit::new().with_actor(server_actor(tenant));
     fieldops_domain::model::settings::new_settings_doc(&mut doc, tenant)?;
+    init(&mut doc)?;
     match store_server_doc(storage, tenant, DocType::Settings, &mut doc).await {
         // Another process created it meanwhile: theirs stands.
         Ok(_) | Err(ServerError::Concurrent) => Ok(()),

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, setPosition, test } from "./stack";
-import { createCustomer, orderForZhangWei, signIn } from "./steps";
+import { createCustomer, drawnPicture, orderForZhangWei, signIn } from "./steps";
 
 // Each test runs against its own real stack (see stack.ts): a sync server with the demo
 // company's people and a device store behind the development bridge.
@@ -698,15 +698,7 @@ test("technician attaches site photos; the supervisor sees thumbnails and opens 
   await page.getByRole("button", { name: "Accept" }).click();
   await page.getByRole("button", { name: "Check in" }).click();
   // A picture drawn in the page (as a camera would give one), and a file that is no picture.
-  const jpeg = await page.evaluate(() => {
-    const c = document.createElement("canvas");
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext("2d")!;
-    g.fillStyle = "#c33";
-    g.fillRect(0, 0, 640, 480);
-    return c.toDataURL("image/jpeg").split(",")[1];
-  });
+  const jpeg = await drawnPicture(page, 640, 480, "#c33");
   const photos = page.getByRole("region", { name: "Site photos" });
   await photos.getByLabel("Take or choose photos").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo") });
   await photos.getByRole("button", { name: "Attach 1 photo", exact: true }).click();
@@ -753,13 +745,7 @@ test("spare parts: request, approve fewer, issue, receive into the van, use one 
   await pform.getByLabel("Cost").fill("280");
   await pform.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("table", { name: "Catalogue" })).toContainText("压缩机阀片");
-  const picture = await page.evaluate(() => {
-    const c = document.createElement("canvas");
-    c.width = 320;
-    c.height = 240;
-    c.getContext("2d")!.fillRect(0, 0, 320, 240);
-    return c.toDataURL("image/jpeg").split(",")[1];
-  });
+  const picture = await drawnPicture(page, 320, 240, "#000");
   await page.getByLabel("Photo VP-30XA").setInputFiles({ name: "valve.jpg", mimeType: "image/jpeg", buffer: Buffer.from(picture, "base64") });
   await expect(page.getByRole("img", { name: "压缩机阀片" })).toBeVisible();
   // Import: a bad row refuses the whole file; a good file adds its parts. Export gives a file.

@@ -48,3 +48,20 @@ export async function orderForZhangWei(page: Page, customer: string, description
   await page.getByRole("button", { name: "Dispatch" }).click();
   await expect(page.getByTestId("assignees")).toHaveText("张伟 Zhang Wei");
 }
+
+/** A picture drawn in the page, as a camera or a file picker would give one: base64 without
+ * its data: prefix. */
+export async function drawnPicture(page: Page, width: number, height: number, colour: string, type = "image/jpeg"): Promise<string> {
+  return page.evaluate(
+    ([w, h, fill, mime]) => {
+      const c = document.createElement("canvas");
+      c.width = Number(w);
+      c.height = Number(h);
+      const g = c.getContext("2d")!;
+      g.fillStyle = String(fill);
+      g.fillRect(0, 0, c.width, c.height);
+      return c.toDataURL(String(mime)).split(",")[1];
+    },
+    [width, height, colour, type],
+  );
+}

@@ -65,6 +65,8 @@ fn main() {
                     lon: 121.0,
                     geofence_m: None,
                 }],
+                contacts: Vec::new(),
+                report_language: Default::default(),
             })
             .expect("customer")
         })

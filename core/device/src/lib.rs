@@ -23,7 +23,7 @@ pub use fieldops_domain::{
 pub use fieldops_domain::{
     alerts, audit, authority, blob, crdt, geo, model, notify, people, portal, protocol,
 };
-pub use fieldops_media::{fonts, photo};
+pub use fieldops_media::{fonts, photo, text as media_text};
 
 pub use error::{DeviceError, Result};
 

@@ -81,6 +81,8 @@ pub fn customer_input(name: &str) -> CustomerInput {
             lon: 121.4737,
             geofence_m: None,
         }],
+        contacts: Vec::new(),
+        report_language: Default::default(),
     }
 }
 

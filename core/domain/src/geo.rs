@@ -143,6 +143,99 @@ pub fn check_radius(radius_m: i64) -> Result<()> {
     }
 }
 
+/// A point on a map or on Earth, as the UI's maps exchange them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The coordinate system a map's tiles are drawn in. Chinese map services (AMap, Tencent,
+/// Baidu's base layer before its own offset) draw in GCJ-02, which shifts positions inside
+/// China by a few hundred metres from WGS-84, the system GPS reports and FieldOps stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MapCrs {
+    #[default]
+    Wgs84,
+    Gcj02,
+}
+
+/// Outside this box GCJ-02 is WGS-84 (the published algorithm's own bounds).
+fn outside_china(lat: f64, lon: f64) -> bool {
+    !(72.004..=137.8347).contains(&lon) || !(0.8293..=55.8271).contains(&lat)
+}
+
+/// GCJ-02's offset at a WGS-84 position, in degrees (latitude, longitude).
+fn gcj02_offset(lat: f64, lon: f64) -> (f64, f64) {
+    use std::f64::consts::PI;
+    const EE: f64 = 0.006_693_421_622_965_943;
+    const EARTH_R: f64 = 6_378_137.0;
+    let (x, y) = (lon - 105.0, lat - 35.0);
+    let common = 20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin();
+    let mut d_lat = common + 20.0 * (y * PI).sin() + 40.0 * (y * PI / 3.0).sin();
+    let mut d_lon = common + 20.0 * (x * PI).sin() + 40.0 * (x * PI / 3.0).sin();
+    d_lat += 160.0 * (y * PI / 12.0).sin() + 320.0 * (y * PI / 30.0).sin();
+    d_lon += 150.0 * (x * PI / 12.0).sin() + 300.0 * (x * PI / 30.0).sin();
+    d_lat *= 2.0 / 3.0;
+    d_lon *= 2.0 / 3.0;
+    d_lat += -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * x.abs().sqrt();
+    d_lon += 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * x.abs().sqrt();
+    let rad = lat / 180.0 * PI;
+    let magic = 1.0 - EE * rad.sin() * rad.sin();
+    let sqrt_magic = magic.sqrt();
+    (
+        d_lat * 180.0 / (EARTH_R * (1.0 - EE) / (magic * sqrt_magic) * PI),
+        d_lon * 180.0 / (EARTH_R / sqrt_magic * rad.cos() * PI),
+    )
+}
+
+/// A WGS-84 position as a GCJ-02 map draws it.
+pub fn wgs84_to_gcj02(lat: f64, lon: f64) -> (f64, f64) {
+    if outside_china(lat, lon) {
+        return (lat, lon);
+    }
+    let (d_lat, d_lon) = gcj02_offset(lat, lon);
+    (lat + d_lat, lon + d_lon)
+}
+
+/// The WGS-84 position a point on a GCJ-02 map stands for: the forward conversion inverted
+/// by fixed-point iteration (the offset changes slowly, so a few rounds reach 1e-9°).
+pub fn gcj02_to_wgs84(lat: f64, lon: f64) -> (f64, f64) {
+    if outside_china(lat, lon) {
+        return (lat, lon);
+    }
+    let (mut w_lat, mut w_lon) = (lat, lon);
+    for _ in 0..30 {
+        let (g_lat, g_lon) = wgs84_to_gcj02(w_lat, w_lon);
+        let (e_lat, e_lon) = (g_lat - lat, g_lon - lon);
+        w_lat -= e_lat;
+        w_lon -= e_lon;
+        if e_lat.abs() < 1e-10 && e_lon.abs() < 1e-10 {
+            break;
+        }
+    }
+    (w_lat, w_lon)
+}
+
+impl MapCrs {
+    /// A stored (WGS-84) position in this map's coordinates.
+    pub fn from_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+        match self {
+            MapCrs::Wgs84 => (lat, lon),
+            MapCrs::Gcj02 => wgs84_to_gcj02(lat, lon),
+        }
+    }
+
+    /// A point picked on this map as the WGS-84 position to store.
+    pub fn to_wgs84(self, lat: f64, lon: f64) -> (f64, f64) {
+        match self {
+            MapCrs::Wgs84 => (lat, lon),
+            MapCrs::Gcj02 => gcj02_to_wgs84(lat, lon),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +376,53 @@ mod tests {
         assert!(
             check_radius(9).is_err() && check_radius(50_001).is_err() && check_radius(200).is_ok()
         );
+    }
+
+    /// Published reference pairs (WGS-84 → GCJ-02), from the eviltransform project's tests,
+    /// to 1e-6° (about ten centimetres; the offsets themselves are hundreds of metres).
+    #[test]
+    fn gcj02_matches_published_pairs_and_inverts() {
+        let pairs = [
+            (
+                (31.1774276, 121.5272106),
+                (31.17530398364597, 121.531541859215),
+            ),
+            (
+                (22.543847, 113.912316),
+                (22.540796131694766, 113.9171764808363),
+            ),
+            (
+                (39.911954, 116.377817),
+                (39.91334545536069, 116.38404722455657),
+            ),
+            ((40.0, 116.0), (40.001213650174, 116.006141221789)),
+        ];
+        for ((lat, lon), (g_lat, g_lon)) in pairs {
+            let (a, b) = wgs84_to_gcj02(lat, lon);
+            assert!(
+                (a - g_lat).abs() < 1e-6 && (b - g_lon).abs() < 1e-6,
+                "({lat}, {lon}) → ({a}, {b}), published ({g_lat}, {g_lon})"
+            );
+            let (w_lat, w_lon) = gcj02_to_wgs84(g_lat, g_lon);
+            assert!(
+                (w_lat - lat).abs() < 1e-6 && (w_lon - lon).abs() < 1e-6,
+                "back: ({w_lat}, {w_lon})"
+            );
+            // Our own forward conversion inverts to a nanodegree.
+            let (r_lat, r_lon) = gcj02_to_wgs84(a, b);
+            assert!(
+                (r_lat - lat).abs() < 1e-9 && (r_lon - lon).abs() < 1e-9,
+                "round trip: ({r_lat}, {r_lon})"
+            );
+            // Hundreds of metres apart: drawing GPS points on a GCJ-02 map unconverted is wrong.
+            assert!(distance_m((lat, lon), (g_lat, g_lon)) > 300.0);
+        }
+        // Outside China nothing moves.
+        assert_eq!(wgs84_to_gcj02(48.8566, 2.3522), (48.8566, 2.3522));
+        assert_eq!(
+            MapCrs::Gcj02.to_wgs84(35.6762, 139.6503),
+            (35.6762, 139.6503)
+        );
+        assert_eq!(MapCrs::Wgs84.from_wgs84(31.2, 121.5), (31.2, 121.5));
     }
 }

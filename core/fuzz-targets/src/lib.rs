@@ -222,6 +222,8 @@ mod tests {
                     lon: 121.5906,
                     geofence_m: None,
                 }],
+                contacts: Vec::new(),
+                report_language: Default::default(),
             })
             .unwrap();
         let o = ws

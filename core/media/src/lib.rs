@@ -6,3 +6,4 @@ pub mod fonts;
 pub mod photo;
 /// Sample pictures for tests and benchmarks, here and in the crates above.
 pub mod samples;
+pub mod text;

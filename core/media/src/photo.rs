@@ -49,6 +49,50 @@ pub fn process(bytes: &[u8]) -> Result<Processed> {
 
 /// `process`, drawing `watermark` into the stored photo (and so into its thumbnail).
 pub fn process_with(bytes: &[u8], watermark: Option<&Watermark<'_>>) -> Result<Processed> {
+    // JPEG has no alpha: flatten onto white rather than black.
+    let rgb = flatten(decode_upright(bytes)?);
+    let mut full = shrink(rgb, FULL_EDGE);
+    if let Some(w) = watermark {
+        draw_watermark(&mut full, w)?;
+    }
+    let thumb = shrink(full.clone(), THUMB_EDGE);
+    Ok(Processed {
+        width: full.width(),
+        height: full.height(),
+        full: encode(&full)?,
+        thumb_width: thumb.width(),
+        thumb_height: thumb.height(),
+        thumb: encode(&thumb)?,
+    })
+}
+
+/// The widest and tallest a stored company logo is (pixels): sharp at print size in a
+/// report's header, small enough to travel in the settings document.
+pub const LOGO_MAX: (u32, u32) = (600, 200);
+
+/// A company logo as stored: decoded with the photo's limits, upright, transparency kept,
+/// scaled down to fit `LOGO_MAX`, as PNG.
+pub fn logo(bytes: &[u8]) -> Result<Vec<u8>> {
+    let img = decode_upright(bytes)?;
+    let (w, h) = (img.width(), img.height());
+    let img = if w > LOGO_MAX.0 || h > LOGO_MAX.1 {
+        img.resize(
+            LOGO_MAX.0,
+            LOGO_MAX.1,
+            image::imageops::FilterType::Lanczos3,
+        )
+    } else {
+        img
+    };
+    let mut out = Cursor::new(Vec::new());
+    img.into_rgba8()
+        .write_to(&mut out, ImageFormat::Png)
+        .map_err(|e| bad(format!("the logo cannot be encoded: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// A JPEG, PNG or WebP image, checked whole and within the pixel limit, turned upright.
+fn decode_upright(bytes: &[u8]) -> Result<DynamicImage> {
     if bytes.is_empty() {
         return Err(bad("the file is empty"));
     }
@@ -93,21 +137,7 @@ pub fn process_with(bytes: &[u8], watermark: Option<&Watermark<'_>>) -> Result<P
     let mut img = DynamicImage::from_decoder(decoder)
         .map_err(|e| bad(format!("the image is truncated or damaged: {e}")))?;
     img.apply_orientation(orientation);
-    // JPEG has no alpha: flatten onto white rather than black.
-    let rgb = flatten(img);
-    let mut full = shrink(rgb, FULL_EDGE);
-    if let Some(w) = watermark {
-        draw_watermark(&mut full, w)?;
-    }
-    let thumb = shrink(full.clone(), THUMB_EDGE);
-    Ok(Processed {
-        width: full.width(),
-        height: full.height(),
-        full: encode(&full)?,
-        thumb_width: thumb.width(),
-        thumb_height: thumb.height(),
-        thumb: encode(&thumb)?,
-    })
+    Ok(img)
 }
 
 /// Decoders fill a cut-off file with grey rather than fail, so check the ends: a JPEG ends
@@ -412,6 +442,23 @@ mod tests {
             )
             .is_err(),
             "a bad font is an error, not a panic"
+        );
+    }
+
+    #[test]
+    fn a_logo_is_scaled_to_fit_and_keeps_its_transparency() {
+        let mut img = image::RgbaImage::new(1800, 300);
+        img.put_pixel(0, 0, image::Rgba([10, 20, 30, 0]));
+        let mut png = Cursor::new(Vec::new());
+        img.write_to(&mut png, ImageFormat::Png).unwrap();
+        let stored = logo(png.get_ref()).unwrap();
+        let back = image::load_from_memory(&stored).unwrap();
+        assert_eq!((back.width(), back.height()), (600, 100));
+        assert!(back.color().has_alpha());
+        assert!(logo(b"not an image").is_err());
+        assert!(
+            logo(&png.get_ref()[..100]).is_err(),
+            "a cut-off file is refused"
         );
     }
 }

@@ -227,6 +227,8 @@ fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
             lon: 121.5906,
             geofence_m: None,
         }],
+        contacts: Vec::new(),
+        report_language: Default::default(),
     })?;
     let techs: Vec<String> = users[1..].iter().map(|u| u.id.clone()).collect();
     for i in 0..n {

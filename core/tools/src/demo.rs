@@ -2,7 +2,9 @@
 //! obeys the same rules as real edits) and stored as server-made documents.
 
 use fieldops_device::model::Role;
-use fieldops_device::model::customer::{CustomerInput, SiteInput};
+use fieldops_device::model::customer::{
+    Contact, ContactInput, CustomerInput, ReportLanguage, SiteInput,
+};
 use fieldops_device::model::equipment::EquipmentInfo;
 use fieldops_device::model::order::{ChargeKind, CostKind, OrderInput, OrderType, Priority};
 use fieldops_device::model::plan::{PeriodUnit, Plan, PlanAnchor, PlanKind};
@@ -58,6 +60,14 @@ const USERS: &[DemoUser] = &[
 ];
 
 /// (customer, phone, site, address, lat, lon)
+/// The person to call at each demo customer, and their role.
+const DEMO_CONTACTS: &[(&str, &str)] = &[
+    ("王建国", "设备科科长 Head of equipment"),
+    ("李敏", "生产主管 Production lead"),
+    ("Sarah Chen", "Plant manager"),
+    ("赵磊", "采购 Purchasing"),
+];
+
 const CUSTOMERS: &[(&str, &str, &str, &str, f64, f64)] = &[
     (
         "上海华东医疗设备有限公司",
@@ -363,7 +373,19 @@ pub async fn create(storage: &DynStorage, tenant: &str) -> Result<String> {
         )));
     }
     storage.ensure_tenant(tenant).await?;
-    fieldops_sync_server::sync::ensure_settings(storage, tenant).await?;
+    // The letterhead of the demo company's service reports.
+    fieldops_sync_server::sync::ensure_settings_with(storage, tenant, |doc| {
+        fieldops_device::model::settings::set_company_profile(
+            doc,
+            &fieldops_device::model::settings::CompanyProfile {
+                name: "华东智能装备服务有限公司 East China Equipment Services".into(),
+                address: "上海市浦东新区张江路 88 号 · 88 Zhangjiang Rd, Shanghai".into(),
+                phone: "+86 21 5555 0100".into(),
+                logo_png_base64: String::new(),
+            },
+        )
+    })
+    .await?;
     let mut users = Vec::new();
     for u in USERS {
         let info = UserInfo {
@@ -440,7 +462,7 @@ fn build_documents(
         &serde_json::to_string(users).unwrap_or_default(),
     )?;
     let mut customers: Vec<fieldops_device::workspace::CustomerView> = Vec::new();
-    for (name, phone, site, address, lat, lon) in CUSTOMERS {
+    for (i, (name, phone, site, address, lat, lon)) in CUSTOMERS.iter().enumerate() {
         // The service regions the demo company is organised in.
         let region = if address.starts_with("北京") {
             "华北"
@@ -461,6 +483,21 @@ fn build_documents(
                 lon: *lon,
                 geofence_m: None,
             }],
+            contacts: vec![ContactInput {
+                id: None,
+                contact: Contact {
+                    name: DEMO_CONTACTS[i % DEMO_CONTACTS.len()].0.into(),
+                    role: DEMO_CONTACTS[i % DEMO_CONTACTS.len()].1.into(),
+                    phone: (*phone).into(),
+                    email: String::new(),
+                },
+            }],
+            // One customer reads its reports in English only.
+            report_language: if i == 2 {
+                ReportLanguage::En
+            } else {
+                ReportLanguage::Both
+            },
         })?);
     }
     // The new CMM's installation at customer 1 is a project; its orders belong to it.

@@ -272,11 +272,38 @@ export type ClockEvent = { id: string, kind: ClockKind, at: number, position: Po
 export type ClockKind = "clock_in" | "clock_out";
 
 /**
+ * The company as its customers see it on paper.
+ */
+
+export type CompanyProfile = { name: string, address: string, phone: string, 
+/**
+ * The logo as a PNG in Base64 (the device scales it down before it is stored); empty:
+ * none.
+ */
+logo_png_base64: string, };
+
+/**
  * `PUT /v1/admin/people/{id}/contact`: a person's e-mail address, mobile number (empty:
  * none) and the language of the messages they receive.
  */
 
 export type Contact = { email: string, phone: string, language: Language, };
+
+export type ContactInput = { 
+/**
+ * Absent for a new contact.
+ */
+id?: string | null, name: string, 
+/**
+ * What they do there ("设备科 Equipment office", "Plant manager"); empty when not given.
+ */
+role: string, phone: string, email: string, };
+
+export type ContactView = { id: string, name: string, 
+/**
+ * What they do there ("设备科 Equipment office", "Plant manager"); empty when not given.
+ */
+role: string, phone: string, email: string, };
 
 /**
  * What a supervisor types for a cost line.
@@ -305,7 +332,7 @@ export type CurrencyAmount = { currency: string, minor: number, };
  * What a person types to create or edit a customer.
  */
 
-export type CustomerInput = { name: string, phone: string, region: string, sites: Array<SiteInput>, };
+export type CustomerInput = { name: string, phone: string, region: string, sites: Array<SiteInput>, contacts: Array<ContactInput>, report_language: ReportLanguage, };
 
 /**
  * The customer's side of a portal request: who to call and when it suits them.
@@ -321,18 +348,17 @@ language: string,
  */
 via: string, };
 
-export type CustomerView = { id: string, name: string, phone: string, region: string, sites: Array<SiteView>, pending: boolean, };
+export type CustomerView = { id: string, name: string, phone: string, region: string, sites: Array<SiteView>, 
+/**
+ * Oldest first: the first is the main contact.
+ */
+contacts: Array<ContactView>, report_language: ReportLanguage, pending: boolean, };
 
 /**
  * What the sign-in screen starts with.
  */
 
-export type Defaults = { server_url: string, tenant: string, 
-/**
- * Map tiles ({z}/{x}/{y} template); absent: the map draws its points on a plain
- * background (offline, tests).
- */
-tile_url: string | null, };
+export type Defaults = { server_url: string, tenant: string, };
 
 export type DeliveryState = "pending" | "sent" | "retrying" | "failed";
 
@@ -502,7 +528,7 @@ export type FenceVerdict = "verified" | "outside" | "inaccurate" | "manual" | "n
  * A field a person types, named so the UI can say which one in the person's language.
  */
 
-export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "region" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "plan_name" | "team_name" | "team_members" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time" | "title" | "body" | "tag" | "fault_code" | "symptom" | "cause" | "step" | "file_name";
+export type Field = "chinese_name" | "english_name" | "sku" | "address" | "barcode" | "category_name" | "charge_description" | "checklist_item" | "comment" | "company" | "compatible_model" | "cost_description" | "customer_name" | "description" | "equipment_name" | "event_text" | "location_name" | "login" | "model" | "note" | "notes" | "order_number" | "phone" | "photo_caption" | "project_code" | "project_name" | "reason" | "resolution" | "serial_number" | "signer" | "site_address" | "region" | "site_name" | "unit" | "end_date" | "from" | "installation_date" | "start_date" | "to" | "warranty_end" | "latitude" | "longitude" | "accuracy" | "altitude" | "password" | "person_name" | "contact_role" | "tile_url" | "attribution" | "plan_name" | "team_name" | "team_members" | "interval" | "days_ahead" | "duration_minutes" | "warn_before" | "repeat_every" | "target" | "email" | "smtp_host" | "smtp_port" | "sender" | "webhook_url" | "secret" | "recurrence" | "preferred_time" | "title" | "body" | "tag" | "fault_code" | "symptom" | "cause" | "step" | "file_name";
 
 /**
  * A refused field and why: the parameters the UI needs to say it in the person's language.
@@ -624,6 +650,12 @@ reopened: Drill, };
 
 export type Language = "zh-CN" | "en";
 
+/**
+ * A point on a map or on Earth, as the UI's maps exchange them.
+ */
+
+export type LatLon = { lat: number, lon: number, };
+
 export type LevelView = { location_id: string, location_name: string, part_id: string, sku: string, name_zh: string, name_en: string, unit: string, 
 /**
  * Usable stock: the sum of every movement except defective parts taken back.
@@ -659,6 +691,14 @@ export type MapCheckIn = { event_id: string, order_id: string, display_number: s
  * `checked_in` or `checked_out`.
  */
 kind: "checked_in" | "checked_out", at: number, lat: number, lon: number, source: string, verdict: FenceVerdict | null, distance_m: number | null, radius_m: number | null, };
+
+/**
+ * The coordinate system a map's tiles are drawn in. Chinese map services (AMap, Tencent,
+ * Baidu's base layer before its own offset) draw in GCJ-02, which shifts positions inside
+ * China by a few hundred metres from WGS-84, the system GPS reports and FieldOps stores.
+ */
+
+export type MapCrs = "wgs84" | "gcj02";
 
 export type MapData = { 
 /**
@@ -1231,6 +1271,12 @@ export type RejectedDoc = { doc: string,
  */
 reason: ErrorBody, };
 
+/**
+ * The language a customer's service reports are written in.
+ */
+
+export type ReportLanguage = "zh" | "en" | "both";
+
 export type RequestEvent = { id: string, kind: RequestEventKind, by: string, at: number, reason?: string | null, 
 /**
  * Approved quantity per line id (may be less than asked, 0 to drop a line).
@@ -1655,6 +1701,20 @@ export type TestMessage = { channel: Channel, to: string, };
 export type Thing = "customer" | "site" | "project" | "equipment" | "part" | "stock_location" | "van" | "order" | "category" | "parent_category" | "technician" | "plan" | "alert" | "knowledge_entry";
 
 /**
+ * A raster tile service: its URL template, and the coordinate system its tiles are drawn in.
+ */
+
+export type TileService = { 
+/**
+ * `https://…/{z}/{x}/{y}.png` (`{s}` for subdomains allowed).
+ */
+url: string, crs: MapCrs, 
+/**
+ * The credit the service's terms ask for, shown in the map's corner.
+ */
+attribution: string, };
+
+/**
  * Where the bearer token lives: the OS keyring when there is one; otherwise only in memory
  * for this run, and the UI says so.
  */
@@ -1738,8 +1798,7 @@ export type Call = <T>(command: string, args: Record<string, unknown>) => Promis
 /** Every command of the app, as typed functions over a transport. */
 export function commands(call: Call) {
   return {
-    /** The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT, */
-    /** FIELDOPS_TILE_URL). */
+    /** The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT). */
     defaults: (): Promise<Defaults> => call("defaults", {  }),
     /** Who is signed in on this device. The session is kept in the local store, so it */
     /** survives a restart without network or token: the token is needed only to sync. */
@@ -1802,6 +1861,14 @@ export function commands(call: Call) {
     attendanceState: (): Promise<AttendanceState> => call("attendance_state", {  }),
     attendanceReport: (from: string, to: string, tzOffsetMin: number): Promise<Array<AttendanceRow>> => call("attendance_report", { from, to, tzOffsetMin }),
     mapData: (from: number, to: number): Promise<MapData> => call("map_data", { from, to }),
+    /** The tiles maps draw on when online (the company's service); none: the offline base map. */
+    tileService: (): Promise<TileService | null> => call("tile_service", {  }),
+    /** Administrators set the company's tile service, or remove it (None). */
+    setTileService: (service: TileService | null): Promise<TileService | null> => call("set_tile_service", { service }),
+    /** Stored (WGS-84) positions in a map's coordinate system, for drawing. */
+    toMapCoordinates: (crs: MapCrs, points: Array<LatLon>): Promise<Array<LatLon>> => call("to_map_coordinates", { crs, points }),
+    /** A point picked on a map in `crs` as the WGS-84 position to store. */
+    fromMapCoordinates: (crs: MapCrs, point: LatLon): Promise<LatLon> => call("from_map_coordinates", { crs, point }),
     /** The attendance report as CSV, saved under the app's files folder (exports/). */
     exportAttendance: (from: string, to: string, tzOffsetMin: number): Promise<SavedFile> => call("export_attendance", { from, to, tzOffsetMin }),
     /** The device's position; fails with a clear message where it has none (desktop). */
@@ -1821,6 +1888,9 @@ export function commands(call: Call) {
     createProject: (info: ProjectInfo): Promise<ProjectView> => call("create_project", { info }),
     updateProject: (id: string, info: ProjectInfo): Promise<ProjectView> => call("update_project", { id, info }),
     listCustomers: (): Promise<Array<CustomerView>> => call("list_customers", {  }),
+    getCustomer: (id: string): Promise<CustomerView> => call("get_customer", { id }),
+    /** Customers matching every word of `text` (name, region, contacts, sites); all when empty. */
+    searchCustomers: (text: string): Promise<Array<CustomerView>> => call("search_customers", { text }),
     createCustomer: (input: CustomerInput): Promise<CustomerView> => call("create_customer", { input }),
     updateCustomer: (id: string, input: CustomerInput): Promise<CustomerView> => call("update_customer", { id, input }),
     listParts: (text: string | null): Promise<Array<PartView>> => call("list_parts", { text }),
@@ -1866,6 +1936,9 @@ export function commands(call: Call) {
     responseTargets: (): Promise<ResponseTargets> => call("response_targets", {  }),
     /** Administrators set how soon after creation orders should reach each stage. */
     setResponseTargets: (targets: ResponseTargets): Promise<ResponseTargets> => call("set_response_targets", { targets }),
+    companyProfile: (): Promise<CompanyProfile> => call("company_profile", {  }),
+    /** Administrators set what the service report prints about the company (a new logo is scaled to fit). */
+    setCompanyProfile: (profile: CompanyProfile): Promise<CompanyProfile> => call("set_company_profile", { profile }),
     teams: (): Promise<Array<TeamView>> => call("teams", {  }),
     /** Administrators make a team (no id) or change one. */
     saveTeam: (id: string | null, team: Team): Promise<Array<TeamView>> => call("save_team", { id, team }),

@@ -7,6 +7,7 @@ import { useI18n } from "../i18n";
 import { AttendanceView } from "../features/field/Attendance";
 import { BoardView } from "../features/orders/BoardView";
 import { CustomerForm } from "../features/places/CustomerForm";
+import { CustomerList } from "../features/places/CustomersView";
 import { ErrorNote } from "../shared/ErrorNote";
 import { TechnicianFilter } from "../shared/FormParts";
 import { FieldMap } from "../features/field/FieldMap";
@@ -18,6 +19,8 @@ import { ProjectDetail, ProjectForm, ProjectList } from "../features/places/Proj
 import { RecordsView } from "../features/orders/RecordsView";
 import { SettlementView } from "../features/orders/SettlementView";
 import { TemplatesView } from "../features/settings/TemplatesView";
+import { CompanyProfileSetting } from "../features/settings/CompanyProfileSetting";
+import { TileServiceSetting } from "../features/field/TileServiceSetting";
 import { Dashboard } from "../features/statistics/Dashboard";
 import { AuditView } from "../features/people/AuditView";
 import { PeopleView } from "../features/people/PeopleView";
@@ -33,7 +36,8 @@ import { ResponseTargetsSetting } from "../features/statistics/ResponseTargetsSe
 type Panel =
   | { kind: "order"; id: string }
   | { kind: "new-order"; customerId?: string }
-  | { kind: "new-customer" }
+  | { kind: "new-customer"; then: "order" | "customer" }
+  | { kind: "customer"; id: string }
   | { kind: "equipment"; id: string }
   | { kind: "new-equipment" }
   | { kind: "project"; id: string }
@@ -41,11 +45,11 @@ type Panel =
   | null;
 /** Tabs that never open anything in the side pane: they take the whole width. */
 const WIDE_TABS: Tab[] = ["templates", "people", "notify", "audit", "knowledge"];
-type Tab = "dashboard" | "alerts" | "orders" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "knowledge" | "templates" | "people" | "notify" | "audit";
+type Tab = "dashboard" | "alerts" | "orders" | "customers" | "board" | "map" | "attendance" | "parts" | "conflicts" | "settlement" | "records" | "equipment" | "projects" | "knowledge" | "templates" | "people" | "notify" | "audit";
 
 /** Desktop layout: filters and the order list on the left, the selected order or a form on the right. */
 export function SupervisorView({ directory, isAdmin, meId }: { directory: UserInfo[]; isAdmin?: boolean; meId?: string }) {
-  const TABS: Tab[] = ["dashboard", "orders", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", "knowledge", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
+  const TABS: Tab[] = ["dashboard", "orders", "customers", "alerts", "board", "map", "attendance", "parts", "conflicts", "settlement", "records", "equipment", "projects", "knowledge", ...(isAdmin ? (["templates", "people", "notify", "audit"] as Tab[]) : [])];
   const { t, formatShort } = useI18n();
   const [status, setStatus] = useState<Status | "">("");
   const [assignee, setAssignee] = useState("");
@@ -62,6 +66,8 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
   const open = useCallback((id: string) => setPanel({ kind: "order", id }), []);
   const selectedId = panel?.kind === "order" ? panel.id : null;
   const detail = useLoad((b) => (selectedId ? b.getOrder(selectedId) : Promise.resolve(null)), [selectedId]);
+  const customerId = panel?.kind === "customer" ? panel.id : null;
+  const customer = useLoad((b) => (customerId ? b.getCustomer(customerId) : Promise.resolve(null)), [customerId]);
   // Lists reload after an edit in the side pane.
   const [listVersion, setListVersion] = useState(0);
   const bump = () => setListVersion((v) => v + 1);
@@ -89,6 +95,8 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         {tab === "records" && <RecordsView directory={directory} onOpen={open} />}
         {tab === "templates" && (
           <>
+            <CompanyProfileSetting />
+            <TileServiceSetting />
             <TemplatesView />
             <AlertRulesView />
             <ResponseTargetsSetting />
@@ -119,6 +127,14 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
             onNew={() => setPanel({ kind: "new-equipment" })}
           />
         )}
+        {tab === "customers" && (
+          <CustomerList
+            key={listVersion}
+            selectedId={customerId}
+            onOpen={(id) => setPanel({ kind: "customer", id })}
+            onNew={() => setPanel({ kind: "new-customer", then: "customer" })}
+          />
+        )}
         {tab === "projects" && (
           <ProjectList
             key={listVersion}
@@ -133,7 +149,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           <button className="primary" onClick={() => setPanel({ kind: "new-order" })}>
             + {t("newOrder")}
           </button>
-          <button onClick={() => setPanel({ kind: "new-customer" })}>+ {t("newCustomer")}</button>
+          <button onClick={() => setPanel({ kind: "new-customer", then: "order" })}>+ {t("newCustomer")}</button>
         </div>
         <div className="filters">
           <input type="search" placeholder={t("search")} value={text} onChange={(e) => setText(e.target.value)} aria-label={t("search")} />
@@ -189,7 +205,28 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
         <button className="link close-pane" aria-label={t("closePane")} title={t("closePane")} onClick={() => setPanel(null)}>
           <X size={18} aria-hidden />
         </button>
-        {panel?.kind === "new-customer" && <CustomerForm onDone={(c) => setPanel({ kind: "new-order", customerId: c.id })} onCancel={() => setPanel(null)} />}
+        {panel?.kind === "new-customer" && (
+          <CustomerForm
+            onDone={(c) => {
+              bump();
+              setPanel(panel.then === "order" ? { kind: "new-order", customerId: c.id } : { kind: "customer", id: c.id });
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "customer" && customer.data && (
+          <CustomerForm
+            // A new key after each save: new contacts and sites get their stored ids.
+            key={`${customer.data.id}:${listVersion}`}
+            existing={customer.data}
+            onDone={() => {
+              bump();
+              customer.reload();
+            }}
+            onCancel={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === "customer" && <ErrorNote error={customer.error} />}
         {panel?.kind === "new-order" && (
           <OrderForm
             key={panel.customerId ?? "new"}

@@ -1,7 +1,8 @@
 //! Field evidence: positions, check-in addresses, photos, blobs, attendance and the map.
 
-use crate::geo::Position;
+use crate::geo::{LatLon, MapCrs, Position};
 use crate::model::attendance::ClockKind;
+use crate::model::settings::TileService;
 use crate::workspace::{AttendanceRow, AttendanceState, MapData, OrderDetail, PhotoInput};
 
 use super::{App, decode_base64, encode_base64};
@@ -26,6 +27,21 @@ commands! {
     read fn attendance_state(ws) -> AttendanceState { ws.attendance_state() }
     read fn attendance_report(ws, from: String, to: String, tz_offset_min: i64) -> Vec<AttendanceRow> { ws.attendance_report(&from, &to, tz_offset_min) }
     read fn map_data(ws, from: i64, to: i64) -> MapData { ws.map_data(from, to) }
+    /// The tiles maps draw on when online (the company's service); none: the offline base map.
+    read fn tile_service(ws) -> Option<TileService> { ws.tile_service() }
+    /// Administrators set the company's tile service, or remove it (None).
+    write fn set_tile_service(ws, service: Option<TileService>) -> Option<TileService> { ws.set_tile_service(service.as_ref()) }
+    /// Stored (WGS-84) positions in a map's coordinate system, for drawing.
+    read fn to_map_coordinates(ws, crs: MapCrs, points: Vec<LatLon>) -> Vec<LatLon> {
+        let _ = ws;
+        Ok(points.into_iter().map(|p| { let (lat, lon) = crs.from_wgs84(p.lat, p.lon); LatLon { lat, lon } }).collect())
+    }
+    /// A point picked on a map in `crs` as the WGS-84 position to store.
+    read fn from_map_coordinates(ws, crs: MapCrs, point: LatLon) -> LatLon {
+        let _ = ws;
+        let (lat, lon) = crs.to_wgs84(point.lat, point.lon);
+        Ok(LatLon { lat, lon })
+    }
     /// The attendance report as CSV, saved under the app's files folder (exports/).
     task fn export_attendance(app, from: String, to: String, tz_offset_min: i64) -> SavedFile {
         let csv = app.read(|ws| ws.attendance_csv(&from, &to, tz_offset_min))?;

@@ -77,17 +77,16 @@ fn service_report_pdf(
     ws: &crate::workspace::Workspace,
     id: &str,
 ) -> crate::Result<(Vec<u8>, String)> {
-    let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+    let profile = ws.company_profile()?;
     let order = ws.get_order(id)?;
     let number = order.summary.display_number.clone();
-    // Every word the report can print is in the order's view (and the company's name).
+    // Every word the report can print is in the order's view and the company's profile.
     let words = format!(
-        "{company} {}",
+        "{} {} {}",
+        ws.company_name(),
+        profile.address,
         serde_json::to_string(&order).unwrap_or_default()
     );
     let (font, index) = crate::report::cjk_font_for(&words, crate::report::SYSTEM_CJK_FONTS);
-    Ok((
-        crate::report::service_report(ws, id, &company, &font, index)?,
-        number,
-    ))
+    Ok((crate::report::service_report(ws, id, &font, index)?, number))
 }

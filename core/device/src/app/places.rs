@@ -13,6 +13,9 @@ commands! {
     write fn create_project(ws, info: ProjectInfo) -> ProjectView { ws.create_project(&info) }
     write fn update_project(ws, id: String, info: ProjectInfo) -> ProjectView { ws.update_project(&id, &info) }
     read fn list_customers(ws) -> Vec<CustomerView> { ws.list_customers() }
+    read fn get_customer(ws, id: String) -> CustomerView { ws.get_customer(&id) }
+    /// Customers matching every word of `text` (name, region, contacts, sites); all when empty.
+    read fn search_customers(ws, text: String) -> Vec<CustomerView> { ws.search_customers(&text) }
     write fn create_customer(ws, input: CustomerInput) -> CustomerView { ws.create_customer(&input) }
     write fn update_customer(ws, id: String, input: CustomerInput) -> CustomerView { ws.update_customer(&id, &input) }
 }

@@ -48,9 +48,6 @@ pub struct SessionInfo {
 pub struct Defaults {
     pub server_url: String,
     pub tenant: String,
-    /// Map tiles ({z}/{x}/{y} template); absent: the map draws its points on a plain
-    /// background (offline, tests).
-    pub tile_url: Option<String>,
 }
 
 /// The key a token is kept under: one per server, company and user.
@@ -59,17 +56,13 @@ pub(super) fn account_key(s: &Session) -> String {
 }
 
 commands! {
-    /// The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT,
-    /// FIELDOPS_TILE_URL).
+    /// The sign-in screen's starting values (FIELDOPS_SERVER_URL, FIELDOPS_TENANT).
     task fn defaults(app) -> Defaults {
         let _ = app;
         Ok(Defaults {
             server_url: std::env::var("FIELDOPS_SERVER_URL")
                 .unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
             tenant: std::env::var("FIELDOPS_TENANT").unwrap_or_default(),
-            tile_url: std::env::var("FIELDOPS_TILE_URL")
-                .ok()
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         })
     }
     /// Who is signed in on this device. The session is kept in the local store, so it

@@ -1,7 +1,7 @@
 //! Tenant settings: order templates, photo watermark, geofence default; the user directory.
 
 use crate::model::order::OrderType;
-use crate::model::settings::{ResponseTargets, Team, Template};
+use crate::model::settings::{CompanyProfile, ResponseTargets, Team, Template};
 use crate::protocol::UserInfo;
 use crate::workspace::{TeamView, TemplateView};
 
@@ -15,6 +15,9 @@ commands! {
     read fn response_targets(ws) -> ResponseTargets { ws.response_targets() }
     /// Administrators set how soon after creation orders should reach each stage.
     write fn set_response_targets(ws, targets: ResponseTargets) -> ResponseTargets { ws.set_response_targets(&targets) }
+    read fn company_profile(ws) -> CompanyProfile { ws.company_profile() }
+    /// Administrators set what the service report prints about the company (a new logo is scaled to fit).
+    write fn set_company_profile(ws, profile: CompanyProfile) -> CompanyProfile { ws.set_company_profile(&profile) }
     read fn teams(ws) -> Vec<TeamView> { ws.teams() }
     /// Administrators make a team (no id) or change one.
     write fn save_team(ws, id: Option<String>, team: Team) -> Vec<TeamView> { ws.save_team(id.as_deref(), &team) }

@@ -27,7 +27,7 @@ commands! {
         let pdf = crate::app::declare::blocking({
             let app = app.clone();
             move || app.read(|ws| {
-                let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+                let company = ws.company_name();
                 let directory = ws.directory()?;
                 let (heading, people) = crate::assessment::gather(ws, &query, &directory, &company)?;
                 let pages = crate::assessment::assessment_pages(&heading, &people);
@@ -45,7 +45,7 @@ commands! {
     /// second sheet), saved under exports/.
     task fn export_assessment(app, query: StatsQuery) -> SavedFile {
         let bytes = app.read(|ws| {
-            let company = ws.session().map(|s| s.tenant.clone()).unwrap_or_default();
+            let company = ws.company_name();
             let (heading, people) = crate::assessment::gather(ws, &query, &ws.directory()?, &company)?;
             crate::assessment::assessment_xlsx(&heading, &people)
         })?;

@@ -208,9 +208,20 @@ fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
 
 fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
     let sites = serde_json::to_string(&c.sites).map_err(|e| DeviceError::invalid(e.to_string()))?;
+    let contacts =
+        serde_json::to_string(&c.contacts).map_err(|e| DeviceError::invalid(e.to_string()))?;
     tx.execute(
-        "INSERT OR REPLACE INTO customers(id, name, phone, sites, region) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![c.id, c.name, c.phone, sites, c.region],
+        "INSERT OR REPLACE INTO customers(id, name, phone, sites, region, contacts, report_language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            c.id,
+            c.name,
+            c.phone,
+            sites,
+            c.region,
+            contacts,
+            crate::model::enum_name(&c.report_language.unwrap_or_default())
+        ],
     )?;
     // Business records search by customer name too, whichever document arrived first.
     tx.execute(

@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS customers(
     name TEXT NOT NULL,
     phone TEXT NOT NULL,
     sites TEXT NOT NULL,
-    region TEXT NOT NULL DEFAULT ''
+    region TEXT NOT NULL DEFAULT '',
+    -- JSON map of contacts by id; report language (zh, en, both).
+    contacts TEXT NOT NULL DEFAULT '{}',
+    report_language TEXT NOT NULL DEFAULT 'both'
 );
 CREATE TABLE IF NOT EXISTS orders(
     id TEXT PRIMARY KEY,
@@ -250,7 +253,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "18";
+pub(super) const PROJECTION_VERSION: &str = "19";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 17] = [

@@ -293,6 +293,69 @@ fn concurrent_edits_of_different_fields_both_survive() {
     }
 }
 
+/// Two people add a contact to the same customer offline, one of them also edits the first
+/// contact's phone: after sync every change is there, and search finds each contact.
+#[test]
+fn contacts_added_on_two_devices_both_survive_and_are_found() {
+    use crate::model::customer::{Contact, ContactInput};
+    let contact = |name: &str, phone: &str| ContactInput {
+        id: None,
+        contact: Contact {
+            name: name.into(),
+            role: "设备科".into(),
+            phone: phone.into(),
+            email: String::new(),
+        },
+    };
+    let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+    let mut input = customer_input("上海精密仪器有限公司");
+    input.contacts = vec![contact("王建国", "+86 139 0000 0001")];
+    let c = sup.create_customer(&input).unwrap();
+    let mut other = workspace(SUPERVISOR, Role::Supervisor);
+    exchange(&sup, &mut other);
+    let as_input = |c: &crate::workspace::CustomerView| {
+        let mut i = customer_input(&c.name);
+        i.sites[0].id = Some(c.sites[0].id.clone());
+        i.contacts = c
+            .contacts
+            .iter()
+            .map(|k| ContactInput {
+                id: Some(k.id.clone()),
+                contact: k.contact.clone(),
+            })
+            .collect();
+        i
+    };
+    let mut a = as_input(&c);
+    a.contacts.push(contact("李敏", "+86 139 0000 0002"));
+    sup.update_customer(&c.id, &a).unwrap();
+    let mut b = as_input(&other.get_customer(&c.id).unwrap());
+    b.contacts[0].contact.phone = "+86 139 0000 0009".into();
+    b.contacts.push(contact("Sarah Chen", "+86 139 0000 0003"));
+    other.update_customer(&c.id, &b).unwrap();
+    exchange(&other, &mut sup);
+    exchange(&sup, &mut other);
+    for ws in [&sup, &other] {
+        let got = ws.get_customer(&c.id).unwrap();
+        let mut names: Vec<&str> = got
+            .contacts
+            .iter()
+            .map(|k| k.contact.name.as_str())
+            .collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Sarah Chen", "李敏", "王建国"]);
+        assert_eq!(got.contacts[0].contact.phone, "+86 139 0000 0009");
+        assert_eq!(ws.search_customers("sarah").unwrap().len(), 1);
+        assert_eq!(ws.search_customers("李敏 设备科").unwrap().len(), 1);
+        assert!(ws.search_customers("nobody").unwrap().is_empty());
+    }
+    // A malformed e-mail is refused and nothing changes.
+    let mut bad = as_input(&sup.get_customer(&c.id).unwrap());
+    bad.contacts[0].contact.email = "wang@".into();
+    assert!(sup.update_customer(&c.id, &bad).is_err());
+    assert_eq!(sup.get_customer(&c.id).unwrap().contacts.len(), 3);
+}
+
 /// Supervisor and technician replicas of one dispatched order.
 pub(super) fn dispatched() -> (Workspace, Workspace, String) {
     let (mut sup, id) = supervisor_with_order();

@@ -176,3 +176,47 @@ fn administrators_group_people_into_teams() {
     let err = sup.save_team(None, &renamed).unwrap_err();
     assert!(err.code() == crate::ErrorCode::Forbidden, "{err}");
 }
+
+/// The company's tile service reaches every device through the settings document; a URL
+/// that is no tile template is refused in words, and only administrators set it.
+#[test]
+fn the_tile_service_and_its_coordinate_system_reach_every_device() {
+    use crate::geo::MapCrs;
+    use crate::model::settings::TileService;
+    let mut admin = workspace("00000000-0000-7000-8000-0000000000ad", Role::Admin);
+    with_settings(&mut admin);
+    let amap = TileService {
+        url: " https://webrd0{s}.example.cn/appmaptile?x={x}&y={y}&z={z} ".into(),
+        crs: MapCrs::Gcj02,
+        attribution: "© 高德地图".into(),
+    };
+    let saved = admin.set_tile_service(Some(&amap)).unwrap().unwrap();
+    assert_eq!(saved.url, amap.url.trim(), "stored trimmed");
+    for bad in [
+        "ftp://tiles/{z}/{x}/{y}",
+        "https://tiles.example.com/{z}/{x}.png",
+    ] {
+        let err = admin
+            .set_tile_service(Some(&TileService {
+                url: bad.into(),
+                ..amap.clone()
+            }))
+            .unwrap_err();
+        let field = err.body().field.map(|f| f.field);
+        assert_eq!(
+            field,
+            Some(fieldops_domain::error::Field::TileUrl),
+            "{bad}: {err}"
+        );
+    }
+    let mut tech = workspace(TECH_A, Role::Technician);
+    exchange(&admin, &mut tech);
+    assert_eq!(tech.tile_service().unwrap(), Some(saved));
+    assert!(
+        tech.set_tile_service(None).is_err(),
+        "a technician cannot change company settings"
+    );
+    admin.set_tile_service(None).unwrap();
+    exchange(&admin, &mut tech);
+    assert_eq!(tech.tile_service().unwrap(), None);
+}

@@ -138,7 +138,7 @@ impl Facts {
 }
 
 impl Workspace {
-    fn company_time_zone(&self) -> Result<chrono_tz::Tz> {
+    pub fn company_time_zone(&self) -> Result<chrono_tz::Tz> {
         Ok(self
             .settings()?
             .map_or(chrono_tz::Asia::Shanghai, |s| s.time_zone()))

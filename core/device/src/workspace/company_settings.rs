@@ -182,6 +182,93 @@ impl Workspace {
         self.teams()
     }
 
+    /// The tiles this device's maps draw on: the company's service, else one the device was
+    /// started with (FIELDOPS_TILE_URL, in FIELDOPS_TILE_CRS: wgs84 or gcj02); None: the
+    /// offline base map only.
+    pub fn tile_service(&self) -> Result<Option<settings::TileService>> {
+        if let Some(t) = self.settings()?.and_then(|s| s.tile_service) {
+            return Ok(Some(t));
+        }
+        let from_env = std::env::var("FIELDOPS_TILE_URL")
+            .ok()
+            .map(|url| settings::TileService {
+                url,
+                crs: std::env::var("FIELDOPS_TILE_CRS")
+                    .ok()
+                    .and_then(|c| crate::model::enum_from_name(&c))
+                    .unwrap_or_default(),
+                attribution: String::new(),
+            });
+        Ok(from_env.filter(|t| t.validate().is_ok()))
+    }
+
+    /// Administrators set the company's tile service (or remove it with None).
+    pub fn set_tile_service(
+        &mut self,
+        service: Option<&settings::TileService>,
+    ) -> Result<Option<settings::TileService>> {
+        let service = service.map(|s| settings::TileService {
+            url: s.url.trim().to_string(),
+            crs: s.crs,
+            attribution: s.attribution.trim().to_string(),
+        });
+        if let Some(s) = &service {
+            s.validate()?;
+        }
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_tile_service(doc, service.as_ref())?;
+            Ok(id.clone())
+        })?;
+        self.tile_service()
+    }
+
+    /// The company's name as its documents print it: the profile's, else the tenant's id.
+    pub fn company_name(&self) -> String {
+        match self.company_profile() {
+            Ok(p) if !p.name.is_empty() => p.name,
+            _ => self.session().map(|s| s.tenant.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// What the company's documents print about it (empty until an administrator sets it).
+    pub fn company_profile(&self) -> Result<settings::CompanyProfile> {
+        Ok(self.settings()?.and_then(|s| s.company).unwrap_or_default())
+    }
+
+    /// Administrators set the company's name, address, phone and logo. A new logo may be any
+    /// JPEG, PNG or WebP (Base64); it is scaled to fit and stored as PNG.
+    pub fn set_company_profile(
+        &mut self,
+        profile: &settings::CompanyProfile,
+    ) -> Result<settings::CompanyProfile> {
+        use base64::Engine;
+        let current = self.company_profile()?;
+        let mut profile = profile.clone();
+        profile.name = profile.name.trim().to_string();
+        profile.address = profile.address.trim().to_string();
+        profile.phone = profile.phone.trim().to_string();
+        if !profile.logo_png_base64.is_empty() && profile.logo_png_base64 != current.logo_png_base64
+        {
+            const MAX_LOGO_FILE: usize = 10 * 1024 * 1024;
+            if profile.logo_png_base64.len() > MAX_LOGO_FILE / 3 * 4 + 8 {
+                return Err(DeviceError::refused(Refusal::FileTooLarge { max_mb: 10 }));
+            }
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(profile.logo_png_base64.trim())
+                .map_err(|_| DeviceError::invalid("the logo is not valid base64"))?;
+            let png = crate::photo::logo(&bytes)?;
+            profile.logo_png_base64 = base64::engine::general_purpose::STANDARD.encode(png);
+        }
+        profile.validate()?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_company_profile(doc, &profile)?;
+            Ok(id.clone())
+        })?;
+        self.company_profile()
+    }
+
     /// Administrators set how soon orders should be dispatched, accepted, reached and done.
     pub fn set_response_targets(
         &mut self,

@@ -567,8 +567,8 @@ impl Workspace {
         let customer = self.get_customer(&summary.customer_id).ok();
         let customer_phone = customer
             .as_ref()
-            .map(|c| c.phone.trim().to_string())
-            .filter(|p| !p.is_empty());
+            .and_then(|c| c.main_phone())
+            .map(str::to_string);
         let site = customer.and_then(|c| c.sites.into_iter().find(|s| s.id == summary.site_id));
         let actions = self.actions_for(&order);
         let radius_default = self.geofence_default()?;

@@ -23,9 +23,42 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub region: String,
     pub sites: BTreeMap<String, Site>,
+    /// The people to call or write to, by id (ids are time-ordered: the first is the main one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub contacts: BTreeMap<String, Contact>,
+    /// The language of this customer's service reports; absent: both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_language: Option<ReportLanguage>,
     pub created_at: i64,
     pub created_by: String,
 }
+
+/// A person at the customer: who they are, and how to reach them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    /// What they do there ("设备科 Equipment office", "Plant manager"); empty when not given.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The language a customer's service reports are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportLanguage {
+    Zh,
+    En,
+    #[default]
+    Both,
+}
+
+/// The most contacts one customer keeps.
+pub const MAX_CONTACTS: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +81,39 @@ pub struct CustomerInput {
     #[serde(default)]
     pub region: String,
     pub sites: Vec<SiteInput>,
+    #[serde(default)]
+    pub contacts: Vec<ContactInput>,
+    #[serde(default)]
+    pub report_language: ReportLanguage,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
+pub struct ContactInput {
+    /// Absent for a new contact.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(flatten)]
+    pub contact: Contact,
+}
+
+impl Contact {
+    fn validate(&self) -> Result<()> {
+        check_text(Field::PersonName, &self.name, true, 100)?;
+        check_text(Field::ContactRole, &self.role, false, 100)?;
+        crate::notify::check_contact(&self.email, &self.phone)?;
+        Ok(())
+    }
+
+    /// Trimmed, as stored.
+    fn trimmed(&self) -> Contact {
+        Contact {
+            name: self.name.trim().to_string(),
+            role: self.role.trim().to_string(),
+            phone: self.phone.trim().to_string(),
+            email: self.email.trim().to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -83,6 +149,17 @@ impl CustomerInput {
                 check_id("site id", id)?;
             }
             s.validate()?;
+        }
+        if self.contacts.len() > MAX_CONTACTS {
+            return Err(DomainError::invalid(format!(
+                "a customer can have at most {MAX_CONTACTS} contacts"
+            )));
+        }
+        for c in &self.contacts {
+            if let Some(id) = &c.id {
+                check_id("contact id", id)?;
+            }
+            c.contact.validate()?;
         }
         Ok(())
     }
@@ -123,6 +200,13 @@ impl Customer {
             check_text(Field::SiteAddress, &s.address, false, 500)?;
             crate::geo::check_coordinates(s.lat, s.lon)?;
             s.geofence_m.map_or(Ok(()), crate::geo::check_radius)?;
+        }
+        if self.contacts.len() > MAX_CONTACTS {
+            return Err(DomainError::CorruptDocument("too many contacts".into()));
+        }
+        for (id, c) in &self.contacts {
+            check_id("contact id", id)?;
+            c.validate()?;
         }
         Ok(())
     }
@@ -191,10 +275,64 @@ pub fn apply_customer_edit(doc: &mut AutoCommit, input: &CustomerInput) -> Resul
         }
         kept.push(site_id);
     }
-    if let Some(c) = current {
+    if let Some(c) = &current {
         for old in c.sites.keys() {
             if !kept.contains(old) {
                 doc.delete(&sites, old.as_str())?;
+            }
+        }
+    }
+    apply_contacts(doc, current.as_ref(), &input.contacts)?;
+    let language =
+        (input.report_language != ReportLanguage::default()).then_some(input.report_language);
+    if current.as_ref().and_then(|c| c.report_language) != language {
+        match language {
+            Some(l) => doc.put(ROOT, "report_language", crate::model::enum_name(&l))?,
+            None => doc.delete(ROOT, "report_language")?,
+        }
+    }
+    Ok(())
+}
+
+/// Each contact is its own map, written only where it changed, so two people editing
+/// different contacts (or a contact and a site) both keep their edit.
+fn apply_contacts(
+    doc: &mut AutoCommit,
+    current: Option<&Customer>,
+    input: &[ContactInput],
+) -> Result<()> {
+    let contacts = match doc.get(ROOT, "contacts")? {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        _ if input.is_empty() => return Ok(()),
+        _ => doc.put_object(ROOT, "contacts", ObjType::Map)?,
+    };
+    let mut kept = Vec::new();
+    for c in input {
+        let id = c.id.clone().unwrap_or_else(new_id);
+        let existing = current.and_then(|cur| cur.contacts.get(&id));
+        let new = c.contact.trimmed();
+        if existing != Some(&new) {
+            let obj = match doc.get(&contacts, id.as_str())? {
+                Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
+                _ => doc.put_object(&contacts, id.as_str(), ObjType::Map)?,
+            };
+            for (key, value, old) in [
+                ("name", &new.name, existing.map(|e| &e.name)),
+                ("role", &new.role, existing.map(|e| &e.role)),
+                ("phone", &new.phone, existing.map(|e| &e.phone)),
+                ("email", &new.email, existing.map(|e| &e.email)),
+            ] {
+                if old != Some(value) {
+                    doc.put(&obj, key, value.as_str())?;
+                }
+            }
+        }
+        kept.push(id);
+    }
+    if let Some(cur) = current {
+        for old in cur.contacts.keys() {
+            if !kept.contains(old) {
+                doc.delete(&contacts, old.as_str())?;
             }
         }
     }

@@ -44,6 +44,94 @@ pub struct SettingsDoc {
     /// Teams of people by id (the dashboard and the staff assessment narrow to one).
     #[serde(default)]
     pub teams: BTreeMap<String, Team>,
+    /// What the company's documents (the service report) print about it; absent: nothing set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<CompanyProfile>,
+    /// The map tiles devices draw under their maps when online; absent: the offline base map
+    /// only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tile_service: Option<TileService>,
+}
+
+/// A raster tile service: its URL template, and the coordinate system its tiles are drawn in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TileService {
+    /// `https://…/{z}/{x}/{y}.png` (`{s}` for subdomains allowed).
+    pub url: String,
+    pub crs: crate::geo::MapCrs,
+    /// The credit the service's terms ask for, shown in the map's corner.
+    #[serde(default)]
+    pub attribution: String,
+}
+
+impl TileService {
+    pub fn validate(&self) -> Result<()> {
+        let url = self.url.trim();
+        check_text(Field::TileUrl, url, true, 500)?;
+        let scheme = url.starts_with("https://") || url.starts_with("http://");
+        let template = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+        if !scheme || !template {
+            return Err(DomainError::bad_field(
+                Field::TileUrl,
+                crate::error::Problem::Malformed,
+            ));
+        }
+        check_text(Field::Attribution, &self.attribution, false, 300)
+    }
+}
+
+/// Set (or, with None, remove) the company's tile service.
+pub fn set_tile_service(doc: &mut AutoCommit, service: Option<&TileService>) -> Result<()> {
+    match service {
+        Some(s) => {
+            s.validate()?;
+            let value = serde_json::to_value(s).map_err(|e| DomainError::invalid(e.to_string()))?;
+            crdt::put_json(doc, &ROOT, "tile_service", &value)
+        }
+        None => {
+            doc.delete(ROOT, "tile_service")?;
+            Ok(())
+        }
+    }
+}
+
+/// The company as its customers see it on paper.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyProfile {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    /// The logo as a PNG in Base64 (the device scales it down before it is stored); empty:
+    /// none.
+    #[serde(default)]
+    pub logo_png_base64: String,
+}
+
+/// The largest stored logo (Base64 characters): a scaled-down PNG fits easily, and the
+/// settings document every device pulls stays small.
+pub const MAX_LOGO_BASE64: usize = 200_000;
+
+impl CompanyProfile {
+    pub fn validate(&self) -> Result<()> {
+        check_text(Field::Company, &self.name, true, 200)?;
+        check_text(Field::Address, &self.address, false, 300)?;
+        check_text(Field::Phone, &self.phone, false, 40)?;
+        if self.logo_png_base64.len() > MAX_LOGO_BASE64 {
+            return Err(DomainError::invalid("the logo is too large"));
+        }
+        Ok(())
+    }
+}
+
+/// Replace what the company's documents print about it.
+pub fn set_company_profile(doc: &mut AutoCommit, profile: &CompanyProfile) -> Result<()> {
+    profile.validate()?;
+    let value = serde_json::to_value(profile).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &ROOT, "company", &value)
 }
 
 /// A team: a region's or a product line's engineers, say. People are named by user id; one
@@ -267,6 +355,14 @@ impl SettingsDoc {
         for (id, team) in &s.teams {
             check_id("team id", id)?;
             team.validate()
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(c) = &s.company {
+            c.validate()
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(t) = &s.tile_service {
+            t.validate()
                 .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         }
         Ok(s)

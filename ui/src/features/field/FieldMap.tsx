@@ -42,7 +42,6 @@ function today(): string {
 export function FieldMap({ directory, onOpen }: { directory: UserInfo[]; onOpen: (orderId: string) => void }) {
   const { t, formatShort } = useI18n();
   const [day, setDay] = useState(today());
-  const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
   const data = useLoad((b) => b.mapData(...localDay(day)), [day]);
   const points = useMemo<MapPoint[]>(() => {
     const d = data.data;
@@ -85,7 +84,7 @@ export function FieldMap({ directory, onOpen }: { directory: UserInfo[]; onOpen:
       </div>
       <ErrorNote error={data.error} />
       <Suspense fallback={<div className="map plain" style={{ height: 420 }} />}>
-        <MapView points={points} tileUrl={tileUrl} label={t("tab.map")} />
+        <MapView points={points} label={t("tab.map")} />
       </Suspense>
       <table className="orders" aria-label={t("checkInsOfDay")}>
         <thead>
@@ -120,7 +119,6 @@ export function FieldMap({ directory, onOpen }: { directory: UserInfo[]; onOpen:
 /** The order's site and where each check-in happened (tablet and desktop). */
 export function OrderMap({ order }: { order: OrderDetail }) {
   const { t, formatShort } = useI18n();
-  const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
   const points = useMemo<MapPoint[]>(() => {
     if (!order.site) return [];
     return [
@@ -133,7 +131,7 @@ export function OrderMap({ order }: { order: OrderDetail }) {
   if (!order.site) return null;
   return (
     <Suspense fallback={<div className="map plain" style={{ height: 220 }} />}>
-      <MapView points={points} tileUrl={tileUrl} height={220} label={t("orderMap")} />
+      <MapView points={points} height={220} label={t("orderMap")} />
     </Suspense>
   );
 }

@@ -1,6 +1,9 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { Backend, MapCrs, TileService } from "../../backend";
+import { useBackend, useLoad } from "../../context";
+import { useI18n, type Lang } from "../../i18n";
 
 export interface MapPoint {
   lat: number;
@@ -30,67 +33,188 @@ const LAYER: Record<MapPoint["kind"], number> = { site: 0, last: 1, check_in: 2 
 
 const PICKED: L.CircleMarkerOptions = { radius: 7, weight: 3, color: "#c2185b", fillColor: "#c2185b", fillOpacity: 0.5 };
 
-/** A Leaflet map of points. With no tile URL (offline, tests) it draws them on a plain
- * background with a scale, so the picture still says where things are. With `onPick`, a
- * click on the map picks a position, shown as `picked`, without moving the view. */
+/** Below this zoom, points closer than CLUSTER_PX on screen are drawn as one numbered group. */
+const CLUSTER_BELOW_ZOOM = 12;
+const CLUSTER_PX = 28;
+
+type BaseMap = {
+  countries: GeoJSON.FeatureCollection;
+  provinces: GeoJSON.FeatureCollection;
+  labels: { kind: "country" | "province"; zh: string; en: string; lat: number; lon: number }[];
+};
+
+/** The offline base map (Natural Earth countries and provinces), loaded once, on first use. */
+let baseMap: Promise<BaseMap> | null = null;
+const loadBaseMap = () => (baseMap ??= import("./basemap.json").then((m) => m.default as unknown as BaseMap));
+
+/** Stored WGS-84 positions in the tiles' coordinate system (the core converts; GCJ-02 for
+ * Chinese services). */
+async function toMap(backend: Backend, crs: MapCrs, points: LatLon[]): Promise<LatLon[]> {
+  return crs === "wgs84" || points.length === 0 ? points : backend.toMapCoordinates(crs, points);
+}
+
+/** A Leaflet map of points. Online with the company's tile service it draws on those tiles,
+ * converting positions into the service's coordinate system; otherwise on the base map that
+ * ships with the app (countries and provinces with their names), so it is never a blank grid.
+ * Points that overlap at country scale are grouped with their count. With `onPick`, a click
+ * picks a position (as WGS-84), shown as `picked`, without moving the view. */
 export default function MapView({
   points,
-  tileUrl,
   height = 420,
   label,
   picked,
   onPick,
 }: {
   points: MapPoint[];
-  tileUrl?: string | null;
   height?: number;
   label: string;
   picked?: LatLon | null;
   onPick?: (p: LatLon) => void;
 }) {
+  const backend = useBackend();
+  const { lang } = useI18n();
+  // Wrapped so that "loaded, no service" differs from "not loaded yet".
+  const tiles = useLoad((b) => b.tileService().then((service) => ({ service })), []);
   const host = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const pickedMarker = useRef<L.CircleMarker | null>(null);
   const pick = useRef(onPick);
+  const [drawn, setDrawn] = useState(0);
   useEffect(() => {
     pick.current = onPick;
   }, [onPick]);
   const pickable = !!onPick;
+  // Until the tile setting is known, draw nothing (a redraw would lose the view).
+  const ready = tiles.data !== null || tiles.error !== null;
+  const service: TileService | null = tiles.data?.service ?? null;
+  const crs: MapCrs = service?.crs ?? "wgs84";
   useEffect(() => {
-    if (!host.current) return;
-    const m = L.map(host.current, { attributionControl: !!tileUrl, zoomSnap: 0.5 });
-    if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19, attribution: "map tiles: as configured" }).addTo(m);
+    if (!host.current || !ready) return;
+    let cancelled = false;
+    const m = L.map(host.current, { attributionControl: !!service, zoomSnap: 0.5 });
+    map.current = m;
+    if (service) L.tileLayer(service.url, { maxZoom: 19, attribution: service.attribution || service.url.split("/")[2] }).addTo(m);
+    else drawBaseMap(m, lang);
     L.control.scale({ metric: true, imperial: false }).addTo(m);
     const layer = L.featureGroup().addTo(m);
-    for (const p of [...points].sort((a, b) => LAYER[a.kind] - LAYER[b.kind])) {
-      const marker = L.circleMarker([p.lat, p.lon], { ...STYLE[p.kind], color: p.color, fillColor: p.color }).bindTooltip(p.label);
-      if (p.onClick) marker.on("click", p.onClick);
-      marker.addTo(layer);
-    }
-    if (points.length > 0) m.fitBounds(layer.getBounds().pad(0.3), { maxZoom: 16 });
-    else m.setView([34, 108], 4);
-    if (pickable) m.on("click", (e: L.LeafletMouseEvent) => pick.current?.({ lat: e.latlng.lat, lon: e.latlng.lng }));
-    map.current = m;
+    void (async () => {
+      const sorted = [...points].sort((a, b) => LAYER[a.kind] - LAYER[b.kind]);
+      const at = await toMap(backend, crs, sorted);
+      if (cancelled) return;
+      const placed = sorted.map((p, i) => ({ ...p, lat: at[i].lat, lon: at[i].lon }));
+      if (placed.length > 0) m.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lon])).pad(0.3), { maxZoom: 16 });
+      else m.setView([34, 108], 4);
+      const redraw = () => drawPoints(m, layer, placed);
+      redraw();
+      m.on("zoomend", redraw);
+      // Where the first point landed in the tiles' coordinates: what a reader of the map sees.
+      host.current?.setAttribute("data-drawn", placed[0] ? `${placed[0].lat.toFixed(6)},${placed[0].lon.toFixed(6)}` : "");
+      setDrawn((n) => n + 1);
+    })();
+    if (pickable)
+      m.on("click", async (e: L.LeafletMouseEvent) => {
+        const onMap = { lat: e.latlng.lat, lon: e.latlng.lng };
+        pick.current?.(crs === "wgs84" ? onMap : await backend.fromMapCoordinates(crs, onMap));
+      });
     return () => {
+      cancelled = true;
       m.remove();
       map.current = null;
       pickedMarker.current = null;
     };
-  }, [points, tileUrl, pickable]);
+  }, [points, service, crs, pickable, ready, backend, lang]);
   useEffect(() => {
-    pickedMarker.current?.remove();
-    pickedMarker.current = picked && map.current ? L.circleMarker([picked.lat, picked.lon], PICKED).addTo(map.current) : null;
-  }, [picked, points, tileUrl, pickable]);
+    let cancelled = false;
+    void (async () => {
+      const at = picked ? (await toMap(backend, crs, [picked]))[0] : null;
+      if (cancelled) return;
+      pickedMarker.current?.remove();
+      pickedMarker.current = at && map.current ? L.circleMarker([at.lat, at.lon], PICKED).addTo(map.current) : null;
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [picked, drawn, crs, backend]);
   return (
     <div
       ref={host}
-      className={[tileUrl ? "map" : "map plain", pickable ? "pickable" : ""].join(" ").trim()}
+      className={[service ? "map" : "map plain", pickable ? "pickable" : ""].join(" ").trim()}
       style={{ height }}
       role="img"
       aria-label={label}
       data-testid="map"
       data-points={points.length}
+      data-crs={crs}
       data-picked={picked ? `${picked.lat.toFixed(6)},${picked.lon.toFixed(6)}` : ""}
     />
   );
+}
+
+/** Countries and provinces with their names in the user's language; country names at country
+ * scale, province names once zoomed in, nothing clickable (clicks go to the map). */
+function drawBaseMap(m: L.Map, lang: Lang) {
+  m.createPane("base").style.zIndex = "200";
+  // Names on their own pane above every boundary, so no polygon covers a name.
+  m.createPane("basenames").style.zIndex = "250";
+  const names = L.layerGroup();
+  void loadBaseMap().then((base) => {
+    if (!m.getContainer().isConnected) return;
+    L.geoJSON(base.countries, { pane: "base", interactive: false, style: { color: "#9aa7b4", weight: 1, fillColor: "#fbfaf6", fillOpacity: 1 } }).addTo(m);
+    L.geoJSON(base.provinces, { pane: "base", interactive: false, style: { color: "#b8c2cc", weight: 0.8, dashArray: "3 3", fill: false } }).addTo(m);
+    for (const l of base.labels) {
+      const text = lang === "zh-CN" ? l.zh : l.en;
+      L.marker([l.lat, l.lon], {
+        pane: "basenames",
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: `map-label ${l.kind}`, html: escapeHtml(text), iconSize: undefined }),
+      }).addTo(names);
+    }
+    const showNames = () => {
+      const z = m.getZoom();
+      names.eachLayer((layer) => {
+        const el = (layer as L.Marker).getElement();
+        const kind = el?.classList.contains("country") ? "country" : "province";
+        if (el) el.style.display = (kind === "country" ? z >= 3 && z < 7 : z >= 5 && z < 11) ? "" : "none";
+      });
+    };
+    names.addTo(m);
+    m.on("zoomend", showNames);
+    showNames();
+  });
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The points, grouped where they would overlap at country scale. */
+function drawPoints(m: L.Map, layer: L.FeatureGroup, points: MapPoint[]) {
+  layer.clearLayers();
+  const groups: { at: L.Point; members: MapPoint[] }[] = [];
+  for (const p of points) {
+    const at = m.latLngToLayerPoint([p.lat, p.lon]);
+    const near = m.getZoom() < CLUSTER_BELOW_ZOOM ? groups.find((g) => g.at.distanceTo(at) < CLUSTER_PX) : undefined;
+    if (near) near.members.push(p);
+    else groups.push({ at, members: [p] });
+  }
+  for (const g of groups) {
+    if (g.members.length === 1) {
+      const p = g.members[0];
+      const marker = L.circleMarker([p.lat, p.lon], { ...STYLE[p.kind], color: p.color, fillColor: p.color }).bindTooltip(p.label);
+      if (p.onClick) marker.on("click", p.onClick);
+      marker.addTo(layer);
+      continue;
+    }
+    const bounds = L.latLngBounds(g.members.map((p) => [p.lat, p.lon]));
+    L.marker(bounds.getCenter(), {
+      icon: L.divIcon({ className: "map-cluster", html: String(g.members.length), iconSize: [30, 30] }),
+      title: g.members.map((p) => p.label).join("\n"),
+    })
+      .on("click", (e) => {
+        L.DomEvent.stopPropagation(e);
+        m.fitBounds(bounds.pad(0.5), { maxZoom: CLUSTER_BELOW_ZOOM + 2 });
+      })
+      .addTo(layer);
+  }
 }

@@ -1,7 +1,6 @@
 import { MapPin } from "lucide-react";
 import { Suspense, lazy, useCallback, useMemo, useState } from "react";
 import type { BackendError, FenceCheck, OrderDetail, Position } from "../../backend";
-import { useLoad } from "../../context";
 import { useI18n, type Translate } from "../../i18n";
 import { useErrorWords } from "../../shared/ErrorNote";
 import type { LatLon, MapPoint } from "./MapView";
@@ -57,7 +56,6 @@ export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendE
   const words = why && sayError(why);
   const [lat, setLat] = useState("");
   const [lon, setLon] = useState("");
-  const tileUrl = useLoad((b) => b.defaults(), []).data?.tile_url ?? null;
   const points = useMemo<MapPoint[]>(() => (site ? [{ lat: site.lat, lon: site.lon, kind: "site", color: "#1565c0", label: site.name }] : []), [site]);
   const typed = { lat: parseNumber(lat), lon: parseNumber(lon) };
   const picked = lat.trim() && lon.trim() && Math.abs(typed.lat) <= 90 && Math.abs(typed.lon) <= 180 ? typed : null;
@@ -75,7 +73,7 @@ export function PositionPanel({ why, site, onSubmit, onCancel }: { why: BackendE
         <DecimalField label={t("longitude")} value={lon} onChange={setLon} example="121.4737" />
       </div>
       <Suspense fallback={<div className="map plain" style={{ height: 220 }} />}>
-        <MapView points={points} tileUrl={tileUrl} height={220} label={t("pickOnMap")} picked={picked} onPick={onPick} />
+        <MapView points={points} height={220} label={t("pickOnMap")} picked={picked} onPick={onPick} />
       </Suspense>
       <div className="actions">
         <button className="primary" disabled={Number.isNaN(typed.lat) || Number.isNaN(typed.lon)} onClick={() => onSubmit({ lat: typed.lat, lon: typed.lon, source: "manual" })}>
