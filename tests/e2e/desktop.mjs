@@ -124,7 +124,7 @@ try {
   if (!pdfText.includes(ORDER_TEXT) || !pdfText.includes("服务报告")) throw new Error(`report text: ${pdfText.slice(0, 300)}`);
   console.log(`the service report PDF (${path}) contains the order's Chinese text`);
   // The preview renders that PDF in the app's own webview (pdf.js worker under the app's CSP).
-  await until("the report preview to render a page", () => find("//*[@data-testid='report-pages' and @data-pages='1']/canvas"), 30000);
+  await until("the report preview to render a page", () => find("//*[@data-testid='report-pages' and number(@data-pages) >= 1]/canvas"), 30000);
   console.log("the report preview rendered the PDF's page in the webview");
   await until("the sync bar to show everything sent", async () => /All changes sent|所有更改已发送/.test(await text("//*[@data-testid='pending']")));
 

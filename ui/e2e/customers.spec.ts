@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./stack";
 import { drawnPicture, signIn } from "./steps";
@@ -111,4 +113,33 @@ test("the administrator sets the company's letterhead with a logo", async ({ pag
   const reloaded = page.getByRole("region", { name: "Company on reports" });
   await expect(reloaded.getByLabel("Address")).toHaveValue("上海市浦东新区张江路 99 号");
   await expect(reloaded.getByLabel("Company name")).toHaveValue("华东智能装备服务有限公司");
+});
+
+// A Nominatim-compatible geocoding service cannot run here (it needs the planet's data), so
+// this test answers the one search the device makes, in the service's own format.
+test("with a geocoding service configured, a typed address is found and sets the site's position", async ({ page, stack }) => {
+  const asked: string[] = [];
+  const service = createServer((req, res) => {
+    asked.push(req.url ?? "");
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify([{ display_name: "蔡伦路 88 号, 张江镇, 浦东新区, 上海市, 中国", lat: "31.2036", lon: "121.5906" }]));
+  });
+  await new Promise<void>((ok) => service.listen(0, "127.0.0.1", ok));
+  const device = await stack.device("geocoding-desk", { FIELDOPS_GEOCODER_URL: `http://127.0.0.1:${(service.address() as AddressInfo).port}` });
+  await page.goto(`/?bridge=${encodeURIComponent(device)}`);
+  await signIn(page, "chen.jing");
+  await page.getByRole("tab", { name: "Customers" }).click();
+  await page.getByRole("button", { name: "+ New customer" }).click();
+  const form = page.getByRole("form", { name: "New customer" });
+  await form.getByLabel("Customer", { exact: true }).fill("上海华东医疗设备有限公司");
+  await form.getByLabel("Site name").fill("张江工厂");
+  await form.getByLabel("Address").fill("蔡伦路 88 号");
+  await form.getByRole("button", { name: "Find on map service" }).click();
+  await form.getByRole("list", { name: "Places found" }).getByRole("button", { name: /蔡伦路 88 号, 张江镇/ }).click();
+  await expect(form.getByLabel("Latitude")).toHaveValue("31.203600");
+  await expect(form.getByLabel("Longitude")).toHaveValue("121.590600");
+  expect(asked[0]).toContain("/search?format=jsonv2&q=");
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("form", { name: "Edit customer" }).getByLabel("Latitude")).toHaveValue("31.2036");
+  service.close();
 });

@@ -184,6 +184,28 @@ test("the supervisor's list has the whole width until something opens; no column
       await page.screenshot({ path: `test-results/supervisor-layout-${lang === "中文" ? "zh" : "en"}-${size.width}.png` });
     }
   }
+  // The pane is resized on its left edge, by mouse or arrow keys, and keeps its width.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const paneWidth = async () => (await page.locator(".side-pane").boundingBox())!.width;
+  const before = await paneWidth();
+  const edge = (await page.locator(".pane-resizer").boundingBox())!;
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(edge.x - 150, edge.y + 100, { steps: 5 });
+  await page.mouse.up();
+  expect(await paneWidth()).toBeGreaterThan(before + 120);
+  const wider = await paneWidth();
+  await page.locator(".pane-resizer").focus();
+  await page.keyboard.press("ArrowRight");
+  expect(await paneWidth()).toBeLessThan(wider - 10);
+  expect(await cutColumns(page, true), "a wide pane keeps the list's key columns").toEqual([]);
+  const kept = await paneWidth();
+  await page.reload();
+  await page.getByRole("tab", { name: /Orders|工单/ }).first().click();
+  await page.locator("table.orders tbody tr").first().click();
+  await expect(page.locator(".side-pane .detail-head")).toBeVisible();
+  // Kept with the device's data (the core), not the browser's.
+  await expect.poll(async () => Math.abs((await paneWidth()) - kept)).toBeLessThan(2);
 });
 
 test("supervisor creates and dispatches; technician accepts; offline banner and pending count", async ({ page, stack }) => {
@@ -348,7 +370,7 @@ test("technician works an order to completion; supervisor costs and settles it",
   await page.screenshot({ path: "test-results/records.png", fullPage: true });
 });
 
-test("dispatch board: drag an order onto a technician, reassign from the keyboard", async ({ page }) => {
+test("the schedule board: drag an order onto a technician at a time, move it, reassign it from the keyboard", async ({ page }) => {
   await signIn(page, "chen.jing");
   await createCustomer(page, "广州白云制冷设备", "白云仓库", "23.1291", "113.2644");
   const oform = page.getByRole("form", { name: "New order" });
@@ -361,14 +383,34 @@ test("dispatch board: drag an order onto a technician, reassign from the keyboar
   const zhang = page.getByRole("region", { name: "张伟 Zhang Wei" });
   const li = page.getByRole("region", { name: "李娜 Li Na" });
   await expect(unassigned.getByText("广州白云制冷设备")).toBeVisible();
-  await unassigned.locator(".board-card").first().dragTo(zhang);
-  await expect(zhang.getByText("广州白云制冷设备")).toBeVisible();
+  await expect(unassigned).toContainText("no time yet");
+  await expect(zhang.getByTestId("load")).toHaveText("0 h of 10 h (0%)");
+  await expect(zhang.getByTestId("next-free")).toContainText("Next free:");
+  // Dropped half-way along 张伟's working day (08:00–18:00): planned for 13:00, its type's duration.
+  const lane = zhang.locator(".schedule-lane");
+  const box = (await lane.boundingBox())!;
+  await unassigned.locator(".board-card").first().dragTo(lane, { targetPosition: { x: box.width / 2, y: box.height / 2 } });
+  const block = zhang.locator(".board-card.block");
+  await expect(block).toContainText("广州白云制冷设备");
+  await expect(block).toContainText("13:00–");
   await expect(unassigned.locator(".board-card")).toHaveCount(0);
-  // Keyboard path: the card's list reassigns it.
+  await expect(zhang.getByTestId("load")).not.toHaveText("0 h of 10 h (0%)");
+  // Moved along the row to 09:00 (a tenth of the day).
+  await block.dragTo(lane, { sourcePosition: { x: 4, y: 10 }, targetPosition: { x: box.width / 10 + 4, y: box.height / 2 } });
+  await expect(block).toContainText("09:00–");
+  // Keyboard path: the block's list reassigns it; it keeps its time.
   await zhang.getByLabel(/Dispatch to/).selectOption({ label: "李娜 Li Na" });
-  await expect(li.getByText("广州白云制冷设备")).toBeVisible();
-  await expect(zhang.locator(".board-card")).toHaveCount(0);
+  await expect(li.locator(".board-card.block")).toContainText("09:00–");
+  await expect(zhang.locator(".board-card.block")).toHaveCount(0);
   await page.screenshot({ path: "test-results/board.png", fullPage: true });
+  // The order itself says who.
+  await li.locator(".board-card.block").getByRole("button", { name: "广州白云制冷设备" }).click();
+  await expect(page.getByTestId("assignees")).toHaveText("李娜 Li Na");
+  // The week: the same block, on today's column.
+  await page.getByRole("group", { name: "Days shown" }).getByRole("button", { name: "Week" }).click();
+  await expect(li.locator(".board-card.block")).toContainText("广州白云制冷设备");
+  await expect(page.locator(".schedule-axis .tick")).toHaveCount(7);
+  await page.screenshot({ path: "test-results/board-week.png", fullPage: true });
 });
 
 test("an installation needs the customer's signature, drawn on the pad", { tag: "@field" }, async ({ page, bridge }) => {

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./stack";
-import { signIn } from "./steps";
+import { createCustomer, signIn } from "./steps";
 
 // Maps that are never a blank grid, and Chinese tile services drawn in their own coordinates.
 
@@ -19,6 +19,14 @@ async function customerAtReferencePoint(page: Page) {
 
 test("without tiles the map shows countries and provinces by name, in the user's language", async ({ page }) => {
   await signIn(page, "chen.jing");
+  // The standing notice is one short sentence; the whole story is behind "Details".
+  const note = page.getByRole("note");
+  await expect(note).toContainText("Development bridge: sign-in in memory only.");
+  const story = note.locator("details > span");
+  await expect(story).toBeHidden();
+  await note.getByText("Details").click();
+  await expect(story).toBeVisible();
+  await expect(story).toContainText("the local data is not encrypted");
   await page.getByRole("tab", { name: "Map" }).click();
   const map = page.getByRole("img", { name: "Map" });
   await expect(map).toHaveClass(/plain/);
@@ -74,4 +82,33 @@ test("with a GCJ-02 tile service points are drawn shifted and a pick is stored a
   await again.getByRole("button", { name: "Pick on the map" }).click();
   await expect(again.getByTestId("map")).toHaveAttribute("data-crs", "wgs84");
   await expect(again.getByTestId("map")).toHaveAttribute("data-drawn", /^31\.177\d+,121\.527\d+$/);
+});
+
+test("sites that overlap at country scale are grouped with their count; a click on the group zooms in", async ({ page }) => {
+  await signIn(page, "chen.jing");
+  // Three sites within a kilometre in Shanghai, one in Beijing: the map spans the country.
+  const sites: [string, string, string][] = [
+    ["上海一厂", "31.2036", "121.5906"],
+    ["上海二厂", "31.2066", "121.5936"],
+    ["上海三厂", "31.2006", "121.5876"],
+    ["北京工厂", "39.9087", "116.3975"],
+  ];
+  for (const [name, lat, lon] of sites) {
+    await createCustomer(page, name, name, lat, lon);
+    const oform = page.getByRole("form", { name: "New order" });
+    await oform.getByLabel("Description").fill(`${name} 设备检查`);
+    await oform.getByRole("button", { name: "Create" }).click();
+    await expect(page.getByTestId("order-number")).toBeVisible();
+  }
+  await page.getByRole("tab", { name: "Map" }).click();
+  const map = page.getByRole("img", { name: "Map" });
+  await expect(map).toHaveAttribute("data-points", "4");
+  const group = map.locator(".map-cluster");
+  await expect(group).toHaveCount(1);
+  await expect(group).toHaveText("3");
+  await page.screenshot({ path: "test-results/map-grouped.png" });
+  await group.click();
+  // Zoomed in on Shanghai: the three sites apart (and Beijing's, out of view), no group left.
+  await expect(map.locator(".map-cluster")).toHaveCount(0);
+  await expect(map.locator("path.leaflet-interactive")).toHaveCount(4);
 });

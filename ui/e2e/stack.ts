@@ -60,11 +60,13 @@ export class Stack {
     this.server = null;
   }
 
-  /** A device: its own store behind its own bridge; returns the bridge's URL. */
-  async device(name: string): Promise<string> {
+  /** A device: its own store behind its own bridge (with `env` added to its environment);
+   * returns the bridge's URL. */
+  async device(name: string, env: Record<string, string> = {}): Promise<string> {
     const { child, url } = await startListening(bin("fieldops-bridge"), ["--data", join(this.dir, name), "--listen", "127.0.0.1:0"], {
       FIELDOPS_SERVER_URL: this.serverUrl,
       FIELDOPS_TENANT: "demo",
+      ...env,
     });
     this.devices.set(name, child);
     return url;

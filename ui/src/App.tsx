@@ -13,6 +13,20 @@ import { ResumeSync } from "./features/session/ResumeSync";
 import { ChangePassword } from "./features/session/ChangePassword";
 import { TechnicianView } from "./layout/TechnicianView";
 
+/** A standing notice: one short sentence, the whole story behind "Details". */
+function Notice({ short, details }: { short: string; details: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="notice" role="note">
+      <span>{short}</span>{" "}
+      <details>
+        <summary>{t("details")}</summary>
+        <span>{details}</span>
+      </details>
+    </div>
+  );
+}
+
 export function App({ backend, lang }: { backend: Backend; lang?: Lang }) {
   return (
     <BackendContext.Provider value={backend}>
@@ -79,9 +93,9 @@ function Shell({ info, onSession, onSignedOut }: { info: SessionInfo; onSession:
       {!info.can_sync ? (
         <ResumeSync info={info} onResumed={onSession} />
       ) : (
-        info.token_home.kind === "memory" && <div className="notice">{t(`tokenMemory.${info.token_home.why}`)}</div>
+        info.token_home.kind === "memory" && <Notice short={t(`tokenMemory.${info.token_home.why}.short`)} details={t(`tokenMemory.${info.token_home.why}`)} />
       )}
-      {info.at_rest !== "encrypted" && info.token_home.kind !== "memory" && <div className="notice">{t("notEncrypted")}</div>}
+      {info.at_rest !== "encrypted" && info.token_home.kind !== "memory" && <Notice short={t("notEncrypted.short")} details={t("notEncrypted")} />}
       {me.role === "technician" ? (
         <TechnicianView me={me} directory={directory} />
       ) : me.role === "warehouse" ? (

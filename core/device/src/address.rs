@@ -96,23 +96,14 @@ pub fn accept_language(asked: &str) -> &str {
     }
 }
 
-#[derive(Deserialize)]
-struct NominatimReverse {
-    display_name: Option<String>,
-    error: Option<String>,
-}
-
-/// Ask a Nominatim-compatible service (`{base}/reverse?format=jsonv2&lat=..&lon=..`) for the
-/// full address, in `language` (e.g. "zh-CN,en"). Every failure comes back in words.
-pub async fn reverse_geocode(
+/// One GET to the service's `path`, every failure in words; the answer when it succeeded.
+async fn ask(
     client: &reqwest::Client,
     base_url: &str,
-    lat: f64,
-    lon: f64,
-    language: &str,
+    path: &str,
+    query: &[(&str, &str)],
     timeout: Duration,
-) -> Result<String> {
-    crate::geo::check_coordinates(lat, lon)?;
+) -> Result<reqwest::Response> {
     let base = base_url.trim().trim_end_matches('/');
     if !(base.starts_with("https://") || base.starts_with("http://")) {
         return Err(DeviceError::invalid(format!(
@@ -120,13 +111,8 @@ pub async fn reverse_geocode(
         )));
     }
     let resp = client
-        .get(format!("{base}/reverse"))
-        .query(&[
-            ("format", "jsonv2"),
-            ("lat", &format!("{lat:.6}")),
-            ("lon", &format!("{lon:.6}")),
-            ("accept-language", language),
-        ])
+        .get(format!("{base}/{path}"))
+        .query(query)
         .header(reqwest::header::USER_AGENT, "FieldOps (field service app)")
         .timeout(timeout)
         .send()
@@ -144,6 +130,39 @@ pub async fn reverse_geocode(
             "the geocoding service answered {status}"
         )));
     }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct NominatimReverse {
+    display_name: Option<String>,
+    error: Option<String>,
+}
+
+/// Ask a Nominatim-compatible service (`{base}/reverse?format=jsonv2&lat=..&lon=..`) for the
+/// full address, in `language` (e.g. "zh-CN,en"). Every failure comes back in words.
+pub async fn reverse_geocode(
+    client: &reqwest::Client,
+    base_url: &str,
+    lat: f64,
+    lon: f64,
+    language: &str,
+    timeout: Duration,
+) -> Result<String> {
+    crate::geo::check_coordinates(lat, lon)?;
+    let resp = ask(
+        client,
+        base_url,
+        "reverse",
+        &[
+            ("format", "jsonv2"),
+            ("lat", &format!("{lat:.6}")),
+            ("lon", &format!("{lon:.6}")),
+            ("accept-language", language),
+        ],
+        timeout,
+    )
+    .await?;
     let body: NominatimReverse = resp.json().await.map_err(|_| {
         DeviceError::Network("the geocoding service sent something that is not its JSON".into())
     })?;
@@ -158,6 +177,64 @@ pub async fn reverse_geocode(
             "the geocoding service knows no address here".into(),
         )),
     }
+}
+
+/// A place a geocoding service found for typed words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct GeocodeHit {
+    pub label: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Deserialize)]
+struct NominatimPlace {
+    display_name: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+}
+
+/// The most places one search returns.
+pub const MAX_GEOCODE_HITS: usize = 5;
+
+/// Ask a Nominatim-compatible service (`{base}/search?format=jsonv2&q=..`) where an address is,
+/// in `language`: at most five places, each checked as a position any place can have.
+pub async fn geocode(
+    client: &reqwest::Client,
+    base_url: &str,
+    query: &str,
+    language: &str,
+    timeout: Duration,
+) -> Result<Vec<GeocodeHit>> {
+    let query = query.trim();
+    crate::model::check_text(fieldops_domain::error::Field::Address, query, true, 300)?;
+    let resp = ask(
+        client,
+        base_url,
+        "search",
+        &[
+            ("format", "jsonv2"),
+            ("q", query),
+            ("limit", "5"),
+            ("accept-language", language),
+        ],
+        timeout,
+    )
+    .await?;
+    let places: Vec<NominatimPlace> = resp.json().await.map_err(|_| {
+        DeviceError::Network("the geocoding service sent something that is not its JSON".into())
+    })?;
+    Ok(places
+        .into_iter()
+        .filter_map(|p| {
+            let lat = p.lat?.trim().parse::<f64>().ok()?;
+            let lon = p.lon?.trim().parse::<f64>().ok()?;
+            let label = p.display_name?.trim().chars().take(300).collect::<String>();
+            (crate::geo::check_coordinates(lat, lon).is_ok() && !label.is_empty())
+                .then_some(GeocodeHit { label, lat, lon })
+        })
+        .take(MAX_GEOCODE_HITS)
+        .collect())
 }
 
 #[cfg(test)]
@@ -195,6 +272,15 @@ mod tests {
 
     /// A one-shot HTTP server on 127.0.0.1 that answers with `response` (or never, if None).
     async fn fake_service(response: Option<&'static str>) -> String {
+        fake_service_for(
+            "GET /reverse?format=jsonv2&lat=31.203600&lon=121.590600",
+            response,
+        )
+        .await
+    }
+
+    /// `fake_service`, for requests starting with `expected`.
+    async fn fake_service_for(expected: &'static str, response: Option<&'static str>) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -202,10 +288,7 @@ mod tests {
                 let mut buf = [0u8; 4096];
                 let n = sock.read(&mut buf).await.unwrap_or(0);
                 let request = String::from_utf8_lossy(&buf[..n]).to_string();
-                assert!(
-                    request.starts_with("GET /reverse?format=jsonv2&lat=31.203600&lon=121.590600"),
-                    "{request}"
-                );
+                assert!(request.starts_with(expected), "{request}");
                 match response {
                     Some(r) => {
                         let _ = sock.write_all(r.as_bytes()).await;
@@ -286,5 +369,49 @@ mod tests {
                 .to_string()
                 .contains("cannot reach")
         );
+    }
+
+    #[tokio::test]
+    async fn a_search_gives_at_most_five_valid_places() {
+        let client = crate::net::http_client(Duration::from_secs(10)).unwrap();
+        let body = r#"[
+            {"display_name":"蔡伦路 88 号, 浦东新区, 上海市","lat":"31.2036","lon":"121.5906"},
+            {"display_name":"broken","lat":"north","lon":"121"},
+            {"display_name":"off the globe","lat":"95","lon":"121"}
+        ]"#;
+        let url = fake_service_for(
+            "GET /search?format=jsonv2&q=%E8%94%A1%E4%BC%A6%E8%B7%AF+88",
+            Some(http("200 OK", body)),
+        )
+        .await;
+        let hits = geocode(
+            &client,
+            &url,
+            " 蔡伦路 88 ",
+            "zh-CN,en",
+            Duration::from_secs(2),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            hits,
+            vec![GeocodeHit {
+                label: "蔡伦路 88 号, 浦东新区, 上海市".into(),
+                lat: 31.2036,
+                lon: 121.5906
+            }]
+        );
+        assert!(
+            geocode(&client, &url, "  ", "en", Duration::from_secs(2))
+                .await
+                .is_err(),
+            "nothing typed"
+        );
+        let bad = fake_service_for("GET /search", Some(http("200 OK", "<html/>"))).await;
+        let err = geocode(&client, &bad, "x", "en", Duration::from_secs(2))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not its JSON"), "{err}");
     }
 }

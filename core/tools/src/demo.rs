@@ -65,7 +65,9 @@ const DEMO_CONTACTS: &[(&str, &str)] = &[
     ("王建国", "设备科科长 Head of equipment"),
     ("李敏", "生产主管 Production lead"),
     ("Sarah Chen", "Plant manager"),
+    ("周涛", "机房主管 Data hall lead"),
     ("赵磊", "采购 Purchasing"),
+    ("Anna Lindqvist", "Lab manager"),
 ];
 
 const CUSTOMERS: &[(&str, &str, &str, &str, f64, f64)] = &[
@@ -492,8 +494,8 @@ fn build_documents(
                     email: String::new(),
                 },
             }],
-            // One customer reads its reports in English only.
-            report_language: if i == 2 {
+            // The Swedish customer reads its reports in English only.
+            report_language: if name.is_ascii() {
                 ReportLanguage::En
             } else {
                 ReportLanguage::Both

@@ -548,6 +548,12 @@ export type FileProblem = { file: string, problem: ErrorBody, };
 
 export type FixedOrder = { order_id: string, number: string | null, description: string, status: string, };
 
+/**
+ * A place a geocoding service found for typed words.
+ */
+
+export type GeocodeHit = { label: string, lat: number, lon: number, };
+
 export type ImportReport = { created: number, updated: number, unchanged: number, categories_created: number, 
 /**
  * When not empty, nothing was imported.
@@ -1158,6 +1164,20 @@ days_ahead: number,
 rule?: string | null, };
 
 /**
+ * An order on the board.
+ */
+
+export type PlannedOrder = { order: OrderSummary, 
+/**
+ * Its window; absent for an order with no time yet.
+ */
+start: number | null, end: number | null, duration_min: number, 
+/**
+ * It overlaps another order of the same technician.
+ */
+overlaps: boolean, };
+
+/**
  * One planned visit in a period, for the calendar.
  */
 
@@ -1364,6 +1384,42 @@ data_base64: string, };
 export type ScanAnswer = { queued: number, };
 
 export type ScanHit = { "kind": "part", part: PartView, } | { "kind": "equipment", equipment: EquipmentView, } | { "kind": "several", parts: Array<PartView>, equipment: Array<EquipmentView>, } | { "kind": "nothing" };
+
+export type ScheduleBoard = { 
+/**
+ * The shown time: midnight of the first day to midnight after the last.
+ */
+from: number, to: number, work_day_start_min: number, work_day_end_min: number, 
+/**
+ * Planning snaps to this many minutes.
+ */
+grid_min: number, slot_min: number, technicians: Array<TechnicianSchedule>, 
+/**
+ * Open orders nobody leads (or whose technician declined), most urgent first.
+ */
+unassigned: Array<PlannedOrder>, };
+
+/**
+ * Which days the board shows.
+ */
+
+export type ScheduleQuery = { 
+/**
+ * The first day, `YYYY-MM-DD` in the dispatcher's calendar.
+ */
+day: string, 
+/**
+ * 1 (a day) or 7 (a week).
+ */
+days: number, 
+/**
+ * The dispatcher's UTC offset, minutes (what `Date.getTimezoneOffset` gives, negated).
+ */
+tz_offset_min: number, 
+/**
+ * The length of the free slot to look for, minutes; absent: one hour.
+ */
+slot_min: number | null, };
 
 /**
  * A piece of shown text, marked where it matches the query.
@@ -1677,6 +1733,24 @@ reopened: Drill,
  */
 average_rating_centi: number | null, first_time_fix_bp: number | null, };
 
+export type TechnicianSchedule = { technician: UserInfo, 
+/**
+ * Orders led by this technician with a window in the shown days, by start.
+ */
+planned: Array<PlannedOrder>, 
+/**
+ * Their open orders with no time yet.
+ */
+unscheduled: Array<PlannedOrder>, 
+/**
+ * Minutes of planned work inside the shown working hours, and those hours.
+ */
+load_min: number, capacity_min: number, 
+/**
+ * The first free slot of `slot_min` in working hours, from now or the first shown day.
+ */
+next_free: number | null, };
+
 export type Template = { checklist: Array<TemplateItem>, signature_required: boolean, rating_asked: boolean, default_duration_min: number, };
 
 export type TemplateItem = { label: string, required: boolean, };
@@ -1814,6 +1888,9 @@ export function commands(call: Call) {
     /** data, so two installations with different data folders keep their own. */
     uiLanguage: (): Promise<string | null> => call("ui_language", {  }),
     setUiLanguage: (lang: string): Promise<null> => call("set_ui_language", { lang }),
+    /** The desktop's side pane width (pixels) as last dragged, kept with the device's data. */
+    sidePaneWidth: (): Promise<number | null> => call("side_pane_width", {  }),
+    setSidePaneWidth: (px: number): Promise<null> => call("set_side_pane_width", { px }),
     /** Sync at once (push, then pull until the server has nothing more). */
     syncNow: (): Promise<SyncReport> => call("sync_now", {  }),
     /** Completed and settled orders with margins and totals per currency. */
@@ -1825,6 +1902,12 @@ export function commands(call: Call) {
     /** Dispatch or reassign; taking technicians off work under way needs `over_work` (refused */
     /** with `work_under_way` otherwise, naming them). */
     dispatchOrder: (id: string, to: Array<string>, overWork: boolean): Promise<OrderDetail> => call("dispatch_order", { id, to, overWork }),
+    /** The dispatcher's schedule of a day or a week: each technician's planned orders on a time */
+    /** axis, their load and next free slot, and the orders nobody leads. */
+    scheduleBoard: (query: ScheduleQuery): Promise<ScheduleBoard> => call("schedule_board", { query }),
+    /** Put an order on a technician at a time, keeping its duration; without a time, its own */
+    /** or the technician's next free slot (`over_work` as in dispatch). */
+    planOrder: (id: string, technician: string, start: number | null, overWork: boolean): Promise<OrderDetail> => call("plan_order", { id, technician, start, overWork }),
     /** The technician saw who took their order over: the device lets go of it. */
     acknowledgeReassignment: (id: string): Promise<null> => call("acknowledge_reassignment", { id }),
     acceptOrder: (id: string): Promise<OrderDetail> => call("accept_order", { id }),
@@ -1861,6 +1944,11 @@ export function commands(call: Call) {
     attendanceState: (): Promise<AttendanceState> => call("attendance_state", {  }),
     attendanceReport: (from: string, to: string, tzOffsetMin: number): Promise<Array<AttendanceRow>> => call("attendance_report", { from, to, tzOffsetMin }),
     mapData: (from: number, to: number): Promise<MapData> => call("map_data", { from, to }),
+    /** Whether a geocoding service is configured (FIELDOPS_GEOCODER_URL): the site editor then */
+    /** offers to find a typed address. */
+    geocoderConfigured: (): Promise<boolean> => call("geocoder_configured", {  }),
+    /** Where a typed address is, from the configured geocoding service (at most five places). */
+    geocodeAddress: (text: string, language: string): Promise<Array<GeocodeHit>> => call("geocode_address", { text, language }),
     /** The tiles maps draw on when online (the company's service); none: the offline base map. */
     tileService: (): Promise<TileService | null> => call("tile_service", {  }),
     /** Administrators set the company's tile service, or remove it (None). */

@@ -1,8 +1,8 @@
 import { X } from "lucide-react";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { Status, UserInfo } from "../backend";
 import { STATUSES } from "../backend";
-import { useLoad, userName } from "../context";
+import { useBackend, useLoad, userName } from "../context";
 import { useI18n } from "../i18n";
 import { AttendanceView } from "../features/field/Attendance";
 import { BoardView } from "../features/orders/BoardView";
@@ -71,10 +71,15 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
   // Lists reload after an edit in the side pane.
   const [listVersion, setListVersion] = useState(0);
   const bump = () => setListVersion((v) => v + 1);
+  const pane = usePaneWidth();
 
   return (
     // The side pane opens only with something in it: the list has the whole width otherwise.
-    <div className={WIDE_TABS.includes(tab) || panel === null ? "desktop wide" : "desktop"}>
+    <div
+      ref={pane.container}
+      className={WIDE_TABS.includes(tab) || panel === null ? "desktop wide" : "desktop"}
+      style={!WIDE_TABS.includes(tab) && panel !== null && pane.width ? { gridTemplateColumns: `minmax(0, 1fr) ${pane.width}px` } : undefined}
+    >
       <section className="list-pane">
         <nav className="tabs" role="tablist">
           {TABS.map((k) => (
@@ -88,7 +93,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
             </button>
           ))}
         </nav>
-        {tab === "board" && <BoardView directory={directory} onOpen={open} onChanged={() => detail.reload()} />}
+        {tab === "board" && <BoardView onOpen={open} onChanged={() => detail.reload()} />}
         {tab === "dashboard" && <Dashboard directory={directory} onOpen={open} />}
         {tab === "alerts" && <AlertsTab directory={directory} onOpen={open} />}
         {tab === "settlement" && <SettlementView onOpen={open} />}
@@ -202,6 +207,16 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
       </section>
       {!WIDE_TABS.includes(tab) && panel !== null && (
       <section className="side-pane" aria-label={t("details")}>
+        <div
+          className="pane-resizer"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label={t("resizePane")}
+          aria-valuenow={pane.width ?? undefined}
+          tabIndex={0}
+          onPointerDown={pane.startDrag}
+          onKeyDown={pane.onKey}
+        />
         <button className="link close-pane" aria-label={t("closePane")} title={t("closePane")} onClick={() => setPanel(null)}>
           <X size={18} aria-hidden />
         </button>
@@ -284,4 +299,49 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
       )}
     </div>
   );
+}
+
+const PANE_MIN = 340;
+/** The list keeps at least this much. */
+const LIST_MIN = 420;
+
+/** The side pane's width, dragged on its left edge (or moved with the arrow keys), kept with
+ * this device's data for next time. Null: the layout's own proportion. */
+function usePaneWidth() {
+  const backend = useBackend();
+  const container = useRef<HTMLDivElement>(null);
+  const [dragged, setDragged] = useState<number | null>(null);
+  const saved = useLoad((b) => b.sidePaneWidth(), []).data;
+  const width = dragged ?? (saved && saved >= PANE_MIN ? saved : null);
+  const fit = (w: number) => {
+    const total = container.current?.clientWidth ?? 1280;
+    return Math.round(Math.min(Math.max(w, PANE_MIN), Math.max(total - LIST_MIN, PANE_MIN)));
+  };
+  const keep = (w: number) => void backend.setSidePaneWidth(w).catch(() => undefined);
+  const startDrag = (e: PointerEvent<HTMLDivElement>) => {
+    const box = container.current?.getBoundingClientRect();
+    if (!box) return;
+    e.preventDefault();
+    let last: number | null = null;
+    const move = (m: globalThis.PointerEvent) => {
+      last = fit(box.right - 16 - m.clientX);
+      setDragged(last);
+    };
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      if (last !== null) keep(last);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const current = width ?? (e.currentTarget.parentElement?.clientWidth ?? PANE_MIN);
+    const step = e.key === "ArrowLeft" ? 24 : e.key === "ArrowRight" ? -24 : 0;
+    if (!step) return;
+    const next = fit(current + step);
+    setDragged(next);
+    keep(next);
+  };
+  return { container, width, startDrag, onKey };
 }

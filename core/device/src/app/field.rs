@@ -27,6 +27,18 @@ commands! {
     read fn attendance_state(ws) -> AttendanceState { ws.attendance_state() }
     read fn attendance_report(ws, from: String, to: String, tz_offset_min: i64) -> Vec<AttendanceRow> { ws.attendance_report(&from, &to, tz_offset_min) }
     read fn map_data(ws, from: i64, to: i64) -> MapData { ws.map_data(from, to) }
+    /// Whether a geocoding service is configured (FIELDOPS_GEOCODER_URL): the site editor then
+    /// offers to find a typed address.
+    read fn geocoder_configured(ws) -> bool { let _ = ws; Ok(geocoder_url().is_some()) }
+    /// Where a typed address is, from the configured geocoding service (at most five places).
+    task fn geocode_address(app, text: String, language: String) -> Vec<crate::address::GeocodeHit> {
+        let _ = &app;
+        let Some(url) = geocoder_url() else {
+            return Err(crate::DeviceError::invalid("no geocoding service is configured"));
+        };
+        let client = crate::net::http_client(std::time::Duration::from_secs(10))?;
+        crate::address::geocode(&client, &url, &text, crate::address::accept_language(&language), std::time::Duration::from_secs(8)).await
+    }
     /// The tiles maps draw on when online (the company's service); none: the offline base map.
     read fn tile_service(ws) -> Option<TileService> { ws.tile_service() }
     /// Administrators set the company's tile service, or remove it (None).
@@ -83,14 +95,18 @@ commands! {
     }
 }
 
+/// The configured geocoding service (Nominatim-compatible), if any.
+fn geocoder_url() -> Option<String> {
+    std::env::var("FIELDOPS_GEOCODER_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
 /// Full addresses of an order's check-ins from the configured reverse-geocoding service
 /// (FIELDOPS_GEOCODER_URL, Nominatim-compatible; off by default), at most one request a
 /// second as such services ask; the answers are kept on the device.
 async fn resolve_addresses(app: &App, id: &str, language: &str) -> crate::Result<OrderDetail> {
-    let Some(url) = std::env::var("FIELDOPS_GEOCODER_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
+    let Some(url) = geocoder_url() else {
         return app.read(|ws| ws.get_order(id));
     };
     let language = crate::address::accept_language(language);

@@ -4,7 +4,10 @@
 use crate::geo::Position;
 use crate::model::order::OrderInput;
 use crate::store::{OrderFilter, RecordFilter};
-use crate::workspace::{ChargeInput, CostInput, OrderDetail, OrderSummary, RecordView, Settlement};
+use crate::workspace::{
+    ChargeInput, CostInput, OrderDetail, OrderSummary, RecordView, ScheduleBoard, ScheduleQuery,
+    Settlement,
+};
 
 use super::{decode_base64, encode_base64};
 
@@ -27,6 +30,12 @@ commands! {
     /// Dispatch or reassign; taking technicians off work under way needs `over_work` (refused
     /// with `work_under_way` otherwise, naming them).
     write fn dispatch_order(ws, id: String, to: Vec<String>, over_work: bool) -> OrderDetail { ws.dispatch_order(&id, &to, over_work) }
+    /// The dispatcher's schedule of a day or a week: each technician's planned orders on a time
+    /// axis, their load and next free slot, and the orders nobody leads.
+    read fn schedule_board(ws, query: ScheduleQuery) -> ScheduleBoard { ws.schedule_board(&query) }
+    /// Put an order on a technician at a time, keeping its duration; without a time, its own
+    /// or the technician's next free slot (`over_work` as in dispatch).
+    write fn plan_order(ws, id: String, technician: String, start: Option<i64>, over_work: bool) -> OrderDetail { ws.plan_order(&id, &technician, start, over_work) }
     /// The technician saw who took their order over: the device lets go of it.
     write fn acknowledge_reassignment(ws, id: String) -> () { ws.acknowledge_reassignment(&id) }
     write fn accept_order(ws, id: String) -> OrderDetail { ws.accept_order(&id) }

@@ -120,6 +120,16 @@ commands! {
         }
         ws.store.set_meta("ui_language", &lang)
     }
+    /// The desktop's side pane width (pixels) as last dragged, kept with the device's data.
+    read fn side_pane_width(ws) -> Option<i64> {
+        Ok(ws.store.meta("side_pane_width")?.and_then(|w| w.parse().ok()))
+    }
+    write fn set_side_pane_width(ws, px: i64) -> () {
+        if !(200..=4000).contains(&px) {
+            return Err(DeviceError::invalid(format!("a side pane of {px} px")));
+        }
+        ws.store.set_meta("side_pane_width", &px.to_string())
+    }
     /// Sync at once (push, then pull until the server has nothing more).
     task fn sync_now(app) -> SyncReport {
         let http = app.http().ok_or(DeviceError::NotSignedIn)?;
@@ -207,7 +217,7 @@ mod tests {
     use crate::workspace::Workspace;
 
     #[tokio::test]
-    async fn each_data_folder_keeps_its_own_language_through_a_sign_out() {
+    async fn each_data_folder_keeps_its_own_language_and_pane_width_through_a_sign_out() {
         let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let open = |dir: &std::path::Path| {
             App::open(dir, Box::new(TestPlatform::new(NoLocation))).unwrap()
@@ -223,8 +233,21 @@ mod tests {
                 .await
                 .is_err()
         );
+        a.call("set_side_pane_width", json!({"px": 620}))
+            .await
+            .unwrap();
+        assert!(
+            a.call("set_side_pane_width", json!({"px": 5}))
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            b.call("side_pane_width", json!({})).await.unwrap(),
+            json!(null)
+        );
         a.workspace().unwrap().store.wipe(true).unwrap();
         assert_eq!(a.call("ui_language", json!({})).await.unwrap(), "zh-CN");
+        assert_eq!(a.call("side_pane_width", json!({})).await.unwrap(), 620);
     }
 
     #[tokio::test]

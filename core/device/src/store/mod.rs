@@ -343,7 +343,7 @@ impl Store {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         tx.execute(
-            "DELETE FROM meta WHERE key NOT IN ('actor', 'projection_version', 'ui_language')",
+            "DELETE FROM meta WHERE key NOT IN ('actor', 'projection_version', 'ui_language', 'side_pane_width')",
             [],
         )?;
         if !keep_actor {

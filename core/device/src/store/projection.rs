@@ -223,6 +223,10 @@ fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
             crate::model::enum_name(&c.report_language.unwrap_or_default())
         ],
     )?;
+    tx.execute(
+        "UPDATE orders SET customer_name = ?2 WHERE customer_id = ?1",
+        params![c.id, c.name],
+    )?;
     // Business records search by customer name too, whichever document arrived first.
     tx.execute(
         "UPDATE records_fts SET customer_name = ?2 WHERE customer_id = ?1",
@@ -236,6 +240,15 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
     let created_at = o.events.iter().map(|e| e.at).min().unwrap_or(0);
     let updated_at = o.events.iter().map(|e| e.at).max().unwrap_or(0);
     let totals = o.totals();
+    let customer_name: Option<String> = tx
+        .query_row(
+            "SELECT COALESCE((SELECT name FROM customers WHERE id = ?2),
+                             (SELECT customer_name FROM orders WHERE id = ?1))",
+            params![o.id, o.header.customer_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
     tx.execute(
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
@@ -271,6 +284,10 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             st.fixed_with,
             json_text(&crate::workspace::statistics::Facts::of(o, &st)),
         ],
+    )?;
+    tx.execute(
+        "UPDATE orders SET customer_name = ?2 WHERE id = ?1",
+        params![o.id, customer_name],
     )?;
     tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;
     for u in &st.ever_assigned {

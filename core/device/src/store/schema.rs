@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS orders(
     plan_visit TEXT,
     -- The knowledge entry marked as the one that fixed it.
     fixed_with TEXT,
+    -- The customer's name as last known here: kept when the customer's document goes (an
+    -- order reassigned away still says whose it was).
+    customer_name TEXT,
     -- What statistics need of the order (JSON of workspace::statistics::Facts), so that
     -- statistics over a company's history read rows instead of loading every document.
     stat_facts TEXT NOT NULL
@@ -253,7 +256,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "19";
+pub(super) const PROJECTION_VERSION: &str = "20";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
 pub const PROJECTION_TABLES: [&str; 17] = [

@@ -373,6 +373,18 @@ fn a_technician_lets_go_of_a_reassigned_order_only_once_their_work_is_sent() {
     sup.dispatch_order(&id, &[TECH_B.to_string()], false)
         .unwrap();
     exchange(&sup, &mut tech);
+    // The server takes the customer's document away with the order's scope: the order still
+    // says whose it is.
+    let customer = tech.get_order(&id).unwrap().summary.customer_id;
+    tech.store.forget_document(&customer).unwrap();
+    assert_eq!(
+        tech.get_order(&id)
+            .unwrap()
+            .summary
+            .customer_name
+            .as_deref(),
+        Some("上海精密仪器有限公司")
+    );
     let o = tech.get_order(&id).unwrap();
     let moved = o.reassigned.expect("the technician is told");
     assert_eq!(

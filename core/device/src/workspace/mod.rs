@@ -40,6 +40,7 @@ mod orders;
 mod parts_stats;
 mod records;
 mod scan;
+mod schedule;
 mod session;
 mod settlement;
 mod signature;
@@ -67,6 +68,7 @@ pub use orders::{Action, CheckInView, ChecklistView, OrderDetail, OrderSummary};
 pub use parts_stats::{PartsStats, Tally};
 pub use records::RecordView;
 pub use scan::{ScanHit, clean_code};
+pub use schedule::{PlannedOrder, ScheduleBoard, ScheduleQuery, TechnicianSchedule};
 pub use session::Session;
 pub use settlement::{Settlement, SettlementRow, SettlementTotals};
 pub use statistics::{

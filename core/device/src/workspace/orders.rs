@@ -156,7 +156,7 @@ pub struct CheckInView {
 }
 
 /// The order list's columns; `summary_from_row` reads them in this order.
-pub(super) const SUMMARY_SELECT: &str = "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, c.name, o.site_id, o.description,
+pub(super) const SUMMARY_SELECT: &str = "SELECT o.id, o.status, o.order_type, o.priority, o.customer_id, COALESCE(c.name, o.customer_name), o.site_id, o.description,
         o.scheduled_start, o.scheduled_end, o.created_at, o.updated_at, o.assignees, o.conflicts,
         COALESCE(d.dirty, 0), o.number, o.currency, o.charges_net, o.charges_total, o.costs_total, o.gross_profit,
         o.completed_at, o.rating

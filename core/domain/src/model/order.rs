@@ -1128,6 +1128,26 @@ fn to_value<T: Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| DomainError::invalid(e.to_string()))
 }
 
+/// Move an order in time (the dispatcher's schedule): only its window changes, so an edit of
+/// its description made meanwhile elsewhere survives.
+pub fn set_schedule(doc: &mut AutoCommit, start: Option<i64>, end: Option<i64>) -> Result<()> {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        return Err(DomainError::invalid(
+            "the scheduled end is before the scheduled start",
+        ));
+    }
+    let header = crdt::child_obj(doc, &ROOT, "header")?;
+    for (key, value) in [("scheduled_start", start), ("scheduled_end", end)] {
+        match value {
+            Some(v) => doc.put(&header, key, v)?,
+            None => doc.put(&header, key, automerge::ScalarValue::Null)?,
+        }
+    }
+    Ok(())
+}
+
 /// Write the header fields that differ from `current`.
 pub fn apply_header_edit(
     doc: &mut AutoCommit,

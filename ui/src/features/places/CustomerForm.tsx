@@ -1,8 +1,8 @@
 import { lazy, Suspense, useCallback, useMemo, useState, type FormEvent } from "react";
 import { Plus, Trash2 } from "lucide-react";
-import type { BackendError, ContactInput, CustomerView, ReportLanguage } from "../../backend";
+import type { BackendError, ContactInput, CustomerView, GeocodeHit, ReportLanguage } from "../../backend";
 import { toError } from "../../backend";
-import { useBackend } from "../../context";
+import { useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { CreateCancel } from "../../shared/FormParts";
@@ -142,8 +142,20 @@ export function CustomerForm({ existing, onDone, onCancel }: { existing?: Custom
 }
 
 function SiteEditor({ index, site, onChange, onRemove }: { index: number; site: SiteDraft; onChange: (i: number, patch: Partial<SiteDraft>) => void; onRemove?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const backend = useBackend();
   const [mapOpen, setMapOpen] = useState(false);
+  const geocoder = useLoad((b) => b.geocoderConfigured(), []).data ?? false;
+  const [hits, setHits] = useState<GeocodeHit[] | null>(null);
+  const [findError, setFindError] = useState<BackendError | null>(null);
+  const find = async () => {
+    setFindError(null);
+    try {
+      setHits(await backend.geocodeAddress(site.address, lang));
+    } catch (e) {
+      setFindError(toError(e));
+    }
+  };
   const typed = { lat: parseNumber(site.lat), lon: parseNumber(site.lon) };
   const valid = site.lat.trim() !== "" && site.lon.trim() !== "" && Math.abs(typed.lat) <= 90 && Math.abs(typed.lon) <= 180;
   const picked = valid ? typed : null;
@@ -164,10 +176,37 @@ function SiteEditor({ index, site, onChange, onRemove }: { index: number; site: 
           </button>
         )}
       </div>
-      <label>
-        {t("address")}
-        <input value={site.address} onChange={(e) => onChange(index, { address: e.target.value })} />
-      </label>
+      <div className={geocoder ? "row address-find" : undefined}>
+        <label>
+          {t("address")}
+          <input value={site.address} onChange={(e) => onChange(index, { address: e.target.value })} />
+        </label>
+        {geocoder && (
+          <button type="button" disabled={!site.address.trim()} onClick={find}>
+            {t("findAddress")}
+          </button>
+        )}
+      </div>
+      <ErrorNote error={findError} />
+      {hits && (
+        <ul className="geocode-hits" aria-label={t("geocodeHits")}>
+          {hits.length === 0 && <li className="muted">{t("geocodeNone")}</li>}
+          {hits.map((h) => (
+            <li key={`${h.lat},${h.lon}`}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  onChange(index, { lat: h.lat.toFixed(6), lon: h.lon.toFixed(6) });
+                  setHits(null);
+                }}
+              >
+                {h.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="row">
         <DecimalField label={t("latitude")} value={site.lat} onChange={(v) => onChange(index, { lat: v })} example="31.2304" required />
         <DecimalField label={t("longitude")} value={site.lon} onChange={(v) => onChange(index, { lon: v })} example="121.4737" required />
