@@ -110,6 +110,20 @@ test("the administrator sets the company's letterhead with a logo", async ({ pag
   await expect.poll(() => stored.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(600);
   await page.reload();
   await page.getByRole("tab", { name: "Order templates" }).click();
+  // The working day the dispatch board measures in; an impossible one is refused in words.
+  const day = page.getByRole("region", { name: "Working day" });
+  await day.getByLabel("Starts").fill("17:00");
+  await day.getByLabel("Ends").fill("09:00");
+  await day.getByRole("button", { name: "Save" }).click();
+  await expect(day.getByRole("alert")).toContainText("A working day starts before it ends");
+  await day.getByLabel("Starts").fill("09:00");
+  await day.getByLabel("Ends").fill("17:00");
+  await day.getByRole("button", { name: "Save" }).click();
+  await expect(day.getByRole("status")).toContainText("Saved");
+  await page.getByRole("tab", { name: "Dispatch board" }).click();
+  await expect(page.locator(".schedule-axis .tick").first()).toHaveText("09:00");
+  await expect(page.locator(".schedule-axis .tick")).toHaveCount(8);
+  await page.getByRole("tab", { name: "Order templates" }).click();
   const reloaded = page.getByRole("region", { name: "Company on reports" });
   await expect(reloaded.getByLabel("Address")).toHaveValue("上海市浦东新区张江路 99 号");
   await expect(reloaded.getByLabel("Company name")).toHaveValue("华东智能装备服务有限公司");

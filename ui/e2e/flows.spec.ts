@@ -141,14 +141,14 @@ test("field views fit a tablet and a phone; the supervisor's fit a landscape tab
 });
 
 /** Header cells of the order list cut off by its pane, and badges that wrap to a second line. */
-async function cutColumns(page: Page, keyOnly: boolean): Promise<string[]> {
-  return page.evaluate((keyOnly) => {
+async function cutColumns(page: Page, keyOnly: boolean, keys = [0, 1, 4]): Promise<string[]> {
+  return page.evaluate(([keyOnly, keys]) => {
     const pane = document.querySelector(".list-pane")!.getBoundingClientRect();
     const out: string[] = [];
     const cells = [...document.querySelectorAll("table.orders th")];
     cells.forEach((th, i) => {
-      // Keyed by position: number, customer, status are the columns that must always show.
-      if (keyOnly && ![0, 1, 4].includes(i)) return;
+      // Keyed by position: in the order list number, customer and status must always show.
+      if (keyOnly && !keys.includes(i)) return;
       const r = th.getBoundingClientRect();
       if (r.right > pane.right + 1 || r.left < pane.left - 1) out.push(`column ${th.textContent} cut`);
     });
@@ -157,7 +157,7 @@ async function cutColumns(page: Page, keyOnly: boolean): Promise<string[]> {
     }
     for (const th of cells) if (th.getBoundingClientRect().height > 40) out.push(`header ${th.textContent} wraps`);
     return out;
-  }, keyOnly);
+  }, [keyOnly, keys] as const);
 }
 
 test("the supervisor's list has the whole width until something opens; no column cut, no badge wrapped, in both languages", async ({ page }) => {
@@ -182,6 +182,17 @@ test("the supervisor's list has the whole width until something opens; no column
       expect(await cutColumns(page, size.width < 1280), `${lang} ${size.width}, with the order open`).toEqual([]);
       expect(await overflowsSideways(page), `${lang} ${size.width}`).toEqual([]);
       await page.screenshot({ path: `test-results/supervisor-layout-${lang === "中文" ? "zh" : "en"}-${size.width}.png` });
+      // The other lists, alone: every column from 1280 up; narrower, the first two stay in view.
+      const orders = page.getByRole("tab", { name: lang === "中文" ? "工单" : "Orders", exact: true });
+      await page.locator(".close-pane").click();
+      for (const other of lang === "中文" ? ["考勤", "业务记录", "客户"] : ["Attendance", "Business records", "Customers"]) {
+        await page.getByRole("tab", { name: other, exact: true }).click();
+        await expect(page.locator("table.orders")).toBeVisible();
+        expect(await cutColumns(page, size.width < 1280, [0, 1]), `${lang} ${size.width}, ${other}`).toEqual([]);
+        expect(await overflowsSideways(page), `${lang} ${size.width}, ${other}`).toEqual([]);
+      }
+      await orders.click();
+      await page.locator("table.orders tbody tr").first().click();
     }
   }
   // The pane is resized on its left edge, by mouse or arrow keys, and keeps its width.

@@ -111,4 +111,6 @@ test("sites that overlap at country scale are grouped with their count; a click 
   // Zoomed in on Shanghai: the three sites apart (and Beijing's, out of view), no group left.
   await expect(map.locator(".map-cluster")).toHaveCount(0);
   await expect(map.locator("path.leaflet-interactive")).toHaveCount(4);
+  // Past the names' zoom, a corner says where the map is.
+  await expect(map.locator(".map-where")).toHaveText("Shanghai, China");
 });

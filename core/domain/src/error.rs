@@ -380,6 +380,8 @@ pub enum Refusal {
         max: u32,
     },
     NothingCounted,
+    /// A working day starts before it ends, lasts an hour at least, and stays within the day.
+    WorkDayImpossible,
     CountedTwice {
         sku: String,
     },
@@ -594,6 +596,9 @@ impl std::fmt::Display for Refusal {
             Refusal::TooManyMachines { max } => write!(f, "an order names at most {max} machines"),
             Refusal::TooManyLines { max } => write!(f, "at most {max} parts at once"),
             Refusal::NothingCounted => f.write_str("count at least one part"),
+            Refusal::WorkDayImpossible => f.write_str(
+                "a working day starts before it ends, lasts an hour at least, and stays within the day",
+            ),
             Refusal::CountedTwice { sku } => write!(f, "{sku} is counted twice"),
             Refusal::CountOutOfRange { sku } => {
                 write!(f, "the count of {sku} must be between 0 and 1,000,000")

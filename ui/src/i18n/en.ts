@@ -953,6 +953,11 @@ export const en = {
   "findAddress": "Find on map service",
   "geocodeHits": "Places found",
   "geocodeNone": "The service found no such place: check the address, or pick the position on the map.",
+  "workDay.title": "Working day",
+  "workDay.hint": "The hours the dispatch board shows and measures each technician's load and next free slot in.",
+  "workDay.start": "Starts",
+  "workDay.end": "Ends",
+  "workDay.saved": "Saved: the board uses it now, other devices after their next sync.",
 };
 
 export type Key = keyof typeof en;

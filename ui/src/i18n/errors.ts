@@ -378,6 +378,8 @@ export function refusalAdvice(r: Refusal, { lang, status, requestStatus, time }:
       return zh ? `一次最多处理 ${r.max} 个备件，请分批进行。` : `At most ${r.max} parts at once: split it into several.`;
     case "nothing_counted":
       return zh ? "请至少填写一个备件的盘点数量。" : "Count at least one part.";
+    case "work_day_impossible":
+      return zh ? "工作时间须先开始后结束，至少一小时，且不跨越午夜。" : "A working day starts before it ends, lasts at least an hour and ends by midnight.";
     case "counted_twice":
       return zh ? `${r.sku} 被盘点了两次，请只保留一行。` : `${r.sku} is counted twice: keep one line.`;
     case "count_out_of_range":

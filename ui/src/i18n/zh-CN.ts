@@ -955,4 +955,9 @@ export const zh: Record<Key, string> = {
   "findAddress": "用地图服务查找",
   "geocodeHits": "找到的位置",
   "geocodeNone": "地图服务没有找到该地址：请检查地址，或在地图上选点。",
+  "workDay.title": "工作时间",
+  "workDay.hint": "派工看板显示的时段，也是计算工程师负荷和最早空闲时段的依据。",
+  "workDay.start": "开始",
+  "workDay.end": "结束",
+  "workDay.saved": "已保存：本机看板立即使用，其他设备同步后使用。",
 };

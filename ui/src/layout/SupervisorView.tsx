@@ -21,6 +21,7 @@ import { SettlementView } from "../features/orders/SettlementView";
 import { TemplatesView } from "../features/settings/TemplatesView";
 import { CompanyProfileSetting } from "../features/settings/CompanyProfileSetting";
 import { TileServiceSetting } from "../features/field/TileServiceSetting";
+import { WorkDaySetting } from "../features/orders/WorkDaySetting";
 import { Dashboard } from "../features/statistics/Dashboard";
 import { AuditView } from "../features/people/AuditView";
 import { PeopleView } from "../features/people/PeopleView";
@@ -102,6 +103,7 @@ export function SupervisorView({ directory, isAdmin, meId }: { directory: UserIn
           <>
             <CompanyProfileSetting />
             <TileServiceSetting />
+            <WorkDaySetting />
             <TemplatesView />
             <AlertRulesView />
             <ResponseTargetsSetting />

@@ -1,7 +1,7 @@
 //! Tenant settings: order templates, photo watermark, geofence default; the user directory.
 
 use crate::model::order::OrderType;
-use crate::model::settings::{CompanyProfile, ResponseTargets, Team, Template};
+use crate::model::settings::{CompanyProfile, ResponseTargets, Team, Template, WorkDay};
 use crate::protocol::UserInfo;
 use crate::workspace::{TeamView, TemplateView};
 
@@ -16,6 +16,9 @@ commands! {
     /// Administrators set how soon after creation orders should reach each stage.
     write fn set_response_targets(ws, targets: ResponseTargets) -> ResponseTargets { ws.set_response_targets(&targets) }
     read fn company_profile(ws) -> CompanyProfile { ws.company_profile() }
+    read fn work_day(ws) -> WorkDay { ws.work_day() }
+    /// Administrators set the working day the schedule board measures load and free slots in.
+    write fn set_work_day(ws, day: WorkDay) -> WorkDay { ws.set_work_day(&day) }
     /// Administrators set what the service report prints about the company (a new logo is scaled to fit).
     write fn set_company_profile(ws, profile: CompanyProfile) -> CompanyProfile { ws.set_company_profile(&profile) }
     read fn teams(ws) -> Vec<TeamView> { ws.teams() }

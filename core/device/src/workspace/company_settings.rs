@@ -223,6 +223,25 @@ impl Workspace {
         self.tile_service()
     }
 
+    /// The working day the schedule measures against (08:00–18:00 until an administrator
+    /// sets it).
+    pub fn work_day(&self) -> Result<settings::WorkDay> {
+        Ok(self
+            .settings()?
+            .and_then(|s| s.work_day)
+            .unwrap_or_default())
+    }
+
+    pub fn set_work_day(&mut self, day: &settings::WorkDay) -> Result<settings::WorkDay> {
+        day.validate()?;
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            settings::set_work_day(doc, day)?;
+            Ok(id.clone())
+        })?;
+        self.work_day()
+    }
+
     /// The company's name as its documents print it: the profile's, else the tenant's id.
     pub fn company_name(&self) -> String {
         match self.company_profile() {

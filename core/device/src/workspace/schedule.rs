@@ -5,10 +5,8 @@
 
 use super::*;
 use crate::model::order::Status;
+use crate::model::settings::WorkDay;
 
-/// The working day the load and free slots are measured against (local time, minutes).
-pub const WORK_DAY_START_MIN: i64 = 8 * 60;
-pub const WORK_DAY_END_MIN: i64 = 18 * 60;
 /// Planning snaps to this grid.
 pub const SLOT_MIN: i64 = 30;
 const DAY_MS: i64 = 86_400_000;
@@ -88,14 +86,11 @@ fn window(q: &ScheduleQuery) -> Result<(i64, i64)> {
 }
 
 /// The working hours of each shown day, as `[start, end)` in UTC milliseconds.
-fn working_hours(from: i64, days: i64) -> Vec<(i64, i64)> {
+fn working_hours(from: i64, days: i64, work: WorkDay) -> Vec<(i64, i64)> {
     (0..days)
         .map(|d| {
             let day = from + d * DAY_MS;
-            (
-                day + WORK_DAY_START_MIN * MIN_MS,
-                day + WORK_DAY_END_MIN * MIN_MS,
-            )
+            (day + work.start_min * MIN_MS, day + work.end_min * MIN_MS)
         })
         .collect()
 }
@@ -143,10 +138,11 @@ impl Workspace {
 
     pub fn schedule_board(&self, q: &ScheduleQuery) -> Result<ScheduleBoard> {
         let (from, to) = window(q)?;
+        let work = self.work_day()?;
         let slot_min = q
             .slot_min
             .unwrap_or(60)
-            .clamp(SLOT_MIN, WORK_DAY_END_MIN - WORK_DAY_START_MIN);
+            .clamp(SLOT_MIN, work.end_min - work.start_min);
         let templates = self.templates()?;
         let open: Vec<OrderSummary> = self
             .list_orders(&OrderFilter::default())?
@@ -184,7 +180,7 @@ impl Workspace {
                 people.push(u.clone());
             }
         }
-        let hours = working_hours(from, q.days);
+        let hours = working_hours(from, q.days, work);
         let capacity_min = hours.iter().map(|h| (h.1 - h.0) / MIN_MS).sum();
         let now = now_ms();
         let mut technicians = Vec::new();
@@ -239,8 +235,8 @@ impl Workspace {
         Ok(ScheduleBoard {
             from,
             to,
-            work_day_start_min: WORK_DAY_START_MIN,
-            work_day_end_min: WORK_DAY_END_MIN,
+            work_day_start_min: work.start_min,
+            work_day_end_min: work.end_min,
             grid_min: SLOT_MIN,
             slot_min,
             technicians,
@@ -317,7 +313,7 @@ mod tests {
     #[test]
     fn the_first_free_slot_skips_busy_windows_and_keeps_to_working_hours() {
         let day = 1_000 * DAY_MS;
-        let hours = working_hours(day, 2);
+        let hours = working_hours(day, 2, WorkDay::default());
         let busy = [
             (day + 8 * H, day + 10 * H),
             (day + 10 * H + 30 * MIN_MS, day + 17 * H),
@@ -471,5 +467,30 @@ mod tests {
                 .is_err()
         );
         assert!(sup.plan_order(&later, TECH_A, Some(-5), false).is_err());
+
+        // The company's working day (set by an administrator) is what load is measured in.
+        let mut admin = workspace("00000000-0000-7000-8000-0000000000ad", Role::Admin);
+        with_settings(&mut admin);
+        assert!(
+            admin
+                .set_work_day(&WorkDay {
+                    start_min: 17 * 60,
+                    end_min: 9 * 60
+                })
+                .is_err()
+        );
+        admin
+            .set_work_day(&WorkDay {
+                start_min: 9 * 60,
+                end_min: 17 * 60,
+            })
+            .unwrap();
+        exchange(&admin, &mut sup);
+        let board = sup.schedule_board(&q).unwrap();
+        assert_eq!(
+            (board.work_day_start_min, board.work_day_end_min),
+            (540, 1020)
+        );
+        assert!(board.technicians.iter().all(|t| t.capacity_min == 480));
     }
 }

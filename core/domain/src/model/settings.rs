@@ -51,6 +51,49 @@ pub struct SettingsDoc {
     /// only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tile_service: Option<TileService>,
+    /// The working day the schedule board measures load and free slots against; absent:
+    /// 08:00–18:00.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_day: Option<WorkDay>,
+}
+
+/// A working day in local minutes since midnight: `[start_min, end_min)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct WorkDay {
+    pub start_min: i64,
+    pub end_min: i64,
+}
+
+impl Default for WorkDay {
+    fn default() -> Self {
+        WorkDay {
+            start_min: 8 * 60,
+            end_min: 18 * 60,
+        }
+    }
+}
+
+impl WorkDay {
+    /// At least an hour, within one day.
+    pub fn validate(&self) -> Result<()> {
+        if !(0..24 * 60).contains(&self.start_min)
+            || !(1..=24 * 60).contains(&self.end_min)
+            || self.end_min - self.start_min < 60
+        {
+            return Err(DomainError::Refused(
+                crate::error::Refusal::WorkDayImpossible,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Set the company's working day.
+pub fn set_work_day(doc: &mut AutoCommit, day: &WorkDay) -> Result<()> {
+    day.validate()?;
+    let value = serde_json::to_value(day).map_err(|e| DomainError::invalid(e.to_string()))?;
+    crdt::put_json(doc, &ROOT, "work_day", &value)
 }
 
 /// A raster tile service: its URL template, and the coordinate system its tiles are drawn in.
@@ -363,6 +406,10 @@ impl SettingsDoc {
         }
         if let Some(t) = &s.tile_service {
             t.validate()
+                .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
+        }
+        if let Some(w) = &s.work_day {
+            w.validate()
                 .map_err(|e| DomainError::CorruptDocument(e.to_string()))?;
         }
         Ok(s)

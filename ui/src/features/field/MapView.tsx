@@ -181,7 +181,36 @@ function drawBaseMap(m: L.Map, lang: Lang) {
     names.addTo(m);
     m.on("zoomend", showNames);
     showNames();
+    // Zoomed in past the names, a corner says which province (and country) this is.
+    const where = new L.Control({ position: "topright" });
+    const box = L.DomUtil.create("div", "map-where");
+    where.onAdd = () => box;
+    where.addTo(m);
+    const place = () => {
+      const c = m.getCenter();
+      const inside = (f: GeoJSON.Feature) => containsPoint(f.geometry, c.lng, c.lat);
+      const name = (f: GeoJSON.Feature | undefined) => (f ? String((f.properties as Record<string, string>)[lang === "zh-CN" ? "zh" : "en"]) : "");
+      const parts = m.getZoom() >= 9 ? [name(base.provinces.features.find(inside)), name(base.countries.features.find(inside))].filter(Boolean) : [];
+      box.textContent = [...new Set(parts)].join(lang === "zh-CN" ? "，" : ", ");
+      box.style.display = box.textContent ? "" : "none";
+    };
+    m.on("moveend", place);
+    place();
   });
+}
+
+/** Whether a (multi)polygon holds the point (even–odd rule over every ring). */
+function containsPoint(geometry: GeoJSON.Geometry, x: number, y: number): boolean {
+  const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : geometry.type === "Polygon" ? [geometry.coordinates] : [];
+  let inside = false;
+  for (const rings of polygons)
+    for (const ring of rings)
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+  return inside;
 }
 
 function escapeHtml(s: string): string {

@@ -1,34 +1,23 @@
-import { useEffect, useState } from "react";
 import type { MapCrs, TileService } from "../../backend";
-import { useAction, useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { useSettingDraft } from "../../shared/useSettingDraft";
 
 const CRSES: MapCrs[] = ["wgs84", "gcj02"];
+/** No service: the maps use the base map that ships with the app. */
+const NONE: TileService = { url: "", crs: "wgs84", attribution: "" };
 
 /** Administrators choose the map tiles every device draws when online, and the coordinate
  * system they are drawn in; without one the maps show the base map that ships with the app. */
 export function TileServiceSetting() {
-  const backend = useBackend();
   const { t } = useI18n();
-  const action = useAction();
-  const loaded = useLoad((b) => b.tileService(), []);
-  const [draft, setDraft] = useState<TileService>({ url: "", crs: "wgs84", attribution: "" });
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (loaded.data) setDraft(loaded.data);
-  }, [loaded.data]);
-  const change = (patch: Partial<TileService>) => {
-    setSaved(false);
-    setDraft({ ...draft, ...patch });
-  };
-  const save = async (service: TileService | null) => {
-    if (await action.run(() => backend.setTileService(service))) {
-      setSaved(true);
-      if (!service) setDraft({ url: "", crs: "wgs84", attribution: "" });
-      loaded.reload();
-    }
-  };
+  const setting = useSettingDraft(
+    (b) => b.tileService().then((s) => s ?? NONE),
+    (b, service: TileService) => b.setTileService(service.url.trim() ? service : null),
+  );
+  const draft = setting.draft;
+  if (!draft) return <ErrorNote error={setting.loadError} />;
+  const change = (patch: Partial<TileService>) => setting.change({ ...draft, ...patch });
   return (
     <section className="tile-service" aria-label={t("tiles.title")}>
       <h3>{t("tiles.title")}</h3>
@@ -54,15 +43,15 @@ export function TileServiceSetting() {
         </label>
       </div>
       <div className="actions">
-        <button onClick={() => save(draft)}>{t("save")}</button>
-        {loaded.data && (
-          <button className="link" onClick={() => save(null)}>
+        <button onClick={() => setting.save(draft)}>{t("save")}</button>
+        {setting.loaded?.url && (
+          <button className="link" onClick={() => setting.save(NONE)}>
             {t("tiles.remove")}
           </button>
         )}
-        {saved && <span role="status">{t("tiles.saved")}</span>}
+        {setting.saved && <span role="status">{t("tiles.saved")}</span>}
       </div>
-      <ErrorNote error={action.error} />
+      <ErrorNote error={setting.error} />
     </section>
   );
 }

@@ -1,25 +1,20 @@
-import { useEffect, useState } from "react";
 import type { CompanyProfile } from "../../backend";
-import { useAction, useBackend, useLoad } from "../../context";
 import { readBase64 } from "../../files";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { useSettingDraft } from "../../shared/useSettingDraft";
 
 /** Administrators set the service report's letterhead: name, address, phone and logo. The
  * core scales a picked logo down and stores it as PNG. */
 export function CompanyProfileSetting() {
-  const backend = useBackend();
   const { t } = useI18n();
-  const action = useAction();
-  const loaded = useLoad((b) => b.companyProfile(), []);
-  const [draft, setDraft] = useState<CompanyProfile | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setDraft(loaded.data), [loaded.data]);
-  if (!draft) return <ErrorNote error={loaded.error} />;
-  const change = (patch: Partial<CompanyProfile>) => {
-    setSaved(false);
-    setDraft({ ...draft, ...patch });
-  };
+  const setting = useSettingDraft(
+    (b) => b.companyProfile(),
+    (b, profile: CompanyProfile) => b.setCompanyProfile(profile),
+  );
+  const draft = setting.draft;
+  if (!draft) return <ErrorNote error={setting.loadError} />;
+  const change = (patch: Partial<CompanyProfile>) => setting.change({ ...draft, ...patch });
   return (
     <section className="company-profile" aria-label={t("companyProfile")}>
       <h3>{t("companyProfile")}</h3>
@@ -59,18 +54,9 @@ export function CompanyProfileSetting() {
           </button>
         )}
       </div>
-      <button
-        onClick={async () => {
-          if (await action.run(() => backend.setCompanyProfile(draft))) {
-            setSaved(true);
-            loaded.reload();
-          }
-        }}
-      >
-        {t("save")}
-      </button>
-      {saved && <span role="status"> {t("companyProfileSaved")}</span>}
-      <ErrorNote error={action.error} />
+      <button onClick={() => setting.save(draft)}>{t("save")}</button>
+      {setting.saved && <span role="status"> {t("companyProfileSaved")}</span>}
+      <ErrorNote error={setting.error} />
     </section>
   );
 }

@@ -16,15 +16,22 @@ export function TemplatesView() {
   const [draft, setDraft] = useState<Template | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
   const [saved, setSaved] = useState(false);
+  // A reload (a sync brings the templates again) replaces the draft only while nobody edits it.
+  const [edited, setEdited] = useState(false);
   const current = loaded.data?.find((x) => x.order_type === orderType) ?? null;
 
   useEffect(() => {
-    if (current) {
+    if (current && !edited) {
       const { order_type: _ignored, ...template } = current as TemplateView;
       void _ignored;
       setDraft({ ...template, checklist: template.checklist.map((i) => ({ ...i })) });
     }
-  }, [current]);
+  }, [current, edited]);
+  const edit = (next: Template) => {
+    setSaved(false);
+    setEdited(true);
+    setDraft(next);
+  };
 
   if (!draft) return <ErrorNote error={loaded.error} />;
   const items = draft.checklist;
@@ -33,6 +40,7 @@ export function TemplatesView() {
     setSaved(false);
     try {
       await backend.saveTemplate(orderType, draft);
+      setEdited(false);
       loaded.reload();
       setSaved(true);
     } catch (e) {
@@ -45,32 +53,39 @@ export function TemplatesView() {
     <SettingSwitch label={t("photoWatermark")} load={(b) => b.photoWatermark()} save={(b, on) => b.setPhotoWatermark(on)} />
     <SettingSwitch label={t("portalShowsPhone")} load={(b) => b.portalShowsPhone()} save={(b, on) => b.setPortalShowsPhone(on)} />
     <section className="templates" aria-label={t("templates")}>
-      <OrderTypeSelect value={orderType} onChange={setOrderType} />
+      <OrderTypeSelect
+        value={orderType}
+        onChange={(next) => {
+          // Another type's template: show it as stored.
+          setEdited(false);
+          setOrderType(next);
+        }}
+      />
       <h3>{t("checklist")}</h3>
       {items.map((item, i) => (
         <div className="line-form" key={i}>
-          <input aria-label={`${t("checklist")} ${i + 1}`} value={item.label} onChange={(e) => setDraft({ ...draft, checklist: items.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)) })} />
+          <input aria-label={`${t("checklist")} ${i + 1}`} value={item.label} onChange={(e) => edit({ ...draft, checklist: items.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)) })} />
           <label className="check">
-            <input type="checkbox" checked={item.required} onChange={(e) => setDraft({ ...draft, checklist: items.map((x, j) => (j === i ? { ...x, required: e.target.checked } : x)) })} />
+            <input type="checkbox" checked={item.required} onChange={(e) => edit({ ...draft, checklist: items.map((x, j) => (j === i ? { ...x, required: e.target.checked } : x)) })} />
             {t("required")}
           </label>
-          <button className="link" onClick={() => setDraft({ ...draft, checklist: items.filter((_, j) => j !== i) })}>
+          <button className="link" onClick={() => edit({ ...draft, checklist: items.filter((_, j) => j !== i) })}>
             {t("remove")}
           </button>
         </div>
       ))}
-      <button onClick={() => setDraft({ ...draft, checklist: [...items, { label: "", required: false }] })}>+ {t("addItem")}</button>
+      <button onClick={() => edit({ ...draft, checklist: [...items, { label: "", required: false }] })}>+ {t("addItem")}</button>
       <label className="check">
-        <input type="checkbox" checked={draft.signature_required} onChange={(e) => setDraft({ ...draft, signature_required: e.target.checked })} />
+        <input type="checkbox" checked={draft.signature_required} onChange={(e) => edit({ ...draft, signature_required: e.target.checked })} />
         {t("signatureRequired")}
       </label>
       <label className="check">
-        <input type="checkbox" checked={draft.rating_asked} onChange={(e) => setDraft({ ...draft, rating_asked: e.target.checked })} />
+        <input type="checkbox" checked={draft.rating_asked} onChange={(e) => edit({ ...draft, rating_asked: e.target.checked })} />
         {t("ratingAsked")}
       </label>
       <label>
         {t("defaultDuration")}
-        <input type="number" min={0} value={draft.default_duration_min} onChange={(e) => setDraft({ ...draft, default_duration_min: Number(e.target.value) })} />
+        <input type="number" min={0} value={draft.default_duration_min} onChange={(e) => edit({ ...draft, default_duration_min: Number(e.target.value) })} />
       </label>
       <ErrorNote error={error ?? loaded.error} />
       <div className="actions">

@@ -1,21 +1,19 @@
-import { useEffect, useState } from "react";
 import type { ResponseTargets } from "../../backend";
-import { useAction, useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { useSettingDraft } from "../../shared/useSettingDraft";
 
 const STAGES = ["dispatched", "accepted", "on_site", "completed"] as const;
 
 /** Administrators set the company's response targets, which the dashboard measures against. */
 export function ResponseTargetsSetting() {
-  const backend = useBackend();
   const { t } = useI18n();
-  const action = useAction();
-  const loaded = useLoad((b) => b.responseTargets(), []);
-  const [draft, setDraft] = useState<ResponseTargets | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setDraft(loaded.data), [loaded.data]);
-  if (!draft) return <ErrorNote error={loaded.error} />;
+  const setting = useSettingDraft(
+    (b) => b.responseTargets(),
+    (b, targets: ResponseTargets) => b.setResponseTargets(targets),
+  );
+  const draft = setting.draft;
+  if (!draft) return <ErrorNote error={setting.loadError} />;
   const field = (stage: (typeof STAGES)[number]) => `${stage}_min` as const;
   return (
     <section className="targets" aria-label={t("targets.title")}>
@@ -30,27 +28,15 @@ export function ResponseTargetsSetting() {
               type="number"
               min={1}
               value={draft[field(stage)] ?? ""}
-              onChange={(e) => {
-                setSaved(false);
-                // An empty box means no target; anything typed is sent as a whole number for the core to check.
-                setDraft({ ...draft, [field(stage)]: e.target.value === "" ? null : Math.trunc(Number(e.target.value) || 0) });
-              }}
+              // An empty box means no target; anything typed is sent as a whole number for the core to check.
+              onChange={(e) => setting.change({ ...draft, [field(stage)]: e.target.value === "" ? null : Math.trunc(Number(e.target.value) || 0) })}
             />
           </label>
         ))}
       </div>
-      <button
-        onClick={async () => {
-          if (await action.run(() => backend.setResponseTargets(draft))) {
-            setSaved(true);
-            loaded.reload();
-          }
-        }}
-      >
-        {t("save")}
-      </button>
-      {saved && <span role="status"> {t("targets.saved")}</span>}
-      <ErrorNote error={action.error} />
+      <button onClick={() => setting.save(draft)}>{t("save")}</button>
+      {setting.saved && <span role="status"> {t("targets.saved")}</span>}
+      <ErrorNote error={setting.error} />
     </section>
   );
 }
