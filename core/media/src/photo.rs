@@ -223,7 +223,8 @@ fn draw_watermark(img: &mut image::RgbImage, w: &Watermark<'_>) -> Result<()> {
     Ok(())
 }
 
-fn flatten(img: DynamicImage) -> image::RgbImage {
+/// A picture with transparency laid on white paper (JPEG and PDF pages have no alpha).
+pub fn flatten(img: DynamicImage) -> image::RgbImage {
     if !img.color().has_alpha() {
         return img.into_rgb8();
     }

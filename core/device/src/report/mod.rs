@@ -218,19 +218,13 @@ pub(crate) struct Picture {
 impl Picture {
     /// Any image the `image` crate reads (PNG, JPEG), flattened onto white paper.
     pub(crate) fn add(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Picture> {
-        let img = image::load_from_memory(bytes)
-            .map_err(|e| DeviceError::invalid(format!("a picture for the report: {e}")))?
-            .into_rgba8();
+        let img = crate::photo::flatten(
+            image::load_from_memory(bytes)
+                .map_err(|e| DeviceError::invalid(format!("a picture for the report: {e}")))?,
+        );
         let (w, h) = (img.width() as usize, img.height() as usize);
-        let mut rgb = Vec::with_capacity(w * h * 3);
-        for p in img.pixels() {
-            let a = u16::from(p[3]);
-            for c in 0..3 {
-                rgb.push(((u16::from(p[c]) * a + 255 * (255 - a) + 127) / 255) as u8);
-            }
-        }
         let id = doc.add_image(&RawImage {
-            pixels: RawImageData::U8(rgb),
+            pixels: RawImageData::U8(img.into_raw()),
             width: w,
             height: h,
             data_format: RawImageFormat::RGB8,

@@ -694,22 +694,14 @@ impl Workspace {
     /// Administrators change one kind's alert rule.
     pub fn save_alert_rule(&mut self, kind: AlertKind, rule: &AlertRule) -> Result<AlertSettings> {
         rule.validate(kind)?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::put_alert_rule(doc, kind, rule)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::put_alert_rule(doc, kind, rule))?;
         self.alert_settings()
     }
 
     /// Administrators set the company's calendar (an IANA time zone such as Asia/Shanghai).
     pub fn set_time_zone(&mut self, name: &str) -> Result<AlertSettings> {
         alerts::parse_time_zone(name.trim())?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_time_zone(doc, name)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_time_zone(doc, name))?;
         self.alert_settings()
     }
 }

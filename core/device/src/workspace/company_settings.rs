@@ -57,15 +57,24 @@ impl Workspace {
         template: &Template,
     ) -> Result<Vec<TemplateView>> {
         template.validate()?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::put_template(doc, order_type, template)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::put_template(doc, order_type, template))?;
         self.templates()
     }
 
     /// The tenant's settings document, which the server creates: edits wait for it.
+    /// One edit of the company's settings document (administrators only, as the rules say).
+    pub(super) fn change_settings(
+        &mut self,
+        edit: impl FnOnce(&mut AutoCommit) -> fieldops_domain::error::Result<()>,
+    ) -> Result<()> {
+        let id = self.settings_doc_id()?;
+        self.change(DocType::Settings, Some(&id), |doc, _| {
+            edit(doc)?;
+            Ok(id.clone())
+        })?;
+        Ok(())
+    }
+
     pub(super) fn settings_doc_id(&self) -> Result<String> {
         let tenant = &self
             .session
@@ -95,11 +104,7 @@ impl Workspace {
     }
 
     pub fn set_photo_watermark(&mut self, on: bool) -> Result<bool> {
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_photo_watermark(doc, on)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_photo_watermark(doc, on))?;
         self.photo_watermark()
     }
 
@@ -113,21 +118,13 @@ impl Workspace {
     }
 
     pub fn set_portal_shows_phone(&mut self, on: bool) -> Result<bool> {
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_portal_shows_phone(doc, on)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_portal_shows_phone(doc, on))?;
         self.portal_shows_phone()
     }
 
     pub fn set_geofence_default(&mut self, radius_m: i64) -> Result<i64> {
         crate::geo::check_radius(radius_m)?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_geofence_default(doc, radius_m)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_geofence_default(doc, radius_m))?;
         self.geofence_default()
     }
 }
@@ -164,21 +161,13 @@ impl Workspace {
             }
             None => crate::model::new_id(),
         };
-        let doc_id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&doc_id), |doc, _| {
-            settings::put_team(doc, &team_id, team)?;
-            Ok(doc_id.clone())
-        })?;
+        self.change_settings(|doc| settings::put_team(doc, &team_id, team))?;
         self.teams()
     }
 
     /// Administrators remove a team; its people stay.
     pub fn remove_team(&mut self, id: &str) -> Result<Vec<TeamView>> {
-        let doc_id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&doc_id), |doc, _| {
-            settings::remove_team(doc, id)?;
-            Ok(doc_id.clone())
-        })?;
+        self.change_settings(|doc| settings::remove_team(doc, id))?;
         self.teams()
     }
 
@@ -215,11 +204,7 @@ impl Workspace {
         if let Some(s) = &service {
             s.validate()?;
         }
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_tile_service(doc, service.as_ref())?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_tile_service(doc, service.as_ref()))?;
         self.tile_service()
     }
 
@@ -234,11 +219,7 @@ impl Workspace {
 
     pub fn set_work_day(&mut self, day: &settings::WorkDay) -> Result<settings::WorkDay> {
         day.validate()?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_work_day(doc, day)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_work_day(doc, day))?;
         self.work_day()
     }
 
@@ -280,11 +261,7 @@ impl Workspace {
             profile.logo_png_base64 = base64::engine::general_purpose::STANDARD.encode(png);
         }
         profile.validate()?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_company_profile(doc, &profile)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_company_profile(doc, &profile))?;
         self.company_profile()
     }
 
@@ -294,11 +271,7 @@ impl Workspace {
         targets: &settings::ResponseTargets,
     ) -> Result<settings::ResponseTargets> {
         targets.validate()?;
-        let id = self.settings_doc_id()?;
-        self.change(DocType::Settings, Some(&id), |doc, _| {
-            settings::set_response_targets(doc, targets)?;
-            Ok(id.clone())
-        })?;
+        self.change_settings(|doc| settings::set_response_targets(doc, targets))?;
         self.response_targets()
     }
 }
