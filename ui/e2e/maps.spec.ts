@@ -113,4 +113,9 @@ test("sites that overlap at country scale are grouped with their count; a click 
   await expect(map.locator("path.leaflet-interactive")).toHaveCount(4);
   // Past the names' zoom, a corner says where the map is.
   await expect(map.locator(".map-where")).toHaveText("Shanghai, China");
+  // A sync reloads the map's data: the view the person chose stays.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByTestId("pending")).toHaveText("All changes sent");
+  await expect(map.locator(".map-cluster")).toHaveCount(0);
+  await expect(map.locator(".map-where")).toHaveText("Shanghai, China");
 });

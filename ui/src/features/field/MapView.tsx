@@ -80,6 +80,9 @@ export default function MapView({
   const pickedMarker = useRef<L.CircleMarker | null>(null);
   const pick = useRef(onPick);
   const [drawn, setDrawn] = useState(0);
+  // Where the person left the view, for the same points: a reload (a sync) redraws the map but
+  // does not throw their zoom away.
+  const view = useRef<{ key: string; center: L.LatLng; zoom: number } | null>(null);
   useEffect(() => {
     pick.current = onPick;
   }, [onPick]);
@@ -102,8 +105,11 @@ export default function MapView({
       const at = await toMap(backend, crs, sorted);
       if (cancelled) return;
       const placed = sorted.map((p, i) => ({ ...p, lat: at[i].lat, lon: at[i].lon }));
-      if (placed.length > 0) m.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lon])).pad(0.3), { maxZoom: 16 });
+      const key = placed.map((p) => `${p.lat},${p.lon}`).join(";");
+      if (view.current?.key === key) m.setView(view.current.center, view.current.zoom, { animate: false });
+      else if (placed.length > 0) m.fitBounds(L.latLngBounds(placed.map((p) => [p.lat, p.lon])).pad(0.3), { maxZoom: 16 });
       else m.setView([34, 108], 4);
+      m.on("moveend", () => (view.current = { key, center: m.getCenter(), zoom: m.getZoom() }));
       const redraw = () => drawPoints(m, layer, placed);
       redraw();
       m.on("zoomend", redraw);
