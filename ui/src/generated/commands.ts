@@ -1747,7 +1747,8 @@ unscheduled: Array<PlannedOrder>,
  */
 load_min: number, capacity_min: number, 
 /**
- * The first free slot of `slot_min` in working hours, from now or the first shown day.
+ * The first free slot of `slot_min` in working hours, from now or the first shown day,
+ * up to `LOOKAHEAD_DAYS` on (late in the day, that is tomorrow morning).
  */
 next_free: number | null, };
 

@@ -943,7 +943,7 @@ export const en = {
   "schedule.load": "{h} h of {of} h ({pct}%)",
   "schedule.loadTitle": "Planned work inside the working hours shown",
   "schedule.nextFree": "Next free: {when}",
-  "schedule.noFreeSlot": "No free hour in the days shown",
+  "schedule.noFreeSlot": "No free hour in the next two weeks",
   "schedule.unscheduled": "{n} order without a time||{n} orders without a time",
   "schedule.overlaps": "overlaps another order",
   "tokenMemory.unavailable.short": "Signed in until the app closes: no system keyring here.",

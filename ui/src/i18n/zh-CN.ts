@@ -945,7 +945,7 @@ export const zh: Record<Key, string> = {
   "schedule.load": "{h} / {of} 小时（{pct}%）",
   "schedule.loadTitle": "所示工作时间内已排的工作量",
   "schedule.nextFree": "最早空闲：{when}",
-  "schedule.noFreeSlot": "所示日期内没有空闲时段",
+  "schedule.noFreeSlot": "未来两周内没有空闲时段",
   "schedule.unscheduled": "{n} 个工单未排时间",
   "schedule.overlaps": "与其他工单时间重叠",
   "tokenMemory.unavailable.short": "关闭应用后需重新登录：本机没有系统钥匙串。",

@@ -48,7 +48,8 @@ pub struct TechnicianSchedule {
     /// Minutes of planned work inside the shown working hours, and those hours.
     pub load_min: i64,
     pub capacity_min: i64,
-    /// The first free slot of `slot_min` in working hours, from now or the first shown day.
+    /// The first free slot of `slot_min` in working hours, from now or the first shown day,
+    /// up to `LOOKAHEAD_DAYS` on (late in the day, that is tomorrow morning).
     pub next_free: Option<i64>,
 }
 
@@ -94,6 +95,9 @@ fn working_hours(from: i64, days: i64, work: WorkDay) -> Vec<(i64, i64)> {
         })
         .collect()
 }
+
+/// How far past the first shown day the next free slot is looked for.
+const LOOKAHEAD_DAYS: i64 = 14;
 
 fn overlap(a: (i64, i64), b: (i64, i64)) -> i64 {
     (a.1.min(b.1) - a.0.max(b.0)).max(0)
@@ -181,6 +185,7 @@ impl Workspace {
             }
         }
         let hours = working_hours(from, q.days, work);
+        let ahead = working_hours(from, q.days.max(LOOKAHEAD_DAYS), work);
         let capacity_min = hours.iter().map(|h| (h.1 - h.0) / MIN_MS).sum();
         let now = now_ms();
         let mut technicians = Vec::new();
@@ -212,7 +217,7 @@ impl Workspace {
                 })
                 .sum();
             technicians.push(TechnicianSchedule {
-                next_free: first_free(&hours, &busy, from.max(now), slot_min * MIN_MS),
+                next_free: first_free(&ahead, &busy, from.max(now), slot_min * MIN_MS),
                 technician: person,
                 planned,
                 unscheduled,
@@ -423,6 +428,29 @@ mod tests {
         assert_eq!(a.load_min, 120 + urgent_len);
         assert_eq!(a.capacity_min, 600);
         assert_eq!(a.next_free, Some(at(8, 0)), "08:00–09:00 is free");
+        // A board of a day whose working hours are over still says when the technician is
+        // next free: later today or a following morning, never in the past.
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+        let past = sup
+            .schedule_board(&ScheduleQuery {
+                day: yesterday.format("%Y-%m-%d").to_string(),
+                ..q.clone()
+            })
+            .unwrap();
+        let next = past.technicians[0]
+            .next_free
+            .expect("a free hour within two weeks");
+        assert!(next >= now_ms() - SLOT_MIN * MIN_MS, "{next}");
+        let (past_from, _) = window(&ScheduleQuery {
+            day: yesterday.format("%Y-%m-%d").to_string(),
+            ..q.clone()
+        })
+        .unwrap();
+        let minute_of_day = (next - past_from).rem_euclid(DAY_MS) / MIN_MS;
+        assert!(
+            (8 * 60..18 * 60).contains(&minute_of_day),
+            "{minute_of_day}"
+        );
         let b = board
             .technicians
             .iter()
