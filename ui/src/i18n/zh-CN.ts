@@ -380,6 +380,7 @@ export const zh: Record<Key, string> = {
   "noAttendance": "该时段没有考勤记录。",
   "tab.map": "地图",
   "day": "日期",
+  "mapNearCity": "{city}附近",
   "mapSummary": "{sites} 个现场 · {checkins} 次签到 · {flagged} 次异常",
   "legendSites": "工单现场（颜色=状态）",
   "legendVerified": "现场内签到",

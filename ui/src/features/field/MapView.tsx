@@ -3,7 +3,7 @@ import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
 import type { Backend, MapCrs, TileService } from "../../backend";
 import { useBackend, useLoad } from "../../context";
-import { useI18n, type Lang } from "../../i18n";
+import { useI18n, type Lang, type Translate } from "../../i18n";
 
 export interface MapPoint {
   lat: number;
@@ -40,7 +40,8 @@ const CLUSTER_PX = 28;
 type BaseMap = {
   countries: GeoJSON.FeatureCollection;
   provinces: GeoJSON.FeatureCollection;
-  labels: { kind: "country" | "province"; zh: string; en: string; lat: number; lon: number }[];
+  /** `from`: the zoom from which a city is named (bigger cities sooner). */
+  labels: { kind: "country" | "province" | "city"; zh: string; en: string; lat: number; lon: number; from?: number }[];
 };
 
 /** The offline base map (Natural Earth countries and provinces), loaded once, on first use. */
@@ -72,7 +73,7 @@ export default function MapView({
   onPick?: (p: LatLon) => void;
 }) {
   const backend = useBackend();
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   // Wrapped so that "loaded, no service" differs from "not loaded yet".
   const tiles = useLoad((b) => b.tileService().then((service) => ({ service })), []);
   const host = useRef<HTMLDivElement>(null);
@@ -94,10 +95,10 @@ export default function MapView({
   useEffect(() => {
     if (!host.current || !ready) return;
     let cancelled = false;
-    const m = L.map(host.current, { attributionControl: !!service, zoomSnap: 0.5 });
+    const m = L.map(host.current, { zoomSnap: 0.5 });
     map.current = m;
     if (service) L.tileLayer(service.url, { maxZoom: 19, attribution: service.attribution || service.url.split("/")[2] }).addTo(m);
-    else drawBaseMap(m, lang);
+    else drawBaseMap(m, lang, t);
     L.control.scale({ metric: true, imperial: false }).addTo(m);
     const layer = L.featureGroup().addTo(m);
     void (async () => {
@@ -128,7 +129,7 @@ export default function MapView({
       map.current = null;
       pickedMarker.current = null;
     };
-  }, [points, service, crs, pickable, ready, backend, lang]);
+  }, [points, service, crs, pickable, ready, backend, lang, t]);
   useEffect(() => {
     let cancelled = false;
     void (async () => {
@@ -156,9 +157,12 @@ export default function MapView({
   );
 }
 
-/** Countries and provinces with their names in the user's language; country names at country
- * scale, province names once zoomed in, nothing clickable (clicks go to the map). */
-function drawBaseMap(m: L.Map, lang: Lang) {
+/** Countries, provinces and cities with their names in the user's language; country names at
+ * country scale, province names once zoomed in, cities by size as one zooms further; nothing
+ * clickable (clicks go to the map). */
+function drawBaseMap(m: L.Map, lang: Lang, t: Translate) {
+  // GeoNames' licence (CC BY 4.0) asks for its name beside the city names.
+  m.attributionControl.addAttribution("Natural Earth · GeoNames");
   m.createPane("base").style.zIndex = "200";
   // Names on their own pane above every boundary, so no polygon covers a name.
   m.createPane("basenames").style.zIndex = "250";
@@ -167,22 +171,24 @@ function drawBaseMap(m: L.Map, lang: Lang) {
     if (!m.getContainer().isConnected) return;
     L.geoJSON(base.countries, { pane: "base", interactive: false, style: { color: "#9aa7b4", weight: 1, fillColor: "#fbfaf6", fillOpacity: 1 } }).addTo(m);
     L.geoJSON(base.provinces, { pane: "base", interactive: false, style: { color: "#b8c2cc", weight: 0.8, dashArray: "3 3", fill: false } }).addTo(m);
+    const shownAt = new Map<L.Marker, (zoom: number) => boolean>();
     for (const l of base.labels) {
       const text = lang === "zh-CN" ? l.zh : l.en;
-      L.marker([l.lat, l.lon], {
+      const marker = L.marker([l.lat, l.lon], {
         pane: "basenames",
         interactive: false,
         keyboard: false,
         icon: L.divIcon({ className: `map-label ${l.kind}`, html: escapeHtml(text), iconSize: undefined }),
       }).addTo(names);
+      const from = l.from ?? 9;
+      shownAt.set(marker, l.kind === "country" ? (z) => z >= 3 && z < 7 : l.kind === "province" ? (z) => z >= 5 && z < 9 : (z) => z >= from);
     }
     const showNames = () => {
       const z = m.getZoom();
-      names.eachLayer((layer) => {
-        const el = (layer as L.Marker).getElement();
-        const kind = el?.classList.contains("country") ? "country" : "province";
-        if (el) el.style.display = (kind === "country" ? z >= 3 && z < 7 : z >= 5 && z < 11) ? "" : "none";
-      });
+      for (const [marker, shown] of shownAt) {
+        const el = marker.getElement();
+        if (el) el.style.display = shown(z) ? "" : "none";
+      }
     };
     names.addTo(m);
     m.on("zoomend", showNames);
@@ -192,12 +198,28 @@ function drawBaseMap(m: L.Map, lang: Lang) {
     const box = L.DomUtil.create("div", "map-where");
     where.onAdd = () => box;
     where.addTo(m);
+    const cities = base.labels.filter((l) => l.kind === "city");
+    // The nearest named city within 30 km of the centre.
+    const nearCity = (c: L.LatLng) => {
+      let best: { name: string; metres: number } | undefined;
+      for (const l of cities) {
+        const metres = c.distanceTo([l.lat, l.lon]);
+        if (metres < 30_000 && (!best || metres < best.metres)) best = { name: lang === "zh-CN" ? l.zh : l.en, metres };
+      }
+      return best?.name ?? "";
+    };
     const place = () => {
       const c = m.getCenter();
       const inside = (f: GeoJSON.Feature) => containsPoint(f.geometry, c.lng, c.lat);
       const name = (f: GeoJSON.Feature | undefined) => (f ? String((f.properties as Record<string, string>)[lang === "zh-CN" ? "zh" : "en"]) : "");
-      const parts = m.getZoom() >= 9 ? [name(base.provinces.features.find(inside)), name(base.countries.features.find(inside))].filter(Boolean) : [];
-      box.textContent = [...new Set(parts)].join(lang === "zh-CN" ? "，" : ", ");
+      let parts: string[] = [];
+      if (m.getZoom() >= 9) {
+        const city = nearCity(c);
+        const province = name(base.provinces.features.find(inside));
+        // "near Shanghai, China": a city that is its own province is named once.
+        parts = [city && t("mapNearCity", { city }), province.startsWith(city) && city ? "" : province, name(base.countries.features.find(inside))];
+      }
+      box.textContent = [...new Set(parts.filter(Boolean))].join(lang === "zh-CN" ? "，" : ", ");
       box.style.display = box.textContent ? "" : "none";
     };
     m.on("moveend", place);
