@@ -433,18 +433,16 @@ fn apply_pulled(
     let bytes = B64
         .decode(data)
         .map_err(|_| DeviceError::corrupt_document(format!("pull of {} is not base64", p.doc)))?;
-    let existing: Option<(Vec<u8>, i64)> = {
+    let dirty: Option<i64> = {
         use rusqlite::OptionalExtension;
-        tx.query_row(
-            "SELECT bytes, dirty FROM documents WHERE id = ?1",
-            [&p.doc],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        tx.query_row("SELECT dirty FROM documents WHERE id = ?1", [&p.doc], |r| {
+            r.get(0)
+        })
         .optional()?
     };
-    let (mut doc, dirty) = match existing {
-        Some((b, dirty)) => (crdt::load(&b)?, dirty == 1),
-        None => (automerge::AutoCommit::new(), false),
+    let (mut doc, dirty) = match (dirty, crate::store::stored_bytes(tx, &p.doc)?) {
+        (Some(dirty), Some(b)) => (crdt::load(&b)?, dirty == 1),
+        _ => (automerge::AutoCommit::new(), false),
     };
     doc.set_actor(actor.clone());
     crdt::apply_strict(&mut doc, &bytes)

@@ -126,22 +126,25 @@ pub fn exchange(from: &Workspace, to: &mut Workspace) {
     let mut stmt = from
         .store
         .conn()
-        .prepare("SELECT id, doc_type, bytes FROM documents")
+        .prepare("SELECT id, doc_type FROM documents")
         .unwrap();
-    let pull: Vec<PullDoc> = stmt
-        .query_map([], |r| {
-            Ok(PullDoc {
-                doc: r.get(0)?,
-                doc_type: r.get(1)?,
-                kind: PullKind::Snapshot,
-                data: Some(
-                    base64::engine::general_purpose::STANDARD.encode(r.get::<_, Vec<u8>>(2)?),
-                ),
-            })
-        })
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
+    let pull: Vec<PullDoc> = rows
+        .into_iter()
+        .map(|(doc, doc_type)| {
+            let bytes = from.store.document_bytes(&doc).unwrap().unwrap();
+            PullDoc {
+                doc,
+                doc_type,
+                kind: PullKind::Snapshot,
+                data: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            }
+        })
+        .collect();
     let cursor = to
         .store
         .meta("cursor")

@@ -239,15 +239,7 @@ mod tests {
                 scheduled_end: None,
             })
             .unwrap();
-        let order: Vec<u8> = ws
-            .store
-            .conn()
-            .query_row(
-                "SELECT bytes FROM documents WHERE id = ?1",
-                [&o.summary.id],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let order: Vec<u8> = ws.store.document_bytes(&o.summary.id).unwrap().unwrap();
         let request = serde_json::json!({
             "cursor": 0,
             "push": [{"doc": o.summary.id, "doc_type": "order", "changes": B64.encode(&order)}],

@@ -350,7 +350,10 @@ pub async fn run(n: usize) -> Result<()> {
         )?)
     };
     let documents: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM documents WHERE doc_type = 'knowledge'",
+        "SELECT COALESCE(SUM(LENGTH(d.bytes)), 0)
+           + (SELECT COALESCE(SUM(LENGTH(t.bytes)), 0) FROM document_tails t JOIN documents k ON k.id = t.id
+              WHERE k.doc_type = 'knowledge')
+         FROM documents d WHERE d.doc_type = 'knowledge'",
         [],
         |r| r.get(0),
     )?;

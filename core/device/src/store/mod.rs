@@ -18,16 +18,19 @@ use crate::model::project::Project;
 use crate::model::{DocType, enum_name};
 
 pub mod at_rest;
+mod doc_cache;
 mod projection;
 mod schema;
 
 pub(crate) use projection::{delete_document, project};
 pub use schema::PROJECTION_TABLES;
-use schema::{PROJECTION_VERSION, SCHEMA};
+use schema::{PROJECTION_VERSION, SCHEMA, STOCK_LEVEL_TRIGGERS};
 
 pub struct Store {
     conn: Connection,
     actor: ActorId,
+    /// Documents as last loaded or committed, so a tap does not parse a big document again.
+    cache: doc_cache::DocCache,
 }
 
 /// One document row as sync needs it.
@@ -63,11 +66,13 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(STOCK_LEVEL_TRIGGERS)?;
         if get_meta(&conn, "projection_version")?.is_some_and(|v| v != PROJECTION_VERSION) {
             for t in PROJECTION_TABLES {
                 conn.execute(&format!("DROP TABLE IF EXISTS {t}"), [])?;
             }
             conn.execute_batch(SCHEMA)?;
+            conn.execute_batch(STOCK_LEVEL_TRIGGERS)?;
         }
         let actor = match get_meta(&conn, "actor")? {
             Some(hex) => ActorId::from(
@@ -80,7 +85,11 @@ impl Store {
             }
         };
         let rebuild = get_meta(&conn, "projection_version")?.as_deref() != Some(PROJECTION_VERSION);
-        let mut store = Store { conn, actor };
+        let mut store = Store {
+            conn,
+            actor,
+            cache: doc_cache::DocCache::default(),
+        };
         if rebuild {
             store.rebuild_projections()?;
             store.set_meta("projection_version", PROJECTION_VERSION)?;
@@ -111,23 +120,44 @@ impl Store {
         Ok(())
     }
 
-    /// Load a document, ready for local edits by this device's actor.
+    /// Load a document, ready for local edits by this device's actor. A copy kept in memory
+    /// is used while the stored heads still match it (whoever wrote since, sync included).
     pub fn load(&self, id: &str) -> Result<Option<(DocType, AutoCommit)>> {
-        let row: Option<(String, Vec<u8>)> = self
+        let row: Option<(String, String)> = self
             .conn
             .query_row(
-                "SELECT doc_type, bytes FROM documents WHERE id = ?1",
+                "SELECT doc_type, heads FROM documents WHERE id = ?1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        match row {
-            None => Ok(None),
-            Some((t, bytes)) => {
-                let mut doc = crdt::load(&bytes)?;
-                doc.set_actor(self.actor.clone());
-                Ok(Some((DocType::parse(&t)?, doc)))
+        let Some((t, heads)) = row else {
+            self.cache.forget(id);
+            return Ok(None);
+        };
+        let doc_type = DocType::parse(&t)?;
+        let mut doc = match self.cache.get(id, &heads) {
+            Some(doc) => doc,
+            None => {
+                let bytes = self.document_bytes(id)?.unwrap_or_default();
+                let doc = crdt::load(&bytes)?;
+                self.cache.put(id, &heads, &doc, bytes.len());
+                doc
             }
+        };
+        doc.set_actor(self.actor.clone());
+        Ok(Some((doc_type, doc)))
+    }
+
+    /// A stored document's automerge bytes: its last full save and every change saved after.
+    pub fn document_bytes(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        stored_bytes(&self.conn, id)
+    }
+
+    /// After a commit: keep what was written for the next load.
+    fn remember(&self, written: &[(String, Written)], docs: &[&AutoCommit]) {
+        for ((id, w), doc) in written.iter().zip(docs) {
+            self.cache.put(id, &w.heads, doc, w.stored_len);
         }
     }
 
@@ -144,9 +174,10 @@ impl Store {
     ) -> Result<()> {
         let typed = TypedDoc::parse(doc_type, doc)?;
         let tx = self.conn.transaction()?;
-        write_document(&tx, doc_type, id, doc, true)?;
+        let written = write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, &typed)?;
         tx.commit()?;
+        self.remember(&[(id.to_string(), written)], &[doc]);
         Ok(())
     }
 
@@ -169,11 +200,14 @@ impl Store {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         insert_blobs(&tx, blobs)?;
+        let mut written = Vec::with_capacity(docs.len());
         for (t, id, doc, typed) in docs.iter_mut() {
-            write_document(&tx, *t, id, doc, true)?;
+            written.push((id.clone(), write_document(&tx, *t, id, doc, true)?));
             project(&tx, typed)?;
         }
         tx.commit()?;
+        let docs: Vec<&AutoCommit> = docs.iter().map(|d| &d.2).collect();
+        self.remember(&written, &docs);
         Ok(())
     }
 
@@ -189,9 +223,10 @@ impl Store {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         insert_blobs(&tx, blobs)?;
-        write_document(&tx, doc_type, id, doc, true)?;
+        let written = write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, typed)?;
         tx.commit()?;
+        self.remember(&[(id.to_string(), written)], &[doc]);
         Ok(())
     }
 
@@ -236,25 +271,22 @@ impl Store {
         // A ledger goes after a location saved in the same instant: the server checks a
         // ledger's movements against its location, so it must know the location first.
         let mut stmt = self.conn.prepare(
-            "SELECT id, doc_type, bytes, synced_heads FROM documents
+            "SELECT id, synced_heads FROM documents
              WHERE dirty = 1 AND rejected IS NULL ORDER BY updated_at, doc_type = 'ledger' LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
+        let rows: Vec<(String, String)> = stmt
+            .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, t, bytes, synced) = row?;
+        for (id, synced) in rows {
             let synced: Vec<String> = serde_json::from_str(&synced).unwrap_or_default();
+            let Some((doc_type, doc)) = self.load(&id)? else {
+                continue;
+            };
             out.push(StoredDoc {
                 id,
-                doc_type: DocType::parse(&t)?,
-                doc: crdt::load(&bytes)?,
+                doc_type,
+                doc,
                 synced_heads: crdt::heads_from_hex(&synced)?,
             });
         }
@@ -283,18 +315,29 @@ impl Store {
     /// Clear projections and write them again from the document bytes.
     pub fn rebuild_projections(&mut self) -> Result<()> {
         let tx = self.conn.transaction()?;
+        // Levels are summed once at the end rather than row by row as movements go in.
+        tx.execute_batch("DROP TRIGGER stock_levels_add; DROP TRIGGER stock_levels_remove;")?;
         for t in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
-        let docs: Vec<(String, Vec<u8>)> = {
-            let mut stmt = tx.prepare("SELECT doc_type, bytes FROM documents")?;
+        let docs: Vec<(String, String)> = {
+            let mut stmt = tx.prepare("SELECT id, doc_type FROM documents")?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
-        for (t, bytes) in docs {
-            let doc = crdt::load(&bytes)?;
+        for (id, t) in docs {
+            let doc = crdt::load(&stored_bytes(&tx, &id)?.unwrap_or_default())?;
             project(&tx, &TypedDoc::parse(DocType::parse(&t)?, &doc)?)?;
         }
+        tx.execute(
+            "INSERT INTO stock_levels(location_id, part_id, level, defective)
+             SELECT location_id, part_id,
+                    SUM(CASE WHEN kind = 'defective' THEN 0 ELSE qty END),
+                    SUM(CASE WHEN kind = 'defective' THEN qty ELSE 0 END)
+             FROM stock_movements GROUP BY location_id, part_id",
+            [],
+        )?;
+        tx.execute_batch(STOCK_LEVEL_TRIGGERS)?;
         tx.commit()?;
         Ok(())
     }
@@ -338,6 +381,7 @@ impl Store {
     pub fn wipe(&mut self, keep_actor: bool) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM documents", [])?;
+        tx.execute("DELETE FROM document_tails", [])?;
         tx.execute("DELETE FROM blobs", [])?;
         for t in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
@@ -352,6 +396,7 @@ impl Store {
             self.actor = actor;
         }
         tx.commit()?;
+        self.cache.clear();
         // Deleted rows stay in free pages (and the write-ahead log) until rewritten: a lost or
         // revoked tablet must not keep them.
         self.conn
@@ -395,24 +440,97 @@ pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Resul
 
 /// Upsert a document's bytes. `local` marks it dirty (a change to send); a merge of remote
 /// changes leaves the dirty flag as it was.
+/// What a write left in the store: the heads it recorded and the stored size of the document.
+pub(crate) struct Written {
+    heads: String,
+    stored_len: usize,
+}
+
+/// At most this many saved tails per document before the next write saves it whole.
+const MAX_TAILS: i64 = 64;
+
+/// Save a document. When the stored copy is an ancestor of `doc` and its tails are still
+/// small, only the changes after it are appended (a tap on a document that grows with history
+/// costs what the tap added); otherwise the whole document is saved compactly and its tails
+/// folded in.
 pub(crate) fn write_document(
     tx: &Transaction<'_>,
     doc_type: DocType,
     id: &str,
     doc: &mut AutoCommit,
     local: bool,
-) -> Result<()> {
-    let heads = serde_json::to_string(&crdt::heads_to_hex(&doc.get_heads())).unwrap_or_default();
-    let bytes = doc.save();
-    tx.execute(
-        "INSERT INTO documents(id, doc_type, bytes, heads, dirty, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
-           dirty = MAX(documents.dirty, excluded.dirty),
-           rejected = CASE WHEN excluded.dirty = 1 THEN NULL ELSE documents.rejected END,
-           updated_at = excluded.updated_at",
-        params![id, doc_type.as_str(), bytes, heads, local as i64, crate::model::now_ms()],
-    )?;
-    Ok(())
+) -> Result<Written> {
+    let now_heads = doc.get_heads();
+    let heads = serde_json::to_string(&crdt::heads_to_hex(&now_heads)).unwrap_or_default();
+    let stored: Option<(String, i64, i64, i64)> = tx
+        .query_row(
+            "SELECT d.heads, LENGTH(d.bytes), COUNT(t.seq), COALESCE(SUM(LENGTH(t.bytes)), 0)
+             FROM documents d LEFT JOIN document_tails t ON t.id = d.id WHERE d.id = ?1 GROUP BY d.id",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let tail = stored.and_then(|(old_heads, base_len, tails, tails_len)| {
+        let old: Vec<String> = serde_json::from_str(&old_heads).ok()?;
+        let old = crdt::heads_from_hex(&old).ok()?;
+        if !old.iter().all(|h| doc.get_change_by_hash(h).is_some()) || tails >= MAX_TAILS {
+            return None;
+        }
+        let tail = doc.save_after(&old);
+        // Tails up to half the compact size (at least 64 kB) load about as fast as one save.
+        let room = (base_len / 2).max(64 * 1024);
+        (tails_len + tail.len() as i64 <= room).then_some((tail, base_len + tails_len))
+    });
+    let stored_len = match tail {
+        Some((tail, before)) => {
+            if !tail.is_empty() {
+                tx.execute(
+                    "INSERT INTO document_tails(id, seq, bytes)
+                     VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM document_tails WHERE id = ?1), ?2)",
+                    params![id, tail],
+                )?;
+            }
+            tx.execute(
+                "UPDATE documents SET heads = ?2, dirty = MAX(dirty, ?3),
+                   rejected = CASE WHEN ?3 = 1 THEN NULL ELSE rejected END, updated_at = ?4
+                 WHERE id = ?1",
+                params![id, heads, local as i64, crate::model::now_ms()],
+            )?;
+            before as usize + tail.len()
+        }
+        None => {
+            let bytes = doc.save();
+            tx.execute("DELETE FROM document_tails WHERE id = ?1", [id])?;
+            tx.execute(
+                "INSERT INTO documents(id, doc_type, bytes, heads, dirty, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+                   dirty = MAX(documents.dirty, excluded.dirty),
+                   rejected = CASE WHEN excluded.dirty = 1 THEN NULL ELSE documents.rejected END,
+                   updated_at = excluded.updated_at",
+                params![id, doc_type.as_str(), bytes, heads, local as i64, crate::model::now_ms()],
+            )?;
+            bytes.len()
+        }
+    };
+    Ok(Written { heads, stored_len })
+}
+
+/// A document's full save followed by the changes saved after it, as one loadable byte string.
+pub(crate) fn stored_bytes(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>> {
+    let base: Option<Vec<u8>> = conn
+        .query_row("SELECT bytes FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(mut bytes) = base else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM document_tails WHERE id = ?1 ORDER BY seq")?;
+    for tail in stmt.query_map([id], |r| r.get::<_, Vec<u8>>(0))? {
+        bytes.extend_from_slice(&tail?);
+    }
+    Ok(Some(bytes))
 }
 
 /// Query side: filters the order list accepts.
@@ -466,3 +584,6 @@ pub struct RecordFilter {
     #[serde(default)]
     pub text: Option<String>,
 }
+
+#[cfg(test)]
+mod tests;

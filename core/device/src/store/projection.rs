@@ -5,6 +5,7 @@ use super::*;
 
 pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM document_tails WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM equipment WHERE id = ?1", [id])?;
     tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;

@@ -13,6 +13,14 @@ CREATE TABLE IF NOT EXISTS documents(
     rejected TEXT,
     updated_at INTEGER NOT NULL
 );
+-- Changes saved after a document's `bytes` (automerge change chunks, in order): a small edit of
+-- a big document appends here instead of rewriting it; the next full save folds them in.
+CREATE TABLE IF NOT EXISTS document_tails(
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY(id, seq)
+);
 -- Pulled documents this device could not read (damaged bytes, an unknown shape): kept as
 -- received, with why, until a later pull of the same document applies.
 CREATE TABLE IF NOT EXISTS quarantine(
@@ -156,6 +164,16 @@ CREATE TABLE IF NOT EXISTS stock_movements(
 CREATE INDEX IF NOT EXISTS stock_movements_level ON stock_movements(location_id, part_id, qty);
 CREATE INDEX IF NOT EXISTS stock_movements_part ON stock_movements(part_id, location_id);
 CREATE INDEX IF NOT EXISTS stock_movements_doc ON stock_movements(doc_id);
+-- Levels as sums kept up to date with every movement row that comes or goes, so reading them
+-- never adds up a location's whole history. Defective parts taken back are counted apart.
+CREATE TABLE IF NOT EXISTS stock_levels(
+    location_id TEXT NOT NULL,
+    part_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    defective INTEGER NOT NULL,
+    PRIMARY KEY(location_id, part_id)
+);
+CREATE INDEX IF NOT EXISTS stock_levels_part ON stock_levels(part_id);
 CREATE TABLE IF NOT EXISTS ledgers(
     id TEXT PRIMARY KEY,
     location_id TEXT NOT NULL,
@@ -254,12 +272,35 @@ CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
 );
 "#;
 
+/// The triggers that keep `stock_levels` up to date (part of the schema; a full rebuild drops
+/// them, sums the levels in one statement, and puts them back).
+pub(super) const STOCK_LEVEL_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS stock_levels_add AFTER INSERT ON stock_movements BEGIN
+    INSERT INTO stock_levels(location_id, part_id, level, defective)
+    VALUES (new.location_id, new.part_id,
+            CASE WHEN new.kind = 'defective' THEN 0 ELSE new.qty END,
+            CASE WHEN new.kind = 'defective' THEN new.qty ELSE 0 END)
+    ON CONFLICT(location_id, part_id) DO UPDATE
+    SET level = level + excluded.level, defective = defective + excluded.defective;
+END;
+CREATE TRIGGER IF NOT EXISTS stock_levels_remove AFTER DELETE ON stock_movements BEGIN
+    UPDATE stock_levels
+    SET level = level - CASE WHEN old.kind = 'defective' THEN 0 ELSE old.qty END,
+        defective = defective - CASE WHEN old.kind = 'defective' THEN old.qty ELSE 0 END
+    WHERE location_id = old.location_id AND part_id = old.part_id;
+    DELETE FROM stock_levels
+    WHERE location_id = old.location_id AND part_id = old.part_id
+      AND NOT EXISTS (SELECT 1 FROM stock_movements
+                      WHERE location_id = old.location_id AND part_id = old.part_id);
+END;
+"#;
+
 /// Bump when a projection table changes shape: the tables are then dropped and rebuilt from
 /// the documents on open (the documents are the truth; projections are only a cache).
-pub(super) const PROJECTION_VERSION: &str = "20";
+pub(super) const PROJECTION_VERSION: &str = "21";
 
 /// Every projection table, for rebuilds and for the test that proves a rebuild is exact.
-pub const PROJECTION_TABLES: [&str; 17] = [
+pub const PROJECTION_TABLES: [&str; 18] = [
     "attendance",
     "ledgers",
     "categories",
@@ -267,6 +308,7 @@ pub const PROJECTION_TABLES: [&str; 17] = [
     "part_requests",
     "parts",
     "stock_movements",
+    "stock_levels",
     "customers",
     "checkins",
     "equipment",

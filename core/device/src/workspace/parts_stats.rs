@@ -83,8 +83,7 @@ impl Workspace {
         ))?;
         let stock_value = tally(
             "SELECT l.id, l.name, COALESCE(SUM(v.level * p.cost_minor), 0) FROM locations l
-             LEFT JOIN (SELECT location_id, part_id, SUM(qty) AS level FROM stock_movements
-                        WHERE kind != 'defective' GROUP BY location_id, part_id HAVING SUM(qty) > 0) v ON v.location_id = l.id
+             LEFT JOIN stock_levels v ON v.location_id = l.id AND v.level > 0
              LEFT JOIN parts p ON p.id = v.part_id
              WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL
              GROUP BY l.id ORDER BY 3 DESC, 2",

@@ -123,7 +123,7 @@ impl Workspace {
         let mut stmt = self.store.conn().prepare(
             "SELECT p.id, p.sku, p.name_zh, p.name_en, p.category_id, p.unit, p.barcode, p.sale_price_minor,
                     p.cost_minor, p.currency, p.min_stock, p.compatible_models,
-                    (SELECT COALESCE(SUM(m.qty), 0) FROM stock_movements m WHERE m.part_id = p.id AND m.kind != 'defective'),
+                    (SELECT COALESCE(SUM(s.level), 0) FROM stock_levels s WHERE s.part_id = p.id),
                     COALESCE(d.dirty, 0), p.photo
              FROM parts p LEFT JOIN documents d ON d.id = p.id
              WHERE (?2 IS NULL OR p.id = ?2)

@@ -69,11 +69,10 @@ pub struct StockTakeLine {
     pub adjustment: i64,
 }
 
-pub(super) const LEVEL_SELECT: &str = "SELECT m.location_id, l.name, m.part_id, p.sku, p.name_zh, p.name_en, p.unit,
-        COALESCE(SUM(CASE WHEN m.kind = 'defective' THEN 0 ELSE m.qty END), 0),
-        COALESCE(SUM(CASE WHEN m.kind = 'defective' THEN m.qty ELSE 0 END), 0),
-        p.min_stock
-     FROM stock_movements m JOIN locations l ON l.id = m.location_id JOIN parts p ON p.id = m.part_id";
+pub(super) const LEVEL_SELECT: &str =
+    "SELECT s.location_id, l.name, s.part_id, p.sku, p.name_zh, p.name_en, p.unit,
+        s.level, s.defective, p.min_stock
+     FROM stock_levels s JOIN locations l ON l.id = s.location_id JOIN parts p ON p.id = s.part_id";
 
 pub(super) fn level_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LevelView> {
     Ok(LevelView {
@@ -332,8 +331,8 @@ impl Workspace {
         part_id: Option<&str>,
     ) -> Result<Vec<LevelView>> {
         let mut stmt = self.store.conn().prepare(&format!(
-            "{LEVEL_SELECT} WHERE (?1 IS NULL OR m.location_id = ?1) AND (?2 IS NULL OR m.part_id = ?2)
-             GROUP BY m.location_id, m.part_id ORDER BY l.name, p.sku"
+            "{LEVEL_SELECT} WHERE (?1 IS NULL OR s.location_id = ?1) AND (?2 IS NULL OR s.part_id = ?2)
+             ORDER BY l.name, p.sku"
         ))?;
         let rows = stmt.query_map(params![location_id, part_id], level_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

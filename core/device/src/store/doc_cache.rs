@@ -1,0 +1,143 @@
+//! Parsed documents kept between actions. Parsing a document costs what its history holds (a
+//! busy month's ledger: tens of milliseconds); a copy in memory costs a clone. An entry is only
+//! used while the stored heads are the ones it was kept with, so a merge written by sync (or
+//! anything else that writes the row) is never hidden by a stale copy.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use automerge::AutoCommit;
+
+/// Stored bytes the kept documents may add up to (their parsed form takes a few times that).
+const BUDGET_BYTES: usize = 16 << 20;
+/// And at most this many documents.
+const BUDGET_DOCS: usize = 256;
+
+#[derive(Default)]
+pub(super) struct DocCache {
+    inner: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    docs: HashMap<String, Entry>,
+    bytes: usize,
+    clock: u64,
+}
+
+struct Entry {
+    heads: String,
+    doc: AutoCommit,
+    bytes: usize,
+    used: u64,
+}
+
+impl DocCache {
+    /// A copy of the document if the one kept has exactly `heads` (as stored).
+    pub(super) fn get(&self, id: &str, heads: &str) -> Option<AutoCommit> {
+        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        e.clock += 1;
+        let clock = e.clock;
+        let entry = e.docs.get_mut(id)?;
+        if entry.heads != heads {
+            return None;
+        }
+        entry.used = clock;
+        Some(entry.doc.clone())
+    }
+
+    /// Keep a copy of `doc`, stored with `heads` in `bytes` bytes; the least recently used go
+    /// when the budget is exceeded. A document larger than the whole budget is not kept.
+    pub(super) fn put(&self, id: &str, heads: &str, doc: &AutoCommit, bytes: usize) {
+        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = e.docs.remove(id) {
+            e.bytes -= old.bytes;
+        }
+        if bytes > BUDGET_BYTES {
+            return;
+        }
+        while !e.docs.is_empty() && (e.bytes + bytes > BUDGET_BYTES || e.docs.len() >= BUDGET_DOCS)
+        {
+            let oldest = e
+                .docs
+                .iter()
+                .min_by_key(|(_, v)| v.used)
+                .map(|(k, _)| k.clone());
+            if let Some(old) = oldest.and_then(|k| e.docs.remove(&k)) {
+                e.bytes -= old.bytes;
+            }
+        }
+        e.clock += 1;
+        let used = e.clock;
+        e.bytes += bytes;
+        e.docs.insert(
+            id.to_string(),
+            Entry {
+                heads: heads.to_string(),
+                doc: doc.clone(),
+                bytes,
+                used,
+            },
+        );
+    }
+
+    pub(super) fn forget(&self, id: &str) {
+        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = e.docs.remove(id) {
+            e.bytes -= old.bytes;
+        }
+    }
+
+    pub(super) fn clear(&self) {
+        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        *e = Entries::default();
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .docs
+            .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_recently_used_go_first_and_nothing_larger_than_the_budget_is_kept() {
+        let cache = DocCache::default();
+        let doc = AutoCommit::new();
+        for i in 0..BUDGET_DOCS + 10 {
+            cache.put(&format!("d{i}"), "h", &doc, 10);
+            if i == BUDGET_DOCS - 1 {
+                // Used again just before the cache is full: the ten that go are d1..d10.
+                assert!(cache.get("d0", "h").is_some());
+            }
+        }
+        assert_eq!(cache.len(), BUDGET_DOCS);
+        assert!(cache.get("d0", "h").is_some(), "recently used");
+        assert!(cache.get("d10", "h").is_none(), "least recently used");
+        assert!(cache.get("d11", "h").is_some());
+        assert!(
+            cache.get("d0", "other heads").is_none(),
+            "kept with other heads"
+        );
+        cache.put("big", "h", &doc, BUDGET_BYTES + 1);
+        assert!(cache.get("big", "h").is_none());
+        // Byte budget: two halves fit, a third pushes the oldest out.
+        let cache = DocCache::default();
+        for id in ["a", "b", "c"] {
+            cache.put(id, "h", &doc, BUDGET_BYTES / 2);
+        }
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get("a", "h").is_none());
+        cache.forget("b");
+        assert!(cache.get("b", "h").is_none());
+        cache.clear();
+        assert_eq!(cache.len(), 0);
+    }
+}
