@@ -177,6 +177,47 @@ async fn bad_requests_get_clear_errors(backend: Backend) {
         "too_large",
     )
     .await;
+    // Compressed bodies are counted unpacked: 17 MiB of spaces in 17 kB of gzip is too large,
+    // and damaged compression is a bad request, not a crash or a hang.
+    let gzip = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(bytes).unwrap();
+        z.finish().unwrap()
+    };
+    let bomb = gzip(&vec![b' '; 17 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+    let mut damaged = gzip(br#"{"cursor":0,"push":[],"directory_version":0}"#);
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    for (body, status, code) in [(bomb, 413, "too_large"), (damaged, 400, "bad_request")] {
+        let resp = http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("content-encoding", "gzip")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        check(resp, status, code).await;
+    }
+    // A well-formed compressed sync is answered compressed when the client asks for it.
+    let resp = http
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-encoding", "gzip")
+        .header("accept-encoding", "gzip")
+        .body(gzip(br#"{"cursor":0,"push":[],"directory_version":0}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
     let doc = fieldops_device::model::new_id();
     let resp = raw_push(&w.sup, &doc, "spaceship", b"x").await;
     assert_eq!(resp.rejected[0].code, ErrorCode::UnknownDocType);

@@ -68,9 +68,8 @@ pub async fn handle(
     if req.cursor == 0 {
         // A fresh (or wiped) device holds nothing: send it everything in scope again.
         storage.device_reset(&auth.device_id).await?;
-        for a in &accepted {
-            storage.device_add(&auth.device_id, &a.doc).await?;
-        }
+        let pushed: Vec<String> = accepted.iter().map(|a| a.doc.clone()).collect();
+        storage.device_update(&auth.device_id, &pushed, &[]).await?;
     }
     let (pull, cursor, more) = pull_page(storage, auth, req.cursor).await?;
     let version = storage.directory_version(&auth.tenant).await?;
@@ -510,6 +509,8 @@ async fn pull_page(
     let mut pull: Vec<PullDoc> = Vec::new();
     let mut new_cursor = cursor;
     let mut bytes = 0usize;
+    // What the device holds, as this page changes it; written once at the end.
+    let mut holds = Holdings::default();
     for (i, e) in entries.iter().enumerate() {
         if bytes > PAGE_BYTES {
             more = more || i < entries.len();
@@ -520,7 +521,7 @@ async fn pull_page(
             continue;
         }
         let visible = sees(storage, auth, &e.doc_id, &e.doc_type).await?;
-        let has = storage.device_has(&auth.device_id, &e.doc_id).await?;
+        let has = holds.has(storage, &auth.device_id, &e.doc_id).await?;
         let already_in_page = pull
             .iter()
             .any(|p| p.doc == e.doc_id && p.kind == PullKind::Snapshot);
@@ -538,7 +539,7 @@ async fn pull_page(
                 if let Some(s) = snapshot(storage, auth, &e.doc_id).await? {
                     bytes += s.data.as_ref().map_or(0, String::len);
                     pull.push(s);
-                    storage.device_add(&auth.device_id, &e.doc_id).await?;
+                    holds.add(&e.doc_id);
                 }
             }
             (false, true) => {
@@ -557,7 +558,7 @@ async fn pull_page(
                         data: None,
                     }),
                 }
-                storage.device_remove(&auth.device_id, &e.doc_id).await?;
+                holds.remove(&e.doc_id);
             }
             _ => {}
         }
@@ -566,12 +567,12 @@ async fn pull_page(
         if e.doc_type == DocType::Order.as_str() && !auth.role.manages() {
             for (linked, linked_type) in storage.order_links(&auth.tenant, &e.doc_id).await? {
                 let l_visible = sees(storage, auth, &linked, &linked_type).await?;
-                let l_has = storage.device_has(&auth.device_id, &linked).await?;
+                let l_has = holds.has(storage, &auth.device_id, &linked).await?;
                 if l_visible && !l_has {
                     if let Some(s) = snapshot(storage, auth, &linked).await? {
                         bytes += s.data.as_ref().map_or(0, String::len);
                         pull.push(s);
-                        storage.device_add(&auth.device_id, &linked).await?;
+                        holds.add(&linked);
                     }
                 } else if !l_visible && l_has {
                     pull.push(PullDoc {
@@ -580,12 +581,49 @@ async fn pull_page(
                         kind: PullKind::Revoked,
                         data: None,
                     });
-                    storage.device_remove(&auth.device_id, &linked).await?;
+                    holds.remove(&linked);
                 }
             }
         }
     }
+    let (added, removed) = holds.into_changes();
+    storage
+        .device_update(&auth.device_id, &added, &removed)
+        .await?;
     Ok((pull, new_cursor, more))
+}
+
+/// The documents a device holds, read from storage and changed in memory while one page is
+/// built (so a document sent twice in a page is known to be there), written once at the end.
+#[derive(Default)]
+struct Holdings {
+    changed: std::collections::BTreeMap<String, bool>,
+}
+
+impl Holdings {
+    async fn has(&self, storage: &DynStorage, device_id: &str, doc_id: &str) -> Result<bool> {
+        match self.changed.get(doc_id) {
+            Some(held) => Ok(*held),
+            None => storage.device_has(device_id, doc_id).await,
+        }
+    }
+
+    fn add(&mut self, doc_id: &str) {
+        self.changed.insert(doc_id.to_string(), true);
+    }
+
+    fn remove(&mut self, doc_id: &str) {
+        self.changed.insert(doc_id.to_string(), false);
+    }
+
+    fn into_changes(self) -> (Vec<String>, Vec<String>) {
+        let (added, removed): (Vec<_>, Vec<_>) =
+            self.changed.into_iter().partition(|(_, held)| *held);
+        (
+            added.into_iter().map(|(id, _)| id).collect(),
+            removed.into_iter().map(|(id, _)| id).collect(),
+        )
+    }
 }
 
 /// Change a stored document as the server (a customer's rating from the portal): `edit`

@@ -19,6 +19,7 @@ use crate::protocol::*;
 use crate::store::{Store, delete_document, project, set_meta_tx, write_document};
 use crate::workspace::{Session, Workspace};
 use crate::{ErrorBody, ErrorCode};
+use fieldops_domain::wire;
 
 /// An HTTP connection to one sync server with one bearer token.
 #[derive(Clone)]
@@ -67,21 +68,25 @@ pub fn normalise_server_url(url: &str) -> Result<String> {
 
 async fn error_from_response(resp: reqwest::Response) -> DeviceError {
     let status = resp.status();
-    match resp.json::<ErrorBody>().await {
+    let body = unpacked_body(resp)
+        .await
+        .ok()
+        .and_then(|(bytes, _)| serde_json::from_slice::<ErrorBody>(&bytes).ok());
+    match body {
         // A rule with words of its own (a field, a refusal): said as the device says it.
-        Ok(ErrorBody {
+        Some(ErrorBody {
             field: Some(problem),
             ..
         }) => DeviceError::Domain(crate::DomainError::BadField(problem)),
-        Ok(ErrorBody {
+        Some(ErrorBody {
             refusal: Some(refusal),
             ..
         }) => DeviceError::refused(refusal),
-        Ok(body) => DeviceError::Server {
+        Some(body) => DeviceError::Server {
             code: body.code,
             message: body.message,
         },
-        Err(_) => DeviceError::Server {
+        None => DeviceError::Server {
             // Not one of our answers (a proxy's page, say): its status is all there is to go on.
             code: match status.as_u16() {
                 401 => ErrorCode::Unauthorized,
@@ -92,6 +97,23 @@ async fn error_from_response(resp: reqwest::Response) -> DeviceError {
             message: format!("the server answered {status}"),
         },
     }
+}
+
+/// A response's body, unpacked when the server compressed it, and its size on the wire.
+async fn unpacked_body(resp: reqwest::Response) -> Result<(Vec<u8>, u64)> {
+    let gzipped = resp
+        .headers()
+        .get(reqwest::header::CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+    let bytes = resp.bytes().await?;
+    let on_wire = bytes.len() as u64;
+    let body = if gzipped {
+        wire::gunzip(&bytes, MAX_RESPONSE_BYTES)
+            .map_err(|e| DeviceError::Network(format!("malformed answer: {e}")))?
+    } else {
+        bytes.to_vec()
+    };
+    Ok((body, on_wire))
 }
 
 /// Sign in: binds this device's actor id to the user on the server.
@@ -159,17 +181,26 @@ impl SyncHttp {
         &self.token
     }
 
-    /// One request/response; returns the response and the body sizes on the wire.
+    /// One request/response; returns the response and the body sizes on the wire. Both
+    /// bodies travel gzip-compressed (the request from `COMPRESS_FROM_BYTES` on).
     pub async fn round_trip(&self, req: &SyncRequest) -> Result<(SyncResponse, u64, u64)> {
-        let body = serde_json::to_vec(req).map_err(|e| DeviceError::invalid(e.to_string()))?;
+        let json = serde_json::to_vec(req).map_err(|e| DeviceError::invalid(e.to_string()))?;
+        let compressed = json.len() >= COMPRESS_FROM_BYTES;
+        let body = if compressed { wire::gzip(&json) } else { json };
         let sent = body.len() as u64;
         let send = || {
-            self.client
+            let request = self
+                .client
                 .post(format!("{}{API_PREFIX}/sync", self.base))
                 .bearer_auth(&self.token)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
+                .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+            let request = if compressed {
+                request.header(reqwest::header::CONTENT_ENCODING, "gzip")
+            } else {
+                request
+            };
+            request.body(body.clone()).send()
         };
         let resp = match send().await {
             // A kept-alive connection the server closed meanwhile (it restarted, a proxy timed
@@ -181,10 +212,10 @@ impl SyncHttp {
         if !resp.status().is_success() {
             return Err(error_from_response(resp).await);
         }
-        let bytes = resp.bytes().await?;
-        let parsed: SyncResponse = serde_json::from_slice(&bytes)
+        let (json, received) = unpacked_body(resp).await?;
+        let parsed: SyncResponse = serde_json::from_slice(&json)
             .map_err(|e| DeviceError::Network(format!("malformed sync response: {e}")))?;
-        Ok((parsed, sent, bytes.len() as u64))
+        Ok((parsed, sent, received))
     }
 
     /// `GET` an endpoint of this server (`/v1/…`) as JSON.

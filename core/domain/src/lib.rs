@@ -16,6 +16,7 @@ pub mod people;
 pub mod portal;
 pub mod protocol;
 pub mod push;
+pub mod wire;
 
 pub use error::{
     DomainError, ErrorBody, ErrorCode, Field, FieldProblem, Problem, Refusal, Result, Thing,

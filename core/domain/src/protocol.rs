@@ -9,6 +9,10 @@ use crate::model::Role;
 pub const API_PREFIX: &str = "/v1";
 /// The largest request body the server reads.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// A sync answer, unpacked, is never larger than this (the server pages pulls at 8 MiB).
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Sync bodies from this size on are sent gzip-compressed.
+pub const COMPRESS_FROM_BYTES: usize = 1024;
 /// The most documents one push may carry; a client sends the rest in the next round.
 pub const MAX_PUSH_DOCS: usize = 200;
 /// A client stops adding documents to a push once it carries this many change bytes.

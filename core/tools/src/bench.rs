@@ -281,7 +281,7 @@ fn edit_descriptions(ws: &mut Workspace, ids: &[String], suffix: &str) -> Result
 }
 
 /// One run of S1, S2 and S3 on a fresh server; returns a sample for each.
-async fn run_once(template: &Path, users_dir: &Path, k: usize) -> Result<[Sample; 3]> {
+async fn run_once(template: &Path, users_dir: &Path, k: usize) -> Result<([Sample; 3], Codecs)> {
     let dir = tempdir()?;
     std::fs::copy(users_dir.join("server.sqlite"), dir.join("server.sqlite")).map_err(bench_err)?;
     std::fs::copy(template, dir.join("a.sqlite")).map_err(bench_err)?;
@@ -350,8 +350,72 @@ async fn run_once(template: &Path, users_dir: &Path, k: usize) -> Result<[Sample
     if da != db {
         return Err(bench_err("S3 did not converge"));
     }
+    let wire = weigh_codecs(
+        &server.url,
+        b.http.as_ref().map(|h| h.token()).unwrap_or_default(),
+    )
+    .await?;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok([s1, s2, s3])
+    Ok(([s1, s2, s3], wire))
+}
+
+/// A first sync's first answer as the server sends it uncompressed, and what gzip (as sent
+/// on the wire, level 1, and at its default level 6) and zstd (levels 1 and 3) make of it.
+#[derive(Serialize)]
+struct Codecs {
+    json_bytes: usize,
+    gzip1_bytes: usize,
+    gzip1_ms: f64,
+    gzip6_bytes: usize,
+    gzip6_ms: f64,
+    zstd1_bytes: usize,
+    zstd1_ms: f64,
+    zstd3_bytes: usize,
+    zstd3_ms: f64,
+}
+
+async fn weigh_codecs(url: &str, token: &str) -> Result<Codecs> {
+    use std::io::Write;
+    let http = fieldops_device::net::http_client(std::time::Duration::from_secs(120))
+        .map_err(bench_err)?;
+    // Cursor 0 again: the server sends this device everything in scope as snapshots.
+    let json = http
+        .post(format!("{url}/v1/sync"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(r#"{"cursor":0,"push":[],"directory_version":0}"#)
+        .send()
+        .await
+        .map_err(bench_err)?
+        .bytes()
+        .await
+        .map_err(bench_err)?;
+    let timed = |f: &dyn Fn() -> Vec<u8>| {
+        let t = Instant::now();
+        let out = f();
+        (out.len(), t.elapsed().as_secs_f64() * 1000.0)
+    };
+    let gzip = |level: u32| {
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+        let _ = z.write_all(&json);
+        z.finish().unwrap_or_default()
+    };
+    let zstd = |level: i32| zstd::encode_all(&json[..], level).unwrap_or_default();
+    let (gzip1_bytes, gzip1_ms) = timed(&|| gzip(1));
+    let (gzip6_bytes, gzip6_ms) = timed(&|| gzip(6));
+    let (zstd1_bytes, zstd1_ms) = timed(&|| zstd(1));
+    let (zstd3_bytes, zstd3_ms) = timed(&|| zstd(3));
+    Ok(Codecs {
+        json_bytes: json.len(),
+        gzip1_bytes,
+        gzip1_ms,
+        gzip6_bytes,
+        gzip6_ms,
+        zstd1_bytes,
+        zstd1_ms,
+        zstd3_bytes,
+        zstd3_ms,
+    })
 }
 
 pub(crate) fn tempdir() -> Result<PathBuf> {
@@ -373,8 +437,11 @@ pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
         let template = base.join("a-template.sqlite");
         build_device_a(&template, &users, n)?;
         let mut samples: Vec<[Sample; 3]> = Vec::new();
+        let mut codecs = None;
         for _ in 0..runs {
-            samples.push(run_once(&template, &base, k).await?);
+            let (sample, wire) = run_once(&template, &base, k).await?;
+            samples.push(sample);
+            codecs = Some(wire);
         }
         for (i, (name, note)) in [
             ("S1", "A pushes N new orders, then a fresh device B pulls them all; bytes are B's"),
@@ -397,6 +464,11 @@ pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
             };
             println!("{}", serde_json::to_string(&f).map_err(bench_err)?);
         }
+        println!(
+            "{}",
+            serde_json::json!({"scenario": "wire", "n": n, "codecs": codecs,
+                "note": "a first sync's first answer uncompressed, and what each codec makes of it (last run)"})
+        );
         let _ = std::fs::remove_dir_all(&base);
     }
     Ok(())

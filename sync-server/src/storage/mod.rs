@@ -285,8 +285,14 @@ pub trait Storage: Send + Sync {
     /// technician still sees each must be decided again whenever the order changes.
     async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>>;
     async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool>;
-    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()>;
-    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()>;
+    /// Record that the device now holds `added` and no longer holds `removed`, in one
+    /// transaction (one per sync answer, not one per document).
+    async fn device_update(
+        &self,
+        device_id: &str,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<()>;
     async fn device_reset(&self, device_id: &str) -> Result<()>;
     /// Whether the database itself announces feed advances to every server instance
     /// (PostgreSQL NOTIFY); otherwise the instance that took the push announces it.

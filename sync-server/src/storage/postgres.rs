@@ -733,25 +733,29 @@ impl Storage for PgStorage {
             .is_some())
     }
 
-    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()> {
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO device_docs(device_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&device_id, &doc_id],
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()> {
-        self.client()
-            .await?
-            .execute(
-                "DELETE FROM device_docs WHERE device_id = $1 AND doc_id = $2",
-                &[&device_id, &doc_id],
-            )
-            .await?;
+    async fn device_update(
+        &self,
+        device_id: &str,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<()> {
+        if added.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // One statement each, the ids as arrays.
+        tx.execute(
+            "INSERT INTO device_docs(device_id, doc_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+            &[&device_id, &added],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM device_docs WHERE device_id = $1 AND doc_id = ANY($2::text[])",
+            &[&device_id, &removed],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

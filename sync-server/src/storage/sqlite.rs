@@ -665,25 +665,33 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn device_add(&self, device_id: &str, doc_id: &str) -> Result<()> {
-        let (d, doc) = (device_id.to_string(), doc_id.to_string());
+    async fn device_update(
+        &self,
+        device_id: &str,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<()> {
+        if added.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let (d, added, removed) = (device_id.to_string(), added.to_vec(), removed.to_vec());
         self.run(move |c| {
-            c.execute(
-                "INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)",
-                params![d, doc],
-            )?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn device_remove(&self, device_id: &str, doc_id: &str) -> Result<()> {
-        let (d, doc) = (device_id.to_string(), doc_id.to_string());
-        self.run(move |c| {
-            c.execute(
-                "DELETE FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
-                params![d, doc],
-            )?;
+            let tx = c.transaction()?;
+            {
+                let mut add = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)",
+                )?;
+                for doc in &added {
+                    add.execute(params![d, doc])?;
+                }
+                let mut remove = tx.prepare_cached(
+                    "DELETE FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
+                )?;
+                for doc in &removed {
+                    remove.execute(params![d, doc])?;
+                }
+            }
+            tx.commit()?;
             Ok(())
         })
         .await
