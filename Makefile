@@ -117,7 +117,7 @@ fuzz-automerge: deps
 
 bench: deps
 	$(CARGO) build --release -p fieldops-sync-server -p fieldops-tools
-	$(TARGET_DIR)/release/fieldops-tools bench
+	$(TARGET_DIR)/release/fieldops-tools bench --baseline docs/bench-sync-baseline.jsonl
 	$(TARGET_DIR)/release/fieldops-tools bench-knowledge --entries 20000
 	$(CARGO) bench -p fieldops-media --bench photo
 	$(CARGO) bench -p fieldops-device --bench stock

@@ -23,9 +23,9 @@ use fieldops_sync_server::storage::{self, UserRecord};
 const PASSWORD: &str = "bench-password";
 const TENANT: &str = "bench";
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct Figures {
-    scenario: &'static str,
+    scenario: String,
     n: usize,
     k: usize,
     runs: usize,
@@ -33,7 +33,7 @@ struct Figures {
     device_bytes: u64,
     server_cpu_ms: f64,
     server_peak_rss_kb: u64,
-    note: &'static str,
+    note: String,
 }
 
 struct Sample {
@@ -424,7 +424,28 @@ pub(crate) fn tempdir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
+/// How much slower than the baseline a figure may be before the bench fails.
+const STEP_BACK: f64 = 1.5;
+/// Below this many milliseconds a figure is noise, not a step.
+const NOISE_MS: f64 = 50.0;
+
+pub async fn run(
+    sizes: &[usize],
+    k: usize,
+    runs: usize,
+    baseline: Option<&Path>,
+    write_baseline: Option<&Path>,
+) -> Result<()> {
+    let before: Vec<Figures> = match baseline {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| bench_err(format!("{}: {e}", path.display())))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).map_err(bench_err))
+            .collect::<Result<_>>()?,
+        None => Vec::new(),
+    };
+    let mut measured: Vec<Figures> = Vec::new();
     for &n in sizes {
         if n < 3 * k {
             return Err(ToolError::Failed(format!(
@@ -452,7 +473,7 @@ pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
         .enumerate()
         {
             let f = Figures {
-                scenario: name,
+                scenario: name.to_string(),
                 n,
                 k,
                 runs,
@@ -460,9 +481,10 @@ pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
                 device_bytes: median(samples.iter().map(|s| s[i].device_bytes as f64).collect()) as u64,
                 server_cpu_ms: median(samples.iter().map(|s| s[i].server_cpu_ms).collect()),
                 server_peak_rss_kb: median(samples.iter().map(|s| s[i].server_peak_rss_kb as f64).collect()) as u64,
-                note,
+                note: note.to_string(),
             };
             println!("{}", serde_json::to_string(&f).map_err(bench_err)?);
+            measured.push(f);
         }
         println!(
             "{}",
@@ -471,5 +493,82 @@ pub async fn run(sizes: &[usize], k: usize, runs: usize) -> Result<()> {
         );
         let _ = std::fs::remove_dir_all(&base);
     }
-    Ok(())
+    if let Some(path) = write_baseline {
+        let lines: Vec<String> = measured
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(bench_err)?;
+        std::fs::write(path, lines.join("\n") + "\n").map_err(bench_err)?;
+    }
+    let steps = steps_back(&before, &measured);
+    for s in &steps {
+        println!("{}", serde_json::json!({"check": "step back", "what": s}));
+    }
+    if steps.is_empty() {
+        Ok(())
+    } else {
+        Err(bench_err(format!(
+            "{} figure(s) more than {STEP_BACK}× the baseline",
+            steps.len()
+        )))
+    }
+}
+
+/// Scenarios whose wall time or server CPU grew past `STEP_BACK` times the baseline's.
+fn steps_back(before: &[Figures], now: &[Figures]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in now {
+        let Some(b) = before
+            .iter()
+            .find(|b| b.scenario == f.scenario && b.n == f.n)
+        else {
+            continue;
+        };
+        for (what, was, is) in [
+            ("wall_ms", b.wall_ms, f.wall_ms),
+            ("server_cpu_ms", b.server_cpu_ms, f.server_cpu_ms),
+        ] {
+            if is > NOISE_MS && is > was * STEP_BACK {
+                out.push(format!(
+                    "{} N={} {what}: {is:.0} (baseline {was:.0})",
+                    f.scenario, f.n
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(scenario: &'static str, wall_ms: f64, server_cpu_ms: f64) -> Figures {
+        Figures {
+            scenario: scenario.to_string(),
+            n: 1000,
+            k: 10,
+            runs: 3,
+            wall_ms,
+            device_bytes: 0,
+            server_cpu_ms,
+            server_peak_rss_kb: 0,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_figure_half_again_slower_than_its_baseline_is_a_step_back() {
+        let before = [figures("S1", 6000.0, 3000.0), figures("S2", 20.0, 0.0)];
+        let now = [figures("S1", 12000.0, 3100.0), figures("S2", 40.0, 10.0)];
+        let steps = steps_back(&before, &now);
+        assert_eq!(
+            steps,
+            ["S1 N=1000 wall_ms: 12000 (baseline 6000)"],
+            "S2 is noise"
+        );
+        assert!(steps_back(&before, &[figures("S1", 8000.0, 4000.0)]).is_empty());
+        assert!(steps_back(&[], &now).is_empty(), "no baseline, no check");
+    }
 }

@@ -40,6 +40,13 @@ enum Command {
         /// Runs per size; the median is printed.
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Figures of an earlier run (this command's JSON lines): fail when a scenario's wall
+        /// time or server CPU is more than 1.5 times what it was, so a step back shows.
+        #[arg(long)]
+        baseline: Option<std::path::PathBuf>,
+        /// Write this run's figures there, as the next baseline.
+        #[arg(long)]
+        write_baseline: Option<std::path::PathBuf>,
     },
     /// Measure the knowledge base: search on a device, its index size, and a technician's first
     /// sync of the published set from the real server; JSON lines out.
@@ -57,7 +64,22 @@ async fn run(cli: Cli) -> error::Result<()> {
             println!("{}", demo::create(&storage, &tenant).await?);
             Ok(())
         }
-        Command::Bench { sizes, k, runs } => bench::run(&sizes, k, runs.max(1)).await,
+        Command::Bench {
+            sizes,
+            k,
+            runs,
+            baseline,
+            write_baseline,
+        } => {
+            bench::run(
+                &sizes,
+                k,
+                runs.max(1),
+                baseline.as_deref(),
+                write_baseline.as_deref(),
+            )
+            .await
+        }
         Command::BenchKnowledge { entries } => bench_knowledge::run(entries.max(1)).await,
     }
 }
