@@ -155,10 +155,9 @@ impl Store {
     }
 
     /// After a commit: keep what was written for the next load.
-    fn remember(&self, written: &[(String, Written)], docs: &[&AutoCommit]) {
-        for ((id, w), doc) in written.iter().zip(docs) {
-            self.cache.put(id, &w.heads, doc, w.stored_len);
-        }
+    fn remember(&self, written: &Written, doc: &AutoCommit) {
+        self.cache
+            .put(&written.id, &written.heads, doc, written.stored_len);
     }
 
     pub fn new_doc(&self) -> AutoCommit {
@@ -177,7 +176,7 @@ impl Store {
         let written = write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, &typed)?;
         tx.commit()?;
-        self.remember(&[(id.to_string(), written)], &[doc]);
+        self.remember(&written, doc);
         Ok(())
     }
 
@@ -202,12 +201,13 @@ impl Store {
         insert_blobs(&tx, blobs)?;
         let mut written = Vec::with_capacity(docs.len());
         for (t, id, doc, typed) in docs.iter_mut() {
-            written.push((id.clone(), write_document(&tx, *t, id, doc, true)?));
+            written.push(write_document(&tx, *t, id, doc, true)?);
             project(&tx, typed)?;
         }
         tx.commit()?;
-        let docs: Vec<&AutoCommit> = docs.iter().map(|d| &d.2).collect();
-        self.remember(&written, &docs);
+        for (w, d) in written.iter().zip(docs.iter()) {
+            self.remember(w, &d.2);
+        }
         Ok(())
     }
 
@@ -226,7 +226,7 @@ impl Store {
         let written = write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, typed)?;
         tx.commit()?;
-        self.remember(&[(id.to_string(), written)], &[doc]);
+        self.remember(&written, doc);
         Ok(())
     }
 
@@ -438,10 +438,9 @@ pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Resul
     set_meta(tx, key, value)
 }
 
-/// Upsert a document's bytes. `local` marks it dirty (a change to send); a merge of remote
-/// changes leaves the dirty flag as it was.
 /// What a write left in the store: the heads it recorded and the stored size of the document.
 pub(crate) struct Written {
+    id: String,
     heads: String,
     stored_len: usize,
 }
@@ -449,10 +448,11 @@ pub(crate) struct Written {
 /// At most this many saved tails per document before the next write saves it whole.
 const MAX_TAILS: i64 = 64;
 
-/// Save a document. When the stored copy is an ancestor of `doc` and its tails are still
-/// small, only the changes after it are appended (a tap on a document that grows with history
-/// costs what the tap added); otherwise the whole document is saved compactly and its tails
-/// folded in.
+/// Upsert a document. `local` marks it dirty (a change to send); a merge of remote changes
+/// leaves the dirty flag as it was. When the stored copy is an ancestor of `doc` and its
+/// tails are still small, only the changes after it are appended (a tap on a document that
+/// grows with history costs what the tap added); otherwise the whole document is saved
+/// compactly and its tails folded in.
 pub(crate) fn write_document(
     tx: &Transaction<'_>,
     doc_type: DocType,
@@ -512,7 +512,11 @@ pub(crate) fn write_document(
             bytes.len()
         }
     };
-    Ok(Written { heads, stored_len })
+    Ok(Written {
+        id: id.to_string(),
+        heads,
+        stored_len,
+    })
 }
 
 /// A document's full save followed by the changes saved after it, as one loadable byte string.
