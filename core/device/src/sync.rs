@@ -643,12 +643,21 @@ pub async fn logout(http: &SyncHttp) -> Result<()> {
     Ok(())
 }
 
-/// How long to wait before the next attempt after `failures` failed syncs in a row: 2 s,
-/// 4 s, 8 s … up to a minute (the regular interval), so an interrupted upload resumes soon
-/// after the network returns without hammering a server that is down.
-pub fn retry_delay(failures: u32) -> std::time::Duration {
-    let secs = 2u64.saturating_pow(failures.min(6)).min(60);
-    std::time::Duration::from_secs(if failures == 0 { 60 } else { secs })
+/// How long to wait before the next attempt after `failures` failed syncs in a row: a step of
+/// 2 s, 4 s, 8 s … up to a minute (the regular interval), so an interrupted upload resumes soon
+/// after the network returns without hammering a server that is down. The wait is drawn
+/// between half the step and the whole step (`spread`, from 0 to 1, picks where): devices
+/// turned away together (a restarted server, a busy morning) come back spread out, not in one
+/// wave.
+pub fn retry_delay(failures: u32, spread: f64) -> std::time::Duration {
+    let step_ms = 1000 * 2u64.saturating_pow(failures.min(6)).min(60);
+    let step_ms = if failures == 0 { 60_000 } else { step_ms };
+    let spread = if spread.is_finite() {
+        spread.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    std::time::Duration::from_millis(step_ms / 2 + (step_ms as f64 / 2.0 * spread) as u64)
 }
 
 /// Sync until the server has everything the device has and the device everything in its scope.
@@ -736,9 +745,22 @@ mod retry_tests {
 
     #[test]
     fn failed_syncs_back_off_up_to_the_regular_interval() {
-        let secs: Vec<u64> = (0..9).map(|n| retry_delay(n).as_secs()).collect();
-        assert_eq!(secs, vec![60, 2, 4, 8, 16, 32, 60, 60, 60]);
-        assert_eq!(retry_delay(u32::MAX).as_secs(), 60);
+        let longest: Vec<u64> = (0..9).map(|n| retry_delay(n, 1.0).as_secs()).collect();
+        assert_eq!(longest, vec![60, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(retry_delay(u32::MAX, 1.0).as_secs(), 60);
+    }
+
+    #[test]
+    fn devices_failing_together_come_back_spread_over_half_a_step() {
+        let ms = |failures, spread| retry_delay(failures, spread).as_millis();
+        assert_eq!(ms(3, 0.0), 4_000);
+        assert_eq!(ms(3, 0.5), 6_000);
+        assert_eq!(ms(3, 1.0), 8_000);
+        assert_eq!(ms(0, 0.0), 30_000);
+        // Whatever the draw, the wait stays within the step.
+        assert_eq!(ms(1, -3.0), 1_000);
+        assert_eq!(ms(1, 7.0), 2_000);
+        assert_eq!(ms(1, f64::NAN), 2_000);
     }
 }
 

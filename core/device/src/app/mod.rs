@@ -241,7 +241,7 @@ impl App {
                     // Debounce: gather a burst of edits into one sync.
                     tokio::time::sleep(Duration::from_millis(700)).await;
                 }
-                _ = tokio::time::sleep(sync::retry_delay(failures)) => {}
+                _ = tokio::time::sleep(sync::retry_delay(failures, rand::random())) => {}
             }
         }
     }
