@@ -730,3 +730,67 @@ impl Receiver {
             .collect()
     }
 }
+
+/// A small load balancer in front of several server instances: each new connection goes to
+/// the next instance in turn, skipping one that refuses connections (as a balancer's health
+/// check would), and counts the connections each instance took.
+pub struct RoundRobin {
+    pub url: String,
+    taken: Arc<Vec<std::sync::atomic::AtomicUsize>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RoundRobin {
+    pub async fn start(instances: &[&Server]) -> RoundRobin {
+        let backends: Arc<Vec<String>> = Arc::new(
+            instances
+                .iter()
+                .map(|s| s.url.trim_start_matches("http://").to_string())
+                .collect(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let taken: Arc<Vec<_>> = Arc::new(
+            (0..backends.len())
+                .map(|_| std::sync::atomic::AtomicUsize::new(0))
+                .collect(),
+        );
+        let counts = taken.clone();
+        let task = tokio::spawn(async move {
+            let mut next = 0usize;
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    continue;
+                };
+                let first = next;
+                next = (next + 1) % backends.len();
+                let (backends, counts) = (backends.clone(), counts.clone());
+                tokio::spawn(async move {
+                    for i in 0..backends.len() {
+                        let k = (first + i) % backends.len();
+                        if let Ok(mut server) = tokio::net::TcpStream::connect(&backends[k]).await {
+                            counts[k].fetch_add(1, Ordering::Relaxed);
+                            let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        RoundRobin { url, taken, task }
+    }
+
+    /// Connections each instance took, in the order the instances were given.
+    pub fn connections(&self) -> Vec<usize> {
+        self.taken
+            .iter()
+            .map(|n| n.load(Ordering::Relaxed))
+            .collect()
+    }
+}
+
+impl Drop for RoundRobin {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

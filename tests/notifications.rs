@@ -510,19 +510,29 @@ on_both!(
     a_server_killed_before_delivering_delivers_after_its_restart_once,
 );
 
-/// Two server instances on one PostgreSQL both decide and both deliver: every message goes
+/// Three server instances on one PostgreSQL all decide and all deliver: every message goes
 /// out once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgresql_deliver_each_message_once() {
+async fn three_instances_on_one_postgresql_deliver_each_message_once() {
     let c = company(Backend::Postgres, SmtpSink::on(free_port())).await;
     for i in 0..8 {
         machine_with_warranty(&c, &format!("{i}号机组"), 10 + i).await;
     }
     let second = Server::start_with(&c.db, &TEST_CLOCK);
+    let third = Server::start_with(&c.db, &TEST_CLOCK);
     let admin_two = Device::signed_in(&second, T, "admin").await;
+    let admin_three = Device::signed_in(&third, T, "admin").await;
     let now = now_ms();
-    let (a, b) = tokio::join!(scan_at(&c.admin, now), scan_at(&admin_two, now));
-    assert_eq!(a + b, 8 * 5, "each message decided once: {a} + {b}");
+    let (a, b, d) = tokio::join!(
+        scan_at(&c.admin, now),
+        scan_at(&admin_two, now),
+        scan_at(&admin_three, now)
+    );
+    assert_eq!(
+        a + b + d,
+        8 * 5,
+        "each message decided once: {a} + {b} + {d}"
+    );
     settled(&c.admin).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mails = emails_to(&c, "chen.jing@acme.cn");

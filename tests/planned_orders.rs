@@ -1,7 +1,7 @@
 //! The server makes the orders of planned visits ahead of time, with the real server binary on
 //! SQLite and on PostgreSQL and an injected clock: a monthly plan over a simulated year makes
 //! twelve orders, each once, numbered without gaps, under ids derived from (plan, date),
-//! dispatched to the plan's technician, whose device receives them; two server instances on
+//! dispatched to the plan's technician, whose device receives them; three server instances on
 //! one PostgreSQL make each once.
 
 use std::collections::BTreeSet;
@@ -209,17 +209,20 @@ on_both!(
     a_project_plan_makes_each_machines_orders,
 );
 
-/// Two instances on one PostgreSQL checking at the same moments make each order once.
+/// Three instances on one PostgreSQL checking at the same moments make each order once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgresql_make_each_planned_order_once() {
+async fn three_instances_on_one_postgresql_make_each_planned_order_once() {
     let c = company(Backend::Postgres).await;
     let (machine_id, plan_id) = monthly_plan(&c).await;
     let second = Server::start_with(&c.db, &TEST_CLOCK);
+    let third = Server::start_with(&c.db, &TEST_CLOCK);
     let admin_two = Device::signed_in(&second, T, "admin").await;
+    let admin_three = Device::signed_in(&third, T, "admin").await;
     let now = now_ms();
     tokio::join!(
         a_year_of_checks(&c.admin, now),
-        a_year_of_checks(&admin_two, now)
+        a_year_of_checks(&admin_two, now),
+        a_year_of_checks(&admin_three, now)
     );
     c.sup.sync().await;
     let orders = orders_of(&c.sup);
