@@ -55,12 +55,18 @@ pub(crate) struct ServerProc {
 
 impl ServerProc {
     pub(crate) fn start(db: &str) -> Result<ServerProc> {
+        Self::start_with(db, &[])
+    }
+
+    /// Start with extra `serve` options.
+    pub(crate) fn start_with(db: &str, options: &[String]) -> Result<ServerProc> {
         // The real server binary, built beside this one.
         let exe = std::env::current_exe()
             .map_err(bench_err)?
             .with_file_name("fieldops-sync-server");
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--database", db])
+            .args(options)
             .env("FIELDOPS_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -156,20 +162,24 @@ impl BenchDevice {
 
 pub(crate) async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInfo>)> {
     let db = format!("sqlite://{}", dir.join("server.sqlite").display());
-    let storage = storage::open(&db).await?;
+    let users = prepare_company(&db, 3).await?;
+    Ok((db, users))
+}
+
+/// The bench company on the server database `db`: a supervisor (`sup`) and `technicians`
+/// technicians (`t1`, `t2` …), all with `PASSWORD`; the supervisor first.
+pub(crate) async fn prepare_company(db: &str, technicians: usize) -> Result<Vec<UserInfo>> {
+    let storage = storage::open(db).await?;
     storage.ensure_tenant(TENANT).await?;
     let hash = fieldops_sync_server::auth::hash_password(PASSWORD)?;
     let mut users = Vec::new();
-    for (login, role) in [
-        ("sup", Role::Supervisor),
-        ("t1", Role::Technician),
-        ("t2", Role::Technician),
-        ("t3", Role::Technician),
-    ] {
+    let people = std::iter::once(("sup".to_string(), Role::Supervisor))
+        .chain((1..=technicians).map(|i| (format!("t{i}"), Role::Technician)));
+    for (login, role) in people {
         let info = UserInfo {
             id: uuid::Uuid::now_v7().to_string(),
-            login: login.into(),
-            name: login.into(),
+            login: login.clone(),
+            name: login,
             role,
             active: true,
         };
@@ -184,7 +194,7 @@ pub(crate) async fn prepare_server_db(dir: &Path) -> Result<(String, Vec<UserInf
             .await?;
         users.push(info);
     }
-    Ok((db, users))
+    Ok(users)
 }
 
 fn description(i: usize) -> String {
@@ -198,7 +208,7 @@ fn description(i: usize) -> String {
 }
 
 /// Device A's store with one customer and `n` orders of ~10 events each, not yet synced.
-fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
+pub(crate) fn build_device_a(path: &Path, users: &[UserInfo], n: usize) -> Result<()> {
     let mut ws = Workspace::open(path)?;
     let sup = &users[0];
     ws.begin_login(TENANT, &sup.login)?;

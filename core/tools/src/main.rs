@@ -5,6 +5,7 @@ mod bench;
 mod bench_knowledge;
 mod demo;
 mod error;
+mod storm;
 
 use clap::{Parser, Subcommand};
 
@@ -55,6 +56,33 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         entries: usize,
     },
+    /// Many devices at once against the real server (one or several instances): a first sync
+    /// from scratch, an idle reconnect and a reconnect with changes, every device at once;
+    /// JSON lines out.
+    Storm {
+        /// Devices, each the real device core with its own store and actor.
+        #[arg(long, default_value_t = 300)]
+        devices: usize,
+        /// Orders in the company, dispatched round-robin to its technicians.
+        #[arg(long, default_value_t = 3000)]
+        orders: usize,
+        /// Technicians; device i signs in as technician i mod this (default: one per device).
+        #[arg(long)]
+        technicians: Option<usize>,
+        /// Progress notes each device adds offline before the last phase.
+        #[arg(long, default_value_t = 10)]
+        changes: usize,
+        /// Server instances; more than one needs --postgres.
+        #[arg(long, default_value_t = 1)]
+        instances: usize,
+        /// A PostgreSQL URL (postgres://USER@HOST:PORT/DB) on which the storm creates and
+        /// drops its own database; without it, the server runs on SQLite.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// The servers' --syncs-at-once (their default when not given).
+        #[arg(long)]
+        syncs_at_once: Option<usize>,
+    },
 }
 
 async fn run(cli: Cli) -> error::Result<()> {
@@ -81,6 +109,26 @@ async fn run(cli: Cli) -> error::Result<()> {
             .await
         }
         Command::BenchKnowledge { entries } => bench_knowledge::run(entries.max(1)).await,
+        Command::Storm {
+            devices,
+            orders,
+            changes,
+            technicians,
+            instances,
+            postgres,
+            syncs_at_once,
+        } => {
+            storm::run(storm::StormOptions {
+                devices: devices.max(1),
+                orders: orders.max(3),
+                changes,
+                technicians: technicians.unwrap_or(devices).clamp(1, devices.max(1)),
+                instances: instances.max(1),
+                postgres,
+                syncs_at_once,
+            })
+            .await
+        }
     }
 }
 
