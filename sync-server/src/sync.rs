@@ -16,7 +16,7 @@ use fieldops_domain::push::{PushChecked, check_push};
 use crate::error::{Result, ServerError};
 use fieldops_domain::audit::AuditKind;
 
-use crate::storage::{AuditRecord, AuthContext, DocCommit, DynStorage};
+use crate::storage::{AuditRecord, AuthContext, DocCommit, DynStorage, PageFacts, PageReader};
 
 /// Feed entries examined per response; the client repeats while `more`.
 const PAGE_ENTRIES: u32 = 500;
@@ -445,14 +445,31 @@ pub(crate) async fn sees(
                 .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
                 .await;
         }
-        return Ok(matches!(
-            doc_type,
-            "part" | "category" | "location" | "ledger" | "part_request" | "settings"
-        ));
+        return Ok(warehouse_reads(doc_type));
     }
     storage
         .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
         .await
+}
+
+/// `sees`, answered from what the page read at once.
+fn sees_in_page(auth: &AuthContext, facts: &PageFacts, doc_id: &str, doc_type: &str) -> bool {
+    if auth.role.manages() {
+        return true;
+    }
+    if auth.role == fieldops_domain::model::Role::Warehouse && doc_type != "knowledge" {
+        return warehouse_reads(doc_type);
+    }
+    facts.visible.contains(doc_id)
+}
+
+/// What a warehouse keeper reads besides knowledge: the catalogue, stock, part requests and
+/// settings.
+fn warehouse_reads(doc_type: &str) -> bool {
+    matches!(
+        doc_type,
+        "part" | "category" | "location" | "ledger" | "part_request" | "settings"
+    )
 }
 
 async fn snapshot(
@@ -509,6 +526,26 @@ async fn pull_page(
     let mut pull: Vec<PullDoc> = Vec::new();
     let mut new_cursor = cursor;
     let mut bytes = 0usize;
+    let follow_links = !auth.role.manages();
+    let asked: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.origin_device.as_deref() != Some(auth.device_id.as_str()))
+        .map(|e| (e.doc_id.clone(), e.doc_type.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let facts = storage
+        .page_facts(
+            &PageReader {
+                tenant: &auth.tenant,
+                user_id: &auth.user_id,
+                device_id: &auth.device_id,
+                scoped: !auth.role.manages(),
+                follow_links,
+            },
+            &asked,
+        )
+        .await?;
     // What the device holds, as this page changes it; written once at the end.
     let mut holds = Holdings::default();
     for (i, e) in entries.iter().enumerate() {
@@ -520,8 +557,8 @@ async fn pull_page(
         if e.origin_device.as_deref() == Some(auth.device_id.as_str()) {
             continue;
         }
-        let visible = sees(storage, auth, &e.doc_id, &e.doc_type).await?;
-        let has = holds.has(storage, &auth.device_id, &e.doc_id).await?;
+        let visible = sees_in_page(auth, &facts, &e.doc_id, &e.doc_type);
+        let has = holds.has(&facts, &e.doc_id);
         let already_in_page = pull
             .iter()
             .any(|p| p.doc == e.doc_id && p.kind == PullKind::Snapshot);
@@ -564,24 +601,24 @@ async fn pull_page(
         }
         // An order brings what it points at (customer, equipment, project) along, and takes
         // each away when the technician's last order pointing at it goes.
-        if e.doc_type == DocType::Order.as_str() && !auth.role.manages() {
-            for (linked, linked_type) in storage.order_links(&auth.tenant, &e.doc_id).await? {
-                let l_visible = sees(storage, auth, &linked, &linked_type).await?;
-                let l_has = holds.has(storage, &auth.device_id, &linked).await?;
+        if e.doc_type == DocType::Order.as_str() && follow_links {
+            for (linked, linked_type) in facts.links.get(&e.doc_id).into_iter().flatten() {
+                let l_visible = sees_in_page(auth, &facts, linked, linked_type);
+                let l_has = holds.has(&facts, linked);
                 if l_visible && !l_has {
-                    if let Some(s) = snapshot(storage, auth, &linked).await? {
+                    if let Some(s) = snapshot(storage, auth, linked).await? {
                         bytes += s.data.as_ref().map_or(0, String::len);
                         pull.push(s);
-                        holds.add(&linked);
+                        holds.add(linked);
                     }
                 } else if !l_visible && l_has {
                     pull.push(PullDoc {
                         doc: linked.clone(),
-                        doc_type: linked_type,
+                        doc_type: linked_type.clone(),
                         kind: PullKind::Revoked,
                         data: None,
                     });
-                    holds.remove(&linked);
+                    holds.remove(linked);
                 }
             }
         }
@@ -601,10 +638,10 @@ struct Holdings {
 }
 
 impl Holdings {
-    async fn has(&self, storage: &DynStorage, device_id: &str, doc_id: &str) -> Result<bool> {
+    fn has(&self, before: &PageFacts, doc_id: &str) -> bool {
         match self.changed.get(doc_id) {
-            Some(held) => Ok(*held),
-            None => storage.device_has(device_id, doc_id).await,
+            Some(held) => *held,
+            None => before.held.contains(doc_id),
         }
     }
 

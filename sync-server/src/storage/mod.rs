@@ -281,10 +281,13 @@ pub trait Storage: Send + Sync {
         doc_id: &str,
         doc_type: &str,
     ) -> Result<bool>;
-    /// Every document an order points at or once pointed at, as (id, type): whether a
-    /// technician still sees each must be decided again whenever the order changes.
-    async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>>;
-    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool>;
+    /// What one pull page must know of the documents its feed entries name (`docs`, as
+    /// (id, type)), read in one go rather than in three queries per entry: see `PageFacts`.
+    async fn page_facts(
+        &self,
+        reader: &PageReader<'_>,
+        docs: &[(String, String)],
+    ) -> Result<PageFacts>;
     /// Record that the device now holds `added` and no longer holds `removed`, in one
     /// transaction (one per sync answer, not one per document).
     async fn device_update(
@@ -437,6 +440,49 @@ pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
         // The catalogue, every location's stock, and the tenant's settings.
         "part" | "category" | "location" | "ledger" | "settings" => TechnicianScope::Everyone,
         _ => TechnicianScope::Nobody,
+    }
+}
+
+/// Who a pull page is for.
+pub struct PageReader<'a> {
+    pub tenant: &'a str,
+    pub user_id: &'a str,
+    pub device_id: &'a str,
+    /// Decide each document's visibility by the technicians' scope (everyone but managers).
+    pub scoped: bool,
+    /// Follow orders to what they point at (technicians and warehouse keepers: their copy
+    /// of a customer or machine comes and goes with the orders that bring it).
+    pub follow_links: bool,
+}
+
+/// What a pull page knows of its documents and of what their orders point at.
+#[derive(Debug, Default)]
+pub struct PageFacts {
+    /// Each order's links, (id, type), as they are or once were: whether a technician still
+    /// sees each must be decided again whenever the order changes (with `follow_links`).
+    pub links: std::collections::HashMap<String, Vec<(String, String)>>,
+    /// Of the documents asked about and linked, those the device holds now.
+    pub held: std::collections::HashSet<String>,
+    /// Of the documents asked about and linked, those the reader's scope lets them read
+    /// (with `scoped`; see `technician_scope`).
+    pub visible: std::collections::HashSet<String>,
+}
+
+impl PageFacts {
+    /// The documents asked about and those their orders link to, each once, with its type.
+    pub(crate) fn universe(&self, docs: &[(String, String)]) -> Vec<(String, String)> {
+        let mut all: std::collections::BTreeMap<&str, &str> = docs
+            .iter()
+            .map(|(id, ty)| (id.as_str(), ty.as_str()))
+            .collect();
+        for links in self.links.values() {
+            for (id, ty) in links {
+                all.entry(id).or_insert(ty);
+            }
+        }
+        all.into_iter()
+            .map(|(id, ty)| (id.to_string(), ty.to_string()))
+            .collect()
     }
 }
 

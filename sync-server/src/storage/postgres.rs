@@ -9,8 +9,8 @@ use fieldops_domain::protocol::UserInfo;
 use tokio_postgres::NoTls;
 
 use super::{
-    AuthContext, DocCommit, FeedEntry, SCHEMA, Sql, Storage, StoredDoc, UploadChunk, UserRecord,
-    now_ms,
+    AuthContext, DocCommit, FeedEntry, PageFacts, PageReader, SCHEMA, Sql, Storage, StoredDoc,
+    UploadChunk, UserRecord, now_ms,
 };
 use crate::error::{Result, ServerError};
 
@@ -709,28 +709,76 @@ impl Storage for PgStorage {
             .is_some())
     }
 
-    async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>> {
-        let rows = self
-            .client()
-            .await?
+    async fn page_facts(
+        &self,
+        reader: &PageReader<'_>,
+        docs: &[(String, String)],
+    ) -> Result<PageFacts> {
+        let client = self.client().await?;
+        let mut facts = PageFacts::default();
+        if reader.follow_links {
+            let orders: Vec<&str> = docs
+                .iter()
+                .filter(|(_, ty)| ty == "order")
+                .map(|(id, _)| id.as_str())
+                .collect();
+            for id in &orders {
+                facts.links.insert(id.to_string(), Vec::new());
+            }
+            for r in client
+                .query(
+                    "SELECT from_id, to_id, to_type FROM doc_links
+                     WHERE tenant = $1 AND from_id = ANY($2) ORDER BY from_id, to_id",
+                    &[&reader.tenant, &orders],
+                )
+                .await?
+            {
+                facts
+                    .links
+                    .entry(r.get(0))
+                    .or_default()
+                    .push((r.get(1), r.get(2)));
+            }
+        }
+        let universe = facts.universe(docs);
+        let ids: Vec<&str> = universe.iter().map(|(id, _)| id.as_str()).collect();
+        for r in client
             .query(
-                "SELECT to_id, to_type FROM doc_links WHERE tenant = $1 AND from_id = $2 ORDER BY to_id",
-                &[&tenant, &order_id],
-            )
-            .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-    }
-
-    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool> {
-        Ok(self
-            .client()
-            .await?
-            .query_opt(
-                "SELECT 1 FROM device_docs WHERE device_id = $1 AND doc_id = $2",
-                &[&device_id, &doc_id],
+                "SELECT doc_id FROM device_docs WHERE device_id = $1 AND doc_id = ANY($2)",
+                &[&reader.device_id, &ids],
             )
             .await?
-            .is_some())
+        {
+            facts.held.insert(r.get(0));
+        }
+        if reader.scoped {
+            // One statement per document, pipelined on one connection: one round trip's wait
+            // for the page, not one per document.
+            let checks = universe.iter().map(|(id, ty)| {
+                let client = &client;
+                async move {
+                    let sees = match super::technician_scope(ty) {
+                        super::TechnicianScope::Everyone => true,
+                        super::TechnicianScope::Nobody => false,
+                        super::TechnicianScope::Query(sql) => {
+                            let sql = sql
+                                .replace("{1}", "$1")
+                                .replace("{2}", "$2")
+                                .replace("{3}", "$3");
+                            client
+                                .query_opt(&sql, &[&reader.tenant, &reader.user_id, id])
+                                .await?
+                                .is_some()
+                        }
+                    };
+                    Ok::<_, ServerError>(sees.then(|| id.clone()))
+                }
+            });
+            for seen in futures_util::future::join_all(checks).await {
+                facts.visible.extend(seen?);
+            }
+        }
+        Ok(facts)
     }
 
     async fn device_update(

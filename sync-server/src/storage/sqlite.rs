@@ -9,8 +9,8 @@ use fieldops_domain::protocol::UserInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    AuthContext, DocCommit, FeedEntry, SCHEMA, Sql, Storage, StoredDoc, UploadChunk, UserRecord,
-    now_ms, sqlite_placeholders,
+    AuthContext, DocCommit, FeedEntry, PageFacts, PageReader, SCHEMA, Sql, Storage, StoredDoc,
+    UploadChunk, UserRecord, now_ms, sqlite_placeholders,
 };
 use crate::error::{Result, ServerError};
 
@@ -638,29 +638,58 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn order_links(&self, tenant: &str, order_id: &str) -> Result<Vec<(String, String)>> {
-        let (t, o) = (tenant.to_string(), order_id.to_string());
+    async fn page_facts(
+        &self,
+        reader: &PageReader<'_>,
+        docs: &[(String, String)],
+    ) -> Result<PageFacts> {
+        let (t, u, d) = (
+            reader.tenant.to_string(),
+            reader.user_id.to_string(),
+            reader.device_id.to_string(),
+        );
+        let (scoped, follow_links) = (reader.scoped, reader.follow_links);
+        let docs = docs.to_vec();
         self.run(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT to_id, to_type FROM doc_links WHERE tenant = ?1 AND from_id = ?2 ORDER BY to_id",
-            )?;
-            Ok(stmt
-                .query_map(params![t, o], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<(String, String)>>>()?)
-        })
-        .await
-    }
-
-    async fn device_has(&self, device_id: &str, doc_id: &str) -> Result<bool> {
-        let (d, doc) = (device_id.to_string(), doc_id.to_string());
-        self.run(move |c| {
-            Ok(c.query_row(
-                "SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
-                params![d, doc],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+            let mut facts = PageFacts::default();
+            if follow_links {
+                let mut links = c.prepare_cached(
+                    "SELECT to_id, to_type FROM doc_links WHERE tenant = ?1 AND from_id = ?2 ORDER BY to_id",
+                )?;
+                for (id, _) in docs.iter().filter(|(_, ty)| ty == "order") {
+                    let found = links
+                        .query_map(params![t, id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+                    facts.links.insert(id.clone(), found);
+                }
+            }
+            let universe = facts.universe(&docs);
+            let mut held =
+                c.prepare_cached("SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2")?;
+            for (id, _) in &universe {
+                if held.exists(params![d, id])? {
+                    facts.held.insert(id.clone());
+                }
+            }
+            if scoped {
+                for (id, ty) in &universe {
+                    let sees = match super::technician_scope(ty) {
+                        super::TechnicianScope::Everyone => true,
+                        super::TechnicianScope::Nobody => false,
+                        super::TechnicianScope::Query(sql) => c
+                            .prepare_cached(
+                                &sql.replace("{1}", "?1")
+                                    .replace("{2}", "?2")
+                                    .replace("{3}", "?3"),
+                            )?
+                            .exists(params![t, u, id])?,
+                    };
+                    if sees {
+                        facts.visible.insert(id.clone());
+                    }
+                }
+            }
+            Ok(facts)
         })
         .await
     }
