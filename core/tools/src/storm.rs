@@ -237,12 +237,16 @@ async fn fresh_database(dir: &Path, postgres: Option<&str>) -> Result<(String, O
         .await
         .map_err(bench_err)?;
     tokio::spawn(conn);
-    client
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-        ))
-        .await
-        .map_err(bench_err)?;
+    // One statement each: CREATE DATABASE cannot run inside the transaction a batch makes.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| bench_err(format!("{sql}: {e:?}")))?;
+    }
     let base = admin
         .rsplit_once('/')
         .map(|(b, _)| b)
