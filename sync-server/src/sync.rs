@@ -548,6 +548,8 @@ async fn pull_page(
         .await?;
     // What the device holds, as this page changes it; written once at the end.
     let mut holds = Holdings::default();
+    // Changes to send: where in `pull`, and which feed entry's; read at once at the end.
+    let mut changes_of: Vec<(usize, u64)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         if bytes > PAGE_BYTES {
             more = more || i < entries.len();
@@ -564,12 +566,13 @@ async fn pull_page(
             .any(|p| p.doc == e.doc_id && p.kind == PullKind::Snapshot);
         match (visible, has) {
             (true, true) if !already_in_page => {
-                bytes += e.changes.len();
+                bytes += e.changes_len;
+                changes_of.push((pull.len(), e.seq));
                 pull.push(PullDoc {
                     doc: e.doc_id.clone(),
                     doc_type: e.doc_type.clone(),
                     kind: PullKind::Changes,
-                    data: Some(B64.encode(&e.changes)),
+                    data: None,
                 });
             }
             (true, false) => {
@@ -621,6 +624,16 @@ async fn pull_page(
                     holds.remove(linked);
                 }
             }
+        }
+    }
+    if !changes_of.is_empty() {
+        let seqs: Vec<u64> = changes_of.iter().map(|(_, seq)| *seq).collect();
+        let mut found = storage.feed_changes(&auth.tenant, &seqs).await?;
+        for (at, seq) in changes_of {
+            let bytes = found.remove(&seq).ok_or_else(|| {
+                ServerError::Storage(format!("feed entry {seq} vanished while being read"))
+            })?;
+            pull[at].data = Some(B64.encode(&bytes));
         }
     }
     let (added, removed) = holds.into_changes();

@@ -208,7 +208,9 @@ pub struct FeedEntry {
     pub seq: u64,
     pub doc_id: String,
     pub doc_type: String,
-    pub changes: Vec<u8>,
+    /// The size of the entry's change bytes; the bytes themselves are read (`feed_changes`)
+    /// only for the entries a page sends, as most are not in a technician's scope.
+    pub changes_len: usize,
     pub origin_device: Option<String>,
 }
 
@@ -272,6 +274,12 @@ pub trait Storage: Send + Sync {
         cursor: u64,
         limit: u32,
     ) -> Result<(Vec<FeedEntry>, bool)>;
+    /// The change bytes of the feed entries `seqs`, by seq.
+    async fn feed_changes(
+        &self,
+        tenant: &str,
+        seqs: &[u64],
+    ) -> Result<std::collections::HashMap<u64, Vec<u8>>>;
     async fn last_seq(&self, tenant: &str) -> Result<u64>;
     /// May `user_id` (a technician) read the document? Managers read everything.
     async fn technician_sees(
@@ -415,22 +423,39 @@ pub(crate) const SCHEMA: &[&str] = &[
 pub(crate) enum TechnicianScope {
     Everyone,
     Nobody,
+    /// Every id the technician reads (column `id`), with `{1}` and `{2}`: a set the size of
+    /// their own work, read once per pull page.
+    Listed(&'static str),
+    /// Whether they read the document `{3}`: for sets too large to list (published knowledge).
     Query(&'static str),
+}
+
+impl TechnicianScope {
+    /// The statement that answers for one document (`{3}`), if a statement is needed.
+    pub(crate) fn one_query(&self) -> Option<String> {
+        match self {
+            TechnicianScope::Everyone | TechnicianScope::Nobody => None,
+            TechnicianScope::Listed(sql) => Some(format!(
+                "SELECT 1 FROM ({sql}) s WHERE s.id = {{3}} LIMIT 1"
+            )),
+            TechnicianScope::Query(sql) => Some(sql.to_string()),
+        }
+    }
 }
 
 pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
     match doc_type {
-        "order" => TechnicianScope::Query(
-            "SELECT 1 FROM order_assignees WHERE tenant = {1} AND user_id = {2} AND order_id = {3}",
+        "order" => TechnicianScope::Listed(
+            "SELECT order_id AS id FROM order_assignees WHERE tenant = {1} AND user_id = {2}",
         ),
         // What an order points at: a technician assigned to an order that points at it.
-        "customer" | "equipment" | "project" => TechnicianScope::Query(
-            "SELECT 1 FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
-             WHERE l.tenant = {1} AND a.user_id = {2} AND l.to_id = {3} AND l.active = 1 LIMIT 1",
+        "customer" | "equipment" | "project" => TechnicianScope::Listed(
+            "SELECT l.to_id AS id FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
+             WHERE l.tenant = {1} AND a.user_id = {2} AND l.active = 1",
         ),
         // Their own clock events and part requests.
-        "attendance" | "part_request" => TechnicianScope::Query(
-            "SELECT 1 FROM doc_links WHERE tenant = {1} AND to_id = {2} AND from_id = {3} AND to_type = 'owner'",
+        "attendance" | "part_request" => TechnicianScope::Listed(
+            "SELECT from_id AS id FROM doc_links WHERE tenant = {1} AND to_id = {2} AND to_type = 'owner'",
         ),
         // Published knowledge entries, and their own drafts.
         "knowledge" => TechnicianScope::Query(

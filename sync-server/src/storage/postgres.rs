@@ -658,7 +658,7 @@ impl Storage for PgStorage {
             .client()
             .await?
             .query(
-                "SELECT seq, doc_id, doc_type, changes, origin_device FROM feed WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                "SELECT seq, doc_id, doc_type, octet_length(changes), origin_device FROM feed WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3",
                 &[&tenant, &(cursor as i64), &(limit as i64 + 1)],
             )
             .await?;
@@ -668,13 +668,33 @@ impl Storage for PgStorage {
                 seq: r.get::<_, i64>(0) as u64,
                 doc_id: r.get(1),
                 doc_type: r.get(2),
-                changes: r.get(3),
+                changes_len: r.get::<_, i32>(3).max(0) as usize,
                 origin_device: r.get(4),
             })
             .collect();
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
         Ok((entries, more))
+    }
+
+    async fn feed_changes(
+        &self,
+        tenant: &str,
+        seqs: &[u64],
+    ) -> Result<std::collections::HashMap<u64, Vec<u8>>> {
+        let seqs: Vec<i64> = seqs.iter().map(|s| *s as i64).collect();
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT seq, changes FROM feed WHERE tenant = $1 AND seq = ANY($2)",
+                &[&tenant, &seqs],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+            .collect())
     }
 
     async fn last_seq(&self, tenant: &str) -> Result<u64> {
@@ -693,18 +713,14 @@ impl Storage for PgStorage {
         doc_id: &str,
         doc_type: &str,
     ) -> Result<bool> {
-        let sql = match super::technician_scope(doc_type) {
-            super::TechnicianScope::Everyone => return Ok(true),
-            super::TechnicianScope::Nobody => return Ok(false),
-            super::TechnicianScope::Query(sql) => sql
-                .replace("{1}", "$1")
-                .replace("{2}", "$2")
-                .replace("{3}", "$3"),
+        let scope = super::technician_scope(doc_type);
+        let Some(sql) = scope.one_query() else {
+            return Ok(matches!(scope, super::TechnicianScope::Everyone));
         };
         Ok(self
             .client()
             .await?
-            .query_opt(&sql, &[&tenant, &user_id, &doc_id])
+            .query_opt(&pg_numbered(&sql), &[&tenant, &user_id, &doc_id])
             .await?
             .is_some())
     }
@@ -754,22 +770,36 @@ impl Storage for PgStorage {
         if reader.scoped {
             // One statement per document, pipelined on one connection: one round trip's wait
             // for the page, not one per document.
+            // Each listed scope read once for the page; point queries pipelined on one
+            // connection (one round trip's wait for the page, not one per document).
+            let mut listed: std::collections::HashMap<
+                &'static str,
+                std::collections::HashSet<String>,
+            > = std::collections::HashMap::new();
+            for (_, ty) in &universe {
+                if let super::TechnicianScope::Listed(sql) = super::technician_scope(ty)
+                    && !listed.contains_key(sql)
+                {
+                    let ids = client
+                        .query(&pg_numbered(sql), &[&reader.tenant, &reader.user_id])
+                        .await?
+                        .iter()
+                        .map(|r| r.get::<_, String>(0))
+                        .collect();
+                    listed.insert(sql, ids);
+                }
+            }
             let checks = universe.iter().map(|(id, ty)| {
-                let client = &client;
+                let (client, listed) = (&client, &listed);
                 async move {
                     let sees = match super::technician_scope(ty) {
                         super::TechnicianScope::Everyone => true,
                         super::TechnicianScope::Nobody => false,
-                        super::TechnicianScope::Query(sql) => {
-                            let sql = sql
-                                .replace("{1}", "$1")
-                                .replace("{2}", "$2")
-                                .replace("{3}", "$3");
-                            client
-                                .query_opt(&sql, &[&reader.tenant, &reader.user_id, id])
-                                .await?
-                                .is_some()
-                        }
+                        super::TechnicianScope::Listed(sql) => listed[sql].contains(id),
+                        super::TechnicianScope::Query(sql) => client
+                            .query_opt(&pg_numbered(sql), &[&reader.tenant, &reader.user_id, id])
+                            .await?
+                            .is_some(),
                     };
                     Ok::<_, ServerError>(sees.then(|| id.clone()))
                 }
@@ -821,4 +851,11 @@ impl Storage for PgStorage {
             .await?;
         Ok(())
     }
+}
+
+/// A scope statement's `{n}` placeholders as PostgreSQL's `$n`.
+fn pg_numbered(sql: &str) -> String {
+    sql.replace("{1}", "$1")
+        .replace("{2}", "$2")
+        .replace("{3}", "$3")
 }

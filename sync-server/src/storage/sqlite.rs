@@ -575,7 +575,7 @@ impl Storage for SqliteStorage {
         let t = tenant.to_string();
         self.run(move |c| {
             let mut stmt = c.prepare(
-                "SELECT seq, doc_id, doc_type, changes, origin_device FROM feed WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                "SELECT seq, doc_id, doc_type, length(changes), origin_device FROM feed WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             )?;
             let mut entries = stmt
                 .query_map(params![t, cursor as i64, limit as i64 + 1], |r| {
@@ -583,7 +583,7 @@ impl Storage for SqliteStorage {
                         seq: r.get::<_, i64>(0)? as u64,
                         doc_id: r.get(1)?,
                         doc_type: r.get(2)?,
-                        changes: r.get(3)?,
+                        changes_len: r.get::<_, i64>(3)?.max(0) as usize,
                         origin_device: r.get(4)?,
                     })
                 })?
@@ -591,6 +591,29 @@ impl Storage for SqliteStorage {
             let more = entries.len() > limit as usize;
             entries.truncate(limit as usize);
             Ok((entries, more))
+        })
+        .await
+    }
+
+    async fn feed_changes(
+        &self,
+        tenant: &str,
+        seqs: &[u64],
+    ) -> Result<std::collections::HashMap<u64, Vec<u8>>> {
+        let (t, seqs) = (tenant.to_string(), seqs.to_vec());
+        self.run(move |c| {
+            let mut stmt =
+                c.prepare_cached("SELECT changes FROM feed WHERE tenant = ?1 AND seq = ?2")?;
+            let mut out = std::collections::HashMap::with_capacity(seqs.len());
+            for seq in seqs {
+                if let Some(bytes) = stmt
+                    .query_row(params![t, seq as i64], |r| r.get::<_, Vec<u8>>(0))
+                    .optional()?
+                {
+                    out.insert(seq, bytes);
+                }
+            }
+            Ok(out)
         })
         .await
     }
@@ -623,17 +646,15 @@ impl Storage for SqliteStorage {
             doc_type.to_string(),
         );
         self.run(move |c| {
-            let sql = match super::technician_scope(&ty) {
-                super::TechnicianScope::Everyone => return Ok(true),
-                super::TechnicianScope::Nobody => return Ok(false),
-                super::TechnicianScope::Query(sql) => sql
-                    .replace("{1}", "?1")
-                    .replace("{2}", "?2")
-                    .replace("{3}", "?3"),
+            let scope = super::technician_scope(&ty);
+            let Some(sql) = scope.one_query() else {
+                return Ok(matches!(scope, super::TechnicianScope::Everyone));
             };
-            Ok(c.query_row(&sql, params![t, u, d], |_| Ok(()))
-                .optional()?
-                .is_some())
+            Ok(
+                c.query_row(&sqlite_numbered(&sql), params![t, u, d], |_| Ok(()))
+                    .optional()?
+                    .is_some(),
+            )
         })
         .await
     }
@@ -672,16 +693,27 @@ impl Storage for SqliteStorage {
                 }
             }
             if scoped {
+                // Each listed scope read once for the page; point queries once per document.
+                let mut listed: std::collections::HashMap<
+                    &'static str,
+                    std::collections::HashSet<String>,
+                > = std::collections::HashMap::new();
                 for (id, ty) in &universe {
                     let sees = match super::technician_scope(ty) {
                         super::TechnicianScope::Everyone => true,
                         super::TechnicianScope::Nobody => false,
+                        super::TechnicianScope::Listed(sql) => {
+                            if !listed.contains_key(sql) {
+                                let ids = c
+                                    .prepare_cached(&sqlite_numbered(sql))?
+                                    .query_map(params![t, u], |r| r.get::<_, String>(0))?
+                                    .collect::<rusqlite::Result<_>>()?;
+                                listed.insert(sql, ids);
+                            }
+                            listed[sql].contains(id)
+                        }
                         super::TechnicianScope::Query(sql) => c
-                            .prepare_cached(
-                                &sql.replace("{1}", "?1")
-                                    .replace("{2}", "?2")
-                                    .replace("{3}", "?3"),
-                            )?
+                            .prepare_cached(&sqlite_numbered(sql))?
                             .exists(params![t, u, id])?,
                     };
                     if sees {
@@ -743,4 +775,11 @@ fn upload_received(c: &Connection, tenant: &str, hash: &str, device_id: &str) ->
         |r| r.get(0),
     )?;
     Ok(n as u64)
+}
+
+/// A scope statement's `{n}` placeholders as SQLite's `?n`.
+fn sqlite_numbered(sql: &str) -> String {
+    sql.replace("{1}", "?1")
+        .replace("{2}", "?2")
+        .replace("{3}", "?3")
 }
