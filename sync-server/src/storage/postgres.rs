@@ -768,8 +768,6 @@ impl Storage for PgStorage {
             facts.held.insert(r.get(0));
         }
         if reader.scoped {
-            // One statement per document, pipelined on one connection: one round trip's wait
-            // for the page, not one per document.
             // Each listed scope read once for the page; point queries pipelined on one
             // connection (one round trip's wait for the page, not one per document).
             let mut listed: std::collections::HashMap<

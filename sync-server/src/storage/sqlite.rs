@@ -672,12 +672,54 @@ impl Storage for SqliteStorage {
         let (scoped, follow_links) = (reader.scoped, reader.follow_links);
         let docs = docs.to_vec();
         self.run(move |c| {
+            // One read transaction: one lock of the file for the page, not one per statement.
+            let c = c.transaction()?;
             let mut facts = PageFacts::default();
+            // Each listed scope read once for the page; point queries once per document.
+            let mut listed: std::collections::HashMap<
+                &'static str,
+                std::collections::HashSet<String>,
+            > = std::collections::HashMap::new();
+            let mut sees = |id: &str, ty: &str| -> Result<bool> {
+                Ok(match super::technician_scope(ty) {
+                    super::TechnicianScope::Everyone => true,
+                    super::TechnicianScope::Nobody => false,
+                    super::TechnicianScope::Listed(sql) => {
+                        if !listed.contains_key(sql) {
+                            let ids = c
+                                .prepare_cached(&sqlite_numbered(sql))?
+                                .query_map(params![t, u], |r| r.get::<_, String>(0))?
+                                .collect::<rusqlite::Result<_>>()?;
+                            listed.insert(sql, ids);
+                        }
+                        listed[sql].contains(id)
+                    }
+                    super::TechnicianScope::Query(sql) => c
+                        .prepare_cached(&sqlite_numbered(sql))?
+                        .exists(params![t, u, id])?,
+                })
+            };
+            // A scoped reader's holdings are the size of their scope: read them whole.
+            let held_all: Option<std::collections::HashSet<String>> = if scoped {
+                Some(
+                    c.prepare_cached("SELECT doc_id FROM device_docs WHERE device_id = ?1")?
+                        .query_map(params![d], |r| r.get::<_, String>(0))?
+                        .collect::<rusqlite::Result<_>>()?,
+                )
+            } else {
+                None
+            };
             if follow_links {
                 let mut links = c.prepare_cached(
                     "SELECT to_id, to_type FROM doc_links WHERE tenant = ?1 AND from_id = ?2 ORDER BY to_id",
                 )?;
-                for (id, _) in docs.iter().filter(|(_, ty)| ty == "order") {
+                for (id, ty) in docs.iter().filter(|(_, ty)| ty == "order") {
+                    // What an order the reader neither reads nor holds points at is nothing
+                    // to them: it neither brings nor takes away a document of theirs.
+                    let held = held_all.as_ref().is_none_or(|all| all.contains(id));
+                    if !held && !sees(id, ty)? {
+                        continue;
+                    }
                     let found = links
                         .query_map(params![t, id], |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
@@ -685,42 +727,34 @@ impl Storage for SqliteStorage {
                 }
             }
             let universe = facts.universe(&docs);
-            let mut held =
-                c.prepare_cached("SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2")?;
-            for (id, _) in &universe {
-                if held.exists(params![d, id])? {
-                    facts.held.insert(id.clone());
+            match &held_all {
+                Some(all) => {
+                    facts.held.extend(
+                        universe
+                            .iter()
+                            .filter(|(id, _)| all.contains(id))
+                            .map(|(id, _)| id.clone()),
+                    );
+                }
+                None => {
+                    let mut held = c.prepare_cached(
+                        "SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
+                    )?;
+                    for (id, _) in &universe {
+                        if held.exists(params![d, id])? {
+                            facts.held.insert(id.clone());
+                        }
+                    }
                 }
             }
             if scoped {
-                // Each listed scope read once for the page; point queries once per document.
-                let mut listed: std::collections::HashMap<
-                    &'static str,
-                    std::collections::HashSet<String>,
-                > = std::collections::HashMap::new();
                 for (id, ty) in &universe {
-                    let sees = match super::technician_scope(ty) {
-                        super::TechnicianScope::Everyone => true,
-                        super::TechnicianScope::Nobody => false,
-                        super::TechnicianScope::Listed(sql) => {
-                            if !listed.contains_key(sql) {
-                                let ids = c
-                                    .prepare_cached(&sqlite_numbered(sql))?
-                                    .query_map(params![t, u], |r| r.get::<_, String>(0))?
-                                    .collect::<rusqlite::Result<_>>()?;
-                                listed.insert(sql, ids);
-                            }
-                            listed[sql].contains(id)
-                        }
-                        super::TechnicianScope::Query(sql) => c
-                            .prepare_cached(&sqlite_numbered(sql))?
-                            .exists(params![t, u, id])?,
-                    };
-                    if sees {
+                    if sees(id, ty)? {
                         facts.visible.insert(id.clone());
                     }
                 }
             }
+            c.commit()?;
             Ok(facts)
         })
         .await
