@@ -535,6 +535,23 @@ pub fn camera_jpeg(seed: u8) -> Vec<u8> {
     out
 }
 
+/// A photo of fine texture (noise): stored, it stays well over one upload chunk.
+pub fn textured_jpeg(seed: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
 /// One test function per scenario and backend: `mod sqlite` and `mod postgres`, each with a
 /// test named after the scenario.
 #[macro_export]

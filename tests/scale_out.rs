@@ -193,7 +193,7 @@ async fn a_photo_upload_begun_on_one_instance_is_finished_on_another() {
         let mut ws = tech.ws();
         ws.accept_order(&id).unwrap();
         ws.check_in(&id, None).unwrap();
-        let o = ws.attach_photo(&id, &grainy_jpeg(), &input).unwrap();
+        let o = ws.attach_photo(&id, &textured_jpeg(7), &input).unwrap();
         o.photos[0].photo.hash.clone()
     };
     let pending = tech.ws().store.pending_blobs().unwrap();
@@ -252,22 +252,4 @@ async fn a_photo_upload_begun_on_one_instance_is_finished_on_another() {
             .unwrap();
     assert_eq!(ct, content_type);
     assert_eq!(bytes, photo);
-}
-
-/// A camera photo of fine grain (a noisy scene), so the stored copy stays large enough to
-/// travel in several chunks.
-fn grainy_jpeg() -> Vec<u8> {
-    let mut seed = 0x2545_f491_u32;
-    let img = image::RgbImage::from_fn(2000, 1500, |_, _| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let [r, g, b, _] = seed.to_le_bytes();
-        image::Rgb([r, g, b])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(&img)
-        .unwrap();
-    out
 }

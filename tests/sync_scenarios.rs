@@ -344,23 +344,6 @@ fn part(sku: &str, name_zh: &str, unit: &str, sale_price_minor: i64, cost_minor:
     }
 }
 
-/// A photo of fine texture (noise): stored, it stays well over one upload chunk.
-fn textured_jpeg(seed: u32) -> Vec<u8> {
-    let mut state = seed | 1;
-    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let [a, b, c, _] = state.to_le_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
 async fn offline_check_in_with_photos_reaches_the_supervisor(backend: Backend) {
     use fieldops_device::geo::FenceVerdict;
     use fieldops_device::geo::Position;
