@@ -115,9 +115,12 @@ fuzz-automerge: deps
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 || true; \
 	done
 
-bench: deps
+bench: deps postgres
 	$(CARGO) build --release -p fieldops-sync-server -p fieldops-tools
 	$(TARGET_DIR)/release/fieldops-tools bench --baseline docs/bench-sync-baseline.jsonl
+	$(TARGET_DIR)/release/fieldops-tools storm --devices 1000 --orders 3000
+	$(TARGET_DIR)/release/fieldops-tools storm --devices 1000 --orders 3000 --postgres $(PG_ADMIN_URL)
+	$(TARGET_DIR)/release/fieldops-tools storm --devices 1000 --orders 3000 --postgres $(PG_ADMIN_URL) --instances 2
 	$(TARGET_DIR)/release/fieldops-tools bench-knowledge --entries 20000
 	$(CARGO) bench -p fieldops-media --bench photo
 	$(CARGO) bench -p fieldops-device --bench stock
