@@ -418,26 +418,26 @@ pub(crate) const SCHEMA: &[&str] = &[
 ];
 
 /// How a technician's right to read a document is decided (managers and warehouse keepers
-/// are decided in `sync::sees`). One table for both backends; a query's placeholders are
-/// `{1}` tenant, `{2}` user, `{3}` document, which each backend writes its own way.
+/// are decided in `sync::sees`). One table for both backends, written with PostgreSQL's
+/// placeholders (`$1` tenant, `$2` user, `$3` document; `sqlite_placeholders` for SQLite).
 pub(crate) enum TechnicianScope {
     Everyone,
     Nobody,
-    /// Every id the technician reads (column `id`), with `{1}` and `{2}`: a set the size of
+    /// Every id the technician reads (column `id`), with `$1` and `$2`: a set the size of
     /// their own work, read once per pull page.
     Listed(&'static str),
-    /// Whether they read the document `{3}`: for sets too large to list (published knowledge).
+    /// Whether they read the document `$3`: for sets too large to list (published knowledge).
     Query(&'static str),
 }
 
 impl TechnicianScope {
-    /// The statement that answers for one document (`{3}`), if a statement is needed.
+    /// The statement that answers for one document (`$3`), if a statement is needed.
     pub(crate) fn one_query(&self) -> Option<String> {
         match self {
             TechnicianScope::Everyone | TechnicianScope::Nobody => None,
-            TechnicianScope::Listed(sql) => Some(format!(
-                "SELECT 1 FROM ({sql}) s WHERE s.id = {{3}} LIMIT 1"
-            )),
+            TechnicianScope::Listed(sql) => {
+                Some(format!("SELECT 1 FROM ({sql}) s WHERE s.id = $3 LIMIT 1"))
+            }
             TechnicianScope::Query(sql) => Some(sql.to_string()),
         }
     }
@@ -446,21 +446,21 @@ impl TechnicianScope {
 pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
     match doc_type {
         "order" => TechnicianScope::Listed(
-            "SELECT order_id AS id FROM order_assignees WHERE tenant = {1} AND user_id = {2}",
+            "SELECT order_id AS id FROM order_assignees WHERE tenant = $1 AND user_id = $2",
         ),
         // What an order points at: a technician assigned to an order that points at it.
         "customer" | "equipment" | "project" => TechnicianScope::Listed(
             "SELECT l.to_id AS id FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
-             WHERE l.tenant = {1} AND a.user_id = {2} AND l.active = 1",
+             WHERE l.tenant = $1 AND a.user_id = $2 AND l.active = 1",
         ),
         // Their own clock events and part requests.
         "attendance" | "part_request" => TechnicianScope::Listed(
-            "SELECT from_id AS id FROM doc_links WHERE tenant = {1} AND to_id = {2} AND to_type = 'owner'",
+            "SELECT from_id AS id FROM doc_links WHERE tenant = $1 AND to_id = $2 AND to_type = 'owner'",
         ),
         // Published knowledge entries, and their own drafts.
         "knowledge" => TechnicianScope::Query(
-            "SELECT 1 FROM doc_links WHERE tenant = {1} AND from_id = {3} AND active = 1
-               AND (to_type = 'published' OR (to_type = 'owner' AND to_id = {2})) LIMIT 1",
+            "SELECT 1 FROM doc_links WHERE tenant = $1 AND from_id = $3 AND active = 1
+               AND (to_type = 'published' OR (to_type = 'owner' AND to_id = $2)) LIMIT 1",
         ),
         // The catalogue, every location's stock, and the tenant's settings.
         "part" | "category" | "location" | "ledger" | "settings" => TechnicianScope::Everyone,

@@ -720,7 +720,7 @@ impl Storage for PgStorage {
         Ok(self
             .client()
             .await?
-            .query_opt(&pg_numbered(&sql), &[&tenant, &user_id, &doc_id])
+            .query_opt(&sql, &[&tenant, &user_id, &doc_id])
             .await?
             .is_some())
     }
@@ -779,7 +779,7 @@ impl Storage for PgStorage {
                     && !listed.contains_key(sql)
                 {
                     let ids = client
-                        .query(&pg_numbered(sql), &[&reader.tenant, &reader.user_id])
+                        .query(sql, &[&reader.tenant, &reader.user_id])
                         .await?
                         .iter()
                         .map(|r| r.get::<_, String>(0))
@@ -795,7 +795,7 @@ impl Storage for PgStorage {
                         super::TechnicianScope::Nobody => false,
                         super::TechnicianScope::Listed(sql) => listed[sql].contains(id),
                         super::TechnicianScope::Query(sql) => client
-                            .query_opt(&pg_numbered(sql), &[&reader.tenant, &reader.user_id, id])
+                            .query_opt(sql, &[&reader.tenant, &reader.user_id, id])
                             .await?
                             .is_some(),
                     };
@@ -849,11 +849,4 @@ impl Storage for PgStorage {
             .await?;
         Ok(())
     }
-}
-
-/// A scope statement's `{n}` placeholders as PostgreSQL's `$n`.
-fn pg_numbered(sql: &str) -> String {
-    sql.replace("{1}", "$1")
-        .replace("{2}", "$2")
-        .replace("{3}", "$3")
 }

@@ -651,7 +651,7 @@ impl Storage for SqliteStorage {
                 return Ok(matches!(scope, super::TechnicianScope::Everyone));
             };
             Ok(
-                c.query_row(&sqlite_numbered(&sql), params![t, u, d], |_| Ok(()))
+                c.query_row(&sqlite_placeholders(&sql), params![t, u, d], |_| Ok(()))
                     .optional()?
                     .is_some(),
             )
@@ -687,7 +687,7 @@ impl Storage for SqliteStorage {
                     super::TechnicianScope::Listed(sql) => {
                         if !listed.contains_key(sql) {
                             let ids = c
-                                .prepare_cached(&sqlite_numbered(sql))?
+                                .prepare_cached(&sqlite_placeholders(sql))?
                                 .query_map(params![t, u], |r| r.get::<_, String>(0))?
                                 .collect::<rusqlite::Result<_>>()?;
                             listed.insert(sql, ids);
@@ -695,7 +695,7 @@ impl Storage for SqliteStorage {
                         listed[sql].contains(id)
                     }
                     super::TechnicianScope::Query(sql) => c
-                        .prepare_cached(&sqlite_numbered(sql))?
+                        .prepare_cached(&sqlite_placeholders(sql))?
                         .exists(params![t, u, id])?,
                 })
             };
@@ -809,11 +809,4 @@ fn upload_received(c: &Connection, tenant: &str, hash: &str, device_id: &str) ->
         |r| r.get(0),
     )?;
     Ok(n as u64)
-}
-
-/// A scope statement's `{n}` placeholders as SQLite's `?n`.
-fn sqlite_numbered(sql: &str) -> String {
-    sql.replace("{1}", "?1")
-        .replace("{2}", "?2")
-        .replace("{3}", "?3")
 }
