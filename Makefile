@@ -124,6 +124,7 @@ bench: deps postgres
 	$(TARGET_DIR)/release/fieldops-tools bench-knowledge --entries 20000
 	$(CARGO) bench -p fieldops-media --bench photo
 	$(CARGO) bench -p fieldops-device --bench stock
+	$(CARGO) bench -p fieldops-device --bench orders
 	$(CARGO) bench -p fieldops-device --bench alerts
 	$(CARGO) bench -p fieldops-device --bench statistics
 	cd ui && node bench/portal.mjs 5

@@ -515,6 +515,7 @@ pub async fn raw_push(
             changes: base64::engine::general_purpose::STANDARD.encode(changes),
         }],
         directory_version: 0,
+        catch_up: None,
     };
     d.http.as_ref().unwrap().round_trip(&req).await.unwrap().0
 }

@@ -272,6 +272,7 @@ async fn accepted_and_refused_changes_are_audited(backend: Backend) {
                 changes: "AAAA".into(),
             }],
             directory_version: 0,
+            catch_up: None,
         })
         .await
         .unwrap()

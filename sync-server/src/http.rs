@@ -39,6 +39,8 @@ pub struct AppState {
     /// Syncs served at once; a request waits `sync_wait` for a turn, then gets `busy`.
     pub sync_turns: Arc<tokio::sync::Semaphore>,
     pub sync_wait: Duration,
+    /// Documents per page of a first sync (`SyncLimits::catch_up_page`).
+    pub catch_up_page: usize,
     pub notifier: Arc<crate::notify::Notifier>,
     /// How often the customer portal is asked, per address and token.
     pub portal_limits: crate::portal::limits::PortalLimits,
@@ -46,11 +48,13 @@ pub struct AppState {
 
 pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
 
-/// How many syncs are served at once, and how long a request waits for its turn.
+/// How many syncs are served at once, how long a request waits for its turn, and how many
+/// documents a page of a first sync carries.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncLimits {
     pub syncs_at_once: usize,
     pub sync_wait: Duration,
+    pub catch_up_page: usize,
 }
 
 impl Default for SyncLimits {
@@ -58,6 +62,7 @@ impl Default for SyncLimits {
         SyncLimits {
             syncs_at_once: DEFAULT_SYNCS_AT_ONCE,
             sync_wait: Duration::from_secs(5),
+            catch_up_page: crate::sync::CATCH_UP_DOCS,
         }
     }
 }
@@ -107,6 +112,7 @@ impl AppState {
             ended,
             sync_turns: Arc::new(tokio::sync::Semaphore::new(limits.syncs_at_once.max(1))),
             sync_wait: limits.sync_wait,
+            catch_up_page: limits.catch_up_page.max(1),
             notifier,
             portal_limits: Default::default(),
         })
@@ -378,13 +384,14 @@ async fn sync(
         }
     };
     crate::accounts::device_seen(&st.storage, &ctx.device_id, from.clone()).await?;
-    let (resp, advanced) = match crate::sync::handle(&st.storage, &ctx, req, from.clone()).await {
-        Ok(done) => done,
-        Err(e) => {
-            crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
-            return Err(e);
-        }
-    };
+    let (resp, advanced) =
+        match crate::sync::handle(&st.storage, &ctx, req, from.clone(), st.catch_up_page).await {
+            Ok(done) => done,
+            Err(e) => {
+                crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
+                return Err(e);
+            }
+        };
     let mut lines: Vec<AuditRecord> = resp
         .rejected
         .iter()

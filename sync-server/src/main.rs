@@ -43,6 +43,9 @@ enum Command {
         /// How long a sync waits for its turn, in milliseconds.
         #[arg(long, env = "FIELDOPS_SYNC_WAIT_MS", default_value_t = 5000)]
         sync_wait_ms: u64,
+        /// Documents per answer of a new device's first sync (at most about 8 MiB each).
+        #[arg(long, env = "FIELDOPS_CATCH_UP_PAGE", default_value_t = fieldops_sync_server::sync::CATCH_UP_DOCS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..100_000))]
+        catch_up_page: usize,
         /// Days the audit log keeps its lines.
         #[arg(long, env = "FIELDOPS_AUDIT_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..))]
         audit_days: u32,
@@ -124,6 +127,7 @@ async fn run(cli: Cli) -> Result<()> {
             audit_days,
             syncs_at_once,
             sync_wait_ms,
+            catch_up_page,
             notify_scan_seconds,
             notify_poll_ms,
             notify_retry_ms,
@@ -135,6 +139,7 @@ async fn run(cli: Cli) -> Result<()> {
             let limits = fieldops_sync_server::http::SyncLimits {
                 syncs_at_once,
                 sync_wait: std::time::Duration::from_millis(sync_wait_ms),
+                catch_up_page,
             };
             let notify = fieldops_sync_server::notify::NotifyOptions {
                 scan_every: std::time::Duration::from_secs(notify_scan_seconds),

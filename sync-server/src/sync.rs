@@ -16,18 +16,25 @@ use fieldops_domain::push::{PushChecked, check_push};
 use crate::error::{Result, ServerError};
 use fieldops_domain::audit::AuditKind;
 
-use crate::storage::{AuditRecord, AuthContext, DocCommit, DynStorage, PageFacts, PageReader};
+use crate::storage::{
+    AuditRecord, AuthContext, DocCommit, DynStorage, PageFacts, PageReader, ReadRule,
+    technician_scope,
+};
 
 /// Feed entries examined per response; the client repeats while `more`.
 const PAGE_ENTRIES: u32 = 500;
 /// Stop adding pulled documents to one response past this many bytes.
 const PAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Documents of a first sync's scope sent per response (and bounded by `PAGE_BYTES`), unless
+/// `serve --catch-up-page` says otherwise.
+pub const CATCH_UP_DOCS: usize = 250;
 
 pub async fn handle(
     storage: &DynStorage,
     auth: &AuthContext,
     req: SyncRequest,
     address: Option<String>,
+    catch_up_page: usize,
 ) -> Result<(SyncResponse, bool)> {
     if req.push.len() > MAX_PUSH_DOCS {
         return Err(ServerError::BadRequest(format!(
@@ -61,17 +68,25 @@ pub async fn handle(
                 more: false,
                 directory: None,
                 wipe: true,
+                catch_up: None,
             },
             advanced,
         ));
     }
-    if req.cursor == 0 {
+    let starting_over = req.cursor == 0 && req.catch_up.as_ref().is_none_or(|c| c.after.is_empty());
+    if starting_over {
         // A fresh (or wiped) device holds nothing: send it everything in scope again.
         storage.device_reset(&auth.device_id).await?;
         let pushed: Vec<String> = accepted.iter().map(|a| a.doc.clone()).collect();
         storage.device_update(&auth.device_id, &pushed, &[]).await?;
     }
-    let (pull, cursor, more) = pull_page(storage, auth, req.cursor).await?;
+    let (pull, cursor, more, catch_up) = match &req.catch_up {
+        Some(at) => catch_up(storage, auth, req.cursor, at, catch_up_page).await?,
+        None => {
+            let (pull, cursor, more) = pull_page(storage, auth, req.cursor).await?;
+            (pull, cursor, more, None)
+        }
+    };
     let version = storage.directory_version(&auth.tenant).await?;
     let directory = if version != req.directory_version {
         let (version, users) = storage.directory(&auth.tenant).await?;
@@ -88,6 +103,7 @@ pub async fn handle(
             more,
             directory,
             wipe: false,
+            catch_up,
         },
         advanced,
     ))
@@ -428,39 +444,48 @@ async fn technician_may_write(
     Ok(sees || matches!(old, TypedDoc::Order(o) if o.state().ever_assigned.contains(&auth.user_id)))
 }
 
-/// Whether the caller may read a document: managers everything; warehouse keepers the
-/// catalogue, stock, part requests and settings; technicians what their orders bring.
+/// How the caller's role decides whether they read documents of `doc_type`: managers read
+/// everything; warehouse keepers the catalogue, stock, part requests and settings (and
+/// knowledge as technicians do); technicians what their orders bring (`technician_scope`).
+fn read_rule(auth: &AuthContext, doc_type: &str) -> ReadRule {
+    if auth.role.manages() {
+        return ReadRule::Everyone;
+    }
+    if auth.role == fieldops_domain::model::Role::Warehouse && doc_type != "knowledge" {
+        return if warehouse_reads(doc_type) {
+            ReadRule::Everyone
+        } else {
+            ReadRule::Nobody
+        };
+    }
+    technician_scope(doc_type)
+}
+
+/// Whether the caller may read a document (see `read_rule`).
 pub(crate) async fn sees(
     storage: &DynStorage,
     auth: &AuthContext,
     doc_id: &str,
     doc_type: &str,
 ) -> Result<bool> {
-    if auth.role.manages() {
-        return Ok(true);
-    }
-    if auth.role == fieldops_domain::model::Role::Warehouse {
-        if doc_type == "knowledge" {
-            return storage
+    match read_rule(auth, doc_type) {
+        ReadRule::Everyone => Ok(true),
+        ReadRule::Nobody => Ok(false),
+        ReadRule::Listed(_) | ReadRule::Large(_) => {
+            storage
                 .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
-                .await;
+                .await
         }
-        return Ok(warehouse_reads(doc_type));
     }
-    storage
-        .technician_sees(&auth.tenant, &auth.user_id, doc_id, doc_type)
-        .await
 }
 
 /// `sees`, answered from what the page read at once.
 fn sees_in_page(auth: &AuthContext, facts: &PageFacts, doc_id: &str, doc_type: &str) -> bool {
-    if auth.role.manages() {
-        return true;
+    match read_rule(auth, doc_type) {
+        ReadRule::Everyone => true,
+        ReadRule::Nobody => false,
+        ReadRule::Listed(_) | ReadRule::Large(_) => facts.visible.contains(doc_id),
     }
-    if auth.role == fieldops_domain::model::Role::Warehouse && doc_type != "knowledge" {
-        return warehouse_reads(doc_type);
-    }
-    facts.visible.contains(doc_id)
 }
 
 /// What a warehouse keeper reads besides knowledge: the catalogue, stock, part requests and
@@ -641,6 +666,56 @@ async fn pull_page(
         .device_update(&auth.device_id, &added, &removed)
         .await?;
     Ok((pull, new_cursor, more))
+}
+
+/// One page of a first sync by scope: the next documents the caller reads, by id, as
+/// snapshots. The feed position is taken before the first page lists anything, and every
+/// answer of the catch-up carries it as `cursor`: each snapshot already holds every entry up
+/// to it, and the walk that follows from it brings whatever changed meanwhile, documents
+/// that entered or left the scope included (they are decided against what the device holds,
+/// as always). A page whose answer was lost is cut again from the same `after`.
+async fn catch_up(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    cursor: u64,
+    at: &CatchUp,
+    page_docs: usize,
+) -> Result<(Vec<PullDoc>, u64, bool, Option<CatchUp>)> {
+    let head = if at.after.is_empty() {
+        storage.last_seq(&auth.tenant).await?
+    } else {
+        cursor
+    };
+    let rules: Vec<(&'static str, ReadRule)> = DocType::ALL
+        .iter()
+        .map(|t| (t.as_str(), read_rule(auth, t.as_str())))
+        .collect();
+    let scope = storage
+        .readable_docs(&auth.tenant, &auth.user_id, &rules)
+        .await?;
+    let start = scope.partition_point(|(id, _)| id.as_str() <= at.after.as_str());
+    let mut pull = Vec::new();
+    let mut bytes = 0usize;
+    let mut next = start;
+    while next < scope.len() && pull.len() < page_docs && bytes <= PAGE_BYTES {
+        if let Some(s) = snapshot(storage, auth, &scope[next].0).await? {
+            bytes += s.data.as_ref().map_or(0, String::len);
+            pull.push(s);
+        }
+        next += 1;
+    }
+    let sent: Vec<String> = pull.iter().map(|p| p.doc.clone()).collect();
+    storage.device_update(&auth.device_id, &sent, &[]).await?;
+    if next < scope.len() {
+        let progress = CatchUp {
+            after: scope[next - 1].0.clone(),
+            sent: next as u32,
+            total: scope.len() as u32,
+        };
+        return Ok((pull, head, true, Some(progress)));
+    }
+    let more = storage.last_seq(&auth.tenant).await? > head;
+    Ok((pull, head, more, None))
 }
 
 /// The documents a device holds, read from storage and changed in memory while one page is

@@ -40,6 +40,8 @@ export class Stack {
   server: ChildProcess | null = null;
   serverUrl = "";
   devices = new Map<string, ChildProcess>();
+  /** Options added to `serve` at the next start. */
+  serverArgs: string[] = [];
   constructor(readonly dir: string) {}
 
   get database() {
@@ -49,7 +51,7 @@ export class Stack {
   async startServer() {
     // The same address after a restart: the devices' sessions name it.
     const listen = this.serverUrl ? this.serverUrl.replace("http://", "") : "127.0.0.1:0";
-    const { child, url } = await startListening(bin("fieldops-sync-server"), ["serve", "--listen", listen, "--database", this.database]);
+    const { child, url } = await startListening(bin("fieldops-sync-server"), ["serve", "--listen", listen, "--database", this.database, ...this.serverArgs]);
     this.server = child;
     this.serverUrl = url;
   }
@@ -82,6 +84,13 @@ export class Stack {
     await Promise.all([...this.devices.values(), this.server].map((c) => stop(c)));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Run one of the app's commands on a device directly, as its shell would; the answer. */
+export async function callDevice(bridgeUrl: string, command: string, args: Record<string, unknown> = {}): Promise<unknown> {
+  const resp = await fetch(`${bridgeUrl}/api/call/${command}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(args) });
+  expect(resp.status, `${command}: ${resp.status}`).toBe(200);
+  return resp.json();
 }
 
 /** Where a device's GPS says it is (null: no location service, as on desktop), answered after

@@ -346,11 +346,18 @@ pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
             changes: B64.encode(changes),
         });
     }
+    // A first sync goes by scope (see `CatchUp`); one under way goes on where it stopped.
+    let catch_up = match store.meta("catch_up")? {
+        Some(at) => serde_json::from_str(&at).ok(),
+        None => None,
+    }
+    .or_else(|| (cursor == 0).then(CatchUp::default));
     Ok((
         SyncRequest {
             cursor,
             push,
             directory_version,
+            catch_up,
         },
         Pushed { docs: pushed },
     ))
@@ -439,6 +446,16 @@ pub fn apply_response(
         set_meta_tx(&tx, "directory_version", &dir.version.to_string())?;
     }
     set_meta_tx(&tx, "cursor", &resp.cursor.to_string())?;
+    match &resp.catch_up {
+        Some(at) => set_meta_tx(
+            &tx,
+            "catch_up",
+            &serde_json::to_string(at).map_err(|e| DeviceError::invalid(e.to_string()))?,
+        )?,
+        None => {
+            tx.execute("DELETE FROM meta WHERE key = 'catch_up'", [])?;
+        }
+    }
     tx.commit()?;
     report.cursor = resp.cursor;
     Ok(())
@@ -662,7 +679,17 @@ pub fn retry_delay(failures: u32, spread: f64) -> std::time::Duration {
 
 /// Sync until the server has everything the device has and the device everything in its scope.
 pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncReport> {
-    let result = sync_rounds(ws, http).await;
+    sync_now_reporting(ws, http, &|| ()).await
+}
+
+/// `sync_now`, calling `after_round` after each round trip is applied (the app shows a first
+/// sync's progress with it).
+pub async fn sync_now_reporting(
+    ws: &Mutex<Workspace>,
+    http: &SyncHttp,
+    after_round: &(dyn Fn() + Sync),
+) -> Result<SyncReport> {
+    let result = sync_rounds(ws, http, after_round).await;
     let guard = lock(ws)?;
     match &result {
         Ok(_) => {
@@ -694,7 +721,11 @@ pub async fn sync_now(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepo
     result
 }
 
-async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncReport> {
+async fn sync_rounds(
+    ws: &Mutex<Workspace>,
+    http: &SyncHttp,
+    after_round: &(dyn Fn() + Sync),
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     if lock(ws)?.session().is_none() {
         return Err(DeviceError::NotSignedIn);
@@ -723,6 +754,7 @@ async fn sync_rounds(ws: &Mutex<Workspace>, http: &SyncHttp) -> Result<SyncRepor
             let again = prepare_request(&guard.store)?.0;
             !again.push.is_empty() && !resp.accepted.is_empty()
         };
+        after_round();
         if resp.wipe && !more_to_push {
             // Revoked, with leave to send the unsent work first: it is sent; now the wipe.
             return Err(DeviceError::Server {

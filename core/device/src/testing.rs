@@ -170,6 +170,7 @@ pub fn pull_response(pull: Vec<PullDoc>, cursor: u64) -> SyncResponse {
         more: false,
         directory: None,
         wipe: false,
+        catch_up: None,
     }
 }
 

@@ -96,6 +96,26 @@ pub struct SyncRequest {
     /// The version of the user directory the device holds; 0 for none.
     #[serde(default)]
     pub directory_version: u64,
+    /// A first sync by scope: at its start `Some` with nothing after (and `cursor` 0), then
+    /// what the last answer said, until an answer carries none. Absent otherwise, so a
+    /// device that is not catching up sends what older servers read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up: Option<CatchUp>,
+}
+
+/// Where a first sync stands (docs/PROTOCOL.md, "First sync"): the documents in the reader's
+/// scope come as snapshots in pages, by id, and the feed is walked only from where it stood
+/// when the first page was cut (the answers' `cursor`), so a new device never walks the
+/// company's whole history, and an interrupted first sync goes on where it stopped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUp {
+    /// The id of the last document sent; empty before the first page.
+    pub after: String,
+    /// Documents of the scope sent so far (those up to `after`).
+    pub sent: u32,
+    /// Documents in the reader's scope when the page was cut.
+    pub total: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -120,6 +140,9 @@ pub struct SyncResponse {
     /// pushes above were taken, nothing was pulled, and the device now wipes its local copy.
     #[serde(default)]
     pub wipe: bool,
+    /// A first sync by scope that has more pages: send it back as the request's `catch_up`.
+    #[serde(default)]
+    pub catch_up: Option<CatchUp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -296,6 +296,14 @@ pub trait Storage: Send + Sync {
         reader: &PageReader<'_>,
         docs: &[(String, String)],
     ) -> Result<PageFacts>;
+    /// Every stored document a reader reads, (id, type), sorted by id: `rules` gives each
+    /// document type's rule (a first sync's scope, listed once per page).
+    async fn readable_docs(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        rules: &[(&'static str, ReadRule)],
+    ) -> Result<Vec<(String, String)>>;
     /// Record that the device now holds `added` and no longer holds `removed`, in one
     /// transaction (one per sync answer, not one per document).
     async fn device_update(
@@ -417,54 +425,67 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS portal_tokens(hash TEXT PRIMARY KEY, tenant TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, generation {int} NOT NULL, created_at {int} NOT NULL, revoked_at {int}, UNIQUE(tenant, kind, target, generation))",
 ];
 
-/// How a technician's right to read a document is decided (managers and warehouse keepers
-/// are decided in `sync::sees`). One table for both backends, written with PostgreSQL's
-/// placeholders (`$1` tenant, `$2` user, `$3` document; `sqlite_placeholders` for SQLite).
-pub(crate) enum TechnicianScope {
+/// How a reader's right to read the documents of one type is decided: `sync::read_rule` picks
+/// the rule for a role, `technician_scope` is the technicians' table. Written with
+/// PostgreSQL's placeholders (`$1` tenant, `$2` user, `$3` document; `sqlite_placeholders`
+/// for SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadRule {
     Everyone,
     Nobody,
-    /// Every id the technician reads (column `id`), with `$1` and `$2`: a set the size of
-    /// their own work, read once per pull page.
+    /// Every id the reader reads (column `id`), with `$1` and `$2`: a set the size of their
+    /// own work, read whole once per pull page.
     Listed(&'static str),
-    /// Whether they read the document `$3`: for sets too large to list (published knowledge).
-    Query(&'static str),
+    /// The same form, for sets too large to read whole for every page (published
+    /// knowledge): a page asks for each document (`one_query`); a first sync lists it once.
+    Large(&'static str),
 }
 
-impl TechnicianScope {
+impl ReadRule {
     /// The statement that answers for one document (`$3`), if a statement is needed.
     pub(crate) fn one_query(&self) -> Option<String> {
         match self {
-            TechnicianScope::Everyone | TechnicianScope::Nobody => None,
-            TechnicianScope::Listed(sql) => {
+            ReadRule::Everyone | ReadRule::Nobody => None,
+            ReadRule::Listed(sql) | ReadRule::Large(sql) => {
                 Some(format!("SELECT 1 FROM ({sql}) s WHERE s.id = $3 LIMIT 1"))
             }
-            TechnicianScope::Query(sql) => Some(sql.to_string()),
+        }
+    }
+
+    /// The statement that lists the stored documents of type `$3` the reader reads (column
+    /// `id`), if a statement beyond "every document of the type" is needed.
+    pub(crate) fn listing(&self) -> Option<String> {
+        match self {
+            ReadRule::Everyone | ReadRule::Nobody => None,
+            ReadRule::Listed(sql) | ReadRule::Large(sql) => Some(format!(
+                "SELECT d.id FROM docs d WHERE d.tenant = $1 AND d.doc_type = $3 AND d.id IN ({sql})"
+            )),
         }
     }
 }
 
-pub(crate) fn technician_scope(doc_type: &str) -> TechnicianScope {
+pub(crate) fn technician_scope(doc_type: &str) -> ReadRule {
     match doc_type {
-        "order" => TechnicianScope::Listed(
+        "order" => ReadRule::Listed(
             "SELECT order_id AS id FROM order_assignees WHERE tenant = $1 AND user_id = $2",
         ),
         // What an order points at: a technician assigned to an order that points at it.
-        "customer" | "equipment" | "project" => TechnicianScope::Listed(
+        "customer" | "equipment" | "project" => ReadRule::Listed(
             "SELECT l.to_id AS id FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
              WHERE l.tenant = $1 AND a.user_id = $2 AND l.active = 1",
         ),
         // Their own clock events and part requests.
-        "attendance" | "part_request" => TechnicianScope::Listed(
+        "attendance" | "part_request" => ReadRule::Listed(
             "SELECT from_id AS id FROM doc_links WHERE tenant = $1 AND to_id = $2 AND to_type = 'owner'",
         ),
         // Published knowledge entries, and their own drafts.
-        "knowledge" => TechnicianScope::Query(
-            "SELECT 1 FROM doc_links WHERE tenant = $1 AND from_id = $3 AND active = 1
-               AND (to_type = 'published' OR (to_type = 'owner' AND to_id = $2)) LIMIT 1",
+        "knowledge" => ReadRule::Large(
+            "SELECT from_id AS id FROM doc_links WHERE tenant = $1 AND active = 1
+               AND (to_type = 'published' OR (to_type = 'owner' AND to_id = $2))",
         ),
         // The catalogue, every location's stock, and the tenant's settings.
-        "part" | "category" | "location" | "ledger" | "settings" => TechnicianScope::Everyone,
-        _ => TechnicianScope::Nobody,
+        "part" | "category" | "location" | "ledger" | "settings" => ReadRule::Everyone,
+        _ => ReadRule::Nobody,
     }
 }
 

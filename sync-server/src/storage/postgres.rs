@@ -715,7 +715,7 @@ impl Storage for PgStorage {
     ) -> Result<bool> {
         let scope = super::technician_scope(doc_type);
         let Some(sql) = scope.one_query() else {
-            return Ok(matches!(scope, super::TechnicianScope::Everyone));
+            return Ok(matches!(scope, super::ReadRule::Everyone));
         };
         Ok(self
             .client()
@@ -775,7 +775,7 @@ impl Storage for PgStorage {
                 std::collections::HashSet<String>,
             > = std::collections::HashMap::new();
             for (_, ty) in &universe {
-                if let super::TechnicianScope::Listed(sql) = super::technician_scope(ty)
+                if let super::ReadRule::Listed(sql) = super::technician_scope(ty)
                     && !listed.contains_key(sql)
                 {
                     let ids = client
@@ -791,11 +791,14 @@ impl Storage for PgStorage {
                 let (client, listed) = (&client, &listed);
                 async move {
                     let sees = match super::technician_scope(ty) {
-                        super::TechnicianScope::Everyone => true,
-                        super::TechnicianScope::Nobody => false,
-                        super::TechnicianScope::Listed(sql) => listed[sql].contains(id),
-                        super::TechnicianScope::Query(sql) => client
-                            .query_opt(sql, &[&reader.tenant, &reader.user_id, id])
+                        super::ReadRule::Everyone => true,
+                        super::ReadRule::Nobody => false,
+                        super::ReadRule::Listed(sql) => listed[sql].contains(id),
+                        rule @ super::ReadRule::Large(_) => client
+                            .query_opt(
+                                &rule.one_query().unwrap_or_default(),
+                                &[&reader.tenant, &reader.user_id, id],
+                            )
                             .await?
                             .is_some(),
                     };
@@ -807,6 +810,40 @@ impl Storage for PgStorage {
             }
         }
         Ok(facts)
+    }
+
+    async fn readable_docs(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        rules: &[(&'static str, super::ReadRule)],
+    ) -> Result<Vec<(String, String)>> {
+        let mut client = self.client().await?;
+        // One snapshot of the database for every type's list.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let mut all = Vec::new();
+        for (ty, rule) in rules {
+            let rows = match (rule, rule.listing()) {
+                (super::ReadRule::Nobody, _) => continue,
+                (_, Some(sql)) => tx.query(&sql, &[&tenant, &user_id, ty]).await?,
+                (_, None) => {
+                    tx.query(
+                        "SELECT id FROM docs WHERE tenant = $1 AND doc_type = $2",
+                        &[&tenant, ty],
+                    )
+                    .await?
+                }
+            };
+            all.extend(rows.iter().map(|r| (r.get::<_, String>(0), ty.to_string())));
+        }
+        tx.commit().await?;
+        all.sort_unstable();
+        Ok(all)
     }
 
     async fn device_update(

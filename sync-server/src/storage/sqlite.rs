@@ -648,7 +648,7 @@ impl Storage for SqliteStorage {
         self.run(move |c| {
             let scope = super::technician_scope(&ty);
             let Some(sql) = scope.one_query() else {
-                return Ok(matches!(scope, super::TechnicianScope::Everyone));
+                return Ok(matches!(scope, super::ReadRule::Everyone));
             };
             Ok(
                 c.query_row(&sqlite_placeholders(&sql), params![t, u, d], |_| Ok(()))
@@ -682,9 +682,9 @@ impl Storage for SqliteStorage {
             > = std::collections::HashMap::new();
             let mut sees = |id: &str, ty: &str| -> Result<bool> {
                 Ok(match super::technician_scope(ty) {
-                    super::TechnicianScope::Everyone => true,
-                    super::TechnicianScope::Nobody => false,
-                    super::TechnicianScope::Listed(sql) => {
+                    super::ReadRule::Everyone => true,
+                    super::ReadRule::Nobody => false,
+                    super::ReadRule::Listed(sql) => {
                         if !listed.contains_key(sql) {
                             let ids = c
                                 .prepare_cached(&sqlite_placeholders(sql))?
@@ -694,8 +694,8 @@ impl Storage for SqliteStorage {
                         }
                         listed[sql].contains(id)
                     }
-                    super::TechnicianScope::Query(sql) => c
-                        .prepare_cached(&sqlite_placeholders(sql))?
+                    rule @ super::ReadRule::Large(_) => c
+                        .prepare_cached(&sqlite_placeholders(&rule.one_query().unwrap_or_default()))?
                         .exists(params![t, u, id])?,
                 })
             };
@@ -756,6 +756,38 @@ impl Storage for SqliteStorage {
             }
             c.commit()?;
             Ok(facts)
+        })
+        .await
+    }
+
+    async fn readable_docs(
+        &self,
+        tenant: &str,
+        user_id: &str,
+        rules: &[(&'static str, super::ReadRule)],
+    ) -> Result<Vec<(String, String)>> {
+        let (t, u, rules) = (tenant.to_string(), user_id.to_string(), rules.to_vec());
+        self.run(move |c| {
+            // One read transaction: every type's list from the same state.
+            let c = c.transaction()?;
+            let mut all = Vec::new();
+            for (ty, rule) in rules {
+                let ids = match (rule, rule.listing()) {
+                    (super::ReadRule::Nobody, _) => continue,
+                    (_, Some(sql)) => c
+                        .prepare_cached(&sqlite_placeholders(&sql))?
+                        .query_map(params![t, u, ty], |r| r.get::<_, String>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                    (_, None) => c
+                        .prepare_cached("SELECT id FROM docs WHERE tenant = ?1 AND doc_type = ?2")?
+                        .query_map(params![t, ty], |r| r.get::<_, String>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                };
+                all.extend(ids.into_iter().map(|id| (id, ty.to_string())));
+            }
+            c.commit()?;
+            all.sort_unstable();
+            Ok(all)
         })
         .await
     }

@@ -543,6 +543,12 @@ export type FieldProblem = { field: Field, problem: Problem, };
 export type FileProblem = { file: string, problem: ErrorBody, };
 
 /**
+ * How far a first sync has come: documents received of those the person may read.
+ */
+
+export type FirstSyncProgress = { received: number, total: number, };
+
+/**
  * An order an entry fixed.
  */
 
@@ -1676,7 +1682,12 @@ rejected: Array<RejectedDoc>,
 /**
  * Documents received that this device could not read, kept aside, with why.
  */
-quarantined: Array<RejectedDoc>, };
+quarantined: Array<RejectedDoc>, 
+/**
+ * A first sync under way (it goes on where it stopped after a restart or a lost
+ * connection); None otherwise.
+ */
+first_sync: FirstSyncProgress | null, };
 
 export type TableFormat = "csv" | "xlsx";
 

@@ -20,6 +20,7 @@ export const en = {
   neverSynced: "Not synced yet",
   syncNow: "Sync now",
   syncing: "Syncing…",
+  firstSync: "First sync: {received} of {total} records received",
   typeANumber: "Type a number, such as {example}.",
   coordinates: "Coordinates",
   typedByHand: "typed by hand",

@@ -22,6 +22,7 @@ export const zh: Record<Key, string> = {
   neverSynced: "尚未同步",
   syncNow: "立即同步",
   syncing: "同步中…",
+  firstSync: "首次同步：已接收 {received} / {total} 条记录",
   typeANumber: "请输入数字，例如 {example}。",
   coordinates: "坐标",
   typedByHand: "手动输入",

@@ -173,7 +173,8 @@ impl App {
     /// Sync now, after any sync already under way.
     async fn sync_once(&self, http: &SyncHttp) -> Result<SyncReport> {
         let _turn = self.syncing.lock().await;
-        sync::sync_now(&self.ws, http).await
+        // Each round shows at once, so a long first sync shows its progress.
+        sync::sync_now_reporting(&self.ws, http, &|| self.announce(None)).await
     }
 
     /// Tell the UI what a sync did. When the server no longer takes this device's token, the

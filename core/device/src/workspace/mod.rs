@@ -80,7 +80,7 @@ pub use stock::{
     RequestLineView, RequestView, StockAlert, StockCount, StockTakeLine,
 };
 pub(crate) use sync_state::store_error;
-pub use sync_state::{RejectedDoc, SyncStatus};
+pub use sync_state::{FirstSyncProgress, RejectedDoc, SyncStatus};
 
 /// A document changed and checked but not yet saved: (type, id, new state if it changed).
 pub(crate) type PreparedChange = (DocType, String, Option<(AutoCommit, TypedDoc)>);

@@ -20,6 +20,16 @@ pub struct SyncStatus {
     pub rejected: Vec<RejectedDoc>,
     /// Documents received that this device could not read, kept aside, with why.
     pub quarantined: Vec<RejectedDoc>,
+    /// A first sync under way (it goes on where it stopped after a restart or a lost
+    /// connection); None otherwise.
+    pub first_sync: Option<FirstSyncProgress>,
+}
+
+/// How far a first sync has come: documents received of those the person may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct FirstSyncProgress {
+    pub received: u32,
+    pub total: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -77,6 +87,14 @@ impl Workspace {
                 .and_then(|s| s.parse().ok()),
             rejected,
             quarantined,
+            first_sync: self
+                .store
+                .meta("catch_up")?
+                .and_then(|at| serde_json::from_str::<crate::protocol::CatchUp>(&at).ok())
+                .map(|at| FirstSyncProgress {
+                    received: at.sent,
+                    total: at.total,
+                }),
         })
     }
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { BackendError, SessionInfo } from "../../backend";
 import { toError } from "../../backend";
-import { useBackend } from "../../context";
+import { useBackend, useSyncStatus } from "../../context";
 import { useI18n } from "../../i18n";
 import { ErrorNote } from "../../shared/ErrorNote";
+import { FirstSyncProgress } from "./FirstSyncProgress";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 /** Sign in; `revoked` says first that an administrator removed this device and its data went. */
@@ -16,6 +17,7 @@ export function LoginScreen({ onSignedIn, revoked }: { onSignedIn: (s: SessionIn
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
+  const status = useSyncStatus();
 
   useEffect(() => {
     backend.defaults().then((d) => {
@@ -69,6 +71,7 @@ export function LoginScreen({ onSignedIn, revoked }: { onSignedIn: (s: SessionIn
         <button className="primary big" type="submit" disabled={busy}>
           {busy ? t("signingIn") : t("signIn")}
         </button>
+        {busy && <FirstSyncProgress status={status} />}
       </form>
     </main>
   );

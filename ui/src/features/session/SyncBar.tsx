@@ -3,6 +3,7 @@ import type { SyncStatus } from "../../backend";
 import { useBackend, useSyncStatus } from "../../context";
 import { useI18n } from "../../i18n";
 import { errorAdvice } from "../../i18n/errors";
+import { FirstSyncProgress } from "./FirstSyncProgress";
 import { watchReturn, type ReturnReason } from "./returning";
 
 /** What the bar says, one state at a time, the most pressing first. */
@@ -85,6 +86,7 @@ export function SyncBar() {
       {state === "online" && (
         <span className="muted last-sync">{status.last_sync_at ? t("lastSync", { time: formatTime(status.last_sync_at) }) : t("neverSynced")}</span>
       )}
+      <FirstSyncProgress status={status} />
       {state === "refused" && (
         <span className="sync-reason" role="status">
           {refusedWhy}
