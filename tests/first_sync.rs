@@ -265,7 +265,42 @@ async fn each_role_gets_by_scope_what_the_feed_walk_gives(backend: Backend) {
     }
 }
 
+/// A technician's later pulls read only the entries of what they read or hold, and their
+/// cursor jumps to the head: 600 customers of others are no page of theirs.
+async fn a_technicians_pull_reads_only_what_concerns_them(backend: Backend) {
+    let w = world(backend).await;
+    {
+        let mut ws = w.sup.ws();
+        for i in 0..600 {
+            ws.create_customer(&customer(&format!("别人的客户 {i:03}")))
+                .unwrap();
+        }
+    }
+    w.sup.sync().await;
+    let id = dispatched_order(&w, "A 的工单").await;
+    let r = w.tech_a.sync().await;
+    assert_eq!(
+        (r.round_trips, r.pulled),
+        (1, 2),
+        "one page: the order and its customer, not 600 entries of others"
+    );
+    let cursor = |d: &Device| -> u64 {
+        d.ws()
+            .store
+            .meta("cursor")
+            .unwrap()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(cursor(&w.tech_a), cursor(&w.sup), "at the head");
+    assert!(w.tech_a.ws().get_order(&id).is_ok());
+    let fresh = Device::signed_in(&w.server, T, "tech.a").await;
+    fresh.sync().await;
+    assert_eq!(held(&w.tech_a), held(&fresh));
+}
+
 on_both!(
+    a_technicians_pull_reads_only_what_concerns_them,
     a_first_sync_comes_in_pages_and_goes_on_where_it_stopped,
     a_lost_page_is_sent_again,
     each_role_gets_by_scope_what_the_feed_walk_gives,

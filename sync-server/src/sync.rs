@@ -461,6 +461,14 @@ fn read_rule(auth: &AuthContext, doc_type: &str) -> ReadRule {
     technician_scope(doc_type)
 }
 
+/// `read_rule` for every document type.
+fn read_rules(auth: &AuthContext) -> Vec<(&'static str, ReadRule)> {
+    DocType::ALL
+        .iter()
+        .map(|t| (t.as_str(), read_rule(auth, t.as_str())))
+        .collect()
+}
+
 /// Whether the caller may read a document (see `read_rule`).
 pub(crate) async fn sees(
     storage: &DynStorage,
@@ -545,13 +553,29 @@ async fn pull_page(
     auth: &AuthContext,
     cursor: u64,
 ) -> Result<(Vec<PullDoc>, u64, bool)> {
-    let (entries, mut more) = storage
-        .feed_after(&auth.tenant, cursor, PAGE_ENTRIES)
-        .await?;
+    let follow_links = !auth.role.manages();
+    let reader = PageReader {
+        tenant: &auth.tenant,
+        user_id: &auth.user_id,
+        device_id: &auth.device_id,
+        scoped: !auth.role.manages(),
+        follow_links,
+    };
+    // A scoped reader reads only the entries that concern them, and jumps to the head after.
+    let (entries, mut more, head) = if reader.scoped {
+        let (entries, more, head) = storage
+            .feed_for(&reader, &read_rules(auth), cursor, PAGE_ENTRIES)
+            .await?;
+        (entries, more, Some(head))
+    } else {
+        let (entries, more) = storage
+            .feed_after(&auth.tenant, cursor, PAGE_ENTRIES)
+            .await?;
+        (entries, more, None)
+    };
     let mut pull: Vec<PullDoc> = Vec::new();
     let mut new_cursor = cursor;
     let mut bytes = 0usize;
-    let follow_links = !auth.role.manages();
     let asked: Vec<(String, String)> = entries
         .iter()
         .filter(|e| e.origin_device.as_deref() != Some(auth.device_id.as_str()))
@@ -559,18 +583,7 @@ async fn pull_page(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let facts = storage
-        .page_facts(
-            &PageReader {
-                tenant: &auth.tenant,
-                user_id: &auth.user_id,
-                device_id: &auth.device_id,
-                scoped: !auth.role.manages(),
-                follow_links,
-            },
-            &asked,
-        )
-        .await?;
+    let facts = storage.page_facts(&reader, &asked).await?;
     // What the device holds, as this page changes it; written once at the end.
     let mut holds = Holdings::default();
     // Changes to send: where in `pull`, and which feed entry's; read at once at the end.
@@ -665,6 +678,9 @@ async fn pull_page(
     storage
         .device_update(&auth.device_id, &added, &removed)
         .await?;
+    if !more && let Some(head) = head {
+        new_cursor = new_cursor.max(head);
+    }
     Ok((pull, new_cursor, more))
 }
 
@@ -686,12 +702,8 @@ async fn catch_up(
     } else {
         cursor
     };
-    let rules: Vec<(&'static str, ReadRule)> = DocType::ALL
-        .iter()
-        .map(|t| (t.as_str(), read_rule(auth, t.as_str())))
-        .collect();
     let scope = storage
-        .readable_docs(&auth.tenant, &auth.user_id, &rules)
+        .readable_docs(&auth.tenant, &auth.user_id, &read_rules(auth))
         .await?;
     let start = scope.partition_point(|(id, _)| id.as_str() <= at.after.as_str());
     let mut pull = Vec::new();

@@ -274,6 +274,18 @@ pub trait Storage: Send + Sync {
         cursor: u64,
         limit: u32,
     ) -> Result<(Vec<FeedEntry>, bool)>;
+    /// `feed_after` for a reader whose documents `rules` decide (everyone but managers): only
+    /// the entries of documents they read or their device holds now (any other entry changes
+    /// nothing for them), up to the feed's head as it stood when asked. Also that head: the
+    /// cursor moves there once no more entries follow, so a technician never reads the rest
+    /// of the company's feed again.
+    async fn feed_for(
+        &self,
+        reader: &PageReader<'_>,
+        rules: &[(&'static str, ReadRule)],
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<FeedEntry>, bool, u64)>;
     /// The change bytes of the feed entries `seqs`, by seq.
     async fn feed_changes(
         &self,
@@ -384,6 +396,8 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id), expires_at {int} NOT NULL)",
     "CREATE TABLE IF NOT EXISTS docs(tenant TEXT NOT NULL, id TEXT NOT NULL, doc_type TEXT NOT NULL, bytes {blob} NOT NULL, heads TEXT NOT NULL, customer_id TEXT, updated_at {int} NOT NULL, PRIMARY KEY(tenant, id))",
     "CREATE INDEX IF NOT EXISTS docs_customer ON docs(tenant, customer_id)",
+    // A first sync lists every document of a type the reader reads (`readable_docs`).
+    "CREATE INDEX IF NOT EXISTS docs_type ON docs(tenant, doc_type, id)",
     // What orders point at; `active = 0` keeps links an order dropped, so the documents can be
     // taken away from technicians who no longer need them.
     "CREATE TABLE IF NOT EXISTS doc_links(tenant TEXT NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL, to_type TEXT NOT NULL, active {int} NOT NULL, PRIMARY KEY(tenant, from_id, to_id))",
@@ -392,7 +406,9 @@ pub(crate) const SCHEMA: &[&str] = &[
     "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) SELECT tenant, id, customer_id, 'customer', 1 FROM docs WHERE doc_type = 'order' AND customer_id IS NOT NULL ON CONFLICT DO NOTHING",
     "UPDATE docs SET customer_id = NULL WHERE customer_id IS NOT NULL",
     "CREATE TABLE IF NOT EXISTS order_assignees(tenant TEXT NOT NULL, order_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY(tenant, order_id, user_id))",
-    "CREATE INDEX IF NOT EXISTS order_assignees_user ON order_assignees(tenant, user_id)",
+    // A technician's orders, read from the index alone (the scope of every page they pull).
+    "DROP INDEX IF EXISTS order_assignees_user",
+    "CREATE INDEX IF NOT EXISTS order_assignees_by_user ON order_assignees(tenant, user_id, order_id)",
     "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
     "CREATE TABLE IF NOT EXISTS order_numbers(tenant TEXT NOT NULL, order_id TEXT NOT NULL, number TEXT NOT NULL UNIQUE, PRIMARY KEY(tenant, order_id))",
     "CREATE TABLE IF NOT EXISTS number_counters(tenant TEXT NOT NULL, month TEXT NOT NULL, last {int} NOT NULL, PRIMARY KEY(tenant, month))",
@@ -470,9 +486,11 @@ pub(crate) fn technician_scope(doc_type: &str) -> ReadRule {
             "SELECT order_id AS id FROM order_assignees WHERE tenant = $1 AND user_id = $2",
         ),
         // What an order points at: a technician assigned to an order that points at it.
+        // (CROSS JOIN: SQLite starts from the technician's few orders rather than from every
+        // link of the company; PostgreSQL plans it as any inner join.)
         "customer" | "equipment" | "project" => ReadRule::Listed(
-            "SELECT l.to_id AS id FROM doc_links l JOIN order_assignees a ON a.tenant = l.tenant AND a.order_id = l.from_id
-             WHERE l.tenant = $1 AND a.user_id = $2 AND l.active = 1",
+            "SELECT l.to_id AS id FROM order_assignees a CROSS JOIN doc_links l
+             WHERE a.tenant = $1 AND a.user_id = $2 AND l.tenant = a.tenant AND l.from_id = a.order_id AND l.active = 1",
         ),
         // Their own clock events and part requests.
         "attendance" | "part_request" => ReadRule::Listed(
@@ -487,6 +505,50 @@ pub(crate) fn technician_scope(doc_type: &str) -> ReadRule {
         "part" | "category" | "location" | "ledger" | "settings" => ReadRule::Everyone,
         _ => ReadRule::Nobody,
     }
+}
+
+/// The statement of `Storage::feed_for` (PostgreSQL placeholders: `$1` tenant, `$2` user,
+/// `$3` device, `$4` cursor, `$5` limit; `head` is where the feed stands, a placeholder or an
+/// expression), built from the same rules that decide a single document; `length` is the
+/// backend's byte length function.
+pub(crate) fn feed_for_sql(rules: &[(&'static str, ReadRule)], length: &str, head: &str) -> String {
+    let mut any =
+        vec!["f.doc_id IN (SELECT doc_id FROM device_docs WHERE device_id = $3)".to_string()];
+    let quoted = |types: &[&str]| {
+        types
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let everyone: Vec<&str> = rules
+        .iter()
+        .filter(|(_, r)| *r == ReadRule::Everyone)
+        .map(|(t, _)| *t)
+        .collect();
+    if !everyone.is_empty() {
+        any.push(format!("f.doc_type IN ({})", quoted(&everyone)));
+    }
+    // Types that share a rule share its list (customers, machines and projects).
+    let mut listed: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (t, r) in rules {
+        if let ReadRule::Listed(sql) | ReadRule::Large(sql) = r {
+            listed.entry(sql).or_default().push(t);
+        }
+    }
+    for (sql, types) in listed {
+        any.push(format!(
+            "(f.doc_type IN ({}) AND f.doc_id IN ({sql}))",
+            quoted(&types)
+        ));
+    }
+    format!(
+        "SELECT f.seq, f.doc_id, f.doc_type, {length}(f.changes) AS changes_len, f.origin_device
+         FROM feed f
+         WHERE f.tenant = $1 AND f.seq > $4 AND f.seq <= {head} AND ({})
+         ORDER BY f.seq LIMIT $5",
+        any.join(" OR ")
+    )
 }
 
 /// Who a pull page is for.

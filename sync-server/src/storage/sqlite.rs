@@ -595,6 +595,50 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn feed_for(
+        &self,
+        reader: &PageReader<'_>,
+        rules: &[(&'static str, super::ReadRule)],
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<FeedEntry>, bool, u64)> {
+        let (t, u, d) = (
+            reader.tenant.to_string(),
+            reader.user_id.to_string(),
+            reader.device_id.to_string(),
+        );
+        let sql = sqlite_placeholders(&super::feed_for_sql(rules, "length", "$6"));
+        self.run(move |c| {
+            let c = c.transaction()?;
+            let head = c
+                .query_row("SELECT feed_seq FROM tenants WHERE id = ?1", [&t], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .optional()?
+                .unwrap_or(0);
+            let mut entries = c
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![t, u, d, cursor as i64, limit as i64 + 1, head],
+                    |r| {
+                        Ok(FeedEntry {
+                            seq: r.get::<_, i64>(0)? as u64,
+                            doc_id: r.get(1)?,
+                            doc_type: r.get(2)?,
+                            changes_len: r.get::<_, i64>(3)?.max(0) as usize,
+                            origin_device: r.get(4)?,
+                        })
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            c.commit()?;
+            let more = entries.len() > limit as usize;
+            entries.truncate(limit as usize);
+            Ok((entries, more, head.max(0) as u64))
+        })
+        .await
+    }
+
     async fn feed_changes(
         &self,
         tenant: &str,
