@@ -662,16 +662,7 @@ impl Storage for PgStorage {
                 &[&tenant, &(cursor as i64), &(limit as i64 + 1)],
             )
             .await?;
-        let mut entries: Vec<FeedEntry> = rows
-            .iter()
-            .map(|r| FeedEntry {
-                seq: r.get::<_, i64>(0) as u64,
-                doc_id: r.get(1),
-                doc_type: r.get(2),
-                changes_len: r.get::<_, i32>(3).max(0) as usize,
-                origin_device: r.get(4),
-            })
-            .collect();
+        let mut entries: Vec<FeedEntry> = rows.iter().map(feed_entry).collect();
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
         Ok((entries, more))
@@ -712,16 +703,7 @@ impl Storage for PgStorage {
                 ],
             )
             .await?;
-        let mut entries: Vec<FeedEntry> = rows
-            .iter()
-            .map(|r| FeedEntry {
-                seq: r.get::<_, i64>(0) as u64,
-                doc_id: r.get(1),
-                doc_type: r.get(2),
-                changes_len: r.get::<_, i32>(3).max(0) as usize,
-                origin_device: r.get(4),
-            })
-            .collect();
+        let mut entries: Vec<FeedEntry> = rows.iter().map(feed_entry).collect();
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
         Ok((entries, more, head.max(0) as u64))
@@ -935,5 +917,16 @@ impl Storage for PgStorage {
             )
             .await?;
         Ok(())
+    }
+}
+
+/// A feed row (seq, doc_id, doc_type, byte length of the changes, origin_device).
+fn feed_entry(r: &tokio_postgres::Row) -> FeedEntry {
+    FeedEntry {
+        seq: r.get::<_, i64>(0) as u64,
+        doc_id: r.get(1),
+        doc_type: r.get(2),
+        changes_len: r.get::<_, i32>(3).max(0) as usize,
+        origin_device: r.get(4),
     }
 }

@@ -578,15 +578,7 @@ impl Storage for SqliteStorage {
                 "SELECT seq, doc_id, doc_type, length(changes), origin_device FROM feed WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             )?;
             let mut entries = stmt
-                .query_map(params![t, cursor as i64, limit as i64 + 1], |r| {
-                    Ok(FeedEntry {
-                        seq: r.get::<_, i64>(0)? as u64,
-                        doc_id: r.get(1)?,
-                        doc_type: r.get(2)?,
-                        changes_len: r.get::<_, i64>(3)?.max(0) as usize,
-                        origin_device: r.get(4)?,
-                    })
-                })?
+                .query_map(params![t, cursor as i64, limit as i64 + 1], feed_entry)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let more = entries.len() > limit as usize;
             entries.truncate(limit as usize);
@@ -620,15 +612,7 @@ impl Storage for SqliteStorage {
                 .prepare_cached(&sql)?
                 .query_map(
                     params![t, u, d, cursor as i64, limit as i64 + 1, head],
-                    |r| {
-                        Ok(FeedEntry {
-                            seq: r.get::<_, i64>(0)? as u64,
-                            doc_id: r.get(1)?,
-                            doc_type: r.get(2)?,
-                            changes_len: r.get::<_, i64>(3)?.max(0) as usize,
-                            origin_device: r.get(4)?,
-                        })
-                    },
+                    feed_entry,
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             c.commit()?;
@@ -885,4 +869,15 @@ fn upload_received(c: &Connection, tenant: &str, hash: &str, device_id: &str) ->
         |r| r.get(0),
     )?;
     Ok(n as u64)
+}
+
+/// A feed row (seq, doc_id, doc_type, byte length of the changes, origin_device).
+fn feed_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedEntry> {
+    Ok(FeedEntry {
+        seq: r.get::<_, i64>(0)? as u64,
+        doc_id: r.get(1)?,
+        doc_type: r.get(2)?,
+        changes_len: r.get::<_, i64>(3)?.max(0) as usize,
+        origin_device: r.get(4)?,
+    })
 }
