@@ -284,14 +284,7 @@ async fn a_technicians_pull_reads_only_what_concerns_them(backend: Backend) {
         (1, 2),
         "one page: the order and its customer, not 600 entries of others"
     );
-    let cursor = |d: &Device| -> u64 {
-        d.ws()
-            .store
-            .meta("cursor")
-            .unwrap()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
-    };
+    let cursor = |d: &Device| fieldops_device::sync::cursor(&d.ws().store).unwrap();
     assert_eq!(cursor(&w.tech_a), cursor(&w.sup), "at the head");
     assert!(w.tech_a.ws().get_order(&id).is_ok());
     let fresh = Device::signed_in(&w.server, T, "tech.a").await;

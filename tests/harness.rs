@@ -502,13 +502,7 @@ pub async fn raw_push(
     changes: &[u8],
 ) -> fieldops_device::protocol::SyncResponse {
     let req = SyncRequest {
-        cursor: d
-            .ws()
-            .store
-            .meta("cursor")
-            .unwrap()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
+        cursor: sync::cursor(&d.ws().store).unwrap(),
         push: vec![PushDoc {
             doc: doc.into(),
             doc_type: doc_type.into(),

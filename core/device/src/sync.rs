@@ -320,12 +320,25 @@ impl Pushed {
     }
 }
 
-/// Build one request: the cursor, and the changes of dirty documents the server lacks.
-pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
-    let cursor = store
+/// The feed position this device has applied (0: it holds nothing from the server yet).
+pub fn cursor(store: &Store) -> Result<u64> {
+    Ok(store
         .meta("cursor")?
         .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or(0))
+}
+
+/// Where a first sync under way stands, as the server's last answer said (kept with the
+/// documents by `apply_response`).
+pub fn catch_up(store: &Store) -> Result<Option<CatchUp>> {
+    Ok(store
+        .meta("catch_up")?
+        .and_then(|at| serde_json::from_str(&at).ok()))
+}
+
+/// Build one request: the cursor, and the changes of dirty documents the server lacks.
+pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
+    let cursor = cursor(store)?;
     let directory_version = store
         .meta("directory_version")?
         .and_then(|c| c.parse().ok())
@@ -347,11 +360,7 @@ pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
         });
     }
     // A first sync goes by scope (see `CatchUp`); one under way goes on where it stopped.
-    let catch_up = match store.meta("catch_up")? {
-        Some(at) => serde_json::from_str(&at).ok(),
-        None => None,
-    }
-    .or_else(|| (cursor == 0).then(CatchUp::default));
+    let catch_up = catch_up(store)?.or_else(|| (cursor == 0).then(CatchUp::default));
     Ok((
         SyncRequest {
             cursor,

@@ -145,12 +145,7 @@ pub fn exchange(from: &Workspace, to: &mut Workspace) {
             }
         })
         .collect();
-    let cursor = to
-        .store
-        .meta("cursor")
-        .unwrap()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
+    let cursor = crate::sync::cursor(&to.store).unwrap();
     apply_response(
         &mut to.store,
         &Pushed::none(),

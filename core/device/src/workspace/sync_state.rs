@@ -87,14 +87,10 @@ impl Workspace {
                 .and_then(|s| s.parse().ok()),
             rejected,
             quarantined,
-            first_sync: self
-                .store
-                .meta("catch_up")?
-                .and_then(|at| serde_json::from_str::<crate::protocol::CatchUp>(&at).ok())
-                .map(|at| FirstSyncProgress {
-                    received: at.sent,
-                    total: at.total,
-                }),
+            first_sync: crate::sync::catch_up(&self.store)?.map(|at| FirstSyncProgress {
+                received: at.sent,
+                total: at.total,
+            }),
         })
     }
 }
