@@ -501,13 +501,25 @@ pub async fn raw_push(
     doc_type: &str,
     changes: &[u8],
 ) -> fieldops_device::protocol::SyncResponse {
+    raw_push_many(d, &[(doc, doc_type, changes)]).await
+}
+
+/// Push (document, type, changes) in one request, in this order, as they are.
+pub async fn raw_push_many(
+    d: &Device,
+    docs: &[(&str, &str, &[u8])],
+) -> fieldops_device::protocol::SyncResponse {
+    let push = docs
+        .iter()
+        .map(|(doc, doc_type, changes)| PushDoc {
+            doc: doc.to_string(),
+            doc_type: doc_type.to_string(),
+            changes: base64::engine::general_purpose::STANDARD.encode(changes),
+        })
+        .collect();
     let req = SyncRequest {
         cursor: sync::cursor(&d.ws().store).unwrap(),
-        push: vec![PushDoc {
-            doc: doc.into(),
-            doc_type: doc_type.into(),
-            changes: base64::engine::general_purpose::STANDARD.encode(changes),
-        }],
+        push,
         directory_version: 0,
         catch_up: None,
     };

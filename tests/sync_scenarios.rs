@@ -1355,6 +1355,79 @@ async fn sigterm_stops_cleanly_and_answers_carry_security_headers(backend: Backe
     assert!(fresh.ws().get_order(&id).is_ok());
 }
 
+/// A request's pushed documents are stored together (one read, one transaction), yet each
+/// is judged as if pushed alone in the device's order: a ledger sent before the new location
+/// it books into, and the same document twice in one request (its creation, then an edit
+/// on top), are all accepted; every order of the batch gets its own number in sequence.
+async fn one_requests_pushes_are_stored_together_in_any_order(backend: Backend) {
+    use fieldops_device::model::stock::{LocationKind, MovementKind};
+    let w = world(backend).await;
+    let bytes = |id: &str| w.sup.ws().store.document_bytes(id).unwrap().unwrap();
+    let (wh, part, ledger) = {
+        let mut ws = w.sup.ws();
+        let part = ws.create_part(&part("VP-30XA", "压缩机阀片", "pcs", 45_000, 28_000));
+        let part = part.unwrap().id;
+        let wh = ws.create_location(LocationKind::Warehouse, "一号仓", None);
+        let wh = wh.unwrap().id;
+        ws.record_movement(&wh, &part, MovementKind::Receive, 7, "PO-1")
+            .unwrap();
+        let month = fieldops_device::model::stock::ledger_month(fieldops_device::model::now_ms());
+        let ledger = fieldops_device::model::stock::ledger_id(&wh, &month);
+        (wh, part, ledger)
+    };
+    let cust = w.sup.ws().create_customer(&customer("甲公司")).unwrap();
+    let created = bytes(&cust.id);
+    let mut edited = customer("甲公司");
+    edited.region = "华东".into();
+    // The edit gives the customer its sites anew: orders name the edited customer's.
+    let cust = w.sup.ws().update_customer(&cust.id, &edited).unwrap();
+    let orders: Vec<String> = (0..3)
+        .map(|i| {
+            let mut ws = w.sup.ws();
+            ws.create_order(&order(&cust, &format!("巡检 {i}")))
+                .unwrap()
+                .summary
+                .id
+        })
+        .collect();
+    let mut push: Vec<(String, &str, Vec<u8>)> = vec![
+        (ledger.clone(), "ledger", bytes(&ledger)),
+        (wh.clone(), "location", bytes(&wh)),
+        (part.clone(), "part", bytes(&part)),
+        (cust.id.clone(), "customer", created),
+        (cust.id.clone(), "customer", bytes(&cust.id)),
+    ];
+    push.extend(orders.iter().map(|id| (id.clone(), "order", bytes(id))));
+    let docs: Vec<(&str, &str, &[u8])> = push
+        .iter()
+        .map(|(id, t, b)| (id.as_str(), *t, b.as_slice()))
+        .collect();
+    let resp = raw_push_many(&w.sup, &docs).await;
+    assert!(resp.rejected.is_empty(), "{:?}", resp.rejected);
+    assert_eq!(resp.accepted.len(), push.len());
+    assert!(resp.accepted.iter().all(|a| !a.heads.is_empty()));
+
+    // A device that starts now gets all of it from the server.
+    let fresh = Device::signed_in(&w.server, T, "sup").await;
+    fresh.sync().await;
+    let ws = fresh.ws();
+    assert_eq!(ws.levels(Some(&wh), Some(&part)).unwrap()[0].level, 7);
+    assert_eq!(ws.get_customer(&cust.id).unwrap().region, "华东");
+    let mut numbers: Vec<String> = orders
+        .iter()
+        .map(|id| ws.get_order(id).unwrap().summary.number.unwrap())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 3, "{numbers:?}");
+    let seq = |n: &str| n.rsplit('-').next().unwrap().parse::<u32>().unwrap();
+    assert_eq!(
+        seq(&numbers[2]) - seq(&numbers[0]),
+        2,
+        "gapless: {numbers:?}"
+    );
+}
+
 on_both!(
     dispatch_then_accept,
     offline_edits_of_different_fields_merge,
@@ -1375,4 +1448,5 @@ on_both!(
     the_last_unit_taken_twice_offline_is_oversold_with_both_movements,
     a_warehouse_keeper_sees_stock_and_requests_but_no_orders,
     a_month_ledger_started_on_two_devices_keeps_both,
+    one_requests_pushes_are_stored_together_in_any_order,
 );

@@ -44,8 +44,9 @@ pub async fn handle(
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
     let mut advanced = false;
-    for p in &req.push {
-        match push_one(storage, auth, p, address.as_deref()).await {
+    let outcomes = push_all(storage, auth, &req.push, address.as_deref()).await;
+    for (p, outcome) in req.push.iter().zip(outcomes) {
+        match outcome {
             Ok((heads, stored)) => {
                 advanced |= stored;
                 accepted.push(Accepted {
@@ -123,14 +124,165 @@ fn reject(
     }
 }
 
-/// Validate and store one pushed document. Ok carries the new heads and whether anything
-/// new was stored.
+/// What became of one pushed document: the heads it has now and whether anything new was
+/// stored, or why it was refused.
+type PushOutcome = std::result::Result<(Vec<String>, bool), Rejected>;
+
+/// A pushed document that passed every check, with what storing it takes.
+struct Checked {
+    doc: AutoCommit,
+    doc_type: DocType,
+    old: Option<TypedDoc>,
+    old_heads: Vec<ChangeHash>,
+    /// The stored heads it was computed from (`None`: new), for optimistic concurrency.
+    base_heads: Option<String>,
+    new: TypedDoc,
+}
+
+enum Step {
+    NothingNew(Vec<String>),
+    Changed(Box<Checked>),
+}
+
+/// Validate and store one request's pushed documents, in order: one read of the stored
+/// documents, one transaction for the order numbers and one for every commit. A document
+/// another request changed meanwhile, or a batch the storage refuses as a whole, goes again
+/// alone through `push_one`.
+async fn push_all(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    pushes: &[PushDoc],
+    address: Option<&str>,
+) -> Vec<PushOutcome> {
+    let ids: Vec<String> = pushes.iter().map(|p| p.doc.clone()).collect();
+    let mut stored = match storage.load_docs(&auth.tenant, &ids).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            let refuse = |p: &PushDoc| Err(reject(&p.doc, ErrorCode::Storage, None, e.to_string()));
+            return pushes.iter().map(refuse).collect();
+        }
+    };
+    let mut outcomes: Vec<Option<PushOutcome>> = Vec::with_capacity(pushes.len());
+    let mut checked = Vec::new();
+    for (i, p) in pushes.iter().enumerate() {
+        // A document pushed twice in one request is checked against the stored state both
+        // times; the second commit then finds it moved on and goes again alone.
+        let base = stored.get(&p.doc).cloned();
+        match check_one(storage, auth, p, base).await {
+            Ok(Step::NothingNew(heads)) => outcomes.push(Some(Ok((heads, false)))),
+            Ok(Step::Changed(c)) => {
+                outcomes.push(None);
+                checked.push((i, *c));
+            }
+            Err(r) => outcomes.push(Some(Err(r))),
+        }
+    }
+    stored.clear();
+    let wanted: Vec<(String, String)> = checked
+        .iter()
+        .filter_map(|(_, c)| number_wanted(&c.new))
+        .collect();
+    let mut numbers = match storage.order_numbers(&auth.tenant, &wanted).await {
+        Ok(numbers) => numbers.into_iter(),
+        Err(e) => {
+            for (i, _) in &checked {
+                outcomes[*i] = Some(Err(reject(
+                    &pushes[*i].doc,
+                    ErrorCode::Storage,
+                    None,
+                    e.to_string(),
+                )));
+            }
+            return outcomes.into_iter().flatten().collect();
+        }
+    };
+    let (mut ready, mut commits) = (Vec::new(), Vec::new());
+    for (i, c) in checked {
+        let number = number_wanted(&c.new).and_then(|_| numbers.next());
+        match ready_commit(auth, c, number, address) {
+            Ok((commit, heads, new)) => {
+                commits.push(commit);
+                ready.push((i, heads, new));
+            }
+            Err(r) => outcomes[i] = Some(Err(r)),
+        }
+    }
+    let written = storage.commit_docs(&commits).await.unwrap_or_else(|e| {
+        tracing::warn!("a push's batch commit failed ({e}); its documents go again one by one");
+        vec![None; commits.len()]
+    });
+    let mut stored_any = false;
+    drop(commits);
+    for ((i, heads, new), seq) in ready.into_iter().zip(written) {
+        outcomes[i] = Some(match seq {
+            Some(_) => {
+                stored_any = true;
+                after_commit(storage, &auth.tenant, &new).await;
+                Ok((heads, true))
+            }
+            None => push_one(storage, auth, &pushes[i], address).await,
+        });
+    }
+    if stored_any {
+        // A refusal may have rested on a document this request has just stored (a ledger of
+        // a new location, an order that puts a customer in scope): pushed one by one in the
+        // device's order, it would have passed.
+        for (i, outcome) in outcomes.iter_mut().enumerate() {
+            if matches!(outcome, Some(Err(_))) {
+                *outcome = Some(push_one(storage, auth, &pushes[i], address).await);
+            }
+        }
+    }
+    outcomes.into_iter().flatten().collect()
+}
+
+/// Validate and store one pushed document, reading it again whenever another push won the
+/// race to store it.
 async fn push_one(
     storage: &DynStorage,
     auth: &AuthContext,
     p: &PushDoc,
     address: Option<&str>,
-) -> std::result::Result<(Vec<String>, bool), Rejected> {
+) -> PushOutcome {
+    let doc_id = p.doc.as_str();
+    for _ in 0..8 {
+        let stored = storage
+            .load_doc(&auth.tenant, doc_id)
+            .await
+            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
+        let checked = match check_one(storage, auth, p, stored).await? {
+            Step::NothingNew(heads) => return Ok((heads, false)),
+            Step::Changed(c) => *c,
+        };
+        let number = take_number(storage, &auth.tenant, &checked.new)
+            .await
+            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
+        let (commit, heads, new) = ready_commit(auth, checked, number, address)?;
+        match storage.commit_doc(&commit).await {
+            Ok(_) => {
+                after_commit(storage, &auth.tenant, &new).await;
+                return Ok((heads, true));
+            }
+            Err(ServerError::Concurrent) => continue,
+            Err(e) => return Err(reject(doc_id, ErrorCode::Storage, None, e.to_string())),
+        }
+    }
+    Err(reject(
+        doc_id,
+        ErrorCode::Busy,
+        None,
+        "the document is being changed by others; try again",
+    ))
+}
+
+/// Every check of one pushed document against its stored state (`None`: not stored yet):
+/// its id and type, the caller's scope, the changes themselves and the rules of the domain.
+async fn check_one(
+    storage: &DynStorage,
+    auth: &AuthContext,
+    p: &PushDoc,
+    stored: Option<crate::storage::StoredDoc>,
+) -> std::result::Result<Step, Rejected> {
     let doc_id = p.doc.as_str();
     check_id("document", doc_id)
         .map_err(|e| reject(doc_id, ErrorCode::InvalidDocument, None, e.to_string()))?;
@@ -148,115 +300,149 @@ async fn push_one(
         user_id: auth.user_id.clone(),
         role: auth.role,
     };
-    // Optimistic concurrency: recompute from the stored state if another push won the race.
-    for _ in 0..8 {
-        let stored = storage
-            .load_doc(&auth.tenant, doc_id)
-            .await
-            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-        if let Some(s) = &stored
-            && s.doc_type != doc_type.as_str()
-        {
-            return Err(reject(
-                doc_id,
-                ErrorCode::WrongDocType,
-                None,
-                format!("{doc_id} is a {}", s.doc_type),
-            ));
-        }
-        let (mut doc, old) = match &stored {
-            Some(s) => {
-                let doc = crdt::load(&s.bytes)
-                    .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-                let old = TypedDoc::parse(doc_type, &doc)
-                    .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-                (doc, Some(old))
-            }
-            None => (AutoCommit::new(), None),
-        };
-        let old_heads = doc.get_heads();
-        if let Some(old) = &old
-            && !auth.role.manages()
-            && !technician_may_write(storage, auth, doc_type, doc_id, old).await?
-        {
-            return Err(reject(
-                doc_id,
-                ErrorCode::OutOfScope,
-                None,
-                "this document is not in your scope",
-            ));
-        }
-        let new = match check_push(
-            &mut doc,
-            doc_type,
+    if let Some(s) = &stored
+        && s.doc_type != doc_type.as_str()
+    {
+        return Err(reject(
             doc_id,
-            old.as_ref(),
-            &changes,
-            &auth.actor,
-            &actor,
-        ) {
-            Ok(PushChecked::NothingNew) => return Ok((crdt::heads_to_hex(&old_heads), false)),
-            Ok(PushChecked::Changed(new)) => *new,
-            Err(r) => return Err(reject(doc_id, r.code, r.path, r.message)),
-        };
-        if let TypedDoc::Ledger(ledger) = &new {
-            check_ledger_location(storage, auth, &actor, old.as_ref(), ledger).await?;
-        }
-        let device_heads = doc.get_heads();
-        let device_changes = doc.save_after(&old_heads);
-        let fields = crdt::touched_fields(&mut doc, &old_heads, &device_heads);
-        let audit = AuditRecord {
-            address: address.map(str::to_string),
-            subject: Some(doc_id.to_string()),
-            detail: format!(
-                "{}{}: {}",
-                doc_type.as_str(),
-                if old.is_none() { " created" } else { "" },
-                fields.join(", ")
-            ),
-            ..AuditRecord::by(auth, AuditKind::ChangeAccepted)
-        };
-        let stamped = server_stamps(storage, &auth.tenant, &mut doc, old.as_ref(), &new)
-            .await
-            .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-        let heads = doc.get_heads();
-        let (assignees, links) = scope_projection(&new);
-        let blob_refs = blob_refs_of(&new);
-        let commit = DocCommit {
-            tenant: auth.tenant.clone(),
-            doc_id: doc_id.to_string(),
-            doc_type: doc_type.as_str().to_string(),
-            bytes: doc.save(),
-            heads: heads_json(&heads),
-            base_heads: stored.as_ref().map(|s| s.heads.clone()),
-            changes: device_changes,
-            origin_device: Some(auth.device_id.clone()),
-            server_changes: stamped.then(|| doc.save_after(&device_heads)),
-            blob_refs,
-            assignees,
-            links,
-            audit: Some(audit),
-        };
-        match storage.commit_doc(&commit).await {
-            Ok(_) => {
-                // A customer's request moved on: tell them (each step once).
-                if let TypedDoc::Order(o) = &new
-                    && o.header.request.is_some()
-                {
-                    crate::portal::tell_customer(storage, &auth.tenant, o).await;
-                }
-                return Ok((crdt::heads_to_hex(&heads), true));
-            }
-            Err(ServerError::Concurrent) => continue,
-            Err(e) => return Err(reject(doc_id, ErrorCode::Storage, None, e.to_string())),
-        }
+            ErrorCode::WrongDocType,
+            None,
+            format!("{doc_id} is a {}", s.doc_type),
+        ));
     }
-    Err(reject(
+    let (mut doc, old) = match &stored {
+        Some(s) => {
+            let doc = crdt::load(&s.bytes)
+                .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
+            let old = TypedDoc::parse(doc_type, &doc)
+                .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
+            (doc, Some(old))
+        }
+        None => (AutoCommit::new(), None),
+    };
+    let old_heads = doc.get_heads();
+    if let Some(old) = &old
+        && !auth.role.manages()
+        && !technician_may_write(storage, auth, doc_type, doc_id, old).await?
+    {
+        return Err(reject(
+            doc_id,
+            ErrorCode::OutOfScope,
+            None,
+            "this document is not in your scope",
+        ));
+    }
+    let new = match check_push(
+        &mut doc,
+        doc_type,
         doc_id,
-        ErrorCode::Busy,
-        None,
-        "the document is being changed by others; try again",
-    ))
+        old.as_ref(),
+        &changes,
+        &auth.actor,
+        &actor,
+    ) {
+        Ok(PushChecked::NothingNew) => return Ok(Step::NothingNew(crdt::heads_to_hex(&old_heads))),
+        Ok(PushChecked::Changed(new)) => *new,
+        Err(r) => return Err(reject(doc_id, r.code, r.path, r.message)),
+    };
+    if let TypedDoc::Ledger(ledger) = &new {
+        check_ledger_location(storage, auth, &actor, old.as_ref(), ledger).await?;
+    }
+    Ok(Step::Changed(Box::new(Checked {
+        doc,
+        doc_type,
+        old,
+        old_heads,
+        base_heads: stored.map(|s| s.heads),
+        new,
+    })))
+}
+
+/// An order the server has not numbered yet: (its id, the month its number is taken in).
+fn number_wanted(typed: &TypedDoc) -> Option<(String, String)> {
+    match typed {
+        TypedDoc::Order(o) if o.number.is_none() => {
+            Some((o.id.clone(), chrono::Utc::now().format("%Y%m").to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The number an order the server has not numbered yet takes (`None` for anything else).
+async fn take_number(
+    storage: &DynStorage,
+    tenant: &str,
+    typed: &TypedDoc,
+) -> Result<Option<String>> {
+    match number_wanted(typed) {
+        Some((order, month)) => Ok(Some(storage.order_number(tenant, &order, &month).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The commit of a checked document: the device's changes, the server's own stamps (the
+/// order's `number`, when it needs one, and received times), the scope projection and the
+/// audit line. Returns it with the heads the document will have, and the document.
+fn ready_commit(
+    auth: &AuthContext,
+    c: Checked,
+    number: Option<String>,
+    address: Option<&str>,
+) -> std::result::Result<(DocCommit, Vec<String>, TypedDoc), Rejected> {
+    let Checked {
+        mut doc,
+        doc_type,
+        old,
+        old_heads,
+        base_heads,
+        new,
+    } = c;
+    let doc_id = new.id().to_string();
+    let device_heads = doc.get_heads();
+    let device_changes = doc.save_after(&old_heads);
+    let fields = crdt::touched_fields(&mut doc, &old_heads, &device_heads);
+    let audit = AuditRecord {
+        address: address.map(str::to_string),
+        subject: Some(doc_id.clone()),
+        detail: format!(
+            "{}{}: {}",
+            doc_type.as_str(),
+            if old.is_none() { " created" } else { "" },
+            fields.join(", ")
+        ),
+        ..AuditRecord::by(auth, AuditKind::ChangeAccepted)
+    };
+    let stamped = server_stamps(&auth.tenant, &mut doc, old.as_ref(), &new, number)
+        .map_err(|e| reject(&doc_id, ErrorCode::Storage, None, e.to_string()))?;
+    let heads = doc.get_heads();
+    let (assignees, links) = scope_projection(&new);
+    let blob_refs = blob_refs_of(&new);
+    let commit = DocCommit {
+        tenant: auth.tenant.clone(),
+        doc_id,
+        doc_type: doc_type.as_str().to_string(),
+        bytes: doc.save(),
+        heads: heads_json(&heads),
+        base_heads,
+        changes: device_changes,
+        origin_device: Some(auth.device_id.clone()),
+        server_changes: stamped.then(|| doc.save_after(&device_heads)),
+        blob_refs,
+        assignees,
+        links,
+        audit: Some(audit),
+    };
+    Ok((commit, crdt::heads_to_hex(&heads), new))
+}
+
+/// What follows a stored change outside its transaction: a customer's request moved on, so
+/// tell them (each step once).
+async fn after_commit(storage: &DynStorage, tenant: &str, new: &TypedDoc) {
+    if let TypedDoc::Order(o) = new
+        && o.header.request.is_some()
+    {
+        crate::portal::tell_customer(storage, tenant, o).await;
+    }
 }
 
 /// A ledger belongs to a known stock location, and what a technician may record there
@@ -302,14 +488,14 @@ pub fn server_actor(tenant: &str) -> automerge::ActorId {
 }
 
 /// What the server itself writes into an accepted order, as changes by its own actor: the
-/// human number on first sight, and the time it received each new event. Returns whether the
-/// document changed (the pushing device must then pull it too).
-async fn server_stamps(
-    storage: &DynStorage,
+/// human number on first sight (`number`, taken by the caller), and the time it received each
+/// new event. Returns whether the document changed (the pushing device must then pull it too).
+fn server_stamps(
     tenant: &str,
     doc: &mut AutoCommit,
     old: Option<&TypedDoc>,
     typed: &TypedDoc,
+    number: Option<String>,
 ) -> Result<bool> {
     let TypedDoc::Order(o) = typed else {
         return Ok(false);
@@ -325,14 +511,7 @@ async fn server_stamps(
         .filter(|e| !known.contains(e.id.as_str()) && !o.received.contains_key(&e.id))
         .map(|e| (e.id.clone(), now.timestamp_millis()))
         .collect();
-    let number = match &o.number {
-        Some(_) => None,
-        None => Some(
-            storage
-                .order_number(tenant, &o.id, &now.format("%Y%m").to_string())
-                .await?,
-        ),
-    };
+    let number = number.filter(|_| o.number.is_none());
     if stamps.is_empty() && number.is_none() {
         return Ok(false);
     }
@@ -784,7 +963,8 @@ pub async fn update_server_doc<T>(
         let out = edit(&mut doc, &old)?;
         doc.commit();
         let typed = TypedDoc::parse(doc_type, &doc)?;
-        server_stamps(storage, tenant, &mut doc, Some(&old), &typed).await?;
+        let number = take_number(storage, tenant, &typed).await?;
+        server_stamps(tenant, &mut doc, Some(&old), &typed, number)?;
         let commit = server_commit(
             tenant,
             &typed,
@@ -809,7 +989,8 @@ pub async fn store_server_doc(
     doc: &mut AutoCommit,
 ) -> Result<u64> {
     let typed = TypedDoc::parse(doc_type, doc)?;
-    server_stamps(storage, tenant, doc, None, &typed).await?;
+    let number = take_number(storage, tenant, &typed).await?;
+    server_stamps(tenant, doc, None, &typed, number)?;
     let commit = server_commit(tenant, &typed, doc, None);
     storage.commit_doc(&commit).await
 }

@@ -346,17 +346,16 @@ pub fn prepare_request(store: &Store) -> Result<(SyncRequest, Pushed)> {
     let mut push = Vec::new();
     let mut pushed = Vec::new();
     let mut budget = PUSH_BUDGET_BYTES;
-    for mut d in store.dirty_docs(MAX_PUSH_DOCS)? {
-        let changes = d.doc.save_after(&d.synced_heads);
-        if changes.len() > budget && !push.is_empty() {
+    for d in store.dirty_docs(MAX_PUSH_DOCS)? {
+        if d.changes.len() > budget && !push.is_empty() {
             break;
         }
-        budget = budget.saturating_sub(changes.len());
-        pushed.push((d.id.clone(), d.doc.get_heads()));
+        budget = budget.saturating_sub(d.changes.len());
+        pushed.push((d.id.clone(), d.heads));
         push.push(PushDoc {
             doc: d.id,
             doc_type: d.doc_type.as_str().to_string(),
-            changes: B64.encode(changes),
+            changes: B64.encode(d.changes),
         });
     }
     // A first sync goes by scope (see `CatchUp`); one under way goes on where it stopped.
@@ -388,10 +387,10 @@ pub fn apply_response(
         if let Some((_, heads)) = pushed.docs.iter().find(|(id, _)| id == &a.doc) {
             let sent = serde_json::to_string(&crdt::heads_to_hex(heads)).unwrap_or_default();
             // Still clean only if nothing was edited while the request was in flight.
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE documents SET synced_heads = ?2, dirty = CASE WHEN heads = ?2 THEN 0 ELSE 1 END, rejected = NULL WHERE id = ?1",
-                rusqlite::params![a.doc, sent],
-            )?;
+            )?
+            .execute(rusqlite::params![a.doc, sent])?;
             report.accepted += 1;
         }
     }
@@ -405,10 +404,8 @@ pub fn apply_response(
             field: None,
             refusal: None,
         });
-        tx.execute(
-            "UPDATE documents SET rejected = ?2 WHERE id = ?1",
-            rusqlite::params![r.doc, reason],
-        )?;
+        tx.prepare_cached("UPDATE documents SET rejected = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![r.doc, reason])?;
         report.rejected.push(r.clone());
     }
     for p in &resp.pull {
@@ -429,21 +426,22 @@ pub fn apply_response(
         match applied {
             Ok(()) => {
                 tx.execute_batch("RELEASE pulled_doc")?;
-                tx.execute("DELETE FROM quarantine WHERE doc = ?1", [&p.doc])?;
+                tx.prepare_cached("DELETE FROM quarantine WHERE doc = ?1")?
+                    .execute([&p.doc])?;
             }
             Err(e @ DeviceError::Storage(_)) => return Err(e),
             Err(e) => {
                 tx.execute_batch("ROLLBACK TO pulled_doc; RELEASE pulled_doc")?;
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR REPLACE INTO quarantine(doc, doc_type, data, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    rusqlite::params![
+                )?
+                .execute(rusqlite::params![
                         p.doc,
                         p.doc_type,
                         p.data.as_deref().unwrap_or(""),
                         crate::workspace::store_error(&e.body()),
                         crate::model::now_ms()
-                    ],
-                )?;
+                    ])?;
                 report.quarantined += 1;
             }
         }
@@ -462,7 +460,8 @@ pub fn apply_response(
             &serde_json::to_string(at).map_err(|e| DeviceError::invalid(e.to_string()))?,
         )?,
         None => {
-            tx.execute("DELETE FROM meta WHERE key = 'catch_up'", [])?;
+            tx.prepare_cached("DELETE FROM meta WHERE key = 'catch_up'")?
+                .execute([])?;
         }
     }
     tx.commit()?;
@@ -492,10 +491,9 @@ fn apply_pulled(
         .map_err(|_| DeviceError::corrupt_document(format!("pull of {} is not base64", p.doc)))?;
     let dirty: Option<i64> = {
         use rusqlite::OptionalExtension;
-        tx.query_row("SELECT dirty FROM documents WHERE id = ?1", [&p.doc], |r| {
-            r.get(0)
-        })
-        .optional()?
+        tx.prepare_cached("SELECT dirty FROM documents WHERE id = ?1")?
+            .query_row([&p.doc], |r| r.get(0))
+            .optional()?
     };
     let (mut doc, dirty) = match (dirty, crate::store::stored_bytes(tx, &p.doc)?) {
         (Some(dirty), Some(b)) => (crdt::load(&b)?, dirty == 1),
@@ -517,10 +515,8 @@ fn apply_pulled(
         // Everything we hold came from the server: its heads are now ours.
         let heads =
             serde_json::to_string(&crdt::heads_to_hex(&doc.get_heads())).unwrap_or_default();
-        tx.execute(
-            "UPDATE documents SET synced_heads = ?2 WHERE id = ?1",
-            rusqlite::params![p.doc, heads],
-        )?;
+        tx.prepare_cached("UPDATE documents SET synced_heads = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![p.doc, heads])?;
     }
     project(tx, &typed)?;
     report.pulled += 1;

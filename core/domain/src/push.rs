@@ -78,20 +78,21 @@ fn check_inner(
             "the changes depend on changes the server does not have; push from an earlier point",
         ));
     }
-    let new_changes = doc.get_changes(&old_heads);
+    // Metadata only: whole changes would be rebuilt from the op set.
+    let new_changes = doc.get_changes_meta(&old_heads);
     if new_changes.is_empty() {
         return Ok(PushChecked::NothingNew);
     }
     if let Some(c) = new_changes
         .iter()
-        .find(|c| c.actor_id().to_hex_string() != device_actor)
+        .find(|c| c.actor.to_hex_string() != device_actor)
     {
         return Err(refused(
             ErrorCode::ForeignActor,
             format!(
                 "change {} was made by actor {}, not by this device",
-                c.hash(),
-                c.actor_id().to_hex_string()
+                c.hash,
+                c.actor.to_hex_string()
             ),
         ));
     }

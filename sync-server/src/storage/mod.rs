@@ -235,10 +235,20 @@ pub trait Storage: Send + Sync {
     async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthContext>>;
     async fn revoke_token(&self, token_hash: &str) -> Result<()>;
     async fn load_doc(&self, tenant: &str, doc_id: &str) -> Result<Option<StoredDoc>>;
+    /// Several documents in one read, by id; ids not stored are absent from the map.
+    async fn load_docs(
+        &self,
+        tenant: &str,
+        doc_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, StoredDoc>>;
     /// Ids of every document of one type in a tenant (for operators' tools, not for sync).
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>>;
     /// Store the document and append a feed entry, atomically; returns the entry's sequence.
     async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
+    /// Several commits in one transaction (one request's push), in order. Each is `Some(seq)`,
+    /// or `None` when its document moved on since it was read (nothing of it is written; the
+    /// caller retries it alone). Any other error writes nothing at all.
+    async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>>;
     /// Store a blob; false when it was already there (uploads are idempotent).
     async fn put_blob(
         &self,
@@ -267,6 +277,9 @@ pub trait Storage: Send + Sync {
     /// The human number of an order (WO-YYYYMM-NNNN): allocated once per order and returned
     /// again on every later call, so retries never leave gaps.
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String>;
+    /// `order_number` for several (order id, month) pairs in one transaction, in order.
+    async fn order_numbers(&self, tenant: &str, wanted: &[(String, String)])
+    -> Result<Vec<String>>;
     /// Feed entries after `cursor`, oldest first, at most `limit`; and whether more follow.
     async fn feed_after(
         &self,

@@ -2,6 +2,8 @@
 //! tenant's row lock (the feed counter), so feed entries become visible in sequence order
 //! and a reader never skips an entry that commits late. Plain SQL, no extensions.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, Pool};
 use fieldops_domain::model::Role;
@@ -346,6 +348,32 @@ impl Storage for PgStorage {
         }))
     }
 
+    async fn load_docs(
+        &self,
+        tenant: &str,
+        doc_ids: &[String],
+    ) -> Result<HashMap<String, StoredDoc>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id, doc_type, bytes, heads FROM docs WHERE tenant = $1 AND id = ANY($2)",
+                &[&tenant, &doc_ids],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let doc = StoredDoc {
+                    doc_type: r.get(1),
+                    bytes: r.get(2),
+                    heads: r.get(3),
+                };
+                (r.get(0), doc)
+            })
+            .collect())
+    }
+
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>> {
         let rows = self
             .client()
@@ -359,114 +387,36 @@ impl Storage for PgStorage {
     }
 
     async fn commit_doc(&self, m: &DocCommit) -> Result<u64> {
+        let seqs = self.commit_docs(std::slice::from_ref(m)).await?;
+        seqs[0].ok_or(ServerError::Concurrent)
+    }
+
+    async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>> {
+        let Some(tenant) = commits.first().map(|m| m.tenant.as_str()) else {
+            return Ok(Vec::new());
+        };
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        // The tenant row lock first: it orders every commit of the tenant.
-        let seq: i64 = tx
-            .query_one(
-                "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = $1 RETURNING feed_seq",
-                &[&m.tenant],
-            )
-            .await?
-            .get(0);
-        let current: Option<String> = tx
-            .query_opt(
-                "SELECT heads FROM docs WHERE tenant = $1 AND id = $2",
-                &[&m.tenant, &m.doc_id],
-            )
-            .await?
-            .map(|r| r.get(0));
-        if current != m.base_heads {
-            tx.rollback().await?;
-            return Err(ServerError::Concurrent);
-        }
-        tx.execute(
-            "INSERT INTO docs(tenant, id, doc_type, bytes, heads, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
-               updated_at = excluded.updated_at",
-            &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &now_ms()],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE doc_links SET active = 0 WHERE tenant = $1 AND from_id = $2",
-            &[&m.tenant, &m.doc_id],
-        )
-        .await?;
-        for (to, to_type) in &m.links {
-            tx.execute(
-                "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) VALUES ($1, $2, $3, $4, 1)
-                 ON CONFLICT (tenant, from_id, to_id) DO UPDATE SET active = 1",
-                &[&m.tenant, &m.doc_id, to, to_type],
-            )
+        // The tenant row lock first: it orders every commit of the tenant, and a document's
+        // heads read after it cannot move until this transaction ends.
+        tx.execute("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", &[&tenant])
             .await?;
-        }
-        tx.execute(
-            "DELETE FROM order_assignees WHERE tenant = $1 AND order_id = $2",
-            &[&m.tenant, &m.doc_id],
-        )
-        .await?;
-        for u in &m.assignees {
-            tx.execute(
-                "INSERT INTO order_assignees(tenant, order_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[&m.tenant, &m.doc_id, u],
-            )
-            .await?;
-        }
-        tx.execute(
-            "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&m.tenant, &seq, &m.doc_id, &m.doc_type, &m.changes, &m.origin_device, &now_ms()],
-        )
-        .await?;
-        if let Some(dev) = &m.origin_device {
-            tx.execute(
-                "INSERT INTO device_docs(device_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[dev, &m.doc_id],
-            )
-            .await?;
-        }
-        tx.execute(
-            "DELETE FROM blob_refs WHERE tenant = $1 AND doc_id = $2",
-            &[&m.tenant, &m.doc_id],
-        )
-        .await?;
-        for h in &m.blob_refs {
-            tx.execute(
-                "INSERT INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                &[&m.tenant, h, &m.doc_id, &m.doc_type],
-            )
-            .await?;
-        }
-        let mut last = seq;
-        if let Some(server_changes) = &m.server_changes {
-            last = tx
-                .query_one(
-                    "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = $1 RETURNING feed_seq",
-                    &[&m.tenant],
-                )
-                .await?
-                .get(0);
-            tx.execute(
-                "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
-                &[&m.tenant, &last, &m.doc_id, &m.doc_type, server_changes, &now_ms()],
-            )
-            .await?;
-        }
-        if let Some(a) = &m.audit {
-            let params = a.params();
-            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-                params.iter().map(sql_param).collect();
-            tx.execute(super::AUDIT_INSERT, &refs).await?;
+        let mut seqs = Vec::with_capacity(commits.len());
+        for m in commits {
+            seqs.push(write_commit(&tx, m).await?);
         }
         // Delivered on commit to every instance listening (see `listen_feed`).
-        if self.notify {
+        if self.notify
+            && let Some(last) = seqs.iter().flatten().max()
+        {
             tx.execute(
                 "SELECT pg_notify($1, $2)",
-                &[&FEED_CHANNEL, &format!("{}\t{last}", m.tenant)],
+                &[&FEED_CHANNEL, &format!("{tenant}\t{last}")],
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(last as u64)
+        Ok(seqs)
     }
 
     async fn put_blob(
@@ -615,37 +565,27 @@ impl Storage for PgStorage {
     }
 
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
+        let wanted = [(order_id.to_string(), month.to_string())];
+        Ok(self.order_numbers(tenant, &wanted).await?.remove(0))
+    }
+
+    async fn order_numbers(
+        &self,
+        tenant: &str,
+        wanted: &[(String, String)],
+    ) -> Result<Vec<String>> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // The tenant row lock serialises allocations, so two first syncs of one order never
         // both take a number.
         tx.execute("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", &[&tenant])
             .await?;
-        if let Some(row) = tx
-            .query_opt(
-                "SELECT number FROM order_numbers WHERE tenant = $1 AND order_id = $2",
-                &[&tenant, &order_id],
-            )
-            .await?
-        {
-            return Ok(row.get(0));
+        let mut numbers = Vec::with_capacity(wanted.len());
+        for (order, month) in wanted {
+            numbers.push(take_number(&tx, tenant, order, month).await?);
         }
-        let seq: i64 = tx
-            .query_one(
-                "INSERT INTO number_counters(tenant, month, last) VALUES ($1, $2, 1)
-                 ON CONFLICT (tenant, month) DO UPDATE SET last = number_counters.last + 1 RETURNING last",
-                &[&tenant, &month],
-            )
-            .await?
-            .get(0);
-        let number = super::format_number(month, seq);
-        tx.execute(
-            "INSERT INTO order_numbers(tenant, order_id, number) VALUES ($1, $2, $3)",
-            &[&tenant, &order_id, &number],
-        )
-        .await?;
         tx.commit().await?;
-        Ok(number)
+        Ok(numbers)
     }
 
     async fn feed_after(
@@ -929,4 +869,139 @@ fn feed_entry(r: &tokio_postgres::Row) -> FeedEntry {
         changes_len: r.get::<_, i32>(3).max(0) as usize,
         origin_device: r.get(4),
     }
+}
+
+/// One commit inside an open transaction that holds the tenant's row lock: `None` (and
+/// nothing written) when the document moved on since `base_heads` were read.
+async fn write_commit(
+    tx: &deadpool_postgres::Transaction<'_>,
+    m: &DocCommit,
+) -> Result<Option<u64>> {
+    let current: Option<String> = tx
+        .query_opt(
+            &tx.prepare_cached("SELECT heads FROM docs WHERE tenant = $1 AND id = $2")
+                .await?,
+            &[&m.tenant, &m.doc_id],
+        )
+        .await?
+        .map(|r| r.get(0));
+    if current != m.base_heads {
+        return Ok(None);
+    }
+    type Params<'a> = [&'a (dyn tokio_postgres::types::ToSql + Sync)];
+    let run = async |sql: &str, params: &Params<'_>| -> Result<()> {
+        tx.execute(&tx.prepare_cached(sql).await?, params).await?;
+        Ok(())
+    };
+    let next_seq = async || -> Result<i64> {
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = $1 RETURNING feed_seq",
+            )
+            .await?;
+        Ok(tx.query_one(&stmt, &[&m.tenant]).await?.get(0))
+    };
+    let now = now_ms();
+    run(
+        "INSERT INTO docs(tenant, id, doc_type, bytes, heads, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+           updated_at = excluded.updated_at",
+        &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &now],
+    )
+    .await?;
+    run(
+        "UPDATE doc_links SET active = 0 WHERE tenant = $1 AND from_id = $2",
+        &[&m.tenant, &m.doc_id],
+    )
+    .await?;
+    for (to, to_type) in &m.links {
+        run(
+            "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (tenant, from_id, to_id) DO UPDATE SET active = 1",
+            &[&m.tenant, &m.doc_id, to, to_type],
+        )
+        .await?;
+    }
+    run(
+        "DELETE FROM order_assignees WHERE tenant = $1 AND order_id = $2",
+        &[&m.tenant, &m.doc_id],
+    )
+    .await?;
+    for u in &m.assignees {
+        run(
+            "INSERT INTO order_assignees(tenant, order_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&m.tenant, &m.doc_id, u],
+        )
+        .await?;
+    }
+    let seq = next_seq().await?;
+    run(
+        "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[&m.tenant, &seq, &m.doc_id, &m.doc_type, &m.changes, &m.origin_device, &now],
+    )
+    .await?;
+    if let Some(dev) = &m.origin_device {
+        run(
+            "INSERT INTO device_docs(device_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[dev, &m.doc_id],
+        )
+        .await?;
+    }
+    run(
+        "DELETE FROM blob_refs WHERE tenant = $1 AND doc_id = $2",
+        &[&m.tenant, &m.doc_id],
+    )
+    .await?;
+    for h in &m.blob_refs {
+        run(
+            "INSERT INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&m.tenant, h, &m.doc_id, &m.doc_type],
+        )
+        .await?;
+    }
+    let mut last = seq;
+    if let Some(server_changes) = &m.server_changes {
+        last = next_seq().await?;
+        run(
+            "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+            &[&m.tenant, &last, &m.doc_id, &m.doc_type, server_changes, &now],
+        )
+        .await?;
+    }
+    if let Some(a) = &m.audit {
+        let params = a.params();
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            params.iter().map(sql_param).collect();
+        run(super::AUDIT_INSERT, &refs).await?;
+    }
+    Ok(Some(last as u64))
+}
+
+/// An order's number inside a transaction holding the tenant's row lock: the one it has, or
+/// the month's next.
+async fn take_number(
+    tx: &deadpool_postgres::Transaction<'_>,
+    tenant: &str,
+    order: &str,
+    month: &str,
+) -> Result<String> {
+    let existing = tx
+        .prepare_cached("SELECT number FROM order_numbers WHERE tenant = $1 AND order_id = $2")
+        .await?;
+    if let Some(row) = tx.query_opt(&existing, &[&tenant, &order]).await? {
+        return Ok(row.get(0));
+    }
+    let next = tx
+        .prepare_cached(
+            "INSERT INTO number_counters(tenant, month, last) VALUES ($1, $2, 1)
+             ON CONFLICT (tenant, month) DO UPDATE SET last = number_counters.last + 1 RETURNING last",
+        )
+        .await?;
+    let seq: i64 = tx.query_one(&next, &[&tenant, &month]).await?.get(0);
+    let number = super::format_number(month, seq);
+    let insert = tx
+        .prepare_cached("INSERT INTO order_numbers(tenant, order_id, number) VALUES ($1, $2, $3)")
+        .await?;
+    tx.execute(&insert, &[&tenant, &order, &number]).await?;
+    Ok(number)
 }

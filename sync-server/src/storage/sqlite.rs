@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file (WAL, synchronous=FULL), one connection behind a
 //! mutex. Writes are serialised by the mutex, so feed sequence numbers commit in order.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -316,6 +317,32 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn load_docs(
+        &self,
+        tenant: &str,
+        doc_ids: &[String],
+    ) -> Result<HashMap<String, StoredDoc>> {
+        let ids =
+            serde_json::to_string(doc_ids).map_err(|e| ServerError::Storage(e.to_string()))?;
+        let t = tenant.to_string();
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, doc_type, bytes, heads FROM docs
+                 WHERE tenant = ?1 AND id IN (SELECT value FROM json_each(?2))",
+            )?;
+            let rows = stmt.query_map(params![t, ids], |r| {
+                let doc = StoredDoc {
+                    doc_type: r.get(1)?,
+                    bytes: r.get(2)?,
+                    heads: r.get(3)?,
+                };
+                Ok((r.get::<_, String>(0)?, doc))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+        })
+        .await
+    }
+
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>> {
         let (t, ty) = (tenant.to_string(), doc_type.to_string());
         self.run(move |c| {
@@ -332,58 +359,23 @@ impl Storage for SqliteStorage {
         let m = commit.clone();
         self.run(move |c| {
             let tx = c.transaction()?;
-            let current: Option<String> = tx
-                .query_row("SELECT heads FROM docs WHERE tenant = ?1 AND id = ?2", params![m.tenant, m.doc_id], |r| r.get(0))
-                .optional()?;
-            if current != m.base_heads {
-                return Err(ServerError::Concurrent);
-            }
-            tx.execute(
-                "INSERT INTO docs(tenant, id, doc_type, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
-                   updated_at = excluded.updated_at",
-                params![m.tenant, m.doc_id, m.doc_type, m.bytes, m.heads, now_ms()],
-            )?;
-            tx.execute("UPDATE doc_links SET active = 0 WHERE tenant = ?1 AND from_id = ?2", params![m.tenant, m.doc_id])?;
-            for (to, to_type) in &m.links {
-                tx.execute(
-                    "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) VALUES (?1, ?2, ?3, ?4, 1)
-                     ON CONFLICT(tenant, from_id, to_id) DO UPDATE SET active = 1",
-                    params![m.tenant, m.doc_id, to, to_type],
-                )?;
-            }
-            tx.execute("DELETE FROM order_assignees WHERE tenant = ?1 AND order_id = ?2", params![m.tenant, m.doc_id])?;
-            for u in &m.assignees {
-                tx.execute("INSERT OR IGNORE INTO order_assignees(tenant, order_id, user_id) VALUES (?1, ?2, ?3)", params![m.tenant, m.doc_id, u])?;
-            }
-            let seq: i64 = tx.query_row("UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq", [&m.tenant], |r| r.get(0))?;
-            tx.execute(
-                "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![m.tenant, seq, m.doc_id, m.doc_type, m.changes, m.origin_device, now_ms()],
-            )?;
-            if let Some(dev) = &m.origin_device {
-                tx.execute("INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)", params![dev, m.doc_id])?;
-            }
-            tx.execute("DELETE FROM blob_refs WHERE tenant = ?1 AND doc_id = ?2", params![m.tenant, m.doc_id])?;
-            for h in &m.blob_refs {
-                tx.execute(
-                    "INSERT OR IGNORE INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES (?1, ?2, ?3, ?4)",
-                    params![m.tenant, h, m.doc_id, m.doc_type],
-                )?;
-            }
-            if let Some(a) = &m.audit {
-                tx.execute(&super::sqlite_placeholders(super::AUDIT_INSERT), rusqlite::params_from_iter(a.params().iter().map(sql_param)))?;
-            }
-            let mut last = seq;
-            if let Some(server_changes) = &m.server_changes {
-                last = tx.query_row("UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq", [&m.tenant], |r| r.get(0))?;
-                tx.execute(
-                    "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-                    params![m.tenant, last, m.doc_id, m.doc_type, server_changes, now_ms()],
-                )?;
-            }
+            let seq = write_commit(&tx, &m)?.ok_or(ServerError::Concurrent)?;
             tx.commit()?;
-            Ok(last as u64)
+            Ok(seq)
+        })
+        .await
+    }
+
+    async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>> {
+        let commits = commits.to_vec();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let seqs = commits
+                .iter()
+                .map(|m| write_commit(&tx, m))
+                .collect::<Result<Vec<_>>>()?;
+            tx.commit()?;
+            Ok(seqs)
         })
         .await
     }
@@ -536,32 +528,24 @@ impl Storage for SqliteStorage {
     }
 
     async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
-        let (t, o, m) = (tenant.to_string(), order_id.to_string(), month.to_string());
+        let wanted = [(order_id.to_string(), month.to_string())];
+        Ok(self.order_numbers(tenant, &wanted).await?.remove(0))
+    }
+
+    async fn order_numbers(
+        &self,
+        tenant: &str,
+        wanted: &[(String, String)],
+    ) -> Result<Vec<String>> {
+        let (t, wanted) = (tenant.to_string(), wanted.to_vec());
         self.run(move |c| {
             let tx = c.transaction()?;
-            if let Some(n) = tx
-                .query_row(
-                    "SELECT number FROM order_numbers WHERE tenant = ?1 AND order_id = ?2",
-                    params![t, o],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
-            {
-                return Ok(n);
-            }
-            let seq: i64 = tx.query_row(
-                "INSERT INTO number_counters(tenant, month, last) VALUES (?1, ?2, 1)
-                 ON CONFLICT(tenant, month) DO UPDATE SET last = last + 1 RETURNING last",
-                params![t, m],
-                |r| r.get(0),
-            )?;
-            let number = super::format_number(&m, seq);
-            tx.execute(
-                "INSERT INTO order_numbers(tenant, order_id, number) VALUES (?1, ?2, ?3)",
-                params![t, o, number],
-            )?;
+            let numbers = wanted
+                .iter()
+                .map(|(order, month)| take_number(&tx, &t, order, month))
+                .collect::<Result<Vec<_>>>()?;
             tx.commit()?;
-            Ok(number)
+            Ok(numbers)
         })
         .await
     }
@@ -880,4 +864,129 @@ fn feed_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedEntry> {
         changes_len: r.get::<_, i64>(3)?.max(0) as usize,
         origin_device: r.get(4)?,
     })
+}
+
+/// One commit inside an open transaction: `None` (and nothing written) when the document
+/// moved on since `base_heads` were read.
+fn write_commit(tx: &rusqlite::Transaction<'_>, m: &DocCommit) -> Result<Option<u64>> {
+    let current: Option<String> = tx
+        .prepare_cached("SELECT heads FROM docs WHERE tenant = ?1 AND id = ?2")?
+        .query_row(params![m.tenant, m.doc_id], |r| r.get(0))
+        .optional()?;
+    if current != m.base_heads {
+        return Ok(None);
+    }
+    let run = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<()> {
+        tx.prepare_cached(sql)?.execute(p)?;
+        Ok(())
+    };
+    let next_seq = || -> Result<i64> {
+        Ok(tx
+            .prepare_cached(
+                "UPDATE tenants SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq",
+            )?
+            .query_row([&m.tenant], |r| r.get(0))?)
+    };
+    run(
+        "INSERT INTO docs(tenant, id, doc_type, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(tenant, id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+           updated_at = excluded.updated_at",
+        params![m.tenant, m.doc_id, m.doc_type, m.bytes, m.heads, now_ms()],
+    )?;
+    run(
+        "UPDATE doc_links SET active = 0 WHERE tenant = ?1 AND from_id = ?2",
+        params![m.tenant, m.doc_id],
+    )?;
+    for (to, to_type) in &m.links {
+        run(
+            "INSERT INTO doc_links(tenant, from_id, to_id, to_type, active) VALUES (?1, ?2, ?3, ?4, 1)
+             ON CONFLICT(tenant, from_id, to_id) DO UPDATE SET active = 1",
+            params![m.tenant, m.doc_id, to, to_type],
+        )?;
+    }
+    run(
+        "DELETE FROM order_assignees WHERE tenant = ?1 AND order_id = ?2",
+        params![m.tenant, m.doc_id],
+    )?;
+    for u in &m.assignees {
+        run(
+            "INSERT OR IGNORE INTO order_assignees(tenant, order_id, user_id) VALUES (?1, ?2, ?3)",
+            params![m.tenant, m.doc_id, u],
+        )?;
+    }
+    let seq = next_seq()?;
+    run(
+        "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            m.tenant,
+            seq,
+            m.doc_id,
+            m.doc_type,
+            m.changes,
+            m.origin_device,
+            now_ms()
+        ],
+    )?;
+    if let Some(dev) = &m.origin_device {
+        run(
+            "INSERT OR IGNORE INTO device_docs(device_id, doc_id) VALUES (?1, ?2)",
+            params![dev, m.doc_id],
+        )?;
+    }
+    run(
+        "DELETE FROM blob_refs WHERE tenant = ?1 AND doc_id = ?2",
+        params![m.tenant, m.doc_id],
+    )?;
+    for h in &m.blob_refs {
+        run(
+            "INSERT OR IGNORE INTO blob_refs(tenant, hash, doc_id, doc_type) VALUES (?1, ?2, ?3, ?4)",
+            params![m.tenant, h, m.doc_id, m.doc_type],
+        )?;
+    }
+    if let Some(a) = &m.audit {
+        tx.prepare_cached(&super::sqlite_placeholders(super::AUDIT_INSERT))?
+            .execute(rusqlite::params_from_iter(a.params().iter().map(sql_param)))?;
+    }
+    let mut last = seq;
+    if let Some(server_changes) = &m.server_changes {
+        last = next_seq()?;
+        run(
+            "INSERT INTO feed(tenant, seq, doc_id, doc_type, changes, origin_device, received_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+            params![
+                m.tenant,
+                last,
+                m.doc_id,
+                m.doc_type,
+                server_changes,
+                now_ms()
+            ],
+        )?;
+    }
+    Ok(Some(last as u64))
+}
+
+/// An order's number inside an open transaction: the one it has, or the month's next.
+fn take_number(
+    tx: &rusqlite::Transaction<'_>,
+    tenant: &str,
+    order: &str,
+    month: &str,
+) -> Result<String> {
+    if let Some(n) = tx
+        .prepare_cached("SELECT number FROM order_numbers WHERE tenant = ?1 AND order_id = ?2")?
+        .query_row(params![tenant, order], |r| r.get::<_, String>(0))
+        .optional()?
+    {
+        return Ok(n);
+    }
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO number_counters(tenant, month, last) VALUES (?1, ?2, 1)
+             ON CONFLICT(tenant, month) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row(params![tenant, month], |r| r.get(0))?;
+    let number = super::format_number(month, seq);
+    tx.prepare_cached("INSERT INTO order_numbers(tenant, order_id, number) VALUES (?1, ?2, ?3)")?
+        .execute(params![tenant, order, number])?;
+    Ok(number)
 }

@@ -34,11 +34,15 @@ pub struct Store {
 }
 
 /// One document row as sync needs it.
-pub struct StoredDoc {
+/// A document with changes the server lacks, ready to push.
+pub struct DirtyDoc {
     pub id: String,
     pub doc_type: DocType,
-    pub doc: AutoCommit,
-    pub synced_heads: Vec<automerge::ChangeHash>,
+    /// The automerge bytes to send: what was saved after the heads the server has, or the
+    /// stored bytes whole for a document the server has never seen.
+    pub changes: Vec<u8>,
+    /// The heads the server will have once it takes `changes`.
+    pub heads: Vec<automerge::ChangeHash>,
 }
 
 impl Store {
@@ -266,29 +270,49 @@ impl Store {
     }
 
     /// Documents with changes the server has not acknowledged.
-    pub fn dirty_docs(&self, limit: usize) -> Result<Vec<StoredDoc>> {
+    pub fn dirty_docs(&self, limit: usize) -> Result<Vec<DirtyDoc>> {
         // A refused document is not sent again until it is edited (which clears `rejected`).
         // A ledger goes after a location saved in the same instant: the server checks a
         // ledger's movements against its location, so it must know the location first.
-        let mut stmt = self.conn.prepare(
-            "SELECT id, synced_heads FROM documents
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, doc_type, synced_heads, heads FROM documents
              WHERE dirty = 1 AND rejected IS NULL ORDER BY updated_at, doc_type = 'ledger' LIMIT ?1",
         )?;
-        let rows: Vec<(String, String)> = stmt
-            .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let rows: Vec<(String, String, String, String)> = stmt
+            .query_map([limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
-        for (id, synced) in rows {
+        for (id, doc_type, synced, heads) in rows {
             let synced: Vec<String> = serde_json::from_str(&synced).unwrap_or_default();
-            let Some((doc_type, doc)) = self.load(&id)? else {
-                continue;
+            let synced = crdt::heads_from_hex(&synced)?;
+            let doc_type = DocType::parse(&doc_type)?;
+            let dirty = if synced.is_empty() {
+                // The server has none of it: the stored bytes are exactly what to send, and
+                // cost no load (the server takes a whole document faster than its changes).
+                let heads: Vec<String> = serde_json::from_str(&heads).unwrap_or_default();
+                let Some(changes) = self.document_bytes(&id)? else {
+                    continue;
+                };
+                DirtyDoc {
+                    id,
+                    doc_type,
+                    changes,
+                    heads: crdt::heads_from_hex(&heads)?,
+                }
+            } else {
+                let Some((doc_type, mut doc)) = self.load(&id)? else {
+                    continue;
+                };
+                DirtyDoc {
+                    changes: doc.save_after(&synced),
+                    heads: doc.get_heads(),
+                    id,
+                    doc_type,
+                }
             };
-            out.push(StoredDoc {
-                id,
-                doc_type,
-                doc,
-                synced_heads: crdt::heads_from_hex(&synced)?,
-            });
+            out.push(dirty);
         }
         Ok(out)
     }
@@ -473,7 +497,7 @@ pub(crate) fn write_document(
     let tail = stored.and_then(|(old_heads, base_len, tails, tails_len)| {
         let old: Vec<String> = serde_json::from_str(&old_heads).ok()?;
         let old = crdt::heads_from_hex(&old).ok()?;
-        if !old.iter().all(|h| doc.get_change_by_hash(h).is_some()) || tails >= MAX_TAILS {
+        if !old.iter().all(|h| doc.get_change_meta_by_hash(h).is_some()) || tails >= MAX_TAILS {
             return None;
         }
         let tail = doc.save_after(&old);
@@ -484,31 +508,39 @@ pub(crate) fn write_document(
     let stored_len = match tail {
         Some((tail, before)) => {
             if !tail.is_empty() {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO document_tails(id, seq, bytes)
                      VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM document_tails WHERE id = ?1), ?2)",
-                    params![id, tail],
-                )?;
+                )?
+                .execute(params![id, tail])?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE documents SET heads = ?2, dirty = MAX(dirty, ?3),
                    rejected = CASE WHEN ?3 = 1 THEN NULL ELSE rejected END, updated_at = ?4
                  WHERE id = ?1",
-                params![id, heads, local as i64, crate::model::now_ms()],
-            )?;
+            )?
+            .execute(params![id, heads, local as i64, crate::model::now_ms()])?;
             before as usize + tail.len()
         }
         None => {
             let bytes = doc.save();
-            tx.execute("DELETE FROM document_tails WHERE id = ?1", [id])?;
-            tx.execute(
+            tx.prepare_cached("DELETE FROM document_tails WHERE id = ?1")?
+                .execute([id])?;
+            tx.prepare_cached(
                 "INSERT INTO documents(id, doc_type, bytes, heads, dirty, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
                    dirty = MAX(documents.dirty, excluded.dirty),
                    rejected = CASE WHEN excluded.dirty = 1 THEN NULL ELSE documents.rejected END,
                    updated_at = excluded.updated_at",
-                params![id, doc_type.as_str(), bytes, heads, local as i64, crate::model::now_ms()],
-            )?;
+            )?
+            .execute(params![
+                id,
+                doc_type.as_str(),
+                bytes,
+                heads,
+                local as i64,
+                crate::model::now_ms()
+            ])?;
             bytes.len()
         }
     };
