@@ -67,6 +67,8 @@ impl Store {
         // WAL for concurrent readers; FULL so that a commit the UI was told about survives power loss.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Every per-document write runs through cached statements; rusqlite keeps 16.
+        conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
@@ -554,9 +556,8 @@ pub(crate) fn write_document(
 /// A document's full save followed by the changes saved after it, as one loadable byte string.
 pub(crate) fn stored_bytes(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>> {
     let base: Option<Vec<u8>> = conn
-        .query_row("SELECT bytes FROM documents WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT bytes FROM documents WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?;
     let Some(mut bytes) = base else {
         return Ok(None);

@@ -4,19 +4,28 @@
 use super::*;
 
 pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM document_tails WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM equipment WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM projects WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM orders WHERE id = ?1", [id])?;
-    tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [id])?;
-    tx.execute("DELETE FROM checkins WHERE order_id = ?1", [id])?;
-    tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
-    tx.execute(
+    tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM document_tails WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM customers WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM equipment WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM projects WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM orders WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM order_assignees WHERE order_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM checkins WHERE order_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM attendance WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached(
         "DELETE FROM knowledge_fts WHERE rowid IN (SELECT rowid FROM knowledge WHERE id = ?1)",
-        [id],
-    )?;
+    )?
+    .execute([id])?;
     for table in [
         "parts",
         "categories",
@@ -27,9 +36,12 @@ pub(crate) fn delete_document(tx: &Transaction<'_>, id: &str) -> Result<()> {
     ] {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
     }
-    tx.execute("DELETE FROM stock_movements WHERE doc_id = ?1", [id])?;
-    tx.execute("DELETE FROM records WHERE order_id = ?1", [id])?;
-    tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [id])?;
+    tx.prepare_cached("DELETE FROM stock_movements WHERE doc_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM records WHERE order_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM records_fts WHERE order_id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
@@ -45,11 +57,12 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
         TypedDoc::Knowledge(k) => Ok(crate::workspace::project_entry(tx, k)?),
         TypedDoc::Part(p) => {
             let i = &p.info;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO parts(id, sku, name_zh, name_en, category_id, unit, barcode,
                     sale_price_minor, cost_minor, currency, min_stock, compatible_models, photo)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
+            )?
+            .execute(params![
                     p.id,
                     i.sku,
                     i.name_zh,
@@ -63,37 +76,37 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
                     i.min_stock,
                     json_text(&i.compatible_models),
                     i.photo
-                ],
-            )?;
+                ])?;
             Ok(())
         }
         TypedDoc::Category(c) => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO categories(id, name, parent_id) VALUES (?1, ?2, ?3)",
-                params![c.id, c.name, c.parent_id],
-            )?;
+            )?
+            .execute(params![c.id, c.name, c.parent_id])?;
             Ok(())
         }
         TypedDoc::Location(l) => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO locations(id, kind, name, owner) VALUES (?1, ?2, ?3, ?4)",
-                params![l.id, enum_name(&l.kind), l.name, l.owner],
-            )?;
+            )?
+            .execute(params![l.id, enum_name(&l.kind), l.name, l.owner])?;
             project_movements(tx, &l.id, &l.id, &l.movements)
         }
         TypedDoc::Ledger(l) => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO ledgers(id, location_id, month) VALUES (?1, ?2, ?3)",
-                params![l.id, l.location_id, l.month],
-            )?;
+            )?
+            .execute(params![l.id, l.location_id, l.month])?;
             project_movements(tx, &l.id, &l.location_id, &l.movements)
         }
         TypedDoc::PartRequest(r) => {
             let st = r.state();
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO part_requests(id, by_user, to_location, order_id, status, requested_at, closed_at, conflicts)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            )?
+            .execute(params![
                     r.id,
                     r.by,
                     r.to_location,
@@ -102,16 +115,16 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
                     st.requested_at,
                     st.closed_at,
                     json_text(&st.conflicts)
-                ],
-            )?;
+                ])?;
             Ok(())
         }
         TypedDoc::Attendance(a) => {
             let p = a.position.as_ref();
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO attendance(id, user_id, kind, at, tz_offset_min, lat, lon, accuracy_m, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
+            )?
+            .execute(params![
                     a.id,
                     a.user_id,
                     enum_name(&a.kind),
@@ -121,8 +134,7 @@ pub(crate) fn project(tx: &Transaction<'_>, doc: &TypedDoc) -> Result<()> {
                     p.map(|p| p.lon),
                     p.and_then(|p| p.accuracy_m),
                     p.map(|p| p.source.as_str())
-                ],
-            )?;
+                ])?;
             Ok(())
         }
     }
@@ -161,11 +173,12 @@ fn project_movements(
 
 fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {
     let i = &e.info;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR REPLACE INTO equipment(id, name, model, serial, customer_id, site_id, project_id,
             installed_on, warranty_until, maintenance_interval_days, notes, plans, acks)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
+    )?
+    .execute(params![
             e.id,
             i.name,
             i.model,
@@ -179,31 +192,30 @@ fn project_equipment(tx: &Transaction<'_>, e: &Equipment) -> Result<()> {
             i.notes,
             json_text(&e.plans),
             json_text(&e.acks)
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
 fn project_project(tx: &Transaction<'_>, p: &Project) -> Result<()> {
     let i = &p.info;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR REPLACE INTO projects(id, name, code, customer_id, status, start_on, end_on,
             budget_minor, currency, description, plans)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            p.id,
-            i.name,
-            i.code,
-            i.customer_id,
-            enum_name(&i.status),
-            i.start_on,
-            i.end_on,
-            i.budget_minor,
-            i.currency,
-            i.description,
-            serde_json::to_string(&p.plans).unwrap_or_else(|_| "{}".into())
-        ],
-    )?;
+    )?
+    .execute(params![
+        p.id,
+        i.name,
+        i.code,
+        i.customer_id,
+        enum_name(&i.status),
+        i.start_on,
+        i.end_on,
+        i.budget_minor,
+        i.currency,
+        i.description,
+        serde_json::to_string(&p.plans).unwrap_or_else(|_| "{}".into())
+    ])?;
     Ok(())
 }
 
@@ -211,10 +223,11 @@ fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
     let sites = serde_json::to_string(&c.sites).map_err(|e| DeviceError::invalid(e.to_string()))?;
     let contacts =
         serde_json::to_string(&c.contacts).map_err(|e| DeviceError::invalid(e.to_string()))?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR REPLACE INTO customers(id, name, phone, sites, region, contacts, report_language)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    )?
+    .execute(params![
             c.id,
             c.name,
             c.phone,
@@ -222,17 +235,12 @@ fn project_customer(tx: &Transaction<'_>, c: &Customer) -> Result<()> {
             c.region,
             contacts,
             crate::model::enum_name(&c.report_language.unwrap_or_default())
-        ],
-    )?;
-    tx.execute(
-        "UPDATE orders SET customer_name = ?2 WHERE customer_id = ?1",
-        params![c.id, c.name],
-    )?;
+        ])?;
+    tx.prepare_cached("UPDATE orders SET customer_name = ?2 WHERE customer_id = ?1")?
+        .execute(params![c.id, c.name])?;
     // Business records search by customer name too, whichever document arrived first.
-    tx.execute(
-        "UPDATE records_fts SET customer_name = ?2 WHERE customer_id = ?1",
-        params![c.id, c.name],
-    )?;
+    tx.prepare_cached("UPDATE records_fts SET customer_name = ?2 WHERE customer_id = ?1")?
+        .execute(params![c.id, c.name])?;
     Ok(())
 }
 
@@ -250,13 +258,14 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         )
         .optional()?
         .flatten();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR REPLACE INTO orders(id, status, order_type, priority, customer_id, site_id, description,
             scheduled_start, scheduled_end, created_at, updated_at, assignees, conflicts, number, currency,
             charges_net, charges_total, costs_total, gross_profit, completed_at, rating, project_id, equipment_ids,
             dispatched_at, plan_visit, fixed_with, stat_facts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-        params![
+    )?
+    .execute(params![
             o.id,
             st.status.as_str(),
             enum_name(&o.header.order_type),
@@ -284,20 +293,19 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
             o.header.plan_visit.as_ref().map(json_text),
             st.fixed_with,
             json_text(&crate::workspace::statistics::Facts::of(o, &st)),
-        ],
-    )?;
-    tx.execute(
-        "UPDATE orders SET customer_name = ?2 WHERE id = ?1",
-        params![o.id, customer_name],
-    )?;
-    tx.execute("DELETE FROM order_assignees WHERE order_id = ?1", [&o.id])?;
+        ])?;
+    tx.prepare_cached("UPDATE orders SET customer_name = ?2 WHERE id = ?1")?
+        .execute(params![o.id, customer_name])?;
+    tx.prepare_cached("DELETE FROM order_assignees WHERE order_id = ?1")?
+        .execute([&o.id])?;
     for u in &st.ever_assigned {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR IGNORE INTO order_assignees(order_id, user_id, current) VALUES (?1, ?2, ?3)",
-            params![o.id, u, st.assignees.contains(u)],
-        )?;
+        )?
+        .execute(params![o.id, u, st.assignees.contains(u)])?;
     }
-    tx.execute("DELETE FROM checkins WHERE order_id = ?1", [&o.id])?;
+    tx.prepare_cached("DELETE FROM checkins WHERE order_id = ?1")?
+        .execute([&o.id])?;
     for e in o.events.iter().filter(|e| {
         matches!(
             e.kind,
@@ -305,10 +313,11 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
         )
     }) {
         let p = e.position.as_ref();
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR REPLACE INTO checkins(event_id, order_id, user_id, kind, at, lat, lon, accuracy_m, source)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
+        )?
+        .execute(params![
                 e.id,
                 o.id,
                 e.by,
@@ -318,8 +327,7 @@ fn project_order(tx: &Transaction<'_>, o: &OrderDoc) -> Result<()> {
                 p.map(|p| p.lon),
                 p.and_then(|p| p.accuracy_m),
                 p.map(|p| p.source.as_str())
-            ],
-        )?;
+            ])?;
     }
     project_record(tx, o, &st)?;
     Ok(())
@@ -332,8 +340,10 @@ fn project_record(
     o: &OrderDoc,
     st: &crate::model::order::OrderState,
 ) -> Result<()> {
-    tx.execute("DELETE FROM records WHERE order_id = ?1", [&o.id])?;
-    tx.execute("DELETE FROM records_fts WHERE order_id = ?1", [&o.id])?;
+    tx.prepare_cached("DELETE FROM records WHERE order_id = ?1")?
+        .execute([&o.id])?;
+    tx.prepare_cached("DELETE FROM records_fts WHERE order_id = ?1")?
+        .execute([&o.id])?;
     let Some(completed_at) = st.completed_at else {
         return Ok(());
     };
@@ -357,10 +367,11 @@ fn project_record(
         t.dedup();
         t
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO records(order_id, order_type, customer_id, technicians, equipment_ids, completed_at, resolution)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    )?
+    .execute(params![
             o.id,
             enum_name(&o.header.order_type),
             o.header.customer_id,
@@ -368,8 +379,7 @@ fn project_record(
             json_text(&o.header.equipment_ids),
             completed_at,
             st.resolution
-        ],
-    )?;
+        ])?;
     let customer_name: Option<String> = tx
         .query_row(
             "SELECT name FROM customers WHERE id = ?1",
@@ -382,10 +392,18 @@ fn project_record(
         .iter()
         .filter_map(|e| e.note.as_deref().or(e.reason.as_deref()))
         .collect();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO records_fts(order_id, customer_id, number, customer_name, description, resolution, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![o.id, o.header.customer_id, o.number, customer_name.unwrap_or_default(), o.header.description, st.resolution, notes.join("\n")],
-    )?;
+    )?
+    .execute(params![
+        o.id,
+        o.header.customer_id,
+        o.number,
+        customer_name.unwrap_or_default(),
+        o.header.description,
+        st.resolution,
+        notes.join("\n")
+    ])?;
     Ok(())
 }
 
