@@ -244,7 +244,13 @@ pub trait Storage: Send + Sync {
     /// Ids of every document of one type in a tenant (for operators' tools, not for sync).
     async fn doc_ids(&self, tenant: &str, doc_type: &str) -> Result<Vec<String>>;
     /// Store the document and append a feed entry, atomically; returns the entry's sequence.
-    async fn commit_doc(&self, commit: &DocCommit) -> Result<u64>;
+    async fn commit_doc(&self, commit: &DocCommit) -> Result<u64> {
+        let seqs = self.commit_docs(std::slice::from_ref(commit)).await?;
+        seqs.first()
+            .copied()
+            .flatten()
+            .ok_or(crate::error::ServerError::Concurrent)
+    }
     /// Several commits in one transaction (one request's push), in order. Each is `Some(seq)`,
     /// or `None` when its document moved on since it was read (nothing of it is written; the
     /// caller retries it alone). Any other error writes nothing at all.
@@ -276,7 +282,14 @@ pub trait Storage: Send + Sync {
     async fn blob_referrers(&self, tenant: &str, hash: &str) -> Result<Vec<(String, String)>>;
     /// The human number of an order (WO-YYYYMM-NNNN): allocated once per order and returned
     /// again on every later call, so retries never leave gaps.
-    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String>;
+    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
+        let wanted = [(order_id.to_string(), month.to_string())];
+        let numbers = self.order_numbers(tenant, &wanted).await?;
+        numbers
+            .into_iter()
+            .next()
+            .ok_or_else(|| crate::error::ServerError::Storage("no order number taken".into()))
+    }
     /// `order_number` for several (order id, month) pairs in one transaction, in order.
     async fn order_numbers(&self, tenant: &str, wanted: &[(String, String)])
     -> Result<Vec<String>>;

@@ -386,11 +386,6 @@ impl Storage for PgStorage {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    async fn commit_doc(&self, m: &DocCommit) -> Result<u64> {
-        let seqs = self.commit_docs(std::slice::from_ref(m)).await?;
-        seqs[0].ok_or(ServerError::Concurrent)
-    }
-
     async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>> {
         let Some(tenant) = commits.first().map(|m| m.tenant.as_str()) else {
             return Ok(Vec::new());
@@ -562,11 +557,6 @@ impl Storage for PgStorage {
             )
             .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-    }
-
-    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
-        let wanted = [(order_id.to_string(), month.to_string())];
-        Ok(self.order_numbers(tenant, &wanted).await?.remove(0))
     }
 
     async fn order_numbers(

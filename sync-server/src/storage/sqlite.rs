@@ -357,17 +357,6 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn commit_doc(&self, commit: &DocCommit) -> Result<u64> {
-        let m = commit.clone();
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            let seq = write_commit(&tx, &m)?.ok_or(ServerError::Concurrent)?;
-            tx.commit()?;
-            Ok(seq)
-        })
-        .await
-    }
-
     async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>> {
         let commits = commits.to_vec();
         self.run(move |c| {
@@ -527,11 +516,6 @@ impl Storage for SqliteStorage {
                 .collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
-    }
-
-    async fn order_number(&self, tenant: &str, order_id: &str, month: &str) -> Result<String> {
-        let wanted = [(order_id.to_string(), month.to_string())];
-        Ok(self.order_numbers(tenant, &wanted).await?.remove(0))
     }
 
     async fn order_numbers(
