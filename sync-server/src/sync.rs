@@ -165,9 +165,9 @@ async fn push_all(
     let mut outcomes: Vec<Option<PushOutcome>> = Vec::with_capacity(pushes.len());
     let mut checked = Vec::new();
     for (i, p) in pushes.iter().enumerate() {
-        // A document pushed twice in one request is checked against the stored state both
-        // times; the second commit then finds it moved on and goes again alone.
-        let base = stored.get(&p.doc).cloned();
+        // Taken, not copied: a document pushed twice in one request is checked as new the
+        // second time, and its commit then finds it stored and goes again alone.
+        let base = stored.remove(&p.doc);
         match check_one(storage, auth, p, base).await {
             Ok(Step::NothingNew(heads)) => outcomes.push(Some(Ok((heads, false)))),
             Ok(Step::Changed(c)) => {
@@ -177,7 +177,7 @@ async fn push_all(
             Err(r) => outcomes.push(Some(Err(r))),
         }
     }
-    stored.clear();
+    drop(stored);
     let wanted: Vec<(String, String)> = checked
         .iter()
         .filter_map(|(_, c)| number_wanted(&c.new))
@@ -211,8 +211,8 @@ async fn push_all(
         tracing::warn!("a push's batch commit failed ({e}); its documents go again one by one");
         vec![None; commits.len()]
     });
-    let mut stored_any = false;
     drop(commits);
+    let mut stored_any = false;
     for ((i, heads, new), seq) in ready.into_iter().zip(written) {
         outcomes[i] = Some(match seq {
             Some(_) => {
