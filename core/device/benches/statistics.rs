@@ -188,11 +188,12 @@ fn main() {
         let typed = TypedDoc::parse(DocType::Order, &doc).expect("typed");
         batch.push((DocType::Order, id, doc, typed));
         if batch.len() == 1000 {
-            ws.store.commit_local_many(&mut batch).expect("commit");
-            batch.clear();
+            ws.store
+                .commit_local_many(std::mem::take(&mut batch))
+                .expect("commit");
         }
     }
-    ws.store.commit_local_many(&mut batch).expect("commit");
+    ws.store.commit_local_many(batch).expect("commit");
     let made_s = made.elapsed().as_secs_f64();
     let db_mb = std::fs::metadata(dir.path().join("device.sqlite"))
         .map(|m| m.len() as f64 / 1e6)

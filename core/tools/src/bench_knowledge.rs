@@ -321,14 +321,14 @@ pub async fn run(n: usize) -> Result<()> {
     let device_path = base.join("supervisor.sqlite");
     let mut ws = open_signed_in(&device_path, sup)?;
     for chunk in docs.chunks(1000) {
-        let mut batch = chunk
+        let batch = chunk
             .iter()
             .map(|(id, doc)| {
                 let typed = TypedDoc::parse(DocType::Knowledge, doc)?;
                 Ok((DocType::Knowledge, id.clone(), doc.clone(), typed))
             })
             .collect::<Result<Vec<_>>>()?;
-        ws.store.commit_local_many(&mut batch)?;
+        ws.store.commit_local_many(batch)?;
     }
     for (class, queries) in query_classes() {
         let (p50, p95, hits) = search_times(&ws, &queries)?;

@@ -1,7 +1,9 @@
 //! Parsed documents kept between actions. Parsing a document costs what its history holds (a
 //! busy month's ledger: tens of milliseconds); a copy in memory costs a clone. An entry is only
 //! used while the stored heads are the ones it was kept with, so a merge written by sync (or
-//! anything else that writes the row) is never hidden by a stale copy.
+//! anything else that writes the row) is never hidden by a stale copy. An edit takes the kept
+//! document out and its commit puts the new state back, so a tap copies nothing (a copy of a
+//! busy ledger costs about as much as the rest of the tap).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -46,9 +48,21 @@ impl DocCache {
         Some(entry.doc.clone())
     }
 
-    /// Keep a copy of `doc`, stored with `heads` in `bytes` bytes; the least recently used go
-    /// when the budget is exceeded. A document larger than the whole budget is not kept.
-    pub(super) fn put(&self, id: &str, heads: &str, doc: &AutoCommit, bytes: usize) {
+    /// The kept document itself if it has exactly `heads`, no longer kept: for an edit, whose
+    /// commit puts the new state back (a failed edit leaves nothing stale behind).
+    pub(super) fn take(&self, id: &str, heads: &str) -> Option<AutoCommit> {
+        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if e.docs.get(id)?.heads != heads {
+            return None;
+        }
+        let entry = e.docs.remove(id)?;
+        e.bytes -= entry.bytes;
+        Some(entry.doc)
+    }
+
+    /// Keep `doc`, stored with `heads` in `bytes` bytes; the least recently used go when the
+    /// budget is exceeded. A document larger than the whole budget is not kept.
+    pub(super) fn put(&self, id: &str, heads: &str, doc: AutoCommit, bytes: usize) {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = e.docs.remove(id) {
             e.bytes -= old.bytes;
@@ -74,7 +88,7 @@ impl DocCache {
             id.to_string(),
             Entry {
                 heads: heads.to_string(),
-                doc: doc.clone(),
+                doc,
                 bytes,
                 used,
             },
@@ -112,7 +126,7 @@ mod tests {
         let cache = DocCache::default();
         let doc = AutoCommit::new();
         for i in 0..BUDGET_DOCS + 10 {
-            cache.put(&format!("d{i}"), "h", &doc, 10);
+            cache.put(&format!("d{i}"), "h", doc.clone(), 10);
             if i == BUDGET_DOCS - 1 {
                 // Used again just before the cache is full: the ten that go are d1..d10.
                 assert!(cache.get("d0", "h").is_some());
@@ -126,13 +140,19 @@ mod tests {
             cache.get("d0", "other heads").is_none(),
             "kept with other heads"
         );
-        cache.put("big", "h", &doc, BUDGET_BYTES + 1);
+        cache.put("big", "h", doc.clone(), BUDGET_BYTES + 1);
         assert!(cache.get("big", "h").is_none());
         // Byte budget: two halves fit, a third pushes the oldest out.
         let cache = DocCache::default();
         for id in ["a", "b", "c"] {
-            cache.put(id, "h", &doc, BUDGET_BYTES / 2);
+            cache.put(id, "h", doc.clone(), BUDGET_BYTES / 2);
         }
+        // An edit takes the kept document out: once, and only with the heads it was kept with.
+        assert!(cache.take("c", "other heads").is_none());
+        assert!(cache.take("c", "h").is_some());
+        assert!(cache.take("c", "h").is_none(), "taken, no longer kept");
+        assert_eq!(cache.len(), 1);
+        cache.put("c", "h", doc.clone(), BUDGET_BYTES / 2);
         assert_eq!(cache.len(), 2);
         assert!(cache.get("a", "h").is_none());
         cache.forget("b");

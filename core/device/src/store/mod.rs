@@ -70,6 +70,9 @@ impl Store {
         // Every per-document write runs through cached statements; rusqlite keeps 16.
         conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A big company's projection is hundreds of megabytes; SQLite's default 2 MB page
+        // cache re-reads (and with encryption at rest, decrypts) a list's pages on every query.
+        conn.pragma_update(None, "cache_size", -32_768)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(STOCK_LEVEL_TRIGGERS)?;
@@ -129,6 +132,17 @@ impl Store {
     /// Load a document, ready for local edits by this device's actor. A copy kept in memory
     /// is used while the stored heads still match it (whoever wrote since, sync included).
     pub fn load(&self, id: &str) -> Result<Option<(DocType, AutoCommit)>> {
+        self.load_kept(id, false)
+    }
+
+    /// `load` for an edit about to be committed: the copy kept in memory is handed over
+    /// rather than copied, and the commit keeps the new state (an edit that is not committed
+    /// leaves the next load to parse the stored bytes).
+    pub fn load_for_edit(&self, id: &str) -> Result<Option<(DocType, AutoCommit)>> {
+        self.load_kept(id, true)
+    }
+
+    fn load_kept(&self, id: &str, take: bool) -> Result<Option<(DocType, AutoCommit)>> {
         let row: Option<(String, String)> = self
             .conn
             .query_row(
@@ -142,12 +156,19 @@ impl Store {
             return Ok(None);
         };
         let doc_type = DocType::parse(&t)?;
-        let mut doc = match self.cache.get(id, &heads) {
+        let kept = if take {
+            self.cache.take(id, &heads)
+        } else {
+            self.cache.get(id, &heads)
+        };
+        let mut doc = match kept {
             Some(doc) => doc,
             None => {
                 let bytes = self.document_bytes(id)?.unwrap_or_default();
                 let doc = crdt::load(&bytes)?;
-                self.cache.put(id, &heads, &doc, bytes.len());
+                if !take {
+                    self.cache.put(id, &heads, doc.clone(), bytes.len());
+                }
                 doc
             }
         };
@@ -161,7 +182,7 @@ impl Store {
     }
 
     /// After a commit: keep what was written for the next load.
-    fn remember(&self, written: &Written, doc: &AutoCommit) {
+    fn remember(&self, written: &Written, doc: AutoCommit) {
         self.cache
             .put(&written.id, &written.heads, doc, written.stored_len);
     }
@@ -182,7 +203,7 @@ impl Store {
         let written = write_document(&tx, doc_type, id, doc, true)?;
         project(&tx, &typed)?;
         tx.commit()?;
-        self.remember(&written, doc);
+        self.remember(&written, doc.clone());
         Ok(())
     }
 
@@ -191,7 +212,7 @@ impl Store {
     /// the movements added (its projection only ever inserts rows).
     pub fn commit_local_many(
         &mut self,
-        docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
+        docs: Vec<(DocType, String, AutoCommit, TypedDoc)>,
     ) -> Result<()> {
         self.commit_local_many_with_blobs(docs, &[])
     }
@@ -200,7 +221,7 @@ impl Store {
     /// an import is kept or lost whole.
     pub fn commit_local_many_with_blobs(
         &mut self,
-        docs: &mut [(DocType, String, AutoCommit, TypedDoc)],
+        mut docs: Vec<(DocType, String, AutoCommit, TypedDoc)>,
         blobs: &[(&str, &str, &[u8])],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -211,8 +232,8 @@ impl Store {
             project(&tx, typed)?;
         }
         tx.commit()?;
-        for (w, d) in written.iter().zip(docs.iter()) {
-            self.remember(w, &d.2);
+        for (w, d) in written.iter().zip(docs) {
+            self.remember(w, d.2);
         }
         Ok(())
     }
@@ -223,13 +244,13 @@ impl Store {
         &mut self,
         doc_type: DocType,
         id: &str,
-        doc: &mut AutoCommit,
+        mut doc: AutoCommit,
         typed: &TypedDoc,
         blobs: &[(&str, &str, &[u8])],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         insert_blobs(&tx, blobs)?;
-        let written = write_document(&tx, doc_type, id, doc, true)?;
+        let written = write_document(&tx, doc_type, id, &mut doc, true)?;
         project(&tx, typed)?;
         tx.commit()?;
         self.remember(&written, doc);

@@ -144,3 +144,69 @@ fn a_kept_copy_is_not_used_once_a_sync_wrote_the_document() {
     b.store.wipe(true).unwrap();
     assert!(b.store.load(&c.id).unwrap().is_none());
 }
+
+#[test]
+fn an_edit_takes_the_kept_copy_and_one_that_fails_leaves_the_stored_document() {
+    let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+    let part = sup.create_part(&part("VP-1")).unwrap().id;
+    let wh = sup
+        .create_location(LocationKind::Warehouse, "总仓", None)
+        .unwrap()
+        .id;
+    let ledger = stock::ledger_id(&wh, &stock::ledger_month(now_ms()));
+    sup.record_movement(&wh, &part, MovementKind::Receive, 5, "")
+        .unwrap();
+    assert!(
+        sup.store
+            .cache
+            .get(&ledger, &stored_heads(&sup.store, &ledger))
+            .is_some(),
+        "kept after its commit"
+    );
+    // An edit that is never committed: the kept copy went with it, nothing stale stays.
+    let (_, mut taken) = sup.store.load_for_edit(&ledger).unwrap().unwrap();
+    assert!(
+        sup.store
+            .cache
+            .get(&ledger, &stored_heads(&sup.store, &ledger))
+            .is_none()
+    );
+    stock::add_movement(
+        &mut taken,
+        &crate::model::new_id(),
+        &stock::Movement {
+            part_id: part.clone(),
+            kind: MovementKind::Receive,
+            qty: 99,
+            by: SUPERVISOR.into(),
+            at: now_ms(),
+            order_id: None,
+            request_id: None,
+            counterpart: None,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    drop(taken);
+    let (_, reread) = sup.store.load_for_edit(&ledger).unwrap().unwrap();
+    assert_eq!(LedgerDoc::from_doc(&reread).unwrap().movements.len(), 1);
+    // A movement refused after the ledger was taken (a receipt with a minus sign) loses
+    // nothing either; the next one commits on top of what is stored.
+    assert!(
+        sup.record_movement(&wh, &part, MovementKind::Receive, -1, "")
+            .is_err()
+    );
+    sup.record_movement(&wh, &part, MovementKind::Receive, 2, "")
+        .unwrap();
+    assert_eq!(stored_ledger(&sup.store, &ledger).movements.len(), 2);
+    assert_eq!(sup.levels(Some(&wh), Some(&part)).unwrap()[0].level, 7);
+}
+
+fn stored_heads(store: &Store, id: &str) -> String {
+    store
+        .conn()
+        .query_row("SELECT heads FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}

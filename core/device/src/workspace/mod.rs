@@ -136,9 +136,9 @@ impl Workspace {
         F: FnOnce(&mut AutoCommit, &Actor) -> Result<String>,
     {
         let (new_id, changed) = self.prepare_change(doc_type, id, edit)?;
-        if let Some((mut doc, typed)) = changed {
+        if let Some((doc, typed)) = changed {
             self.store
-                .commit_local_with_blobs(doc_type, &new_id, &mut doc, &typed, blobs)?;
+                .commit_local_with_blobs(doc_type, &new_id, doc, &typed, blobs)?;
         }
         Ok(new_id)
     }
@@ -160,7 +160,7 @@ impl Workspace {
                 check_id("document", id)?;
                 let (t, doc) = self
                     .store
-                    .load(id)?
+                    .load_for_edit(id)?
                     .ok_or_else(|| DeviceError::not_found(id.to_string()))?;
                 if t != doc_type {
                     return Err(DeviceError::not_found(format!(
@@ -185,11 +185,11 @@ impl Workspace {
     /// Several documents changed together (a part used on an order: the stock movement and
     /// the order's lines), checked one by one and committed in one transaction.
     fn commit_together(&mut self, changes: Vec<PreparedChange>) -> Result<()> {
-        let mut docs: Vec<(DocType, String, AutoCommit, TypedDoc)> = changes
+        let docs: Vec<(DocType, String, AutoCommit, TypedDoc)> = changes
             .into_iter()
             .filter_map(|(t, id, doc)| doc.map(|(d, typed)| (t, id, d, typed)))
             .collect();
-        self.store.commit_local_many(&mut docs)
+        self.store.commit_local_many(docs)
     }
 }
 

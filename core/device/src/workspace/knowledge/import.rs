@@ -517,7 +517,7 @@ impl Workspace {
         if !report.problems.is_empty() {
             return Ok(report);
         }
-        let mut docs: Vec<(DocType, String, automerge::AutoCommit, TypedDoc)> = changes
+        let docs: Vec<(DocType, String, automerge::AutoCommit, TypedDoc)> = changes
             .into_iter()
             .filter_map(|(t, id, doc)| doc.map(|(d, typed)| (t, id, d, typed)))
             .collect();
@@ -525,8 +525,7 @@ impl Workspace {
             .values()
             .map(|(hash, mime)| (hash.as_str(), *mime, bytes_of[hash].as_slice()))
             .collect();
-        self.store
-            .commit_local_many_with_blobs(&mut docs, &blob_rows)?;
+        self.store.commit_local_many_with_blobs(docs, &blob_rows)?;
         report.attachments = blob_rows.len();
         report.created = planned.into_iter().map(|p| p.content.title).collect();
         Ok(report)

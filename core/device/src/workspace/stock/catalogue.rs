@@ -120,18 +120,24 @@ impl Workspace {
                     .replace('_', "\\_")
             )
         });
-        let mut stmt = self.store.conn().prepare(
+        // One part is found by its key ("?2 IS NULL OR p.id = ?2" would read every part).
+        let by_id = if id.is_some() {
+            "p.id = ?2"
+        } else {
+            "?2 IS NULL"
+        };
+        let mut stmt = self.store.conn().prepare_cached(&format!(
             "SELECT p.id, p.sku, p.name_zh, p.name_en, p.category_id, p.unit, p.barcode, p.sale_price_minor,
                     p.cost_minor, p.currency, p.min_stock, p.compatible_models,
                     (SELECT COALESCE(SUM(s.level), 0) FROM stock_levels s WHERE s.part_id = p.id),
                     COALESCE(d.dirty, 0), p.photo
              FROM parts p LEFT JOIN documents d ON d.id = p.id
-             WHERE (?2 IS NULL OR p.id = ?2)
+             WHERE {by_id}
                AND (?1 IS NULL OR p.sku LIKE ?1 ESCAPE '\\' OR p.name_zh LIKE ?1 ESCAPE '\\'
                 OR p.name_en LIKE ?1 ESCAPE '\\' OR p.barcode LIKE ?1 ESCAPE '\\'
                 OR p.compatible_models LIKE ?1 ESCAPE '\\')
-             ORDER BY p.sku",
-        )?;
+             ORDER BY p.sku"
+        ))?;
         let rows = stmt.query_map(params![like, id], |r| {
             let category_id: Option<String> = r.get(4)?;
             Ok(PartView {

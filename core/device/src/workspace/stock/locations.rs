@@ -99,13 +99,18 @@ impl Workspace {
 
     /// Every location, or the one `id` (looked up on every movement, so not via the list).
     pub(super) fn query_locations(&self, id: Option<&str>) -> Result<Vec<LocationView>> {
-        let mut stmt = self.store.conn().prepare(
+        let by_id = if id.is_some() {
+            "l.id = ?1"
+        } else {
+            "?1 IS NULL"
+        };
+        let mut stmt = self.store.conn().prepare_cached(&format!(
             "SELECT l.id, l.kind, l.name, l.owner,
                 COALESCE(d.dirty, 0) OR EXISTS (SELECT 1 FROM ledgers g JOIN documents ld ON ld.id = g.id
                     WHERE g.location_id = l.id AND ld.dirty = 1)
              FROM locations l LEFT JOIN documents d ON d.id = l.id
-             WHERE ?1 IS NULL OR l.id = ?1 ORDER BY l.kind DESC, l.name, l.id",
-        )?;
+             WHERE {by_id} ORDER BY l.kind DESC, l.name, l.id"
+        ))?;
         let rows = stmt.query_map([id], |r| {
             let kind: String = r.get(1)?;
             Ok(LocationView {

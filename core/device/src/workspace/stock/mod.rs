@@ -385,6 +385,71 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn levels_come_by_location_name_then_sku_and_each_filter_reads_the_same_rows() {
+        let mut sup = workspace(SUPERVISOR, Role::Supervisor);
+        // Made in an order that is neither the names' nor the SKUs'.
+        let parts: Vec<String> = ["VP-3", "AA-9", "VP-10", "MM-1"]
+            .into_iter()
+            .map(|sku| sup.create_part(&part_info(sku)).unwrap().id)
+            .collect();
+        let places: Vec<String> = ["Zhabei", "Anting", "Minhang"]
+            .into_iter()
+            .map(|name| {
+                sup.create_location(LocationKind::Warehouse, name, None)
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        for (i, place) in places.iter().enumerate() {
+            for (j, part) in parts.iter().enumerate().skip(i) {
+                let qty = (10 * i + j + 1) as i64;
+                sup.record_movement(place, part, MovementKind::Receive, qty, "")
+                    .unwrap();
+            }
+        }
+        let all = sup.levels(None, None).unwrap();
+        let order: Vec<(&str, &str, i64)> = all
+            .iter()
+            .map(|l| (&*l.location_name, &*l.sku, l.level))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Anting", "AA-9", 12),
+                ("Anting", "MM-1", 14),
+                ("Anting", "VP-10", 13),
+                ("Minhang", "MM-1", 24),
+                ("Minhang", "VP-10", 23),
+                ("Zhabei", "AA-9", 2),
+                ("Zhabei", "MM-1", 4),
+                ("Zhabei", "VP-10", 3),
+                ("Zhabei", "VP-3", 1),
+            ]
+        );
+        for place in &places {
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|l| &l.location_id == place)
+                .cloned()
+                .collect();
+            assert_eq!(sup.levels(Some(place), None).unwrap(), expected);
+            for part in &parts {
+                let both: Vec<_> = expected
+                    .iter()
+                    .filter(|l| &l.part_id == part)
+                    .cloned()
+                    .collect();
+                assert_eq!(sup.levels(Some(place), Some(part)).unwrap(), both);
+            }
+        }
+        for part in &parts {
+            let expected: Vec<_> = all.iter().filter(|l| &l.part_id == part).cloned().collect();
+            assert_eq!(sup.levels(None, Some(part)).unwrap(), expected);
+        }
+        assert!(sup.levels(Some("nowhere"), None).unwrap().is_empty());
+    }
+
+    #[test]
     fn parts_used_on_an_order_feed_its_charges_and_costs() {
         let (mut sup, part, wh, van) = stocked(5);
         sup.transfer(&wh, &van, &part, 2, "").unwrap();
