@@ -695,32 +695,29 @@ pub async fn sync_now_reporting(
     after_round: &(dyn Fn() + Sync),
 ) -> Result<SyncReport> {
     let result = sync_rounds(ws, http, after_round).await;
-    let guard = lock(ws)?;
+    let mut guard = lock(ws)?;
+    let now = crate::model::now_ms().to_string();
     match &result {
-        Ok(_) => {
-            guard
-                .store
-                .set_meta("last_sync_at", &crate::model::now_ms().to_string())?;
-            guard.store.delete_meta("last_sync_error")?;
-            guard.store.set_meta("online", "1")?;
-            guard.store.delete_meta("offline_since")?;
-        }
+        Ok(_) => guard.store.update_meta(&[
+            ("last_sync_at", Some(&now)),
+            ("last_sync_error", None),
+            ("online", Some("1")),
+            ("offline_since", None),
+        ])?,
         Err(e) => {
-            guard
-                .store
-                .set_meta("last_sync_error", &crate::workspace::store_error(&e.body()))?;
+            let error = crate::workspace::store_error(&e.body());
             let reached = matches!(e, DeviceError::Server { .. });
-            guard
-                .store
-                .set_meta("online", if reached { "1" } else { "0" })?;
             // The first failure to reach the server starts the offline time.
-            if reached {
-                guard.store.delete_meta("offline_since")?;
-            } else if guard.store.meta("offline_since")?.is_none() {
-                guard
-                    .store
-                    .set_meta("offline_since", &crate::model::now_ms().to_string())?;
-            }
+            let offline_since = if reached {
+                None
+            } else {
+                Some(guard.store.meta("offline_since")?.unwrap_or(now))
+            };
+            guard.store.update_meta(&[
+                ("last_sync_error", Some(&error)),
+                ("online", Some(if reached { "1" } else { "0" })),
+                ("offline_since", offline_since.as_deref()),
+            ])?
         }
     }
     result

@@ -129,6 +129,23 @@ impl Store {
         Ok(())
     }
 
+    /// Set (Some) or remove (None) several keys in one transaction: one write to disk, where
+    /// one per key cost a sync to disk each.
+    pub fn update_meta(&mut self, changes: &[(&str, Option<&str>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in changes {
+            match value {
+                Some(value) => set_meta(&tx, key, value)?,
+                None => {
+                    tx.prepare_cached("DELETE FROM meta WHERE key = ?1")?
+                        .execute([key])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Load a document, ready for local edits by this device's actor. A copy kept in memory
     /// is used while the stored heads still match it (whoever wrote since, sync included).
     pub fn load(&self, id: &str) -> Result<Option<(DocType, AutoCommit)>> {
