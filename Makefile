@@ -128,6 +128,10 @@ bench: deps postgres
 	$(CARGO) bench -p fieldops-device --bench alerts
 	$(CARGO) bench -p fieldops-device --bench statistics
 	cd ui && node bench/portal.mjs 5
+	# The desktop app's start-up to the order list (the debug app of `make run`; FIELDOPS_APP=path
+	# times another build).
+	$(MAKE) build-server build-app
+	bash tests/e2e/desktop.sh --cold-starts 7
 
 clean:
 	rm -rf $(RUN_DIR) ui/dist

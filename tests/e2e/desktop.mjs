@@ -15,6 +15,9 @@ const { values: args } = parseArgs({
     "server-pid": { type: "string" },
     "server-port": { type: "string" },
     screenshot: { type: "string" },
+    // A benchmark instead of the test: after one sign-in, restart the app this many times and
+    // print how long each took from launch to the technician's order list on screen.
+    "cold-starts": { type: "string" },
   },
 });
 
@@ -63,6 +66,14 @@ const type = async (xpath, text) => {
 const text = async (xpath) => wd("GET", s(`/element/${await find(xpath)}/text`));
 
 let failed = null;
+if (args["cold-starts"]) {
+  try {
+    await coldStarts(Number(args["cold-starts"]));
+  } finally {
+    await wd("DELETE", s("")).catch(() => undefined);
+  }
+  process.exit(0);
+}
 try {
   await type("//input[@name='tenant']", "demo");
   await type("//input[@name='login']", "zhang.wei");
@@ -230,3 +241,36 @@ if (failed) {
   process.exit(1);
 }
 console.log("1 passed, 0 failed");
+
+/** Launch to the order list, `runs` times after a first sign-in and sync (JSON on stdout). */
+async function coldStarts(runs) {
+  await type("//input[@name='tenant']", "demo");
+  await type("//input[@name='login']", "zhang.wei");
+  await type("//input[@name='password']", "fieldops-demo");
+  await click("//button[@type='submit']");
+  const card = `//button[contains(., '${ORDER_TEXT}')]`;
+  await until("the technician's orders after the first sync", () => find(card), 30000);
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    await wd("DELETE", s(""));
+    const t0 = performance.now();
+    sid = await launch();
+    const launched = performance.now() - t0;
+    // Polled every 10 ms: the figure is at most that late.
+    for (;;) {
+      if (await find(card).catch(() => null)) break;
+      if (performance.now() - t0 > 30000) throw new Error("the order list did not show within 30 s");
+      await sleep(10);
+    }
+    ms.push({ to_order_list: performance.now() - t0, webdriver_session: launched });
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(JSON.stringify({
+    bench: "desktop app: launch (WebDriver session) to the technician's order list on screen, signed in, data on the device",
+    app: args.app,
+    runs,
+    median_ms: median(ms.map((m) => m.to_order_list)),
+    median_session_ms: median(ms.map((m) => m.webdriver_session)),
+    each: ms.map((m) => Math.round(m.to_order_list)),
+  }, null, 2));
+}

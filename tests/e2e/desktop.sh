@@ -47,6 +47,12 @@ pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$dport/status" >/dev/null && break; sleep 0.2; done
 
 mkdir -p "$root/ui/test-results"
+if [ "${1:-}" = "--cold-starts" ]; then
+  # The benchmark (make bench): the app's start-up, timed; no test steps.
+  node "$root/tests/e2e/desktop.mjs" --driver "http://127.0.0.1:$dport" --app "${FIELDOPS_APP:-$bin/fieldops}" \
+    --cold-starts "${2:-7}"
+  exit
+fi
 if ! node "$root/tests/e2e/desktop.mjs" --driver "http://127.0.0.1:$dport" --app "$bin/fieldops" \
     --server-bin "$bin/fieldops-sync-server" --database "$db" --server-pid "$server_pid" --server-port "$port" \
     --screenshot "$root/ui/test-results/desktop.png"; then
