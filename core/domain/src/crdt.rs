@@ -1,7 +1,6 @@
 //! Small helpers over automerge: reading a whole document as JSON (so the domain model can
 //! be deserialised strictly with serde) and writing plain values.
 
-use automerge::hydrate;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
 use serde_json::{Map, Value};
@@ -11,75 +10,66 @@ use crate::protocol::MAX_DOC_DEPTH;
 
 /// The whole document as JSON. Text objects become strings, counters numbers.
 ///
-/// The nesting is checked first: reading (and dropping) a value is recursive, so a document
-/// nested thousands deep, pushed or pulled, would otherwise overflow the thread's stack and
-/// abort the whole process.
+/// One walk reads the values and checks the nesting: an object deeper than
+/// `MAX_DOC_DEPTH` is refused before it is entered, so a document nested thousands deep,
+/// pushed or pulled, can neither overflow the stack (reading and dropping a value is
+/// recursive) nor cost more than the levels allowed. (A depth check and automerge's hydrate
+/// walked every document twice.)
 pub fn to_json(doc: &AutoCommit) -> Result<Value> {
-    check_depth(doc, MAX_DOC_DEPTH)?;
-    let hydrated = doc.hydrate(ROOT, None)?;
-    Ok(hydrated_to_json(&hydrated))
+    object_to_json(doc, &ROOT, ObjType::Map, 0)
 }
 
-/// Refuse a document nested deeper than `max`, walking it without recursion so that the
-/// check itself cannot overflow the stack.
-pub fn check_depth(doc: &AutoCommit, max: usize) -> Result<()> {
-    let mut pending: Vec<(ObjId, usize)> = vec![(ROOT, 0)];
-    while let Some((obj, depth)) = pending.pop() {
-        let children: Vec<ObjId> = match doc.object_type(&obj)? {
-            ObjType::Map | ObjType::Table => doc
-                .map_range(&obj, ..)
-                .filter(|i| matches!(i.value, automerge::ValueRef::Object(_)))
-                .map(|i| i.id())
-                .collect(),
-            ObjType::List => doc
-                .list_range(&obj, ..)
-                .filter(|i| matches!(i.value, automerge::ValueRef::Object(_)))
-                .map(|i| i.id())
-                .collect(),
-            ObjType::Text => Vec::new(),
-        };
-        if !children.is_empty() && depth + 1 > max {
+fn object_to_json(doc: &AutoCommit, obj: &ObjId, typ: ObjType, depth: usize) -> Result<Value> {
+    let child = |id: ObjId, t: ObjType| -> Result<Value> {
+        if depth + 1 > MAX_DOC_DEPTH {
             return Err(DomainError::CorruptDocument(format!(
-                "objects nested deeper than {max} levels"
+                "objects nested deeper than {MAX_DOC_DEPTH} levels"
             )));
         }
-        pending.extend(children.into_iter().map(|c| (c, depth + 1)));
-    }
-    Ok(())
-}
-
-fn hydrated_to_json(v: &hydrate::Value) -> Value {
-    match v {
-        hydrate::Value::Scalar(s) => scalar_to_json(s),
-        hydrate::Value::Text(t) => Value::String(t.to_string()),
-        hydrate::Value::List(l) => {
-            Value::Array(l.iter().map(|i| hydrated_to_json(&i.value)).collect())
-        }
-        hydrate::Value::Map(m) => {
+        object_to_json(doc, &id, t, depth + 1)
+    };
+    Ok(match typ {
+        ObjType::Map | ObjType::Table => {
             let mut out = Map::new();
-            for (k, mv) in m.iter() {
-                out.insert(k.clone(), hydrated_to_json(&mv.value));
+            for item in doc.map_range(obj, ..) {
+                let v = match item.value {
+                    automerge::ValueRef::Object(t) => child(item.id(), t)?,
+                    automerge::ValueRef::Scalar(ref s) => scalar_ref_to_json(s),
+                };
+                out.insert(item.key.into_owned(), v);
             }
             Value::Object(out)
         }
-    }
+        ObjType::List => {
+            let mut out = Vec::new();
+            for item in doc.list_range(obj, ..) {
+                out.push(match item.value {
+                    automerge::ValueRef::Object(t) => child(item.id(), t)?,
+                    automerge::ValueRef::Scalar(ref s) => scalar_ref_to_json(s),
+                });
+            }
+            Value::Array(out)
+        }
+        ObjType::Text => Value::String(doc.text(obj)?),
+    })
 }
 
-fn scalar_to_json(s: &ScalarValue) -> Value {
+fn scalar_ref_to_json(s: &automerge::ScalarValueRef<'_>) -> Value {
+    use automerge::ScalarValueRef as S;
     match s {
-        ScalarValue::Str(s) => Value::String(s.to_string()),
-        ScalarValue::Int(i) => Value::from(*i),
-        ScalarValue::Uint(u) => Value::from(*u),
-        ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
+        S::Str(s) => Value::String(s.to_string()),
+        S::Int(i) => Value::from(*i),
+        S::Uint(u) => Value::from(*u),
+        S::F64(f) => serde_json::Number::from_f64(*f)
             .map(Value::Number)
             .unwrap_or(Value::Null),
-        ScalarValue::Counter(c) => Value::from(i64::from(c)),
-        ScalarValue::Timestamp(t) => Value::from(*t),
-        ScalarValue::Boolean(b) => Value::Bool(*b),
-        ScalarValue::Null => Value::Null,
+        S::Counter(c) => Value::from(*c),
+        S::Timestamp(t) => Value::from(*t),
+        S::Boolean(b) => Value::Bool(*b),
+        S::Null => Value::Null,
         // Bytes and values from future automerge versions have no place in our schema; the
         // strict deserialisation that follows rejects them.
-        ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Value::String("\u{0}binary".into()),
+        S::Bytes(_) | S::Unknown { .. } => Value::String("\u{0}binary".into()),
     }
 }
 
@@ -501,6 +491,87 @@ mod tests {
         doc.commit();
         apply_strict(&mut doc, &second).unwrap();
         assert!(!doc.get_missing_deps(&[]).is_empty());
+    }
+
+    fn hydrated_to_json(v: &automerge::hydrate::Value) -> Value {
+        match v {
+            automerge::hydrate::Value::Scalar(s) => scalar_to_json(s),
+            automerge::hydrate::Value::Text(t) => Value::String(t.to_string()),
+            automerge::hydrate::Value::List(l) => {
+                Value::Array(l.iter().map(|i| hydrated_to_json(&i.value)).collect())
+            }
+            automerge::hydrate::Value::Map(m) => {
+                let mut out = Map::new();
+                for (k, mv) in m.iter() {
+                    out.insert(k.clone(), hydrated_to_json(&mv.value));
+                }
+                Value::Object(out)
+            }
+        }
+    }
+
+    fn scalar_to_json(s: &ScalarValue) -> Value {
+        match s {
+            ScalarValue::Str(s) => Value::String(s.to_string()),
+            ScalarValue::Int(i) => Value::from(*i),
+            ScalarValue::Uint(u) => Value::from(*u),
+            ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+            ScalarValue::Counter(c) => Value::from(i64::from(c)),
+            ScalarValue::Timestamp(t) => Value::from(*t),
+            ScalarValue::Boolean(b) => Value::Bool(*b),
+            ScalarValue::Null => Value::Null,
+            // Bytes and values from future automerge versions have no place in our schema; the
+            // strict deserialisation that follows rejects them.
+            ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => {
+                Value::String("\u{0}binary".into())
+            }
+        }
+    }
+
+    /// What automerge's hydrate made of a document (the reader before the one walk).
+    fn hydrated(doc: &AutoCommit) -> Value {
+        hydrated_to_json(&doc.hydrate(ROOT, None).unwrap())
+    }
+
+    #[test]
+    fn one_walk_reads_what_hydrate_read() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "s", "值 value").unwrap();
+        doc.put(ROOT, "i", -7).unwrap();
+        doc.put(ROOT, "u", ScalarValue::Uint(7)).unwrap();
+        doc.put(ROOT, "f", 1.5).unwrap();
+        doc.put(ROOT, "b", true).unwrap();
+        doc.put(ROOT, "n", ScalarValue::Null).unwrap();
+        doc.put(ROOT, "t", ScalarValue::Timestamp(1_700_000_000_000))
+            .unwrap();
+        doc.put(ROOT, "c", ScalarValue::counter(3)).unwrap();
+        doc.increment(ROOT, "c", 4).unwrap();
+        doc.put(ROOT, "bytes", vec![1u8, 2]).unwrap();
+        let text = doc.put_object(ROOT, "text", ObjType::Text).unwrap();
+        doc.splice_text(&text, 0, 0, "现场 on site").unwrap();
+        let list = doc.put_object(ROOT, "list", ObjType::List).unwrap();
+        for i in 0..5 {
+            let m = doc.insert_object(&list, i, ObjType::Map).unwrap();
+            doc.put(&m, "k", i as i64).unwrap();
+            let inner = doc.put_object(&m, "inner", ObjType::List).unwrap();
+            doc.insert(&inner, 0, "x").unwrap();
+        }
+        doc.delete(&list, 2).unwrap();
+        doc.put(ROOT, "s", "overwritten").unwrap();
+        doc.delete(ROOT, "b").unwrap();
+        // A conflict: two actors set the same key; both readers take the same winner.
+        let mut other = doc.fork();
+        other.put(ROOT, "i", 99).unwrap();
+        doc.put(ROOT, "i", 42).unwrap();
+        doc.merge(&mut other).unwrap();
+        assert_eq!(to_json(&doc).unwrap(), hydrated(&doc));
+        assert_eq!(to_json(&doc).unwrap()["c"], 7);
+        assert_eq!(
+            to_json(&nested(MAX_DOC_DEPTH)).unwrap(),
+            hydrated(&nested(MAX_DOC_DEPTH))
+        );
     }
 
     #[test]
