@@ -35,6 +35,17 @@ fn tails(store: &Store, id: &str) -> i64 {
         .unwrap()
 }
 
+/// A part, a warehouse, and the id of the warehouse's ledger of this month: (part, warehouse, ledger).
+fn a_part_and_this_months_warehouse_ledger(sup: &mut Workspace) -> (String, String, String) {
+    let part = sup.create_part(&part("VP-1")).unwrap().id;
+    let wh = sup
+        .create_location(LocationKind::Warehouse, "总仓", None)
+        .unwrap()
+        .id;
+    let ledger = stock::ledger_id(&wh, &stock::ledger_month(now_ms()));
+    (part, wh, ledger)
+}
+
 /// The ledger as a fresh parse of what is stored says it (no kept copy involved).
 fn stored_ledger(store: &Store, id: &str) -> LedgerDoc {
     let doc = crdt::load(&store.document_bytes(id).unwrap().unwrap()).unwrap();
@@ -49,12 +60,7 @@ fn small_edits_append_tails_that_read_back_whole_and_fold_into_one_save() {
     // The same device on a file, so the store can be reopened with nothing kept in memory.
     let mut file = Workspace::open(&path).unwrap();
     exchange(&sup, &mut file);
-    let part = sup.create_part(&part("VP-1")).unwrap().id;
-    let wh = sup
-        .create_location(LocationKind::Warehouse, "总仓", None)
-        .unwrap()
-        .id;
-    let ledger = stock::ledger_id(&wh, &stock::ledger_month(now_ms()));
+    let (part, wh, ledger) = a_part_and_this_months_warehouse_ledger(&mut sup);
     sup.record_movement(&wh, &part, MovementKind::Receive, 100, "first")
         .unwrap();
     assert_eq!(
@@ -148,12 +154,7 @@ fn a_kept_copy_is_not_used_once_a_sync_wrote_the_document() {
 #[test]
 fn an_edit_takes_the_kept_copy_and_one_that_fails_leaves_the_stored_document() {
     let mut sup = workspace(SUPERVISOR, Role::Supervisor);
-    let part = sup.create_part(&part("VP-1")).unwrap().id;
-    let wh = sup
-        .create_location(LocationKind::Warehouse, "总仓", None)
-        .unwrap()
-        .id;
-    let ledger = stock::ledger_id(&wh, &stock::ledger_month(now_ms()));
+    let (part, wh, ledger) = a_part_and_this_months_warehouse_ledger(&mut sup);
     sup.record_movement(&wh, &part, MovementKind::Receive, 5, "")
         .unwrap();
     assert!(
