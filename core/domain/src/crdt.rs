@@ -20,36 +20,32 @@ pub fn to_json(doc: &AutoCommit) -> Result<Value> {
 }
 
 fn object_to_json(doc: &AutoCommit, obj: &ObjId, typ: ObjType, depth: usize) -> Result<Value> {
-    let child = |id: ObjId, t: ObjType| -> Result<Value> {
-        if depth + 1 > MAX_DOC_DEPTH {
-            return Err(DomainError::CorruptDocument(format!(
-                "objects nested deeper than {MAX_DOC_DEPTH} levels"
-            )));
+    // A value of a map or list; a child object is entered only within the depth allowed.
+    let read = |value: &automerge::ValueRef<'_>, id: &dyn Fn() -> ObjId| -> Result<Value> {
+        match value {
+            automerge::ValueRef::Scalar(s) => Ok(scalar_ref_to_json(s)),
+            automerge::ValueRef::Object(_) if depth + 1 > MAX_DOC_DEPTH => {
+                Err(DomainError::CorruptDocument(format!(
+                    "objects nested deeper than {MAX_DOC_DEPTH} levels"
+                )))
+            }
+            automerge::ValueRef::Object(t) => object_to_json(doc, &id(), *t, depth + 1),
         }
-        object_to_json(doc, &id, t, depth + 1)
     };
     Ok(match typ {
         ObjType::Map | ObjType::Table => {
             let mut out = Map::new();
             for item in doc.map_range(obj, ..) {
-                let v = match item.value {
-                    automerge::ValueRef::Object(t) => child(item.id(), t)?,
-                    automerge::ValueRef::Scalar(ref s) => scalar_ref_to_json(s),
-                };
+                let v = read(&item.value, &|| item.id())?;
                 out.insert(item.key.into_owned(), v);
             }
             Value::Object(out)
         }
-        ObjType::List => {
-            let mut out = Vec::new();
-            for item in doc.list_range(obj, ..) {
-                out.push(match item.value {
-                    automerge::ValueRef::Object(t) => child(item.id(), t)?,
-                    automerge::ValueRef::Scalar(ref s) => scalar_ref_to_json(s),
-                });
-            }
-            Value::Array(out)
-        }
+        ObjType::List => Value::Array(
+            doc.list_range(obj, ..)
+                .map(|item| read(&item.value, &|| item.id()))
+                .collect::<Result<_>>()?,
+        ),
         ObjType::Text => Value::String(doc.text(obj)?),
     })
 }

@@ -124,9 +124,7 @@ impl Store {
     }
 
     pub fn delete_meta(&self, key: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM meta WHERE key = ?1", [key])?;
-        Ok(())
+        delete_meta(&self.conn, key)
     }
 
     /// Set (Some) or remove (None) several keys in one transaction: one write to disk, where
@@ -136,10 +134,7 @@ impl Store {
         for (key, value) in changes {
             match value {
                 Some(value) => set_meta(&tx, key, value)?,
-                None => {
-                    tx.prepare_cached("DELETE FROM meta WHERE key = ?1")?
-                        .execute([key])?;
-                }
+                None => delete_meta(&tx, key)?,
             }
         }
         tx.commit()?;
@@ -484,6 +479,12 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
+    Ok(())
+}
+
+fn delete_meta(conn: &Connection, key: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?
+        .execute([key])?;
     Ok(())
 }
 
