@@ -167,6 +167,39 @@ impl TestDb {
         }
     }
 
+    /// The bytes the server stores for a document, read directly from its database.
+    pub async fn stored_bytes(&self, tenant: &str, doc_id: &str) -> Vec<u8> {
+        const SQL: &str = "SELECT bytes FROM docs WHERE tenant = $1 AND id = $2";
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            rusqlite::Connection::open(path)
+                .unwrap()
+                .query_row(&SQL.replace('$', "?"), [tenant, doc_id], |r| r.get(0))
+                .unwrap()
+        } else {
+            let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.query_one(SQL, &[&tenant, &doc_id]).await.unwrap().get(0)
+        }
+    }
+
+    /// The one number a `SELECT count(*) …` (no parameters) answers, read directly.
+    pub async fn count(&self, sql: &str) -> i64 {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            rusqlite::Connection::open(path)
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap()
+        } else {
+            let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.query_one(sql, &[]).await.unwrap().get(0)
+        }
+    }
+
     /// Add a user through the real CLI; returns nothing, the login is the handle.
     pub fn add_user(&self, tenant: &str, login: &str, role: &str) {
         let mut child = Command::new(server_bin())

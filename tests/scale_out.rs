@@ -253,3 +253,46 @@ async fn a_photo_upload_begun_on_one_instance_is_finished_on_another() {
     assert_eq!(ct, content_type);
     assert_eq!(bytes, photo);
 }
+
+/// Each instance keeps the documents it parsed for the next push. A copy kept by one
+/// instance goes stale the moment another instance stores the document; a push that reached
+/// the first instance must then build on what is stored, never on its own copy (which would
+/// write the other instance's change out of the document while its heads still matched).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_kept_by_one_instance_never_hides_what_another_stored() {
+    use fieldops_device::model::order::Priority;
+    let (_db, servers) = cluster().await;
+    let first = signed_in_at(&servers[0].url, "sup0").await;
+    let second = signed_in_at(&servers[1].url, "sup1").await;
+    let (id, c) = {
+        let mut ws = first.ws();
+        let c = ws.create_customer(&customer("华东泵业")).unwrap();
+        let o = ws.create_order(&order(&c, "Pump leaks")).unwrap();
+        (o.summary.id, c)
+    };
+    // Stored and kept by the first instance.
+    sync_until_done(&first).await;
+    sync_until_done(&second).await;
+    second
+        .ws()
+        .update_order(&id, &order(&c, "Pump leaks at the flange"))
+        .unwrap();
+    // Stored by the second instance: the first one's copy is now stale.
+    sync_until_done(&second).await;
+    {
+        // Still offline: this device has not seen the second one's change.
+        let mut ws = first.ws();
+        let mut input = order(&c, "Pump leaks");
+        input.priority = Priority::Urgent;
+        ws.update_order(&id, &input).unwrap();
+    }
+    sync_until_done(&first).await;
+    sync_until_done(&second).await;
+    let fresh = signed_in_at(&servers[2].url, "sup2").await;
+    sync_until_done(&fresh).await;
+    for (who, d) in [("first", &first), ("second", &second), ("fresh", &fresh)] {
+        let o = d.ws().get_order(&id).unwrap();
+        assert_eq!(o.summary.priority, "urgent", "{who}");
+        assert_eq!(o.summary.description, "Pump leaks at the flange", "{who}");
+    }
+}

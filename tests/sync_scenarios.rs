@@ -1428,7 +1428,73 @@ async fn one_requests_pushes_are_stored_together_in_any_order(backend: Backend) 
     );
 }
 
+/// A push appends its changes to the bytes the server stored (no whole save per push); the
+/// background compaction later saves the document whole and takes it off its queue. A new
+/// device reads every change either way.
+async fn appended_changes_are_read_and_later_saved_whole(backend: Backend) {
+    use fieldops_device::crdt::saved_parts;
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "sup", "supervisor");
+    let mut slow = Server::start_with(&db, &["--compact-every-ms", "3600000"]);
+    let mut sup = Device::signed_in(&slow, T, "sup").await;
+    let (id, c) = {
+        let mut ws = sup.ws();
+        let c = ws.create_customer(&customer("西南冷链")).unwrap();
+        (ws.create_order(&order(&c, "edit 0")).unwrap().summary.id, c)
+    };
+    sup.sync().await;
+    let (whole, tail) = saved_parts(&db.stored_bytes(T, &id).await).unwrap();
+    assert!(whole > 0 && tail == 0, "a new document is saved whole");
+    let mut edits = 0;
+    loop {
+        edits += 1;
+        assert!(edits <= 40, "forty edits never queued the order for compaction");
+        sup.ws()
+            .update_order(&id, &order(&c, &format!("edit {edits}")))
+            .unwrap();
+        let r = sup.sync().await;
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+        let (now_whole, tail) = saved_parts(&db.stored_bytes(T, &id).await).unwrap();
+        assert_eq!(now_whole, whole, "the saved part is kept, the edit appended");
+        assert!(tail > 0);
+        if db.count("SELECT count(*) FROM doc_compaction").await == 1 {
+            break;
+        }
+    }
+    let last = format!("edit {edits}");
+    let reader = Device::signed_in(&slow, T, "sup").await;
+    reader.sync().await;
+    assert_eq!(reader.ws().get_order(&id).unwrap().summary.description, last);
+
+    slow.kill();
+    let fast = Server::start_with(&db, &["--compact-every-ms", "50"]);
+    let mut waited = 0;
+    while db.count("SELECT count(*) FROM doc_compaction").await > 0 {
+        waited += 1;
+        assert!(waited < 200, "not compacted within 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (_, tail) = saved_parts(&db.stored_bytes(T, &id).await).unwrap();
+    assert_eq!(tail, 0, "saved whole again");
+    let reader = Device::signed_in(&fast, T, "sup").await;
+    reader.sync().await;
+    assert_eq!(reader.ws().get_order(&id).unwrap().summary.description, last);
+    // The device that wrote it goes on from the compacted bytes.
+    sup.ws()
+        .update_order(&id, &order(&c, "after compaction"))
+        .unwrap();
+    sup.login(&fast.url, T, "sup").await;
+    let r = sup.sync().await;
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    reader.sync().await;
+    assert_eq!(
+        reader.ws().get_order(&id).unwrap().summary.description,
+        "after compaction"
+    );
+}
+
 on_both!(
+    appended_changes_are_read_and_later_saved_whole,
     dispatch_then_accept,
     offline_edits_of_different_fields_merge,
     scope_is_enforced_and_reassignment_revokes,

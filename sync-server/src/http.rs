@@ -1,5 +1,6 @@
 //! The HTTP surface: routes, body parsing with JSON errors, and the live event stream.
 
+use fieldops_domain::doc_cache::DocCache;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,11 +43,19 @@ pub struct AppState {
     /// Documents per page of a first sync (`SyncLimits::catch_up_page`).
     pub catch_up_page: usize,
     pub notifier: Arc<crate::notify::Notifier>,
+    /// Parsed documents kept between pushes (checked against the stored heads before use, so
+    /// other instances' writes are never hidden).
+    pub kept: DocCache,
     /// How often the customer portal is asked, per address and token.
     pub portal_limits: crate::portal::limits::PortalLimits,
 }
 
 pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
+
+/// Parsed documents the server keeps between pushes: at most this many stored bytes (the
+/// parsed form takes several times that) and this many documents.
+const KEPT_BYTES: usize = 8 << 20;
+const KEPT_DOCS: usize = 2048;
 
 /// How many syncs are served at once, how long a request waits for its turn, and how many
 /// documents a page of a first sync carries.
@@ -114,6 +123,7 @@ impl AppState {
             sync_wait: limits.sync_wait,
             catch_up_page: limits.catch_up_page.max(1),
             notifier,
+            kept: DocCache::new(KEPT_BYTES, KEPT_DOCS),
             portal_limits: Default::default(),
         })
     }
@@ -384,14 +394,22 @@ async fn sync(
         }
     };
     crate::accounts::device_seen(&st.storage, &ctx.device_id, from.clone()).await?;
-    let (resp, advanced) =
-        match crate::sync::handle(&st.storage, &ctx, req, from.clone(), st.catch_up_page).await {
-            Ok(done) => done,
-            Err(e) => {
-                crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
-                return Err(e);
-            }
-        };
+    let (resp, advanced) = match crate::sync::handle(
+        &st.storage,
+        &st.kept,
+        &ctx,
+        req,
+        from.clone(),
+        st.catch_up_page,
+    )
+    .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            crate::audit::record(&st.storage, refused(e.code(), None, e.to_string())).await;
+            return Err(e);
+        }
+    };
     let mut lines: Vec<AuditRecord> = resp
         .rejected
         .iter()

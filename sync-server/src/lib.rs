@@ -5,6 +5,7 @@ pub mod admin;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod compaction;
 pub mod error;
 pub mod http;
 pub mod notify;
@@ -45,6 +46,8 @@ pub struct ServeOptions {
     pub notify: notify::NotifyOptions,
     /// The address customers reach the server at; default: the listen address.
     pub public_url: Option<String>,
+    /// How often stored documents with appended changes are saved whole again.
+    pub compact_every: std::time::Duration,
 }
 
 /// Serve until the process is stopped.
@@ -54,6 +57,7 @@ pub async fn serve(listen: SocketAddr, database: &str, options: ServeOptions) ->
         limits,
         notify,
         public_url,
+        compact_every,
     } = options;
     let storage = storage::open(database).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -76,6 +80,11 @@ pub async fn serve(listen: SocketAddr, database: &str, options: ServeOptions) ->
     let notifier = notify::Notifier::new(notify);
     let state = http::AppState::new(storage.clone(), limits, notifier.clone());
     let _ = notifier.feed.set(state.feed.clone());
+    tokio::spawn(compaction::run(
+        storage.clone(),
+        state.clone(),
+        compact_every,
+    ));
     tokio::spawn(notify::run_scanner(storage.clone(), notifier.clone()));
     tokio::spawn(notify::run_worker(storage, notifier));
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {

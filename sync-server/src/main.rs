@@ -67,6 +67,10 @@ enum Command {
         /// from the `X-Forwarded-For` header the proxy sets. Never without such a proxy.
         #[arg(long, env = "FIELDOPS_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Milliseconds between rounds that save whole again the stored documents whose
+        /// appended changes have grown (a push appends instead of saving the whole document).
+        #[arg(long, env = "FIELDOPS_COMPACT_EVERY_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..))]
+        compact_every_ms: u64,
         /// Tests only: an administrator's "check alerts now" may name the moment to decide at.
         #[arg(long, hide = true)]
         test_clock: bool,
@@ -133,6 +137,7 @@ async fn run(cli: Cli) -> Result<()> {
             notify_retry_ms,
             public_url,
             trust_forwarded_for,
+            compact_every_ms,
             test_clock,
         } => {
             fieldops_sync_server::portal::set_trust_forwarded_for(trust_forwarded_for);
@@ -152,6 +157,7 @@ async fn run(cli: Cli) -> Result<()> {
                 limits,
                 notify,
                 public_url,
+                compact_every: std::time::Duration::from_millis(compact_every_ms),
             };
             fieldops_sync_server::serve(listen, &db.database, options).await
         }

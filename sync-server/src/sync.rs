@@ -7,12 +7,14 @@ use base64::engine::general_purpose::STANDARD as B64;
 use fieldops_domain::ErrorCode;
 use fieldops_domain::authority;
 use fieldops_domain::crdt;
+use fieldops_domain::doc_cache::DocCache;
 use fieldops_domain::model::TypedDoc;
 use fieldops_domain::model::stock::{LedgerDoc, LocationDoc};
 use fieldops_domain::model::{Actor, DocType, check_id};
 use fieldops_domain::protocol::*;
 use fieldops_domain::push::{PushChecked, check_push};
 
+use crate::compaction;
 use crate::error::{Result, ServerError};
 use fieldops_domain::audit::AuditKind;
 
@@ -31,6 +33,7 @@ pub const CATCH_UP_DOCS: usize = 250;
 
 pub async fn handle(
     storage: &DynStorage,
+    kept: &DocCache,
     auth: &AuthContext,
     req: SyncRequest,
     address: Option<String>,
@@ -44,7 +47,7 @@ pub async fn handle(
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
     let mut advanced = false;
-    let outcomes = push_all(storage, auth, &req.push, address.as_deref()).await;
+    let outcomes = push_all(storage, kept, auth, &req.push, address.as_deref()).await;
     for (p, outcome) in req.push.iter().zip(outcomes) {
         match outcome {
             Ok((heads, stored)) => {
@@ -128,6 +131,35 @@ fn reject(
 /// stored, or why it was refused.
 type PushOutcome = std::result::Result<(Vec<String>, bool), Rejected>;
 
+/// What a request does with a document once its commit is written: answer with its heads,
+/// tell whoever waits on it (`after_commit`), and keep the parsed document for the next push.
+struct Ready {
+    heads: Vec<String>,
+    new: TypedDoc,
+    doc: AutoCommit,
+    /// Its heads and size as stored.
+    stored_heads: String,
+    stored_len: usize,
+}
+
+impl Ready {
+    async fn stored(self, storage: &DynStorage, kept: &DocCache, tenant: &str) -> Vec<String> {
+        after_commit(storage, tenant, &self.new).await;
+        kept.put(
+            &kept_key(tenant, self.new.id()),
+            &self.stored_heads,
+            self.doc,
+            self.stored_len,
+        );
+        self.heads
+    }
+}
+
+/// A kept document's key: ids are unique within a tenant only.
+pub(crate) fn kept_key(tenant: &str, doc_id: &str) -> String {
+    format!("{tenant}/{doc_id}")
+}
+
 /// A pushed document that passed every check, with what storing it takes.
 struct Checked {
     doc: AutoCommit,
@@ -136,6 +168,8 @@ struct Checked {
     old_heads: Vec<ChangeHash>,
     /// The stored heads it was computed from (`None`: new), for optimistic concurrency.
     base_heads: Option<String>,
+    /// And the stored bytes, which the new changes are appended to.
+    base_bytes: Option<Vec<u8>>,
     new: TypedDoc,
 }
 
@@ -150,6 +184,7 @@ enum Step {
 /// alone through `push_one`.
 async fn push_all(
     storage: &DynStorage,
+    kept: &DocCache,
     auth: &AuthContext,
     pushes: &[PushDoc],
     address: Option<&str>,
@@ -168,7 +203,7 @@ async fn push_all(
         // Taken, not copied: a document pushed twice in one request is checked as new the
         // second time, and its commit then finds it stored and goes again alone.
         let base = stored.remove(&p.doc);
-        match check_one(storage, auth, p, base).await {
+        match check_one(storage, kept, auth, p, base).await {
             Ok(Step::NothingNew(heads)) => outcomes.push(Some(Ok((heads, false)))),
             Ok(Step::Changed(c)) => {
                 outcomes.push(None);
@@ -200,9 +235,9 @@ async fn push_all(
     for (i, c) in checked {
         let number = number_wanted(&c.new).and_then(|_| numbers.next());
         match ready_commit(auth, c, number, address) {
-            Ok((commit, heads, new)) => {
+            Ok((commit, r)) => {
                 commits.push(commit);
-                ready.push((i, heads, new));
+                ready.push((i, r));
             }
             Err(r) => outcomes[i] = Some(Err(r)),
         }
@@ -213,14 +248,13 @@ async fn push_all(
     });
     drop(commits);
     let mut stored_any = false;
-    for ((i, heads, new), seq) in ready.into_iter().zip(written) {
+    for ((i, r), seq) in ready.into_iter().zip(written) {
         outcomes[i] = Some(match seq {
             Some(_) => {
                 stored_any = true;
-                after_commit(storage, &auth.tenant, &new).await;
-                Ok((heads, true))
+                Ok((r.stored(storage, kept, &auth.tenant).await, true))
             }
-            None => push_one(storage, auth, &pushes[i], address).await,
+            None => push_one(storage, kept, auth, &pushes[i], address).await,
         });
     }
     if stored_any {
@@ -229,7 +263,7 @@ async fn push_all(
         // device's order, it would have passed.
         for (i, outcome) in outcomes.iter_mut().enumerate() {
             if matches!(outcome, Some(Err(_))) {
-                *outcome = Some(push_one(storage, auth, &pushes[i], address).await);
+                *outcome = Some(push_one(storage, kept, auth, &pushes[i], address).await);
             }
         }
     }
@@ -240,6 +274,7 @@ async fn push_all(
 /// race to store it.
 async fn push_one(
     storage: &DynStorage,
+    kept: &DocCache,
     auth: &AuthContext,
     p: &PushDoc,
     address: Option<&str>,
@@ -250,19 +285,16 @@ async fn push_one(
             .load_doc(&auth.tenant, doc_id)
             .await
             .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-        let checked = match check_one(storage, auth, p, stored).await? {
+        let checked = match check_one(storage, kept, auth, p, stored).await? {
             Step::NothingNew(heads) => return Ok((heads, false)),
             Step::Changed(c) => *c,
         };
         let number = take_number(storage, &auth.tenant, &checked.new)
             .await
             .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
-        let (commit, heads, new) = ready_commit(auth, checked, number, address)?;
+        let (commit, ready) = ready_commit(auth, checked, number, address)?;
         match storage.commit_doc(&commit).await {
-            Ok(_) => {
-                after_commit(storage, &auth.tenant, &new).await;
-                return Ok((heads, true));
-            }
+            Ok(_) => return Ok((ready.stored(storage, kept, &auth.tenant).await, true)),
             Err(ServerError::Concurrent) => continue,
             Err(e) => return Err(reject(doc_id, ErrorCode::Storage, None, e.to_string())),
         }
@@ -279,6 +311,7 @@ async fn push_one(
 /// its id and type, the caller's scope, the changes themselves and the rules of the domain.
 async fn check_one(
     storage: &DynStorage,
+    kept: &DocCache,
     auth: &AuthContext,
     p: &PushDoc,
     stored: Option<crate::storage::StoredDoc>,
@@ -310,10 +343,14 @@ async fn check_one(
             format!("{doc_id} is a {}", s.doc_type),
         ));
     }
+    let key = kept_key(&auth.tenant, doc_id);
     let (mut doc, old) = match &stored {
         Some(s) => {
-            let doc = crdt::load(&s.bytes)
-                .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
+            let doc = match kept.take(&key, &s.heads) {
+                Some(doc) => doc,
+                None => crdt::load(&s.bytes)
+                    .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?,
+            };
             let old = TypedDoc::parse(doc_type, &doc)
                 .map_err(|e| reject(doc_id, ErrorCode::Storage, None, e.to_string()))?;
             (doc, Some(old))
@@ -341,7 +378,12 @@ async fn check_one(
         &auth.actor,
         &actor,
     ) {
-        Ok(PushChecked::NothingNew) => return Ok(Step::NothingNew(crdt::heads_to_hex(&old_heads))),
+        Ok(PushChecked::NothingNew) => {
+            if let Some(s) = &stored {
+                kept.put(&key, &s.heads, doc, s.bytes.len());
+            }
+            return Ok(Step::NothingNew(crdt::heads_to_hex(&old_heads)));
+        }
         Ok(PushChecked::Changed(new)) => *new,
         Err(r) => return Err(reject(doc_id, r.code, r.path, r.message)),
     };
@@ -353,7 +395,8 @@ async fn check_one(
         doc_type,
         old,
         old_heads,
-        base_heads: stored.map(|s| s.heads),
+        base_heads: stored.as_ref().map(|s| s.heads.clone()),
+        base_bytes: stored.map(|s| s.bytes),
         new,
     })))
 }
@@ -388,13 +431,14 @@ fn ready_commit(
     c: Checked,
     number: Option<String>,
     address: Option<&str>,
-) -> std::result::Result<(DocCommit, Vec<String>, TypedDoc), Rejected> {
+) -> std::result::Result<(DocCommit, Ready), Rejected> {
     let Checked {
         mut doc,
         doc_type,
         old,
         old_heads,
         base_heads,
+        base_bytes,
         new,
     } = c;
     let doc_id = new.id().to_string();
@@ -417,22 +461,64 @@ fn ready_commit(
     let heads = doc.get_heads();
     let (assignees, links) = scope_projection(&new);
     let blob_refs = blob_refs_of(&new);
+    let server_changes = stamped.then(|| doc.save_after(&device_heads));
+    let (bytes, compact_later) = stored_bytes(
+        &mut doc,
+        base_bytes,
+        &device_changes,
+        server_changes.as_deref(),
+    );
     let commit = DocCommit {
         tenant: auth.tenant.clone(),
         doc_id,
         doc_type: doc_type.as_str().to_string(),
-        bytes: doc.save(),
+        bytes,
         heads: heads_json(&heads),
         base_heads,
         changes: device_changes,
         origin_device: Some(auth.device_id.clone()),
-        server_changes: stamped.then(|| doc.save_after(&device_heads)),
+        server_changes,
         blob_refs,
+        compact_later,
         assignees,
         links,
         audit: Some(audit),
     };
-    Ok((commit, crdt::heads_to_hex(&heads), new))
+    let ready = Ready {
+        heads: crdt::heads_to_hex(&heads),
+        new,
+        doc,
+        stored_heads: commit.heads.clone(),
+        stored_len: commit.bytes.len(),
+    };
+    Ok((commit, ready))
+}
+
+/// The bytes a pushed document is stored as: what was stored with the new changes appended
+/// (a save of the whole document costs what its history holds), or a new document saved
+/// whole. True when the appended changes have grown enough for `compaction` to save it whole
+/// again; past four times the saved part, the push saves it whole itself.
+fn stored_bytes(
+    doc: &mut AutoCommit,
+    base: Option<Vec<u8>>,
+    device_changes: &[u8],
+    server_changes: Option<&[u8]>,
+) -> (Vec<u8>, bool) {
+    let added = device_changes.len() + server_changes.map_or(0, <[u8]>::len);
+    let appendable = base.and_then(|base| {
+        let (whole, tail) = crdt::saved_parts(&base)?;
+        let tail = tail + added;
+        (whole > 0 && tail <= 4 * whole).then_some((base, whole, tail))
+    });
+    match appendable {
+        Some((mut bytes, whole, tail)) => {
+            bytes.reserve(added);
+            bytes.extend_from_slice(device_changes);
+            bytes.extend_from_slice(server_changes.unwrap_or_default());
+            (bytes, compaction::due(whole, tail))
+        }
+        None => (doc.save(), false),
+    }
 }
 
 /// What follows a stored change outside its transaction: a customer's request moved on, so
@@ -1020,6 +1106,7 @@ fn server_commit(
         server_changes: None,
         audit: None,
         blob_refs: blob_refs_of(typed),
+        compact_later: false,
         assignees,
         links,
     }

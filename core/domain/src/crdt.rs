@@ -240,6 +240,18 @@ fn split_chunks(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>> {
     Ok(chunks)
 }
 
+/// Stored document bytes as (the whole-document part, the changes appended after it): a
+/// server appends each push's changes to what it stored and saves the document whole again
+/// later. `None` if the bytes are not automerge chunks.
+pub fn saved_parts(bytes: &[u8]) -> Option<(usize, usize)> {
+    let chunks = split_chunks(bytes).ok()?;
+    let whole = match chunks.first() {
+        Some((CHUNK_DOCUMENT, chunk)) => chunk.len(),
+        _ => 0,
+    };
+    Some((whole, bytes.len() - whole))
+}
+
 /// An unsigned LEB128 number of at most 64 bits: its value and how many bytes it took.
 fn read_uleb128(bytes: &[u8]) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
@@ -529,6 +541,27 @@ mod tests {
     /// What automerge's hydrate made of a document (the reader before the one walk).
     fn hydrated(doc: &AutoCommit) -> Value {
         hydrated_to_json(&doc.hydrate(ROOT, None).unwrap())
+    }
+
+    #[test]
+    fn saved_bytes_with_appended_changes_load_whole_and_tell_their_parts() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "description", "压缩机跳闸").unwrap();
+        let saved = doc.save();
+        assert_eq!(saved_parts(&saved), Some((saved.len(), 0)));
+        let before = doc.get_heads();
+        doc.put(ROOT, "priority", "urgent").unwrap();
+        doc.put(ROOT, "description", "压缩机跳闸, twice").unwrap();
+        let tail = doc.save_after(&before);
+        let stored = [saved.as_slice(), tail.as_slice()].concat();
+        assert_eq!(saved_parts(&stored), Some((saved.len(), tail.len())));
+        let mut loaded = load(&stored).unwrap();
+        assert_eq!(loaded.get_heads(), doc.get_heads());
+        assert_eq!(to_json(&loaded).unwrap(), to_json(&doc).unwrap());
+        // Changes alone have no saved part; what is not chunks has no parts.
+        assert_eq!(saved_parts(&tail), Some((0, tail.len())));
+        assert_eq!(saved_parts(b"not automerge"), None);
+        assert_eq!(saved_parts(&stored[..stored.len() - 1]), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod authority;
 pub mod blob;
 pub mod crdt;
+pub mod doc_cache;
 pub mod error;
 pub mod geo;
 pub mod model;

@@ -199,6 +199,9 @@ pub struct DocCommit {
     pub links: Vec<(String, String)>,
     /// Blob hashes the document references (signatures, photos), for blob access checks.
     pub blob_refs: Vec<String>,
+    /// `bytes` end with appended changes enough to save the document whole again
+    /// (`compaction`): it is queued for that.
+    pub compact_later: bool,
     /// The audit line for this change, written in the same transaction.
     pub audit: Option<AuditRecord>,
 }
@@ -255,6 +258,15 @@ pub trait Storage: Send + Sync {
     /// or `None` when its document moved on since it was read (nothing of it is written; the
     /// caller retries it alone). Any other error writes nothing at all.
     async fn commit_docs(&self, commits: &[DocCommit]) -> Result<Vec<Option<u64>>>;
+    /// Replace a document's stored bytes with the same document saved whole, if it still has
+    /// `heads`, and take it off the compaction queue; false (nothing written) if it moved on.
+    async fn replace_saved(
+        &self,
+        tenant: &str,
+        doc_id: &str,
+        heads: &str,
+        bytes: &[u8],
+    ) -> Result<bool>;
     /// Store a blob; false when it was already there (uploads are idempotent).
     async fn put_blob(
         &self,
@@ -435,6 +447,8 @@ pub(crate) const SCHEMA: &[&str] = &[
     // A technician's orders, read from the index alone (the scope of every page they pull).
     "DROP INDEX IF EXISTS order_assignees_user",
     "CREATE INDEX IF NOT EXISTS order_assignees_by_user ON order_assignees(tenant, user_id, order_id)",
+    // Documents whose stored bytes end with enough appended changes to be saved whole again.
+    "CREATE TABLE IF NOT EXISTS doc_compaction(tenant TEXT NOT NULL, id TEXT NOT NULL, queued_at {int} NOT NULL, PRIMARY KEY(tenant, id))",
     "CREATE TABLE IF NOT EXISTS feed(tenant TEXT NOT NULL, seq {int} NOT NULL, doc_id TEXT NOT NULL, doc_type TEXT NOT NULL, changes {blob} NOT NULL, origin_device TEXT, received_at {int} NOT NULL, PRIMARY KEY(tenant, seq))",
     "CREATE TABLE IF NOT EXISTS order_numbers(tenant TEXT NOT NULL, order_id TEXT NOT NULL, number TEXT NOT NULL UNIQUE, PRIMARY KEY(tenant, order_id))",
     "CREATE TABLE IF NOT EXISTS number_counters(tenant TEXT NOT NULL, month TEXT NOT NULL, last {int} NOT NULL, PRIMARY KEY(tenant, month))",

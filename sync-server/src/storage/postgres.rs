@@ -414,6 +414,33 @@ impl Storage for PgStorage {
         Ok(seqs)
     }
 
+    async fn replace_saved(
+        &self,
+        tenant: &str,
+        doc_id: &str,
+        heads: &str,
+        bytes: &[u8],
+    ) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // A push holding the row commits first and changes the heads: then nothing is written.
+        let written = tx
+            .execute(
+                "UPDATE docs SET bytes = $4 WHERE tenant = $1 AND id = $2 AND heads = $3",
+                &[&tenant, &doc_id, &heads, &bytes],
+            )
+            .await?;
+        if written == 1 {
+            tx.execute(
+                "DELETE FROM doc_compaction WHERE tenant = $1 AND id = $2",
+                &[&tenant, &doc_id],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(written == 1)
+    }
+
     async fn put_blob(
         &self,
         tenant: &str,
@@ -899,6 +926,13 @@ async fn write_commit(
         &[&m.tenant, &m.doc_id, &m.doc_type, &m.bytes, &m.heads, &now],
     )
     .await?;
+    if m.compact_later {
+        run(
+            "INSERT INTO doc_compaction(tenant, id, queued_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&m.tenant, &m.doc_id, &now],
+        )
+        .await?;
+    }
     run(
         "UPDATE doc_links SET active = 0 WHERE tenant = $1 AND from_id = $2",
         &[&m.tenant, &m.doc_id],

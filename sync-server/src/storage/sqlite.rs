@@ -371,6 +371,36 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn replace_saved(
+        &self,
+        tenant: &str,
+        doc_id: &str,
+        heads: &str,
+        bytes: &[u8],
+    ) -> Result<bool> {
+        let (t, d, h, b) = (
+            tenant.to_string(),
+            doc_id.to_string(),
+            heads.to_string(),
+            bytes.to_vec(),
+        );
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let written = tx
+                .prepare_cached(
+                    "UPDATE docs SET bytes = ?4 WHERE tenant = ?1 AND id = ?2 AND heads = ?3",
+                )?
+                .execute(params![t, d, h, b])?;
+            if written == 1 {
+                tx.prepare_cached("DELETE FROM doc_compaction WHERE tenant = ?1 AND id = ?2")?
+                    .execute(params![t, d])?;
+            }
+            tx.commit()?;
+            Ok(written == 1)
+        })
+        .await
+    }
+
     async fn put_blob(
         &self,
         tenant: &str,
@@ -879,6 +909,12 @@ fn write_commit(tx: &rusqlite::Transaction<'_>, m: &DocCommit) -> Result<Option<
            updated_at = excluded.updated_at",
         params![m.tenant, m.doc_id, m.doc_type, m.bytes, m.heads, now_ms()],
     )?;
+    if m.compact_later {
+        run(
+            "INSERT INTO doc_compaction(tenant, id, queued_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![m.tenant, m.doc_id, now_ms()],
+        )?;
+    }
     run(
         "UPDATE doc_links SET active = 0 WHERE tenant = ?1 AND from_id = ?2",
         params![m.tenant, m.doc_id],

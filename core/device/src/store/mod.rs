@@ -18,7 +18,6 @@ use crate::model::project::Project;
 use crate::model::{DocType, enum_name};
 
 pub mod at_rest;
-mod doc_cache;
 mod projection;
 mod schema;
 
@@ -30,7 +29,7 @@ pub struct Store {
     conn: Connection,
     actor: ActorId,
     /// Documents as last loaded or committed, so a tap does not parse a big document again.
-    cache: doc_cache::DocCache,
+    cache: fieldops_domain::doc_cache::DocCache,
 }
 
 /// One document row as sync needs it.
@@ -97,7 +96,9 @@ impl Store {
         let mut store = Store {
             conn,
             actor,
-            cache: doc_cache::DocCache::default(),
+            // A busy month's ledgers and the orders open on screen; their parsed form takes a
+            // few times the 16 MB of stored bytes.
+            cache: fieldops_domain::doc_cache::DocCache::new(16 << 20, 256),
         };
         if rebuild {
             store.rebuild_projections()?;

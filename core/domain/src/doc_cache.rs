@@ -1,23 +1,22 @@
-//! Parsed documents kept between actions. Parsing a document costs what its history holds (a
-//! busy month's ledger: tens of milliseconds); a copy in memory costs a clone. An entry is only
-//! used while the stored heads are the ones it was kept with, so a merge written by sync (or
-//! anything else that writes the row) is never hidden by a stale copy. An edit takes the kept
-//! document out and its commit puts the new state back, so a tap copies nothing (a copy of a
-//! busy ledger costs about as much as the rest of the tap).
+//! Parsed documents kept between uses, on a device and on the server. Parsing a document
+//! costs what its history holds (a busy month's ledger: tens of milliseconds); a copy in
+//! memory costs a clone. An entry is only used while the stored heads are the ones it was kept
+//! with, so a merge written by anyone else (sync, another server instance) is never hidden by
+//! a stale copy. An edit takes the kept document out and its commit puts the new state back,
+//! so an edit copies nothing (a copy of a busy ledger costs about as much as the rest of a
+//! tap), and an edit that fails leaves nothing half-applied behind.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
 
-/// Stored bytes the kept documents may add up to (their parsed form takes a few times that).
-const BUDGET_BYTES: usize = 16 << 20;
-/// And at most this many documents.
-const BUDGET_DOCS: usize = 256;
-
-#[derive(Default)]
-pub(super) struct DocCache {
+pub struct DocCache {
     inner: Mutex<Entries>,
+    /// Stored bytes the kept documents may add up to (their parsed form takes a few times
+    /// that), and how many documents at most.
+    budget_bytes: usize,
+    budget_docs: usize,
 }
 
 #[derive(Default)]
@@ -35,8 +34,16 @@ struct Entry {
 }
 
 impl DocCache {
+    pub fn new(budget_bytes: usize, budget_docs: usize) -> DocCache {
+        DocCache {
+            inner: Mutex::default(),
+            budget_bytes,
+            budget_docs,
+        }
+    }
+
     /// A copy of the document if the one kept has exactly `heads` (as stored).
-    pub(super) fn get(&self, id: &str, heads: &str) -> Option<AutoCommit> {
+    pub fn get(&self, id: &str, heads: &str) -> Option<AutoCommit> {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         e.clock += 1;
         let clock = e.clock;
@@ -50,7 +57,7 @@ impl DocCache {
 
     /// The kept document itself if it has exactly `heads`, no longer kept: for an edit, whose
     /// commit puts the new state back (a failed edit leaves nothing stale behind).
-    pub(super) fn take(&self, id: &str, heads: &str) -> Option<AutoCommit> {
+    pub fn take(&self, id: &str, heads: &str) -> Option<AutoCommit> {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if e.docs.get(id)?.heads != heads {
             return None;
@@ -62,15 +69,16 @@ impl DocCache {
 
     /// Keep `doc`, stored with `heads` in `bytes` bytes; the least recently used go when the
     /// budget is exceeded. A document larger than the whole budget is not kept.
-    pub(super) fn put(&self, id: &str, heads: &str, doc: AutoCommit, bytes: usize) {
+    pub fn put(&self, id: &str, heads: &str, doc: AutoCommit, bytes: usize) {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = e.docs.remove(id) {
             e.bytes -= old.bytes;
         }
-        if bytes > BUDGET_BYTES {
+        if bytes > self.budget_bytes {
             return;
         }
-        while !e.docs.is_empty() && (e.bytes + bytes > BUDGET_BYTES || e.docs.len() >= BUDGET_DOCS)
+        while !e.docs.is_empty()
+            && (e.bytes + bytes > self.budget_bytes || e.docs.len() >= self.budget_docs)
         {
             let oldest = e
                 .docs
@@ -95,20 +103,23 @@ impl DocCache {
         );
     }
 
-    pub(super) fn forget(&self, id: &str) {
+    pub fn forget(&self, id: &str) {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = e.docs.remove(id) {
             e.bytes -= old.bytes;
         }
     }
 
-    pub(super) fn clear(&self) {
+    pub fn clear(&self) {
         let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         *e = Entries::default();
     }
 
-    #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> usize {
         self.inner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -121,9 +132,12 @@ impl DocCache {
 mod tests {
     use super::*;
 
+    const BUDGET_BYTES: usize = 1 << 20;
+    const BUDGET_DOCS: usize = 64;
+
     #[test]
     fn the_least_recently_used_go_first_and_nothing_larger_than_the_budget_is_kept() {
-        let cache = DocCache::default();
+        let cache = DocCache::new(BUDGET_BYTES, BUDGET_DOCS);
         let doc = AutoCommit::new();
         for i in 0..BUDGET_DOCS + 10 {
             cache.put(&format!("d{i}"), "h", doc.clone(), 10);
@@ -143,7 +157,7 @@ mod tests {
         cache.put("big", "h", doc.clone(), BUDGET_BYTES + 1);
         assert!(cache.get("big", "h").is_none());
         // Byte budget: two halves fit, a third pushes the oldest out.
-        let cache = DocCache::default();
+        let cache = DocCache::new(BUDGET_BYTES, BUDGET_DOCS);
         for id in ["a", "b", "c"] {
             cache.put(id, "h", doc.clone(), BUDGET_BYTES / 2);
         }
