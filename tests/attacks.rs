@@ -312,6 +312,15 @@ async fn forged_changes_beyond_the_role_are_refused_and_audited(backend: Backend
     use fieldops_device::model::order::{EventKind, OrderEvent, append_event, set_number};
     let w = world(backend).await;
     let id = dispatched_order(&w, "Forgery target").await;
+    {
+        // An edit: the server now keeps the order parsed (a new document is not kept).
+        let mut ws = w.sup.ws();
+        let c = ws.list_customers().unwrap().remove(0);
+        let mut input = order(&c, "Forgery target");
+        input.priority = fieldops_device::model::order::Priority::Urgent;
+        ws.update_order(&id, &input).unwrap();
+    }
+    w.sup.sync().await;
     w.tech_a.sync().await;
     let tech = w.tech_a.user_id();
     let sup = w.sup.user_id();

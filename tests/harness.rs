@@ -180,7 +180,11 @@ impl TestDb {
                 .await
                 .unwrap();
             tokio::spawn(conn);
-            client.query_one(SQL, &[&tenant, &doc_id]).await.unwrap().get(0)
+            client
+                .query_one(SQL, &[&tenant, &doc_id])
+                .await
+                .unwrap()
+                .get(0)
         }
     }
 

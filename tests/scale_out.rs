@@ -270,7 +270,12 @@ async fn a_copy_kept_by_one_instance_never_hides_what_another_stored() {
         let o = ws.create_order(&order(&c, "Pump leaks")).unwrap();
         (o.summary.id, c)
     };
-    // Stored and kept by the first instance.
+    sync_until_done(&first).await;
+    // Edited: now kept parsed by the first instance (a new document is not kept).
+    first
+        .ws()
+        .update_order(&id, &order(&c, "Pump leaks (seen)"))
+        .unwrap();
     sync_until_done(&first).await;
     sync_until_done(&second).await;
     second
@@ -282,7 +287,7 @@ async fn a_copy_kept_by_one_instance_never_hides_what_another_stored() {
     {
         // Still offline: this device has not seen the second one's change.
         let mut ws = first.ws();
-        let mut input = order(&c, "Pump leaks");
+        let mut input = order(&c, "Pump leaks (seen)");
         input.priority = Priority::Urgent;
         ws.update_order(&id, &input).unwrap();
     }

@@ -1448,14 +1448,20 @@ async fn appended_changes_are_read_and_later_saved_whole(backend: Backend) {
     let mut edits = 0;
     loop {
         edits += 1;
-        assert!(edits <= 40, "forty edits never queued the order for compaction");
+        assert!(
+            edits <= 40,
+            "forty edits never queued the order for compaction"
+        );
         sup.ws()
             .update_order(&id, &order(&c, &format!("edit {edits}")))
             .unwrap();
         let r = sup.sync().await;
         assert!(r.rejected.is_empty(), "{:?}", r.rejected);
         let (now_whole, tail) = saved_parts(&db.stored_bytes(T, &id).await).unwrap();
-        assert_eq!(now_whole, whole, "the saved part is kept, the edit appended");
+        assert_eq!(
+            now_whole, whole,
+            "the saved part is kept, the edit appended"
+        );
         assert!(tail > 0);
         if db.count("SELECT count(*) FROM doc_compaction").await == 1 {
             break;
@@ -1464,7 +1470,10 @@ async fn appended_changes_are_read_and_later_saved_whole(backend: Backend) {
     let last = format!("edit {edits}");
     let reader = Device::signed_in(&slow, T, "sup").await;
     reader.sync().await;
-    assert_eq!(reader.ws().get_order(&id).unwrap().summary.description, last);
+    assert_eq!(
+        reader.ws().get_order(&id).unwrap().summary.description,
+        last
+    );
 
     slow.kill();
     let fast = Server::start_with(&db, &["--compact-every-ms", "50"]);
@@ -1478,7 +1487,10 @@ async fn appended_changes_are_read_and_later_saved_whole(backend: Backend) {
     assert_eq!(tail, 0, "saved whole again");
     let reader = Device::signed_in(&fast, T, "sup").await;
     reader.sync().await;
-    assert_eq!(reader.ws().get_order(&id).unwrap().summary.description, last);
+    assert_eq!(
+        reader.ws().get_order(&id).unwrap().summary.description,
+        last
+    );
     // The device that wrote it goes on from the compacted bytes.
     sup.ws()
         .update_order(&id, &order(&c, "after compaction"))

@@ -52,10 +52,12 @@ pub struct AppState {
 
 pub const DEFAULT_SYNCS_AT_ONCE: usize = 32;
 
-/// Parsed documents the server keeps between pushes: at most this many stored bytes (the
-/// parsed form takes several times that) and this many documents.
-const KEPT_BYTES: usize = 8 << 20;
-const KEPT_DOCS: usize = 2048;
+/// Parsed documents the server keeps between pushes: at most this many stored bytes and
+/// this many documents. The parsed form takes far more: about 70 times for an order with a
+/// long description (automerge keeps every character as an operation), so 1 MB of stored
+/// orders is about 70 MB of memory.
+const KEPT_BYTES: usize = 1 << 20;
+const KEPT_DOCS: usize = 512;
 
 /// How many syncs are served at once, how long a request waits for its turn, and how many
 /// documents a page of a first sync carries.

@@ -187,7 +187,8 @@ pub struct DocCommit {
     /// The heads the new state was computed from; the write fails with `Concurrent` if the
     /// stored document moved on in the meantime.
     pub base_heads: Option<String>,
-    /// The automerge bytes of the changes this commit adds (what devices pull).
+    /// The automerge bytes of the changes this commit adds (what devices pull); for a new
+    /// document, the document saved whole.
     pub changes: Vec<u8>,
     pub origin_device: Option<String>,
     /// Changes the server itself added (number, received times): a second feed entry with no
