@@ -169,38 +169,39 @@ impl TestDb {
 
     /// The bytes the server stores for a document, read directly from its database.
     pub async fn stored_bytes(&self, tenant: &str, doc_id: &str) -> Vec<u8> {
-        const SQL: &str = "SELECT bytes FROM docs WHERE tenant = $1 AND id = $2";
-        if let Some(path) = self.url.strip_prefix("sqlite://") {
-            rusqlite::Connection::open(path)
-                .unwrap()
-                .query_row(&SQL.replace('$', "?"), [tenant, doc_id], |r| r.get(0))
-                .unwrap()
-        } else {
-            let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(conn);
-            client
-                .query_one(SQL, &[&tenant, &doc_id])
-                .await
-                .unwrap()
-                .get(0)
-        }
+        let sql = "SELECT bytes FROM docs WHERE tenant = $1 AND id = $2";
+        self.read_one(sql, &[tenant, doc_id]).await
     }
 
     /// The one number a `SELECT count(*) …` (no parameters) answers, read directly.
     pub async fn count(&self, sql: &str) -> i64 {
+        self.read_one(sql, &[]).await
+    }
+
+    /// The first column of the one row `sql` (`$1`… placeholders, text values) reads.
+    async fn read_one<T>(&self, sql: &str, params: &[&str]) -> T
+    where
+        T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>,
+    {
         if let Some(path) = self.url.strip_prefix("sqlite://") {
             rusqlite::Connection::open(path)
                 .unwrap()
-                .query_row(sql, [], |r| r.get(0))
+                .query_row(
+                    &sql.replace('$', "?"),
+                    rusqlite::params_from_iter(params),
+                    |r| r.get(0),
+                )
                 .unwrap()
         } else {
             let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
                 .await
                 .unwrap();
             tokio::spawn(conn);
-            client.query_one(sql, &[]).await.unwrap().get(0)
+            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+                .iter()
+                .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            client.query_one(sql, &params).await.unwrap().get(0)
         }
     }
 
