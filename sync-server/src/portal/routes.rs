@@ -60,7 +60,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/portal/api/track/events", get(track_events))
         .route("/v1/admin/portal/links", post(links))
         .route("/v1/admin/portal/revoke", post(revoke))
-        // No portal body is larger than a photo: a bigger one is cut off before it is read.
+        // No portal body is larger than a photo: a bigger one is cut off before it is read
+        // (a photo reads its own body, `read_photo`).
         .layer(axum::extract::DefaultBodyLimit::max(MAX_PHOTO_BYTES + 1024))
 }
 
@@ -186,16 +187,14 @@ async fn photo(
     State(st): State<Arc<AppState>>,
     peer: Peer,
     headers: HeaderMap,
-    body: Body,
+    body: axum::body::Body,
 ) -> Result<Json<serde_json::Value>> {
+    let bytes = read_photo(body).await;
     let (link, token_hash) = open(&st, &peer, &headers, header_token(&headers)).await?;
     super::require(&link, &[LinkKind::Machine, LinkKind::Customer])?;
     take(&st, limits::PHOTOS_PER_ADDRESS, &address(&peer, &headers))?;
     take(&st, limits::PHOTOS_PER_TOKEN, &token_hash)?;
-    let bytes = body.map_err(|_| ServerError::TooLarge(MAX_PHOTO_BYTES))?;
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(ServerError::TooLarge(MAX_PHOTO_BYTES));
-    }
+    let bytes = bytes?;
     fieldops_domain::blob::check_blob(&bytes, "image/jpeg").map_err(|e| ServerError::Refused {
         code: ErrorCode::InvalidBlob,
         message: e.to_string(),
@@ -205,6 +204,30 @@ async fn photo(
         .put_blob(&link.tenant, &hash, "image/jpeg", &bytes)
         .await?;
     Ok(Json(serde_json::json!({ "hash": hash })))
+}
+
+/// A photo's bytes, at most `MAX_PHOTO_BYTES`. A larger one is still read to its end, up to
+/// as much again, before it is refused `too_large`: answered while the phone was still
+/// sending, the connection would be cut under it and the page would see a network failure
+/// instead of the answer. Past that, reading stops and the connection is cut.
+async fn read_photo(body: axum::body::Body) -> Result<Bytes> {
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| ServerError::BadRequest("the photo was cut off".into()))?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > 2 * MAX_PHOTO_BYTES {
+            break;
+        }
+        if seen <= MAX_PHOTO_BYTES {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    if seen > MAX_PHOTO_BYTES {
+        return Err(ServerError::TooLarge(MAX_PHOTO_BYTES));
+    }
+    Ok(Bytes::from(bytes))
 }
 
 /// `POST /portal/api/requests`: the customer's request becomes an order.
