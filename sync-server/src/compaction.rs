@@ -23,14 +23,10 @@ pub(crate) fn due(whole: usize, tail: usize) -> bool {
 }
 
 /// Compact what is queued every `every`, for as long as the server runs.
-pub async fn run(
-    storage: DynStorage,
-    kept: std::sync::Arc<crate::http::AppState>,
-    every: Duration,
-) {
+pub async fn run(state: std::sync::Arc<crate::http::AppState>, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        match compact_queued(&storage, &kept.kept).await {
+        match compact_queued(&state.storage, &state.kept).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(documents = n, "stored documents saved whole again"),
             Err(e) => tracing::warn!(error = %e, "compaction failed; trying again later"),

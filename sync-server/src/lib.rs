@@ -80,11 +80,7 @@ pub async fn serve(listen: SocketAddr, database: &str, options: ServeOptions) ->
     let notifier = notify::Notifier::new(notify);
     let state = http::AppState::new(storage.clone(), limits, notifier.clone());
     let _ = notifier.feed.set(state.feed.clone());
-    tokio::spawn(compaction::run(
-        storage.clone(),
-        state.clone(),
-        compact_every,
-    ));
+    tokio::spawn(compaction::run(state.clone(), compact_every));
     tokio::spawn(notify::run_scanner(storage.clone(), notifier.clone()));
     tokio::spawn(notify::run_worker(storage, notifier));
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {

@@ -447,10 +447,7 @@ fn ready_commit(
     // A new document's feed entry is the document saved whole (below), not its changes one by
     // one: encoding every change of a new order cost a tenth of a first sync's push, and the
     // entry is rarely sent (a device that lacks the document gets a snapshot instead).
-    let device_changes = match old {
-        Some(_) => doc.save_after(&old_heads),
-        None => Vec::new(),
-    };
+    let device_changes = old.is_some().then(|| doc.save_after(&old_heads));
     let fields = crdt::touched_fields(&mut doc, &old_heads, &device_heads);
     let audit = AuditRecord {
         address: address.map(str::to_string),
@@ -472,13 +469,10 @@ fn ready_commit(
     let (bytes, compact_later) = stored_bytes(
         &mut doc,
         base_bytes,
-        &device_changes,
+        device_changes.as_deref().unwrap_or_default(),
         server_changes.as_deref(),
     );
-    let device_changes = match old {
-        Some(_) => device_changes,
-        None => bytes.clone(),
-    };
+    let device_changes = device_changes.unwrap_or_else(|| bytes.clone());
     let commit = DocCommit {
         tenant: auth.tenant.clone(),
         doc_id,
