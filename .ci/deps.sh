@@ -7,7 +7,7 @@ need_apt=()
 pkgs=(pkg-config build-essential libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk
       poppler-utils imagemagick python3-aiosmtpd libreoffice-calc-nogui nodejs npm postgresql postgresql-client
-      gcc-aarch64-linux-gnu)
+      gcc-aarch64-linux-gnu gcc-mingw-w64-x86-64 wine wine64)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
 done

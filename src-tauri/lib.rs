@@ -1,25 +1,24 @@
 //! The FieldOps app shell: the device application (`fieldops_device::app`) behind one Tauri
-//! command, plus what only the shell has: the window's events, the OS keyring, the data
-//! folder and, on Android and iOS, the platform's positions. Every command the UI calls is
-//! declared once in core; this file never lists them.
+//! command, plus what only the shell has: the window's events, the data folder and, on
+//! Android and iOS, the platform's positions. The secure store is core's
+//! (`app::PlatformSecrets`). Every command the UI calls is declared once in core; this file
+//! never lists them.
 
 #[cfg(mobile)]
 mod mobile_location;
-mod tokens;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use fieldops_device::ErrorBody;
-use fieldops_device::app::{App, Platform, Secrets};
+use fieldops_device::app::{App, Platform, PlatformSecrets, Secrets};
 use fieldops_device::location::{LocationProvider, SimulatedLocation};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager, State};
-use tokens::Tokens;
 
 struct ShellPlatform {
     handle: AppHandle,
-    tokens: Tokens,
+    secrets: PlatformSecrets,
     location: Box<dyn LocationProvider>,
     data_dir: PathBuf,
 }
@@ -29,7 +28,7 @@ impl Platform for ShellPlatform {
         let _ = self.handle.emit(&format!("fieldops://{event}"), payload);
     }
     fn secrets(&self) -> &dyn Secrets {
-        &self.tokens
+        &self.secrets
     }
     fn location(&self) -> &dyn LocationProvider {
         self.location.as_ref()
@@ -99,7 +98,7 @@ pub fn run() {
             let dir = data_dir(&handle);
             let platform = ShellPlatform {
                 location: location_provider(&handle),
-                tokens: Tokens::new(),
+                secrets: PlatformSecrets::new(),
                 data_dir: dir.clone(),
                 handle,
             };

@@ -15,6 +15,8 @@ mod orders;
 mod parts;
 mod people;
 mod places;
+#[cfg(feature = "os-keyring")]
+mod platform_secrets;
 mod portal;
 mod scan;
 mod session;
@@ -37,6 +39,8 @@ use crate::workspace::Workspace;
 use crate::{DeviceError, ErrorBody, Result};
 
 pub use bindings::typescript;
+#[cfg(feature = "os-keyring")]
+pub use platform_secrets::PlatformSecrets;
 pub use session::{Defaults, NoKeyring, SessionInfo, TokenHome};
 
 /// What the device's platform provides: the shell (keyring, window events, GPS) or the

@@ -1,6 +1,6 @@
 //! The device's database encrypted at rest: SQLCipher (AES-256, every page, the photos and
 //! signatures stored in it included) with a random 256-bit key kept in the platform's secure
-//! store. Where the build has no SQLCipher (Android and Windows builds for now) or the
+//! store. Where the build has no SQLCipher (a platform the app is not built for) or the
 //! platform has no secure store (a key only in memory would lock the data at the next start),
 //! the database stays plain and the app says so.
 
@@ -15,7 +15,9 @@ use crate::error::{DeviceError, Result};
 pub const AVAILABLE: bool = cfg!(any(
     target_os = "linux",
     target_os = "macos",
-    target_os = "ios"
+    target_os = "ios",
+    target_os = "android",
+    target_os = "windows"
 ));
 
 /// A database key: 32 random bytes.
@@ -29,11 +31,10 @@ impl std::fmt::Debug for DbKey {
 }
 
 impl DbKey {
+    /// From the operating system's random source (through rand's thread generator): all 256
+    /// bits random, where two v4 UUIDs would give 244.
     pub fn random() -> DbKey {
-        let mut bytes = [0u8; 32];
-        bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        DbKey(bytes)
+        DbKey(rand::random())
     }
 
     fn to_hex(&self) -> String {
@@ -64,7 +65,7 @@ pub enum AtRest {
     Encrypted,
     /// Plain: the platform has no secure store for the key (the token notice says so too).
     PlainNoSecureStore,
-    /// Plain: this build has no database encryption (Android and Windows builds for now).
+    /// Plain: this build has no database encryption (a platform the app is not built for).
     PlainNotInThisBuild,
 }
 
@@ -336,5 +337,38 @@ mod tests {
             .filter_map(|e| e.ok())
             .any(|e| e.file_name().to_string_lossy().contains("unreadable"));
         assert!(aside, "the unreadable file is kept aside");
+    }
+
+    /// On Windows the key goes to the Credential Manager (the app's own secure store, not
+    /// the test's): the file holds no order text, and a new start of the app, with nothing
+    /// in memory, takes the key from there and reads the order. Runs in the Windows tier
+    /// (`make test-windows`).
+    #[cfg(all(windows, feature = "os-keyring"))]
+    #[test]
+    fn on_windows_the_key_is_kept_by_the_credential_manager() {
+        use crate::app::PlatformSecrets;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("fieldops.sqlite");
+        let first_run = PlatformSecrets::new();
+        assert_eq!(first_run.home(), TokenHome::Keyring);
+        let (key, at_rest) = prepare(&file, &first_run).unwrap();
+        assert_eq!(at_rest, AtRest::Encrypted);
+        write_order(&file, key.as_ref());
+        assert!(!file_holds(&file, WORDS));
+        assert!(!file_holds(&file, "上海精密仪器"));
+        drop(first_run);
+
+        let generation = std::fs::read_to_string(key_id_file(&file)).unwrap();
+        let account = format!("database-key|{}|{}", file.display(), generation.trim());
+        let next_run = PlatformSecrets::new();
+        let stored = keyring_core::Entry::new("com.fieldops.app", &account)
+            .and_then(|e| e.get_password())
+            .expect("the key is in the Credential Manager");
+        assert_eq!(DbKey::from_hex(&stored), key);
+        let (again, at_rest) = prepare(&file, &next_run).unwrap();
+        assert_eq!((again.as_ref(), at_rest), (key.as_ref(), AtRest::Encrypted));
+        assert_eq!(orders(&file, again.as_ref()).unwrap(), 1);
+        next_run.delete(&account);
+        assert!(next_run.load(&account).is_none());
     }
 }

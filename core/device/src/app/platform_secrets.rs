@@ -1,23 +1,29 @@
-//! Where the bearer token lives: the platform's secure store (Secret Service on Linux, the
-//! Keychain on macOS, data-protected keychain items on iOS, the Credential Manager on
-//! Windows, the Android Keystore); where there is none (headless Linux without a Secret
-//! Service, for instance) only in memory for this run, and the UI says so. Who is signed in
-//! is kept in the device's store either way, so losing the token never locks anyone out of
-//! their local work (`app::session`).
+//! The platform's secure store, where the bearer token and the database key live: Secret
+//! Service on Linux, the Keychain on macOS, data-protected keychain items on iOS, the
+//! Credential Manager on Windows, the Android Keystore. Where there is none (headless Linux
+//! without a Secret Service, for instance) secrets are kept only in memory for this run, and
+//! the UI says so. Who is signed in is kept in the device's store either way, so losing the
+//! token never locks anyone out of their local work (`app::session`).
+//!
+//! It lives here rather than in the Tauri shell so that it is built and tested without Tauri,
+//! on every platform the device core is tested on (the Windows tier runs it against the
+//! Credential Manager).
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
-use fieldops_device::app::{NoKeyring, Secrets, TokenHome};
+use super::{NoKeyring, Secrets, TokenHome};
 
 const SERVICE: &str = "com.fieldops.app";
 
-pub struct Tokens {
-    memory: Mutex<Option<(String, String)>>,
+pub struct PlatformSecrets {
+    /// What was saved this run, so that a store that refused it still serves this run.
+    memory: Mutex<HashMap<String, String>>,
     home: Mutex<TokenHome>,
 }
 
-impl Tokens {
-    pub fn new() -> Tokens {
+impl PlatformSecrets {
+    pub fn new() -> PlatformSecrets {
         let home = match install_platform_store() {
             Ok(()) => TokenHome::Keyring,
             Err(e) => {
@@ -27,10 +33,16 @@ impl Tokens {
                 }
             }
         };
-        Tokens {
-            memory: Mutex::new(None),
+        PlatformSecrets {
+            memory: Mutex::default(),
             home: Mutex::new(home),
         }
+    }
+}
+
+impl Default for PlatformSecrets {
+    fn default() -> Self {
+        PlatformSecrets::new()
     }
 }
 
@@ -50,7 +62,7 @@ fn install_platform_store() -> keyring_core::Result<()> {
     Ok(())
 }
 
-impl Secrets for Tokens {
+impl Secrets for PlatformSecrets {
     fn home(&self) -> TokenHome {
         self.home
             .lock()
@@ -58,19 +70,19 @@ impl Secrets for Tokens {
             .unwrap_or(TokenHome::Keyring)
     }
 
-    fn save(&self, account: &str, token: &str) -> TokenHome {
+    fn save(&self, account: &str, secret: &str) -> TokenHome {
         let home =
-            match keyring_core::Entry::new(SERVICE, account).and_then(|e| e.set_password(token)) {
+            match keyring_core::Entry::new(SERVICE, account).and_then(|e| e.set_password(secret)) {
                 Ok(()) => TokenHome::Keyring,
                 Err(e) => {
-                    eprintln!("fieldops: the system keyring refused the token: {e}");
+                    eprintln!("fieldops: the system keyring refused the secret: {e}");
                     TokenHome::Memory {
                         why: NoKeyring::Unavailable,
                     }
                 }
             };
         if let Ok(mut m) = self.memory.lock() {
-            *m = Some((account.to_string(), token.to_string()));
+            m.insert(account.to_string(), secret.to_string());
         }
         if let Ok(mut h) = self.home.lock() {
             *h = home.clone();
@@ -79,11 +91,13 @@ impl Secrets for Tokens {
     }
 
     fn load(&self, account: &str) -> Option<String> {
-        if let Ok(m) = self.memory.lock()
-            && let Some((a, t)) = m.as_ref()
-            && a == account
+        if let Some(kept) = self
+            .memory
+            .lock()
+            .ok()
+            .and_then(|m| m.get(account).cloned())
         {
-            return Some(t.clone());
+            return Some(kept);
         }
         keyring_core::Entry::new(SERVICE, account)
             .and_then(|e| e.get_password())
@@ -92,7 +106,7 @@ impl Secrets for Tokens {
 
     fn delete(&self, account: &str) {
         if let Ok(mut m) = self.memory.lock() {
-            *m = None;
+            m.remove(account);
         }
         if let Ok(e) = keyring_core::Entry::new(SERVICE, account) {
             // No entry (or no keyring) means there is nothing left to wipe.
