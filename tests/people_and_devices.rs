@@ -1,11 +1,12 @@
 //! People and devices managed by an administrator, with the real server on SQLite and on
-//! PostgreSQL: sessions that end at once, revoked devices, the one-time setup link and the
-//! audit log.
+//! PostgreSQL: sessions that end at once, revoked devices, the one-time setup link,
+//! invitations by e-mail (through a real SMTP server) and the audit log.
 
 use std::time::Duration;
 
 use fieldops_device::audit::{AuditEntry, AuditKind};
-use fieldops_device::people::{NewPerson, PersonChange, PersonView};
+use fieldops_device::notify::{ChannelSetup, ChannelView, EmailSetup, Language, SmtpSecurity};
+use fieldops_device::people::{Invitation, InvitationSent, NewPerson, PersonChange, PersonView};
 use fieldops_device::protocol::UserInfo;
 use fieldops_device::sync::SyncHttp;
 use fieldops_device::{DeviceError, ErrorCode, Field, Problem, Refusal};
@@ -514,6 +515,218 @@ async fn two_administrators_demoting_each_other_leave_one(backend: Backend) {
     assert_eq!(admins, 1);
 }
 
+/// The token of the newest invitation e-mailed to `to`, once it has arrived (`count` e-mails
+/// to them in all), with the e-mail's subject and body.
+async fn invitation_mail(smtp: &SmtpSink, to: &str, count: usize) -> (String, String, String) {
+    eventually("the invitation e-mail", async || {
+        smtp.messages().iter().filter(|m| m["to"][0] == to).count() >= count
+    })
+    .await;
+    let mails: Vec<serde_json::Value> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m["to"][0] == to)
+        .collect();
+    assert_eq!(mails.len(), count, "one e-mail per invitation");
+    let mail = mails.last().unwrap();
+    let body = mail["body"].as_str().unwrap().to_string();
+    let token = body
+        .split("/invite#")
+        .nth(1)
+        .expect("the link in the e-mail")
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect::<String>();
+    assert_eq!(token.len(), 64, "{body}");
+    (token, mail["subject"].as_str().unwrap().to_string(), body)
+}
+
+/// An administrator adds someone by e-mail: nothing is created while e-mail is not set up;
+/// the e-mail (a real SMTP server) carries a one-time link; until it is used nobody can sign
+/// in as them; sending it again replaces the first link; the password chosen through the
+/// page is the only one that works, the link works once and not after it expired; neither
+/// the audit log nor the delivery list shows the link.
+async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    db.add_user(T, "boss", "admin");
+    db.add_user(T, "tech.a", "technician");
+    let server = Server::start(&db);
+    let boss = Device::signed_in(&server, T, "boss").await;
+    let tech = Device::signed_in(&server, T, "tech.a").await;
+    let smtp = SmtpSink::on(free_port());
+    let invitation = |email: &str| Invitation {
+        login: "wang.li".into(),
+        name: "王力".into(),
+        role: fieldops_device::model::Role::Technician,
+        email: email.into(),
+        language: Language::ZhCn,
+    };
+    let invite = async |d: &Device, email: &str| -> fieldops_device::Result<InvitationSent> {
+        http(d)
+            .send_json(Method::POST, "/v1/admin/invitations", &invitation(email))
+            .await
+    };
+
+    assert_eq!(
+        refusal(invite(&boss, "wang.li@acme.cn").await),
+        Refusal::ChannelNotSetUp {
+            channel: fieldops_device::notify::Channel::Email
+        }
+    );
+    assert!(
+        people(&boss)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p.user.login != "wang.li")
+    );
+    let _: Vec<ChannelView> = http(&boss)
+        .send_json(
+            Method::PUT,
+            "/v1/admin/notify/channels",
+            &ChannelSetup::Email(EmailSetup {
+                host: "127.0.0.1".into(),
+                port: i64::from(smtp.port),
+                security: SmtpSecurity::None,
+                username: String::new(),
+                password: None,
+                from: "FieldOps <accounts@acme.cn>".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        code(invite(&tech, "wang.li@acme.cn").await),
+        ErrorCode::Forbidden
+    );
+    match invite(&boss, "wang.li").await {
+        Err(DeviceError::Domain(e)) => {
+            let p = e.field_problem().expect("a field problem");
+            assert_eq!((p.field, p.problem), (Field::Email, Problem::Malformed));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let before = fieldops_device::model::now_ms();
+    let sent = invite(&boss, "wang.li@acme.cn").await.unwrap();
+    assert_eq!(sent.email, "wang.li@acme.cn");
+    let three_days = 3 * 24 * 3600 * 1000;
+    assert!((before + three_days..before + three_days + 60_000).contains(&sent.expires_at));
+    let listed = people(&boss).await.unwrap();
+    let listed = person(&listed, "wang.li");
+    assert_eq!(listed.contact.email, "wang.li@acme.cn");
+    assert_eq!(listed.user.role, fieldops_device::model::Role::Technician);
+    let (first, subject, body) = invitation_mail(&smtp, "wang.li@acme.cn", 1).await;
+    assert_eq!(subject, "FieldOps：请设置您的密码");
+    assert!(
+        body.contains("登录名：wang.li") && body.contains(&format!("公司：{T}")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("{}/invite#{first}", server.url)),
+        "{body}"
+    );
+    // Nobody can sign in as them before they choose a password.
+    assert_eq!(
+        code(sign_in_as(&server, "wang.li", PASSWORD).await),
+        ErrorCode::BadCredentials
+    );
+
+    let client = fieldops_device::net::http_client(Duration::from_secs(30)).unwrap();
+    let page = client
+        .get(format!("{}/invite", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("设置密码"));
+    let accept = |token: String, password: &str| {
+        client
+            .post(format!("{}/v1/invite", server.url))
+            .json(&serde_json::json!({ "token": token, "password": password }))
+            .send()
+    };
+    let short = accept(first.clone(), "short").await.unwrap();
+    assert_eq!(short.status(), 400);
+    let short: serde_json::Value = short.json().await.unwrap();
+    assert_eq!(short["field"]["field"], "password");
+
+    // Sent again: the first link stops working.
+    let again: InvitationSent = http(&boss)
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/people/{}/invitation", sent.user.id),
+            &serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.email, "wang.li@acme.cn");
+    let (second, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 2).await;
+    assert_ne!(first, second);
+    let replaced = accept(first.clone(), "wang-li-chose-this").await.unwrap();
+    assert_eq!(replaced.status(), 403);
+    let replaced: serde_json::Value = replaced.json().await.unwrap();
+    assert_eq!(replaced["code"], "invitation_link_invalid");
+
+    let done = accept(second.clone(), "wang-li-chose-this").await.unwrap();
+    assert_eq!(done.status(), 200);
+    let done: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(
+        (done["tenant"].as_str(), done["login"].as_str()),
+        (Some(T), Some("wang.li"))
+    );
+    sign_in_as(&server, "wang.li", "wang-li-chose-this")
+        .await
+        .unwrap();
+    let twice = accept(second.clone(), "another-password").await.unwrap();
+    assert_eq!(twice.status(), 403);
+    sign_in_as(&server, "wang.li", "wang-li-chose-this")
+        .await
+        .unwrap();
+
+    // A link past its three days is refused, and changes nothing.
+    let _: InvitationSent = http(&boss)
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/people/{}/invitation", sent.user.id),
+            &serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let (third, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 3).await;
+    db.execute("UPDATE invitations SET expires_at = 1 WHERE used_at IS NULL")
+        .await;
+    assert_eq!(
+        accept(third.clone(), "too-late-for-this")
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    sign_in_as(&server, "wang.li", "wang-li-chose-this")
+        .await
+        .unwrap();
+
+    let sent_lines = audit(&boss, AuditKind::InvitationSent).await;
+    assert_eq!(sent_lines.len(), 3);
+    let accepted = audit(&boss, AuditKind::InvitationAccepted).await;
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0].login.as_deref(), Some("wang.li"));
+    let everything: Vec<AuditEntry> = http(&boss)
+        .get_json("/v1/admin/audit", &[("limit", "500".to_string())])
+        .await
+        .unwrap();
+    let shown = serde_json::to_string(&everything).unwrap()
+        + &http(&boss)
+            .get_json::<serde_json::Value>("/v1/admin/notify/outbox", &[])
+            .await
+            .unwrap()
+            .to_string();
+    for token in [&first, &second, &third] {
+        assert!(!shown.contains(token.as_str()), "a link reached a list");
+    }
+}
+
 async fn one_is_admin(d: &Device) -> bool {
     people(d).await.is_ok()
 }
@@ -525,4 +738,5 @@ on_both!(
     the_first_administrator_comes_from_a_one_time_link,
     a_person_changes_their_own_password,
     two_administrators_demoting_each_other_leave_one,
+    a_person_invited_by_e_mail_chooses_their_own_password,
 );

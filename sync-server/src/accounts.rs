@@ -220,7 +220,7 @@ pub async fn set_contact(
     Ok(contact)
 }
 
-async fn person(storage: &DynStorage, tenant: &str, user_id: &str) -> Result<UserInfo> {
+pub(crate) async fn person(storage: &DynStorage, tenant: &str, user_id: &str) -> Result<UserInfo> {
     let (_, users) = storage.directory(tenant).await?;
     users
         .into_iter()
@@ -368,7 +368,7 @@ pub async fn change_person(
     person(storage, &admin.tenant, user_id).await
 }
 
-fn end_tokens_of_user(user_id: &str) -> (String, Vec<Sql>) {
+pub(crate) fn end_tokens_of_user(user_id: &str) -> (String, Vec<Sql>) {
     (
         // A revoked device keeps its token: it is how the device learns to wipe itself.
         "DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE user_id = $1
@@ -502,7 +502,7 @@ pub async fn revoke_device(
     Ok(owner)
 }
 
-async fn hash_off_thread(password: String) -> Result<String> {
+pub(crate) async fn hash_off_thread(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .map_err(|e| ServerError::Storage(e.to_string()))?

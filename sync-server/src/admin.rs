@@ -29,7 +29,7 @@ async fn admin(st: &AppState, headers: &HeaderMap) -> Result<AuthContext> {
 }
 
 /// Devices hold the directory: wake them so they fetch the new one.
-async fn directory_changed(st: &AppState, tenant: &str) {
+pub(crate) async fn directory_changed(st: &AppState, tenant: &str) {
     if let Ok(seq) = st.storage.last_seq(tenant).await {
         let _ = st.feed.send((tenant.to_string(), seq));
     }

@@ -63,7 +63,10 @@ impl ServerError {
     fn status(&self) -> StatusCode {
         match self {
             ServerError::Refused {
-                code: ErrorCode::DeviceRevoked | ErrorCode::SetupLinkInvalid,
+                code:
+                    ErrorCode::DeviceRevoked
+                    | ErrorCode::SetupLinkInvalid
+                    | ErrorCode::InvitationLinkInvalid,
                 ..
             } => StatusCode::FORBIDDEN,
             ServerError::BadRequest(_) | ServerError::Refused { .. } => StatusCode::BAD_REQUEST,

@@ -160,6 +160,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/events", get(events))
         .route("/setup", get(crate::setup::page))
         .route("/v1/setup", post(crate::setup::complete))
+        .route("/invite", get(crate::invitations::page))
+        .route("/v1/invite", post(crate::invitations::accept_route))
+        .route(
+            "/v1/admin/invitations",
+            post(crate::invitations::invite_route),
+        )
+        .route(
+            "/v1/admin/people/{id}/invitation",
+            post(crate::invitations::send_again_route),
+        )
         .route(
             "/v1/admin/people",
             get(crate::admin::people).post(crate::admin::add_person),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod compaction;
 pub mod error;
 pub mod http;
+pub mod invitations;
 pub mod notify;
 pub mod planned;
 pub mod portal;

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, existsSync } from "node:fs";
+import { smtpSink } from "./mail";
 import { expect, test } from "./stack";
 import { createCustomer, signIn } from "./steps";
 
@@ -12,24 +9,6 @@ import { createCustomer, signIn } from "./steps";
 // now" puts a machine's warranty warning into the supervisor's notification centre on a
 // second device.
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function smtpSink(port: number, file: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/usr/bin/python3", [join(import.meta.dirname, "../../tests/support/smtp_sink.py"), String(port), file], { stdio: ["ignore", "pipe", "inherit"] });
-    child.stdout?.once("data", () => resolve(child));
-    child.once("error", reject);
-  });
-}
-
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -38,9 +17,7 @@ test("an administrator sets up channels and tests them; the supervisor's bell sh
   // Two devices, a mail server and several sync rounds: longer than the default minute on a
   // loaded 2-core machine.
   test.setTimeout(150_000);
-  const port = await freePort();
-  const mailbox = join(mkdtempSync(join(tmpdir(), "fieldops-smtp-")), "messages.jsonl");
-  const sink = await smtpSink(port, mailbox);
+  const { port, file: mailbox, child: sink } = await smtpSink();
   try {
     const deskBridge = await stack.device("supervisor-desk");
     const desk = await context.newPage();

@@ -27,10 +27,14 @@ pub enum AuditKind {
     /// A customer portal link (a machine's label or a customer's link) was issued again or
     /// revoked.
     PortalLinkChanged,
+    /// A link to choose a password was e-mailed to a person (never with the link itself).
+    InvitationSent,
+    /// An invited person chose their password through the link.
+    InvitationAccepted,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 13] = [
+    pub const ALL: [AuditKind; 15] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::SignOut,
@@ -44,6 +48,8 @@ impl AuditKind {
         AuditKind::SetupCompleted,
         AuditKind::ChannelChanged,
         AuditKind::PortalLinkChanged,
+        AuditKind::InvitationSent,
+        AuditKind::InvitationAccepted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +67,8 @@ impl AuditKind {
             AuditKind::SetupCompleted => "setup_completed",
             AuditKind::ChannelChanged => "channel_changed",
             AuditKind::PortalLinkChanged => "portal_link_changed",
+            AuditKind::InvitationSent => "invitation_sent",
+            AuditKind::InvitationAccepted => "invitation_accepted",
         }
     }
 

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     DeviceRevoked,
     /// The one-time setup link was used already or is not this server's.
     SetupLinkInvalid,
+    /// An invitation's link was used already, has expired, or was replaced by a newer one.
+    InvitationLinkInvalid,
     /// A code this build does not know (a newer server): shown as a generic failure.
     #[serde(other)]
     Unknown,
@@ -89,6 +91,7 @@ impl ErrorCode {
             ErrorCode::HashMismatch => "hash_mismatch",
             ErrorCode::DeviceRevoked => "device_revoked",
             ErrorCode::SetupLinkInvalid => "setup_link_invalid",
+            ErrorCode::InvitationLinkInvalid => "invitation_link_invalid",
             ErrorCode::Unknown => "unknown",
         }
     }

@@ -109,6 +109,76 @@ pub struct DeviceRevoke {
     pub keep_unsent: bool,
 }
 
+/// How long an invitation's link may be used.
+pub const INVITATION_VALID_MS: i64 = 3 * 24 * 3600 * 1000;
+
+/// `POST /v1/admin/invitations`: a new person who chooses their own password through a
+/// one-time link sent to `email` (the administrator never knows it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub email: String,
+    /// The language of the e-mail (and of the person's later notifications).
+    pub language: crate::notify::Language,
+}
+
+impl Invitation {
+    pub fn check(&self) -> Result<()> {
+        check_login(&self.login)?;
+        check_person_name(&self.name)?;
+        if self.email.trim().is_empty() {
+            return Err(DomainError::bad_field(Field::Email, Problem::Required));
+        }
+        crate::notify::check_contact(&self.email, "").map(|_| ())
+    }
+}
+
+/// The e-mail that carries an invitation's link, in the person's language.
+pub fn invitation_message(
+    language: crate::notify::Language,
+    company: &str,
+    name: &str,
+    login: &str,
+    link: &str,
+) -> crate::notify::Message {
+    let days = INVITATION_VALID_MS / (24 * 3600 * 1000);
+    match language {
+        crate::notify::Language::ZhCn => crate::notify::Message {
+            subject: "FieldOps：请设置您的密码".into(),
+            body: format!(
+                "{name}，您好：\n\n管理员已为您开通 FieldOps 账号。\n公司：{company}\n登录名：{login}\n\n请在 {days} 天内打开以下链接设置密码（链接只能使用一次）：\n{link}\n\n设置后，在 FieldOps 应用中用公司、登录名和新密码登录。如果您没有申请此账号，请忽略本邮件。"
+            ),
+        },
+        crate::notify::Language::En => crate::notify::Message {
+            subject: "FieldOps: choose your password".into(),
+            body: format!(
+                "Hello {name},\n\nAn administrator opened a FieldOps account for you.\nCompany: {company}\nLogin: {login}\n\nOpen this link within {days} days to choose your password (it works once):\n{link}\n\nThen sign in in the FieldOps app with the company, your login and the new password. If you did not expect this, ignore this e-mail."
+            ),
+        },
+    }
+}
+
+/// What an invitation (or a link sent again) answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct InvitationSent {
+    pub user: UserInfo,
+    /// Where the link went.
+    pub email: String,
+    /// Until when it works (milliseconds since the epoch).
+    pub expires_at: i64,
+}
+
+/// `POST /v1/invite`: the invited person's password, with the link's token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationAccepted {
+    pub token: String,
+    pub password: String,
+}
+
 /// `POST /v1/setup`: the first administrator of a new server, with the one-time link's token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -179,6 +249,22 @@ mod tests {
 
     fn problem(r: Result<()>) -> Option<FieldProblem> {
         r.err().and_then(|e| e.field_problem())
+    }
+
+    #[test]
+    fn an_invitation_needs_a_well_formed_e_mail_address() {
+        let invitation = |email: &str| Invitation {
+            login: "li.wei".into(),
+            name: "李伟".into(),
+            role: Role::Technician,
+            email: email.into(),
+            language: crate::notify::Language::ZhCn,
+        };
+        assert!(invitation("li.wei@acme.cn").check().is_ok());
+        for (email, expected) in [("", Problem::Required), ("li.wei", Problem::Malformed)] {
+            let got = problem(invitation(email).check()).unwrap();
+            assert_eq!((got.field, got.problem), (Field::Email, expected));
+        }
     }
 
     #[test]

@@ -48,32 +48,36 @@ pub async fn insert(
     }
     let statements = messages
         .iter()
-        .map(|m| {
-            let app = m.channel == Channel::App;
-            (
-                "INSERT INTO outbox(tenant, msg_key, created_at, channel, recipient, recipient_name,
-                   address, mentions, subject, body, state, attempts, next_at, sent_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $3, $12)
-                 ON CONFLICT (tenant, msg_key) DO NOTHING"
-                    .to_string(),
-                vec![
-                    Sql::text(tenant),
-                    Sql::text(&m.key),
-                    Sql::int(now),
-                    Sql::text(m.channel.name()),
-                    Sql::text(&m.recipient),
-                    Sql::text(&m.recipient_name),
-                    Sql::text(&m.address),
-                    Sql::text(serde_json::to_string(&m.mentions).unwrap_or_default()),
-                    Sql::text(&m.message.subject),
-                    Sql::text(&m.message.body),
-                    Sql::text(if app { "sent" } else { "pending" }),
-                    Sql::Int(app.then_some(now)),
-                ],
-            )
-        })
+        .map(|m| insert_statement(tenant, m, now))
         .collect();
     Ok(storage.sql_write(statements).await?.iter().sum())
+}
+
+/// The statement that stores one message, for a caller that stores it together with what
+/// the message is about (an invitation and its link).
+pub fn insert_statement(tenant: &str, m: &NewMessage, now: i64) -> (String, Vec<Sql>) {
+    let app = m.channel == Channel::App;
+    (
+        "INSERT INTO outbox(tenant, msg_key, created_at, channel, recipient, recipient_name,
+           address, mentions, subject, body, state, attempts, next_at, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $3, $12)
+         ON CONFLICT (tenant, msg_key) DO NOTHING"
+            .to_string(),
+        vec![
+            Sql::text(tenant),
+            Sql::text(&m.key),
+            Sql::int(now),
+            Sql::text(m.channel.name()),
+            Sql::text(&m.recipient),
+            Sql::text(&m.recipient_name),
+            Sql::text(&m.address),
+            Sql::text(serde_json::to_string(&m.mentions).unwrap_or_default()),
+            Sql::text(&m.message.subject),
+            Sql::text(&m.message.body),
+            Sql::text(if app { "sent" } else { "pending" }),
+            Sql::Int(app.then_some(now)),
+        ],
+    )
 }
 
 /// Every channel a company has set up, secrets included (server use only).

@@ -163,7 +163,7 @@ subject: string | null,
  */
 detail: string, };
 
-export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed" | "channel_changed" | "portal_link_changed";
+export type AuditKind = "sign_in" | "sign_in_failed" | "sign_out" | "sync_refused" | "change_accepted" | "person_added" | "person_changed" | "password_reset" | "device_revoked" | "device_wiped" | "setup_completed" | "channel_changed" | "portal_link_changed" | "invitation_sent" | "invitation_accepted";
 
 /**
  * A search of the audit log, newest first.
@@ -512,7 +512,7 @@ refusal?: Refusal, };
  * Serialised as the snake_case strings of the protocol.
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "forbidden" | "corrupt_document" | "corrupt_changes" | "crdt" | "not_signed_in" | "storage" | "network" | "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "bad_credentials" | "conflict" | "too_large" | "concurrent_write" | "invalid_document" | "unknown_doc_type" | "invalid_changes" | "wrong_doc_type" | "missing_dependencies" | "foreign_actor" | "out_of_scope" | "busy" | "too_many_attempts" | "invalid_blob" | "invalid_hash" | "hash_mismatch" | "device_revoked" | "setup_link_invalid" | "invitation_link_invalid" | "unknown";
 
 export type EventKind = "created" | "dispatched" | "accepted" | "rejected" | "travelling" | "checked_in" | "progress" | "checked_out" | "completed" | "rated" | "settled" | "reopened" | "cancelled" | "resolved" | "requested" | "request_accepted" | "shared_note" | "customer_rated" | "fixed_with" | "signature_withdrawn";
 
@@ -571,6 +571,31 @@ errors: Array<RowError>, };
  */
 
 export type Inbox = { unread: number, items: Array<Notification>, };
+
+/**
+ * `POST /v1/admin/invitations`: a new person who chooses their own password through a
+ * one-time link sent to `email` (the administrator never knows it).
+ */
+
+export type Invitation = { login: string, name: string, role: Role, email: string, 
+/**
+ * The language of the e-mail (and of the person's later notifications).
+ */
+language: Language, };
+
+/**
+ * What an invitation (or a link sent again) answered.
+ */
+
+export type InvitationSent = { user: UserInfo, 
+/**
+ * Where the link went.
+ */
+email: string, 
+/**
+ * Until when it works (milliseconds since the epoch).
+ */
+expires_at: number, };
 
 export type KindRule = { kind: AlertKind, enabled: boolean, 
 /**
@@ -2058,6 +2083,11 @@ export function commands(call: Call) {
     /** Every person of the company with their devices (administrators). */
     people: (): Promise<Array<PersonView>> => call("people", {  }),
     addPerson: (person: NewPerson): Promise<UserInfo> => call("add_person", { person }),
+    /** Add someone by e-mail: they choose their own password through a one-time link. */
+    invitePerson: (invitation: Invitation): Promise<InvitationSent> => call("invite_person", { invitation }),
+    /** The link to choose a password, again, to the e-mail address of the person's contact */
+    /** (the earlier link stops working). */
+    sendInvitation: (id: string): Promise<InvitationSent> => call("send_invitation", { id }),
     /** Name, role, or active (a deactivated person is signed out everywhere at once). */
     changePerson: (id: string, change: PersonChange): Promise<UserInfo> => call("change_person", { id, change }),
     /** Where someone's notifications go: e-mail, mobile number, language. */

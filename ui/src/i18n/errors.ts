@@ -38,6 +38,7 @@ const en: Record<ErrorCode, string> = {
   hash_mismatch: "A file arrived damaged. It is sent again on the next sync.",
   device_revoked: "An administrator removed this device. Its local data was erased; sign in again to use it as a new device.",
   setup_link_invalid: "This setup link was used already or has expired. Restart the server for a new one.",
+  invitation_link_invalid: "This link was used, has expired or was replaced by a newer one. Ask your administrator to send it again.",
   unknown: "Something went wrong. Try again; if it repeats, tell your administrator.",
 };
 
@@ -73,6 +74,7 @@ const zh: Record<ErrorCode, string> = {
   hash_mismatch: "文件传输时损坏，下次同步时会重新发送。",
   device_revoked: "管理员已移除此设备，本机数据已清除。请重新登录，作为新设备使用。",
   setup_link_invalid: "此设置链接已使用或已失效。请重启服务器以获得新链接。",
+  invitation_link_invalid: "此链接已使用、已过期或已被新链接取代。请让管理员重新发送。",
   unknown: "出现了问题。请重试；如反复出现，请告知管理员。",
 };
 

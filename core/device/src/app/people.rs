@@ -3,7 +3,10 @@
 //! every rule; the device only carries the answers.
 
 use crate::audit::{AuditEntry, AuditQuery};
-use crate::people::{Contact, DeviceRevoke, NewPerson, PasswordReset, PersonChange, PersonView};
+use crate::people::{
+    Contact, DeviceRevoke, Invitation, InvitationSent, NewPerson, PasswordReset, PersonChange,
+    PersonView,
+};
 use reqwest::Method;
 
 use crate::protocol::UserInfo;
@@ -27,6 +30,18 @@ commands! {
         // The directory on this device follows with the next sync.
         app.wake.notify_one();
         Ok(info)
+    }
+    /// Add someone by e-mail: they choose their own password through a one-time link.
+    task fn invite_person(app, invitation: Invitation) -> InvitationSent {
+        let sent = online(&app)?.send_json(Method::POST, "/v1/admin/invitations", &invitation).await?;
+        app.wake.notify_one();
+        Ok(sent)
+    }
+    /// The link to choose a password, again, to the e-mail address of the person's contact
+    /// (the earlier link stops working).
+    task fn send_invitation(app, id: String) -> InvitationSent {
+        let path = format!("/v1/admin/people/{}/invitation", path_id(&id)?);
+        online(&app)?.send_json(Method::POST, &path, &serde_json::json!({})).await
     }
     /// Name, role, or active (a deactivated person is signed out everywhere at once).
     task fn change_person(app, id: String, change: PersonChange) -> UserInfo {

@@ -8,7 +8,7 @@ import { errorAdvice } from "../../i18n/errors";
 import { ErrorNote } from "../../shared/ErrorNote";
 import { DateRange, SavedNotice } from "../../shared/FormParts";
 
-const KINDS: AuditKind[] = ["sign_in", "sign_in_failed", "sign_out", "sync_refused", "change_accepted", "person_added", "person_changed", "password_reset", "device_revoked", "device_wiped", "setup_completed", "channel_changed"];
+const KINDS: AuditKind[] = ["sign_in", "sign_in_failed", "sign_out", "sync_refused", "change_accepted", "person_added", "person_changed", "password_reset", "device_revoked", "device_wiped", "setup_completed", "channel_changed", "portal_link_changed", "invitation_sent", "invitation_accepted"];
 
 /** Ids are time-ordered (UUIDv7): their random end tells them apart at a glance. */
 const shortId = (id: string | null) => (id ? `…${id.slice(-6)}` : null);

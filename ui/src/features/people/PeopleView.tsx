@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { BackendError, Contact, DeviceView, PersonView, Role } from "../../backend";
+import type { BackendError, Contact, DeviceView, InvitationSent, Language, PersonView, Role } from "../../backend";
 import { toError } from "../../backend";
 import { useBackend, useLoad } from "../../context";
 import { useI18n } from "../../i18n";
@@ -8,8 +8,9 @@ import { ErrorNote } from "../../shared/ErrorNote";
 const ROLES: Role[] = ["technician", "supervisor", "warehouse", "admin"];
 
 /**
- * Administrators: everyone of the company with their devices; add a person, change a role,
- * reset a password, deactivate, remove a device. The server decides every rule and says why
+ * Administrators: everyone of the company with their devices; add a person (with a first
+ * password, or by e-mail so that they choose their own), change a role, reset a password or
+ * e-mail a link to choose one, deactivate, remove a device. The server decides every rule and says why
  * when it refuses.
  */
 export function PeopleView({ meId }: { meId: string }) {
@@ -38,23 +39,40 @@ export function PeopleView({ meId }: { meId: string }) {
   );
 }
 
+/** The words for a sent invitation: who, where, until when. */
+function useInvitationWords() {
+  const { t, formatShort } = useI18n();
+  return (sent: InvitationSent) => t("invitationSent", { name: sent.user.name, email: sent.email, time: formatShort(sent.expires_at) });
+}
+
 function AddPerson({ onAdded }: { onAdded: (words: string) => void }) {
   const backend = useBackend();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const invitationWords = useInvitationWords();
+  const [byEmail, setByEmail] = useState(false);
   const [login, setLogin] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("technician");
   const [password, setPassword] = useState("");
+  const [email, setEmail] = useState("");
+  const [language, setLanguage] = useState<Language>(lang === "en" ? "en" : "zh-CN");
   const [error, setError] = useState<BackendError | null>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const added = await backend.addPerson({ login, name, role, password });
+      let words: string;
+      if (byEmail) {
+        words = invitationWords(await backend.invitePerson({ login, name, role, email, language }));
+      } else {
+        const added = await backend.addPerson({ login, name, role, password });
+        words = t("personAdded", { name: added.name, login: added.login });
+      }
       setLogin("");
       setName("");
       setPassword("");
-      onAdded(t("personAdded", { name: added.name, login: added.login }));
+      setEmail("");
+      onAdded(words);
     } catch (err) {
       setError(toError(err));
     }
@@ -62,6 +80,16 @@ function AddPerson({ onAdded }: { onAdded: (words: string) => void }) {
   return (
     <form className="add-person" onSubmit={submit} aria-label={t("addPerson")}>
       <h3>{t("addPerson")}</h3>
+      <fieldset className="choice" aria-label={t("passwordHow")}>
+        <label>
+          <input type="radio" name="password-how" checked={!byEmail} onChange={() => setByEmail(false)} />
+          {t("passwordHow.first")}
+        </label>
+        <label>
+          <input type="radio" name="password-how" checked={byEmail} onChange={() => setByEmail(true)} />
+          {t("passwordHow.invite")}
+        </label>
+      </fieldset>
       <div className="form-row">
         <label>
           {t("personName")}
@@ -75,12 +103,29 @@ function AddPerson({ onAdded }: { onAdded: (words: string) => void }) {
           {t("role")}
           <RoleSelect value={role} onChange={setRole} />
         </label>
-        <label>
-          {t("firstPassword")}
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
-        </label>
-        <button type="submit">{t("add")}</button>
+        {byEmail ? (
+          <>
+            <label>
+              {t("notify.email")}
+              <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+            </label>
+            <label>
+              {t("notify.language")}
+              <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+                <option value="zh-CN">中文</option>
+                <option value="en">English</option>
+              </select>
+            </label>
+          </>
+        ) : (
+          <label>
+            {t("firstPassword")}
+            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          </label>
+        )}
+        <button type="submit">{t(byEmail ? "sendInvitation" : "add")}</button>
       </div>
+      {byEmail && <p className="muted">{t("passwordHow.inviteHint")}</p>}
       <ErrorNote error={error} />
     </form>
   );
@@ -107,11 +152,13 @@ function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean
   const [resetting, setResetting] = useState(false);
   const [editingContact, setEditingContact] = useState(false);
   const [password, setPassword] = useState("");
-  const act = async (work: () => Promise<unknown>, words: string) => {
+  const invitationWords = useInvitationWords();
+  /** Do `work`, then say `words` (or the words for what it answered). */
+  const act = async <T,>(work: () => Promise<T>, words: string | ((answer: T) => string)) => {
     setError(null);
     try {
-      await work();
-      onChanged(words);
+      const answer = await work();
+      onChanged(typeof words === "function" ? words(answer) : words);
     } catch (err) {
       setError(toError(err));
     }
@@ -136,6 +183,9 @@ function Person({ person, isMe, onChanged }: { person: PersonView; isMe: boolean
           {t("notify.contact")}
         </button>
         <button onClick={() => setResetting((r) => !r)}>{t("resetPassword")}</button>
+        {user.active && person.contact.email && (
+          <button onClick={() => void act(() => backend.sendInvitation(user.id), invitationWords)}>{t("emailPasswordLink")}</button>
+        )}
         {!isMe && <button onClick={() => setActive(!user.active)}>{t(user.active ? "deactivate" : "reactivate")}</button>}
       </div>
       {!editingContact && (person.contact.email || person.contact.phone) && (
