@@ -612,6 +612,16 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
     assert_eq!(sent.email, "wang.li@acme.cn");
     let three_days = 3 * 24 * 3600 * 1000;
     assert!((before + three_days..before + three_days + 60_000).contains(&sent.expires_at));
+    let send_again = async || -> InvitationSent {
+        http(&boss)
+            .send_json(
+                Method::POST,
+                &format!("/v1/admin/people/{}/invitation", sent.user.id),
+                &serde_json::json!({}),
+            )
+            .await
+            .unwrap()
+    };
     let listed = people(&boss).await.unwrap();
     let listed = person(&listed, "wang.li");
     assert_eq!(listed.contact.email, "wang.li@acme.cn");
@@ -639,7 +649,15 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("设置密码"));
+    let page = page.text().await.unwrap();
+    assert!(page.contains("设置密码") && page.contains("/account-pages.css"));
+    let style = client
+        .get(format!("{}/account-pages.css", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(style.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(style.text().await.unwrap().contains("main {"));
     let accept = |token: String, password: &str| {
         client
             .post(format!("{}/v1/invite", server.url))
@@ -652,14 +670,7 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
     assert_eq!(short["field"]["field"], "password");
 
     // Sent again: the first link stops working.
-    let again: InvitationSent = http(&boss)
-        .send_json(
-            Method::POST,
-            &format!("/v1/admin/people/{}/invitation", sent.user.id),
-            &serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    let again: InvitationSent = send_again().await;
     assert_eq!(again.email, "wang.li@acme.cn");
     let (second, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 2).await;
     assert_ne!(first, second);
@@ -685,14 +696,7 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
         .unwrap();
 
     // A link past its three days is refused, and changes nothing.
-    let _: InvitationSent = http(&boss)
-        .send_json(
-            Method::POST,
-            &format!("/v1/admin/people/{}/invitation", sent.user.id),
-            &serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    let _: InvitationSent = send_again().await;
     let (third, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 3).await;
     db.execute("UPDATE invitations SET expires_at = 1 WHERE used_at IS NULL")
         .await;

@@ -142,6 +142,14 @@ fn address(peer: &Peer) -> Option<String> {
     peer.as_ref().map(|p| p.0.0.ip().to_string())
 }
 
+/// The style of the server's account pages (`/setup`, `/invite`).
+async fn account_pages_css() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("account-pages.css"),
+    )
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(
@@ -158,6 +166,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(sync).layer(tower_http::compression::CompressionLayer::new()),
         )
         .route("/v1/events", get(events))
+        .route("/account-pages.css", get(account_pages_css))
         .route("/setup", get(crate::setup::page))
         .route("/v1/setup", post(crate::setup::complete))
         .route("/invite", get(crate::invitations::page))
