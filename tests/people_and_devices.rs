@@ -609,6 +609,19 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
 
     let before = fieldops_device::model::now_ms();
     let sent = invite(&boss, "wang.li@acme.cn").await.unwrap();
+    // The same login again stores nothing: no second link, e-mail or audit line.
+    assert_eq!(
+        refusal(invite(&boss, "other.person@acme.cn").await),
+        Refusal::LoginTaken {
+            login: "wang.li".into()
+        }
+    );
+    assert_eq!(db.count("SELECT COUNT(*) FROM invitations").await, 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE address = 'other.person@acme.cn'")
+            .await,
+        0
+    );
     assert_eq!(sent.email, "wang.li@acme.cn");
     let three_days = 3 * 24 * 3600 * 1000;
     assert!((before + three_days..before + three_days + 60_000).contains(&sent.expires_at));
@@ -711,11 +724,138 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
         .await
         .unwrap();
 
+    // A changed address voids the link sent to the old one (a typo, say).
+    let _: InvitationSent = send_again().await;
+    let (fourth, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 4).await;
+    let _: fieldops_device::people::Contact = http(&boss)
+        .send_json(
+            Method::PUT,
+            &format!("/v1/admin/people/{}/contact", sent.user.id),
+            &fieldops_device::people::Contact {
+                email: "wang.li@acme.com.cn".into(),
+                phone: String::new(),
+                language: Language::ZhCn,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        accept(fourth.clone(), "typo-inbox-owner")
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    sign_in_as(&server, "wang.li", "wang-li-chose-this")
+        .await
+        .unwrap();
+
+    // A link to someone who is deactivated meanwhile does nothing, and none is sent again.
+    let _: InvitationSent = send_again().await;
+    let (fifth, _, _) = invitation_mail(&smtp, "wang.li@acme.com.cn", 1).await;
+    let _: UserInfo = http(&boss)
+        .send_json(
+            Method::PATCH,
+            &format!("/v1/admin/people/{}", sent.user.id),
+            &PersonChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        accept(fifth.clone(), "while-deactivated")
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        refusal(
+            http(&boss)
+                .send_json::<_, InvitationSent>(
+                    Method::POST,
+                    &format!("/v1/admin/people/{}/invitation", sent.user.id),
+                    &serde_json::json!({}),
+                )
+                .await
+        ),
+        Refusal::PersonDeactivated {
+            name: "王力".into()
+        }
+    );
+
+    // An administrator of another company cannot reach this company's people.
+    db.add_user("otherco", "boss2", "admin");
+    let boss2 = Device::signed_in(&server, "otherco", "boss2").await;
+    assert_eq!(
+        code(
+            http(&boss2)
+                .send_json::<_, InvitationSent>(
+                    Method::POST,
+                    &format!("/v1/admin/people/{}/invitation", sent.user.id),
+                    &serde_json::json!({}),
+                )
+                .await
+        ),
+        ErrorCode::NotFound
+    );
+
+    // Someone who already signs in may be sent a link: choosing through it ends their
+    // sessions, as a new password does.
+    let _: fieldops_device::people::Contact = http(&boss)
+        .send_json(
+            Method::PUT,
+            &format!("/v1/admin/people/{}/contact", tech.user_id()),
+            &fieldops_device::people::Contact {
+                email: "tech.a@acme.cn".into(),
+                phone: String::new(),
+                language: Language::En,
+            },
+        )
+        .await
+        .unwrap();
+    let _: InvitationSent = http(&boss)
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/people/{}/invitation", tech.user_id()),
+            &serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let (techs, subject, _) = invitation_mail(&smtp, "tech.a@acme.cn", 1).await;
+    assert_eq!(subject, "FieldOps: choose your password");
+    tech.sync().await;
+    assert_eq!(
+        accept(techs, "tech-a-chose-this").await.unwrap().status(),
+        200
+    );
+    assert_eq!(code(tech.try_sync().await), ErrorCode::InvalidToken);
+    only_the_new_password_works(&server, "tech.a", "tech-a-chose-this").await;
+
+    // Once sent, no e-mail keeps its link in the database (each is recorded as sent just
+    // after the SMTP server took it).
+    eventually("every invitation e-mail forgotten once sent", async || {
+        db.count("SELECT COUNT(*) FROM outbox WHERE body LIKE '%/invite#%'")
+            .await
+            == 0
+    })
+    .await;
+    assert!(
+        db.count(
+            "SELECT COUNT(*) FROM outbox WHERE msg_key LIKE 'invitation:%' AND state = 'sent'"
+        )
+        .await
+            >= 1
+    );
+
     let sent_lines = audit(&boss, AuditKind::InvitationSent).await;
-    assert_eq!(sent_lines.len(), 3);
+    assert_eq!(sent_lines.len(), 6);
     let accepted = audit(&boss, AuditKind::InvitationAccepted).await;
-    assert_eq!(accepted.len(), 1);
-    assert_eq!(accepted[0].login.as_deref(), Some("wang.li"));
+    assert_eq!(accepted.len(), 2);
+    assert_eq!(accepted[1].login.as_deref(), Some("wang.li"));
+    assert!(accepted[1].detail.contains("boss"), "{:?}", accepted[1]);
     let everything: Vec<AuditEntry> = http(&boss)
         .get_json("/v1/admin/audit", &[("limit", "500".to_string())])
         .await
@@ -726,7 +866,7 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
             .await
             .unwrap()
             .to_string();
-    for token in [&first, &second, &third] {
+    for token in [&first, &second, &third, &fourth, &fifth] {
         assert!(!shown.contains(token.as_str()), "a link reached a list");
     }
 }

@@ -191,32 +191,41 @@ pub async fn set_contact(
 ) -> Result<Contact> {
     let contact = contact.checked()?;
     let before = person(storage, &admin.tenant, user_id).await?;
+    let earlier_email = contacts(storage, &admin.tenant)
+        .await?
+        .into_iter()
+        .find(|(id, _)| id == user_id)
+        .map(|(_, c)| c.email)
+        .unwrap_or_default();
     let language = serde_json::to_value(contact.language)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    storage
-        .sql_write(vec![
-            (
-                "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, phone = excluded.phone,
-                   language = excluded.language"
-                    .into(),
-                vec![
-                    Sql::text(user_id),
-                    Sql::text(&contact.email),
-                    Sql::text(&contact.phone),
-                    Sql::text(language),
-                ],
-            ),
-            AuditRecord {
-                subject: Some(user_id.to_string()),
-                detail: format!("{}: contact for notifications", before.login),
-                ..AuditRecord::by(admin, AuditKind::PersonChanged)
-            }
-            .statement(),
-        ])
-        .await?;
+    let mut statements = vec![
+        (
+            "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, phone = excluded.phone,
+               language = excluded.language"
+                .into(),
+            vec![
+                Sql::text(user_id),
+                Sql::text(&contact.email),
+                Sql::text(&contact.phone),
+                Sql::text(language),
+            ],
+        ),
+        AuditRecord {
+            subject: Some(user_id.to_string()),
+            detail: format!("{}: contact for notifications", before.login),
+            ..AuditRecord::by(admin, AuditKind::PersonChanged)
+        }
+        .statement(),
+    ];
+    // A link sent to the address that was (a typo, say) must not work any more.
+    if earlier_email != contact.email {
+        statements.extend(crate::invitations::void_links(user_id));
+    }
+    storage.sql_write(statements).await?;
     Ok(contact)
 }
 
@@ -343,6 +352,7 @@ pub async fn change_person(
             vec![Sql::text(user_id), Sql::int(now_ms())],
         ));
         statements.push(end_tokens_of_user(user_id));
+        statements.extend(crate::invitations::void_links(user_id));
     }
     let mut detail = Vec::new();
     if name != before.name {

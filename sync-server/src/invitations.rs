@@ -1,9 +1,10 @@
 //! Invitations: an administrator adds a person by e-mail, and the person chooses their own
 //! password through a one-time link (`/invite#<token>`: the token in the fragment, so it
 //! never reaches a log), valid for three days. Sending the link again replaces the earlier
-//! one. The link goes out through the notification outbox's e-mail channel, stored in the
-//! same transaction as the invitation; only the token's hash is kept, and the outbox list
-//! the administrator sees has no message bodies.
+//! one; so do a changed e-mail address and a deactivation. The link goes out through the
+//! notification outbox's e-mail channel, stored in the same transaction as the invitation;
+//! only the token's hash is kept, the e-mail's body is forgotten once it is sent, and the
+//! outbox list the administrator sees has no message bodies.
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use axum::response::Html;
 use fieldops_domain::audit::AuditKind;
 use fieldops_domain::notify::{Channel, Language};
 use fieldops_domain::people::{
-    INVITATION_VALID_MS, Invitation, InvitationAccepted, InvitationSent, NewPerson, check_password,
+    INVITATION_VALID_MS, Invitation, InvitationAccepted, InvitationSent, check_password,
     invitation_message,
 };
 use fieldops_domain::protocol::UserInfo;
@@ -27,7 +28,7 @@ use crate::accounts::{self, require_admin};
 use crate::auth::{self, token_hash};
 use crate::error::{Result, ServerError};
 use crate::http::{AppState, Ended, bearer, parse_body};
-use crate::notify::outbox::{self, NewMessage};
+use crate::notify::outbox::{self, NewMessage, SECRET_KEY_PREFIX};
 use crate::storage::{AuditRecord, AuthContext, DynStorage, Sql, now_ms};
 
 type Body = std::result::Result<Bytes, BytesRejection>;
@@ -53,7 +54,8 @@ async fn require_email_channel(storage: &DynStorage, tenant: &str) -> Result<()>
 }
 
 /// A new person who cannot sign in until they choose a password through the link: their
-/// password until then is random and known to nobody.
+/// password until then is random and known to nobody. The person, their address, the link
+/// and its e-mail are stored in one transaction.
 pub async fn invite(
     storage: &DynStorage,
     admin: &AuthContext,
@@ -61,47 +63,60 @@ pub async fn invite(
 ) -> Result<InvitationSent> {
     invitation.check()?;
     require_email_channel(storage, &admin.tenant).await?;
-    let info = accounts::create_person(
-        storage,
-        &admin.tenant,
-        &NewPerson {
-            login: invitation.login.clone(),
-            name: invitation.name.clone(),
-            role: invitation.role,
-            password: random_hex(),
-        },
-    )
-    .await?;
-    let added = AuditRecord {
-        subject: Some(info.id.clone()),
-        detail: format!(
-            "{} ({}) as {}, invited by e-mail",
-            info.name,
-            info.login,
-            info.role.as_str()
-        ),
-        ..AuditRecord::by(admin, AuditKind::PersonAdded)
+    let user = UserInfo {
+        id: uuid::Uuid::now_v7().to_string(),
+        login: invitation.login.trim().to_string(),
+        name: invitation.name.trim().to_string(),
+        role: invitation.role,
+        active: true,
     };
+    let unusable = accounts::hash_off_thread(random_hex()).await?;
     let email = invitation.email.trim().to_string();
-    let contact = (
-        "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, '', $3)
-         ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, language = excluded.language"
-            .to_string(),
-        vec![
-            Sql::text(&info.id),
-            Sql::text(&email),
-            Sql::text(language_name(invitation.language)),
-        ],
-    );
-    send_link(
-        storage,
-        admin,
-        &info,
-        &email,
-        invitation.language,
-        vec![added.statement(), contact],
-    )
-    .await
+    let mut statements = vec![
+        (
+            "INSERT INTO users(id, tenant, login, name, role, password_hash)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+                .to_string(),
+            vec![
+                Sql::text(&user.id),
+                Sql::text(&admin.tenant),
+                Sql::text(&user.login),
+                Sql::text(&user.name),
+                Sql::text(user.role.as_str()),
+                Sql::text(unusable),
+            ],
+        ),
+        (
+            "UPDATE tenants SET directory_version = directory_version + 1 WHERE id = $1".into(),
+            vec![Sql::text(&admin.tenant)],
+        ),
+        AuditRecord {
+            subject: Some(user.id.clone()),
+            detail: format!(
+                "{} ({}) as {}, invited by e-mail",
+                user.name,
+                user.login,
+                user.role.as_str()
+            ),
+            ..AuditRecord::by(admin, AuditKind::PersonAdded)
+        }
+        .statement(),
+        (
+            "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, '', $3)"
+                .to_string(),
+            vec![
+                Sql::text(&user.id),
+                Sql::text(&email),
+                Sql::text(language_name(invitation.language)),
+            ],
+        ),
+    ];
+    let (link, sent) = link_statements(admin, &user, &email, invitation.language);
+    statements.extend(link);
+    if storage.sql_write_guarded(statements, 0).await?.is_none() {
+        return Err(DomainError::Refused(Refusal::LoginTaken { login: user.login }).into());
+    }
+    Ok(sent)
 }
 
 /// The link again, to the e-mail address of the person's contact (a lost or expired link,
@@ -123,15 +138,9 @@ pub async fn send_again(
         .filter(|c| !c.email.is_empty())
         .ok_or_else(|| DomainError::bad_field(Field::Email, Problem::Required))?;
     require_email_channel(storage, &admin.tenant).await?;
-    send_link(
-        storage,
-        admin,
-        &info,
-        &contact.email,
-        contact.language,
-        Vec::new(),
-    )
-    .await
+    let (statements, sent) = link_statements(admin, &info, &contact.email, contact.language);
+    storage.sql_write(statements).await?;
+    Ok(sent)
 }
 
 fn language_name(language: Language) -> String {
@@ -141,22 +150,35 @@ fn language_name(language: Language) -> String {
         .unwrap_or_default()
 }
 
-/// Store the invitation (earlier unused links of the person stop working), its e-mail and
-/// its audit line, with `first`, in one transaction.
-async fn send_link(
-    storage: &DynStorage,
+/// Every unused link of the person stops working, and their e-mails not yet sent are not
+/// sent (a new link, a changed address, a deactivation).
+pub fn void_links(user_id: &str) -> Vec<(String, Vec<Sql>)> {
+    vec![
+        (
+            "DELETE FROM invitations WHERE user_id = $1 AND used_at IS NULL".into(),
+            vec![Sql::text(user_id)],
+        ),
+        (
+            "DELETE FROM outbox WHERE msg_key LIKE $1 AND state IN ('pending', 'retrying')".into(),
+            vec![Sql::text(format!("{SECRET_KEY_PREFIX}{user_id}:%"))],
+        ),
+    ]
+}
+
+/// The statements that store a new link for `user` (earlier unused ones stop working), its
+/// e-mail and its audit line; and what the administrator is told.
+fn link_statements(
     admin: &AuthContext,
     user: &UserInfo,
     email: &str,
     language: Language,
-    first: Vec<(String, Vec<Sql>)>,
-) -> Result<InvitationSent> {
+) -> (Vec<(String, Vec<Sql>)>, InvitationSent) {
     let token = random_hex();
     let now = now_ms();
     let expires_at = now + INVITATION_VALID_MS;
     let link = format!("{}/invite#{token}", crate::portal::public_url());
     let message = NewMessage {
-        key: format!("invitation:{}:{now}", user.id),
+        key: format!("{SECRET_KEY_PREFIX}{}:{}", user.id, uuid::Uuid::now_v7()),
         channel: Channel::Email,
         recipient: user.id.clone(),
         recipient_name: user.name.clone(),
@@ -164,20 +186,17 @@ async fn send_link(
         mentions: Vec::new(),
         message: invitation_message(language, &admin.tenant, &user.name, &user.login, &link),
     };
-    let mut statements = first;
+    let mut statements = void_links(&user.id);
     statements.extend([
         (
-            "DELETE FROM invitations WHERE user_id = $1 AND used_at IS NULL".into(),
-            vec![Sql::text(&user.id)],
-        ),
-        (
-            "INSERT INTO invitations(hash, tenant, user_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO invitations(hash, tenant, user_id, invited_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)"
                 .into(),
             vec![
                 Sql::text(token_hash(&token)),
                 Sql::text(&admin.tenant),
                 Sql::text(&user.id),
+                Sql::text(&admin.login),
                 Sql::int(now),
                 Sql::int(expires_at),
             ],
@@ -190,12 +209,12 @@ async fn send_link(
         }
         .statement(),
     ]);
-    storage.sql_write(statements).await?;
-    Ok(InvitationSent {
+    let sent = InvitationSent {
         user: user.clone(),
         email: email.to_string(),
         expires_at,
-    })
+    };
+    (statements, sent)
 }
 
 fn link_invalid() -> ServerError {
@@ -205,9 +224,17 @@ fn link_invalid() -> ServerError {
     }
 }
 
+/// Who chose a password through a link.
+pub struct Accepted {
+    pub tenant: String,
+    pub user_id: String,
+    pub login: String,
+}
+
 /// The invited person's password. The link is spent in the same transaction that sets the
-/// password and ends any session the person had: of two tabs racing one link, one wins.
-pub async fn accept(storage: &DynStorage, req: &InvitationAccepted) -> Result<(String, String)> {
+/// password and ends any session the person had: of two tabs racing one link, one wins. A
+/// person deactivated meanwhile gets nothing.
+pub async fn accept(storage: &DynStorage, req: &InvitationAccepted) -> Result<Accepted> {
     if req.token.len() != 64 {
         return Err(link_invalid());
     }
@@ -216,21 +243,24 @@ pub async fn accept(storage: &DynStorage, req: &InvitationAccepted) -> Result<(S
     let now = now_ms();
     let rows = storage
         .sql_query(
-            "SELECT i.tenant, i.user_id, u.login FROM invitations i JOIN users u ON u.id = i.user_id
+            "SELECT i.tenant, i.user_id, u.login, i.invited_by FROM invitations i
+             JOIN users u ON u.id = i.user_id
              WHERE i.hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
             vec![Sql::text(&hash), Sql::int(now)],
         )
         .await?;
-    let Some([tenant, user_id, login]) = rows.into_iter().next().and_then(|r| {
+    let Some([tenant, user_id, login, invited_by]) = rows.into_iter().next().and_then(|r| {
         let texts: Vec<String> = r.iter().map(|v| v.as_text().unwrap_or_default()).collect();
-        <[String; 3]>::try_from(texts).ok()
+        <[String; 4]>::try_from(texts).ok()
     }) else {
         return Err(link_invalid());
     };
     let password_hash = accounts::hash_off_thread(req.password.clone()).await?;
     let statements = vec![
         (
-            "UPDATE invitations SET used_at = $1 WHERE hash = $2 AND used_at IS NULL AND expires_at > $1"
+            "UPDATE invitations SET used_at = $1 WHERE hash = $2 AND used_at IS NULL
+               AND expires_at > $1
+               AND NOT EXISTS (SELECT 1 FROM deactivated_users x WHERE x.user_id = invitations.user_id)"
                 .into(),
             vec![Sql::int(now_ms()), Sql::text(&hash)],
         ),
@@ -248,14 +278,18 @@ pub async fn accept(storage: &DynStorage, req: &InvitationAccepted) -> Result<(S
             address: None,
             code: None,
             subject: Some(user_id.clone()),
-            detail: format!("{login}: password chosen through the invitation"),
+            detail: format!("{login}: password chosen through the link {invited_by} sent"),
         }
         .statement(),
     ];
     if storage.sql_write_guarded(statements, 0).await?.is_none() {
         return Err(link_invalid());
     }
-    Ok((tenant, login))
+    Ok(Accepted {
+        tenant,
+        user_id,
+        login,
+    })
 }
 
 async fn admin(st: &AppState, headers: &HeaderMap) -> Result<AuthContext> {
@@ -296,11 +330,11 @@ pub async fn accept_route(
     body: Body,
 ) -> Result<Json<serde_json::Value>> {
     let req: InvitationAccepted = parse_body(body)?;
-    let (tenant, login) = accept(&st.storage, &req).await?;
-    if let Ok(Some(user)) = st.storage.find_user(&tenant, &login).await {
-        st.end(Ended::Person(user.info.id));
-    }
-    Ok(Json(serde_json::json!({"tenant": tenant, "login": login})))
+    let done = accept(&st.storage, &req).await?;
+    st.end(Ended::Person(done.user_id));
+    Ok(Json(
+        serde_json::json!({"tenant": done.tenant, "login": done.login}),
+    ))
 }
 
 /// `GET /invite`: the form, in Chinese and English; it reads the token from the fragment.

@@ -13,6 +13,10 @@ use super::send::{self, Outgoing};
 use crate::error::{Result, ServerError};
 use crate::storage::{DynStorage, Sql, now_ms};
 
+/// Messages whose body carries a one-time secret (an invitation's link): the body is
+/// forgotten once the message is sent or given up, so the database never keeps a working link.
+pub const SECRET_KEY_PREFIX: &str = "invitation:";
+
 /// Rows claimed per round.
 pub const BATCH: usize = 20;
 
@@ -260,6 +264,15 @@ async fn send_row(
     .await
 }
 
+/// The assignment that forgets a secret message's body once it has reached an end.
+fn forget_secret(key: &str, ended: bool) -> &'static str {
+    if ended && key.starts_with(SECRET_KEY_PREFIX) {
+        ", body = ''"
+    } else {
+        ""
+    }
+}
+
 async fn record(
     storage: &DynStorage,
     notifier: &Notifier,
@@ -271,10 +284,12 @@ async fn record(
     let now = now_ms();
     let statement = match outcome {
         Ok(()) => (
-            "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
-               lease_owner = NULL, lease_until = NULL
-             WHERE tenant = $2 AND msg_key = $3 AND lease_owner = $4"
-                .to_string(),
+            format!(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
+                   lease_owner = NULL, lease_until = NULL{}
+                 WHERE tenant = $2 AND msg_key = $3 AND lease_owner = $4",
+                forget_secret(key, true)
+            ),
             vec![
                 Sql::int(now),
                 Sql::text(tenant),
@@ -292,10 +307,12 @@ async fn record(
                 DeliveryState::Retrying
             };
             (
-                "UPDATE outbox SET state = $1, attempts = $2, next_at = $3, last_error = $4,
-                   lease_owner = NULL, lease_until = NULL
-                 WHERE tenant = $5 AND msg_key = $6 AND lease_owner = $7"
-                    .to_string(),
+                format!(
+                    "UPDATE outbox SET state = $1, attempts = $2, next_at = $3, last_error = $4,
+                       lease_owner = NULL, lease_until = NULL{}
+                     WHERE tenant = $5 AND msg_key = $6 AND lease_owner = $7",
+                    forget_secret(key, state == DeliveryState::Failed)
+                ),
                 vec![
                     Sql::text(state.as_str()),
                     Sql::int(attempts),

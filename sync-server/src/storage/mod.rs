@@ -464,7 +464,7 @@ pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS revoked_devices(device_id TEXT PRIMARY KEY REFERENCES devices(id), at {int} NOT NULL, keep_unsent {int} NOT NULL)",
     "CREATE TABLE IF NOT EXISTS setup_links(hash TEXT PRIMARY KEY, created_at {int} NOT NULL, used_at {int})",
     // Invitations (`invitations`): one-time links to choose a password; only their hashes.
-    "CREATE TABLE IF NOT EXISTS invitations(hash TEXT PRIMARY KEY, tenant TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id), created_at {int} NOT NULL, expires_at {int} NOT NULL, used_at {int})",
+    "CREATE TABLE IF NOT EXISTS invitations(hash TEXT PRIMARY KEY, tenant TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id), invited_by TEXT NOT NULL, created_at {int} NOT NULL, expires_at {int} NOT NULL, used_at {int})",
     "CREATE INDEX IF NOT EXISTS invitations_user ON invitations(user_id)",
     // Append-only: rows are only ever inserted, and deleted when older than the retention.
     "CREATE TABLE IF NOT EXISTS audit(seq {serial}, tenant TEXT NOT NULL, at {int} NOT NULL, kind TEXT NOT NULL, user_id TEXT, login TEXT, device_id TEXT, address TEXT, code TEXT, subject TEXT, detail TEXT NOT NULL)",
