@@ -73,6 +73,12 @@ pub async fn serve(listen: SocketAddr, database: &str, options: ServeOptions) ->
             "no account exists yet: open http://{addr}/setup#{token} to create the company and its first administrator (the link works once)"
         );
     }
+    if public_url.is_none() && addr.ip().is_unspecified() {
+        tracing::warn!(
+            %addr,
+            "no --public-url: the links in labels, customer messages and invitations name {addr}, which nobody can open; give the address people reach this server at"
+        );
+    }
     portal::set_public_url(&public_url.unwrap_or_else(|| format!("http://{addr}")));
     // Scripts and tests wait for this line to know the port (it comes last).
     println!("listening on http://{addr}");
