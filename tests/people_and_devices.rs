@@ -14,7 +14,7 @@ use fieldops_scenarios::*;
 use reqwest::Method;
 
 struct Office {
-    _db: TestDb,
+    db: TestDb,
     server: Server,
     boss: Device,
     tech: Device,
@@ -29,7 +29,7 @@ async fn office(backend: Backend) -> Office {
     let tech = Device::signed_in(&server, T, "tech.a").await;
     boss.sync().await;
     Office {
-        _db: db,
+        db,
         server,
         boss,
         tech,
@@ -515,6 +515,32 @@ async fn two_administrators_demoting_each_other_leave_one(backend: Backend) {
     assert_eq!(admins, 1);
 }
 
+/// `admin` e-mails `user_id` a link to choose a password.
+async fn send_link(admin: &Device, user_id: &str) -> fieldops_device::Result<InvitationSent> {
+    http(admin)
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/people/{user_id}/invitation"),
+            &serde_json::json!({}),
+        )
+        .await
+}
+
+async fn set_email(admin: &Device, user_id: &str, email: &str, language: Language) {
+    let _: fieldops_device::people::Contact = http(admin)
+        .send_json(
+            Method::PUT,
+            &format!("/v1/admin/people/{user_id}/contact"),
+            &fieldops_device::people::Contact {
+                email: email.into(),
+                phone: String::new(),
+                language,
+            },
+        )
+        .await
+        .unwrap();
+}
+
 /// The token of the newest invitation e-mailed to `to`, once it has arrived (`count` e-mails
 /// to them in all), with the e-mail's subject and body.
 async fn invitation_mail(smtp: &SmtpSink, to: &str, count: usize) -> (String, String, String) {
@@ -547,12 +573,12 @@ async fn invitation_mail(smtp: &SmtpSink, to: &str, count: usize) -> (String, St
 /// page is the only one that works, the link works once and not after it expired; neither
 /// the audit log nor the delivery list shows the link.
 async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend) {
-    let db = TestDb::new(backend).await;
-    db.add_user(T, "boss", "admin");
-    db.add_user(T, "tech.a", "technician");
-    let server = Server::start(&db);
-    let boss = Device::signed_in(&server, T, "boss").await;
-    let tech = Device::signed_in(&server, T, "tech.a").await;
+    let Office {
+        db,
+        server,
+        boss,
+        tech,
+    } = office(backend).await;
     let smtp = SmtpSink::on(free_port());
     let invitation = |email: &str| Invitation {
         login: "wang.li".into(),
@@ -625,16 +651,7 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
     assert_eq!(sent.email, "wang.li@acme.cn");
     let three_days = 3 * 24 * 3600 * 1000;
     assert!((before + three_days..before + three_days + 60_000).contains(&sent.expires_at));
-    let send_again = async || -> InvitationSent {
-        http(&boss)
-            .send_json(
-                Method::POST,
-                &format!("/v1/admin/people/{}/invitation", sent.user.id),
-                &serde_json::json!({}),
-            )
-            .await
-            .unwrap()
-    };
+    let send_again = async || -> InvitationSent { send_link(&boss, &sent.user.id).await.unwrap() };
     let listed = people(&boss).await.unwrap();
     let listed = person(&listed, "wang.li");
     assert_eq!(listed.contact.email, "wang.li@acme.cn");
@@ -702,53 +719,26 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
     sign_in_as(&server, "wang.li", "wang-li-chose-this")
         .await
         .unwrap();
-    let twice = accept(second.clone(), "another-password").await.unwrap();
-    assert_eq!(twice.status(), 403);
-    sign_in_as(&server, "wang.li", "wang-li-chose-this")
-        .await
-        .unwrap();
+    let refused_and_nothing_changed = async |token: String, password: &str| {
+        assert_eq!(accept(token, password).await.unwrap().status(), 403);
+        sign_in_as(&server, "wang.li", "wang-li-chose-this")
+            .await
+            .unwrap();
+    };
+    refused_and_nothing_changed(second.clone(), "another-password").await;
 
     // A link past its three days is refused, and changes nothing.
     let _: InvitationSent = send_again().await;
     let (third, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 3).await;
     db.execute("UPDATE invitations SET expires_at = 1 WHERE used_at IS NULL")
         .await;
-    assert_eq!(
-        accept(third.clone(), "too-late-for-this")
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    sign_in_as(&server, "wang.li", "wang-li-chose-this")
-        .await
-        .unwrap();
+    refused_and_nothing_changed(third.clone(), "too-late-for-this").await;
 
     // A changed address voids the link sent to the old one (a typo, say).
     let _: InvitationSent = send_again().await;
     let (fourth, _, _) = invitation_mail(&smtp, "wang.li@acme.cn", 4).await;
-    let _: fieldops_device::people::Contact = http(&boss)
-        .send_json(
-            Method::PUT,
-            &format!("/v1/admin/people/{}/contact", sent.user.id),
-            &fieldops_device::people::Contact {
-                email: "wang.li@acme.com.cn".into(),
-                phone: String::new(),
-                language: Language::ZhCn,
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        accept(fourth.clone(), "typo-inbox-owner")
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    sign_in_as(&server, "wang.li", "wang-li-chose-this")
-        .await
-        .unwrap();
+    set_email(&boss, &sent.user.id, "wang.li@acme.com.cn", Language::ZhCn).await;
+    refused_and_nothing_changed(fourth.clone(), "typo-inbox-owner").await;
 
     // A link to someone who is deactivated meanwhile does nothing, and none is sent again.
     let _: InvitationSent = send_again().await;
@@ -772,15 +762,7 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
         403
     );
     assert_eq!(
-        refusal(
-            http(&boss)
-                .send_json::<_, InvitationSent>(
-                    Method::POST,
-                    &format!("/v1/admin/people/{}/invitation", sent.user.id),
-                    &serde_json::json!({}),
-                )
-                .await
-        ),
+        refusal(send_link(&boss, &sent.user.id).await),
         Refusal::PersonDeactivated {
             name: "王力".into()
         }
@@ -790,40 +772,14 @@ async fn a_person_invited_by_e_mail_chooses_their_own_password(backend: Backend)
     db.add_user("otherco", "boss2", "admin");
     let boss2 = Device::signed_in(&server, "otherco", "boss2").await;
     assert_eq!(
-        code(
-            http(&boss2)
-                .send_json::<_, InvitationSent>(
-                    Method::POST,
-                    &format!("/v1/admin/people/{}/invitation", sent.user.id),
-                    &serde_json::json!({}),
-                )
-                .await
-        ),
+        code(send_link(&boss2, &sent.user.id).await),
         ErrorCode::NotFound
     );
 
     // Someone who already signs in may be sent a link: choosing through it ends their
     // sessions, as a new password does.
-    let _: fieldops_device::people::Contact = http(&boss)
-        .send_json(
-            Method::PUT,
-            &format!("/v1/admin/people/{}/contact", tech.user_id()),
-            &fieldops_device::people::Contact {
-                email: "tech.a@acme.cn".into(),
-                phone: String::new(),
-                language: Language::En,
-            },
-        )
-        .await
-        .unwrap();
-    let _: InvitationSent = http(&boss)
-        .send_json(
-            Method::POST,
-            &format!("/v1/admin/people/{}/invitation", tech.user_id()),
-            &serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    set_email(&boss, &tech.user_id(), "tech.a@acme.cn", Language::En).await;
+    let _: InvitationSent = send_link(&boss, &tech.user_id()).await.unwrap();
     let (techs, subject, _) = invitation_mail(&smtp, "tech.a@acme.cn", 1).await;
     assert_eq!(subject, "FieldOps: choose your password");
     tech.sync().await;
