@@ -197,10 +197,7 @@ pub async fn set_contact(
         .find(|(id, _)| id == user_id)
         .map(|(_, c)| c.email)
         .unwrap_or_default();
-    let language = serde_json::to_value(contact.language)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let language = contact.language.code();
     let mut statements = vec![
         (
             "INSERT INTO user_contacts(user_id, email, phone, language) VALUES ($1, $2, $3, $4)

@@ -22,7 +22,7 @@ use crate::storage::AuthContext;
 
 type Body = std::result::Result<Bytes, BytesRejection>;
 
-async fn admin(st: &AppState, headers: &HeaderMap) -> Result<AuthContext> {
+pub(crate) async fn admin(st: &AppState, headers: &HeaderMap) -> Result<AuthContext> {
     let ctx = auth::authenticate(&st.storage, bearer(headers)).await?;
     require_admin(&ctx)?;
     Ok(ctx)

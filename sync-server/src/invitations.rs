@@ -24,10 +24,10 @@ use fieldops_domain::protocol::UserInfo;
 use fieldops_domain::{DomainError, ErrorCode, Field, Problem, Refusal};
 use rand::RngCore;
 
-use crate::accounts::{self, require_admin};
-use crate::auth::{self, token_hash};
+use crate::accounts;
+use crate::auth::token_hash;
 use crate::error::{Result, ServerError};
-use crate::http::{AppState, Ended, bearer, parse_body};
+use crate::http::{AppState, Ended, parse_body};
 use crate::notify::outbox::{self, NewMessage, SECRET_KEY_PREFIX};
 use crate::storage::{AuditRecord, AuthContext, DynStorage, Sql, now_ms};
 
@@ -107,7 +107,7 @@ pub async fn invite(
             vec![
                 Sql::text(&user.id),
                 Sql::text(&email),
-                Sql::text(language_name(invitation.language)),
+                Sql::text(invitation.language.code()),
             ],
         ),
     ];
@@ -141,13 +141,6 @@ pub async fn send_again(
     let (statements, sent) = link_statements(admin, &info, &contact.email, contact.language);
     storage.sql_write(statements).await?;
     Ok(sent)
-}
-
-fn language_name(language: Language) -> String {
-    serde_json::to_value(language)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Every unused link of the person stops working, and their e-mails not yet sent are not
@@ -292,19 +285,13 @@ pub async fn accept(storage: &DynStorage, req: &InvitationAccepted) -> Result<Ac
     })
 }
 
-async fn admin(st: &AppState, headers: &HeaderMap) -> Result<AuthContext> {
-    let ctx = auth::authenticate(&st.storage, bearer(headers)).await?;
-    require_admin(&ctx)?;
-    Ok(ctx)
-}
-
 /// `POST /v1/admin/invitations`.
 pub async fn invite_route(
     State(st): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<InvitationSent>> {
-    let ctx = admin(&st, &headers).await?;
+    let ctx = crate::admin::admin(&st, &headers).await?;
     let invitation: Invitation = parse_body(body)?;
     let sent = invite(&st.storage, &ctx, &invitation).await?;
     st.notifier.wake.notify_one();
@@ -318,7 +305,7 @@ pub async fn send_again_route(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<InvitationSent>> {
-    let ctx = admin(&st, &headers).await?;
+    let ctx = crate::admin::admin(&st, &headers).await?;
     let sent = send_again(&st.storage, &ctx, &id).await?;
     st.notifier.wake.notify_one();
     Ok(Json(sent))

@@ -117,6 +117,16 @@ pub enum Language {
     En,
 }
 
+impl Language {
+    /// The language as stored and sent (`zh-CN`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        }
+    }
+}
+
 /// A message's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Message {
