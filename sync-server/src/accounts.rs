@@ -182,6 +182,24 @@ pub async fn contacts(storage: &DynStorage, tenant: &str) -> Result<Vec<(String,
         .collect())
 }
 
+/// One person's contact, if it was set (one row, where `contacts` reads the whole company).
+pub async fn contact_of(storage: &DynStorage, user_id: &str) -> Result<Option<Contact>> {
+    let rows = storage
+        .sql_query(
+            "SELECT email, phone, language FROM user_contacts WHERE user_id = $1",
+            vec![Sql::text(user_id)],
+        )
+        .await?;
+    Ok(rows.into_iter().next().map(|r| Contact {
+        email: r[0].as_text().unwrap_or_default(),
+        phone: r[1].as_text().unwrap_or_default(),
+        language: serde_json::from_value(serde_json::Value::String(
+            r[2].as_text().unwrap_or_default(),
+        ))
+        .unwrap_or_default(),
+    }))
+}
+
 /// Where a person's notifications go; audited without the address itself.
 pub async fn set_contact(
     storage: &DynStorage,
@@ -191,11 +209,9 @@ pub async fn set_contact(
 ) -> Result<Contact> {
     let contact = contact.checked()?;
     let before = person(storage, &admin.tenant, user_id).await?;
-    let earlier_email = contacts(storage, &admin.tenant)
+    let earlier_email = contact_of(storage, user_id)
         .await?
-        .into_iter()
-        .find(|(id, _)| id == user_id)
-        .map(|(_, c)| c.email)
+        .map(|c| c.email)
         .unwrap_or_default();
     let language = contact.language.code();
     let mut statements = vec![

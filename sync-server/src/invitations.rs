@@ -130,11 +130,8 @@ pub async fn send_again(
     if !info.active {
         return Err(DomainError::Refused(Refusal::PersonDeactivated { name: info.name }).into());
     }
-    let contact = accounts::contacts(storage, &admin.tenant)
+    let contact = accounts::contact_of(storage, user_id)
         .await?
-        .into_iter()
-        .find(|(id, _)| id == user_id)
-        .map(|(_, c)| c)
         .filter(|c| !c.email.is_empty())
         .ok_or_else(|| DomainError::bad_field(Field::Email, Problem::Required))?;
     require_email_channel(storage, &admin.tenant).await?;
